@@ -1,0 +1,85 @@
+"""Almoggar: the festival and ticketing service of the Coordination N'Souss Massa."""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+from festival.config import ConfigError, load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application. `config` (tests) overrides what the environment gives."""
+    app = Flask(__name__, instance_path=str(ROOT / "instance"), instance_relative_config=False,
+                template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    overrides = dict(config or {})
+    try:
+        settings = load_config(overrides.pop("ENVIRON", None), app.instance_path)
+    except ConfigError as error:
+        # One clear line on start-up, not a traceback.
+        print(f"almoggar: configuration error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+    app.config.update(settings)
+    app.config.update(overrides)
+    app.config.setdefault("UPLOAD_FOLDER", str(Path(app.instance_path) / "uploads"))
+    if not app.debug:
+        logging.basicConfig(level=logging.INFO)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from festival.core.access import check_declared, init_access
+    from festival.core.errors import register_error_handlers
+    init_access(app)
+    register_error_handlers(app)
+    check_declared(app)
+
+    from festival.cli import register_commands
+    register_commands(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from festival import models  # noqa: F401  (every model, for Alembic and the mappers)
+    from festival.core import templating
+    from festival.core.i18n import select_locale
+    from festival.extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, default_domain="messages",
+                   default_translation_directories=str(Path(__file__).parent / "translations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from festival.accounts.models import User
+        try:
+            return db.session.get(User, int(user_id))
+        except (TypeError, ValueError):
+            return None
+
+    templating.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from festival.accounts.views import bp as accounts
+    from festival.api import api
+    from festival.associations.views import bp as associations
+    from festival.core.views import bp as core
+    from festival.extensions import csrf
+
+    for blueprint in (core, accounts, associations):
+        app.register_blueprint(blueprint)
+    csrf.exempt(api)  # the API authenticates with bearer tokens, never the session cookie
+    app.register_blueprint(api)

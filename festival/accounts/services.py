@@ -1,0 +1,148 @@
+"""Accounts: creating users, checking passwords, API tokens.
+
+Services take the acting user explicitly, flush, and never commit: the caller does.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from festival.accounts.models import ApiToken, User
+from festival.core.access import Role
+from festival.core.errors import DomainError, NotFound, ValidationError
+from festival.core.timeutil import utcnow
+from festival.extensions import db
+
+MIN_PASSWORD_LENGTH = 10
+TOKEN_PREFIX = "alm_"
+TOKEN_ROLES = (Role.ORGANISER, Role.VOLUNTEER)
+# Writing last_used_at on every call would put a write on every scan; once a minute is enough.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def _hash(password: str) -> str:
+    # Tests use a cheaper method (PASSWORD_HASH_METHOD); production keeps werkzeug's scrypt.
+    return generate_password_hash(password,
+                                  method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+
+
+def normalise_email(raw: str) -> str:
+    """Lower-cased, checked syntax (no DNS lookup). Raises ValidationError on `email`."""
+    try:
+        return validate_email((raw or "").strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise ValidationError({"email": [_l("This is not a valid e-mail address.")]}) from None
+
+
+def check_password_strength(password: str, field: str = "password") -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise ValidationError(
+            {field: [_l("The password must be at least %(n)s characters long.", n=MIN_PASSWORD_LENGTH)]})
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def create_user(email: str, password: str, role: Role | str, *, name: str = "",
+                association_id: int | None = None, actor: User | None = None) -> User:
+    """Create an account. Errors: validation_failed (email, password, role), email_taken."""
+    email = normalise_email(email)
+    try:
+        role = Role(role)
+    except ValueError:
+        raise ValidationError({"role": [_l("Unknown role.")]}) from None
+    check_password_strength(password)
+    if user_by_email(email) is not None:
+        raise DomainError("email_taken", _l("An account already exists with this e-mail address."),
+                          fields={"email": [_l("An account already exists with this address.")]},
+                          status=409)
+    user = User(email=email, name=name.strip(), role=role, association_id=association_id,
+                password_hash=_hash(password))
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    """The user with these credentials. Error: invalid_credentials (same for every cause)."""
+    user = user_by_email(email or "")
+    if user is None or not user.is_enabled or not check_password_hash(user.password_hash,
+                                                                        password or ""):
+        if user is not None:
+            user.failed_logins += 1
+        raise DomainError("invalid_credentials", _l("Wrong e-mail address or password."),
+                          status=401)
+    user.failed_logins = 0
+    user.last_login_at = utcnow()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Errors: wrong_password, validation_failed (new_password)."""
+    if not check_password_hash(user.password_hash, current or ""):
+        raise ValidationError({"current_password": [_l("The current password is not right.")]})
+    check_password_strength(new, "new_password")
+    user.password_hash = _hash(new)
+
+
+def set_password(user: User, new: str) -> None:
+    check_password_strength(new)
+    user.password_hash = _hash(new)
+
+
+def hash_token(plain: str) -> str:
+    return hashlib.sha256(plain.encode()).hexdigest()
+
+
+def create_api_token(name: str, role: Role | str, *, actor: User | None = None
+                     ) -> tuple[ApiToken, str]:
+    """A new token; returns the row and the plain token, which is never stored."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": [_l("Give the token a name.")]})
+    try:
+        role = Role(role)
+    except ValueError:
+        role = None
+    if role not in TOKEN_ROLES:
+        raise ValidationError({"role": [_l("A token's role is organiser or volunteer.")]})
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(name=name[:120], role=role, token_hash=hash_token(plain),
+                     prefix=plain[:12], created_at=utcnow(),
+                     created_by_id=actor.id if actor else None)
+    db.session.add(token)
+    db.session.flush()
+    return token, plain
+
+
+def revoke_api_token(token_id: int, *, actor: User | None = None) -> ApiToken:
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound("token_not_found", _l("No such token."))
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    return token
+
+
+def principal_for_bearer(header: str) -> ApiToken | None:
+    """The live token named by an `Authorization: Bearer …` header, or None."""
+    scheme, _, plain = header.partition(" ")
+    plain = plain.strip()
+    if scheme.lower() != "bearer" or not plain.startswith(TOKEN_PREFIX) or len(plain) > 100:
+        return None
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(plain)))
+    if token is None or token.revoked_at is not None:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        token.last_used_at = now
+        db.session.commit()
+    return token

@@ -1,0 +1,130 @@
+"""Log in and out, change one's password; administrators manage users and API tokens."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from festival.accounts import services
+from festival.accounts.forms import LoginForm, PasswordChangeForm, TokenCreateForm, UserCreateForm
+from festival.accounts.models import ApiToken, User
+from festival.core.access import Role, logged_in, public, roles
+from festival.core.errors import DomainError
+from festival.core.forms import apply_field_errors
+from festival.core.views import safe_next
+from festival.extensions import db
+
+bp = Blueprint("accounts", __name__)
+
+
+def landing_for(user: User) -> str:
+    if user.role in (Role.ADMIN, Role.ORGANISER):
+        return url_for("associations.manage_list")
+    if user.role is Role.ASSOCIATION and user.association is not None:
+        return url_for("associations.detail", slug=user.association.slug)
+    return url_for("accounts.account")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except DomainError as error:
+            db.session.commit()  # keep the failed-attempt count
+            flash(_("Wrong e-mail address or password."), "error")
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome, %(name)s.", name=user.display_name), "success")
+            return redirect(safe_next(request.args.get("next"), landing_for(user)))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+@public
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "success")
+    return redirect(url_for("core.home"))
+
+
+@bp.get("/account")
+@logged_in
+def account():
+    return render_template("accounts/account.html", password_form=PasswordChangeForm())
+
+
+@bp.post("/account/password")
+@logged_in
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data,
+                                     form.new_password.data)
+        except DomainError as error:
+            apply_field_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/account.html", password_form=form), 422
+
+
+@bp.route("/admin/users", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def users():
+    form = UserCreateForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(form.email.data, form.password.data, form.role.data,
+                                        name=form.name.data or "", actor=current_user)
+        except DomainError as error:
+            apply_field_errors(form, error)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Account created for %(email)s.", email=user.email), "success")
+            return redirect(url_for("accounts.users"))
+    elif form.is_submitted():
+        status = 422
+    people = db.session.scalars(select(User).order_by(User.role, User.email)).all()
+    return render_template("accounts/users.html", users=people, form=form), status
+
+
+@bp.route("/admin/tokens", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def tokens():
+    form = TokenCreateForm()
+    created = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            token, created = services.create_api_token(form.name.data, form.role.data,
+                                                       actor=current_user)
+        except DomainError as error:
+            apply_field_errors(form, error)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Token created. Copy it now: it will not be shown again."), "success")
+            form = TokenCreateForm(formdata=None)
+    elif form.is_submitted():
+        status = 422
+    rows = db.session.scalars(select(ApiToken).order_by(ApiToken.created_at.desc())).all()
+    return render_template("accounts/tokens.html", tokens=rows, form=form,
+                           created=created), status
+
+
+@bp.post("/admin/tokens/<int:token_id>/revoke")
+@roles(Role.ADMIN)
+def revoke_token(token_id: int):
+    token = services.revoke_api_token(token_id, actor=current_user)
+    db.session.commit()
+    flash(_("Token “%(name)s” revoked.", name=token.name), "success")
+    return redirect(url_for("accounts.tokens"))

@@ -1,0 +1,86 @@
+"""`flask --app festival …` commands."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from festival.core.errors import DomainError
+from festival.extensions import db
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+token_cli = AppGroup("token", help="Manage API tokens.")
+
+
+def _fail(error: DomainError) -> None:
+    details = "; ".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in error.fields.items())
+    click.echo(f"Error: {error.message}" + (f" ({details})" if details else ""), err=True)
+    sys.exit(1)
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", required=True,
+              type=click.Choice(["admin", "organiser", "volunteer", "association"]))
+@click.option("--name", default="", help="The person's name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user_command(email: str, role: str, name: str, password_stdin: bool) -> None:
+    """Create an account; asks for the password unless --password-stdin."""
+    from festival.accounts.services import create_user
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(email, password, role, name=name)
+    except DomainError as error:
+        db.session.rollback()
+        _fail(error)
+    db.session.commit()
+    click.echo(f"Created {user.role.value} account {user.email}.")
+
+
+@token_cli.command("create")
+@click.option("--role", required=True, type=click.Choice(["organiser", "volunteer"]))
+@click.option("--name", required=True, help="Who or what uses it, e.g. 'Door phone 3'.")
+def create_token_command(role: str, name: str) -> None:
+    """Create an API token and print it alone on the last line (it is not stored)."""
+    from festival.accounts.services import create_api_token
+    try:
+        token, plain = create_api_token(name, role)
+    except DomainError as error:
+        db.session.rollback()
+        _fail(error)
+    db.session.commit()
+    click.echo(f"Token #{token.id} “{token.name}” ({token.role.value}). Keep it secret:")
+    click.echo(plain)
+
+
+@token_cli.command("revoke")
+@click.argument("token_id", type=int)
+def revoke_token_command(token_id: int) -> None:
+    """Revoke a token by its number."""
+    from festival.accounts.services import revoke_api_token
+    try:
+        token = revoke_api_token(token_id)
+    except DomainError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"Token #{token.id} revoked.")
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Load the demo edition and accounts. Running it twice changes nothing."""
+    from festival.demo import load_demo
+    report = load_demo(echo=click.echo)
+    db.session.commit()
+    click.echo(report)
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(token_cli)
+    app.cli.add_command(demo_command)

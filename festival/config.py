@@ -1,0 +1,141 @@
+"""Settings read from the environment and checked once at start-up.
+
+Every setting is documented in the README. A bad value raises ConfigError with one line that
+names the variable and what is expected; the factory turns it into a clean exit.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Mapping
+
+ENVIRONMENTS = ("development", "production")
+LANGUAGES = ("fr", "en", "ar")
+
+
+class ConfigError(Exception):
+    """A setting is missing or has a value the service cannot use."""
+
+
+def _bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, not {raw!r}")
+
+
+def _int(environ: Mapping[str, str], name: str, default: int, minimum: int = 0,
+         maximum: int | None = None) -> int:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < minimum or (maximum is not None and value > maximum):
+        upper = f" and {maximum}" if maximum is not None else ""
+        raise ConfigError(f"{name} must be between {minimum}{upper}, not {value}")
+    return value
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual spellings of a PostgreSQL URL and use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    if url.startswith(("postgresql+psycopg://", "sqlite://")):
+        return url
+    raise ConfigError(
+        "DATABASE_URL must start with postgresql:// or sqlite:///, "
+        f"not {url.split(':', 1)[0]!r}"
+    )
+
+
+def _secret_key(environ: Mapping[str, str], env: str, instance_path: Path) -> str:
+    key = environ.get("SECRET_KEY", "")
+    if key:
+        if len(key) < 16:
+            raise ConfigError("SECRET_KEY must be at least 16 characters long")
+        return key
+    if env == "production":
+        raise ConfigError("SECRET_KEY must be set when FESTIVAL_ENV=production")
+    # Development: make one once and keep it, so sessions survive a restart.
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_config(environ: Mapping[str, str] | None = None,
+                instance_path: str | os.PathLike[str] = "instance") -> dict:
+    """Read every setting from `environ` (the process environment by default)."""
+    environ = os.environ if environ is None else environ
+    instance = Path(instance_path)
+    env = environ.get("FESTIVAL_ENV", "development").strip().lower() or "development"
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"FESTIVAL_ENV must be development or production, not {env!r}")
+    production = env == "production"
+
+    database_url = environ.get("DATABASE_URL", "")
+    if database_url:
+        database_url = normalise_database_url(database_url)
+    else:
+        database_url = f"sqlite:///{(instance / 'almoggar.sqlite').resolve()}"
+
+    mail_server = environ.get("MAIL_SERVER", "")
+    mail_tls = _bool(environ, "MAIL_USE_TLS", False)
+    mail_ssl = _bool(environ, "MAIL_USE_SSL", False)
+    if mail_tls and mail_ssl:
+        raise ConfigError("MAIL_USE_TLS and MAIL_USE_SSL cannot both be true")
+
+    stripe_key = environ.get("STRIPE_SECRET_KEY", "")
+    if stripe_key and not stripe_key.startswith(("sk_", "rk_")):
+        raise ConfigError("STRIPE_SECRET_KEY must start with sk_ or rk_")
+    stripe_base = environ.get("STRIPE_API_BASE", "")
+    if stripe_base and not stripe_base.startswith(("http://", "https://")):
+        raise ConfigError("STRIPE_API_BASE must be an http:// or https:// address")
+    if production and not stripe_key and _bool(environ, "DEMO_PAYMENTS", False):
+        raise ConfigError("DEMO_PAYMENTS cannot be enabled when FESTIVAL_ENV=production")
+
+    public_url = environ.get("PUBLIC_URL", "").rstrip("/")
+    if public_url and not public_url.startswith(("http://", "https://")):
+        raise ConfigError("PUBLIC_URL must start with http:// or https://")
+
+    return {
+        "FESTIVAL_ENV": env,
+        "SECRET_KEY": _secret_key(environ, env, instance),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "PUBLIC_URL": public_url,
+        "MAIL_SERVER": mail_server,
+        "MAIL_PORT": _int(environ, "MAIL_PORT", 465 if mail_ssl else (587 if mail_tls else 25),
+                          1, 65535),
+        "MAIL_USERNAME": environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": mail_tls,
+        "MAIL_USE_SSL": mail_ssl,
+        "MAIL_FROM": environ.get("MAIL_FROM", "Almoggar <billetterie@almoggar.example>"),
+        "STRIPE_SECRET_KEY": stripe_key,
+        "STRIPE_WEBHOOK_SECRET": environ.get("STRIPE_WEBHOOK_SECRET", ""),
+        "STRIPE_API_BASE": stripe_base,
+        "DEMO_PAYMENTS": (not production) and not stripe_key,
+        "MAX_CONTENT_LENGTH": _int(environ, "MAX_UPLOAD_MB", 8, 1, 100) * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SECURE": production,
+        "BABEL_DEFAULT_LOCALE": "fr",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
+        "LANGUAGES": LANGUAGES,
+    }

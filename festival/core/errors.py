@@ -1,0 +1,120 @@
+"""Coded domain errors and the handlers that turn any error into a clear answer.
+
+API requests (under /api/) always get JSON: {"error": "<code>", "message": "...", "fields"?}.
+Pages get a friendly page in the site's layout. Nothing reaches the visitor as a bare 500.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A rule of the domain refused an action. `code` is stable; `message` is for people."""
+
+    status = 400
+
+    def __init__(self, code: str, message: str | None = None, *,
+                 fields: dict[str, list[str]] | None = None, status: int | None = None):
+        super().__init__(str(message or code))
+        self.code = code
+        self.message = message or code
+        self.fields = fields or {}
+        if status is not None:
+            self.status = status
+
+
+class ValidationError(DomainError):
+    """Input that does not fit: one or more fields named with their problems."""
+
+    status = 422
+
+    def __init__(self, fields: dict[str, list[str]], message: str | None = None):
+        super().__init__("validation_failed", message or "Some fields are not valid.",
+                         fields=fields)
+
+
+class NotFound(DomainError):
+    status = 404
+
+    def __init__(self, what: str = "not_found", message: str | None = None):
+        super().__init__(what, message or "Not found.")
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def json_error(code: str, message: str, status: int, fields: dict | None = None):
+    body: dict = {"error": code, "message": str(message)}
+    if fields:
+        body["fields"] = {name: [str(m) for m in msgs] for name, msgs in fields.items()}
+    return jsonify(body), status
+
+
+HTTP_CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
+    422: "validation_failed", 429: "too_many_requests", 503: "unavailable",
+}
+
+
+def http_titles() -> dict[int, str]:
+    return {
+        400: _("This request could not be understood."),
+        401: _("Please log in to continue."),
+        403: _("You do not have access to this page."),
+        404: _("This page does not exist."),
+        405: _("This action is not allowed here."),
+        413: _("The file you sent is too large."),
+        429: _("Too many attempts. Please wait a moment and try again."),
+        500: _("Something went wrong on our side. Nothing you sent was lost; please try again."),
+        503: _("The service is briefly unavailable. Please try again in a moment."),
+    }
+
+
+def _page(status: int, message: str | None = None):
+    title = http_titles().get(status, _("Something went wrong."))
+    return render_template("errors/error.html", status=status, title=title,
+                           message=message), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        if wants_json():
+            return json_error(error.code, error.message, error.status, error.fields)
+        return _page(error.status, error.message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        if wants_json():
+            return json_error("csrf_failed", error.description, 400)
+        return _page(400, _("The form expired or was sent twice. Please reload the page "
+                            "and try again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        status = error.code or 500
+        if wants_json():
+            return json_error(HTTP_CODES.get(status, "error"), error.description or "", status)
+        return _page(status)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        from festival.extensions import db
+        db.session.rollback()
+        if wants_json():
+            return json_error("internal_error", "Unexpected error; nothing was changed.", 500)
+        return _page(500)

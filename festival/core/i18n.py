@@ -1,0 +1,23 @@
+"""Language choice: the visitor's remembered choice, else the browser's, else French."""
+from __future__ import annotations
+
+from flask import current_app, has_request_context, request
+from flask_babel import get_locale
+
+LANG_COOKIE = "lang"
+RTL_LANGUAGES = {"ar"}
+LANGUAGE_NAMES = {"fr": "Français", "en": "English", "ar": "العربية"}
+
+
+def select_locale() -> str:
+    if not has_request_context():  # command line, sender loops: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.cookies.get(LANG_COOKIE)
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or "fr"
+
+
+def text_direction() -> str:
+    return "rtl" if str(get_locale()) in RTL_LANGUAGES else "ltr"

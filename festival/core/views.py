@@ -1,0 +1,57 @@
+"""Site-wide pages: home, language switch, legal pages and the health check."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from sqlalchemy import text
+
+from festival.core.access import public
+from festival.core.i18n import LANG_COOKIE
+from festival.extensions import db
+
+bp = Blueprint("core", __name__)
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only same-site relative paths are followed after a redirect."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return target
+
+
+@bp.get("/")
+@public
+def home():
+    return render_template("core/home.html")
+
+
+@bp.get("/lang/<code>")
+@public
+def set_language(code: str):
+    target = safe_next(request.args.get("next"), url_for("core.home"))
+    response = redirect(target)
+    if code in current_app.config["LANGUAGES"]:
+        response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax",
+                            secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True)
+    return response
+
+
+@bp.get("/legal")
+@public
+def legal():
+    return render_template("core/legal.html")
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1")).scalar_one()
+    except Exception:  # any failure of the round-trip means the service cannot work
+        db.session.rollback()
+        return jsonify(status="unavailable", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")

@@ -1,0 +1,45 @@
+"""The demo edition: what `scripts/serve` shows on a fresh machine.
+
+Every loader finds what exists before creating it, so running the demo twice changes nothing.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from flask import current_app
+from sqlalchemy import select
+
+from festival.accounts.models import User
+from festival.accounts.services import create_user
+from festival.core.access import Role
+from festival.extensions import db
+
+DEMO_ACCOUNTS = [
+    # email, role, name, password
+    ("admin@almoggar.example", Role.ADMIN, "Administratrice démo", "demo-admin-2027"),
+    ("organisatrice@almoggar.example", Role.ORGANISER, "Fatima Organisatrice",
+     "demo-organiser-2027"),
+    ("benevole@almoggar.example", Role.VOLUNTEER, "Youssef Bénévole", "demo-volunteer-2027"),
+    ("espoir-du-sud@almoggar.example", Role.ASSOCIATION, "Représentant Espoir du Sud",
+     "demo-association-2027"),
+]
+
+
+def _ensure_account(email: str, role: Role, name: str, password: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == email))
+    return user or create_user(email, password, role, name=name)
+
+
+def load_demo(echo: Callable[[str], None] = print) -> str:
+    if current_app.config["FESTIVAL_ENV"] == "production":
+        raise SystemExit("The demo data is for development only (FESTIVAL_ENV=production).")
+    from festival.associations.demo import load_associations
+
+    users = {email: _ensure_account(email, role, name, pw)
+             for email, role, name, pw in DEMO_ACCOUNTS}
+    associations = load_associations(representative=users["espoir-du-sud@almoggar.example"])
+    db.session.flush()
+    lines = ["Demo data ready:", f"  {associations} associations in the registry", "",
+             "Demo accounts (e-mail / password):"]
+    lines += [f"  {role.value:<12} {email} / {pw}" for email, role, _, pw in DEMO_ACCOUNTS]
+    return "\n".join(lines)

@@ -1,0 +1,57 @@
+# Shared by scripts/serve and scripts/test: a virtual environment with the package installed,
+# front-end packages from the npm registry copied into static/vendor, translations compiled.
+# Each step is skipped when what it depends on has not changed since the last run.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+VENV="${VENV:-$ROOT/.venv}"
+PY="$VENV/bin/python"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+check_python() {
+  local py="${PYTHON:-python3}"
+  if ! "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    echo "Python 3.11 or newer is needed (set PYTHON to its path)." >&2
+    exit 1
+  fi
+  echo "$py"
+}
+
+install_python() {
+  local extras="$1" stamp
+  if [ ! -x "$PY" ]; then
+    say "Creating the virtual environment in .venv"
+    "$(check_python)" -m venv "$VENV"
+    "$PY" -m pip install --quiet --upgrade pip
+  fi
+  stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)-${extras:-base}"
+  if [ ! -f "$stamp" ]; then
+    say "Installing the package${extras:+ with [$extras]}"
+    "$PY" -m pip install --quiet --disable-pip-version-check -e ".${extras:+[$extras]}"
+    touch "$stamp"
+  fi
+}
+
+install_frontend() {
+  [ -f package.json ] || return 0
+  local stamp="static/vendor/.installed-$(cat package.json package-lock.json 2>/dev/null | sha256sum | cut -c1-16)"
+  [ -f "$stamp" ] && return 0
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "Node.js with npm is needed for the front-end packages (see README)." >&2
+    exit 1
+  fi
+  say "Installing front-end packages from the npm registry"
+  npm ci --no-audit --no-fund --loglevel=error
+  rm -rf static/vendor && mkdir -p static/vendor
+  node scripts/lib/vendor.mjs
+  touch "$stamp"
+}
+
+compile_translations() {
+  [ -d festival/translations ] || return 0
+  "$VENV/bin/pybabel" compile -q -d festival/translations 2>&1 | grep -v "^$" || true
+}
+
+flask_cmd() { "$VENV/bin/flask" --app festival "$@"; }

@@ -1,0 +1,77 @@
+import pytest
+from werkzeug.security import check_password_hash
+
+from festival.accounts import services
+from festival.accounts.models import ApiToken
+from festival.core.errors import DomainError, ValidationError
+from festival.extensions import db
+from tests import factories
+
+
+def test_create_user_normalises_email_and_hashes_password(ctx):
+    user = services.create_user("  Fatima@Example.FR ", "long enough pw", "organiser")
+    assert user.email == "fatima@example.fr"
+    assert user.password_hash != "long enough pw"
+    assert check_password_hash(user.password_hash, "long enough pw")
+
+
+@pytest.mark.parametrize("email, password, role, field", [
+    ("not-an-email", "long enough pw", "organiser", "email"),
+    ("a@b.fr", "short", "organiser", "password"),
+    ("a@b.fr", "long enough pw", "pope", "role"),
+])
+def test_create_user_refuses_bad_input_by_field(ctx, email, password, role, field):
+    with pytest.raises(ValidationError) as info:
+        services.create_user(email, password, role)
+    assert field in info.value.fields
+
+
+def test_email_is_unique_whatever_its_case(ctx):
+    services.create_user("a@b.fr", "long enough pw", "volunteer")
+    with pytest.raises(DomainError) as info:
+        services.create_user("A@B.FR", "long enough pw", "volunteer")
+    assert info.value.code == "email_taken"
+
+
+def test_authenticate_counts_failures_and_resets_them(ctx):
+    user = factories.gen_user("volunteer")
+    with pytest.raises(DomainError, match="Wrong e-mail"):
+        services.authenticate(user.email, "wrong password")
+    assert user.failed_logins == 1
+    assert services.authenticate(user.email, factories.PASSWORD) is user
+    assert user.failed_logins == 0 and user.last_login_at is not None
+
+
+def test_disabled_account_cannot_log_in(ctx):
+    user = factories.gen_user("volunteer")
+    user.is_enabled = False
+    with pytest.raises(DomainError):
+        services.authenticate(user.email, factories.PASSWORD)
+
+
+def test_change_password_checks_the_current_one(ctx):
+    user = factories.gen_user("organiser")
+    with pytest.raises(ValidationError) as info:
+        services.change_password(user, "nope", "a brand new password")
+    assert "current_password" in info.value.fields
+    services.change_password(user, factories.PASSWORD, "a brand new password")
+    assert services.authenticate(user.email, "a brand new password") is user
+
+
+def test_tokens_store_only_a_hash_and_can_be_revoked(ctx):
+    token, plain = services.create_api_token("Door 1", "volunteer")
+    db.session.commit()
+    assert plain.startswith("alm_") and plain not in (token.token_hash, token.prefix)
+    assert db.session.scalar(db.select(ApiToken.token_hash)) == services.hash_token(plain)
+    assert services.principal_for_bearer(f"Bearer {plain}").id == token.id
+    assert services.principal_for_bearer(f"Bearer {plain}x") is None
+    assert services.principal_for_bearer(f"Basic {plain}") is None
+    services.revoke_api_token(token.id)
+    assert services.principal_for_bearer(f"Bearer {plain}") is None
+
+
+def test_token_role_must_be_organiser_or_volunteer(ctx):
+    with pytest.raises(ValidationError):
+        services.create_api_token("x", "admin")
+    with pytest.raises(ValidationError):
+        services.create_api_token("  ", "volunteer")

@@ -1,0 +1,61 @@
+import subprocess
+import sys
+
+import pytest
+
+from festival.config import ConfigError, load_config, normalise_database_url
+
+
+def test_defaults_to_sqlite_under_instance_and_keeps_a_generated_key(tmp_path):
+    first = load_config({}, tmp_path)
+    assert first["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path.resolve()}/almoggar.sqlite"
+    assert first["FESTIVAL_ENV"] == "development"
+    assert len(first["SECRET_KEY"]) >= 32
+    assert load_config({}, tmp_path)["SECRET_KEY"] == first["SECRET_KEY"]
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+    ("postgresql://u@h:5432/db", "postgresql+psycopg://u@h:5432/db"),
+    ("sqlite:///x.db", "sqlite:///x.db"),
+])
+def test_database_urls_are_normalised(raw, expected):
+    assert normalise_database_url(raw) == expected
+
+
+@pytest.mark.parametrize("environ, message", [
+    ({"FESTIVAL_ENV": "staging"}, "FESTIVAL_ENV must be development or production"),
+    ({"FESTIVAL_ENV": "production"}, "SECRET_KEY must be set"),
+    ({"SECRET_KEY": "short"}, "at least 16 characters"),
+    ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL must start with"),
+    ({"MAIL_PORT": "abc"}, "MAIL_PORT must be a whole number"),
+    ({"MAIL_PORT": "70000"}, "MAIL_PORT must be between 1 and 65535"),
+    ({"MAIL_USE_TLS": "maybe"}, "MAIL_USE_TLS must be true or false"),
+    ({"MAIL_USE_TLS": "1", "MAIL_USE_SSL": "1"}, "cannot both be true"),
+    ({"STRIPE_SECRET_KEY": "pk_live_x"}, "STRIPE_SECRET_KEY must start with sk_"),
+    ({"STRIPE_API_BASE": "localhost:1"}, "STRIPE_API_BASE must be an http"),
+])
+def test_bad_values_are_named_in_one_line(tmp_path, environ, message):
+    with pytest.raises(ConfigError, match=message) as info:
+        load_config(environ, tmp_path)
+    assert "\n" not in str(info.value)
+
+
+def test_production_needs_no_demo_payments_and_secure_cookies(tmp_path):
+    config = load_config({"FESTIVAL_ENV": "production", "SECRET_KEY": "k" * 40}, tmp_path)
+    assert config["DEMO_PAYMENTS"] is False
+    assert config["SESSION_COOKIE_SECURE"] is True
+    with pytest.raises(ConfigError, match="DEMO_PAYMENTS cannot be enabled"):
+        load_config({"FESTIVAL_ENV": "production", "SECRET_KEY": "k" * 40,
+                     "DEMO_PAYMENTS": "true"}, tmp_path)
+
+
+def test_a_bad_setting_stops_the_command_line_with_one_clear_line(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "festival", "routes"],
+        env={"FESTIVAL_ENV": "production", "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert result.returncode != 0
+    assert "almoggar: configuration error: SECRET_KEY must be set" in result.stderr
+    assert "Traceback" not in result.stderr
