@@ -98,7 +98,7 @@ def app(test_environ, tmp_path_factory):
                            UPLOAD_FOLDER=str(tmp_path_factory.mktemp("uploads")))
     from flask_migrate import upgrade
     with application.app_context():
-        upgrade(directory=str(MIGRATIONS))
+        upgrade(directory=str(MIGRATIONS), revision="heads")
     return application
 
 

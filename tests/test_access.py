@@ -1,0 +1,204 @@
+"""Every route, every role: each role reaches exactly what it may.
+
+EXPECTED lists every endpoint of the application with the roles that may reach it. A new
+endpoint that is not listed fails `test_every_endpoint_is_listed`, so nothing is ever open or
+closed by accident. Pages are tried with a logged-in session per role; the JSON API with a
+bearer token per token role (organiser, volunteer), and with an organiser's session cookie but
+no token, which the API must ignore.
+
+To add an endpoint: add it to EXPECTED; if its URL has parameters that SAMPLE_PARAMS cannot
+fill, add a builder to the `samples` fixture (or to ENDPOINT_PARAMS for a one-off).
+"""
+from __future__ import annotations
+
+import pytest
+from werkzeug.routing import Rule
+
+from festival.extensions import db
+from tests import factories
+
+ANON, ASSOCIATION, VOLUNTEER, ORGANISER, ADMIN = (
+    "anonymous", "association", "volunteer", "organiser", "admin")
+EVERYONE = frozenset({ANON, ASSOCIATION, VOLUNTEER, ORGANISER, ADMIN})
+LOGGED_IN = EVERYONE - {ANON}
+STAFF = frozenset({ORGANISER, ADMIN})
+DOOR = frozenset({VOLUNTEER, ORGANISER, ADMIN})
+ADMIN_ONLY = frozenset({ADMIN})
+REPRESENTATIVE = frozenset({ASSOCIATION, ADMIN})
+
+# endpoint → who may reach it (admin passes every role check).
+EXPECTED: dict[str, frozenset[str]] = {
+    # core
+    "core.home": EVERYONE,
+    "core.set_language": EVERYONE,
+    "core.legal": EVERYONE,
+    "core.healthz": EVERYONE,
+    # accounts
+    "accounts.login": EVERYONE,
+    "accounts.logout": EVERYONE,
+    "accounts.account": LOGGED_IN,
+    "accounts.change_password": LOGGED_IN,
+    "accounts.users": ADMIN_ONLY,
+    "accounts.tokens": ADMIN_ONLY,
+    "accounts.revoke_token": ADMIN_ONLY,
+    # associations
+    "associations.directory": EVERYONE,
+    "associations.detail": EVERYONE,
+    "associations.apply": EVERYONE,
+    "associations.manage_list": STAFF,
+    # API
+    "api.index": EVERYONE,
+    "api.associations.list_associations": EVERYONE,
+    "api.associations.get_association": EVERYONE,
+}
+
+# Endpoints whose effect would spoil the rest of the walk are tried last.
+LAST = {"accounts.logout"}
+
+
+@pytest.fixture
+def samples(app):
+    """Values for URL parameters, by parameter name, built once per test."""
+    with app.app_context():
+        association = factories.gen_association()
+        from festival.accounts.services import create_api_token
+        token, _ = create_api_token("sample", "volunteer")
+        values = {
+            "slug": association.slug,
+            "token_id": token.id,
+            "code": "en",
+        }
+        db.session.commit()
+    return values
+
+
+# Parameters that depend on the endpoint rather than on their name.
+ENDPOINT_PARAMS: dict[str, dict] = {}
+
+
+def _rules(app) -> list[Rule]:
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint != "static"]
+    return sorted(rules, key=lambda r: (r.endpoint in LAST, r.endpoint, r.rule))
+
+
+def _url(app, rule: Rule, samples: dict) -> str:
+    params = dict(ENDPOINT_PARAMS.get(rule.endpoint, {}))
+    for name in rule.arguments:
+        if name not in params:
+            assert name in samples, (
+                f"no sample value for <{name}> of {rule.endpoint}: add one to `samples`")
+            params[name] = samples[name]
+    with app.test_request_context():
+        from flask import url_for
+        return url_for(rule.endpoint, **params)
+
+
+def _methods(rule: Rule) -> list[str]:
+    return sorted(m for m in rule.methods if m not in ("HEAD", "OPTIONS"))
+
+
+def _is_api(rule: Rule) -> bool:
+    return rule.endpoint.startswith("api.")
+
+
+def test_every_endpoint_is_listed(app):
+    endpoints = {r.endpoint for r in _rules(app)}
+    assert sorted(endpoints - EXPECTED.keys()) == [], "add these endpoints to EXPECTED"
+    assert sorted(EXPECTED.keys() - endpoints) == [], "these endpoints no longer exist"
+
+
+def _check(response, allowed: bool, api: bool, where: str) -> None:
+    status = response.status_code
+    assert status < 500, f"{where}: {status}"
+    to_login = status == 302 and "/login" in response.headers.get("Location", "")
+    if allowed:
+        assert status not in (401, 403) and not to_login, f"{where}: refused ({status})"
+    elif api:
+        assert status in (401, 403), f"{where}: should be refused, got {status}"
+        assert response.is_json and response.get_json()["error"] in ("unauthorized",
+                                                                     "forbidden"), where
+    else:
+        assert status == 403 or to_login, f"{where}: should be refused, got {status}"
+
+
+def _logged_in_client(app, role: str):
+    client = app.test_client()
+    if role == ANON:
+        return client
+    with app.app_context():
+        association = factories.gen_association() if role == ASSOCIATION else None
+        user = factories.gen_user(role, association=association)
+        email = user.email
+        db.session.commit()
+    login = client.post("/login", data={"email": email, "password": factories.PASSWORD})
+    assert login.status_code == 302
+    return client
+
+
+@pytest.mark.parametrize("role", [ANON, ASSOCIATION, VOLUNTEER, ORGANISER, ADMIN])
+def test_pages_by_role(app, samples, role):
+    client = _logged_in_client(app, role)  # logout is walked last, so one login is enough
+    checked = 0
+    for rule in _rules(app):
+        if _is_api(rule):
+            continue
+        for method in _methods(rule):
+            url = _url(app, rule, samples)
+            response = client.open(url, method=method, data={})
+            _check(response, role in EXPECTED[rule.endpoint], False,
+                   f"{role} {method} {url} ({rule.endpoint})")
+            checked += 1
+    assert checked > 0
+
+
+@pytest.mark.parametrize("role", [ANON, VOLUNTEER, ORGANISER])
+def test_api_by_token_role(app, samples, api_token, role):
+    headers = api_token(role) if role != ANON else {}
+    checked = 0
+    for rule in _rules(app):
+        if not _is_api(rule):
+            continue
+        for method in _methods(rule):
+            url = _url(app, rule, samples)
+            response = app.test_client().open(url, method=method, headers=headers, json={})
+            _check(response, role in EXPECTED[rule.endpoint], True,
+                   f"{role} token {method} {url} ({rule.endpoint})")
+            checked += 1
+    assert checked > 0
+
+
+def test_api_ignores_the_session_cookie(app, samples, auth, client):
+    auth.login_as("organiser")
+    closed = [r for r in _rules(app) if _is_api(r) and ANON not in EXPECTED[r.endpoint]]
+    for rule in closed:
+        for method in _methods(rule):
+            response = client.open(_url(app, rule, samples), method=method, json={})
+            assert response.status_code == 401, rule.endpoint
+
+
+def test_revoked_or_malformed_tokens_are_refused(app, client, api_token):
+    headers = api_token("organiser")
+    assert client.get("/api/v1/", headers=headers).status_code == 200
+    bad = {"Authorization": headers["Authorization"] + "x"}
+    assert client.get("/api/v1/", headers=bad).status_code == 401
+    assert client.get("/api/v1/", headers={"Authorization": "Bearer"}).status_code == 401
+    with app.app_context():
+        from festival.accounts.models import ApiToken
+        from festival.accounts.services import revoke_api_token
+        revoke_api_token(db.session.scalar(db.select(ApiToken.id)))
+        db.session.commit()
+    assert client.get("/api/v1/", headers=headers).status_code == 401
+
+
+def test_an_endpoint_without_a_policy_stops_the_application(test_environ):
+    from flask import Blueprint
+
+    from festival import create_app
+    from festival.core.access import check_declared
+
+    application = create_app({"ENVIRON": dict(test_environ), "TESTING": True})
+    stray = Blueprint("stray", __name__)
+    stray.add_url_rule("/stray", "open_by_mistake", lambda: "oops")
+    application.register_blueprint(stray)
+    with pytest.raises(RuntimeError, match="stray.open_by_mistake"):
+        check_declared(application)
