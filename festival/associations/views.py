@@ -1,41 +1,192 @@
-"""Association pages: the public directory and application form, the organisers' registry."""
+"""Public pages of the registry (directory, association page, logo, application form) and the
+representative's own page. The organisers' back office is in manage_views.py and io_views.py.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
-from sqlalchemy import select
+from flask import (abort, flash, redirect, render_template, request, send_from_directory,
+                   session, url_for)
+from flask_babel import gettext as _
+from flask_login import current_user
 
-from festival.associations.models import Association, MembershipStatus
+from festival.associations import queries, services
+from festival.associations.blueprint import bp
+from festival.associations.forms import (ApplicationForm, DirectoryFilterForm, LogoForm,
+                                         ProfileForm)
+from festival.associations.logos import logo_folder, remove_logo, set_logo
+from festival.associations.models import Association
 from festival.core.access import Role, public, roles
+from festival.core.errors import DomainError, NotFound
+from festival.core.forms import apply_field_errors
 from festival.extensions import db
 
-bp = Blueprint("associations", __name__)
+LOGO_MAX_AGE = 365 * 24 * 3600  # the address changes with each upload
+APPLIED_KEY = "association_applied"
+
+
+def viewer():
+    """The logged-in user, or None."""
+    return current_user if current_user.is_authenticated else None
+
+
+def may_preview(association: Association) -> bool:
+    """Non-member associations are shown only to organisers and their own representatives."""
+    return association.is_member or services.can_edit_profile(viewer(), association)
+
+
+def profile_data(association: Association) -> dict:
+    data = {name: getattr(association, name) for name in services.PROFILE_FIELDS}
+    data["province"] = association.province.value if association.province else ""
+    data["themes"] = [t.value for t in association.theme_values]
+    return data
 
 
 @bp.get("/associations")
 @public
 def directory():
-    rows = db.session.scalars(select(Association).where(
-        Association.status == MembershipStatus.MEMBER).order_by(Association.name)).all()
-    return render_template("associations/directory.html", associations=rows)
+    form = DirectoryFilterForm(formdata=request.args)
+    filters, errors = queries.parse_filters(request.args)
+    for name, messages in errors.items():
+        getattr(form, name).errors = messages
+    return render_template("associations/directory.html", form=form, filters=filters,
+                           associations=queries.directory(filters))
 
 
 @bp.get("/associations/<slug>")
 @public
 def detail(slug: str):
-    association = db.session.scalar(select(Association).where(Association.slug == slug))
-    if association is None or not association.is_member:
+    association = queries.association_by_slug(slug)
+    if association is None or not may_preview(association):
         abort(404)
-    return render_template("associations/detail.html", association=association)
+    return render_template("associations/detail.html", association=association,
+                           can_edit=services.can_edit_profile(viewer(), association),
+                           is_organiser=services.is_organiser(viewer()))
 
 
-@bp.get("/associations/apply")
+@bp.get("/associations/<slug>/logo")
+@public
+def logo(slug: str):
+    association = queries.association_by_slug(slug)
+    if association is None or not association.logo_filename or not may_preview(association):
+        abort(404)
+    versioned = request.args.get("v") and association.logo_filename.endswith(
+        f"-{request.args['v']}.png")
+    response = send_from_directory(logo_folder(), association.logo_filename,
+                                   mimetype="image/png",
+                                   max_age=LOGO_MAX_AGE if versioned else 3600)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if association.is_member:
+        response.cache_control.public = True
+        if versioned:
+            response.cache_control.immutable = True
+    else:
+        response.cache_control.private = True
+    return response
+
+
+@bp.route("/associations/apply", methods=["GET", "POST"])
 @public
 def apply():
-    return render_template("associations/directory.html", associations=[])
+    form = ApplicationForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            association = services.apply(
+                form.association_data(), representative_name=form.representative_name.data,
+                representative_email=form.representative_email.data,
+                password=form.password.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error)
+            status = 422
+        else:
+            db.session.commit()
+            session[APPLIED_KEY] = {"name": association.name,
+                                    "email": association.representatives[0].email}
+            return redirect(url_for("associations.applied"))
+    elif form.is_submitted():
+        # Show the rules' problems too, so that one round trip reveals every mistake.
+        problems = services.application_errors(
+            form.association_data(), representative_name=form.representative_name.data,
+            representative_email=form.representative_email.data, password=form.password.data)
+        for name, messages in problems.items():
+            field = getattr(form, name)
+            if not field.errors:
+                field.errors = list(messages)
+        status = 422
+    return render_template("associations/apply.html", form=form), status
 
 
-@bp.get("/manage/associations")
-@roles(Role.ORGANISER)
-def manage_list():
-    rows = db.session.scalars(select(Association).order_by(Association.name)).all()
-    return render_template("associations/directory.html", associations=rows)
+@bp.get("/associations/apply/sent")
+@public
+def applied():
+    sent = session.get(APPLIED_KEY)
+    if not sent:
+        return redirect(url_for("associations.apply"))
+    return render_template("associations/applied.html", sent=sent)
+
+
+def _own_association() -> Association:
+    association = current_user.association
+    if association is None:
+        raise NotFound("association_not_found", _("No association is attached to your account."))
+    return association
+
+
+@bp.route("/my-association", methods=["GET", "POST"])
+@roles(Role.ASSOCIATION)
+def profile():
+    association = _own_association()
+    form = ProfileForm(data=profile_data(association))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.update_profile(association, form.profile_data(), actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Your association's page has been updated."), "success")
+            return redirect(url_for("associations.profile"))
+    elif form.is_submitted():
+        status = 422
+    return render_template("associations/profile.html", association=association, form=form,
+                           logo_form=LogoForm(formdata=None)), status
+
+
+@bp.post("/my-association/logo")
+@roles(Role.ASSOCIATION)
+def profile_logo():
+    association = _own_association()
+    form = LogoForm()
+    if form.validate_on_submit():
+        try:
+            set_logo(association, form.logo.data.stream, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The logo has been updated."), "success")
+            return redirect(url_for("associations.profile"))
+    return render_template("associations/profile.html", association=association,
+                           form=ProfileForm(formdata=None, data=profile_data(association)),
+                           logo_form=form), 422
+
+
+@bp.post("/my-association/logo/delete")
+@roles(Role.ASSOCIATION)
+def profile_logo_delete():
+    remove_logo(_own_association(), actor=current_user)
+    db.session.commit()
+    flash(_("The logo has been removed."), "success")
+    return redirect(url_for("associations.profile"))
+
+
+def _register_back_office() -> None:
+    # The back office adds its routes to the same blueprint.
+    from festival.associations import io_views, manage_views  # noqa: F401
+
+
+_register_back_office()
