@@ -26,7 +26,8 @@ def safe_next(target: str | None, fallback: str) -> str:
 @bp.get("/")
 @public
 def home():
-    return render_template("core/home.html")
+    from festival.editions.queries import home_page
+    return render_template("core/home.html", **home_page())
 
 
 @bp.get("/lang/<code>")

@@ -1,0 +1,175 @@
+"""JSON API of the editions and their programme (nested under /api/v1)."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from flask_babel import lazy_gettext as _l
+
+from festival.core.access import Role, current_principal, public, roles
+from festival.core.errors import NotFound
+from festival.editions import queries, services
+from festival.editions.api_json import (
+    body,
+    clock,
+    convert,
+    days,
+    edition_json,
+    instant,
+    room_json,
+    session_json,
+    speaker_json,
+    venue_json,
+)
+from festival.editions.models import ProgrammeSession, Room, Speaker
+from festival.extensions import db
+
+bp = Blueprint("editions", __name__)
+ORGANISER_ROLES = (Role.ORGANISER, Role.ADMIN)
+
+
+def _is_organiser() -> bool:
+    principal = current_principal()
+    return principal is not None and principal.role in ORGANISER_ROLES
+
+
+def _actor():
+    principal = current_principal()
+    return principal.created_by if principal is not None else None
+
+
+def _edition(year: int):
+    return queries.edition_for_year(year, include_drafts=_is_organiser())
+
+
+@bp.get("/editions")
+@public
+def list_editions():
+    """Public editions (organiser tokens also see drafts), newest first."""
+    rows = queries.all_editions() if _is_organiser() else queries.public_editions()
+    return jsonify(editions=[edition_json(e) for e in rows])
+
+
+@bp.get("/editions/<int:year>")
+@public
+def get_edition(year: int):
+    return jsonify(edition_json(_edition(year)))
+
+
+@bp.get("/editions/<int:year>/programme")
+@public
+def programme(year: int):
+    """Published sessions; with an organiser token, `?drafts=1` adds the drafts."""
+    edition = _edition(year)
+    with_drafts = _is_organiser() and request.args.get("drafts") == "1"
+    sessions = queries.all_sessions(edition) if with_drafts else \
+        queries.published_sessions(edition)
+    return jsonify(edition={"year": edition.year, "title": edition.title},
+                   time_zone="Europe/Paris", rooms=[room_json(r) for r in edition.rooms],
+                   sessions=[session_json(s) for s in sessions])
+
+
+@bp.post("/editions")
+@roles(Role.ORGANISER)
+def create_edition():
+    data = convert(body(), {"days": days})
+    edition = services.create_edition(
+        year=data.get("year"), title=data.get("title"), tagline=data.get("tagline", ""),
+        description=data.get("description", ""), days=data.get("days", []), actor=_actor())
+    db.session.commit()
+    return jsonify(edition_json(edition)), 201
+
+
+@bp.patch("/editions/<int:year>")
+@roles(Role.ORGANISER)
+def update_edition(year: int):
+    """Details and days; `status` (with `note`, and `confirm` to close or archive) moves the
+    edition along its statuses."""
+    edition = _edition(year)
+    data = convert(body(), {"days": days})
+    transition = {k: data.pop(k) for k in ("status", "note", "confirm") if k in data}
+    if data:
+        services.update_edition(edition, data, actor=_actor())
+    if "status" in transition:
+        services.change_edition_status(edition, transition["status"], actor=_actor(),
+                                       note=transition.get("note") or "",
+                                       confirm=transition.get("confirm") is True)
+    db.session.commit()
+    return jsonify(edition_json(edition))
+
+
+@bp.post("/editions/<int:year>/venues")
+@roles(Role.ORGANISER)
+def add_venue(year: int):
+    venue = services.add_venue(_edition(year), body(), actor=_actor())
+    db.session.commit()
+    return jsonify(venue_json(venue)), 201
+
+
+@bp.post("/editions/<int:year>/rooms")
+@roles(Role.ORGANISER)
+def create_room(year: int):
+    data = convert(body(), {"opens_at": clock, "closes_at": clock})
+    room = services.create_room(_edition(year), data, actor=_actor())
+    db.session.commit()
+    return jsonify(room_json(room)), 201
+
+
+@bp.patch("/editions/<int:year>/rooms/<int:room_id>")
+@roles(Role.ORGANISER)
+def update_room(year: int, room_id: int):
+    edition = _edition(year)
+    room = db.session.get(Room, room_id)
+    if room is None or room.edition_id != edition.id:
+        raise NotFound("room_not_found", _l("There is no such room in this edition."))
+    data = convert(body(), {"opens_at": clock, "closes_at": clock})
+    services.update_room(room, data, actor=_actor())
+    db.session.commit()
+    return jsonify(room_json(room))
+
+
+def _session_input() -> tuple[dict, bool]:
+    data = convert(body(), {"starts_at": instant, "ends_at": instant})
+    return data, data.pop("confirm_clashes", False) is True
+
+
+@bp.post("/editions/<int:year>/sessions")
+@roles(Role.ORGANISER)
+def create_session(year: int):
+    """409 `clash` (with the clashes per field) unless `confirm_clashes` is true."""
+    data, confirm = _session_input()
+    session, clashes = services.create_session(_edition(year), data, actor=_actor(),
+                                               confirm_clashes=confirm)
+    db.session.commit()
+    return jsonify({**session_json(session), "clashes": [c.message for c in clashes]}), 201
+
+
+@bp.patch("/editions/<int:year>/sessions/<int:session_id>")
+@roles(Role.ORGANISER)
+def update_session(year: int, session_id: int):
+    edition = _edition(year)
+    session = db.session.get(ProgrammeSession, session_id)
+    if session is None or session.edition_id != edition.id:
+        raise NotFound("session_not_found", _l("There is no such session in this edition."))
+    data, confirm = _session_input()
+    session, clashes = services.update_session(session, data, actor=_actor(),
+                                               confirm_clashes=confirm)
+    db.session.commit()
+    return jsonify({**session_json(session), "clashes": [c.message for c in clashes]})
+
+
+@bp.post("/speakers")
+@roles(Role.ORGANISER)
+def create_speaker():
+    speaker = services.create_speaker(body(), actor=_actor())
+    db.session.commit()
+    return jsonify(speaker_json(speaker)), 201
+
+
+@bp.patch("/speakers/<int:speaker_id>")
+@roles(Role.ORGANISER)
+def update_speaker(speaker_id: int):
+    speaker = db.session.get(Speaker, speaker_id)
+    if speaker is None:
+        raise NotFound("speaker_not_found", _l("There is no such speaker."))
+    services.update_speaker(speaker, body(), actor=_actor())
+    db.session.commit()
+    return jsonify(speaker_json(speaker))

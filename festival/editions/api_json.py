@@ -1,0 +1,135 @@
+"""The editions domain as JSON: how the API reads its input and writes its answers."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time
+from typing import Any
+
+from flask import request
+from flask_babel import lazy_gettext as _l
+
+from festival.core.errors import DomainError, ValidationError
+from festival.core.timeutil import to_paris
+from festival.editions.exports.schedule_data import external_url
+from festival.editions.labels import track_label
+from festival.editions.models import Edition, ProgrammeSession, Room, Speaker, Venue
+
+
+def body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise DomainError("bad_request", _l("The body must be a JSON object."), status=400)
+    return data
+
+
+def _day(value: Any) -> date:
+    if not isinstance(value, str):
+        raise ValueError
+    return date.fromisoformat(value)
+
+
+def days(value: Any) -> list[date]:
+    if not isinstance(value, list):
+        raise ValueError
+    return [_day(v) for v in value]
+
+
+def clock(value: Any) -> time | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) != 5:
+        raise ValueError
+    return time.fromisoformat(value)
+
+
+def instant(value: Any) -> datetime:
+    if not isinstance(value, str):
+        raise ValueError
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError
+    return moment
+
+
+MESSAGES = {
+    days: _l("Give a list of dates (YYYY-MM-DD)."),
+    clock: _l("Give a time of day (HH:MM)."),
+    instant: _l("Give an ISO 8601 date and time with its offset, e.g. 2027-05-15T14:00:00+02:00."),
+}
+
+
+def convert(data: dict[str, Any], converters: dict[str, Callable[[Any], Any]]) -> dict[str, Any]:
+    """Turn JSON values into Python ones (dates, times…); every bad one is a 422 field error."""
+    out, errors = dict(data), {}
+    for name, converter in converters.items():
+        if name in data:
+            try:
+                out[name] = converter(data[name])
+            except (ValueError, TypeError):
+                errors[name] = [MESSAGES[converter]]
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _iso(moment: datetime) -> str:
+    return to_paris(moment).isoformat()
+
+
+def venue_json(venue: Venue) -> dict[str, Any]:
+    return {"id": venue.id, "name": venue.name, "address": venue.address,
+            "postcode": venue.postcode, "city": venue.city, "capacity": venue.capacity}
+
+
+def edition_json(edition: Edition) -> dict[str, Any]:
+    year = edition.year
+    return {
+        "year": year, "title": edition.title, "tagline": edition.tagline,
+        "description": edition.description, "status": edition.status.value,
+        "days": [d.isoformat() for d in edition.dates],
+        "venues": [venue_json(v) for v in edition.venues],
+        "organisers": [{"association": {"slug": o.association.slug,
+                                        "name": o.association.name},
+                        "role": o.role.value} for o in edition.organisers],
+        "links": {
+            "page": external_url("editions.edition", year=year),
+            "programme": external_url("api.editions.programme", year=year),
+            "schedule_xml": external_url("editions.schedule_xml_export", year=year),
+            "schedule_json": external_url("editions.schedule_json_export", year=year),
+            "ical": external_url("editions.programme_ics", year=year),
+        },
+    }
+
+
+def room_json(room: Room) -> dict[str, Any]:
+    return {"id": room.id, "guid": room.guid, "name": room.name,
+            "description": room.description, "capacity": room.capacity,
+            "opens_at": room.opens_at.strftime("%H:%M") if room.opens_at else None,
+            "closes_at": room.closes_at.strftime("%H:%M") if room.closes_at else None,
+            "venue_id": room.venue_id, "position": room.position}
+
+
+def speaker_json(speaker: Speaker) -> dict[str, Any]:
+    association = speaker.association
+    return {"id": speaker.id, "guid": speaker.guid, "name": speaker.name, "bio": speaker.bio,
+            "photo_url": external_url("editions.speaker_photo", name=speaker.photo_filename)
+            if speaker.photo_filename else None,
+            "association": {"slug": association.slug, "name": association.name}
+            if association else None}
+
+
+def session_json(session: ProgrammeSession) -> dict[str, Any]:
+    return {
+        "id": session.id, "guid": session.guid, "title": session.title,
+        "kind": session.kind.value, "abstract": session.abstract,
+        "languages": [lang.value for lang in session.languages],
+        "track": {"pole": session.pole.value if session.pole else None,
+                  "theme": session.theme or None, "name": track_label(session) or None},
+        "starts_at": _iso(session.starts_at), "ends_at": _iso(session.ends_at),
+        "duration_minutes": session.duration_minutes,
+        "room": {"id": session.room.id, "name": session.room.name},
+        "speakers": [speaker_json(s) for s in session.speakers],
+        "status": session.status.value, "is_highlight": session.is_highlight,
+        "url": external_url("editions.session", year=session.edition.year,
+                            session_id=session.id),
+    }

@@ -1,0 +1,160 @@
+"""Demo editions: the coming one (2027, tickets on sale) and the previous one (2026, archived),
+each with venue, rooms, speakers, sessions, organisers and stands. Idempotent: what exists is
+found, not created again; associations missing from the registry are skipped."""
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+from sqlalchemy import select
+
+from festival.accounts.models import User
+from festival.associations.models import Association, MembershipStatus
+from festival.core.access import Role
+from festival.core.timeutil import paris_to_utc
+from festival.editions import services
+from festival.editions.demo_data import (
+    ORGANISERS,
+    ROOMS_2026,
+    ROOMS_2027,
+    SESSIONS_2026,
+    SESSIONS_2027,
+    SPEAKERS,
+    STANDS_2027,
+)
+from festival.editions.models import (
+    Edition,
+    EditionStatus,
+    Speaker,
+    StandEvent,
+    StandRequest,
+    StandSize,
+    StandStatus,
+)
+from festival.editions.services.editions import edition_by_year
+from festival.extensions import db
+
+EDITIONS = {
+    2027: dict(title="Festival Almoggar", days=[date(2027, 5, 15), date(2027, 5, 16)],
+               tagline="Deux jours de rencontres, de débats et de fête pour le développement "
+                       "du Souss-Massa. Thème de l'année : l'eau, l'école et la lumière.",
+               description="Conférences, tables rondes, ateliers, projections et concerts : "
+                           "les associations de la Coordination N'Souss Massa vous donnent "
+                           "rendez-vous au printemps.\n\nEntrée sur billet, gratuite pour les "
+                           "moins de 12 ans.",
+               venue=dict(name="Espace municipal Léo-Lagrange", address="12 avenue Gabriel-Péri",
+                          postcode="92230", city="Gennevilliers", capacity=1000),
+               rooms=ROOMS_2027, sessions=SESSIONS_2027,
+               path=[EditionStatus.PUBLISHED, EditionStatus.ON_SALE]),
+    2026: dict(title="Festival Almoggar", days=[date(2026, 5, 16), date(2026, 5, 17)],
+               tagline="Solidarités de la diaspora : dix ans d'actions dans les villages.",
+               description="L'édition 2026 a réuni près de 900 personnes autour des projets "
+                           "des associations du réseau.",
+               venue=dict(name="Salle des fêtes Pablo-Neruda", address="3 rue de la République",
+                          postcode="93200", city="Saint-Denis", capacity=800),
+               rooms=ROOMS_2026, sessions=SESSIONS_2026,
+               path=[EditionStatus.PUBLISHED, EditionStatus.ON_SALE, EditionStatus.CLOSED,
+                     EditionStatus.ARCHIVED]),
+}
+
+
+def _association(slug: str) -> Association | None:
+    found = db.session.scalar(select(Association).where(Association.slug == slug))
+    return found if found is not None and found.status is MembershipStatus.MEMBER else None
+
+
+def _speakers(actor: User | None) -> list[Speaker]:
+    people = []
+    for name, bio, slug in SPEAKERS:
+        speaker = db.session.scalar(select(Speaker).where(Speaker.name == name))
+        if speaker is None:
+            association = _association(slug) if slug else None
+            speaker = services.create_speaker(
+                {"name": name, "bio": bio,
+                 "association_id": association.id if association else None}, actor=actor)
+        people.append(speaker)
+    return people
+
+
+def _clock(text: str) -> time:
+    return time.fromisoformat(text)
+
+
+def _programme(edition: Edition, spec: dict, speakers: list[Speaker], actor: User | None):
+    rooms = [services.create_room(edition, {
+        "name": name, "capacity": capacity, "opens_at": _clock(opens),
+        "closes_at": _clock(closes), "position": index, "venue_id": edition.venues[0].id},
+        actor=actor) for index, (name, capacity, opens, closes) in enumerate(spec["rooms"])]
+    for (day, start, end, room, kind, title, langs, track, who, highlight, published,
+         abstract) in spec["sessions"]:
+        on = spec["days"][day]
+        starts_at, ends_at = paris_to_utc(on, _clock(start)), paris_to_utc(on, _clock(end))
+        if ends_at <= starts_at:
+            ends_at = paris_to_utc(on + timedelta(days=1), _clock(end))
+        pole, theme = (track[5:], "") if track.startswith("pole:") else (None, track)
+        services.create_session(edition, {
+            "kind": kind, "title": title, "abstract": abstract, "languages": langs,
+            "pole": pole, "theme": theme, "room_id": rooms[room].id, "starts_at": starts_at,
+            "ends_at": ends_at, "speaker_ids": [speakers[i].id for i in who],
+            "status": "published" if published else "draft", "is_highlight": highlight},
+            actor=actor)
+
+
+def _organisers(edition: Edition, actor: User | None) -> None:
+    if edition.is_archived:
+        return
+    present = {o.association_id for o in edition.organisers}
+    for slug, role in ORGANISERS.get(edition.year, []):
+        association = _association(slug)
+        if association is not None and association.id not in present:
+            services.add_organiser(edition, association.id, role, actor=actor)
+
+
+def _stands(edition: Edition, actor: User | None) -> None:
+    if edition.status not in (EditionStatus.PUBLISHED, EditionStatus.ON_SALE):
+        return
+    for slug, size, electricity, showcase, number in STANDS_2027:
+        association = _association(slug)
+        if association is None or db.session.scalar(select(StandRequest.id).where(
+                StandRequest.edition_id == edition.id,
+                StandRequest.association_id == association.id)) is not None:
+            continue
+        representative = db.session.scalar(select(User).where(
+            User.association_id == association.id, User.role == Role.ASSOCIATION))
+        stand = StandRequest(edition=edition, association=association, size=StandSize(size),
+                             needs_electricity=electricity, tables=1, chairs=2,
+                             showcase=showcase, requested_by=representative,
+                             status=StandStatus.REQUESTED)
+        stand.events.append(StandEvent(from_status=None, to_status=StandStatus.REQUESTED,
+                                       actor_id=representative.id if representative else None))
+        db.session.add(stand)
+        db.session.flush()
+        if number:
+            services.decide_stand(stand, approve=True, stand_number=number, zone="Hall A"
+                                  if number.startswith("A") else "Hall B", actor=actor)
+
+
+def load_editions() -> int:
+    """Create the demo editions that do not exist yet; returns how many editions there are."""
+    actor = db.session.scalar(select(User).where(User.role == Role.ORGANISER).order_by(User.id))
+    speakers = None
+    for year in sorted(EDITIONS):
+        spec = EDITIONS[year]
+        edition = edition_by_year(year)
+        if edition is None:
+            speakers = speakers or _speakers(actor)
+            edition = services.create_edition(year=year, title=spec["title"],
+                                              tagline=spec["tagline"],
+                                              description=spec["description"],
+                                              days=spec["days"], actor=actor)
+            services.add_venue(edition, spec["venue"], actor=actor)
+            _programme(edition, spec, speakers, actor)
+            _organisers(edition, actor)
+            for status in spec["path"]:
+                services.change_edition_status(edition, status, actor=actor,
+                                               note="Démonstration", confirm=True)
+        else:
+            _organisers(edition, actor)
+        if year == 2027:
+            _stands(edition, actor)
+    db.session.flush()
+    return db.session.query(Edition).count()

@@ -1,0 +1,1 @@
+"""The programme in exchange formats: iCalendar, Frab schedule.xml and its JSON twin."""

@@ -1,0 +1,134 @@
+"""Forms of the editions' pages. They only shape input; the services check the rules."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from festival.core.forms import choices
+from festival.editions.labels import (
+    LANGUAGE,
+    ORGANISER_ROLE,
+    POLE,
+    SESSION_KIND,
+    SESSION_STATUS,
+    STAND_SIZE,
+)
+
+
+class CheckboxListField(SelectMultipleField):
+    """Several choices as a list of checkboxes (keyboard- and screen-reader-friendly)."""
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class EditionForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    tagline = StringField(_l("Tagline"), validators=[Length(max=300)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=10_000)])
+    days = FieldList(DateField(_l("Day"), validators=[Optional()]), min_entries=4,
+                     max_entries=14, label=_l("Days of the festival"))
+
+    def day_values(self):
+        return sorted({entry.data for entry in self.days if entry.data})
+
+
+class EditionCreateForm(EditionForm):
+    year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(2000, 2100)])
+
+
+class StatusForm(FlaskForm):
+    status = HiddenField(validators=[DataRequired()])
+    note = StringField(_l("Why (kept in the history)"), validators=[Length(max=2000)])
+    confirm = BooleanField(_l("I confirm: this is not easily undone"))
+
+
+class VenueForm(FlaskForm):
+    name = StringField(_l("Venue"), validators=[DataRequired(), Length(max=200)])
+    address = StringField(_l("Address"), validators=[Length(max=300)])
+    postcode = StringField(_l("Postcode"), validators=[Length(max=10)])
+    city = StringField(_l("City"), validators=[Length(max=120)])
+    capacity = IntegerField(_l("Capacity (people)"),
+                            validators=[Optional(), NumberRange(1, 100_000)])
+
+
+class OrganiserForm(FlaskForm):
+    association_id = SelectField(_l("Member association"), coerce=int)
+    role = SelectField(_l("Role"), default="co_organiser", choices=choices(
+        (role.value, label) for role, label in ORGANISER_ROLE.items()))
+
+
+class RoomForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    description = StringField(_l("Description"), validators=[Length(max=300)])
+    capacity = IntegerField(_l("Capacity (people)"),
+                            validators=[Optional(), NumberRange(1, 100_000)])
+    opens_at = TimeField(_l("Opens at"), validators=[Optional()])
+    closes_at = TimeField(_l("Closes at"), validators=[Optional()])
+    venue_id = SelectField(_l("Venue"), coerce=int)
+    position = IntegerField(_l("Order in the programme"), default=0,
+                            validators=[Optional(), NumberRange(0, 1000)])
+
+
+class SpeakerForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    bio = TextAreaField(_l("Short biography"), validators=[Length(max=3000)])
+    association_id = SelectField(_l("Association (optional)"), coerce=int)
+    photo = FileField(_l("Photo"), validators=[FileAllowed(
+        ["jpg", "jpeg", "png", "webp", "gif"], _l("Send a JPEG, PNG, WebP or GIF image."))])
+    remove_photo = BooleanField(_l("Remove the current photo"))
+
+
+class SessionForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=250)])
+    kind = SelectField(_l("Kind"), choices=choices(
+        (kind.value, label) for kind, label in SESSION_KIND.items()))
+    abstract = TextAreaField(_l("Abstract"), validators=[Length(max=10_000)])
+    languages = CheckboxListField(_l("Languages"), choices=choices(
+        (lang.value, label) for lang, label in LANGUAGE.items()))
+    pole = SelectField(_l("Track: a pôle of the CNSM"), choices=choices(
+        [("", _l("— none —"))] + [(pole.value, label) for pole, label in POLE.items()]))
+    theme = StringField(_l("…or a free theme"), validators=[Length(max=80)])
+    day = SelectField(_l("Day"))
+    start_time = TimeField(_l("Starts at"), validators=[DataRequired()])
+    end_time = TimeField(_l("Ends at"), validators=[DataRequired()])
+    room_id = SelectField(_l("Room"), coerce=int)
+    speaker_ids = CheckboxListField(_l("Speakers"), coerce=int)
+    status = SelectField(_l("Status"), choices=choices(
+        (status.value, label) for status, label in SESSION_STATUS.items()))
+    is_highlight = BooleanField(_l("Highlight on the home page"))
+    confirm_clashes = BooleanField(_l("Save despite the clashes listed above"))
+
+
+class StandRequestForm(FlaskForm):
+    size = SelectField(_l("Stand size"), choices=choices(
+        (size.value, label) for size, label in STAND_SIZE.items()))
+    needs_electricity = BooleanField(_l("We need electricity"))
+    tables = IntegerField(_l("Tables"), default=1, validators=[NumberRange(0, 10)])
+    chairs = IntegerField(_l("Chairs"), default=2, validators=[NumberRange(0, 20)])
+    showcase = TextAreaField(_l("What will your stand show?"),
+                             validators=[DataRequired(), Length(max=2000)])
+    other_needs = TextAreaField(_l("Other needs"), validators=[Length(max=2000)])
+
+
+class StandDecisionForm(FlaskForm):
+    stand_number = StringField(_l("Stand number"), validators=[Length(max=20)])
+    zone = StringField(_l("Zone"), validators=[Length(max=80)])
+    note = StringField(_l("Note"), validators=[Length(max=2000)])
+    approve = SubmitField(_l("Approve"))
+    decline = SubmitField(_l("Decline"))

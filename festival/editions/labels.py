@@ -1,0 +1,106 @@
+"""Human labels of the domain's enums, translated on display."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from festival.associations.models import Pole
+from festival.editions.models import (
+    EditionStatus,
+    Language,
+    OrganiserRole,
+    SessionKind,
+    SessionStatus,
+    StandSize,
+    StandStatus,
+)
+
+EDITION_STATUS = {
+    EditionStatus.DRAFT: _l("Draft"),
+    EditionStatus.PUBLISHED: _l("Published"),
+    EditionStatus.ON_SALE: _l("Tickets on sale"),
+    EditionStatus.CLOSED: _l("Closed"),
+    EditionStatus.ARCHIVED: _l("Archived"),
+}
+
+# What the button that moves an edition *to* a status says.
+EDITION_ACTION = {
+    EditionStatus.DRAFT: _l("Back to draft"),
+    EditionStatus.PUBLISHED: _l("Publish"),
+    EditionStatus.ON_SALE: _l("Open ticket sales"),
+    EditionStatus.CLOSED: _l("Close the edition"),
+    EditionStatus.ARCHIVED: _l("Archive the edition"),
+}
+
+# Going back a step has its own words.
+EDITION_BACK_ACTION = {
+    (EditionStatus.ON_SALE, EditionStatus.PUBLISHED): _l("Suspend ticket sales"),
+    (EditionStatus.CLOSED, EditionStatus.ON_SALE): _l("Reopen ticket sales"),
+}
+
+
+def edition_action(current: EditionStatus, target: EditionStatus):
+    return EDITION_BACK_ACTION.get((current, target), EDITION_ACTION[target])
+
+
+ORGANISER_ROLE = {
+    OrganiserRole.LEAD: _l("Lead organiser"),
+    OrganiserRole.CO_ORGANISER: _l("Co-organiser"),
+    OrganiserRole.PARTNER: _l("Partner"),
+}
+
+SESSION_KIND = {
+    SessionKind.CONFERENCE: _l("Conference"),
+    SessionKind.ROUND_TABLE: _l("Round table"),
+    SessionKind.WORKSHOP: _l("Workshop"),
+    SessionKind.CONCERT: _l("Concert"),
+    SessionKind.SCREENING: _l("Screening"),
+    SessionKind.OTHER: _l("Other"),
+}
+
+SESSION_STATUS = {
+    SessionStatus.DRAFT: _l("Draft"),
+    SessionStatus.PUBLISHED: _l("Published"),
+}
+
+LANGUAGE = {
+    Language.FR: _l("French"),
+    Language.AR: _l("Arabic"),
+    Language.TZM: _l("Tamazight"),
+    Language.EN: _l("English"),
+}
+
+POLE = {
+    Pole.MRE: _l("Moroccans living abroad (MRE)"),
+    Pole.GENERAL_ACTIVITIES: _l("General activities"),
+    Pole.COMMUNICATION_PROJECTS: _l("Communication and project development"),
+    Pole.POPULAR_EDUCATION: _l("Popular education"),
+}
+
+STAND_SIZE = {
+    StandSize.SMALL: _l("Small (a table, about 2 m)"),
+    StandSize.MEDIUM: _l("Medium (about 3 × 3 m)"),
+    StandSize.LARGE: _l("Large (about 6 × 3 m)"),
+}
+
+STAND_STATUS = {
+    StandStatus.REQUESTED: _l("Requested"),
+    StandStatus.APPROVED: _l("Approved"),
+    StandStatus.DECLINED: _l("Declined"),
+    StandStatus.WITHDRAWN: _l("Withdrawn"),
+}
+
+
+def track_label(session) -> str:
+    """A session's track: its pôle's name, or its free theme (empty when it has neither)."""
+    if session.pole is not None:
+        return str(POLE[session.pole])
+    return session.theme or ""
+
+
+def template_globals() -> dict:
+    return {
+        "EDITION_STATUS": EDITION_STATUS, "edition_action": edition_action,
+        "ORGANISER_ROLE": ORGANISER_ROLE, "SESSION_KIND": SESSION_KIND,
+        "SESSION_STATUS": SESSION_STATUS, "LANGUAGE": LANGUAGE, "POLE": POLE,
+        "STAND_SIZE": STAND_SIZE, "STAND_STATUS": STAND_STATUS, "track_label": track_label,
+    }

@@ -1,0 +1,286 @@
+"""Back office of the programme (organisers): rooms, sessions with their clash warnings, the
+conflicts page, and speakers."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from festival.core.access import Role, roles
+from festival.core.errors import DomainError, NotFound
+from festival.core.forms import apply_field_errors, choices
+from festival.core.timeutil import paris_to_utc, to_paris
+from festival.editions import queries, services
+from festival.editions.clashes import ClashError, Placement, clashes_for, edition_clashes
+from festival.editions.forms import RoomForm, SessionForm, SpeakerForm
+from festival.editions.models import ProgrammeSession, Room, Speaker
+from festival.extensions import db
+
+bp = Blueprint("manage_programme", __name__, url_prefix="/manage")
+
+
+def _edition(year: int):
+    return queries.edition_for_year(year, include_drafts=True)
+
+
+def _status(error: DomainError) -> int:
+    return error.status if error.status != 400 else 422
+
+
+# Rooms --------------------------------------------------------------------------------------
+
+def _room_form(edition, room: Room | None = None) -> RoomForm:
+    form = RoomForm(obj=room) if room is not None else RoomForm()
+    form.venue_id.choices = choices([(0, _("— none —"))] +
+                                    [(v.id, v.name) for v in edition.venues])
+    if room is not None and request.method == "GET":
+        form.venue_id.data = room.venue_id or 0
+    return form
+
+
+def _room_data(form: RoomForm) -> dict:
+    return {"name": form.name.data, "description": form.description.data,
+            "capacity": form.capacity.data, "opens_at": form.opens_at.data,
+            "closes_at": form.closes_at.data, "venue_id": form.venue_id.data or None,
+            "position": form.position.data or 0}
+
+
+@bp.route("/editions/<int:year>/rooms", methods=["GET", "POST"])
+@roles(Role.ORGANISER)
+def rooms(year: int):
+    edition = _edition(year)
+    form = _room_form(edition)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            room = services.create_room(edition, _room_data(form), actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error)
+            status = _status(error)
+            edition = _edition(year)
+        else:
+            db.session.commit()
+            flash(_("Room “%(name)s” added.", name=room.name), "success")
+            return redirect(url_for("manage_programme.rooms", year=year))
+    elif form.is_submitted():
+        status = 422
+    return render_template("editions/manage/rooms.html", edition=edition, form=form), status
+
+
+@bp.route("/editions/<int:year>/rooms/<int:room_id>", methods=["GET", "POST"])
+@roles(Role.ORGANISER)
+def room(year: int, room_id: int):
+    edition = _edition(year)
+    item = db.session.get(Room, room_id)
+    if item is None or item.edition_id != edition.id:
+        raise NotFound("room_not_found", _("There is no such room in this edition."))
+    form = _room_form(edition, item)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.update_room(item, _room_data(form), actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error)
+            status = _status(error)
+        else:
+            db.session.commit()
+            flash(_("Room saved."), "success")
+            return redirect(url_for("manage_programme.rooms", year=year))
+    elif form.is_submitted():
+        status = 422
+    return render_template("editions/manage/room.html", edition=edition, room=item,
+                           form=form), status
+
+
+# Sessions -----------------------------------------------------------------------------------
+
+@bp.get("/editions/<int:year>/sessions")
+@roles(Role.ORGANISER)
+def sessions(year: int):
+    edition = _edition(year)
+    items = queries.all_sessions(edition)
+    found = edition_clashes(edition)
+    clashing = {c.session_id for c in found} | {c.other.id for c in found if c.other}
+    days = sorted({queries.day_of(s) for s in items})
+    return render_template("editions/manage/sessions.html", edition=edition, days=days,
+                           sessions=items, clashing=clashing)
+
+
+@bp.get("/editions/<int:year>/conflicts")
+@roles(Role.ORGANISER)
+def conflicts(year: int):
+    edition = _edition(year)
+    return render_template("editions/manage/conflicts.html", edition=edition,
+                           clashes=edition_clashes(edition))
+
+
+# The service speaks of instants; the form of a day and two wall-clock times.
+SESSION_FORM_FIELDS = {"starts_at": "start_time", "ends_at": "end_time"}
+
+
+def _session_form(edition, item: ProgrammeSession | None) -> SessionForm:
+    form = SessionForm()
+    days = list(edition.dates)
+    if item is not None and queries.day_of(item) not in days:
+        days = sorted(days + [queries.day_of(item)])
+    form.day.choices = choices((d.isoformat(), format_date(d, "EEEE d MMMM")) for d in days)
+    form.room_id.choices = choices((r.id, r.name) for r in edition.rooms)
+    form.speaker_ids.choices = choices((s.id, s.name) for s in queries.all_speakers())
+    if item is not None and request.method == "GET":
+        start, end = to_paris(item.starts_at), to_paris(item.ends_at)
+        form.process(data={
+            "title": item.title, "kind": item.kind.value, "abstract": item.abstract,
+            "languages": [lang.value for lang in item.languages],
+            "pole": item.pole.value if item.pole else "", "theme": item.theme,
+            "day": start.date().isoformat(), "start_time": start.time(),
+            "end_time": end.time(), "room_id": item.room_id,
+            "speaker_ids": [s.id for s in item.speakers], "status": item.status.value,
+            "is_highlight": item.is_highlight})
+    return form
+
+
+def _session_data(form: SessionForm) -> dict:
+    day = date.fromisoformat(form.day.data)
+    start = paris_to_utc(day, form.start_time.data)
+    end_day = day + timedelta(days=1) if form.end_time.data <= form.start_time.data else day
+    return {"title": form.title.data, "kind": form.kind.data, "abstract": form.abstract.data,
+            "languages": form.languages.data or [], "pole": form.pole.data or None,
+            "theme": form.theme.data, "room_id": form.room_id.data, "starts_at": start,
+            "ends_at": paris_to_utc(end_day, form.end_time.data),
+            "speaker_ids": form.speaker_ids.data or [], "status": form.status.data,
+            "is_highlight": form.is_highlight.data}
+
+
+def _session_page(edition, item: ProgrammeSession | None):
+    form = _session_form(edition, item)
+    warnings, status = [], 200
+    if item is not None and request.method == "GET":
+        warnings = clashes_for(edition, Placement.of(item))
+    if form.validate_on_submit():
+        data = _session_data(form)
+        try:
+            if item is None:
+                saved, clashes = services.create_session(
+                    edition, data, actor=current_user, confirm_clashes=form.confirm_clashes.data)
+            else:
+                saved, clashes = services.update_session(
+                    item, data, actor=current_user, confirm_clashes=form.confirm_clashes.data)
+        except ClashError as error:
+            db.session.rollback()
+            warnings, status = error.clashes, 409
+            form.confirm_clashes.data = False
+        except DomainError as error:
+            db.session.rollback()
+            error.fields = {SESSION_FORM_FIELDS.get(k, k): v for k, v in error.fields.items()}
+            apply_field_errors(form, error)
+            status = _status(error)
+        else:
+            db.session.commit()
+            if clashes:
+                flash(_("Session saved with %(n)s clash(es): see the conflicts page.",
+                        n=len(clashes)), "warning")
+            else:
+                flash(_("Session “%(title)s” saved.", title=saved.title), "success")
+            return redirect(url_for("manage_programme.session", year=edition.year,
+                                    session_id=saved.id))
+        edition = _edition(edition.year)
+    elif form.is_submitted():
+        status = 422
+    return render_template("editions/manage/session.html", edition=edition, session=item,
+                           form=form, warnings=warnings, ready=bool(edition.days and
+                                                                    edition.rooms)), status
+
+
+@bp.route("/editions/<int:year>/sessions/new", methods=["GET", "POST"])
+@roles(Role.ORGANISER)
+def new_session(year: int):
+    return _session_page(_edition(year), None)
+
+
+@bp.route("/editions/<int:year>/sessions/<int:session_id>", methods=["GET", "POST"])
+@roles(Role.ORGANISER)
+def session(year: int, session_id: int):
+    edition = _edition(year)
+    item = db.session.get(ProgrammeSession, session_id)
+    if item is None or item.edition_id != edition.id:
+        raise NotFound("session_not_found", _("There is no such session in this edition."))
+    return _session_page(edition, item)
+
+
+# Speakers -----------------------------------------------------------------------------------
+
+def _speaker_form(speaker: Speaker | None = None) -> SpeakerForm:
+    form = SpeakerForm(obj=speaker) if speaker is not None else SpeakerForm()
+    form.association_id.choices = choices(
+        [(0, _("— none —"))] + [(a.id, a.name) for a in queries.member_associations()])
+    if speaker is not None and request.method == "GET":
+        form.association_id.data = speaker.association_id or 0
+    return form
+
+
+def _save_speaker(form: SpeakerForm, speaker: Speaker | None) -> Speaker:
+    data = {"name": form.name.data, "bio": form.bio.data,
+            "association_id": form.association_id.data or None}
+    if speaker is None:
+        speaker = services.create_speaker(data, actor=current_user)
+    else:
+        services.update_speaker(speaker, data, actor=current_user)
+    if form.photo.data:
+        services.set_speaker_photo(speaker, form.photo.data.stream, actor=current_user)
+    elif form.remove_photo.data:
+        services.set_speaker_photo(speaker, None, actor=current_user)
+    return speaker
+
+
+@bp.route("/speakers", methods=["GET", "POST"])
+@roles(Role.ORGANISER)
+def speakers():
+    form = _speaker_form()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            speaker = _save_speaker(form, None)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error)
+            status = _status(error)
+        else:
+            db.session.commit()
+            flash(_("Speaker “%(name)s” added.", name=speaker.name), "success")
+            return redirect(url_for("manage_programme.speakers"))
+    elif form.is_submitted():
+        status = 422
+    return render_template("editions/manage/speakers.html", form=form,
+                           speakers=queries.all_speakers(),
+                           counts=queries.speaker_session_counts()), status
+
+
+@bp.route("/speakers/<int:speaker_id>", methods=["GET", "POST"])
+@roles(Role.ORGANISER)
+def speaker(speaker_id: int):
+    item = db.session.get(Speaker, speaker_id)
+    if item is None:
+        raise NotFound("speaker_not_found", _("There is no such speaker."))
+    form = _speaker_form(item)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            _save_speaker(form, item)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error)
+            status = _status(error)
+        else:
+            db.session.commit()
+            flash(_("Speaker saved."), "success")
+            return redirect(url_for("manage_programme.speakers"))
+    elif form.is_submitted():
+        status = 422
+    return render_template("editions/manage/speaker.html", speaker=item, form=form), status
+
+

@@ -1,0 +1,273 @@
+"""Back office of the editions (organisers): details, days, status, venues, organisers and
+the exhibitors' stand requests. The programme has its own module (manage_programme_views)."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from festival.core.access import Role, roles
+from festival.core.errors import DomainError, NotFound
+from festival.core.forms import apply_field_errors, choices
+from festival.editions import queries, services
+from festival.editions.clashes import edition_clashes
+from festival.editions.forms import (
+    EditionCreateForm,
+    EditionForm,
+    OrganiserForm,
+    StandDecisionForm,
+    StatusForm,
+    VenueForm,
+)
+from festival.editions.labels import EDITION_STATUS
+from festival.editions.models import EditionOrganiser, StandRequest, StandStatus, Venue
+from festival.extensions import db
+
+bp = Blueprint("manage_editions", __name__, url_prefix="/manage/editions")
+
+
+def _edition(year: int):
+    return queries.edition_for_year(year, include_drafts=True)
+
+
+def _fail(form, error: DomainError) -> int:
+    """Roll back, show the error on the form, and give the page's status."""
+    db.session.rollback()
+    apply_field_errors(form, error)
+    return error.status if error.status != 400 else 422
+
+
+@bp.route("", methods=["GET", "POST"])
+@roles(Role.ORGANISER)
+def index():
+    form = EditionCreateForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            edition = services.create_edition(
+                year=form.year.data, title=form.title.data, tagline=form.tagline.data,
+                description=form.description.data, days=form.day_values(), actor=current_user)
+        except DomainError as error:
+            status = _fail(form, error)
+        else:
+            db.session.commit()
+            flash(_("Edition %(year)s created as a draft.", year=edition.year), "success")
+            return redirect(url_for("manage_editions.edition", year=edition.year))
+    elif form.is_submitted():
+        status = 422
+    return render_template("editions/manage/index.html", form=form,
+                           editions=queries.all_editions()), status
+
+
+def _edition_page(edition, *, form=None, venue_form=None, organiser_form=None, status=200):
+    if form is None:
+        form = EditionForm(formdata=None, data={
+            "title": edition.title, "tagline": edition.tagline,
+            "description": edition.description, "days": edition.dates + [None]})
+    organiser_form = organiser_form or OrganiserForm(formdata=None)
+    taken = {o.association_id for o in edition.organisers}
+    organiser_form.association_id.choices = choices(
+        (a.id, a.name) for a in queries.member_associations() if a.id not in taken)
+    return render_template(
+        "editions/manage/edition.html", edition=edition, form=form,
+        venue_form=venue_form or VenueForm(formdata=None), organiser_form=organiser_form,
+        clash_count=len(edition_clashes(edition)),
+        session_count=len(queries.all_sessions(edition)),
+        stand_count=len(queries.stand_requests(edition))), status
+
+
+@bp.route("/<int:year>", methods=["GET", "POST"])
+@roles(Role.ORGANISER)
+def edition(year: int):
+    edition = _edition(year)
+    if request.method == "GET":
+        return _edition_page(edition)
+    form = EditionForm()
+    if not form.validate():
+        return _edition_page(edition, form=form, status=422)
+    try:
+        services.update_edition(edition, {
+            "title": form.title.data, "tagline": form.tagline.data,
+            "description": form.description.data, "days": form.day_values()},
+            actor=current_user)
+    except DomainError as error:
+        status = _fail(form, error)
+        return _edition_page(_edition(year), form=form, status=status)
+    db.session.commit()
+    flash(_("Edition %(year)s saved.", year=year), "success")
+    return redirect(url_for("manage_editions.edition", year=year))
+
+
+@bp.post("/<int:year>/status")
+@roles(Role.ORGANISER)
+def change_status(year: int):
+    edition = _edition(year)
+    form = StatusForm()
+    if form.validate():
+        try:
+            change = services.change_edition_status(
+                edition, form.status.data, actor=current_user, note=form.note.data or "",
+                confirm=form.confirm.data)
+        except DomainError as error:
+            db.session.rollback()
+            messages = [str(m) for msgs in error.fields.values() for m in msgs]
+            flash(" ".join([str(error.message)] + messages), "error")
+        else:
+            db.session.commit()
+            flash(_("Edition %(year)s is now “%(status)s”.", year=year,
+                    status=EDITION_STATUS[change.to_status]), "success")
+    else:
+        flash(_("This change could not be understood."), "error")
+    return redirect(url_for("manage_editions.edition", year=year) + "#status")
+
+
+@bp.post("/<int:year>/venues")
+@roles(Role.ORGANISER)
+def add_venue(year: int):
+    edition = _edition(year)
+    form = VenueForm()
+    if form.validate():
+        try:
+            services.add_venue(edition, _venue_data(form), actor=current_user)
+        except DomainError as error:
+            return _edition_page(_edition(year), venue_form=form, status=_fail(form, error))
+        db.session.commit()
+        flash(_("Venue added."), "success")
+        return redirect(url_for("manage_editions.edition", year=year) + "#venues")
+    return _edition_page(edition, venue_form=form, status=422)
+
+
+def _venue_data(form: VenueForm) -> dict:
+    return {"name": form.name.data, "address": form.address.data,
+            "postcode": form.postcode.data, "city": form.city.data,
+            "capacity": form.capacity.data}
+
+
+def _venue(edition, venue_id: int) -> Venue:
+    venue = db.session.get(Venue, venue_id)
+    if venue is None or venue.edition_id != edition.id:
+        raise NotFound("venue_not_found", _("There is no such venue in this edition."))
+    return venue
+
+
+@bp.route("/<int:year>/venues/<int:venue_id>", methods=["GET", "POST"])
+@roles(Role.ORGANISER)
+def venue(year: int, venue_id: int):
+    edition = _edition(year)
+    item = _venue(edition, venue_id)
+    form = VenueForm(obj=item)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.update_venue(item, _venue_data(form), actor=current_user)
+        except DomainError as error:
+            status = _fail(form, error)
+        else:
+            db.session.commit()
+            flash(_("Venue saved."), "success")
+            return redirect(url_for("manage_editions.edition", year=year) + "#venues")
+    elif form.is_submitted():
+        status = 422
+    return render_template("editions/manage/venue.html", edition=edition, venue=item,
+                           form=form), status
+
+
+@bp.post("/<int:year>/venues/<int:venue_id>/remove")
+@roles(Role.ORGANISER)
+def remove_venue(year: int, venue_id: int):
+    edition = _edition(year)
+    try:
+        services.remove_venue(_venue(edition, venue_id), actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("Venue removed."), "success")
+    return redirect(url_for("manage_editions.edition", year=year) + "#venues")
+
+
+@bp.post("/<int:year>/organisers")
+@roles(Role.ORGANISER)
+def add_organiser(year: int):
+    edition = _edition(year)
+    form = OrganiserForm()
+    form.association_id.choices = choices((a.id, a.name) for a in queries.member_associations())
+    if form.validate():
+        try:
+            services.add_organiser(edition, form.association_id.data, form.role.data,
+                                   actor=current_user)
+        except DomainError as error:
+            return _edition_page(_edition(year), organiser_form=form,
+                                 status=_fail(form, error))
+        db.session.commit()
+        flash(_("Organiser added."), "success")
+        return redirect(url_for("manage_editions.edition", year=year) + "#organisers")
+    return _edition_page(edition, organiser_form=form, status=422)
+
+
+@bp.post("/<int:year>/organisers/<int:organiser_id>/remove")
+@roles(Role.ORGANISER)
+def remove_organiser(year: int, organiser_id: int):
+    edition = _edition(year)
+    organiser = db.session.get(EditionOrganiser, organiser_id)
+    if organiser is None or organiser.edition_id != edition.id:
+        raise NotFound("organiser_not_found", _("This association does not organise it."))
+    try:
+        services.remove_organiser(organiser, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("Organiser removed."), "success")
+    return redirect(url_for("manage_editions.edition", year=year) + "#organisers")
+
+
+# Stand requests -----------------------------------------------------------------------------
+
+@bp.get("/<int:year>/stands")
+@roles(Role.ORGANISER)
+def stands(year: int):
+    return _stands_page(_edition(year))
+
+
+def _stands_page(edition, failed: dict | None = None, status: int = 200):
+    order = [StandStatus.REQUESTED, StandStatus.APPROVED, StandStatus.DECLINED,
+             StandStatus.WITHDRAWN]
+    rows = sorted(queries.stand_requests(edition), key=lambda r: order.index(r.status))
+    forms = {stand.id: StandDecisionForm(formdata=None, prefix=f"s{stand.id}",
+                                         stand_number=stand.stand_number or "",
+                                         zone=stand.zone) for stand in rows}
+    forms.update(failed or {})
+    return render_template("editions/manage/stands.html", edition=edition, stands=rows,
+                           forms=forms), status
+
+
+@bp.post("/<int:year>/stands/<int:stand_id>")
+@roles(Role.ORGANISER)
+def decide_stand(year: int, stand_id: int):
+    edition = _edition(year)
+    stand = db.session.get(StandRequest, stand_id)
+    if stand is None or stand.edition_id != edition.id:
+        raise NotFound("stand_not_found", _("There is no such stand request."))
+    form = StandDecisionForm(prefix=f"s{stand.id}")
+    if not form.validate() or not (form.approve.data or form.decline.data):
+        if not form.errors:
+            form.form_errors.append(_("Choose to approve or to decline the request."))
+        return _stands_page(edition, failed={stand.id: form}, status=422)
+    try:
+        services.decide_stand(stand, approve=bool(form.approve.data),
+                              stand_number=form.stand_number.data, zone=form.zone.data,
+                              note=form.note.data, actor=current_user)
+    except DomainError as error:
+        status = _fail(form, error)
+        return _stands_page(_edition(year), failed={stand_id: form}, status=status)
+    db.session.commit()
+    if stand.is_approved:
+        flash(_("%(name)s has stand %(number)s.", name=stand.association.name,
+                number=stand.stand_number), "success")
+    else:
+        flash(_("The request of %(name)s is declined.", name=stand.association.name),
+              "success")
+    return redirect(url_for("manage_editions.stands", year=year) + f"#stand-{stand.id}")

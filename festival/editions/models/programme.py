@@ -1,0 +1,172 @@
+"""The programme: rooms of an edition, sessions placed in them, and the speakers."""
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime, time
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from festival.associations.models import Pole
+from festival.core.models import TimestampMixin
+from festival.core.types import UTCDateTime
+from festival.editions.models.edition import Edition, Venue, str_enum
+from festival.extensions import db
+
+if TYPE_CHECKING:
+    from festival.associations.models import Association
+
+
+def new_guid() -> str:
+    return str(uuid.uuid4())
+
+
+class SessionKind(str, enum.Enum):
+    CONFERENCE = "conference"
+    ROUND_TABLE = "round_table"
+    WORKSHOP = "workshop"
+    CONCERT = "concert"
+    SCREENING = "screening"
+    OTHER = "other"
+
+
+class SessionStatus(str, enum.Enum):
+    DRAFT = "draft"          # never shown to the public
+    PUBLISHED = "published"
+
+
+class Language(str, enum.Enum):
+    FR = "fr"
+    AR = "ar"
+    TZM = "tzm"  # Tamazight
+    EN = "en"
+
+
+class Room(TimestampMixin, db.Model):
+    """A room or stage of an edition. Opening hours are wall-clock times in Paris."""
+
+    __tablename__ = "edition_rooms"
+    __table_args__ = (UniqueConstraint("edition_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), default=new_guid, unique=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"),
+                                            index=True)
+    venue_id: Mapped[int | None] = mapped_column(
+        ForeignKey("edition_venues.id", ondelete="SET NULL"))
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(String(300), default="")
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    opens_at: Mapped[time | None] = mapped_column(Time)
+    closes_at: Mapped[time | None] = mapped_column(Time)  # earlier than opens_at: after midnight
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    edition: Mapped[Edition] = relationship(back_populates="rooms")
+    venue: Mapped[Venue | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Room {self.name}>"
+
+
+class Speaker(TimestampMixin, db.Model):
+    """A person who speaks or performs; the same person across editions."""
+
+    __tablename__ = "speakers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), default=new_guid, unique=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    bio: Mapped[str] = mapped_column(Text, default="")
+    # File name under the uploads folder, chosen by the service, never by the uploader.
+    photo_filename: Mapped[str | None] = mapped_column(String(100))
+    association_id: Mapped[int | None] = mapped_column(
+        ForeignKey("associations.id", ondelete="SET NULL"), index=True)
+
+    association: Mapped[Association | None] = relationship()
+    session_links: Mapped[list[SessionSpeaker]] = relationship(
+        back_populates="speaker", cascade="all, delete-orphan")
+
+    @property
+    def code(self) -> str:
+        """A short public code (the schedule format's `code`)."""
+        return f"S{self.id}"
+
+    def __repr__(self) -> str:
+        return f"<Speaker {self.name}>"
+
+
+class ProgrammeSession(TimestampMixin, db.Model):
+    """A conference, round table, workshop, concert… placed in a room at a time (UTC)."""
+
+    __tablename__ = "programme_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), default=new_guid, unique=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"),
+                                            index=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("edition_rooms.id", ondelete="RESTRICT"),
+                                         index=True)
+    kind: Mapped[SessionKind] = mapped_column(str_enum(SessionKind, "session_kind"))
+    title: Mapped[str] = mapped_column(String(250))
+    abstract: Mapped[str] = mapped_column(Text, default="")
+    # The track: one of the CNSM's pôles, or a free theme (never both).
+    pole: Mapped[Pole | None] = mapped_column(str_enum(Pole, "pole"))
+    theme: Mapped[str] = mapped_column(String(80), default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[SessionStatus] = mapped_column(str_enum(SessionStatus, "session_status"),
+                                                  default=SessionStatus.DRAFT, index=True)
+    is_highlight: Mapped[bool] = mapped_column(default=False)
+
+    edition: Mapped[Edition] = relationship(back_populates="sessions")
+    room: Mapped[Room] = relationship(lazy="joined")
+    language_rows: Mapped[list[SessionLanguage]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", lazy="selectin")
+    speaker_links: Mapped[list[SessionSpeaker]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", lazy="selectin",
+        order_by="SessionSpeaker.position")
+
+    @property
+    def languages(self) -> list[Language]:
+        order = list(Language)
+        return sorted((row.language for row in self.language_rows), key=order.index)
+
+    @property
+    def speakers(self) -> list[Speaker]:
+        return [link.speaker for link in self.speaker_links]
+
+    @property
+    def is_published(self) -> bool:
+        return self.status is SessionStatus.PUBLISHED
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    def __repr__(self) -> str:
+        return f"<ProgrammeSession {self.id} {self.title!r}>"
+
+
+class SessionLanguage(db.Model):
+    __tablename__ = "session_languages"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("programme_sessions.id", ondelete="CASCADE"), primary_key=True)
+    language: Mapped[Language] = mapped_column(str_enum(Language, "session_language"),
+                                               primary_key=True)
+    session: Mapped[ProgrammeSession] = relationship(back_populates="language_rows")
+
+
+class SessionSpeaker(db.Model):
+    __tablename__ = "session_speakers"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("programme_sessions.id", ondelete="CASCADE"), primary_key=True)
+    speaker_id: Mapped[int] = mapped_column(ForeignKey("speakers.id", ondelete="CASCADE"),
+                                            primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    session: Mapped[ProgrammeSession] = relationship(back_populates="speaker_links")
+    speaker: Mapped[Speaker] = relationship(back_populates="session_links", lazy="joined")

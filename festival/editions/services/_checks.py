@@ -1,0 +1,79 @@
+"""Small helpers the services share to collect field errors and refuse frozen editions."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from festival.core.errors import DomainError, ValidationError
+from festival.editions.models import Edition
+
+
+class Fields:
+    """Collects every field's problems, then raises them together (422)."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list] = {}
+
+    def add(self, name: str, message) -> None:
+        self.errors.setdefault(name, []).append(message)
+
+    def text(self, name: str, value: Any, *, max_length: int, required: bool = False) -> str:
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            self.add(name, _l("This must be text."))
+            return ""
+        value = value.strip()
+        if required and not value:
+            self.add(name, _l("This field is required."))
+        elif len(value) > max_length:
+            self.add(name, _l("At most %(n)s characters.", n=max_length))
+        return value
+
+    def whole_number(self, name: str, value: Any, *, minimum: int, maximum: int,
+                     required: bool = False) -> int | None:
+        if value is None or value == "":
+            if required:
+                self.add(name, _l("This field is required."))
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.add(name, _l("This must be a whole number."))
+            return None
+        if not minimum <= value <= maximum:
+            self.add(name, _l("This must be between %(low)s and %(high)s.", low=minimum,
+                              high=maximum))
+            return None
+        return value
+
+    def choice(self, name: str, value: Any, enum_cls, *, required: bool = True):
+        if value is None or value == "":
+            if required:
+                self.add(name, _l("This field is required."))
+            return None
+        try:
+            return enum_cls(value)
+        except ValueError:
+            self.add(name, _l("Unknown value: %(value)s.", value=str(value)[:40]))
+            return None
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def refuse_if_archived(edition: Edition) -> None:
+    if edition.is_archived:
+        raise DomainError("edition_archived",
+                          _l("Edition %(year)s is archived: it can no longer be changed.",
+                             year=edition.year), status=409)
+
+
+class Unset:
+    """Marks an argument that was not given (so that None can mean 'clear it')."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = Unset()

@@ -1,0 +1,258 @@
+"""Public pages of the editions: the edition, its programme (by day, track and speaker), one
+session, "now and next" for the screens at the venue, exhibitors, past editions, exports."""
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from festival.core.access import Role, public, roles
+from festival.core.errors import DomainError
+from festival.core.forms import apply_field_errors
+from festival.core.timeutil import PARIS, to_paris, utcnow
+from festival.editions import queries, services
+from festival.editions.exports.frab_json import schedule_json
+from festival.editions.exports.frab_xml import schedule_xml
+from festival.editions.exports.ical import programme_ical, session_ical
+from festival.editions.forms import StandRequestForm
+from festival.editions.labels import template_globals
+from festival.editions.photos import photo_folder
+from festival.extensions import db
+
+bp = Blueprint("editions", __name__)
+
+
+@bp.record_once
+def _labels(state) -> None:
+    # Globals (not a context processor) so that imported macros see them too.
+    state.app.jinja_env.globals.update(template_globals())
+
+
+@bp.get("/editions")
+@public
+def index():
+    current = queries.current_edition()
+    return render_template("editions/index.html", current=current,
+                           editions=queries.public_editions())
+
+
+@bp.get("/programme")
+@public
+def current_programme():
+    current = queries.current_edition()
+    if current is None:
+        return redirect(url_for("editions.index"))
+    return redirect(url_for("editions.programme", year=current.year))
+
+
+@bp.get("/<int:year>/")
+@public
+def edition(year: int):
+    edition = queries.visible_edition(year)
+    sessions = queries.published_sessions(edition)
+    return render_template("editions/edition.html", edition=edition,
+                           highlights=queries.highlights(edition, limit=6),
+                           session_count=len(sessions),
+                           exhibitor_count=len(queries.approved_exhibitors(edition)))
+
+
+def _chosen_day(edition, raw: str | None) -> date | None:
+    days = edition.dates
+    if not days:
+        return None
+    try:
+        chosen = date.fromisoformat(raw or "")
+    except ValueError:
+        chosen = None
+    if chosen in days:
+        return chosen
+    today = to_paris(utcnow()).date()
+    return today if today in days else days[0]
+
+
+@bp.get("/<int:year>/programme")
+@public
+def programme(year: int):
+    edition = queries.visible_edition(year)
+    sessions = queries.published_sessions(edition)
+    day = _chosen_day(edition, request.args.get("day"))
+    of_day = queries.sessions_on(sessions, day) if day else []
+    groups = queries.time_groups(of_day)
+    moment = queries.parse_moment(day.isoformat() if day else None, request.args.get("at"))
+    at_error = bool(request.args.get("at")) and moment is None
+    running = queries.running_at(of_day, moment) if moment else []
+    soon = queries.starting_within(of_day, moment, timedelta(hours=1)) if moment else []
+    today = to_paris(utcnow()).date()
+    return render_template(
+        "editions/programme.html", edition=edition, day=day, groups=groups,
+        hours=queries.hour_anchors(groups), grid=queries.day_grid(of_day, edition.rooms),
+        moment=moment, at_error=at_error, running=running, soon=soon, today=today,
+        tomorrow=today + timedelta(days=1), at_value=request.args.get("at", ""))
+
+
+@bp.get("/<int:year>/programme/tracks")
+@public
+def tracks(year: int):
+    edition = queries.visible_edition(year)
+    return render_template("editions/tracks.html", edition=edition,
+                           tracks=queries.by_track(queries.published_sessions(edition)))
+
+
+@bp.get("/<int:year>/speakers")
+@public
+def speakers(year: int):
+    edition = queries.visible_edition(year)
+    return render_template("editions/speakers.html", edition=edition,
+                           speakers=queries.speakers_of(queries.published_sessions(edition)))
+
+
+@bp.get("/<int:year>/sessions/<int:session_id>")
+@public
+def session(year: int, session_id: int):
+    edition = queries.visible_edition(year)
+    item = queries.public_session(edition, session_id)
+    return render_template("editions/session.html", edition=edition, session=item)
+
+
+@bp.get("/<int:year>/now")
+@public
+def now(year: int):
+    edition = queries.visible_edition(year)
+    moment = None
+    raw = request.args.get("at", "")
+    if "T" in raw:
+        moment = queries.parse_moment(*raw.split("T", 1))
+    moment = moment or to_paris(utcnow())
+    return render_template("editions/now.html", edition=edition, moment=moment.astimezone(PARIS),
+                           rooms=queries.now_and_next(edition, moment),
+                           frozen=bool(raw))
+
+
+@bp.get("/<int:year>/exhibitors")
+@public
+def exhibitors(year: int):
+    edition = queries.visible_edition(year)
+    return render_template("editions/exhibitors.html", edition=edition,
+                           stands=queries.approved_exhibitors(edition))
+
+
+@bp.get("/<int:year>/tickets")
+@public
+def tickets(year: int):
+    """Placeholder until ticketing takes over this address."""
+    edition = queries.visible_edition(year)
+    return render_template("editions/tickets.html", edition=edition)
+
+
+# Exports ------------------------------------------------------------------------------------
+
+def _download(body: bytes | str, mimetype: str, filename: str | None = None) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/<int:year>/schedule.xml")
+@public
+def schedule_xml_export(year: int):
+    edition = queries.visible_edition(year)
+    body = schedule_xml(edition, queries.published_sessions(edition))
+    return _download(body, "application/xml")
+
+
+@bp.get("/<int:year>/schedule.json")
+@public
+def schedule_json_export(year: int):
+    edition = queries.visible_edition(year)
+    data = schedule_json(edition, queries.published_sessions(edition),
+                         version=current_app.config.get("VERSION", "0.1.0"))
+    return _download(json.dumps(data, ensure_ascii=False, indent=1), "application/json")
+
+
+@bp.get("/<int:year>/programme.ics")
+@public
+def programme_ics(year: int):
+    edition = queries.visible_edition(year)
+    body = programme_ical(edition, queries.published_sessions(edition))
+    return _download(body, "text/calendar", f"almoggar-{edition.year}.ics")
+
+
+@bp.get("/<int:year>/sessions/<int:session_id>.ics")
+@public
+def session_ics(year: int, session_id: int):
+    edition = queries.visible_edition(year)
+    item = queries.public_session(edition, session_id)
+    return _download(session_ical(edition, item), "text/calendar",
+                     f"almoggar-{edition.year}-{item.id}.ics")
+
+
+@bp.get("/speakers/photos/<name>")
+@public
+def speaker_photo(name: str):
+    if "/" in name or not name.endswith(".jpg"):
+        abort(404)
+    response = send_from_directory(photo_folder(), name, mimetype="image/jpeg",
+                                   max_age=7 * 24 * 3600)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# A member association's stand ---------------------------------------------------------------
+
+@bp.route("/<int:year>/stand", methods=["GET", "POST"])
+@roles(Role.ASSOCIATION)
+def stand(year: int):
+    """The representative of a member association asks for (or changes) its stand."""
+    edition = queries.edition_for_year(year)
+    association = current_user.association
+    mine = queries.stand_of(edition, current_user.association_id)
+    form = StandRequestForm(obj=mine if request.method == "GET" and mine else None)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.request_stand(edition, {
+                "size": form.size.data, "needs_electricity": form.needs_electricity.data,
+                "tables": form.tables.data, "chairs": form.chairs.data,
+                "showcase": form.showcase.data, "other_needs": form.other_needs.data,
+            }, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error)
+            status = error.status if error.status != 400 else 422
+        else:
+            db.session.commit()
+            flash(_("Your stand request has been sent to the organisers."), "success")
+            return redirect(url_for("editions.stand", year=year))
+    elif form.is_submitted():
+        status = 422
+    return render_template("editions/stand.html", edition=edition, form=form, stand=mine,
+                           association=association), status
+
+
+@bp.post("/<int:year>/stand/withdraw")
+@roles(Role.ASSOCIATION)
+def stand_withdraw(year: int):
+    edition = queries.edition_for_year(year)
+    mine = queries.stand_of(edition, current_user.association_id)
+    if mine is None:
+        abort(404)
+    services.withdraw_stand(mine, actor=current_user)
+    db.session.commit()
+    flash(_("Your stand request is withdrawn."), "success")
+    return redirect(url_for("editions.stand", year=year))

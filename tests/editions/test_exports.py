@@ -1,0 +1,196 @@
+"""Exports, each checked against its format: iCalendar (round trip), Frab schedule.xml (the c3voc
+XSD) and schedule.json (the c3voc JSON schema, then field by field)."""
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, date, datetime
+
+import pytest
+from icalendar import Calendar
+
+from festival.extensions import db
+from tests.factories import gen_edition, gen_room, gen_session, gen_speaker
+
+
+@pytest.fixture
+def programme(app):
+    """A published edition with two rooms, three published sessions and one draft."""
+    with app.app_context():
+        edition = gen_edition(2037, status="on_sale", tagline="L'eau, l'école et la lumière")
+        big = gen_room(edition, name="Grande salle", capacity=600)
+        small = gen_room(edition, name="Salle Tiznit", capacity=180)
+        aicha = gen_speaker("Aïcha Oubella", bio="Hydrologue.")
+        water = gen_session(edition, big, start="11:00", end="12:30",
+                            title="L'eau dans le Souss-Massa", speakers=[aicha],
+                            languages=["fr", "ar"], theme="Eau",
+                            abstract="Vivre avec la rareté.")
+        argan = gen_session(edition, small, start="14:00", end="15:30", kind="round_table",
+                            title="التعاونيات النسائية للأركان", languages=["ar"], pole="mre")
+        concert = gen_session(edition, big, day=1, start="21:00", end="23:00", kind="concert",
+                              title="Soirée ahwach", languages=["tzm"])
+        gen_session(edition, small, day=1, start="10:00", end="11:00", title="Brouillon secret",
+                    status="draft")
+        db.session.commit()
+        return {"year": edition.year, "water": water.id, "argan": argan.id,
+                "concert": concert.id, "water_guid": water.guid, "aicha_guid": aicha.guid}
+
+
+def test_the_session_calendar_round_trips(client, programme):
+    response = client.get(f"/{programme['year']}/sessions/{programme['water']}.ics")
+    assert response.status_code == 200
+    assert response.mimetype == "text/calendar"
+    assert "attachment" in response.headers["Content-Disposition"]
+    calendar = Calendar.from_ical(response.data)
+    assert calendar["VERSION"] == "2.0" and calendar["PRODID"]
+    timezones = [c for c in calendar.walk("VTIMEZONE")]
+    assert [str(tz["TZID"]) for tz in timezones] == ["Europe/Paris"]
+    events = calendar.walk("VEVENT")
+    assert len(events) == 1
+    event = events[0]
+    assert str(event["SUMMARY"]) == "L'eau dans le Souss-Massa"
+    assert str(event["UID"]) == f"{programme['water_guid']}@almoggar"
+    start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+    assert str(start.tzinfo) == "Europe/Paris" and start.hour == 11
+    assert start == datetime(2037, 5, 15, 9, 0, tzinfo=UTC)  # 11:00 in Paris (CEST)
+    assert end == datetime(2037, 5, 15, 10, 30, tzinfo=UTC)
+    assert event["DTSTART"].params["TZID"] == "Europe/Paris"
+    assert "Grande salle" in str(event["LOCATION"]) and "Saint-Denis" in str(event["LOCATION"])
+    assert "Aïcha Oubella" in str(event["DESCRIPTION"])
+    assert str(event["URL"]).endswith(f"/{programme['year']}/sessions/{programme['water']}")
+    assert b"TZID=Europe/Paris" in response.data
+
+
+def test_the_programme_calendar_has_every_published_session(client, programme):
+    calendar = Calendar.from_ical(client.get(f"/{programme['year']}/programme.ics").data)
+    titles = sorted(str(e["SUMMARY"]) for e in calendar.walk("VEVENT"))
+    assert titles == sorted(["L'eau dans le Souss-Massa", "التعاونيات النسائية للأركان",
+                             "Soirée ahwach"])
+    assert len(calendar.walk("VTIMEZONE")) == 1
+
+
+def test_a_draft_session_has_no_calendar(client, programme, app):
+    from festival.editions.models import ProgrammeSession
+    with app.app_context():
+        draft = db.session.scalar(db.select(ProgrammeSession.id).where(
+            ProgrammeSession.title == "Brouillon secret"))
+    assert client.get(f"/{programme['year']}/sessions/{draft}.ics").status_code == 404
+
+
+def test_schedule_xml_is_valid_against_the_c3voc_xsd(client, programme, shared_dir):
+    from lxml import etree
+    schema = etree.XMLSchema(etree.parse(str(shared_dir / "schemas" / "schedule.xml.xsd")))
+    response = client.get(f"/{programme['year']}/schedule.xml")
+    assert response.status_code == 200 and response.mimetype == "application/xml"
+    document = etree.fromstring(response.data)
+    assert schema.validate(document), schema.error_log
+    assert document.findtext("conference/acronym") == "almoggar2037"
+    assert document.findtext("conference/start") == "2037-05-15"
+    assert document.findtext("conference/days") == "2"
+    events = document.findall("day/room/event")
+    assert len(events) == 3  # the draft is not exported
+    water = document.find(f"day/room/event[@id='{programme['water']}']")
+    assert water.findtext("start") == "11:00" and water.findtext("duration") == "01:30"
+    assert water.findtext("date") == "2037-05-15T11:00:00+02:00"
+    assert water.findtext("room") == "Grande salle"
+    assert water.findtext("track") == "Eau" and water.findtext("language") == "fr"
+    assert [p.text for p in water.findall("persons/person")] == ["Aïcha Oubella"]
+    days = document.findall("day")
+    assert [d.get("date") for d in days] == ["2037-05-15", "2037-05-16"]
+
+
+def test_schedule_json_is_valid_against_the_c3voc_schema(client, programme, shared_dir):
+    import jsonschema
+    schema = json.loads((shared_dir / "schemas" / "schedule.schema.json").read_text())
+    assert schema["$schema"] == "http://json-schema.org/draft-06/schema#"
+    response = client.get(f"/{programme['year']}/schedule.json")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    data = response.get_json()
+    validator = jsonschema.Draft6Validator(
+        schema, format_checker=jsonschema.Draft6Validator.FORMAT_CHECKER)
+    errors = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(data)]
+    assert errors == []
+
+
+def test_schedule_json_field_by_field(client, programme):
+    data = client.get(f"/{programme['year']}/schedule.json").get_json()
+    assert data["$schema"] == "https://c3voc.de/schedule/schema.json"
+    assert data["generator"]["name"] == "Almoggar"
+    schedule = data["schedule"]
+    assert schedule["version"] and schedule["base_url"].startswith("http")
+    conference = schedule["conference"]
+    assert conference["acronym"] == "almoggar2037"
+    assert conference["title"] == "Almoggar 2037"
+    assert conference["description"] == "L'eau, l'école et la lumière"
+    assert (conference["start"], conference["end"], conference["daysCount"]) == (
+        "2037-05-15", "2037-05-16", 2)
+    assert conference["time_zone_name"] == "Europe/Paris"
+    assert conference["timeslot_duration"] == "00:15"
+    assert [(r["name"], r["capacity"]) for r in conference["rooms"]] == [
+        ("Grande salle", 600), ("Salle Tiznit", 180)]
+    assert all(uuid.UUID(r["guid"]) for r in conference["rooms"])
+    assert {t["name"] for t in conference["tracks"]} == {"Eau", "Moroccans living abroad (MRE)"}
+
+    day_one, day_two = conference["days"]
+    assert (day_one["index"], day_one["date"]) == (1, "2037-05-15")
+    assert day_one["day_start"] == "2037-05-15T04:00:00+02:00"
+    assert day_one["day_end"] == "2037-05-16T03:59:00+02:00"
+    assert sorted(day_one["rooms"]) == ["Grande salle", "Salle Tiznit"]
+    assert list(day_two["rooms"]) == ["Grande salle"]  # the draft in Salle Tiznit is left out
+
+    (water,) = day_one["rooms"]["Grande salle"]
+    assert water == {
+        "id": programme["water"],
+        "guid": programme["water_guid"],
+        "date": "2037-05-15T11:00:00+02:00",
+        "start": "11:00",
+        "duration": "01:30",
+        "room": "Grande salle",
+        "slug": f"almoggar2037-{programme['water']}-l-eau-dans-le-souss-massa",
+        "url": f"http://localhost/{programme['year']}/sessions/{programme['water']}",
+        "title": "L'eau dans le Souss-Massa",
+        "subtitle": "",
+        "track": "Eau",
+        "type": "conference",
+        "language": "fr",
+        "abstract": "Vivre avec la rareté.",
+        "description": None,
+        "recording_license": "",
+        "do_not_record": None,
+        "persons": [{"guid": programme["aicha_guid"], "code": water["persons"][0]["code"],
+                     "name": "Aïcha Oubella", "public_name": "Aïcha Oubella",
+                     "biography": "Hydrologue."}],
+        "links": [],
+        "attachments": [],
+    }
+    (argan,) = day_one["rooms"]["Salle Tiznit"]
+    assert argan["slug"] == f"almoggar2037-{programme['argan']}"  # no ASCII in the title
+    assert argan["language"] == "ar" and argan["type"] == "round_table"
+    assert argan["persons"] == []
+    (concert,) = day_two["rooms"]["Grande salle"]
+    assert (concert["start"], concert["duration"], concert["track"]) == ("21:00", "02:00", None)
+
+
+def test_exports_of_a_draft_edition_are_hidden(client, app):
+    with app.app_context():
+        year = gen_edition(status="draft").year
+        db.session.commit()
+    for path in ("schedule.xml", "schedule.json", "programme.ics"):
+        assert client.get(f"/{year}/{path}").status_code == 404
+
+
+def test_exports_allow_other_sites_to_read_them(client, programme):
+    response = client.get(f"/{programme['year']}/schedule.json")
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_day_with_no_session_is_still_listed(client, app, shared_dir):
+    from lxml import etree
+    with app.app_context():
+        gen_edition(2038, status="published",
+                    days=[date(2038, 4, 10), date(2038, 4, 11)])
+        db.session.commit()
+    data = client.get("/2038/schedule.json").get_json()
+    assert [d["rooms"] for d in data["schedule"]["conference"]["days"]] == [{}, {}]
+    schema = etree.XMLSchema(etree.parse(str(shared_dir / "schemas" / "schedule.xml.xsd")))
+    assert schema.validate(etree.fromstring(client.get("/2038/schedule.xml").data))

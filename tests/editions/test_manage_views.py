@@ -1,0 +1,229 @@
+"""The organisers' back office and the representatives' stand page, through the client."""
+from __future__ import annotations
+
+import html
+
+import pytest
+
+from festival.editions.models import (
+    Edition,
+    EditionStatus,
+    ProgrammeSession,
+    StandRequest,
+    StandStatus,
+)
+from festival.extensions import db
+from tests.factories import gen_association, gen_edition, gen_room, gen_session, gen_stand, gen_user
+
+
+def _text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+@pytest.fixture
+def organiser(auth):
+    return auth.login_as("organiser")
+
+
+def _edition(app, **kwargs) -> dict:
+    with app.app_context():
+        edition = gen_edition(**kwargs)
+        room = gen_room(edition, name="Grande salle")
+        data = {"year": edition.year, "room": room.id,
+                "day": edition.dates[0].isoformat() if edition.dates else None}
+        db.session.commit()
+        return data
+
+
+def test_an_organiser_creates_an_edition_as_a_draft(app, client, organiser):
+    response = client.post("/manage/editions", data={
+        "year": "2041", "title": "Almoggar", "tagline": "Au printemps",
+        "days-0": "2041-05-18", "days-1": "2041-05-19", "days-2": "", "days-3": ""})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/2041")
+    with app.app_context():
+        edition = db.session.scalar(db.select(Edition).where(Edition.year == 2041))
+        assert edition.status is EditionStatus.DRAFT and len(edition.days) == 2
+        assert edition.status_changes[0].actor_id == organiser["id"]
+    again = client.post("/manage/editions", data={"year": "2041", "title": "Encore"})
+    assert again.status_code == 409
+    assert "There is already an edition in 2041." in _text(again)
+
+
+def test_closing_needs_the_confirmation_box(app, client, organiser):
+    year = _edition(app, status="on_sale")["year"]
+    client.post(f"/manage/editions/{year}/status", data={"status": "closed"})
+    with app.app_context():
+        assert db.session.scalar(db.select(Edition.status).where(
+            Edition.year == year)) is EditionStatus.ON_SALE
+    page = client.get(f"/manage/editions/{year}")
+    assert "This change needs an explicit confirmation." in _text(page)
+    client.post(f"/manage/editions/{year}/status",
+                data={"status": "closed", "confirm": "y", "note": "Festival terminé"})
+    with app.app_context():
+        edition = db.session.scalar(db.select(Edition).where(Edition.year == year))
+        assert edition.status is EditionStatus.CLOSED
+        assert edition.status_changes[-1].note == "Festival terminé"
+
+
+def test_a_draft_without_a_venue_cannot_be_published(app, client, organiser):
+    year = _edition(app, venue=False)["year"]
+    response = client.post(f"/manage/editions/{year}/status", data={"status": "published"},
+                           follow_redirects=True)
+    assert "the edition needs a venue" in _text(response)
+
+
+def test_an_organiser_who_double_books_a_room_is_stopped(app, client, organiser):
+    data = _edition(app)
+    with app.app_context():
+        edition = db.session.scalar(db.select(Edition).where(Edition.year == data["year"]))
+        gen_session(edition, db.session.get(type(edition.rooms[0]), data["room"]),
+                    start="14:00", end="15:30", title="Table ronde diaspora")
+        db.session.commit()
+    form = {"title": "Concert surprise", "kind": "concert", "languages": ["tzm"],
+            "pole": "", "theme": "", "day": data["day"], "start_time": "15:00",
+            "end_time": "16:00", "room_id": str(data["room"]), "status": "published"}
+    url = f"/manage/editions/{data['year']}/sessions/new"
+    refused = client.post(url, data=form)
+    assert refused.status_code == 409
+    page = _text(refused)
+    assert "“Grande salle” is already booked for “Table ronde diaspora”" in page
+    assert 'name="confirm_clashes"' in page
+    with app.app_context():
+        assert db.session.query(ProgrammeSession).count() == 1
+    saved = client.post(url, data={**form, "confirm_clashes": "y"})
+    assert saved.status_code == 302
+    with app.app_context():
+        assert db.session.query(ProgrammeSession).count() == 2
+        clashing = db.session.scalar(db.select(ProgrammeSession.id).where(
+            ProgrammeSession.title == "Concert surprise"))
+    edit = _text(client.get(f"/manage/editions/{data['year']}/sessions/{clashing}"))
+    assert "is already booked for “Table ronde diaspora”" in edit  # warned on the edit form
+    conflicts = _text(client.get(f"/manage/editions/{data['year']}/conflicts"))
+    assert "Concert surprise" in conflicts or "Table ronde diaspora" in conflicts
+    listing = _text(client.get(f"/manage/editions/{data['year']}/sessions"))
+    assert "clash" in listing
+
+
+def test_the_session_form_reports_field_errors(app, client, organiser):
+    data = _edition(app)
+    response = client.post(f"/manage/editions/{data['year']}/sessions/new", data={
+        "title": "Sans langue", "kind": "conference", "day": data["day"],
+        "start_time": "10:00", "end_time": "11:00", "room_id": str(data["room"]),
+        "status": "draft", "pole": "mre", "theme": "Eau"})
+    assert response.status_code == 422
+    page = _text(response)
+    assert "Choose at least one language." in page
+    assert "Choose a pôle or a free theme, not both." in page
+
+
+def test_a_session_that_ends_after_midnight(app, client, organiser):
+    with app.app_context():
+        edition = gen_edition()
+        room = gen_room(edition, opens="18:00", closes="02:00")
+        year, room_id, day = edition.year, room.id, edition.dates[0].isoformat()
+        db.session.commit()
+    response = client.post(f"/manage/editions/{year}/sessions/new", data={
+        "title": "Nuit de l'ahwach", "kind": "concert", "languages": ["tzm"], "day": day,
+        "start_time": "22:00", "end_time": "01:00", "room_id": str(room_id),
+        "status": "published", "pole": "", "theme": ""})
+    assert response.status_code == 302
+    with app.app_context():
+        session = db.session.scalar(db.select(ProgrammeSession))
+        assert session.duration_minutes == 180
+
+
+def test_rooms_are_added_and_checked(app, client, organiser):
+    year = _edition(app)["year"]
+    duplicate = client.post(f"/manage/editions/{year}/rooms",
+                            data={"name": "Grande salle", "venue_id": "0"})
+    assert duplicate.status_code == 409
+    assert "already has a room called “Grande salle”" in _text(duplicate)
+    half = client.post(f"/manage/editions/{year}/rooms",
+                       data={"name": "Salle Tata", "opens_at": "10:00", "venue_id": "0"})
+    assert half.status_code == 422
+    assert "Give both the opening and the closing time, or neither." in _text(half)
+    ok = client.post(f"/manage/editions/{year}/rooms", data={
+        "name": "Salle Tata", "capacity": "40", "opens_at": "10:00", "closes_at": "19:00",
+        "venue_id": "0"})
+    assert ok.status_code == 302
+
+
+def test_organisers_are_chosen_among_member_associations(app, client, organiser):
+    year = _edition(app)["year"]
+    with app.app_context():
+        from festival.associations.models import MembershipStatus
+        member = gen_association(name="Afoulki France")
+        applicant = gen_association(name="Candidate", status=MembershipStatus.APPLIED)
+        member_id, applicant_id = member.id, applicant.id
+        db.session.commit()
+    page = _text(client.get(f"/manage/editions/{year}"))
+    assert "Afoulki France" in page and "Candidate" not in page
+    refused = client.post(f"/manage/editions/{year}/organisers",
+                          data={"association_id": str(applicant_id), "role": "lead"})
+    assert refused.status_code == 422
+    added = client.post(f"/manage/editions/{year}/organisers",
+                        data={"association_id": str(member_id), "role": "lead"})
+    assert added.status_code == 302
+    assert "Lead organiser" in _text(client.get(f"/manage/editions/{year}"))
+
+
+def test_a_stand_number_given_twice_is_refused_with_a_clear_message(app, client, organiser):
+    with app.app_context():
+        edition = gen_edition(status="on_sale")
+        gen_stand(edition, gen_association(name="Espoir du Sud"), number="A1")
+        waiting = gen_stand(edition, gen_association(name="Al Wasseela"))
+        year, stand_id = edition.year, waiting.id
+        db.session.commit()
+    prefix = f"s{stand_id}-"
+    refused = client.post(f"/manage/editions/{year}/stands/{stand_id}", data={
+        prefix + "stand_number": "a1", prefix + "zone": "Hall A", prefix + "approve": "Approve"})
+    assert refused.status_code == 409
+    assert "Stand A1 is already given to Espoir du Sud." in _text(refused)
+    approved = client.post(f"/manage/editions/{year}/stands/{stand_id}", data={
+        prefix + "stand_number": "A2", prefix + "approve": "Approve"})
+    assert approved.status_code == 302
+    with app.app_context():
+        stand = db.session.get(StandRequest, stand_id)
+        assert (stand.status, stand.stand_number) == (StandStatus.APPROVED, "A2")
+    neither = client.post(f"/manage/editions/{year}/stands/{stand_id}", data={})
+    assert neither.status_code == 422
+
+
+def test_a_representative_asks_for_a_stand(app, client, auth):
+    with app.app_context():
+        association = gen_association(name="Ouijjane")
+        year = gen_edition(status="published").year
+        representative = gen_user("association", association=association)
+        email = representative.email
+        db.session.commit()
+    auth.login(email)
+    page = client.get(f"/{year}/stand")
+    assert page.status_code == 200 and "Ask for a stand for Ouijjane" in _text(page)
+    missing = client.post(f"/{year}/stand", data={"size": "small", "tables": "1",
+                                                  "chairs": "2"})
+    assert missing.status_code == 422
+    sent = client.post(f"/{year}/stand", data={
+        "size": "medium", "needs_electricity": "y", "tables": "2", "chairs": "4",
+        "showcase": "Photos de l'école d'Ouijjane"})
+    assert sent.status_code == 302
+    assert "Requested" in _text(client.get(f"/{year}/stand"))
+    client.post(f"/{year}/stand/withdraw")
+    with app.app_context():
+        assert db.session.scalar(db.select(StandRequest.status)) is StandStatus.WITHDRAWN
+
+
+def test_volunteers_do_not_reach_the_back_office(app, client, auth):
+    year = _edition(app)["year"]
+    auth.login_as("volunteer")
+    assert client.get(f"/manage/editions/{year}").status_code == 403
+    assert client.get("/manage/speakers").status_code == 403
+
+
+def test_a_too_long_session_is_explained_on_the_end_time(app, client, organiser):
+    data = _edition(app)
+    response = client.post(f"/manage/editions/{data['year']}/sessions/new", data={
+        "title": "Marathon", "kind": "other", "languages": ["fr"], "day": data["day"],
+        "start_time": "10:00", "end_time": "10:00", "room_id": str(data["room"]),
+        "status": "draft", "pole": "", "theme": ""})
+    assert response.status_code == 422
+    assert "A session lasts at most 14 hours." in _text(response)
