@@ -51,7 +51,7 @@ install_frontend() {
 
 compile_translations() {
   [ -d festival/translations ] || return 0
-  "$VENV/bin/pybabel" compile -q -d festival/translations 2>&1 | grep -v "^$" || true
+  "$VENV/bin/pybabel" compile -d festival/translations 2> >(grep -v "^compiling catalog" >&2)
 }
 
 flask_cmd() { "$VENV/bin/flask" --app festival "$@"; }

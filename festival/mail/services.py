@@ -1,0 +1,177 @@
+"""Queueing e-mail in the outbox, and the organisers' actions on queued messages.
+
+`queue_mail` renders the message in the recipient's language and adds it to the CURRENT
+transaction without committing: the caller's commit stores it together with the change that
+caused it (an order paid, an application received), and a rollback discards both. The sender
+(festival/mail/sender.py) delivers committed messages afterwards.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from email.utils import make_msgid, parseaddr
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, has_request_context, render_template, request
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from festival.core.errors import DomainError, NotFound, ValidationError
+from festival.core.i18n import RTL_LANGUAGES
+from festival.core.timeutil import utcnow
+from festival.extensions import db
+from festival.mail.models import MailStatus, OutboxAttachment, OutboxMessage
+
+TEMPLATE_NAME = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)*$")
+CONTENT_ID = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file attached to the message (a PDF ticket, a calendar file…)."""
+
+    filename: str
+    mimetype: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class InlineImage:
+    """An image shown inside the HTML part, referenced there as `cid:<content_id>`."""
+
+    content_id: str
+    content: bytes
+    mimetype: str = "image/png"
+    filename: str = ""
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute link for e-mails: PUBLIC_URL (else the request's host) plus the path."""
+    base = current_app.config.get("PUBLIC_URL") or (
+        request.host_url if has_request_context() else "http://localhost:5000")
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return base.rstrip("/") + path
+
+
+def render_mail(template: str, context: Mapping[str, Any], language: str) -> tuple[str, str]:
+    """The text and HTML bodies of templates/mail/<template>.txt and .html in `language`."""
+    if not TEMPLATE_NAME.match(template):
+        raise ValueError(f"bad mail template name: {template!r}")
+    values = dict(context)
+    rtl = language in RTL_LANGUAGES
+    # E-mail clients ignore logical CSS values: the layout aligns with these.
+    values.update(lang=language, dir="rtl" if rtl else "ltr", align="right" if rtl else "left",
+                  align_end="left" if rtl else "right", external_url=external_url)
+    with force_locale(language):
+        text = render_template(f"mail/{template}.txt", **values)
+        html = render_template(f"mail/{template}.html", **values)
+    return re.sub(r"\n{3,}", "\n\n", text.strip()) + "\n", html
+
+
+def _check_address(to: str, field: str = "to") -> str:
+    """One address, optionally with a display name: `a@b.fr` or `Name <a@b.fr>`."""
+    address = (to or "").strip()
+    parsed = parseaddr(address)[1]
+    try:
+        if not parsed or len(address) > 254 or any(c in address for c in "\r\n,;"):
+            raise EmailNotValidError("not one address")
+        validate_email(parsed, check_deliverability=False)
+    except EmailNotValidError:
+        raise ValidationError({field: [_l("This is not a valid e-mail address.")]}) from None
+    return address
+
+
+def _as_attachment(item: Attachment | tuple) -> OutboxAttachment:
+    if not isinstance(item, Attachment):
+        item = Attachment(*item)
+    return OutboxAttachment(filename=item.filename, mimetype=item.mimetype,
+                            content=bytes(item.content))
+
+
+def _as_inline(item: InlineImage | tuple) -> OutboxAttachment:
+    if not isinstance(item, InlineImage):
+        item = InlineImage(*item)
+    if not CONTENT_ID.match(item.content_id):
+        raise ValueError(f"bad content id for an inline image: {item.content_id!r}")
+    extension = item.mimetype.split("/")[-1]
+    return OutboxAttachment(filename=item.filename or f"{item.content_id}.{extension}",
+                            mimetype=item.mimetype, content=bytes(item.content),
+                            content_id=item.content_id)
+
+
+def _by_dedupe_key(key: str) -> OutboxMessage | None:
+    return db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == key))
+
+
+def queue_mail(to: str, template: str, context: Mapping[str, Any], language: str, subject: Any,
+               attachments: Iterable[Attachment | tuple] = (),
+               inline_images: Iterable[InlineImage | tuple] = (),
+               dedupe_key: str | None = None, reply_to: str | None = None) -> OutboxMessage:
+    """Render a message in `language` and add it to the current transaction (no commit).
+
+    `subject` may be a lazy string: it is translated in `language`. With a `dedupe_key`, a
+    message already queued under that key is returned and nothing new is queued, so a retried
+    webhook or a double click never sends the same e-mail twice.
+    Errors: ValidationError (`to`, `reply_to`) for an address that is not one; ValueError for a
+    language, template name or content id that the code should never pass.
+    """
+    if language not in current_app.config["LANGUAGES"]:
+        raise ValueError(f"unknown mail language: {language!r}")
+    if dedupe_key is not None:
+        existing = _by_dedupe_key(dedupe_key)
+        if existing is not None:
+            return existing
+    address = _check_address(to)
+    if reply_to:
+        reply_to = _check_address(reply_to, "reply_to")
+    text, html = render_mail(template, context, language)
+    with force_locale(language):
+        # A line break would end the header: keep one line (non-breaking spaces stay).
+        title = re.sub(r"[ \t]*[\r\n]+[ \t]*", " ", str(subject)).strip()[:300]
+    sender_domain = parseaddr(current_app.config["MAIL_FROM"])[1].rpartition("@")[2]
+    message = OutboxMessage(
+        to_address=address, reply_to=reply_to or None, subject=title, text_body=text,
+        html_body=html, language=language, template=template,
+        message_id=make_msgid(domain=sender_domain or "almoggar.invalid"),
+        dedupe_key=dedupe_key, status=MailStatus.PENDING, attempts=0,
+        next_attempt_at=utcnow(), created_at=utcnow())
+    message.attachments = ([_as_inline(i) for i in inline_images]
+                           + [_as_attachment(a) for a in attachments])
+    if dedupe_key is None or db.session.get_bind().dialect.name != "postgresql":
+        # SQLite serialises writers, so the check above cannot race.
+        db.session.add(message)
+        db.session.flush()
+        return message
+    try:
+        # A concurrent transaction may queue the same key: keep the caller's transaction usable.
+        with db.session.begin_nested():
+            db.session.add(message)
+        return message
+    except IntegrityError:
+        existing = _by_dedupe_key(dedupe_key)
+        if existing is None:
+            raise
+        return existing
+
+
+def retry_message(message_id: int, actor=None) -> OutboxMessage:
+    """Put a failed message back in the queue for a full new round of attempts, now.
+
+    Errors: NotFound; DomainError `not_failed` (409) when the message has not failed.
+    """
+    message = db.session.get(OutboxMessage, message_id, with_for_update=True)
+    if message is None:
+        raise NotFound("message_not_found", _l("This message does not exist."))
+    if message.status is not MailStatus.FAILED:
+        raise DomainError("not_failed", _l("Only a failed message can be retried."),
+                          status=409)
+    message.status = MailStatus.PENDING
+    message.attempts = 0
+    message.next_attempt_at = utcnow()
+    message.claimed_at = None
+    db.session.flush()
+    return message

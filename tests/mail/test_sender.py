@@ -1,0 +1,241 @@
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from festival.core.timeutil import utcnow
+from festival.extensions import db
+from festival.mail import sender
+from festival.mail.models import MailStatus, OutboxMessage
+from festival.mail.sender import backoff, claim_due, send_all_due, send_pending
+from festival.mail.services import Attachment, InlineImage, queue_mail
+from tests.conftest import free_port
+
+CONTEXT = {"site": "https://almoggar.example", "qr_cid": "ticket-qr"}
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+       b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff"
+       b"\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82")
+PDF = b"%PDF-1.4\n% a ticket\n%%EOF\n"
+
+
+def queue(to="amina@example.org", **kwargs) -> int:
+    message = queue_mail(to, "test", CONTEXT, kwargs.pop("language", "en"),
+                         kwargs.pop("subject", "Your tickets"), **kwargs)
+    db.session.commit()
+    return message.id
+
+
+def reload(message_id) -> OutboxMessage:
+    db.session.expire_all()
+    return db.session.get(OutboxMessage, message_id)
+
+
+def test_a_rolled_back_message_is_never_sent(ctx, smtp_server):
+    queue_mail("ghost@example.org", "test", CONTEXT, "en", "Never")
+    db.session.rollback()  # the change that caused it failed: the e-mail goes with it
+    queue("kept@example.org")
+    report = send_all_due()
+    assert (report.sent, report.deferred, report.failed) == (1, 0, 0)
+    assert [m["To"] for m in smtp_server.messages] == ["kept@example.org"]
+    assert send_all_due().claimed == 0
+    assert len(smtp_server.messages) == 1
+
+
+def test_delivers_text_html_inline_image_and_attachment(ctx, smtp_server, app):
+    message_id = queue(inline_images=[InlineImage("ticket-qr", PNG)],
+                       attachments=[Attachment("ticket-AB12.pdf", "application/pdf", PDF)],
+                       reply_to="contact@almoggar.example", subject="Your tickets – AB12")
+    assert send_pending().sent == 1
+    stored = reload(message_id)
+    assert stored.status is MailStatus.SENT and stored.sent_at is not None
+    assert stored.attempts == 1 and stored.last_error is None
+
+    [received] = smtp_server.messages
+    assert smtp_server.envelopes == [("billetterie@almoggar.example", ["amina@example.org"])]
+    assert received["From"] == app.config["MAIL_FROM"]
+    assert received["To"] == "amina@example.org"
+    assert received["Reply-To"] == "contact@almoggar.example"
+    assert received["Subject"] == "Your tickets – AB12"
+    assert received["Message-ID"] == stored.message_id
+    assert received["Date"] and received["Content-Language"] == "en"
+    assert received.get_content_type() == "multipart/mixed"
+    alternative, attachment = received.iter_parts()
+    assert alternative.get_content_type() == "multipart/alternative"
+    text, related = alternative.iter_parts()
+    assert text.get_content_type() == "text/plain"
+    assert "e-mail delivery works" in text.get_content()
+    assert related.get_content_type() == "multipart/related"
+    html, image = related.iter_parts()
+    assert html.get_content_type() == "text/html"
+    assert 'src="cid:ticket-qr"' in html.get_content()
+    assert image["Content-ID"] == "<ticket-qr>" and image.get_content() == PNG
+    assert image.get_content_disposition() == "inline"
+    assert attachment.get_filename() == "ticket-AB12.pdf"
+    assert attachment.get_content_disposition() == "attachment"
+    assert attachment.get_content() == PDF
+
+
+def test_arabic_subject_and_body_arrive_intact(ctx, smtp_server):
+    queue(language="ar", subject="تذاكرك لمهرجان أموكار")
+    send_pending()
+    [received] = smtp_server.messages
+    assert received["Subject"] == "تذاكرك لمهرجان أموكار"
+    assert 'dir="rtl"' in received.get_body(("html",)).get_content()
+    assert received["Content-Language"] == "ar"
+
+
+def test_unreachable_server_retries_with_backoff_then_fails(ctx, app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nothing listens there
+    message_id = queue()
+    now = utcnow()
+    report = send_pending(now=now)
+    assert (report.sent, report.deferred, report.failed) == (0, 1, 0)
+    message = reload(message_id)
+    assert message.status is MailStatus.PENDING and message.attempts == 1
+    assert message.next_attempt_at == now + timedelta(minutes=1)
+    assert "ConnectionRefusedError" in message.last_error
+
+    assert send_pending(now=now + timedelta(seconds=59)).claimed == 0  # not yet due
+    delays = []
+    while message.status is MailStatus.PENDING:
+        previous, now = now, message.next_attempt_at
+        delays.append(now - previous)
+        send_pending(now=now)
+        message = reload(message_id)
+    assert delays == [backoff(n) for n in range(1, sender.MAX_ATTEMPTS)]
+    assert delays[:3] == [timedelta(minutes=1), timedelta(minutes=2), timedelta(minutes=4)]
+    assert max(delays) == sender.MAX_DELAY
+    assert message.status is MailStatus.FAILED
+    assert message.attempts == sender.MAX_ATTEMPTS
+    assert "ConnectionRefusedError" in message.last_error
+    assert send_pending(now=now + timedelta(days=1)).claimed == 0
+
+
+def test_a_failed_attempt_is_retried_and_then_delivered(ctx, app, smtp_server, monkeypatch):
+    port = smtp_server.port
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())
+    message_id = queue()
+    now = utcnow()
+    assert send_pending(now=now).deferred == 1
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+    assert send_pending(now=now + timedelta(minutes=1)).sent == 1
+    message = reload(message_id)
+    assert message.status is MailStatus.SENT and message.attempts == 2
+    assert message.last_error is None
+    assert len(smtp_server.messages) == 1
+
+
+def test_a_permanent_refusal_fails_at_once(ctx, smtp_server):
+    smtp_server.refuse.add("nobody@example.org")
+    refused = queue("nobody@example.org")
+    fine = queue("amina@example.org")
+    report = send_pending()
+    assert (report.sent, report.failed) == (1, 1)
+    message = reload(refused)
+    assert message.status is MailStatus.FAILED and message.attempts == 1
+    assert "550" in message.last_error
+    assert reload(fine).status is MailStatus.SENT
+    assert [m["To"] for m in smtp_server.messages] == ["amina@example.org"]
+
+
+def test_a_message_left_sending_by_a_dead_sender_is_sent_again(ctx, smtp_server):
+    message_id = queue()
+    now = utcnow()
+    assert claim_due(10, now) == [message_id]  # ...and the sender dies here
+    assert reload(message_id).status is MailStatus.SENDING
+    assert send_pending(now=now + timedelta(minutes=5)).claimed == 0  # maybe still working
+    assert send_pending(now=now + sender.STUCK_AFTER + timedelta(seconds=1)).sent == 1
+    message = reload(message_id)
+    assert message.status is MailStatus.SENT and message.attempts == 2
+    assert len(smtp_server.messages) == 1
+
+
+def test_a_message_that_kills_every_sender_is_given_up(ctx, smtp_server):
+    message_id = queue()
+    now = utcnow()
+    for _ in range(sender.MAX_ATTEMPTS):
+        assert claim_due(10, now) == [message_id]
+        now += sender.STUCK_AFTER + timedelta(seconds=1)
+    assert claim_due(10, now) == []
+    message = reload(message_id)
+    assert message.status is MailStatus.FAILED and "stopped" in message.last_error
+    assert smtp_server.messages == []
+
+
+def test_without_smtp_server_messages_become_eml_files(ctx, app, monkeypatch, tmp_path):
+    import email
+    from email import policy
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "")
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    message_id = queue(attachments=[Attachment("ticket.pdf", "application/pdf", PDF)])
+    assert send_all_due().sent == 1
+    [path] = (tmp_path / "mail").glob("*.eml")
+    parsed = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert parsed["Subject"] == "Your tickets" and parsed["To"] == "amina@example.org"
+    assert "e-mail delivery works" in parsed.get_body(("plain",)).get_content()
+    assert reload(message_id).status is MailStatus.SENT
+
+
+def test_production_without_smtp_server_refuses_to_send(ctx, app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "")
+    monkeypatch.setitem(app.config, "FESTIVAL_ENV", "production")
+    message_id = queue()
+    with pytest.raises(RuntimeError, match="MAIL_SERVER"):
+        send_pending()
+    assert reload(message_id).status is MailStatus.PENDING
+
+
+def test_a_dedupe_key_sends_once_even_when_queued_again_after_sending(ctx, smtp_server):
+    queue(dedupe_key="order:AB12:confirmation")
+    send_all_due()
+    queue(dedupe_key="order:AB12:confirmation")
+    assert send_all_due().claimed == 0
+    assert len(smtp_server.messages) == 1
+
+
+def test_one_shot_sends_everything_due_in_batches(ctx, smtp_server):
+    for n in range(7):
+        queue(f"person{n}@example.org")
+    report = send_all_due(limit=3)
+    assert report.sent == 7
+    assert sorted(m["To"] for m in smtp_server.messages) == sorted(
+        f"person{n}@example.org" for n in range(7))
+
+
+def test_two_senders_at_once_deliver_each_message_exactly_once(app, smtp_server):
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SKIP LOCKED is PostgreSQL's; SQLite serialises writers anyway")
+        ids = [queue(f"guest{n}@example.org") for n in range(50)]
+        db.session.remove()
+    start = threading.Barrier(2)
+    sent: list[int] = []
+    errors: list[Exception] = []
+
+    def run_sender():
+        try:
+            with app.app_context():
+                start.wait(timeout=10)
+                while (report := send_pending(limit=4)).claimed:
+                    sent.append(report.sent)
+                db.session.remove()
+        except Exception as error:  # noqa: BLE001 (reported below, in the test's thread)
+            errors.append(error)
+
+    threads = [threading.Thread(target=run_sender) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    assert sum(sent) == 50
+    received = [m["To"] for m in smtp_server.messages]
+    assert len(received) == 50 and len(set(received)) == 50
+    assert len({m["Message-ID"] for m in smtp_server.messages}) == 50
+    with app.app_context():
+        statuses = db.session.scalars(select(OutboxMessage.status).where(
+            OutboxMessage.id.in_(ids))).all()
+        assert set(statuses) == {MailStatus.SENT}
+        assert db.session.scalar(select(db.func.max(OutboxMessage.attempts))) == 1

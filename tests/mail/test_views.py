@@ -1,0 +1,111 @@
+import pytest
+from sqlalchemy import update
+
+from festival.extensions import db
+from festival.mail.models import MailStatus, OutboxMessage
+from festival.mail.services import Attachment, queue_mail
+
+
+def make_messages(app) -> dict[str, int]:
+    """One message in each status; returns their ids by status."""
+    ids = {}
+    with app.app_context():
+        for status in MailStatus:
+            message = queue_mail(f"{status.value}@example.org", "test",
+                                 {"site": "https://almoggar.example"}, "fr",
+                                 f"Subject {status.value}",
+                                 attachments=[Attachment("t.pdf", "application/pdf", b"%PDF")])
+            message.status = status
+            message.attempts = 3 if status is MailStatus.FAILED else 1
+            if status is MailStatus.FAILED:
+                message.last_error = "ConnectionRefusedError: [Errno 111] Connection refused"
+            ids[status.value] = message.id
+        db.session.commit()
+    return ids
+
+
+@pytest.mark.parametrize("role, status", [(None, 302), ("volunteer", 403), ("association", 403),
+                                          ("organiser", 200), ("admin", 200)])
+def test_only_organisers_see_the_outbox(client, auth, role, status):
+    if role:
+        auth.login_as(role)
+    assert client.get("/manage/outbox").status_code == status
+    assert client.post("/manage/outbox/1/retry").status_code in (status, 404)
+
+
+def test_outbox_lists_messages_with_status_attempts_and_errors(client, auth, app):
+    make_messages(app)
+    auth.login_as("organiser")
+    page = client.get("/manage/outbox").get_data(as_text=True)
+    for status in MailStatus:
+        assert f"{status.value}@example.org" in page
+    assert "Connection refused" in page
+    assert page.count('action="/manage/outbox/') == 1  # retry only for the failed one
+
+
+def test_outbox_filters_by_status(client, auth, app):
+    make_messages(app)
+    auth.login_as("organiser")
+    page = client.get("/manage/outbox?status=failed").get_data(as_text=True)
+    assert "failed@example.org" in page and "sent@example.org" not in page
+    everything = client.get("/manage/outbox?status=nonsense&page=abc").get_data(as_text=True)
+    assert "sent@example.org" in everything and "failed@example.org" in everything
+    assert client.get("/manage/outbox?page=99999999999999999999").status_code == 200
+
+
+def test_retry_now_puts_a_failed_message_back_in_the_queue(client, auth, app):
+    ids = make_messages(app)
+    auth.login_as("organiser")
+    response = client.post(f"/manage/outbox/{ids['failed']}/retry",
+                           data={"status": "failed"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/manage/outbox?status=failed"
+    with app.app_context():
+        message = db.session.get(OutboxMessage, ids["failed"])
+        assert message.status is MailStatus.PENDING and message.attempts == 0
+        assert message.last_error  # kept until it is delivered
+
+
+def test_retry_refuses_a_message_that_has_not_failed(client, auth, app):
+    ids = make_messages(app)
+    auth.login_as("organiser")
+    response = client.post(f"/manage/outbox/{ids['sent']}/retry", follow_redirects=True,
+                           headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    assert "Only a failed message can be retried." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(OutboxMessage, ids["sent"]).status is MailStatus.SENT
+    assert client.post("/manage/outbox/999999/retry").status_code == 404
+
+
+def test_message_page_shows_the_text_and_attachments(client, auth, app):
+    ids = make_messages(app)
+    auth.login_as("organiser")
+    page = client.get(f"/manage/outbox/{ids['failed']}")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert "Subject failed" in body and "t.pdf" in body and "Connection refused" in body
+    retried = client.post(f"/manage/outbox/{ids['failed']}/retry", data={"back": "message"})
+    assert retried.headers["Location"] == f"/manage/outbox/{ids['failed']}"
+    assert client.get("/manage/outbox/999999").status_code == 404
+
+
+def test_retry_button_works_with_csrf(test_environ, app):
+    from tests import factories
+    from tests.conftest import make_app
+    guarded = make_app(test_environ, WTF_CSRF_ENABLED=True)
+    ids = make_messages(app)
+    user = factories.user_in_db(app, "organiser")
+    client = guarded.test_client()
+    login_page = client.get("/login").get_data(as_text=True)
+    token = login_page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    client.post("/login", data={"email": user["email"], "password": factories.PASSWORD,
+                                "csrf_token": token})
+    page = client.get("/manage/outbox?status=failed").get_data(as_text=True)
+    assert client.post(f"/manage/outbox/{ids['failed']}/retry").status_code == 400
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    response = client.post(f"/manage/outbox/{ids['failed']}/retry", data={"csrf_token": token})
+    assert response.status_code == 302
+    with app.app_context():
+        db.session.execute(update(OutboxMessage).values(status=MailStatus.SENT))
+        db.session.commit()
