@@ -1,0 +1,1 @@
+"""Payments: Stripe Checkout and refunds (gateway), and verified Stripe webhooks."""

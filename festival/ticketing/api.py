@@ -1,0 +1,166 @@
+"""Ticketing API: orders (public creation, lookup by secret), refunds and cancellations,
+ticket types and vouchers (organisers)."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request, url_for
+
+from festival.core.access import Role, current_principal, public, roles
+from festival.core.errors import DomainError, NotFound
+from festival.editions.queries import edition_for_year
+from festival.extensions import db
+from festival.ticketing import catalog, checkout, orders
+from festival.ticketing.models import TicketType, Voucher
+from festival.ticketing.schemas import (order_json, parse_order_request, ticket_type_json,
+                                        voucher_json)
+from festival.ticketing.tickets import token_for
+
+bp = Blueprint("ticketing", __name__)
+
+
+def _json_body() -> dict:
+    body = request.get_json(silent=True)
+    if body is None:
+        raise DomainError("bad_request", "Send a JSON body (Content-Type: application/json).",
+                          status=400)
+    return body
+
+
+def _is_staff() -> bool:
+    principal = current_principal()
+    return principal is not None and principal.role in (Role.ORGANISER, Role.ADMIN)
+
+
+def _committed(action):
+    """Run a service; roll back everything it did if it refuses."""
+    try:
+        result = action()
+    except DomainError:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return result
+
+
+@bp.post("/editions/<int:year>/orders")
+@public
+def create_order(year: int):
+    edition = edition_for_year(year)
+    fields = parse_order_request(_json_body())
+    order = _committed(lambda: orders.create_order(edition, **fields))
+    checkout_url = checkout.payment_url(order)  # may call Stripe; the order is already safe
+    return jsonify(code=order.code, status=order.status.value, total_cents=order.total_cents,
+                   checkout_url=checkout_url,
+                   expires_at=order.expires_at.isoformat() if order.expires_at else None,
+                   order_url=url_for("ticketing.order", code=order.code, secret=order.secret,
+                                     _external=True)), 201
+
+
+def _order_for_request(code: str):
+    order = orders.find_order(code)
+    secret = request.headers.get("X-Order-Secret")
+    if order is None or not (_is_staff() or orders.check_secret(order, secret)):
+        # The same answer whether the order exists or not: codes cannot be probed.
+        raise NotFound("order_not_found", "No order with this code and secret.")
+    if orders.expire_order(order):
+        db.session.commit()
+    return order
+
+
+@bp.get("/orders/<code>")
+@public
+def get_order(code: str):
+    order = _order_for_request(code)
+    from festival.ticketing.models import OrderStatus
+    show_tokens = order.status is OrderStatus.PAID
+    tokens = {t.id: token_for(t) for t in order.tickets} if show_tokens else {}
+    db.session.commit()  # a first token may have made the edition's key
+    return jsonify(order_json(order, tokens))
+
+
+@bp.post("/orders/<code>/refund")
+@roles(Role.ORGANISER)
+def refund_order(code: str):
+    from festival.payments.services import refund
+    order = _order_for_request(code)
+    body = request.get_json(silent=True) or {}
+    ticket_ids = body.get("ticket_ids")
+    if ticket_ids is not None and (not isinstance(ticket_ids, list) or not all(
+            isinstance(i, int) and not isinstance(i, bool) for i in ticket_ids)):
+        from festival.core.errors import ValidationError
+        raise ValidationError({"ticket_ids": ["Give a list of ticket ids."]})
+    amount = _committed(lambda: refund(order, checkout.gateway(), ticket_ids=ticket_ids,
+                                       actor=None, reason=str(body.get("reason") or "")))
+    return jsonify(code=order.code, status=order.status.value, refunded_cents=amount)
+
+
+@bp.post("/orders/<code>/cancel")
+@roles(Role.ORGANISER)
+def cancel_order(code: str):
+    order = _order_for_request(code)
+    body = request.get_json(silent=True) or {}
+    _committed(lambda: orders.cancel_order(order, actor=None,
+                                           reason=str(body.get("reason") or "")))
+    return jsonify(code=order.code, status=order.status.value)
+
+
+@bp.get("/editions/<int:year>/ticket-types")
+@public
+def list_ticket_types(year: int):
+    staff = _is_staff()
+    edition = edition_for_year(year, include_drafts=staff)
+    query = db.select(TicketType).where(TicketType.edition_id == edition.id)
+    if not staff:
+        query = query.where(TicketType.is_active.is_(True), TicketType.is_hidden.is_(False))
+    rows = db.session.scalars(query.order_by(TicketType.position, TicketType.id)).all()
+    return jsonify(ticket_types=[ticket_type_json(t, staff=staff) for t in rows])
+
+
+@bp.post("/editions/<int:year>/ticket-types")
+@roles(Role.ORGANISER)
+def create_ticket_type(year: int):
+    edition = edition_for_year(year, include_drafts=True)
+    ticket_type = _committed(lambda: catalog.create_ticket_type(edition, _json_body()))
+    return jsonify(ticket_type_json(ticket_type, staff=True)), 201
+
+
+@bp.get("/editions/<int:year>/ticket-types/<int:type_id>")
+@roles(Role.ORGANISER)
+def get_ticket_type(year: int, type_id: int):
+    edition = edition_for_year(year, include_drafts=True)
+    return jsonify(ticket_type_json(catalog.get_ticket_type(edition, type_id), staff=True))
+
+
+@bp.patch("/editions/<int:year>/ticket-types/<int:type_id>")
+@roles(Role.ORGANISER)
+def update_ticket_type(year: int, type_id: int):
+    edition = edition_for_year(year, include_drafts=True)
+    ticket_type = catalog.get_ticket_type(edition, type_id)
+    body = _json_body()
+    _committed(lambda: catalog.update_ticket_type(edition, ticket_type, body))
+    return jsonify(ticket_type_json(ticket_type, staff=True))
+
+
+@bp.delete("/editions/<int:year>/ticket-types/<int:type_id>")
+@roles(Role.ORGANISER)
+def delete_ticket_type(year: int, type_id: int):
+    edition = edition_for_year(year, include_drafts=True)
+    ticket_type = catalog.get_ticket_type(edition, type_id)
+    _committed(lambda: catalog.delete_ticket_type(ticket_type))
+    return "", 204
+
+
+@bp.get("/editions/<int:year>/vouchers")
+@roles(Role.ORGANISER)
+def list_vouchers(year: int):
+    edition = edition_for_year(year, include_drafts=True)
+    rows = db.session.scalars(db.select(Voucher).where(Voucher.edition_id == edition.id)
+                              .order_by(Voucher.code)).all()
+    return jsonify(vouchers=[voucher_json(v) for v in rows])
+
+
+@bp.post("/editions/<int:year>/vouchers")
+@roles(Role.ORGANISER)
+def create_voucher(year: int):
+    edition = edition_for_year(year, include_drafts=True)
+    voucher = _committed(lambda: catalog.create_voucher(edition, _json_body()))
+    return jsonify(voucher_json(voucher)), 201

@@ -1,0 +1,238 @@
+"""Ticket types, quotas, vouchers, orders, tickets and their history."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (JSON, CheckConstraint, Enum, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint, text)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from festival.core.models import TimestampMixin
+from festival.core.timeutil import utcnow
+from festival.core.types import UTCDateTime
+from festival.extensions import db
+
+if TYPE_CHECKING:
+    from festival.accounts.models import User
+    from festival.editions.models import Edition
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e],
+                native_enum=False, length=20)
+
+
+class OrderStatus(str, enum.Enum):
+    PENDING = "pending"
+    PAID = "paid"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+    REFUNDED = "refunded"
+
+
+class PaymentMethod(str, enum.Enum):
+    STRIPE = "stripe"
+    DEMO = "demo"            # development stand-in for Checkout, impossible in production
+    FREE = "free"            # total 0
+    BANK_TRANSFER = "bank_transfer"
+    CASH = "cash"            # box office
+    CARD_TERMINAL = "card_terminal"  # box office
+
+
+class TicketStatus(str, enum.Enum):
+    VALID = "valid"
+    REVOKED = "revoked"      # cancelled or refunded
+
+
+class Quota(db.Model):
+    """A number of seats that tickets count against from the moment they are reserved.
+
+    `used` moves only through conditional UPDATEs (see ticketing.quotas), so that concurrent
+    buyers can never push it past `size`. A ticket type has its own quota; the edition's venue
+    capacity is a quota with no ticket type.
+    """
+
+    __tablename__ = "quotas"
+    __table_args__ = (
+        CheckConstraint("used >= 0", name="used_not_negative"),
+        CheckConstraint("used <= size", name="used_within_size"),
+        UniqueConstraint("edition_id", "ticket_type_id", name="uq_quotas_edition_type"),
+        # One venue-capacity quota per edition (NULLs are distinct in a unique constraint).
+        Index("uq_quotas_edition_venue", "edition_id", unique=True,
+              postgresql_where=text("ticket_type_id IS NULL"),
+              sqlite_where=text("ticket_type_id IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"),
+                                            index=True)
+    ticket_type_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ticket_types.id", ondelete="CASCADE"))
+    size: Mapped[int] = mapped_column(Integer)
+    used: Mapped[int] = mapped_column(Integer, default=0)
+
+    @property
+    def available(self) -> int:
+        return max(self.size - self.used, 0)
+
+
+class TicketType(TimestampMixin, db.Model):
+    __tablename__ = "ticket_types"
+    __table_args__ = (
+        CheckConstraint("price_cents >= 0", name="price_not_negative"),
+        CheckConstraint("max_per_order >= 1", name="max_per_order_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"),
+                                            index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    # Fixed price, or the minimum when pay-what-you-want.
+    price_cents: Mapped[int] = mapped_column(Integer, default=0)
+    is_pay_what_you_want: Mapped[bool] = mapped_column(default=False)
+    suggested_price_cents: Mapped[int | None] = mapped_column(Integer)
+    sales_open_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sales_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # ISO dates the ticket admits on; empty means every day of the edition.
+    valid_days: Mapped[list[str]] = mapped_column(JSON, default=list)
+    max_per_order: Mapped[int] = mapped_column(Integer, default=10)
+    requires_attendee_name: Mapped[bool] = mapped_column(default=True)
+    is_hidden: Mapped[bool] = mapped_column(default=False)  # sold only with a voucher
+    is_active: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    edition: Mapped[Edition] = relationship()
+    quota: Mapped[Quota | None] = relationship(
+        primaryjoin="TicketType.id == Quota.ticket_type_id", uselist=False,
+        cascade="all, delete-orphan")
+
+    @property
+    def valid_dates(self) -> list[date]:
+        return [date.fromisoformat(d) for d in self.valid_days or []]
+
+
+class Voucher(TimestampMixin, db.Model):
+    __tablename__ = "vouchers"
+    __table_args__ = (
+        UniqueConstraint("edition_id", "code", name="uq_vouchers_edition_code"),
+        CheckConstraint("used_count <= max_uses", name="uses_within_max"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"),
+                                            index=True)
+    code: Mapped[str] = mapped_column(String(40))  # stored upper-case
+    ticket_type_id: Mapped[int] = mapped_column(ForeignKey("ticket_types.id",
+                                                           ondelete="CASCADE"))
+    max_uses: Mapped[int] = mapped_column(Integer, default=1)
+    used_count: Mapped[int] = mapped_column(Integer, default=0)
+    price_override_cents: Mapped[int | None] = mapped_column(Integer)
+    valid_from: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+    ticket_type: Mapped[TicketType] = relationship()
+
+
+class Order(TimestampMixin, db.Model):
+    __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint("total_cents >= 0", name="total_not_negative"),
+        CheckConstraint("donation_cents >= 0", name="donation_not_negative"),
+        Index("ix_orders_status_expires", "status", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id"), index=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    buyer_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    language: Mapped[str] = mapped_column(String(5), default="fr")
+    status: Mapped[OrderStatus] = mapped_column(_enum(OrderStatus, "order_status"),
+                                                default=OrderStatus.PENDING)
+    payment_method: Mapped[PaymentMethod | None] = mapped_column(
+        _enum(PaymentMethod, "payment_method"))
+    tickets_cents: Mapped[int] = mapped_column(Integer, default=0)
+    donation_cents: Mapped[int] = mapped_column(Integer, default=0)
+    total_cents: Mapped[int] = mapped_column(Integer, default=0)
+    refunded_cents: Mapped[int] = mapped_column(Integer, default=0)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    voucher_id: Mapped[int | None] = mapped_column(ForeignKey("vouchers.id",
+                                                              ondelete="SET NULL"))
+    is_box_office: Mapped[bool] = mapped_column(default=False)
+    marketing_consent: Mapped[bool] = mapped_column(default=False)
+    stripe_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    stripe_session_url: Mapped[str | None] = mapped_column(Text)
+    stripe_payment_intent: Mapped[str | None] = mapped_column(String(255), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                 ondelete="SET NULL"))
+
+    edition: Mapped[Edition] = relationship()
+    voucher: Mapped[Voucher | None] = relationship()
+    tickets: Mapped[list[Ticket]] = relationship(back_populates="order",
+                                                 order_by="Ticket.id",
+                                                 cascade="all, delete-orphan")
+    events: Mapped[list[OrderEvent]] = relationship(back_populates="order",
+                                                    order_by="OrderEvent.id",
+                                                    cascade="all, delete-orphan")
+
+    @property
+    def holds_seats(self) -> bool:
+        return self.status in (OrderStatus.PENDING, OrderStatus.PAID)
+
+
+class Ticket(db.Model):
+    """One admission. Its QR token is derived from its id and the edition's key."""
+
+    __tablename__ = "tickets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"),
+                                          index=True)
+    ticket_type_id: Mapped[int] = mapped_column(ForeignKey("ticket_types.id"), index=True)
+    attendee_name: Mapped[str] = mapped_column(String(200), default="")
+    price_cents: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[TicketStatus] = mapped_column(_enum(TicketStatus, "ticket_status"),
+                                                 default=TicketStatus.VALID)
+    refunded_cents: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="tickets")
+    ticket_type: Mapped[TicketType] = relationship()
+
+
+class OrderEvent(db.Model):
+    """One change of an order: state change, payment, refund, e-mail resent. Never edited."""
+
+    __tablename__ = "order_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"),
+                                          index=True)
+    kind: Mapped[str] = mapped_column(String(40))  # created, paid, expired, refund, …
+    from_status: Mapped[OrderStatus | None] = mapped_column(_enum(OrderStatus, "order_status"))
+    to_status: Mapped[OrderStatus | None] = mapped_column(_enum(OrderStatus, "order_status"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+class PaymentEvent(db.Model):
+    """A Stripe webhook event already handled; its unique id makes a repeat a no-op."""
+
+    __tablename__ = "payment_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_event_id: Mapped[str] = mapped_column(String(255), unique=True)
+    type: Mapped[str] = mapped_column(String(80))
+    order_code: Mapped[str | None] = mapped_column(String(12), index=True)
+    outcome: Mapped[str] = mapped_column(String(80), default="")
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

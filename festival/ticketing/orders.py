@@ -1,0 +1,328 @@
+"""Orders: reserve, pay, expire, cancel. Every rule of the money path lives here.
+
+A ticket counts against its quotas from the moment it is reserved (pending order) until the
+order expires or is cancelled. Every state change writes an OrderEvent. Services flush and
+never commit; on a DomainError the caller rolls back, so a refused order leaves nothing.
+"""
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from festival.accounts.models import User
+from festival.accounts.services import normalise_email
+from festival.core.errors import Conflict, DomainError, NotFound, ValidationError
+from festival.core.timeutil import utcnow
+from festival.extensions import db
+from festival.ticketing import quotas
+from festival.ticketing.models import (Order, OrderEvent, OrderStatus, PaymentMethod, Ticket,
+                                       TicketStatus, TicketType, Voucher)
+
+HOLD = timedelta(minutes=30)
+MAX_TICKETS_PER_ORDER = 20
+MAX_DONATION_CENTS = 1_000_000
+MAX_PWYW_CENTS = 100_000
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+CODE_LENGTH = 7
+
+
+@dataclass
+class Item:
+    ticket_type_id: int
+    quantity: int
+    attendees: list[str] = field(default_factory=list)
+    price_cents: int | None = None  # pay-what-you-want only
+
+
+def new_order_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(raw: str) -> str:
+    """Codes are read back by people: ignore case, spaces, dashes; O→0 is not in the alphabet."""
+    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())[:CODE_LENGTH + 5]
+
+
+def record(order: Order, kind: str, *, to: OrderStatus | None = None, note: str = "",
+           actor: User | None = None, now: datetime | None = None) -> None:
+    event = OrderEvent(order=order, kind=kind, from_status=order.status if to else None,
+                       to_status=to, note=note, actor_id=actor.id if actor else None,
+                       created_at=now or utcnow())
+    db.session.add(event)
+    if to is not None:
+        order.status = to
+
+
+def _sales_open(ticket_type: TicketType, now: datetime) -> bool:
+    if ticket_type.sales_open_at and now < ticket_type.sales_open_at:
+        return False
+    return not (ticket_type.sales_close_at and now >= ticket_type.sales_close_at)
+
+
+def _check_voucher(code: str, edition_id: int, now: datetime) -> Voucher:
+    voucher = db.session.scalar(select(Voucher).where(
+        Voucher.edition_id == edition_id, Voucher.code == code.strip().upper()))
+    invalid = ValidationError({"voucher": [_l("This voucher code is not valid.")]})
+    if voucher is None:
+        raise invalid
+    if (voucher.valid_from and now < voucher.valid_from) or (
+            voucher.valid_until and now >= voucher.valid_until):
+        raise ValidationError({"voucher": [_l("This voucher code is not valid today.")]})
+    return voucher
+
+
+def _use_voucher(voucher: Voucher) -> None:
+    result = db.session.execute(
+        update(Voucher).where(Voucher.id == voucher.id, Voucher.used_count < Voucher.max_uses)
+        .values(used_count=Voucher.used_count + 1).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise ValidationError({"voucher": [_l("This voucher code has already been used.")]})
+
+
+def _give_back_voucher(order: Order) -> None:
+    if order.voucher_id:
+        db.session.execute(
+            update(Voucher).where(Voucher.id == order.voucher_id, Voucher.used_count > 0)
+            .values(used_count=Voucher.used_count - 1)
+            .execution_options(synchronize_session=False))
+
+
+def _price(ticket_type: TicketType, item: Item, voucher: Voucher | None, index: int,
+           errors: dict[str, list]) -> int:
+    if voucher is not None and voucher.ticket_type_id == ticket_type.id \
+            and voucher.price_override_cents is not None:
+        return voucher.price_override_cents
+    if not ticket_type.is_pay_what_you_want:
+        return ticket_type.price_cents
+    price = item.price_cents if item.price_cents is not None else (
+        ticket_type.suggested_price_cents or ticket_type.price_cents)
+    if price < ticket_type.price_cents:
+        errors.setdefault(f"items.{index}.price_cents", []).append(
+            _l("The minimum for this ticket is %(min)s cents.", min=ticket_type.price_cents))
+    elif price > MAX_PWYW_CENTS:
+        errors.setdefault(f"items.{index}.price_cents", []).append(
+            _l("Please contact us for a contribution of this size."))
+    return price
+
+
+def create_order(edition, *, buyer_name: str, email: str, items: list[Item],
+                 voucher_code: str | None = None, donation_cents: int = 0,
+                 language: str = "fr", marketing_consent: bool = False,
+                 box_office: bool = False, actor: User | None = None,
+                 now: datetime | None = None) -> Order:
+    """Reserve the tickets of an order.
+
+    Errors: validation_failed (fields: name, email, items.N.*, voucher, donation_cents),
+    sales_closed, sold_out (409). A free order is paid at once; any other holds its seats for
+    30 minutes while the buyer pays.
+    """
+    from festival.editions.models import EditionStatus
+
+    now = now or utcnow()
+    if edition.status is not EditionStatus.ON_SALE:
+        raise DomainError("sales_closed", _l("Ticket sales are not open for this edition."),
+                          status=409)
+    errors: dict[str, list] = {}
+    buyer_name = (buyer_name or "").strip()
+    if not buyer_name or len(buyer_name) > 200:
+        errors["name"] = [_l("Please give your name (200 characters at most).")]
+    try:
+        email = normalise_email(email)
+    except ValidationError as error:
+        errors.update(error.fields)
+    if not isinstance(donation_cents, int) or not 0 <= donation_cents <= MAX_DONATION_CENTS:
+        errors["donation_cents"] = [_l("The donation must be between 0 and 10,000 euros.")]
+    if not items:
+        errors["items"] = [_l("Choose at least one ticket.")]
+    voucher = None
+    if voucher_code and voucher_code.strip():
+        try:
+            voucher = _check_voucher(voucher_code, edition.id, now)
+        except ValidationError as error:
+            errors.update(error.fields)
+
+    types = {t.id: t for t in db.session.scalars(select(TicketType).where(
+        TicketType.edition_id == edition.id,
+        TicketType.id.in_([i.ticket_type_id for i in items]))).all()}
+    counts: Counter[int] = Counter()
+    planned: list[tuple[TicketType, str, int]] = []
+    for index, item in enumerate(items):
+        key = f"items.{index}"
+        ticket_type = types.get(item.ticket_type_id)
+        if ticket_type is None or not ticket_type.is_active:
+            errors[f"{key}.ticket_type_id"] = [_l("This ticket type does not exist.")]
+            continue
+        if ticket_type.is_hidden and (voucher is None or voucher.ticket_type_id != ticket_type.id):
+            errors[f"{key}.ticket_type_id"] = [_l("This ticket needs a voucher code.")]
+            continue
+        if not box_office and not _sales_open(ticket_type, now):
+            errors[f"{key}.ticket_type_id"] = [_l("This ticket is not on sale now.")]
+            continue
+        if not isinstance(item.quantity, int) or item.quantity < 1:
+            errors[f"{key}.quantity"] = [_l("The quantity must be at least 1.")]
+            continue
+        counts[ticket_type.id] += item.quantity
+        if counts[ticket_type.id] > ticket_type.max_per_order:
+            errors[f"{key}.quantity"] = [_l("At most %(n)s of this ticket per order.",
+                                            n=ticket_type.max_per_order)]
+            continue
+        attendees = [(a or "").strip() for a in item.attendees or []]
+        if ticket_type.requires_attendee_name and (
+                len(attendees) != item.quantity or not all(attendees)):
+            errors[f"{key}.attendees"] = [_l("Give the name of each person, one per ticket.")]
+            continue
+        if any(len(a) > 200 for a in attendees):
+            errors[f"{key}.attendees"] = [_l("A name is 200 characters at most.")]
+            continue
+        price = _price(ticket_type, item, voucher, index, errors)
+        attendees += [""] * (item.quantity - len(attendees))
+        planned += [(ticket_type, attendees[n], price) for n in range(item.quantity)]
+    if sum(counts.values()) > MAX_TICKETS_PER_ORDER:
+        errors["items"] = [_l("At most %(n)s tickets per order.", n=MAX_TICKETS_PER_ORDER)]
+    if errors:
+        raise ValidationError(errors)
+
+    quotas.take(quotas.needed_seats(edition.id, counts))
+    if voucher is not None:
+        _use_voucher(voucher)
+
+    tickets_cents = sum(price for _, _, price in planned)
+    order = Order(edition=edition, code=_unique_code(), secret=secrets.token_urlsafe(24),
+                  buyer_name=buyer_name, email=email, language=language,
+                  status=OrderStatus.PENDING, tickets_cents=tickets_cents,
+                  donation_cents=donation_cents, total_cents=tickets_cents + donation_cents,
+                  expires_at=now + HOLD, voucher_id=voucher.id if voucher else None,
+                  is_box_office=box_office, marketing_consent=bool(marketing_consent),
+                  created_by_id=actor.id if actor else None, created_at=now, updated_at=now)
+    order.tickets = [Ticket(ticket_type_id=t.id, attendee_name=name, price_cents=price,
+                            created_at=now) for t, name, price in planned]
+    db.session.add(order)
+    record(order, "created", actor=actor, now=now,
+           note=f"{sum(counts.values())} ticket(s), {order.total_cents} cents")
+    db.session.flush()
+    if order.total_cents == 0:
+        mark_paid(order, PaymentMethod.FREE, actor=actor, now=now)
+        db.session.flush()
+    return order
+
+
+def _unique_code() -> str:
+    for _ in range(10):
+        code = new_order_code()
+        if db.session.scalar(select(Order.id).where(Order.code == code)) is None:
+            return code
+    raise RuntimeError("could not find a free order code")  # 32^7 codes: never in practice
+
+
+def seats_of(order: Order, tickets: list[Ticket] | None = None) -> Counter[int]:
+    counts = Counter(t.ticket_type_id for t in (tickets if tickets is not None else
+                                                [t for t in order.tickets
+                                                 if t.status is TicketStatus.VALID]))
+    return quotas.needed_seats(order.edition_id, counts)
+
+
+def lock_order(order_id: int) -> Order:
+    """The order, re-read under a row lock (PostgreSQL) so that concurrent changes queue."""
+    order = db.session.scalar(select(Order).where(Order.id == order_id)
+                              .with_for_update().execution_options(populate_existing=True))
+    if order is None:
+        raise NotFound("order_not_found", _l("No such order."))
+    return order
+
+
+def mark_paid(order: Order, method: PaymentMethod, *, amount_cents: int | None = None,
+              currency: str = "eur", payment_intent: str | None = None,
+              actor: User | None = None, now: datetime | None = None) -> str:
+    """Record a payment. Returns what happened: 'paid', 'already_paid', 'revived' (paid after
+    it expired, seats still free) or 'refund_needed' (paid after it expired, seats gone: the
+    caller refunds). Errors: payment_mismatch (amount or currency differ from the order)."""
+    from festival.ticketing.notifications import queue_order_confirmation
+
+    now = now or utcnow()
+    if amount_cents is not None and (amount_cents != order.total_cents
+                                     or currency.lower() != "eur"):
+        record(order, "payment_mismatch", actor=actor, now=now,
+               note=f"received {amount_cents} {currency}, expected {order.total_cents} eur")
+        raise DomainError("payment_mismatch", _l("The amount paid does not match the order."),
+                          status=409)
+    if payment_intent:
+        order.stripe_payment_intent = payment_intent
+    if order.status is OrderStatus.PAID:
+        return "already_paid"
+    if order.status is OrderStatus.REFUNDED:
+        return "already_refunded"
+    outcome = "paid"
+    if order.status in (OrderStatus.EXPIRED, OrderStatus.CANCELLED):
+        try:
+            quotas.take(seats_of(order, list(order.tickets)))
+        except Conflict:
+            record(order, "paid_too_late", actor=actor, now=now,
+                   note="paid after expiry; no seats left: refund")
+            return "refund_needed"
+        for ticket in order.tickets:
+            ticket.status = TicketStatus.VALID
+        outcome = "revived"
+    order.payment_method = method
+    order.paid_at = now
+    record(order, "paid", to=OrderStatus.PAID, actor=actor, now=now, note=method.value)
+    queue_order_confirmation(order)
+    return outcome
+
+
+def expire_order(order: Order, *, now: datetime | None = None) -> bool:
+    """Expire a pending order past its hold and free its seats. True if it expired."""
+    now = now or utcnow()
+    if order.status is not OrderStatus.PENDING or order.expires_at is None \
+            or order.expires_at > now:
+        return False
+    quotas.give_back(seats_of(order))
+    _give_back_voucher(order)
+    record(order, "expired", to=OrderStatus.EXPIRED, now=now)
+    return True
+
+
+def expire_due(*, now: datetime | None = None, limit: int = 500) -> int:
+    """The sweep: expire every pending order past its hold. Safe on several machines."""
+    now = now or utcnow()
+    query = (select(Order).where(Order.status == OrderStatus.PENDING, Order.expires_at <= now)
+             .order_by(Order.id).limit(limit).with_for_update(skip_locked=True))
+    count = 0
+    for order in db.session.scalars(query).all():
+        count += expire_order(order, now=now)
+    db.session.flush()
+    return count
+
+
+def cancel_order(order: Order, *, actor: User, reason: str, now: datetime | None = None) -> None:
+    """Cancel: frees the seats and revokes the tickets. Errors: invalid_transition,
+    refund_instead (money paid online must be refunded, not just cancelled)."""
+    now = now or utcnow()
+    if order.status not in (OrderStatus.PENDING, OrderStatus.PAID):
+        raise DomainError("invalid_transition", _l("This order can no longer be cancelled."),
+                          status=409)
+    if order.status is OrderStatus.PAID and order.payment_method is PaymentMethod.STRIPE \
+            and order.total_cents - order.refunded_cents > 0:
+        raise DomainError("refund_instead", _l("This order was paid online: refund it instead."),
+                          status=409)
+    quotas.give_back(seats_of(order))
+    _give_back_voucher(order)
+    for ticket in order.tickets:
+        ticket.status = TicketStatus.REVOKED
+    record(order, "cancelled", to=OrderStatus.CANCELLED, actor=actor, now=now,
+           note=(reason or "").strip()[:500])
+
+
+def find_order(code: str) -> Order | None:
+    code = normalise_code(code)
+    if not code:
+        return None
+    return db.session.scalar(select(Order).where(Order.code == code))
+
+
+def check_secret(order: Order, secret: str | None) -> bool:
+    return bool(secret) and secrets.compare_digest(order.secret, secret)

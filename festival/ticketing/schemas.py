@@ -1,0 +1,118 @@
+"""JSON shapes of ticketing objects, and parsing of order requests."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from festival.core.errors import ValidationError
+from festival.ticketing.models import Order, Ticket, TicketType, Voucher
+from festival.ticketing.orders import Item
+
+
+def iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def ticket_type_json(t: TicketType, *, staff: bool = False) -> dict[str, Any]:
+    data = {
+        "id": t.id, "name": t.name, "description": t.description,
+        "price_cents": t.price_cents, "is_pay_what_you_want": t.is_pay_what_you_want,
+        "suggested_price_cents": t.suggested_price_cents,
+        "sales_open_at": iso(t.sales_open_at), "sales_close_at": iso(t.sales_close_at),
+        "valid_days": list(t.valid_days or []), "max_per_order": t.max_per_order,
+        "requires_attendee_name": t.requires_attendee_name,
+        "available": t.quota.available if t.quota else None,
+    }
+    if staff:
+        data.update(is_hidden=t.is_hidden, is_active=t.is_active, position=t.position,
+                    quota=t.quota.size if t.quota else None,
+                    reserved_or_sold=t.quota.used if t.quota else None)
+    return data
+
+
+def voucher_json(v: Voucher) -> dict[str, Any]:
+    return {"id": v.id, "code": v.code, "ticket_type_id": v.ticket_type_id,
+            "max_uses": v.max_uses, "used": v.used_count,
+            "price_override_cents": v.price_override_cents,
+            "valid_from": iso(v.valid_from), "valid_until": iso(v.valid_until), "note": v.note}
+
+
+def ticket_json(t: Ticket, token: str | None) -> dict[str, Any]:
+    return {"id": t.id, "ticket_type_id": t.ticket_type_id, "ticket_type": t.ticket_type.name,
+            "attendee_name": t.attendee_name, "price_cents": t.price_cents,
+            "status": t.status.value, "token": token}
+
+
+def order_json(order: Order, tokens: dict[int, str]) -> dict[str, Any]:
+    return {
+        "code": order.code, "status": order.status.value, "edition": order.edition.year,
+        "name": order.buyer_name, "email": order.email, "language": order.language,
+        "tickets_cents": order.tickets_cents, "donation_cents": order.donation_cents,
+        "total_cents": order.total_cents, "refunded_cents": order.refunded_cents,
+        "payment_method": order.payment_method.value if order.payment_method else None,
+        "created_at": iso(order.created_at), "expires_at": iso(order.expires_at),
+        "paid_at": iso(order.paid_at),
+        "order_url": order_url(order),
+        "tickets": [ticket_json(t, tokens.get(t.id)) for t in order.tickets],
+    }
+
+
+def order_url(order: Order) -> str:
+    return url_for("ticketing.order", code=order.code, secret=order.secret, _external=True)
+
+
+def _int_field(value: Any, key: str, errors: dict, *, minimum: int = 0) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        errors[key] = [_l("Give a whole number of at least %(n)s.", n=minimum)]
+        return None
+    return value
+
+
+def parse_order_request(body: Any) -> dict[str, Any]:
+    """The order request of the API, checked for shape; rules are the service's job."""
+    if not isinstance(body, dict):
+        raise ValidationError({"body": [_l("Send a JSON object.")]})
+    errors: dict[str, list] = {}
+    for key in ("email", "name"):
+        if not isinstance(body.get(key), str):
+            errors[key] = [_l("This field is required.")]
+    raw_items = body.get("items")
+    items: list[Item] = []
+    if not isinstance(raw_items, list) or not raw_items or len(raw_items) > 20:
+        errors["items"] = [_l("Give a list of 1 to 20 items.")]
+        raw_items = []
+    for n, raw in enumerate(raw_items):
+        key = f"items.{n}"
+        if not isinstance(raw, dict):
+            errors[key] = [_l("Each item is an object.")]
+            continue
+        type_id = _int_field(raw.get("ticket_type_id"), f"{key}.ticket_type_id", errors,
+                             minimum=1)
+        quantity = _int_field(raw.get("quantity"), f"{key}.quantity", errors, minimum=1)
+        attendees = raw.get("attendees", [])
+        if not isinstance(attendees, list) or not all(isinstance(a, str) for a in attendees):
+            errors[f"{key}.attendees"] = [_l("Give a list of names.")]
+            attendees = []
+        price = raw.get("price_cents")
+        if price is not None:
+            price = _int_field(price, f"{key}.price_cents", errors)
+        if type_id is not None and quantity is not None:
+            items.append(Item(type_id, quantity, attendees, price))
+    voucher = body.get("voucher")
+    if voucher is not None and not isinstance(voucher, str):
+        errors["voucher"] = [_l("Give the voucher code as text.")]
+    donation = body.get("donation_cents", 0)
+    donation = _int_field(donation, "donation_cents", errors) if donation else 0
+    language = body.get("language", "fr")
+    if language not in ("fr", "en", "ar"):
+        errors["language"] = [_l("fr, en or ar.")]
+    consent = body.get("marketing_consent", False)
+    if not isinstance(consent, bool):
+        errors["marketing_consent"] = [_l("Give true or false.")]
+    if errors:
+        raise ValidationError(errors)
+    return {"buyer_name": body["name"], "email": body["email"], "items": items,
+            "voucher_code": voucher, "donation_cents": donation or 0, "language": language,
+            "marketing_consent": consent}
