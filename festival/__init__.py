@@ -77,9 +77,21 @@ def _register_blueprints(app: Flask) -> None:
     from festival.api import api
     from festival.associations.views import bp as associations
     from festival.core.views import bp as core
+    from festival.editions.manage_programme_views import bp as manage_programme
+    from festival.editions.manage_views import bp as manage_editions
+    from festival.editions.views import bp as editions
     from festival.extensions import csrf
+    from festival.mail.views import bp as mail
 
     for blueprint in (core, accounts, associations):
         app.register_blueprint(blueprint)
+    app.register_blueprint(mail)
+    for blueprint in (editions, manage_editions, manage_programme):
+        app.register_blueprint(blueprint)
+    from festival.payments.views import bp as payments
+    from festival.ticketing.views import bp as ticketing
+    app.register_blueprint(ticketing)
+    app.register_blueprint(payments)
+    csrf.exempt(payments)  # Stripe signs its webhooks; there is no form and no cookie
     csrf.exempt(api)  # the API authenticates with bearer tokens, never the session cookie
     app.register_blueprint(api)

@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from festival.core.errors import DomainError
 from festival.extensions import db
+from festival.mail.cli import mail_cli
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 token_cli = AppGroup("token", help="Manage API tokens.")
@@ -84,3 +85,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(token_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(mail_cli)

@@ -39,7 +39,10 @@ def load_demo(echo: Callable[[str], None] = print) -> str:
              for email, role, name, pw in DEMO_ACCOUNTS}
     associations = load_associations(representative=users["espoir-du-sud@almoggar.example"])
     db.session.flush()
-    lines = ["Demo data ready:", f"  {associations} associations in the registry", "",
+    from festival.editions.demo import load_editions
+    editions = load_editions()
+    lines = ["Demo data ready:", f"  {associations} associations in the registry",
+             f"  {editions} festival editions with their programme", "",
              "Demo accounts (e-mail / password):"]
     lines += [f"  {role.value:<12} {email} / {pw}" for email, role, _, pw in DEMO_ACCOUNTS]
     return "\n".join(lines)

@@ -1,9 +1,33 @@
 """Imports every domain's models so that the mappers and Alembic see them all."""
 from festival.accounts.models import ApiToken, User  # noqa: F401
+from festival.mail.models import OutboxAttachment, OutboxMessage  # noqa: F401
 from festival.associations.models import (  # noqa: F401
     Association,
     AssociationPole,
     AssociationTheme,
     MembershipEvent,
     UserPole,
+)
+from festival.editions.models import (  # noqa: F401
+    Edition,
+    EditionDay,
+    EditionOrganiser,
+    EditionStatusChange,
+    ProgrammeSession,
+    Room,
+    SessionLanguage,
+    SessionSpeaker,
+    Speaker,
+    StandEvent,
+    StandRequest,
+    Venue,
+)
+from festival.ticketing.models import (  # noqa: F401
+    Order,
+    OrderEvent,
+    PaymentEvent,
+    Quota,
+    Ticket,
+    TicketType,
+    Voucher,
 )

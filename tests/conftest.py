@@ -69,8 +69,14 @@ def test_environ(database_url, tmp_path_factory):
 _made_apps: list = []
 
 
+_NO_TRANSLATIONS = Path(__file__).resolve().parent / "_no_translations"
+
+
 def make_app(test_environ, tmp_path_factory=None, **overrides):
+    # Tests read the English msgids whatever the page language; tests of the translations
+    # themselves make an app with the real catalogues (tests/mail/conftest.py, tests/i18n).
     config = {
+        "BABEL_TRANSLATION_DIRECTORIES": str(_NO_TRANSLATIONS),
         "ENVIRON": dict(test_environ),
         "TESTING": True,
         "WTF_CSRF_ENABLED": False,
@@ -98,7 +104,7 @@ def app(test_environ, tmp_path_factory):
                            UPLOAD_FOLDER=str(tmp_path_factory.mktemp("uploads")))
     from flask_migrate import upgrade
     with application.app_context():
-        upgrade(directory=str(MIGRATIONS), revision="heads")
+        upgrade(directory=str(MIGRATIONS), revision="head")
     return application
 
 
@@ -181,3 +187,82 @@ def shared_dir():
     if not (SHARED / "schemas").is_dir():
         pytest.skip("../shared/schemas is absent (a fresh clone): conformance check skipped")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def stripe_server():
+    """The local Stripe API double, started once (tests/stripe_double.py); tests that do
+    not need the app reset it themselves. Most tests want `stripe_double`."""
+    from tests.stripe_double import StripeDouble
+    double = StripeDouble().start()
+    yield double
+    double.stop()
+
+
+_STRIPE_SETTINGS = ("STRIPE_SECRET_KEY", "STRIPE_API_BASE", "STRIPE_WEBHOOK_SECRET",
+                    "DEMO_PAYMENTS")
+
+
+@pytest.fixture
+def stripe_double(app, stripe_server):
+    """The local Stripe API double, emptied, with the app's Stripe settings pointing at it
+    for this test (restored afterwards). See tests/stripe_double.py."""
+    stripe_server.reset()
+    saved = {name: app.config.get(name) for name in _STRIPE_SETTINGS}
+    app.config.update(STRIPE_SECRET_KEY=stripe_server.secret_key,
+                      STRIPE_API_BASE=stripe_server.base_url,
+                      STRIPE_WEBHOOK_SECRET=stripe_server.webhook_secret,
+                      DEMO_PAYMENTS=False)
+    yield stripe_server
+    app.config.update(saved)
+    stripe_server.reset()
+
+
+class SmtpSink:
+    """An aiosmtpd handler keeping what it receives, parsed with the email package."""
+
+    def __init__(self):
+        self.messages: list = []      # email.message.EmailMessage, in order of arrival
+        self.envelopes: list = []     # (mail_from, [rcpt_tos])
+        self.refuse: set[str] = set()  # recipients answered with a permanent 550
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes
+        from email import policy
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        self.messages.append(message_from_bytes(envelope.original_content or envelope.content,
+                                                policy=policy.default))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server on loopback; the app sends to it for the test's duration."""
+    from aiosmtpd.controller import Controller
+    sink = SmtpSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    keys = ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_USERNAME",
+            "MAIL_PASSWORD")
+    saved = {key: app.config[key] for key in keys}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False,
+                      MAIL_USE_SSL=False, MAIL_USERNAME="", MAIL_PASSWORD="")
+    sink.port = controller.port
+    try:
+        yield sink
+    finally:
+        app.config.update(saved)
+        controller.stop()

@@ -37,3 +37,111 @@ def user_in_db(app, role: str, **kwargs) -> dict:
         user = gen_user(role, **kwargs)
         db.session.commit()
         return {"id": user.id, "email": user.email, "role": role}
+
+
+# Editions and programme -----------------------------------------------------------------------
+_edition_seq = itertools.count(1)
+EDITION_PATH = {"draft": [], "published": ["published"], "on_sale": ["published", "on_sale"],
+                "closed": ["published", "closed"],
+                "archived": ["published", "closed", "archived"]}
+
+
+def gen_edition(year: int | None = None, *, status: str = "draft", days=None,
+                venue: bool = True, actor: User | None = None, **fields):
+    """An edition (two days in May by default, one venue), walked to `status`."""
+    from datetime import date
+
+    from festival.editions import services
+    year = year or 2000 + next(_edition_seq) % 100
+    days = [date(year, 5, 15), date(year, 5, 16)] if days is None else days
+    edition = services.create_edition(year=year, title=fields.pop("title", f"Almoggar {year}"),
+                                      days=days, actor=actor, **fields)
+    if venue:
+        services.add_venue(edition, {"name": "Salle des fêtes", "address": "1 place de la Mairie",
+                                     "postcode": "93200", "city": "Saint-Denis",
+                                     "capacity": 800}, actor=actor)
+    for target in EDITION_PATH[status]:
+        services.change_edition_status(edition, target, actor=actor, confirm=True)
+    return edition
+
+
+def gen_room(edition, *, name: str | None = None, opens: str | None = "09:00",
+             closes: str | None = "23:30", capacity: int = 100):
+    from datetime import time
+
+    from festival.editions import services
+    return services.create_room(edition, {
+        "name": name or f"Salle {next(_seq)}", "capacity": capacity,
+        "opens_at": time.fromisoformat(opens) if opens else None,
+        "closes_at": time.fromisoformat(closes) if closes else None}, actor=None)
+
+
+def gen_speaker(name: str | None = None, **fields):
+    from festival.editions import services
+    return services.create_speaker({"name": name or f"Intervenant·e {next(_seq)}", **fields},
+                                   actor=None)
+
+
+def paris(day, hhmm: str):
+    """The UTC instant of a Paris wall-clock time (`day` a date, `hhmm` like '15:00')."""
+    from datetime import time
+
+    from festival.core.timeutil import paris_to_utc
+    return paris_to_utc(day, time.fromisoformat(hhmm))
+
+
+def gen_session(edition, room, *, day: int = 0, start: str = "14:00", end: str = "15:00",
+                speakers=(), confirm_clashes: bool = False, **fields):
+    """A published session on the edition's `day`-th day, in Paris time."""
+    from festival.editions import services
+    on = edition.dates[day]
+    data = {"kind": "conference", "title": f"Session {next(_seq)}", "languages": ["fr"],
+            "room_id": room.id, "starts_at": paris(on, start), "ends_at": paris(on, end),
+            "speaker_ids": [s.id for s in speakers], "status": "published"}
+    data.update(fields)
+    session, _ = services.create_session(edition, data, actor=None,
+                                         confirm_clashes=confirm_clashes)
+    return session
+
+
+def gen_stand(edition, association, *, number: str | None = None, **fields):
+    """A stand request of `association` (approved with `number` when given)."""
+    from festival.editions import services
+    from festival.editions.models import StandRequest, StandSize, StandStatus
+    stand = StandRequest(edition=edition, association=association, status=StandStatus.REQUESTED,
+                         size=StandSize(fields.pop("size", "small")),
+                         showcase=fields.pop("showcase", "Photos des projets"), **fields)
+    db.session.add(stand)
+    db.session.flush()
+    if number:
+        services.decide_stand(stand, approve=True, stand_number=number, actor=None)
+    return stand
+
+
+def gen_edition_samples() -> dict:
+    """URL parameter values for the access walk: a published edition with one of each."""
+    edition = gen_edition(status="on_sale")
+    room = gen_room(edition)
+    speaker = gen_speaker()
+    session = gen_session(edition, room, speakers=[speaker])
+    association = gen_association()
+    from festival.editions import services
+    organiser = services.add_organiser(edition, association.id, "partner", actor=None)
+    stand = gen_stand(edition, association)
+    return {"year": edition.year, "room_id": room.id, "speaker_id": speaker.id,
+            "session_id": session.id, "venue_id": edition.venues[0].id,
+            "organiser_id": organiser.id, "stand_id": stand.id, "name": "missing.jpg"}
+
+
+def gen_ticketing_samples(year: int) -> dict:
+    """URL parameter values for the access walk: a ticket type and a pending order."""
+    from festival.editions.models import Edition
+    from festival.ticketing import catalog, orders
+    edition = db.session.scalar(db.select(Edition).where(Edition.year == year))
+    catalog.set_venue_capacity(edition, 100)
+    ticket_type = catalog.create_ticket_type(edition, {"name": "Pass", "price_cents": 1000,
+                                                       "quota": 10,
+                                                       "requires_attendee_name": False})
+    order = orders.create_order(edition, buyer_name="Sample", email="sample@example.fr",
+                                items=[orders.Item(ticket_type.id, 1)])
+    return {"type_id": ticket_type.id, "code": order.code}

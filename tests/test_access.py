@@ -45,9 +45,55 @@ EXPECTED: dict[str, frozenset[str]] = {
     "associations.directory": EVERYONE,
     "associations.detail": EVERYONE,
     "associations.apply": EVERYONE,
-    "associations.manage_list": STAFF,
+    "associations.applied": EVERYONE,
+    "associations.logo": EVERYONE,
+    **{f"associations.{name}": REPRESENTATIVE for name in (
+        "profile", "profile_logo", "profile_logo_delete")},
+    **{f"associations.{name}": STAFF for name in (
+        "manage_list", "review_queue", "manage_new", "manage_detail", "manage_edit",
+        "manage_decide", "manage_logo", "manage_logo_delete", "manage_add_representative",
+        "manage_export", "manage_import", "manage_import_confirm", "manage_poles",
+        "manage_pole_attach", "manage_pole_detach")},
+    # mail (the outbox)
+    "mail.outbox": STAFF,
+    "mail.message": STAFF,
+    "mail.retry": STAFF,
+    # editions: public pages and exports, a representative's stand, the back office
+    **{f"editions.{name}": EVERYONE for name in (
+        "index", "current_programme", "edition", "programme", "tracks", "speakers", "session",
+        "now", "exhibitors", "tickets", "schedule_xml_export", "schedule_json_export",
+        "programme_ics", "session_ics", "speaker_photo")},
+    "editions.stand": REPRESENTATIVE,
+    "editions.stand_withdraw": REPRESENTATIVE,
+    **{f"manage_editions.{name}": STAFF for name in (
+        "index", "edition", "change_status", "add_venue", "venue", "remove_venue",
+        "add_organiser", "remove_organiser", "stands", "decide_stand")},
+    **{f"manage_programme.{name}": STAFF for name in (
+        "rooms", "room", "sessions", "conflicts", "new_session", "session", "speakers",
+        "speaker")},
+    "api.editions.list_editions": EVERYONE,
+    "api.editions.get_edition": EVERYONE,
+    "api.editions.programme": EVERYONE,
+    **{f"api.editions.{name}": STAFF for name in (
+        "create_edition", "update_edition", "add_venue", "create_room", "update_room",
+        "create_session", "update_session", "create_speaker", "update_speaker")},
     # API
     "api.index": EVERYONE,
+    # ticketing and payments
+    "ticketing.order": EVERYONE,          # the order's secret is checked inside
+    "ticketing.demo_payment": EVERYONE,   # likewise; development only
+    "payments.stripe_webhook": EVERYONE,  # Stripe's signature is checked inside
+    "api.ticketing.create_order": EVERYONE,
+    "api.ticketing.get_order": EVERYONE,  # organiser token or X-Order-Secret, checked inside
+    "api.ticketing.refund_order": STAFF,
+    "api.ticketing.cancel_order": STAFF,
+    "api.ticketing.list_ticket_types": EVERYONE,
+    "api.ticketing.create_ticket_type": STAFF,
+    "api.ticketing.get_ticket_type": STAFF,
+    "api.ticketing.update_ticket_type": STAFF,
+    "api.ticketing.delete_ticket_type": STAFF,
+    "api.ticketing.list_vouchers": STAFF,
+    "api.ticketing.create_voucher": STAFF,
     "api.associations.list_associations": EVERYONE,
     "api.associations.get_association": EVERYONE,
 }
@@ -62,18 +108,23 @@ def samples(app):
     with app.app_context():
         association = factories.gen_association()
         from festival.accounts.services import create_api_token
+        from festival.mail.services import queue_mail
         token, _ = create_api_token("sample", "volunteer")
         values = {
             "slug": association.slug,
+            "association_id": association.id,
             "token_id": token.id,
             "code": "en",
+            "message_id": queue_mail("sample@example.org", "test", {"site": "x"}, "fr", "Hi").id,
         }
+        values.update(factories.gen_edition_samples())
+        values.update(factories.gen_ticketing_samples(values["year"]))
         db.session.commit()
     return values
 
 
 # Parameters that depend on the endpoint rather than on their name.
-ENDPOINT_PARAMS: dict[str, dict] = {}
+ENDPOINT_PARAMS: dict[str, dict] = {"core.set_language": {"code": "en"}}
 
 
 def _rules(app) -> list[Rule]:

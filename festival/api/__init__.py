@@ -15,8 +15,10 @@ def index():
 def _nest_domain_blueprints() -> None:
     # Imported here, once per process: a blueprint can only be nested before its first use.
     from festival.associations.api import bp as associations
+    from festival.editions.api import bp as editions
+    from festival.ticketing.api import bp as ticketing
 
-    for blueprint in (associations,):
+    for blueprint in (associations, editions, ticketing):
         api.register_blueprint(blueprint)
 
 

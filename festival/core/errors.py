@@ -52,7 +52,7 @@ class Conflict(DomainError):
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/healthz"
+    return request.path.startswith(("/api/", "/stripe/")) or request.path == "/healthz"
 
 
 def json_error(code: str, message: str, status: int, fields: dict | None = None):
