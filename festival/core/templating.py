@@ -12,6 +12,7 @@ from festival.core.timeutil import to_paris
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
     @app.template_filter("money")
     def money(cents: int | None) -> str:
         return "" if cents is None else format_cents(cents, str(get_locale()))

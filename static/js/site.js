@@ -1,0 +1,20 @@
+// Site-wide behaviour: the main menu is a <details> on phones and always open on wide screens.
+(function () {
+  "use strict";
+  var menu = document.querySelector("details.menu");
+  if (!menu || !window.matchMedia) return;
+  var wide = window.matchMedia("(min-width: 48rem)");
+  function sync() {
+    if (wide.matches) menu.setAttribute("open", "");
+    else menu.removeAttribute("open");
+  }
+  sync();
+  if (wide.addEventListener) wide.addEventListener("change", sync);
+  // Escape closes the phone menu and gives the focus back to its button.
+  menu.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && !wide.matches && menu.open) {
+      menu.removeAttribute("open");
+      menu.querySelector("summary").focus();
+    }
+  });
+})();
