@@ -37,6 +37,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from festival.core.access import check_declared, init_access
     from festival.core.errors import register_error_handlers
+    from festival.core.security import init_security
+    init_security(app)
     init_access(app)
     register_error_handlers(app)
     check_declared(app)

@@ -6,12 +6,26 @@ names the variable and what is expected; the factory turns it into a clean exit.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Mapping
 
 ENVIRONMENTS = ("development", "production")
 LANGUAGES = ("fr", "en", "ar")
+
+
+# Each limit is a setting (flask-limiter's notation); the defaults make brute force hopeless.
+RATE_LIMITS = {
+    "RATE_LIMIT_LOGIN": "10 per minute; 50 per hour",
+    "RATE_LIMIT_PASSWORD_RESET": "5 per hour",
+    "RATE_LIMIT_ORDER_CREATE": "20 per minute",
+    "RATE_LIMIT_ORDER_LOOKUP": "30 per minute; 300 per hour",
+    "RATE_LIMIT_CHECKIN_SEARCH": "60 per minute",
+    "RATE_LIMIT_PAIRING": "10 per minute; 30 per hour",
+}
+_LIMIT = re.compile(r"\d+\s*(/|per)\s*\d*\s*(second|minute|hour|day)s?"
+                    r"(\s*;\s*\d+\s*(/|per)\s*\d*\s*(second|minute|hour|day)s?)*")
 
 
 class ConfigError(Exception):
@@ -112,7 +126,22 @@ def load_config(environ: Mapping[str, str] | None = None,
     if public_url and not public_url.startswith(("http://", "https://")):
         raise ConfigError("PUBLIC_URL must start with http:// or https://")
 
+    redis_url = environ.get("REDIS_URL", "")
+    if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError("REDIS_URL must start with redis://, rediss:// or unix://")
+    limits = {}
+    for name, default in RATE_LIMITS.items():
+        value = environ.get(name, default).strip()
+        if not _LIMIT.fullmatch(value):
+            raise ConfigError(f"{name} must read like '10 per minute', not {value!r}")
+        limits[name] = value
+
     return {
+        **limits,
+        "RATELIMIT_ENABLED": _bool(environ, "RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "PROXY_COUNT": _int(environ, "PROXY_COUNT", 0, 0, 5),
         "FESTIVAL_ENV": env,
         "SECRET_KEY": _secret_key(environ, env, instance),
         "SQLALCHEMY_DATABASE_URI": database_url,

@@ -82,6 +82,7 @@ def make_app(test_environ, tmp_path_factory=None, **overrides):
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": None,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "RATELIMIT_ENABLED": False,  # tests/core/test_security.py turns them on
     }
     config.update(overrides)
     application = create_app(config)

@@ -11,6 +11,7 @@ from festival.accounts.forms import LoginForm, PasswordChangeForm, TokenCreateFo
 from festival.accounts.models import ApiToken, User
 from festival.core.access import Role, logged_in, public, roles
 from festival.core.errors import DomainError
+from festival.core.security import limit
 from festival.core.forms import apply_field_errors
 from festival.core.views import safe_next
 from festival.extensions import db
@@ -28,6 +29,7 @@ def landing_for(user: User) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@limit("RATE_LIMIT_LOGIN", methods=["POST"])
 def login():
     form = LoginForm()
     if form.validate_on_submit():

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 
 from festival.core.access import Role, current_principal, public, roles
 from festival.core.errors import DomainError, NotFound
+from festival.core.security import limit
 from festival.editions.queries import edition_for_year
 from festival.extensions import db
 from festival.ticketing import catalog, checkout, orders
@@ -43,6 +44,7 @@ def _committed(action):
 
 @bp.post("/editions/<int:year>/orders")
 @public
+@limit("RATE_LIMIT_ORDER_CREATE")
 def create_order(year: int):
     edition = edition_for_year(year)
     fields = parse_order_request(_json_body())
@@ -68,6 +70,7 @@ def _order_for_request(code: str):
 
 @bp.get("/orders/<code>")
 @public
+@limit("RATE_LIMIT_ORDER_LOOKUP")
 def get_order(code: str):
     order = _order_for_request(code)
     from festival.ticketing.models import OrderStatus

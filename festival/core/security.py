@@ -1,0 +1,85 @@
+"""What every response carries: security headers, a request id, a log line; and rate limits.
+
+The Content-Security-Policy allows no inline script: every script is a file under /static.
+Rate limits are settings (festival/config.py RATE_LIMITS); `RATELIMIT_ENABLED=false` turns
+them off, e.g. for the load benchmarks. Storage is in memory, or Redis with REDIS_URL, which
+several application servers need to share their counts.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import secrets
+import time
+
+from flask import Flask, current_app, g, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+log = logging.getLogger("festival.requests")
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",  # style attributes (gauges' widths); never scripts
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "media-src 'self' blob:",
+    "worker-src 'self'",
+    "manifest-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "frame-ancestors 'none'",
+])
+
+limiter = Limiter(key_func=get_remote_address, storage_uri="memory://")
+
+
+def limit(setting: str, **kwargs):
+    """Decorate a view with the rate limit named by a setting, read at request time."""
+    return limiter.limit(lambda: current_app.config[setting], **kwargs)
+
+
+def _start() -> None:
+    g.request_started = time.perf_counter()
+    incoming = request.headers.get("X-Request-ID", "")
+    g.request_id = incoming if REQUEST_ID.match(incoming) else secrets.token_hex(8)
+
+
+def _finish(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    # Order links carry their secret in the query string: never send them to another site.
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if current_app.config["FESTIVAL_ENV"] == "production":
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    request_id = g.get("request_id")
+    if request_id:
+        headers["X-Request-ID"] = request_id
+    if current_app.config.get("JSON_REQUEST_LOG"):
+        started = g.get("request_started")
+        log.info(json.dumps({
+            "request_id": request_id, "method": request.method, "path": request.path,
+            "status": response.status_code, "remote": request.remote_addr,
+            "ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
+            "endpoint": request.endpoint,
+        }, separators=(",", ":")))
+    return response
+
+
+def init_security(app: Flask) -> None:
+    if app.config.get("PROXY_COUNT"):
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    app.config.setdefault("JSON_REQUEST_LOG", app.config["FESTIVAL_ENV"] == "production")
+    app.before_request(_start)
+    app.after_request(_finish)
+    limiter.init_app(app)

@@ -1,0 +1,104 @@
+"""Security headers on every route, request ids, and rate limits that bite and lift."""
+from __future__ import annotations
+
+import pytest
+
+from festival.core.security import CONTENT_SECURITY_POLICY, limiter
+from tests.conftest import make_app
+
+
+
+
+def test_every_route_carries_the_security_headers(app, client):
+    from tests.test_access import _methods, _rules
+    seen = 0
+    for rule in _rules(app):
+        if "GET" not in _methods(rule) or rule.arguments:
+            continue
+        response = client.get(rule.rule)
+        headers = response.headers
+        assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY, rule.rule
+        assert "script-src 'self'" in CONTENT_SECURITY_POLICY
+        assert "'unsafe-inline'" not in CONTENT_SECURITY_POLICY.split("script-src")[1].split(";")[0]
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff", rule.rule
+        assert headers["Referrer-Policy"] == "same-origin", rule.rule
+        assert len(headers["X-Request-ID"]) >= 8
+        assert "Strict-Transport-Security" not in headers  # development
+        seen += 1
+    assert seen > 10
+    # Error pages too.
+    missing = client.get("/no/such/page")
+    assert missing.status_code == 404 and "Content-Security-Policy" in missing.headers
+
+
+def test_pages_have_no_inline_script(app, client):
+    import re
+    for path in ("/", "/associations", "/login", "/legal"):
+        html = client.get(path).get_data(as_text=True)
+        for tag in re.findall(r"<script[^>]*>", html):
+            assert "src=" in tag, (path, tag)
+        assert " onclick=" not in html and " onload=" not in html
+
+
+def test_request_id_is_echoed_when_sane(client):
+    assert client.get("/healthz", headers={"X-Request-ID": "abc-123-XYZ"}).headers[
+        "X-Request-ID"] == "abc-123-XYZ"
+    generated = client.get("/healthz", headers={"X-Request-ID": "<script>"})
+    assert generated.headers["X-Request-ID"] != "<script>"
+
+
+def test_production_sends_hsts_and_secure_cookies(test_environ):
+    prod = make_app(dict(test_environ, FESTIVAL_ENV="production"))
+    response = prod.test_client().get("/healthz")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert prod.config["SESSION_COOKIE_SECURE"] and prod.config["SESSION_COOKIE_HTTPONLY"]
+    assert prod.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_production_logs_one_json_line_per_request(test_environ, caplog):
+    import json
+    import logging
+    prod = make_app(dict(test_environ, FESTIVAL_ENV="production"))
+    with caplog.at_level(logging.INFO, logger="festival.requests"):
+        prod.test_client().get("/healthz", headers={"X-Request-ID": "req-00000001"})
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "festival.requests"]
+    assert lines and lines[-1]["request_id"] == "req-00000001" and lines[-1]["status"] == 200
+
+
+@pytest.fixture
+def limited(test_environ):
+    application = make_app(dict(test_environ, RATE_LIMIT_LOGIN="3 per 2 seconds"),
+                           RATELIMIT_ENABLED=True)
+    yield application
+    limiter.reset()
+
+
+def test_login_limit_bites_and_lifts(limited):
+    client = limited.test_client()
+    form = {"email": "nobody@example.fr", "password": "wrong password"}
+    codes = [client.post("/login", data=form).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    assert client.get("/login").status_code == 200  # only attempts are counted
+    import time
+    time.sleep(2.1)  # the window passes
+    assert client.post("/login", data=form).status_code == 200
+
+
+def test_order_lookup_limit_answers_json(test_environ):
+    application = make_app(dict(test_environ, RATE_LIMIT_ORDER_LOOKUP="2 per minute"),
+                           RATELIMIT_ENABLED=True)
+    client = application.test_client()
+    try:
+        answers = [client.get("/api/v1/orders/ABCDEFG") for _ in range(3)]
+        assert [a.status_code for a in answers] == [404, 404, 429]
+        assert answers[-1].get_json()["error"] == "too_many_requests"
+        assert "Retry-After" in answers[-1].headers
+    finally:
+        limiter.reset()
+
+
+def test_a_bad_limit_setting_is_refused(tmp_path):
+    from festival.config import ConfigError, load_config
+    with pytest.raises(ConfigError, match="RATE_LIMIT_LOGIN"):
+        load_config({"RATE_LIMIT_LOGIN": "lots"}, tmp_path)
