@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from festival.core.errors import DomainError
 from festival.extensions import db
@@ -73,6 +74,7 @@ def revoke_token_command(token_id: int) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Load the demo edition and accounts. Running it twice changes nothing."""
     from festival.demo import load_demo
@@ -81,7 +83,48 @@ def demo_command() -> None:
     click.echo(report)
 
 
+@click.command("backup")
+@with_appcontext
+@click.argument("target", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(target: Path | None) -> None:
+    """Back the database up (SQLite online backup, or pg_dump) to TARGET or instance/backups/."""
+    from flask import current_app
+
+    from festival.core.backup import BackupError, backup, default_path
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    target = target or default_path(Path(current_app.instance_path) / "backups", url)
+    try:
+        written = backup(url, target)
+    except BackupError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"Backup written to {written} ({written.stat().st_size:,} bytes).")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(source: Path, yes: bool) -> None:
+    """Replace the whole database with the backup in SOURCE."""
+    from flask import current_app
+
+    from festival.core.backup import BackupError, restore
+    if not yes:
+        click.confirm("This replaces every row of the database. Continue?", abort=True)
+    db.session.remove()
+    db.engine.dispose()  # no pooled connection may hold the old database open
+    try:
+        restore(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
+    except BackupError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"Database restored from {source}.")
+
+
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(token_cli)
     app.cli.add_command(demo_command)
