@@ -32,6 +32,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "core.home": EVERYONE,
     "core.set_language": EVERYONE,
     "core.legal": EVERYONE,
+    "core.privacy": EVERYONE,
     "core.healthz": EVERYONE,
     # accounts
     "accounts.login": EVERYONE,

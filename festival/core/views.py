@@ -47,6 +47,13 @@ def legal():
     return render_template("core/legal.html")
 
 
+@bp.get("/privacy")
+@public
+def privacy():
+    return render_template("core/privacy.html",
+                           retention_months=current_app.config["PRIVACY_RETENTION_MONTHS"])
+
+
 @bp.get("/healthz")
 @public
 def healthz():

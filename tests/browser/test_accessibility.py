@@ -23,7 +23,7 @@ def public_paths(app):
                                            short_description="L'eau au village.")
         db.session.commit()
         year, slug, session_id = samples["year"], member.slug, samples["session_id"]
-    return ["/", "/login", "/legal", "/associations", f"/associations/{slug}",
+    return ["/", "/login", "/legal", "/privacy", "/associations", f"/associations/{slug}",
             "/associations/apply", f"/{year}", f"/{year}/programme",
             f"/{year}/sessions/{session_id}", f"/{year}/exhibitors"]
 
