@@ -91,6 +91,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(mail)
     for blueprint in (editions, manage_editions, manage_programme):
         app.register_blueprint(blueprint)
+    from festival.privacy.views import bp as privacy
+    app.register_blueprint(privacy)
     from festival.payments.views import bp as payments
     from festival.ticketing.views import bp as ticketing
     app.register_blueprint(ticketing)

@@ -123,6 +123,8 @@ def restore_command(source: Path, yes: bool) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from festival.privacy.cli import privacy_cli
+    app.cli.add_command(privacy_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(users_cli)

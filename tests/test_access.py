@@ -33,6 +33,9 @@ EXPECTED: dict[str, frozenset[str]] = {
     "core.set_language": EVERYONE,
     "core.legal": EVERYONE,
     "core.privacy": EVERYONE,
+    "privacy.search": STAFF,
+    "privacy.export": STAFF,
+    "privacy.erase": STAFF,
     "core.healthz": EVERYONE,
     # accounts
     "accounts.login": EVERYONE,

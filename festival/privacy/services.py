@@ -1,0 +1,159 @@
+"""A person's data: export it, erase it, and the retention purge.
+
+Erasure anonymises, it does not delete: orders keep their amounts, status and history (the
+accounting), tickets keep their ids (so the check-in figures stay right), but no name or
+e-mail address remains. Messages sent to the person lose their bodies. Every erasure is an
+OrderEvent row on each order, and the back-office request that caused it is in the audit log.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from festival.accounts.models import User
+from festival.accounts.services import normalise_email
+from festival.core.errors import ValidationError
+from festival.core.timeutil import to_paris, utcnow
+from festival.extensions import db
+from festival.mail.models import OutboxAttachment, OutboxMessage
+from festival.ticketing import orders as order_services
+from festival.ticketing.models import Order
+
+ANONYMISED_DOMAIN = "anonymised.invalid"
+ANONYMISED_NAME = "—"
+
+
+def is_anonymised(email: str) -> bool:
+    return email.endswith("@" + ANONYMISED_DOMAIN)
+
+
+def _address(raw: str) -> str:
+    email = normalise_email(raw)
+    if is_anonymised(email):
+        raise ValidationError({"email": [_l("This address is already anonymised.")]})
+    return email
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def export_person(raw_email: str) -> dict:
+    """Everything the service holds about the person with this address, as JSON-ready data."""
+    email = _address(raw_email)
+    users = db.session.scalars(select(User).where(User.email == email)).all()
+    orders = db.session.scalars(select(Order).where(func.lower(Order.email) == email)
+                                .order_by(Order.id)).all()
+    messages = db.session.scalars(select(OutboxMessage).where(
+        func.lower(OutboxMessage.to_address) == email).order_by(OutboxMessage.id)).all()
+    return {
+        "email": email,
+        "exported_at": _iso(utcnow()),
+        "accounts": [{"email": u.email, "name": u.name, "role": u.role.value,
+                      "created_at": _iso(u.created_at), "last_login_at": _iso(u.last_login_at),
+                      "association": u.association.name if u.association else None}
+                     for u in users],
+        "orders": [{"code": o.code, "edition": o.edition.year, "status": o.status.value,
+                    "name": o.buyer_name, "language": o.language,
+                    "marketing_consent": o.marketing_consent, "total_cents": o.total_cents,
+                    "created_at": _iso(o.created_at), "paid_at": _iso(o.paid_at),
+                    "tickets": [{"id": t.id, "type": t.ticket_type.name,
+                                 "attendee_name": t.attendee_name, "status": t.status.value}
+                                for t in o.tickets]}
+                   for o in orders],
+        "messages": [{"subject": m.subject, "created_at": _iso(m.created_at),
+                      "status": m.status.value} for m in messages],
+    }
+
+
+@dataclass
+class Erasure:
+    orders: list[str] = field(default_factory=list)
+    accounts: int = 0
+    messages: int = 0
+
+    @property
+    def total(self) -> int:
+        return len(self.orders) + self.accounts + self.messages
+
+
+def _anonymise_order(order: Order, *, actor: User | None, reason: str,
+                     now: datetime) -> None:
+    order.buyer_name = ANONYMISED_NAME
+    order.email = f"order-{order.id}@{ANONYMISED_DOMAIN}"
+    order.marketing_consent = False
+    for ticket in order.tickets:
+        ticket.attendee_name = ""
+    order_services.record(order, "anonymised", actor=actor, now=now, note=reason)
+
+
+def _erase_messages(address: str) -> int:
+    messages = db.session.scalars(select(OutboxMessage).where(
+        func.lower(OutboxMessage.to_address) == address)).all()
+    for message in messages:
+        message.to_address = f"message-{message.id}@{ANONYMISED_DOMAIN}"
+        message.subject = ANONYMISED_NAME
+        message.text_body = ""
+        message.html_body = None
+        db.session.execute(db.delete(OutboxAttachment).where(
+            OutboxAttachment.message_id == message.id))
+    return len(messages)
+
+
+def erase_person(raw_email: str, *, actor: User | None, now: datetime | None = None) -> Erasure:
+    """Anonymise every order, account and message of this address. Errors: validation_failed
+    (email). A pending order keeps its seats until it expires; its buyer can no longer be
+    reached, which is what they asked for."""
+    email = _address(raw_email)
+    now = now or utcnow()
+    done = Erasure()
+    for order in db.session.scalars(select(Order).where(func.lower(Order.email) == email)):
+        done.orders.append(order.code)
+        _anonymise_order(order, actor=actor, reason="erased on request", now=now)
+    for user in db.session.scalars(select(User).where(User.email == email)):
+        user.email = f"user-{user.id}@{ANONYMISED_DOMAIN}"
+        user.name = ""
+        user.is_enabled = False
+        from festival.accounts.services import _hash
+        user.password_hash = _hash(secrets.token_urlsafe(32))
+        done.accounts += 1
+    done.messages = _erase_messages(email)
+    db.session.flush()
+    return done
+
+
+def due_for_purge(months: int, now: datetime | None = None) -> list[Order]:
+    """Orders of editions that ended more than `months` months ago and still name someone."""
+    from festival.editions.models import Edition, EditionStatus
+    now = now or utcnow()
+    limit_day = (to_paris(now) - timedelta(days=round(months * 30.44))).date()
+    ended = [e.id for e in db.session.scalars(select(Edition).where(Edition.status.in_(
+        (EditionStatus.CLOSED, EditionStatus.ARCHIVED))))
+             if e.last_day is not None and e.last_day < limit_day]
+    if not ended:
+        return []
+    return list(db.session.scalars(select(Order).where(
+        Order.edition_id.in_(ended), ~Order.email.like(f"%@{ANONYMISED_DOMAIN}"))
+        .order_by(Order.id)))
+
+
+def purge(months: int, *, dry_run: bool, now: datetime | None = None) -> list[Order]:
+    """Anonymise the attendees of editions closed for more than `months` months (the
+    retention period). With dry_run, change nothing and return what would change."""
+    now = now or utcnow()
+    due = due_for_purge(months, now)
+    if not dry_run:
+        addresses = {o.email.lower() for o in due}
+        for order in due:
+            _anonymise_order(order, actor=None, reason=f"retention: {months} months", now=now)
+        db.session.flush()
+        for address in addresses:  # messages go once the person has no named order left
+            if db.session.scalar(select(func.count(Order.id)).where(
+                    func.lower(Order.email) == address)) == 0:
+                _erase_messages(address)
+        db.session.flush()
+    return due
