@@ -35,3 +35,15 @@ class TokenCreateForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     role = SelectField(_l("Role"), choices=choices([("volunteer", _l("Volunteer")),
                                             ("organiser", _l("Organiser"))]))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email()])
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password = PasswordField(_l("New password"),
+                                 validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
+    confirm = PasswordField(_l("New password, again"),
+                            validators=[DataRequired(), EqualTo("new_password",
+                                                                _l("The two passwords differ."))])

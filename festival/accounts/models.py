@@ -32,6 +32,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     is_enabled: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # After too many failed logins the account waits until then (or a password reset).
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The member association this person represents (role `association`).
     association_id: Mapped[int | None] = mapped_column(
         ForeignKey("associations.id", ondelete="SET NULL"), index=True)
@@ -69,3 +71,19 @@ class ApiToken(db.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class PasswordReset(db.Model):
+    """A single-use link to set a new password, sent by e-mail. Only its hash is stored."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    requested_ip: Mapped[str] = mapped_column(String(64), default="")
+
+    user: Mapped[User] = relationship()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from email_validator import EmailNotValidError, validate_email
@@ -14,13 +14,16 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from festival.accounts.models import ApiToken, User
+from festival.accounts.models import ApiToken, PasswordReset, User
 from festival.core.access import Role
 from festival.core.errors import DomainError, NotFound, ValidationError
 from festival.core.timeutil import utcnow
 from festival.extensions import db
 
 MIN_PASSWORD_LENGTH = 10
+MAX_FAILED_LOGINS = 5
+LOCK_DURATION = timedelta(minutes=15)
+RESET_LIFETIME = timedelta(hours=1)
 TOKEN_PREFIX = "alm_"
 TOKEN_ROLES = (Role.ORGANISER, Role.VOLUNTEER)
 # Writing last_used_at on every call would put a write on every scan; once a minute is enough.
@@ -71,18 +74,89 @@ def create_user(email: str, password: str, role: Role | str, *, name: str = "",
     return user
 
 
-def authenticate(email: str, password: str) -> User:
-    """The user with these credentials. Error: invalid_credentials (same for every cause)."""
+def authenticate(email: str, password: str, *, now: datetime | None = None) -> User:
+    """The user with these credentials. Errors: invalid_credentials (the same for an unknown
+    address and a wrong password), account_locked (after MAX_FAILED_LOGINS failures in a row,
+    for LOCK_DURATION, or until the password is reset)."""
+    now = now or utcnow()
     user = user_by_email(email or "")
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        raise DomainError("account_locked", locked_message(user), status=401)
     if user is None or not user.is_enabled or not check_password_hash(user.password_hash,
                                                                         password or ""):
         if user is not None:
             user.failed_logins += 1
+            if user.failed_logins >= MAX_FAILED_LOGINS:
+                user.failed_logins = 0
+                user.locked_until = now + LOCK_DURATION
+                raise DomainError("account_locked", locked_message(user), status=401)
         raise DomainError("invalid_credentials", _l("Wrong e-mail address or password."),
                           status=401)
     user.failed_logins = 0
-    user.last_login_at = utcnow()
+    user.locked_until = None
+    user.last_login_at = now
     return user
+
+
+def locked_message(user: User):
+    from flask_babel import format_time
+    from festival.core.timeutil import to_paris
+    return _l("Too many failed attempts: this account is locked until %(time)s. To unlock it "
+              "now, use “Forgot your password?” to set a new one.",
+              time=format_time(to_paris(user.locked_until), "short"))
+
+
+def unlock(user: User, *, actor: User | None = None) -> None:
+    user.locked_until = None
+    user.failed_logins = 0
+
+
+def request_password_reset(email: str, *, ip: str = "", now: datetime | None = None
+                           ) -> tuple[User, str] | None:
+    """A new reset link for an enabled account with this address, or None (the caller says
+    the same thing either way, so addresses cannot be probed). Queues the e-mail."""
+    now = now or utcnow()
+    try:
+        email = normalise_email(email)
+    except ValidationError:
+        return None
+    user = user_by_email(email)
+    if user is None or not user.is_enabled:
+        return None
+    plain = secrets.token_urlsafe(32)
+    db.session.add(PasswordReset(user_id=user.id, token_hash=hash_token(plain), created_at=now,
+                                 expires_at=now + RESET_LIFETIME, requested_ip=ip[:64]))
+    db.session.flush()
+    from festival.mail.services import queue_mail
+    queue_mail(user.email, "password_reset", {"user": user, "token": plain,
+                                              "minutes": int(RESET_LIFETIME.total_seconds() // 60)},
+               user.language or current_app.config["BABEL_DEFAULT_LOCALE"],
+               _l("Set a new password for Almoggar"))
+    return user, plain
+
+
+def reset_for_token(plain: str, *, now: datetime | None = None) -> PasswordReset:
+    """The live reset of a link. Error: reset_link_invalid (unknown, used or expired)."""
+    now = now or utcnow()
+    reset = db.session.scalar(select(PasswordReset).where(
+        PasswordReset.token_hash == hash_token(plain or "")))
+    if reset is None or reset.used_at is not None or reset.expires_at <= now:
+        raise DomainError("reset_link_invalid", _l("This link has expired or has already been "
+                                                   "used. Ask for a new one."), status=400)
+    return reset
+
+
+def reset_password(plain: str, new: str, *, now: datetime | None = None) -> User:
+    """Set the new password, use the link up (and every other link of the account), unlock.
+    Errors: reset_link_invalid, validation_failed (password)."""
+    now = now or utcnow()
+    reset = reset_for_token(plain, now=now)
+    set_password(reset.user, new)
+    for other in db.session.scalars(select(PasswordReset).where(
+            PasswordReset.user_id == reset.user_id, PasswordReset.used_at.is_(None))):
+        other.used_at = now
+    unlock(reset.user)
+    return reset.user
 
 
 def change_password(user: User, current: str, new: str) -> None:

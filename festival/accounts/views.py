@@ -1,13 +1,14 @@
 """Log in and out, change one's password; administrators manage users and API tokens."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from festival.accounts import services
-from festival.accounts.forms import LoginForm, PasswordChangeForm, TokenCreateForm, UserCreateForm
+from festival.accounts.forms import (ForgotPasswordForm, LoginForm, PasswordChangeForm,
+                                     ResetPasswordForm, TokenCreateForm, UserCreateForm)
 from festival.accounts.models import ApiToken, User
 from festival.core.access import Role, logged_in, public, roles
 from festival.core.errors import DomainError
@@ -36,8 +37,8 @@ def login():
         try:
             user = services.authenticate(form.email.data, form.password.data)
         except DomainError as error:
-            db.session.commit()  # keep the failed-attempt count
-            flash(_("Wrong e-mail address or password."), "error")
+            db.session.commit()  # keep the failed-attempt count and the lock
+            flash(error.message, "error")
         else:
             db.session.commit()
             login_user(user)
@@ -130,3 +131,50 @@ def revoke_token(token_id: int):
     db.session.commit()
     flash(_("Token “%(name)s” revoked.", name=token.name), "success")
     return redirect(url_for("accounts.tokens"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+@limit("RATE_LIMIT_PASSWORD_RESET", methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data, ip=request.remote_addr or "")
+        db.session.commit()
+        # The same answer whether an account exists or not.
+        return render_template("accounts/reset_sent.html", email=form.email.data)
+    return render_template("accounts/forgot.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+@limit("RATE_LIMIT_PASSWORD_RESET", methods=["POST"])
+def reset_password(token: str):
+    try:
+        services.reset_for_token(token)
+    except DomainError as error:
+        return render_template("accounts/reset_invalid.html", message=error.message), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.reset_password(token, form.new_password.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your password has been changed. You can log in with it now."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/admin/users/<int:user_id>/unlock")
+@roles(Role.ADMIN)
+def unlock_user(user_id: int):
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    services.unlock(user, actor=current_user)
+    db.session.commit()
+    flash(_("%(email)s can log in again.", email=user.email), "success")
+    return redirect(url_for("accounts.users"))

@@ -179,6 +179,10 @@ def _revoke(order: Order, tickets: list[Ticket], *, give_back_seats: bool = True
 
 
 def _refund_with_stripe(order: Order, gateway, amount: int, *, key: str) -> None:
+    if gateway is None:
+        raise DomainError("refund_unavailable", _l("Stripe is not configured here: refund this "
+                                                   "payment from the Stripe dashboard."),
+                          status=409)
     if not order.stripe_payment_intent:
         raise DomainError("refund_unavailable", _l("No online payment is known for this "
                                                    "order."), status=409)

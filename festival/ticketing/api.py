@@ -20,10 +20,17 @@ bp = Blueprint("ticketing", __name__)
 
 def _json_body() -> dict:
     body = request.get_json(silent=True)
-    if body is None:
-        raise DomainError("bad_request", "Send a JSON body (Content-Type: application/json).",
+    if not isinstance(body, dict):
+        raise DomainError("bad_request", "Send a JSON object (Content-Type: application/json).",
                           status=400)
     return body
+
+
+def _optional_body() -> dict:
+    """The JSON object sent, or {} when nothing was sent."""
+    if not request.get_data():
+        return {}
+    return _json_body()
 
 
 def _is_staff() -> bool:
@@ -85,7 +92,7 @@ def get_order(code: str):
 def refund_order(code: str):
     from festival.payments.services import refund
     order = _order_for_request(code)
-    body = request.get_json(silent=True) or {}
+    body = _optional_body()
     ticket_ids = body.get("ticket_ids")
     if ticket_ids is not None and (not isinstance(ticket_ids, list) or not all(
             isinstance(i, int) and not isinstance(i, bool) for i in ticket_ids)):
@@ -100,7 +107,7 @@ def refund_order(code: str):
 @roles(Role.ORGANISER)
 def cancel_order(code: str):
     order = _order_for_request(code)
-    body = request.get_json(silent=True) or {}
+    body = _optional_body()
     _committed(lambda: orders.cancel_order(order, actor=None,
                                            reason=str(body.get("reason") or "")))
     return jsonify(code=order.code, status=order.status.value)

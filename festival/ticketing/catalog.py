@@ -183,7 +183,7 @@ def create_voucher(edition, data: dict, *, actor: User | None = None) -> Voucher
     elif db.session.scalar(select(Voucher.id).where(Voucher.edition_id == edition.id,
                                                     Voucher.code == code)):
         errors["code"] = [_l("This code already exists.")]
-    type_id = _int(data, "ticket_type_id", errors, minimum=1, maximum=2**31, required=True)
+    type_id = _int(data, "ticket_type_id", errors, minimum=1, maximum=2**31 - 1, required=True)
     if type_id is not None:
         ticket_type = db.session.get(TicketType, type_id)
         if ticket_type is None or ticket_type.edition_id != edition.id:

@@ -64,7 +64,9 @@ def _sales_open(ticket_type: TicketType, now: datetime) -> bool:
     return not (ticket_type.sales_close_at and now >= ticket_type.sales_close_at)
 
 
-def _check_voucher(code: str, edition_id: int, now: datetime) -> Voucher:
+def check_voucher(code: str, edition_id: int, now: datetime) -> Voucher:
+    """The voucher of this code, if it exists and is valid now. Errors: validation_failed
+    (voucher)."""
     voucher = db.session.scalar(select(Voucher).where(
         Voucher.edition_id == edition_id, Voucher.code == code.strip().upper()))
     invalid = ValidationError({"voucher": [_l("This voucher code is not valid.")]})
@@ -119,7 +121,8 @@ def create_order(edition, *, buyer_name: str, email: str, items: list[Item],
 
     Errors: validation_failed (fields: name, email, items.N.*, voucher, donation_cents),
     sales_closed, sold_out (409). A free order is paid at once; any other holds its seats for
-    30 minutes while the buyer pays.
+    30 minutes while the buyer pays. At the box office (`box_office`) the sales window does
+    not apply and the e-mail may be left empty.
     """
     from festival.editions.models import EditionStatus
 
@@ -131,10 +134,13 @@ def create_order(edition, *, buyer_name: str, email: str, items: list[Item],
     buyer_name = (buyer_name or "").strip()
     if not buyer_name or len(buyer_name) > 200:
         errors["name"] = [_l("Please give your name (200 characters at most).")]
-    try:
-        email = normalise_email(email)
-    except ValidationError as error:
-        errors.update(error.fields)
+    if box_office and not (email or "").strip():
+        email = ""  # a sale at the door may leave no address: nothing is sent then
+    else:
+        try:
+            email = normalise_email(email)
+        except ValidationError as error:
+            errors.update(error.fields)
     if not isinstance(donation_cents, int) or not 0 <= donation_cents <= MAX_DONATION_CENTS:
         errors["donation_cents"] = [_l("The donation must be between 0 and 10,000 euros.")]
     if not items:
@@ -142,7 +148,7 @@ def create_order(edition, *, buyer_name: str, email: str, items: list[Item],
     voucher = None
     if voucher_code and voucher_code.strip():
         try:
-            voucher = _check_voucher(voucher_code, edition.id, now)
+            voucher = check_voucher(voucher_code, edition.id, now)
         except ValidationError as error:
             errors.update(error.fields)
 
@@ -270,7 +276,8 @@ def mark_paid(order: Order, method: PaymentMethod, *, amount_cents: int | None =
     order.payment_method = method
     order.paid_at = now
     record(order, "paid", to=OrderStatus.PAID, actor=actor, now=now, note=method.value)
-    queue_order_confirmation(order)
+    if order.email:
+        queue_order_confirmation(order)
     return outcome
 
 

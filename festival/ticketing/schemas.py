@@ -10,6 +10,8 @@ from festival.core.errors import ValidationError
 from festival.ticketing.models import Order, Ticket, TicketType, Voucher
 from festival.ticketing.orders import Item
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
+
 
 def iso(moment) -> str | None:
     return moment.isoformat() if moment else None
@@ -90,6 +92,9 @@ def parse_order_request(body: Any) -> dict[str, Any]:
             continue
         type_id = _int_field(raw.get("ticket_type_id"), f"{key}.ticket_type_id", errors,
                              minimum=1)
+        if type_id is not None and type_id > MAX_ID:
+            errors[f"{key}.ticket_type_id"] = [_l("This ticket type does not exist.")]
+            type_id = None
         quantity = _int_field(raw.get("quantity"), f"{key}.quantity", errors, minimum=1)
         attendees = raw.get("attendees", [])
         if not isinstance(attendees, list) or not all(isinstance(a, str) for a in attendees):

@@ -19,6 +19,8 @@ def ticket_from_token(edition, token: str) -> Ticket:
     if edition.signing_public_key is None:
         raise InvalidToken("bad_signature")
     claims = verify_ticket(edition.signing_public_key, token, expected_year=edition.year)
+    if claims.ticket_id > 2**31 - 1:  # signed by us, yet beyond any id the database holds
+        raise InvalidToken("unknown_ticket")
     ticket = db.session.get(Ticket, claims.ticket_id)
     if ticket is None or ticket.order.edition_id != edition.id:
         raise InvalidToken("unknown_ticket")

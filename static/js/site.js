@@ -1,6 +1,15 @@
 // Site-wide behaviour: the main menu is a <details> on phones and always open on wide screens.
 (function () {
   "use strict";
+  // A table that scrolls sideways on a small screen must be reachable with the keyboard.
+  Array.prototype.forEach.call(document.querySelectorAll(".table-scroll"), function (box) {
+    if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      var heading = box.previousElementSibling;
+      box.setAttribute("aria-label", (heading && heading.textContent.trim()) || document.title);
+    }
+  });
   var menu = document.querySelector("details.menu");
   if (!menu || !window.matchMedia) return;
   var wide = window.matchMedia("(min-width: 48rem)");

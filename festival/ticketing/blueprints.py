@@ -1,0 +1,15 @@
+"""The ticketing blueprints: the buyers' pages (`ticketing`: shop, order pages) and the
+organisers' back office (`manage_tickets`). Their routes live in the *_views modules."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("ticketing", __name__)
+manage_bp = Blueprint("manage_tickets", __name__, url_prefix="/manage")
+
+
+@bp.record_once
+def _labels(state) -> None:
+    # Globals (not a context processor) so that imported macros see them too.
+    from festival.ticketing.labels import template_globals
+    state.app.jinja_env.globals.update(template_globals())

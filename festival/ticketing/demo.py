@@ -1,0 +1,62 @@
+"""The demo edition's ticket shop: venue capacity, passes, a reduced price behind a voucher,
+free entry for children and a pay-what-you-want support ticket, on sale now. Idempotent:
+what exists (found by name or code) is left as it is."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from festival.editions.models import Edition
+from festival.extensions import db
+from festival.ticketing import catalog
+from festival.ticketing.models import Quota, TicketType, Voucher
+
+VENUE_CAPACITY = 1000
+VOUCHER_CODE = "ETUDIANT27"
+REDUCED = "Tarif réduit (étudiants, demandeurs d'emploi)"
+
+
+def _types(edition: Edition) -> list[dict]:
+    saturday, sunday = (day.isoformat() for day in edition.dates[:2])
+    return [
+        dict(name="Pass festival (2 jours)", price_cents=2500, quota=600, position=1,
+             description="Entrée les deux jours : conférences, tables rondes, ateliers, "
+                         "projections et concerts."),
+        dict(name="Pass samedi", price_cents=1500, quota=300, position=2,
+             valid_days=[saturday], description="Entrée le samedi, concert du soir compris."),
+        dict(name="Pass dimanche", price_cents=1500, quota=300, position=3,
+             valid_days=[sunday], description="Entrée le dimanche."),
+        dict(name=REDUCED, price_cents=800, quota=100, position=4, is_hidden=True,
+             max_per_order=1, description="Sur présentation d'un justificatif à l'entrée. "
+                                          "Réservé aux titulaires d'un code."),
+        dict(name="Entrée enfant (moins de 12 ans)", price_cents=0, quota=200, position=5,
+             max_per_order=6, requires_attendee_name=False,
+             description="Gratuite, accompagnée d'un adulte muni d'un billet."),
+        dict(name="Billet de soutien (2 jours)", price_cents=2000, suggested_price_cents=4000,
+             is_pay_what_you_want=True, quota=100, position=6, max_per_order=4,
+             description="Le pass deux jours, au prix que vous choisissez à partir de 20 € : "
+                         "la différence finance les projets du réseau."),
+    ]
+
+
+def load_ticketing(edition: Edition) -> list[str]:
+    """Open the demo edition's shop; returns the lines of the demo report."""
+    venue = db.session.scalar(select(Quota).where(Quota.edition_id == edition.id,
+                                                  Quota.ticket_type_id.is_(None)))
+    if venue is None:
+        catalog.set_venue_capacity(edition, VENUE_CAPACITY)
+    existing = {t.name: t for t in db.session.scalars(
+        select(TicketType).where(TicketType.edition_id == edition.id))}
+    for data in _types(edition):
+        if data["name"] not in existing:
+            existing[data["name"]] = catalog.create_ticket_type(
+                edition, {"requires_attendee_name": True, **data})
+    voucher = db.session.scalar(select(Voucher).where(Voucher.edition_id == edition.id,
+                                                      Voucher.code == VOUCHER_CODE))
+    if voucher is None:
+        catalog.create_voucher(edition, {"code": VOUCHER_CODE, "max_uses": 100,
+                                         "ticket_type_id": existing[REDUCED].id,
+                                         "note": "Étudiants et demandeurs d'emploi"})
+    db.session.flush()
+    return [f"  ticket shop of {edition.year} open: {len(_types(edition))} ticket types, "
+            f"venue capacity {VENUE_CAPACITY}",
+            f"  voucher code for the reduced price: {VOUCHER_CODE} (100 uses)"]

@@ -1,0 +1,138 @@
+"""The shop, for attendees on a phone: choose tickets → names and e-mail → pay.
+
+The two steps are one form: each step shows its own fields and carries the other step's as
+hidden inputs, so going back and forth loses nothing and no server-side cart is needed. The
+buttons say what to do (`action`): add:ID / remove:ID (the quantity steppers, which work
+without JavaScript), apply (the voucher code), continue, back, pay.
+"""
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from festival.accounts.services import normalise_email
+from festival.core.access import public
+from festival.core.errors import DomainError, ValidationError
+from festival.core.security import limit
+from festival.editions.queries import visible_edition
+from festival.extensions import db
+from festival.ticketing import orders, shop
+from festival.ticketing.blueprints import bp
+from festival.ticketing.forms import ShopForm, euros_input
+from festival.ticketing.models import OrderStatus
+from festival.ticketing.order_views import to_payment
+
+SOLD_OUT_ALERT = _l("Sorry, someone was faster: there are no longer enough tickets for your "
+                    "order. What is left is shown below; change your choice and try again.")
+
+
+def _voucher(edition, form: ShopForm):
+    code = (form.voucher.data or "").strip().upper()
+    form.voucher.data = code
+    if not code:
+        return None
+    try:
+        return shop.find_voucher(edition, code)
+    except ValidationError as error:
+        form.voucher.errors = list(error.fields.get("voucher", [error.message]))
+        return None
+
+
+def _check_buyer(form: ShopForm) -> bool:
+    """The buyer's details, checked here so that every problem of the step shows at once."""
+    ok = form.validate()
+    if not (form.name.data or "").strip():
+        form.name.errors = list(form.name.errors) + [_("Please give your name.")]
+        ok = False
+    try:
+        form.email.data = normalise_email(form.email.data or "")
+    except ValidationError as error:
+        form.email.errors = list(form.email.errors) + list(error.fields["email"])
+        ok = False
+    return ok
+
+
+def _page(step: int, edition, form, cart, voucher, *, status: int = 200, alert: str = "",
+          notice: str = ""):
+    template = "ticketing/shop.html" if step == 1 else "ticketing/shop_details.html"
+    form.name.flags.required = form.email.flags.required = True  # shown with a * at step 2
+    has_errors = cart.has_errors or any(f.errors for f in form)
+    return render_template(template, edition=edition, form=form, cart=cart, voucher=voucher,
+                           alert=alert, notice=notice, euros_input=euros_input,
+                           has_errors=has_errors,
+                           hold_minutes=int(orders.HOLD.total_seconds() // 60)), status
+
+
+@bp.route("/<int:year>/tickets", methods=["GET", "POST"], endpoint="shop")
+@public
+@limit("RATE_LIMIT_ORDER_CREATE", methods=["POST"],
+       deduct_when=lambda response: response.status_code == 303)  # orders made, not steps
+def shop_page(year: int):
+    edition = visible_edition(year)
+    if not edition.is_on_sale:
+        return render_template("ticketing/shop_closed.html", edition=edition)
+    form = ShopForm()
+    action = request.form.get("action", "") if request.method == "POST" else ""
+    voucher = _voucher(edition, form)
+    stepper = action if action.startswith(("add:", "remove:")) else None
+    cart = shop.Cart.from_form(request.form, shop.offers(edition, voucher), stepper)
+    applied = (request.form.get("voucher_applied") or "").strip().upper()
+    fresh_code = bool(form.voucher.data) and form.voucher.data != applied
+
+    if action == "apply" or (action == "continue" and fresh_code):
+        if form.voucher.errors:
+            return _page(1, edition, form, cart, None, status=422)
+        if voucher is not None:
+            opened = next((o for o in cart.lines if o.offer.id == voucher.ticket_type_id), None)
+            notice = (_("Code %(code)s applied: “%(name)s” is now available below.",
+                        code=voucher.code, name=opened.ticket_type.name) if opened
+                      else _("Code %(code)s applied.", code=voucher.code))
+            return _page(1, edition, form, cart, voucher, notice=notice)
+        return _page(1, edition, form, cart, None)
+    if action not in ("continue", "pay"):
+        return _page(1, edition, form, cart, voucher)  # first visit, stepper, back
+
+    if not cart.check_choice() or form.voucher.errors:
+        if cart.short_of_stock and action == "pay":
+            return _page(1, edition, form, cart, voucher, status=409, alert=SOLD_OUT_ALERT)
+        return _page(1, edition, form, cart, voucher, status=422)
+    if action == "continue":
+        return _page(2, edition, form, cart, voucher)
+    buyer_ok = _check_buyer(form)
+    if not (cart.check_names() and buyer_ok):
+        return _page(2, edition, form, cart, voucher, status=422)
+    try:
+        order = orders.create_order(
+            edition, buyer_name=form.name.data, email=form.email.data, items=cart.items(),
+            voucher_code=voucher.code if cart.uses(voucher) else None,
+            donation_cents=cart.donation_cents,
+            language=form.language.data, marketing_consent=bool(form.marketing_consent.data))
+    except DomainError as error:
+        db.session.rollback()
+        return _refused(edition, form, error)
+    db.session.commit()
+    if order.status is OrderStatus.PENDING:
+        return to_payment(order)
+    return redirect(url_for("ticketing.order", code=order.code, secret=order.secret), 303)
+
+
+def _refused(edition, form: ShopForm, error: DomainError):
+    """create_order said no: show why, next to the fields, with everything typed kept."""
+    voucher = _voucher(edition, form)
+    cart = shop.Cart.from_form(request.form, shop.offers(edition, voucher))  # fresh stock
+    if error.code == "sold_out":
+        cart.check_choice()
+        return _page(1, edition, form, cart, voucher, status=409, alert=SOLD_OUT_ALERT)
+    if error.code != "validation_failed":
+        return _page(1, edition, form, cart, voucher, status=error.status, alert=error.message)
+    rest = cart.place_order_errors(error.fields)
+    for name, messages in rest.items():
+        target = getattr(form, name, None)
+        if target is not None and hasattr(target, "errors"):
+            target.errors = list(target.errors) + list(messages)
+        else:
+            cart.errors.setdefault("", []).extend(messages)
+    first_step = bool(cart.errors) or form.voucher.errors or any(
+        key in ("quantity", "price") for line in cart.lines for key in line.errors)
+    return _page(1 if first_step else 2, edition, form, cart, voucher, status=422)

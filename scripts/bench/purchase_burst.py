@@ -1,0 +1,253 @@
+#!/usr/bin/env python3
+"""Purchase-burst benchmark: gunicorn (4 workers) on a fresh PostgreSQL database, one ticket
+type of quota Q, and N buyers at once asking for one ticket each through the public API
+(POST /api/v1/editions/<year>/orders). Exactly Q must be sold: the others get 409 sold_out.
+GET /healthz is measured in the same run, with as many requests at the same concurrency, as
+the baseline.
+
+    .venv/bin/python scripts/bench/purchase_burst.py [--buyers 400] [--quota 200]
+        [--concurrency 400] [--base-url postgresql://postgres@127.0.0.1:5432/postgres]
+
+The load comes from this process: threads of the stdlib, each with its own http.client
+connection (kept alive where the server allows it), released together. The figures are
+printed as a table and written to bench-results/purchase_burst.json. The database is created
+for the run and dropped afterwards. Exits non-zero unless sold == quota and every answer is
+201 or 409.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+VENV_BIN = Path(sys.executable).parent
+YEAR = 2098
+SECRET = "bench-" + "x" * 32
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# The database --------------------------------------------------------------------------------
+
+def create_database(base_url: str) -> tuple[str, str]:
+    import psycopg
+    name = f"almoggar_bench_purchase_{os.getpid()}_{secrets.token_hex(3)}"
+    with psycopg.connect(base_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return name, base_url.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_database(base_url: str, name: str) -> None:
+    import psycopg
+    with psycopg.connect(base_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def seed(url: str, quota: int) -> int:
+    """Migrate, then an edition on sale with one ticket type of `quota` (the venue is
+    larger, so the type's quota is the one that binds). Returns the ticket type's id."""
+    from datetime import date
+
+    from flask_migrate import upgrade
+
+    from festival import MIGRATIONS, create_app
+    from festival.editions.models import Edition, EditionDay, EditionStatus
+    from festival.extensions import db
+    from festival.ticketing import catalog
+
+    app = create_app({"ENVIRON": {"DATABASE_URL": url, "SECRET_KEY": SECRET,
+                                  "RATELIMIT_ENABLED": "false"}})
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS), revision="head")
+        edition = Edition(year=YEAR, title="Almoggar bench", status=EditionStatus.ON_SALE)
+        edition.days = [EditionDay(day=date(YEAR, 5, 15)), EditionDay(day=date(YEAR, 5, 16))]
+        db.session.add(edition)
+        db.session.flush()
+        catalog.set_venue_capacity(edition, quota * 10)
+        ticket_type = catalog.create_ticket_type(edition, {
+            "name": "Pass festival", "price_cents": 2500, "quota": quota,
+            "requires_attendee_name": False})
+        db.session.commit()
+        type_id = ticket_type.id
+        db.engine.dispose()
+    return type_id
+
+
+def count_sold(url: str, type_id: int) -> dict:
+    import psycopg
+    with psycopg.connect(url) as conn:
+        used, size = conn.execute("SELECT used, size FROM quotas WHERE ticket_type_id = %s",
+                                  (type_id,)).fetchone()
+        tickets = conn.execute(
+            "SELECT count(*) FROM tickets t JOIN orders o ON o.id = t.order_id "
+            "WHERE t.ticket_type_id = %s AND o.status IN ('pending', 'paid')",
+            (type_id,)).fetchone()[0]
+        orders = conn.execute("SELECT count(*) FROM orders").fetchone()[0]
+    return {"quota_used": used, "quota_size": size, "tickets": tickets, "orders": orders}
+
+
+# The server ----------------------------------------------------------------------------------
+
+def start_gunicorn(url: str, port: int) -> subprocess.Popen:
+    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY=SECRET, FESTIVAL_ENV="production",
+               RATELIMIT_ENABLED="false", PUBLIC_URL=f"http://127.0.0.1:{port}")
+    log = open(ROOT / "bench-results" / "purchase_burst-server.log", "w")  # noqa: SIM115
+    server = subprocess.Popen(
+        [str(VENV_BIN / "gunicorn"), "--workers", "4", "--bind", f"127.0.0.1:{port}",
+         "--backlog", "2048", "--log-level", "warning", "festival:create_app()"],
+        cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+# The load ------------------------------------------------------------------------------------
+
+def burst(port: int, name: str, jobs: list, concurrency: int) -> dict:
+    """`jobs`: (method, path, body bytes | None, headers), shared out to `concurrency`
+    threads released together; returns throughput, latencies and the answers' statuses."""
+    concurrency = max(1, min(concurrency, len(jobs)))
+    shares = [jobs[i::concurrency] for i in range(concurrency)]
+    latencies: list[list[float]] = [[] for _ in range(concurrency)]
+    statuses: list[dict[int, int]] = [{} for _ in range(concurrency)]
+    barrier = threading.Barrier(concurrency + 1)
+
+    def buyer(index: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        barrier.wait()
+        for method, path, body, headers in shares[index]:
+            started = time.perf_counter()
+            try:
+                connection.request(method, path, body=body, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                status = 0  # no answer at all
+            latencies[index].append(time.perf_counter() - started)
+            statuses[index][status] = statuses[index].get(status, 0) + 1
+        connection.close()
+
+    threads = [threading.Thread(target=buyer, args=(i,), daemon=True)
+               for i in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    every = sorted(x for part in latencies for x in part)
+    counts: dict[int, int] = {}
+    for part in statuses:
+        for status, n in part.items():
+            counts[status] = counts.get(status, 0) + n
+
+    def pct(p: float) -> float:
+        return round(every[min(len(every) - 1, int(p / 100 * len(every)))] * 1000, 1)
+
+    ok = counts.get(200, 0) + counts.get(201, 0)
+    return {"phase": name, "requests": len(every), "concurrency": concurrency,
+            "seconds": round(elapsed, 3), "per_second": round(len(every) / elapsed, 1),
+            "p50_ms": pct(50), "p99_ms": pct(99), "max_ms": round(every[-1] * 1000, 1),
+            "status_2xx": ok, "status_409": counts.get(409, 0),
+            "status_other": len(every) - ok - counts.get(409, 0),
+            "statuses": {str(k): v for k, v in sorted(counts.items())}}
+
+
+def order_jobs(type_id: int, buyers: int) -> list:
+    jobs = []
+    for n in range(buyers):
+        body = json.dumps({"email": f"acheteur{n}@example.fr", "name": f"Acheteur {n}",
+                           "items": [{"ticket_type_id": type_id, "quantity": 1}]}).encode()
+        jobs.append(("POST", f"/api/v1/editions/{YEAR}/orders", body,
+                     {"Content-Type": "application/json"}))
+    return jobs
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--buyers", type=int, default=400, help="N (default 400)")
+    parser.add_argument("--quota", type=int, default=200, help="Q (default 200)")
+    parser.add_argument("--concurrency", type=int, default=0,
+                        help="client threads (default: one per buyer, all at once)")
+    parser.add_argument("--base-url", default=os.environ.get(
+        "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    args = parser.parse_args()
+    concurrency = args.concurrency or args.buyers
+
+    (ROOT / "bench-results").mkdir(exist_ok=True)
+    name, url = create_database(args.base_url)
+    server = None
+    try:
+        print(f"Database {name}: one ticket type of quota {args.quota}; "
+              f"{args.buyers} buyers, {concurrency} at once.", flush=True)
+        type_id = seed(url, args.quota)
+        port = free_port()
+        server = start_gunicorn(url, port)
+        burst(port, "warm-up", [("GET", "/healthz", None, {})] * 200, 8)
+        health = burst(port, "healthz", [("GET", "/healthz", None, {})] * args.buyers,
+                       concurrency)
+        orders = burst(port, "orders", order_jobs(type_id, args.buyers), concurrency)
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(30)
+    sold = count_sold(url, type_id)
+    drop_database(args.base_url, name)
+
+    ratios = {"throughput_vs_healthz": round(orders["per_second"] / health["per_second"], 3),
+              "p50_vs_healthz": round(orders["p50_ms"] / max(health["p50_ms"], 0.1), 2),
+              "p99_vs_healthz": round(orders["p99_ms"] / max(health["p99_ms"], 0.1), 2)}
+    print(f"{'phase':<9}{'requests':>9}{'at once':>8}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
+          f"{'2xx':>6}{'409':>6}{'other':>7}")
+    for p in (health, orders):
+        print(f"{p['phase']:<9}{p['requests']:>9}{p['concurrency']:>8}{p['per_second']:>9.1f}"
+              f"{p['p50_ms']:>9.1f}{p['p99_ms']:>9.1f}{p['status_2xx']:>6}{p['status_409']:>6}"
+              f"{p['status_other']:>7}")
+    print(f"orders vs healthz: throughput x{ratios['throughput_vs_healthz']}, "
+          f"p50 x{ratios['p50_vs_healthz']}, p99 x{ratios['p99_vs_healthz']}")
+    correct = (sold["quota_used"] == args.quota == sold["tickets"]
+               and orders["status_2xx"] == min(args.quota, args.buyers)
+               and orders["status_other"] == 0)
+    print(f"Sold {sold['tickets']} of a quota of {args.quota} "
+          f"(quota row: {sold['quota_used']}/{sold['quota_size']}; {sold['orders']} orders): "
+          f"{'exactly the quota' if correct else 'WRONG'}.")
+    result = {"benchmark": "purchase_burst",
+              "at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+              "buyers": args.buyers, "quota": args.quota, "concurrency": concurrency,
+              "workers": 4, "cpus": os.cpu_count(), "healthz": health, "orders": orders,
+              "ratios": ratios, "sold": sold, "correct": correct}
+    path = ROOT / "bench-results" / "purchase_burst.json"
+    path.write_text(json.dumps(result, indent=2))
+    print(f"Written to {path.relative_to(ROOT)}")
+    return 0 if correct else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
