@@ -1,0 +1,130 @@
+"""Check-in API for the doors (bearer token of a paired device, or any volunteer or
+organiser token naming its list with `list_id`).
+
+A scan always answers 200 with its result, a refusal included; only a request that is not
+understood is a 4xx. One commit per request.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+from flask_babel import lazy_gettext as _l
+
+from festival.checkin import queries, services
+from festival.checkin.bundle import encode, offline_bundle
+from festival.checkin.rules import Door
+from festival.checkin.schemas import (
+    answer_json,
+    item_error_json,
+    parse_scan,
+    parse_sync,
+    ticket_json,
+)
+from festival.core.access import Role, current_principal, roles
+from festival.core.errors import DomainError, ValidationError
+from festival.extensions import db
+
+bp = Blueprint("checkin", __name__, url_prefix="/checkin")
+DOOR_ROLES = (Role.VOLUNTEER, Role.ORGANISER)
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise DomainError("bad_request", _l("Send a JSON object (Content-Type: "
+                                            "application/json)."), status=400)
+    return body
+
+
+def _door(list_id=None) -> Door:
+    """The device's door; a token that is not a device's names its list."""
+    principal = current_principal()
+    door = queries.door_for_principal(principal)
+    if door is not None:
+        return door
+    if list_id in (None, ""):
+        raise ValidationError({"list_id": [_l("This token is not a paired device's: give "
+                                              "the check-in list's id.")]})
+    try:
+        list_id = int(list_id) if not isinstance(list_id, bool) else 0
+    except (TypeError, ValueError):
+        list_id = 0
+    if not 1 <= list_id <= 2**31 - 1:
+        raise ValidationError({"list_id": [_l("Give a list number.")]})
+    return queries.door_for_list(list_id, gate=principal.name)
+
+
+def _committed(action):
+    try:
+        result = action()
+    except DomainError:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return result
+
+
+@bp.post("")
+@roles(*DOOR_ROLES)
+def scan():
+    body = _body()
+    door = _door(body.get("list_id"))
+    fields = parse_scan(body)
+
+    def record():
+        answer = services.check_in(door, **fields)
+        services.touch_device(door)
+        return answer
+    return jsonify(answer_json(_committed(record)))
+
+
+@bp.post("/sync")
+@roles(*DOOR_ROLES)
+def sync():
+    body = _body()
+    door = _door(body.get("list_id"))
+    items = parse_sync(body)
+    scans = [item for item in items if isinstance(item, services.OfflineScan)]
+
+    def record():
+        answers = iter(services.sync_offline_scans(door, scans))
+        services.touch_device(door)
+        return [answer_json(next(answers)) if isinstance(item, services.OfflineScan)
+                else item_error_json(raw, item) for item, raw in zip(items, body["scans"])]
+    return jsonify(results=_committed(record))
+
+
+@bp.post("/undo")
+@roles(*DOOR_ROLES)
+def undo():
+    body = request.get_json(silent=True) or {}
+    if not isinstance(body, dict):
+        raise DomainError("bad_request", _l("Send a JSON object."), status=400)
+    door = _door(body.get("list_id"))
+    scan_id = body.get("scan_id")
+    if scan_id is not None and (isinstance(scan_id, bool) or not isinstance(scan_id, int)):
+        raise ValidationError({"scan_id": [_l("Give the number of the scan to undo.")]})
+    answer, undone = _committed(lambda: services.undo_last_check_in(door, scan_id=scan_id))
+    return jsonify(answer_json(answer) | {"undoes_scan_id": undone})
+
+
+@bp.get("/bundle")
+@roles(*DOOR_ROLES)
+def bundle():
+    door = _door(request.args.get("list_id"))
+    body, etag = encode(offline_bundle(door))
+    services.touch_device(door)
+    db.session.commit()
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if etag in request.if_none_match or request.headers.get("If-None-Match") == etag:
+        return Response(status=304, headers=headers)
+    return Response(body, mimetype="application/json", headers=headers)
+
+
+@bp.get("/search")
+@roles(*DOOR_ROLES)
+def search():
+    door = _door(request.args.get("list_id"))
+    hits = queries.search_tickets(door, request.args.get("q", ""))
+    return jsonify(results=[{"ticket": ticket_json(hit["ticket"]),
+                             "checked_in": hit["checked_in"], "inside": hit["inside"]}
+                            for hit in hits])

@@ -1,0 +1,71 @@
+"""Forms of the check-in back office and of the door desk. They only shape input; the
+services check the rules."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from festival.core.forms import choices
+
+
+class CheckboxListField(SelectMultipleField):
+    """Several choices as a list of checkboxes (keyboard- and screen-reader-friendly)."""
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ListForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    days = CheckboxListField(_l("Days (none ticked: every day of the festival)"))
+    ticket_type_ids = CheckboxListField(_l("Ticket types admitted (none ticked: all)"),
+                                        coerce=int)
+    allow_reentry = BooleanField(_l("Re-entry allowed (exits are scanned too)"))
+    admit_unpaid = BooleanField(_l("Admit orders awaiting a bank transfer"))
+    is_active = BooleanField(_l("Open (doors on this list can scan)"), default=True)
+
+    def fill_choices(self, edition, ticket_types) -> None:
+        from flask_babel import format_date
+        self.days.choices = choices((d.isoformat(), format_date(d, "EEEE d MMMM"))
+                                    for d in edition.dates)
+        self.ticket_type_ids.choices = choices((t.id, t.name) for t in ticket_types)
+
+    def service_data(self) -> dict:
+        return {"name": self.name.data, "days": self.days.data or [],
+                "ticket_type_ids": self.ticket_type_ids.data or [],
+                "allow_reentry": self.allow_reentry.data, "admit_unpaid": self.admit_unpaid.data,
+                "is_active": self.is_active.data}
+
+
+class DeviceForm(FlaskForm):
+    gate = StringField(_l("Gate"), validators=[DataRequired(), Length(max=120)],
+                       description=_l("Where the phone scans, e.g. “Main entrance, left”."))
+    name = StringField(_l("Name of the phone"), validators=[Length(max=120)],
+                       description=_l("Optional, e.g. “Youssef’s phone”."))
+    list_id = SelectField(_l("Check-in list"), coerce=int, validators=[DataRequired()])
+
+    def fill_choices(self, lists) -> None:
+        self.list_id.choices = choices((item.id, item.name) for item in lists)
+
+
+class DeskSearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form
+
+    list_id = SelectField(_l("Check-in list"), coerce=int)
+    q = StringField(_l("Name, e-mail or order code"), validators=[Length(max=100)])
+
+
+class DeskCheckInForm(FlaskForm):
+    list_id = HiddenField()
+    ticket_id = IntegerField(validators=[DataRequired()])
+    q = HiddenField()

@@ -1,0 +1,150 @@
+"""The rules of a door, as plain data and pure functions (the scanner's offline code in
+static/js/scanner/verdict.js applies the same rules to the offline bundle)."""
+from __future__ import annotations
+
+import base64
+import struct
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from festival.checkin.models import Direction, ScanResult
+from festival.core.timeutil import to_paris
+from festival.ticketing.models import OrderStatus, PaymentMethod, TicketStatus
+from festival.ticketing.tokens import PAYLOAD, InvalidToken, verify_ticket
+
+# What a scan's reason says when the server refuses a scan that a device accepted offline:
+# two doors admitted the same person, or a door admitted someone it should not have.
+OFFLINE_CONFLICT = "offline_conflict"
+NOT_INSIDE = "not_inside"
+# An offline refusal the server would have accepted: the door's verdict is what happened.
+REFUSED_OFFLINE = "refused_offline"
+
+
+@dataclass(frozen=True)
+class Door:
+    """Where a scan happens: a list's rules, its edition's key, and the device or the
+    logged-in volunteer who scans."""
+
+    edition_id: int
+    year: int
+    public_key: bytes | None
+    edition_days: frozenset[str]
+    list_id: int
+    list_name: str
+    list_days: frozenset[str]
+    type_ids: frozenset[int]   # empty: every ticket type
+    allow_reentry: bool
+    admit_unpaid: bool
+    is_active: bool
+    gate: str
+    device_id: int | None = None
+    device_name: str = ""
+    user_id: int | None = None
+    last_seen_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TicketFacts:
+    """What the rules need to know about a ticket (one row of a joined query)."""
+
+    id: int
+    edition_id: int
+    attendee: str
+    type_id: int
+    type_name: str
+    valid_days: tuple[str, ...]
+    status: TicketStatus
+    order_status: OrderStatus
+    payment_method: PaymentMethod | None
+    order_code: str
+
+
+@dataclass(frozen=True)
+class FirstScan:
+    """Where and when a ticket was admitted (shown with already_checked_in)."""
+
+    id: int
+    scanned_at: datetime
+    gate: str
+    device_name: str
+    is_offline: bool
+
+
+@dataclass(frozen=True)
+class ScanAnswer:
+    """What a door is told about one scan."""
+
+    result: ScanResult
+    reason: str
+    scan_id: int | None
+    client_scan_id: str | None
+    scanned_at: datetime
+    direction: Direction
+    ticket: TicketFacts | None = None
+    first_scan: FirstScan | None = None
+    is_replay: bool = False  # the stored answer to a scan already received
+
+
+def ticket_id_from_token(door: Door, token: str) -> int:
+    """The ticket id a token names, if its signature holds for the door's edition.
+    Raises InvalidToken(reason)."""
+    if door.public_key is None:
+        raise InvalidToken("no_key")
+    try:
+        return verify_ticket(door.public_key, token, expected_year=door.year).ticket_id
+    except InvalidToken as error:
+        if error.reason == "bad_signature" and _claimed_year(token) not in (None, door.year):
+            raise InvalidToken("other_edition") from None  # signed with another year's key
+        raise
+
+
+def _claimed_year(token: str) -> int | None:
+    """The year a well-formed token claims, unverified (only to explain a refusal)."""
+    try:
+        return PAYLOAD.unpack(base64.urlsafe_b64decode(token)[:PAYLOAD.size])[1]
+    except (ValueError, struct.error):
+        return None
+
+
+def scan_day(moment: datetime) -> date:
+    """The festival day of an instant: the date in Paris."""
+    return to_paris(moment).date()
+
+
+def refusal(door: Door, ticket: TicketFacts, direction: Direction,
+            day: date) -> tuple[ScanResult | None, str]:
+    """Why this door refuses this ticket on this day, as (result, reason), or (None, "")
+    when only the ticket's presence remains to be decided (ok or already_checked_in).
+
+    Order of the checks: the ticket's edition, cancelled or refunded, the list's ticket
+    types, the day (exits are not checked for the day nor payment), payment."""
+    if ticket.edition_id != door.edition_id:
+        return ScanResult.INVALID, "other_edition"
+    revoked = _revocation(ticket)
+    if revoked:
+        return ScanResult.REVOKED, revoked
+    if door.type_ids and ticket.type_id not in door.type_ids:
+        return ScanResult.NOT_ON_THIS_LIST, "ticket_type"
+    if direction is Direction.OUT:
+        return None, ""
+    iso = day.isoformat()
+    if door.list_days and iso not in door.list_days:
+        return ScanResult.NOT_VALID_TODAY, "list_day"
+    if ticket.valid_days and iso not in ticket.valid_days:
+        return ScanResult.NOT_VALID_TODAY, "ticket_day"
+    if not door.list_days and not ticket.valid_days and iso not in door.edition_days:
+        return ScanResult.NOT_VALID_TODAY, "festival_day"
+    if ticket.order_status is OrderStatus.PENDING:
+        if ticket.payment_method is PaymentMethod.BANK_TRANSFER:
+            if not door.admit_unpaid:
+                return ScanResult.UNPAID, "pending_bank_transfer"
+        else:
+            return ScanResult.UNPAID, "pending_payment"
+    return None, ""
+
+
+def _revocation(ticket: TicketFacts) -> str:
+    if ticket.status is TicketStatus.REVOKED:
+        return "ticket_revoked"
+    return {OrderStatus.CANCELLED: "order_cancelled", OrderStatus.REFUNDED: "order_refunded",
+            OrderStatus.EXPIRED: "order_expired"}.get(ticket.order_status, "")

@@ -1,0 +1,161 @@
+"""The door pages: the scanner (/scan, an offline-capable web app with its service worker
+and manifest), pairing a phone (/scan/pair/<code>), and the desk where a logged-in
+volunteer finds a ticket by name and checks it in with one tap."""
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from festival.checkin import devices, queries, services
+from festival.checkin.forms import DeskCheckInForm, DeskSearchForm
+from festival.checkin.labels import RESULT_TONE, reason_text, result_title, scanner_messages
+from festival.core.access import Role, public, roles
+from festival.core.errors import DomainError
+from festival.core.forms import choices
+from festival.extensions import db
+
+bp = Blueprint("checkin", __name__)
+
+# What the service worker keeps for the scanner to start with no network.
+SCANNER_ASSETS = ("css/app.css", "img/logo.svg", "vendor/jsqr/jsQR.js", "js/scanner/main.js",
+                  "js/scanner/camera.js", "js/scanner/store.js", "js/scanner/verdict.js",
+                  "js/scanner/feedback.js", "js/scanner/doorway.js")
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+@lru_cache(maxsize=1)
+def _assets_version(static_folder: str) -> str:
+    """Changes whenever a file the scanner needs changes: a new service worker then
+    replaces the cached copies."""
+    digest = hashlib.sha256()
+    for name in SCANNER_ASSETS + ("js/scanner/sw.js",):
+        path = Path(static_folder) / name
+        digest.update(path.read_bytes() if path.exists() else name.encode())
+    return digest.hexdigest()[:16]
+
+
+def _version() -> str:
+    if current_app.debug:
+        _assets_version.cache_clear()
+    return _assets_version(current_app.static_folder)
+
+
+def pairing_url(code: str) -> str:
+    """The absolute link a phone opens to pair: PUBLIC_URL when set, else this request's
+    host (or, on the command line, the address scripts/serve uses)."""
+    base = current_app.config.get("PUBLIC_URL") or (
+        request.host_url.rstrip("/") if has_request_context() else "http://127.0.0.1:5000")
+    if has_request_context():
+        return base + url_for("checkin.pair", code=code)
+    with current_app.test_request_context():
+        return base + url_for("checkin.pair", code=code)
+
+
+@bp.get("/scan")
+@public
+def scanner():
+    html = render_template("checkin/scan.html", messages=scanner_messages(),
+                           version=_version())
+    return Response(html, headers={"Cache-Control": "no-cache"})
+
+
+@bp.get("/scan/sw.js")
+@public
+def service_worker():
+    """Served from /scan/ so that its scope covers the scanner page."""
+    source = (Path(current_app.static_folder) / "js/scanner/sw.js").read_text()
+    config = {"version": _version(), "page": url_for("checkin.scanner"),
+              "assets": [url_for("static", filename=name) for name in SCANNER_ASSETS]
+              + [url_for("checkin.manifest")]}
+    body = f"const SCANNER = {json.dumps(config)};\n{source}"
+    return Response(body, mimetype="text/javascript",
+                    headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/scan"})
+
+
+@bp.get("/scan/manifest.webmanifest")
+@public
+def manifest():
+    data = {"name": _("Almoggar door scanner"), "short_name": _("Scanner"),
+            "start_url": url_for("checkin.scanner"), "scope": url_for("checkin.scanner"),
+            "display": "standalone", "orientation": "portrait",
+            "background_color": "#1d1b19", "theme_color": "#1f3a5f",
+            "icons": [{"src": url_for("static", filename="img/logo.svg"), "sizes": "any",
+                       "type": "image/svg+xml", "purpose": "any"}]}
+    return Response(json.dumps(data, ensure_ascii=False), mimetype="application/manifest+json")
+
+
+@bp.route("/scan/pair/<code>", methods=["GET", "POST"])
+@public
+def pair(code: str):
+    form = FlaskForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            device, token = devices.pair_device(code)
+        except DomainError:
+            db.session.rollback()
+            raise
+        db.session.commit()
+        html = render_template("checkin/paired.html", device=device, token=token)
+        return Response(html, headers=NO_STORE)
+    device = devices.device_for_pairing_code(code)
+    html = render_template("checkin/pair.html", device=device, form=form)
+    return Response(html, status=400 if form.errors else 200, headers=NO_STORE)
+
+
+@bp.get("/scan/desk")
+@roles(Role.VOLUNTEER, Role.ORGANISER)
+def desk():
+    lists = queries.open_lists()
+    form = DeskSearchForm(request.args)
+    form.list_id.choices = choices((item.id, f"{item.name} ({item.edition.year})")
+                                   for item in lists)
+    chosen = next((item for item in lists if item.id == form.list_id.data), None)
+    if chosen is None and lists:
+        chosen = lists[0]
+        form.list_id.data = chosen.id
+    hits = []
+    if chosen is not None and form.q.data:
+        hits = queries.search_tickets(queries.door_for_list(chosen.id), form.q.data)
+    return render_template("checkin/desk.html", form=form, lists=lists, chosen=chosen,
+                           hits=hits, check_in_form=DeskCheckInForm(formdata=None))
+
+
+@bp.post("/scan/desk/check-in")
+@roles(Role.VOLUNTEER, Role.ORGANISER)
+def desk_check_in():
+    form = DeskCheckInForm()
+    back = url_for("checkin.desk", list_id=form.list_id.data or None, q=form.q.data or None)
+    if not form.validate_on_submit() or not (form.list_id.data or "").isdigit():
+        flash(_("Choose a ticket to check in."), "error")
+        return redirect(back)
+    door = queries.door_for_list(int(form.list_id.data), user_id=current_user.id)
+    try:
+        answer = services.check_in(door, ticket_id=form.ticket_id.data)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(back)
+    db.session.commit()
+    category = {"ok": "success", "warn": "warning", "stop": "error"}[RESULT_TONE[answer.result]]
+    who = answer.ticket.attendee if answer.ticket else ""
+    detail = reason_text(answer.reason)
+    flash(" — ".join(part for part in (result_title(answer.result), who, detail) if part),
+          category)
+    return redirect(back)

@@ -1,0 +1,343 @@
+#!/usr/bin/env python3
+"""Check-in benchmark: gunicorn (4 workers) on a fresh PostgreSQL database, 10,000 paid
+tickets, 8 and then 32 scanners at once, each scan a different ticket, then a pass of
+re-scans; GET /healthz measured in the same run at the same concurrency, for the ratios.
+
+    .venv/bin/python scripts/bench/checkin.py [--tickets 10000] [--base-url postgresql://…]
+
+The load comes from this process: one keep-alive http.client connection per scanner thread
+(the stdlib, so the client stays light on the machine it shares with the server); its CPU
+use is reported beside the figures. Check-in and /healthz run in alternating slices of the
+same size, so that both meet the same load from whatever else runs on the machine. Results are printed and written as JSON to
+bench-results/. The database is created for the run and dropped afterwards.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import resource
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+VENV_BIN = Path(sys.executable).parent
+TARGET_THROUGHPUT, TARGET_P99 = 0.5, 2.0  # check-in vs /healthz, at 8 scanners
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# The database --------------------------------------------------------------------------------
+
+def create_database(base_url: str) -> tuple[str, str]:
+    import psycopg
+    name = f"almoggar_bench_checkin_{os.getpid()}_{secrets.token_hex(3)}"
+    with psycopg.connect(base_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return name, base_url.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_database(base_url: str, name: str) -> None:
+    import psycopg
+    with psycopg.connect(base_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def seed(url: str, tickets: int, devices: int) -> dict:
+    """Migrate, then an edition open today with `tickets` paid tickets (bulk SQL) and a
+    list with `devices` paired devices. Returns the tokens and device bearer tokens."""
+    from datetime import date
+
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from festival import MIGRATIONS, create_app
+    from festival.checkin.devices import create_device, create_list, pair_device
+    from festival.core.timeutil import PARIS
+    from festival.editions.models import Edition, EditionDay, EditionStatus
+    from festival.extensions import db
+    from festival.ticketing.catalog import ensure_signing_key
+    from festival.ticketing.models import TicketType
+    from festival.ticketing.tokens import sign_ticket
+
+    app = create_app({"ENVIRON": {"DATABASE_URL": url, "SECRET_KEY": "bench-" + "x" * 32,
+                                  "RATELIMIT_ENABLED": "false"}})
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS), revision="head")
+        today = datetime.now(PARIS).date()
+        edition = Edition(year=2099, title="Almoggar bench", status=EditionStatus.ON_SALE)
+        edition.days = [EditionDay(day=today), EditionDay(day=date.fromordinal(
+            today.toordinal() + 1))]
+        db.session.add(edition)
+        db.session.flush()
+        private = ensure_signing_key(edition)
+        pass_type = TicketType(edition_id=edition.id, name="Pass festival", price_cents=1500,
+                               valid_days=[])
+        db.session.add(pass_type)
+        db.session.flush()
+        # One order per ticket, as buyers do, inserted in two statements.
+        db.session.execute(text("""
+            INSERT INTO orders (edition_id, code, secret, buyer_name, email, language, status,
+                                payment_method, tickets_cents, donation_cents, total_cents,
+                                refunded_cents, is_box_office, marketing_consent,
+                                created_at, updated_at, paid_at)
+            SELECT :edition, 'B' || lpad(n::text, 9, '0'), md5(n::text), 'Visiteur ' || n,
+                   'visiteur' || n || '@example.fr', 'fr', 'paid', 'stripe', 1500, 0, 1500, 0,
+                   false, false, now(), now(), now()
+            FROM generate_series(1, :n) AS n"""), {"edition": edition.id, "n": tickets})
+        db.session.execute(text("""
+            INSERT INTO tickets (order_id, ticket_type_id, attendee_name, price_cents, status,
+                                 refunded_cents, created_at)
+            SELECT o.id, :type, o.buyer_name, 1500, 'valid', 0, now()
+            FROM orders o WHERE o.edition_id = :edition ORDER BY o.id"""),
+            {"edition": edition.id, "type": pass_type.id})
+        ids = [row[0] for row in db.session.execute(text(
+            "SELECT t.id FROM tickets t JOIN orders o ON o.id = t.order_id "
+            "WHERE o.edition_id = :edition ORDER BY t.id"), {"edition": edition.id})]
+        checkin_list = create_list(edition, {"name": "Entrée principale"})
+        bearers = []
+        for n in range(devices):
+            _, code = create_device(checkin_list, name=f"Téléphone {n + 1}", gate=f"Porte {n % 4 + 1}")
+            bearers.append(pair_device(code)[1])
+        db.session.commit()
+        tokens = [sign_ticket(private, edition.year, ticket_id) for ticket_id in ids]
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+        db.engine.dispose()
+    return {"tokens": tokens, "bearers": bearers}
+
+
+def check_database(url: str) -> dict:
+    import psycopg
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        rows = dict(conn.execute("SELECT result, count(*) FROM scans GROUP BY result").fetchall())
+        presences = conn.execute("SELECT count(*) FROM ticket_presences").fetchone()[0]
+    return {"scans": rows, "presences": presences}
+
+
+# The server ----------------------------------------------------------------------------------
+
+def start_gunicorn(url: str, port: int) -> subprocess.Popen:
+    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench-" + "x" * 32,
+               FESTIVAL_ENV="production", RATELIMIT_ENABLED="false",
+               PUBLIC_URL=f"http://127.0.0.1:{port}")
+    log = open(ROOT / "bench-results" / "checkin-server.log", "w")  # noqa: SIM115
+    server = subprocess.Popen(
+        # The project's gunicorn.conf.py applies; worker recycling is off for the run, so
+        # that no phase pays for restarting a worker.
+        [str(VENV_BIN / "gunicorn"), "--workers", "4", "--bind", f"127.0.0.1:{port}",
+         "--max-requests", "0", "--log-level", "warning", "festival:create_app()"],
+        cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def server_cpu_seconds(server: subprocess.Popen) -> float:
+    """User + system CPU of gunicorn's master and workers so far (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in [server.pid] + _children(server.pid):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / ticks
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            pass
+    return found
+
+
+# The load ------------------------------------------------------------------------------------
+
+def run_phase(port: int, concurrency: int, jobs: list, server) -> dict:
+    """`jobs`: (method, path, body bytes | None, headers, expected result | None), shared
+    out to `concurrency` threads, each on its own keep-alive connection. Raw figures."""
+    per_thread = [jobs[i::concurrency] for i in range(concurrency)]
+    latencies: list[list[float]] = [[] for _ in range(concurrency)]
+    wrong: list[int] = [0] * concurrency
+    barrier = threading.Barrier(concurrency + 1)
+
+    def scanner(index: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        barrier.wait()
+        for method, path, body, headers, expected in per_thread[index]:
+            started = time.perf_counter()
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            payload = response.read()
+            latencies[index].append(time.perf_counter() - started)
+            if response.status != 200 or (
+                    expected and json.loads(payload).get("result") != expected):
+                wrong[index] += 1
+        connection.close()
+
+    threads = [threading.Thread(target=scanner, args=(i,), daemon=True)
+               for i in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+    server_before = server_cpu_seconds(server)
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+    return {"latencies": [x for part in latencies for x in part], "errors": sum(wrong),
+            "seconds": elapsed,
+            "client_cpu": (cpu_after.ru_utime - cpu_before.ru_utime)
+            + (cpu_after.ru_stime - cpu_before.ru_stime),
+            "server_cpu": server_cpu_seconds(server) - server_before}
+
+
+def summarise(name: str, concurrency: int, runs: list[dict]) -> dict:
+    everything = sorted(x for run in runs for x in run["latencies"])
+    seconds = sum(run["seconds"] for run in runs)
+
+    def pct(p: float) -> float:
+        return everything[min(len(everything) - 1, int(p / 100 * len(everything)))] * 1000
+
+    return {"phase": name, "concurrency": concurrency, "requests": len(everything),
+            "errors": sum(run["errors"] for run in runs), "seconds": round(seconds, 3),
+            "per_second": round(len(everything) / seconds, 1),
+            "p50_ms": round(pct(50), 2), "p95_ms": round(pct(95), 2), "p99_ms": round(pct(99), 2),
+            "mean_ms": round(statistics.fmean(everything) * 1000, 2),
+            "client_cpu_percent": round(100 * sum(r["client_cpu"] for r in runs) / seconds, 1),
+            "server_cpu_percent": round(100 * sum(r["server_cpu"] for r in runs) / seconds, 1)}
+
+
+def interleaved(port: int, concurrency: int, scans: list, expected_name: str, server,
+                rounds: int = 10) -> list[dict]:
+    """Check-in and /healthz in alternating slices of the same size, so that both meet the
+    same load from the rest of the machine; each summarised over all its slices."""
+    size = -(-len(scans) // rounds)
+    health_runs, scan_runs = [], []
+    for start in range(0, len(scans), size):
+        chunk = scans[start:start + size]
+        health_runs.append(run_phase(port, concurrency, health_jobs(len(chunk)), server))
+        scan_runs.append(run_phase(port, concurrency, chunk, server))
+    return [summarise("healthz", concurrency, health_runs),
+            summarise(expected_name, concurrency, scan_runs)]
+
+
+def scan_jobs(tokens: list[str], bearers: list[str], concurrency: int, expected: str) -> list:
+    jobs = []
+    for n, token in enumerate(tokens):
+        body = json.dumps({"token": token, "direction": "in", "scan_id": uuid.uuid4().hex,
+                           "scanned_at": datetime.now(UTC).isoformat()}).encode()
+        headers = {"Authorization": f"Bearer {bearers[n % concurrency]}",
+                   "Content-Type": "application/json"}
+        jobs.append(("POST", "/api/v1/checkin", body, headers, expected))
+    return jobs
+
+
+def health_jobs(count: int) -> list:
+    return [("GET", "/healthz", None, {}, None)] * count
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tickets", type=int, default=10_000)
+    parser.add_argument("--base-url", default=os.environ.get(
+        "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    args = parser.parse_args()
+    half = args.tickets // 2
+
+    (ROOT / "bench-results").mkdir(exist_ok=True)
+    name, url = create_database(args.base_url)
+    server = None
+    try:
+        print(f"Seeding {args.tickets} paid tickets in {name}…", flush=True)
+        data = seed(url, args.tickets, devices=32)
+        port = free_port()
+        server = start_gunicorn(url, port)
+        tokens, bearers = data["tokens"], data["bearers"]
+        run_phase(port, 8, health_jobs(400), server)  # warm-up
+        run_phase(port, 8, scan_jobs(["garbage"] * 400, bearers, 8, "invalid"), server)
+        phases = []
+        for concurrency, tickets in ((8, tokens[:half]), (32, tokens[half:])):
+            phases += interleaved(port, concurrency,
+                                  scan_jobs(tickets, bearers, concurrency, "ok"), "check-in",
+                                  server)
+        for concurrency, tickets in ((8, tokens[:half]), (32, tokens[half:])):
+            phases += interleaved(port, concurrency,
+                                  scan_jobs(tickets, bearers, concurrency,
+                                            "already_checked_in"), "re-scan", server)
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(30)
+    stored = check_database(url)
+    drop_database(args.base_url, name)
+
+    for index, phase in enumerate(phases):
+        base = phases[index - index % 2]  # each measure follows its own /healthz slices
+        phase["throughput_vs_healthz"] = round(phase["per_second"] / base["per_second"], 2)
+        phase["p99_vs_healthz"] = round(phase["p99_ms"] / base["p99_ms"], 2)
+    header = (f"{'phase':<10}{'scanners':>9}{'requests':>9}{'errors':>7}{'req/s':>9}"
+              f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'x thr':>7}{'x p99':>7}"
+              f"{'client cpu':>11}{'server cpu':>11}")
+    print(header)
+    for p in phases:
+        print(f"{p['phase']:<10}{p['concurrency']:>9}{p['requests']:>9}{p['errors']:>7}"
+              f"{p['per_second']:>9.0f}{p['p50_ms']:>9.2f}{p['p95_ms']:>9.2f}{p['p99_ms']:>9.2f}"
+              f"{p['throughput_vs_healthz']:>7.2f}{p['p99_vs_healthz']:>7.2f}"
+              f"{p['client_cpu_percent']:>10.0f}%{p['server_cpu_percent']:>10.0f}%")
+    at8 = next(p for p in phases if p["phase"] == "check-in" and p["concurrency"] == 8)
+    met = (at8["throughput_vs_healthz"] >= TARGET_THROUGHPUT
+           and at8["p99_vs_healthz"] <= TARGET_P99)
+    correct = (stored["presences"] == args.tickets
+               and stored["scans"].get("ok") == args.tickets
+               and stored["scans"].get("already_checked_in") == args.tickets
+               and not any(p["errors"] for p in phases))
+    print(f"Stored: {stored['presences']} admissions, scans by result {stored['scans']}"
+          f" ({'every ticket admitted exactly once' if correct else 'WRONG COUNTS'}).")
+    print(f"Targets at 8 scanners (throughput >= {TARGET_THROUGHPUT} x healthz, p99 <= "
+          f"{TARGET_P99} x healthz): {'met' if met else 'NOT met'}.")
+    out = ROOT / "bench-results"
+    out.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = out / f"checkin-{stamp}.json"
+    path.write_text(json.dumps({"benchmark": "checkin", "at": stamp, "tickets": args.tickets,
+                                "workers": 4, "cpus": os.cpu_count(), "phases": phases,
+                                "stored": stored, "correct": correct, "targets_met": met},
+                               indent=2, default=str))
+    print(f"Written to {path.relative_to(ROOT)}")
+    return 0 if correct else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

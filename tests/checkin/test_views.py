@@ -1,0 +1,200 @@
+"""The door pages: scanner, service worker and manifest, pairing, the desk, the back office,
+the command line and the demo."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from festival.checkin.models import CheckinList, Device, Scan
+from festival.extensions import db
+from tests.checkin.conftest import (
+    make_device,
+    make_door_edition,
+    make_list,
+    make_ticket,
+    make_ticket_type,
+)
+
+
+@pytest.fixture
+def edition_year(app):
+    with app.app_context():
+        edition = make_door_edition()
+        make_ticket_type(edition, "Pass festival")
+        make_list(edition, "Entrée")
+        db.session.commit()
+        return edition.year
+
+
+def _new_device(app, gate="Porte A"):
+    from festival.checkin.devices import create_device
+    with app.app_context():
+        checkin_list = db.session.scalar(select(CheckinList))
+        device, code = create_device(checkin_list, name="", gate=gate)
+        db.session.commit()
+        return device.id, code
+
+
+def test_the_scanner_page_its_service_worker_and_manifest(client):
+    page = client.get("/scan")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'id="scan-result"' in html and 'data-result=""' in html
+    assert "js/scanner/main.js" in html and "manifest.webmanifest" in html
+    worker = client.get("/scan/sw.js")
+    assert worker.status_code == 200 and worker.mimetype == "text/javascript"
+    assert worker.headers["Service-Worker-Allowed"] == "/scan"
+    assert '"page": "/scan"' in worker.get_data(as_text=True)
+    assert "/static/vendor/jsqr/jsQR.js" in worker.get_data(as_text=True)
+    manifest = client.get("/scan/manifest.webmanifest").get_json(force=True)
+    assert manifest["start_url"] == "/scan" and manifest["display"] == "standalone"
+
+
+def test_scanner_page_in_arabic_is_rtl(client):
+    client.set_cookie("lang", "ar")
+    html = client.get("/scan").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in html
+
+
+def test_pairing_link_works_once(client, app, edition_year):
+    device_id, code = _new_device(app)
+    page = client.get(f"/scan/pair/{code}")
+    assert page.status_code == 200 and "Porte A" in page.get_data(as_text=True)
+    assert page.headers["Cache-Control"] == "no-store"
+    paired = client.post(f"/scan/pair/{code}")
+    assert paired.status_code == 200
+    token = re.search(r'data-token="(alm_[^"]+)"', paired.get_data(as_text=True)).group(1)
+    with app.app_context():
+        device = db.session.get(Device, device_id)
+        assert device.paired_at is not None and device.pairing_code_hash is None
+    bundle = client.get("/api/v1/checkin/bundle", headers={"Authorization": f"Bearer {token}"})
+    assert bundle.status_code == 200
+    assert client.get(f"/scan/pair/{code}").status_code == 404
+    assert client.post(f"/scan/pair/{code}").status_code == 404
+
+
+def test_an_expired_pairing_link_is_refused(client, app, edition_year):
+    device_id, code = _new_device(app)
+    with app.app_context():
+        device = db.session.get(Device, device_id)
+        device.pairing_expires_at -= timedelta(hours=25)
+        db.session.commit()
+    response = client.get(f"/scan/pair/{code}")
+    assert response.status_code == 404
+    assert "used already or it has expired" in response.get_data(as_text=True)
+
+
+def test_organiser_sets_up_lists_and_devices(client, app, auth, edition_year):
+    auth.login_as("organiser")
+    page = client.get(f"/manage/checkin/{edition_year}")
+    assert page.status_code == 200 and "Entrée" in page.get_data(as_text=True)
+    with app.app_context():
+        first_list_id = db.session.scalar(select(CheckinList.id))
+        day = db.session.scalar(select(CheckinList)).edition.dates[0].isoformat()
+    created = client.post(f"/manage/checkin/{edition_year}/lists", data={
+        "name": "Salle de concert", "days": [day], "allow_reentry": "y", "is_active": "y"})
+    assert created.status_code == 302
+    refused = client.post(f"/manage/checkin/{edition_year}/lists", data={"name": ""})
+    assert refused.status_code == 422
+    with app.app_context():
+        concert = db.session.scalar(select(CheckinList).where(CheckinList.name == "Salle de concert"))
+        assert concert.allow_reentry and concert.days == [day]
+    made = client.post(f"/manage/checkin/{edition_year}/devices",
+                       data={"gate": "Porte Nord", "name": "", "list_id": concert.id})
+    assert made.status_code == 302
+    device_page = client.get(made.headers["Location"]).get_data(as_text=True)
+    link = re.search(r'href="(http://localhost/scan/pair/[^"]+)"', device_page).group(1)
+    assert "data:image/png;base64," in device_page
+    assert client.get(link.replace("http://localhost", "")).status_code == 200
+    with app.app_context():
+        device_id = db.session.scalar(select(Device.id).where(Device.gate == "Porte Nord"))
+    renamed = client.post(f"/manage/checkin/{edition_year}/devices/{device_id}",
+                          data={"gate": "Porte Sud", "name": "Téléphone 2",
+                                "list_id": first_list_id})
+    assert renamed.status_code == 302
+    revoked = client.post(f"/manage/checkin/{edition_year}/devices/{device_id}/revoke")
+    assert revoked.status_code == 302
+    with app.app_context():
+        device = db.session.get(Device, device_id)
+        assert (device.gate, device.name) == ("Porte Sud", "Téléphone 2")
+        assert device.revoked_at is not None
+    assert client.get(link.replace("http://localhost", "")).status_code == 404
+
+
+def test_conflicts_page_lists_double_admissions(client, app, auth, edition_year):
+    from festival.checkin import services
+    from festival.checkin.queries import door_for_token
+    from festival.checkin.services import OfflineScan
+    from festival.core.timeutil import utcnow
+    from festival.ticketing.models import TicketType
+    with app.app_context():
+        checkin_list = db.session.scalar(select(CheckinList))
+        ticket = make_ticket(db.session.scalar(select(TicketType)), attendee="Zoé Amrani")
+        for gate, minutes in (("Porte A", 5), ("Porte B", 1)):
+            device, _ = make_device(checkin_list, gate=gate)
+            services.sync_offline_scans(door_for_token(device.api_token_id), [OfflineScan(
+                client_scan_id=f"conflict-{gate[-1]}-0001", token=None, ticket_id=ticket.id,
+                direction=services.Direction.IN, scanned_at=utcnow() - timedelta(minutes=minutes),
+                local_result="ok")])
+        db.session.commit()
+    auth.login_as("organiser")
+    html = client.get(f"/manage/checkin/{edition_year}/conflicts").get_data(as_text=True)
+    assert "Zoé Amrani" in html and 'data-result="already_checked_in"' in html
+    assert "Porte B" in html and "Porte A" in html
+    assert "1 conflict between offline doors" in client.get(
+        f"/manage/checkin/{edition_year}").get_data(as_text=True)
+
+
+def test_volunteer_finds_and_checks_in_at_the_desk(client, app, auth, edition_year):
+    from festival.ticketing.models import TicketType
+    with app.app_context():
+        ticket = make_ticket(db.session.scalar(select(TicketType)), attendee="Brahim Oufkir")
+        ticket_id, list_id = ticket.id, db.session.scalar(select(CheckinList.id))
+        db.session.commit()
+    user = auth.login_as("volunteer")
+    page = client.get("/scan/desk", query_string={"q": "oufkir", "list_id": list_id})
+    assert "Brahim Oufkir" in page.get_data(as_text=True)
+    done = client.post("/scan/desk/check-in", data={"list_id": list_id, "ticket_id": ticket_id,
+                                                    "q": "oufkir"})
+    assert done.status_code == 302
+    again = client.post("/scan/desk/check-in", data={"list_id": list_id, "ticket_id": ticket_id},
+                        follow_redirects=True)
+    assert "Already checked in" in again.get_data(as_text=True)
+    with app.app_context():
+        scans = list(db.session.scalars(select(Scan).order_by(Scan.id)))
+        assert [s.result.value for s in scans] == ["ok", "already_checked_in"]
+        assert scans[0].user_id == user["id"] and scans[0].device_id is None
+
+
+def test_devices_pair_command_prints_a_link(runner, app, edition_year):
+    result = runner.invoke(args=["devices", "pair", "--gate", "Porte Est"])
+    assert result.exit_code == 0, result.output
+    link = result.output.strip().splitlines()[-1]
+    assert re.fullmatch(r"http://localhost/scan/pair/[A-Za-z0-9_-]{20,}", link)
+    listed = runner.invoke(args=["devices", "list"])
+    assert "Porte Est" in listed.output and "waiting to be paired" in listed.output
+    with app.app_context():
+        device_id = db.session.scalar(select(Device.id))
+    assert runner.invoke(args=["devices", "revoke", str(device_id)]).exit_code == 0
+    assert runner.invoke(args=["devices", "pair", "--gate", "X", "--list", "999"]).exit_code == 1
+
+
+def test_demo_doors_are_idempotent(app):
+    with app.app_context():
+        from festival.checkin.demo import load_checkin
+        edition = make_door_edition(year=2027)
+        make_ticket_type(edition, "Pass dimanche")
+        make_ticket_type(edition, "Pass samedi")
+        first = load_checkin(edition)
+        second = load_checkin(edition)
+        assert db.session.scalar(select(func.count()).select_from(CheckinList)) == 3
+        assert db.session.scalar(select(func.count()).select_from(Device)) == 1
+        assert any("/scan/pair/" in line for line in first)
+        assert any("/scan/pair/" in line for line in second)
+        concert = db.session.scalar(select(CheckinList).where(
+            CheckinList.name == "Salle de concert"))
+        assert concert.allow_reentry and [t.name for t in concert.ticket_types] == ["Pass samedi"]
+        db.session.rollback()
