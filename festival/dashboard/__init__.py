@@ -1,0 +1,1 @@
+"""Organisers' dashboards: live attendance, sales, programme, associations, comparison."""
