@@ -1,9 +1,12 @@
 """The JSON API under /api/v1. Each domain's api.py holds a blueprint nested in this one."""
 from flask import Blueprint, jsonify
 
+from festival.api.guards import refuse_huge_numbers, refuse_nul_characters
 from festival.core.access import public
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
+api.url_value_preprocessor(refuse_huge_numbers)
+api.before_request(refuse_nul_characters)
 
 
 @api.get("/")
@@ -12,13 +15,23 @@ def index():
     return jsonify(name="Almoggar API", version=1)
 
 
+@api.get("/openapi.json")
+@public
+def openapi():
+    """The OpenAPI 3.1 document of this API (festival/api/openapi/)."""
+    from festival.api.openapi import document
+    return jsonify(document())
+
+
 def _nest_domain_blueprints() -> None:
     # Imported here, once per process: a blueprint can only be nested before its first use.
     from festival.associations.api import bp as associations
+    from festival.checkin.api import bp as checkin
+    from festival.dashboard.api import bp as dashboard
     from festival.editions.api import bp as editions
     from festival.ticketing.api import bp as ticketing
 
-    for blueprint in (associations, editions, ticketing):
+    for blueprint in (associations, editions, ticketing, checkin, dashboard):
         api.register_blueprint(blueprint)
 
 

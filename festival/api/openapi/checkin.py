@@ -1,0 +1,139 @@
+"""Check-in at the doors (festival/checkin/api.py, schemas.py and bundle.py)."""
+from __future__ import annotations
+
+from festival.api.openapi.common import (
+                                         BEARER,
+                                         BOOLEAN,
+                                         DATE,
+                                         DATETIME,
+                                         ID,
+                                         INTEGER,
+                                         MAX_ID,
+                                         STRING,
+                                         array,
+                                         enum,
+                                         error,
+                                         errors,
+                                         json_body,
+                                         nullable,
+                                         obj,
+                                         ok,
+                                         operation,
+                                         query,
+                                         ref,
+)
+from festival.checkin.models import Direction, ScanResult
+from festival.checkin.schemas import MAX_BATCH
+
+TAG = "Check-in"
+LIST_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID,
+           "description": "The check-in list, for a token that is not a paired device's "
+                          "(ignored for a device, which has its own list)."}
+SCAN_ID = {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,64}$",
+           "description": "The device's own id for this scan: a retry with the same id is "
+                          "answered again, never counted twice."}
+
+SCHEMAS = {
+    "CheckinTicket": obj({"id": INTEGER, "attendee": STRING, "ticket_type": STRING,
+                          "ticket_type_id": INTEGER, "order_code": STRING,
+                          "valid_days": array(DATE)}),
+    "CheckinResult": obj({
+        "result": enum(ScanResult), "reason": STRING, "scan_id": nullable(INTEGER),
+        "client_scan_id": nullable(STRING), "direction": enum(Direction),
+        "scanned_at": DATETIME, "ticket": nullable(ref("CheckinTicket")),
+        "first_scan": obj({"id": INTEGER, "scanned_at": DATETIME, "gate": STRING,
+                           "device": STRING, "offline": BOOLEAN},
+                          description="Where and when the ticket was first admitted "
+                                      "(with `already_checked_in`)."),
+        "replayed": {"type": "boolean", "const": True,
+                     "description": "The stored answer to a scan already received."},
+    }, ["result", "reason", "scan_id", "client_scan_id", "direction", "scanned_at",
+        "ticket"], description="A scan's answer; a refusal is a result, not an error."),
+    "CheckinItemError": obj({"client_scan_id": nullable(STRING), "error": STRING,
+                             "message": STRING,
+                             "fields": {"type": "object", "additionalProperties":
+                                        array(STRING)}},
+                            description="An item of a sync batch that was not understood."),
+    "Bundle": obj({
+        "version": INTEGER,
+        "edition": obj({"id": INTEGER, "year": INTEGER,
+                        "public_key": nullable({"type": "string", "description":
+                                                "Ed25519 public key, base64url."}),
+                        "days": array(DATE)}),
+        "list": obj({"id": INTEGER, "name": STRING, "days": array(DATE),
+                     "ticket_type_ids": array(INTEGER), "allow_reentry": BOOLEAN,
+                     "admit_unpaid": BOOLEAN, "is_active": BOOLEAN}),
+        "device": obj({"id": nullable(INTEGER), "name": nullable(STRING), "gate": STRING}),
+        "ticket_types": array(obj({"id": INTEGER, "name": STRING, "valid_days": array(DATE)})),
+        "tickets": array(array({"type": ["integer", "string"]}, minItems=5, maxItems=5,
+                               description="[id, name to show, ticket type id, payment (0 "
+                                           "paid, 1 bank transfer pending, 2 payment "
+                                           "pending), order code]")),
+        "revoked": array(INTEGER), "used": array(INTEGER),
+    }, description="What a door needs to check tickets in offline."),
+}
+
+SCAN_FIELDS = {
+    "token": {"type": "string", "description": "The text of the QR code."},
+    "ticket_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID,
+                  "description": "Instead of a token: a ticket found by search."},
+    "direction": enum(Direction), "scan_id": SCAN_ID, "scanned_at": DATETIME,
+}
+ONE_OF_TOKEN = [{"required": ["token"], "not": {"required": ["ticket_id"]}},
+                {"required": ["ticket_id"], "not": {"required": ["token"]}}]
+SCAN_BODY = obj({**SCAN_FIELDS, "list_id": LIST_ID}, [], oneOf=ONE_OF_TOKEN)
+OFFLINE_SCAN = obj({**SCAN_FIELDS, "result": {**enum(ScanResult),
+                                              "description": "What the device showed."}},
+                   ["scan_id", "scanned_at"], oneOf=ONE_OF_TOKEN)
+DOOR_ERRORS = {**errors(400, 403),
+               "404": error("`list_not_found`: no such check-in list."),
+               "422": error("Fields that do not fit (`validation_failed`, with `fields`), or "
+                            "`no_exits` (an exit on a list without re-entry).")}
+CLOSED = {"409": error("`list_closed`: this check-in list is closed.")}
+LIST_QUERY = query("list_id", LIST_ID, LIST_ID["description"])
+
+PATHS = {
+    "/api/v1/checkin": {"post": operation(
+        "checkIn", "Scan a ticket at the door", tag=TAG, security=BEARER,
+        body=json_body(SCAN_BODY),
+        responses={"200": ok(ref("CheckinResult")), **DOOR_ERRORS, **CLOSED})},
+    "/api/v1/checkin/sync": {"post": operation(
+        "syncScans", "Send the scans a device made offline", tag=TAG, security=BEARER,
+        description="One answer per scan, in order; an item that is not understood is "
+                    "answered with its error and does not stop the batch.",
+        body=json_body(obj({"scans": array(OFFLINE_SCAN, minItems=1, maxItems=MAX_BATCH),
+                            "list_id": LIST_ID}, ["scans"])),
+        responses={"200": ok(obj({"results": array(
+            {"anyOf": [ref("CheckinResult"), ref("CheckinItemError")]})})),
+            **DOOR_ERRORS, **CLOSED})},
+    "/api/v1/checkin/undo": {"post": operation(
+        "undoCheckIn", "Undo this door's last check-in (a mistaken scan)", tag=TAG,
+        security=BEARER,
+        body=json_body(obj({"scan_id": {**ID, "description": "The scan to undo (default: "
+                                                             "the last one)."},
+                            "list_id": LIST_ID}, []), required=False),
+        responses={"200": ok({"allOf": [ref("CheckinResult")],
+                              **obj({"undoes_scan_id": nullable(INTEGER)})}),
+                   **errors(400, 403, 422),
+                   "404": error("`nothing_to_undo` or `list_not_found`."),
+                   "409": error("`not_last_check_in`, `undo_too_late` or "
+                                "`already_undone`.")})},
+    "/api/v1/checkin/bundle": {"get": operation(
+        "getBundle", "The offline bundle of this door", tag=TAG, security=BEARER,
+        parameters=[LIST_QUERY,
+                    {"name": "If-None-Match", "in": "header", "required": False,
+                     "schema": STRING, "description": "The ETag of the bundle held."}],
+        responses={"200": ok(ref("Bundle"), headers={"ETag": {"schema": STRING}}),
+                   "304": {"description": "Not modified since the ETag given."},
+                   **errors(403), **{k: v for k, v in DOOR_ERRORS.items()
+                                     if k in ("404", "422")}})},
+    "/api/v1/checkin/search": {"get": operation(
+        "searchTickets", "Find tickets by name, e-mail or order code", tag=TAG,
+        security=BEARER,
+        parameters=[query("q", {"type": "string", "maxLength": 100},
+                          "At least 2 characters."), LIST_QUERY],
+        responses={"200": ok(obj({"results": array(obj({
+            "ticket": ref("CheckinTicket"), "checked_in": BOOLEAN, "inside": BOOLEAN}))})),
+            **errors(403, 429), **{k: v for k, v in DOOR_ERRORS.items()
+                                   if k in ("404", "422")}})},
+}

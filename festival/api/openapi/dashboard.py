@@ -1,0 +1,41 @@
+"""The figures of an edition for organisers' tools (festival/dashboard/api.py)."""
+from __future__ import annotations
+
+from festival.api.openapi.common import (
+                                         BEARER,
+                                         DATETIME,
+                                         INTEGER,
+                                         STRING,
+                                         YEAR,
+                                         array,
+                                         errors,
+                                         nullable,
+                                         obj,
+                                         ok,
+                                         operation,
+                                         ref,
+)
+
+TAG = "Dashboard"
+COUNT = {"type": "integer", "minimum": 0}
+
+SCHEMAS = {
+    "Dashboard": obj({
+        "tickets_sold": COUNT, "tickets_reserved": COUNT, "checked_in": COUNT,
+        "inside": COUNT, "capacity": nullable(INTEGER),
+        "revenue_cents": obj({"gross": INTEGER, "refunded": INTEGER, "net": INTEGER}),
+        "by_ticket_type": array(obj({"id": INTEGER, "name": STRING, "sold": COUNT,
+                                     "quota": nullable(INTEGER), "checked_in": COUNT})),
+        "arrivals": array(obj({"start": DATETIME, "count": COUNT}),
+                          description="Arrivals per quarter hour (Paris time, with offset)."),
+        "refusals": {"type": "object", "additionalProperties": COUNT,
+                     "description": "Refused scans per result code."},
+    }),
+}
+
+PATHS = {
+    "/api/v1/editions/{year}/dashboard": {"get": operation(
+        "getDashboard", "An edition's figures: sales, attendance, revenue", tag=TAG,
+        security=BEARER, parameters=[YEAR],
+        responses={"200": ok(ref("Dashboard")), **errors(403, 404)})},
+}

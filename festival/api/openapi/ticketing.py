@@ -1,0 +1,189 @@
+"""Orders, ticket types and vouchers (festival/ticketing/api.py and schemas.py)."""
+from __future__ import annotations
+
+from festival.api.openapi.common import (
+                                         BEARER,
+                                         BOOLEAN,
+                                         CENTS,
+                                         DATE,
+                                         DATETIME,
+                                         ID,
+                                         INTEGER,
+                                         PUBLIC,
+                                         STRING,
+                                         URL,
+                                         YEAR,
+                                         array,
+                                         enum,
+                                         error,
+                                         errors,
+                                         json_body,
+                                         nullable,
+                                         obj,
+                                         ok,
+                                         operation,
+                                         path_id,
+                                         path_text,
+                                         ref,
+                                         text,
+                                         whole,
+)
+from festival.ticketing.models import OrderStatus, PaymentMethod, TicketStatus
+from festival.ticketing.orders import MAX_DONATION_CENTS, MAX_TICKETS_PER_ORDER
+
+TAG = "Tickets"
+PRICE = whole(0, 100_000)
+LANGUAGE = {"type": "string", "enum": ["fr", "en", "ar"]}
+
+TICKET_TYPE = {
+    "id": INTEGER, "name": STRING, "description": STRING, "price_cents": CENTS,
+    "is_pay_what_you_want": BOOLEAN, "suggested_price_cents": nullable(INTEGER),
+    "sales_open_at": nullable(DATETIME), "sales_close_at": nullable(DATETIME),
+    "valid_days": array(DATE, description="Empty: every day of the edition."),
+    "max_per_order": INTEGER, "requires_attendee_name": BOOLEAN,
+    "available": nullable({"type": "integer", "minimum": 0,
+                           "description": "Seats left in its quota."}),
+}
+
+SCHEMAS = {
+    "TicketType": obj(TICKET_TYPE),
+    "ManagedTicketType": {
+        "allOf": [ref("TicketType")],
+        **obj({"is_hidden": BOOLEAN, "is_active": BOOLEAN, "position": INTEGER,
+               "quota": nullable(INTEGER), "reserved_or_sold": nullable(INTEGER)}),
+        "description": "A ticket type as organisers see it.",
+    },
+    "Voucher": obj({"id": INTEGER, "code": STRING, "ticket_type_id": INTEGER,
+                    "max_uses": INTEGER, "used": INTEGER,
+                    "price_override_cents": nullable(INTEGER),
+                    "valid_from": nullable(DATETIME), "valid_until": nullable(DATETIME),
+                    "note": STRING}),
+    "Ticket": obj({"id": INTEGER, "ticket_type_id": INTEGER, "ticket_type": STRING,
+                   "attendee_name": STRING, "price_cents": INTEGER,
+                   "status": enum(TicketStatus),
+                   "token": nullable({"type": "string", "description": "The exact text of the "
+                                      "ticket's QR code (once the order is paid)."})}),
+    "Order": obj({
+        "code": STRING, "status": enum(OrderStatus), "edition": INTEGER, "name": STRING,
+        "email": STRING, "language": STRING, "tickets_cents": INTEGER,
+        "donation_cents": INTEGER, "total_cents": INTEGER, "refunded_cents": INTEGER,
+        "payment_method": nullable(enum(PaymentMethod)), "created_at": DATETIME,
+        "expires_at": nullable(DATETIME), "paid_at": nullable(DATETIME), "order_url": URL,
+        "tickets": array(ref("Ticket")),
+    }),
+    "CreatedOrder": obj({
+        "code": STRING, "status": enum(OrderStatus), "total_cents": INTEGER,
+        "checkout_url": nullable({**URL, "description": "Where the buyer pays; null when "
+                                  "there is nothing to pay."}),
+        "expires_at": nullable(DATETIME), "order_url": URL,
+    }),
+}
+
+ORDER_ITEM = obj({
+    "ticket_type_id": ID, "quantity": whole(1, MAX_TICKETS_PER_ORDER),
+    "attendees": array(text(200), description="One name per ticket where the type needs it."),
+    "price_cents": {**PRICE, "description": "Pay-what-you-want types only."},
+}, ["ticket_type_id", "quantity"])
+ORDER_BODY = obj({
+    "email": {"type": "string", "format": "email"}, "name": text(200, required=True),
+    "items": array(ORDER_ITEM, minItems=1, maxItems=20),
+    "voucher": nullable(STRING), "donation_cents": whole(0, MAX_DONATION_CENTS),
+    "language": LANGUAGE, "marketing_consent": BOOLEAN,
+}, ["email", "name", "items"])
+
+TYPE_FIELDS = {
+    "name": text(120, required=True), "description": STRING, "price_cents": PRICE,
+    "is_pay_what_you_want": BOOLEAN, "suggested_price_cents": nullable(PRICE),
+    "sales_open_at": nullable(DATETIME), "sales_close_at": nullable(DATETIME),
+    "valid_days": array(DATE, description="Days of the edition."),
+    "max_per_order": whole(1, 20), "requires_attendee_name": BOOLEAN, "is_hidden": BOOLEAN,
+    "is_active": BOOLEAN, "position": whole(0, 1000), "quota": whole(0, 100_000),
+}
+VOUCHER_BODY = obj({
+    "code": {"type": "string", "pattern": "^[A-Za-z0-9-]{4,40}$"}, "ticket_type_id": ID,
+    "max_uses": whole(1, 10_000), "price_override_cents": nullable(PRICE),
+    "valid_from": nullable(DATETIME), "valid_until": nullable(DATETIME), "note": text(200),
+}, ["code", "ticket_type_id"])
+
+CODE = path_text("code", "The order's code (case, spaces and dashes are ignored).")
+TYPE_ID = path_id("type_id", "A ticket type of this edition.")
+SECRET = {"name": "X-Order-Secret", "in": "header", "required": False,
+          "description": "The order's secret (from its link); not needed with an organiser "
+                         "token.", "schema": STRING}
+NOT_FOUND_ORDER = error("`order_not_found`: no order with this code and secret (the same "
+                        "answer whether the code exists or not).")
+STAFF_WRITE = errors(400, 403, 404, 422)
+
+PATHS = {
+    "/api/v1/editions/{year}/orders": {"post": operation(
+        "createOrder", "Order tickets", tag=TAG, security=PUBLIC, parameters=[YEAR],
+        description="Reserves the tickets for 30 minutes while the buyer pays at "
+                    "`checkout_url`; a free order is paid at once.",
+        body=json_body(ORDER_BODY),
+        responses={"201": ok(ref("CreatedOrder"), "Created"), **errors(400, 404, 422, 429),
+                   "409": error("`sold_out` (a quota cannot hold the order) or "
+                                "`sales_closed` (the edition is not on sale).")})},
+    "/api/v1/orders/{code}": {"get": operation(
+        "getOrder", "An order with its tickets", tag=TAG, security=PUBLIC,
+        description="With `X-Order-Secret`, or an organiser token.",
+        parameters=[CODE, SECRET],
+        responses={"200": ok(ref("Order")), "404": NOT_FOUND_ORDER, **errors(429)})},
+    "/api/v1/orders/{code}/refund": {"post": operation(
+        "refundOrder", "Refund an order, or some of its tickets", tag=TAG, security=BEARER,
+        parameters=[CODE],
+        body=json_body(obj({"ticket_ids": array(ID, minItems=1), "reason": STRING}, []),
+                       required=False),
+        responses={"200": ok(obj({"code": STRING, "status": enum(OrderStatus),
+                                  "refunded_cents": INTEGER})),
+                   **errors(400, 403, 422), "404": NOT_FOUND_ORDER,
+                   "409": error("`not_refundable` (not paid) or `refund_unavailable` "
+                                "(Stripe is not configured)."),
+                   "502": error("`refund_failed`: Stripe refused the refund.")})},
+    "/api/v1/orders/{code}/cancel": {"post": operation(
+        "cancelOrder", "Cancel an order (frees its seats, revokes its tickets)", tag=TAG,
+        security=BEARER, parameters=[CODE],
+        body=json_body(obj({"reason": STRING}, []), required=False),
+        responses={"200": ok(obj({"code": STRING, "status": enum(OrderStatus)})),
+                   **errors(400, 403), "404": NOT_FOUND_ORDER,
+                   "409": error("`invalid_transition` or `refund_instead` (paid online: "
+                                "refund it).")})},
+    "/api/v1/editions/{year}/ticket-types": {
+        "get": operation(
+            "listTicketTypes", "Ticket types on sale", tag=TAG, security=PUBLIC,
+            parameters=[YEAR],
+            description="Public: active, visible types. An organiser token sees every type "
+                        "with its quota (ManagedTicketType).",
+            responses={"200": ok(obj({"ticket_types": array(ref("TicketType"))})),
+                       **errors(404)}),
+        "post": operation(
+            "createTicketType", "Create a ticket type with its quota", tag=TAG,
+            security=BEARER, parameters=[YEAR],
+            body=json_body(obj(TYPE_FIELDS, ["name", "price_cents", "quota"])),
+            responses={"201": ok(ref("ManagedTicketType"), "Created"), **STAFF_WRITE}),
+    },
+    "/api/v1/editions/{year}/ticket-types/{type_id}": {
+        "get": operation("getTicketType", "One ticket type", tag=TAG, security=BEARER,
+                         parameters=[YEAR, TYPE_ID],
+                         responses={"200": ok(ref("ManagedTicketType")), **errors(403, 404)}),
+        "patch": operation(
+            "updateTicketType", "Change a ticket type (a quota never shrinks below what is "
+            "held)", tag=TAG, security=BEARER, parameters=[YEAR, TYPE_ID],
+            body=json_body(obj(TYPE_FIELDS, [])),
+            responses={"200": ok(ref("ManagedTicketType")), **STAFF_WRITE}),
+        "delete": operation(
+            "deleteTicketType", "Delete a ticket type never sold", tag=TAG, security=BEARER,
+            parameters=[YEAR, TYPE_ID],
+            responses={"204": {"description": "Deleted"}, **errors(403, 404),
+                       "422": error("Tickets of this type exist: deactivate it instead.",
+                                    "ValidationError")}),
+    },
+    "/api/v1/editions/{year}/vouchers": {
+        "get": operation("listVouchers", "Vouchers of an edition", tag=TAG, security=BEARER,
+                         parameters=[YEAR],
+                         responses={"200": ok(obj({"vouchers": array(ref("Voucher"))})),
+                                    **errors(403, 404)}),
+        "post": operation("createVoucher", "Create a voucher", tag=TAG, security=BEARER,
+                          parameters=[YEAR], body=json_body(VOUCHER_BODY),
+                          responses={"201": ok(ref("Voucher"), "Created"), **STAFF_WRITE}),
+    },
+}

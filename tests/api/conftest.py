@@ -1,0 +1,7 @@
+"""The API contract tests: the OpenAPI document and the schemathesis run."""
+from __future__ import annotations
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "schemathesis: runs schemathesis against the live test server")
