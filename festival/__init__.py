@@ -40,6 +40,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from festival.core.security import init_security
     init_security(app)
     init_access(app)
+    from festival.audit.services import init_audit
+    init_audit(app)
     register_error_handlers(app)
     check_declared(app)
 
@@ -93,10 +95,23 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     from festival.privacy.views import bp as privacy
     app.register_blueprint(privacy)
+    from festival.audit.views import bp as audit
+    app.register_blueprint(audit)
     from festival.payments.views import bp as payments
     from festival.ticketing.views import bp as ticketing
+    from festival.ticketing.views import manage_bp as manage_tickets
     app.register_blueprint(ticketing)
+    app.register_blueprint(manage_tickets)
     app.register_blueprint(payments)
+    from festival.checkin.manage_views import bp as manage_checkin
+    from festival.checkin.views import bp as checkin
+    app.register_blueprint(checkin)
+    app.register_blueprint(manage_checkin)
+    from festival.dashboard.views import bp as dashboard
+    app.register_blueprint(dashboard)
     csrf.exempt(payments)  # Stripe signs its webhooks; there is no form and no cookie
     csrf.exempt(api)  # the API authenticates with bearer tokens, never the session cookie
     app.register_blueprint(api)
+    for name, blueprint in app.blueprints.items():  # Flask-WTF checks the nested one's name
+        if name.startswith("api."):
+            csrf.exempt(blueprint)

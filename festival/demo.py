@@ -41,8 +41,15 @@ def load_demo(echo: Callable[[str], None] = print) -> str:
     db.session.flush()
     from festival.editions.demo import load_editions
     editions = load_editions()
+    from festival.editions.services.editions import edition_by_year
+    from festival.ticketing.demo import load_ticketing
+    shop_lines = load_ticketing(edition_by_year(2027))
+    from festival.checkin.demo import load_checkin
+    shop_lines += load_checkin(edition_by_year(2027))
+    from festival.dashboard.demo import load_history
+    shop_lines += load_history()
     lines = ["Demo data ready:", f"  {associations} associations in the registry",
-             f"  {editions} festival editions with their programme", "",
+             f"  {editions} festival editions with their programme", *shop_lines, "",
              "Demo accounts (e-mail / password):"]
     lines += [f"  {role.value:<12} {email} / {pw}" for email, role, _, pw in DEMO_ACCOUNTS]
     return "\n".join(lines)

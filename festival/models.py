@@ -1,5 +1,6 @@
 """Imports every domain's models so that the mappers and Alembic see them all."""
-from festival.accounts.models import ApiToken, User  # noqa: F401
+from festival.accounts.models import ApiToken, PasswordReset, User  # noqa: F401
+from festival.audit.models import AuditEntry  # noqa: F401
 from festival.mail.models import OutboxAttachment, OutboxMessage  # noqa: F401
 from festival.associations.models import (  # noqa: F401
     Association,
@@ -30,4 +31,18 @@ from festival.ticketing.models import (  # noqa: F401
     Ticket,
     TicketType,
     Voucher,
+)
+from festival.checkin.models import (  # noqa: F401
+    CheckinList,
+    Device,
+    Scan,
+    TicketPresence,
+)
+from festival.dashboard.models import (  # noqa: F401
+    CheckinCount,
+    CountedCheckin,
+    LiveScan,
+    ScanOutcomeCount,
+    ScanTimeCount,
+    ScanWatermark,
 )

@@ -267,3 +267,44 @@ def smtp_server(app):
     finally:
         app.config.update(saved)
         controller.stop()
+
+
+class LiveServer:
+    """The address of the live server; `live_server("/path")` gives a page's URL."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+    def __call__(self, path: str = "/") -> str:
+        return self.url + path
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The session's test application (same database as the other fixtures) served over HTTP
+    from a thread on a free port: for the browser tests and the API contract run."""
+    import threading
+
+    from werkzeug.serving import make_server
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield LiveServer(f"http://127.0.0.1:{server.server_port}")
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(autouse=True)
+def _rate_limits_off_again():
+    """The Limiter is one object shared by every app: a test that makes an app with
+    RATELIMIT_ENABLED=True turns the limits on for the apps of later tests too. Turn them off
+    again (and forget the counts) after each test."""
+    yield
+    from festival.core.security import limiter
+    if limiter.enabled:
+        limiter.enabled = False
+        try:
+            limiter.reset()
+        except Exception:  # not initialised: nothing was counted
+            pass

@@ -145,3 +145,13 @@ def gen_ticketing_samples(year: int) -> dict:
     order = orders.create_order(edition, buyer_name="Sample", email="sample@example.fr",
                                 items=[orders.Item(ticket_type.id, 1)])
     return {"type_id": ticket_type.id, "code": order.code}
+
+
+def gen_checkin_samples(year: int) -> dict:
+    """URL parameter values for the access walk: a check-in list and a device of `year`."""
+    from festival.checkin.devices import create_device, create_list
+    from festival.editions.models import Edition
+    edition = db.session.scalar(db.select(Edition).where(Edition.year == year))
+    checkin_list = create_list(edition, {"name": "Entrée"})
+    device, _ = create_device(checkin_list, name="Téléphone", gate="Porte A")
+    return {"list_id": checkin_list.id, "device_id": device.id}

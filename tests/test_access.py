@@ -33,7 +33,19 @@ EXPECTED: dict[str, frozenset[str]] = {
     "core.set_language": EVERYONE,
     "core.legal": EVERYONE,
     "core.privacy": EVERYONE,
+    # check-in
+    "checkin.scanner": EVERYONE,          # the page; scans need the device token
+    "checkin.service_worker": EVERYONE,
+    "checkin.manifest": EVERYONE,
+    "checkin.pair": EVERYONE,             # the one-time pairing code is checked inside
+    "checkin.desk": DOOR,
+    "checkin.desk_check_in": DOOR,
+    **{f"manage_checkin.{name}": STAFF for name in (
+        "index", "edition", "create_list", "edit_list", "create_device", "device",
+        "new_pairing", "revoke_device", "conflicts")},
+    **{f"api.checkin.{name}": DOOR for name in ("scan", "sync", "undo", "bundle", "search")},
     "privacy.search": STAFF,
+    "audit.log": STAFF,
     "privacy.export": STAFF,
     "privacy.erase": STAFF,
     "core.healthz": EVERYONE,
@@ -45,6 +57,9 @@ EXPECTED: dict[str, frozenset[str]] = {
     "accounts.users": ADMIN_ONLY,
     "accounts.tokens": ADMIN_ONLY,
     "accounts.revoke_token": ADMIN_ONLY,
+    "accounts.unlock_user": ADMIN_ONLY,
+    "accounts.forgot_password": EVERYONE,
+    "accounts.reset_password": EVERYONE,
     # associations
     "associations.directory": EVERYONE,
     "associations.detail": EVERYONE,
@@ -83,9 +98,17 @@ EXPECTED: dict[str, frozenset[str]] = {
         "create_session", "update_session", "create_speaker", "update_speaker")},
     # API
     "api.index": EVERYONE,
+    "api.openapi": EVERYONE,
     # ticketing and payments
     "ticketing.order": EVERYONE,          # the order's secret is checked inside
     "ticketing.demo_payment": EVERYONE,   # likewise; development only
+    **{f"ticketing.{name}": EVERYONE for name in (  # the shop, and the secret checked inside
+        "shop", "order_status", "pay", "resend", "ticket_qr", "order_pdf", "ticket_pdf",
+        "order_calendar")},
+    **{f"manage_tickets.{name}": STAFF for name in (
+        "home", "orders", "order", "cancel", "refund", "resend", "mark_paid",
+        "new_transfer_order", "box_office", "box_office_receipt", "ticket_types", "capacity",
+        "new_ticket_type", "edit_ticket_type", "delete_ticket_type", "vouchers")},
     "payments.stripe_webhook": EVERYONE,  # Stripe's signature is checked inside
     "api.ticketing.create_order": EVERYONE,
     "api.ticketing.get_order": EVERYONE,  # organiser token or X-Order-Secret, checked inside
@@ -100,6 +123,13 @@ EXPECTED: dict[str, frozenset[str]] = {
     "api.ticketing.create_voucher": STAFF,
     "api.associations.list_associations": EVERYONE,
     "api.associations.get_association": EVERYONE,
+    # dashboards: volunteers see the live attendance only
+    "dashboard.index": DOOR,
+    "dashboard.attendance": DOOR,
+    "dashboard.attendance_live": DOOR,
+    **{f"dashboard.{name}": STAFF for name in (
+        "sales", "programme", "associations", "comparison", "export", "summary_pdf")},
+    "api.dashboard.edition_dashboard": STAFF,
 }
 
 # Endpoints whose effect would spoil the rest of the walk are tried last.
@@ -118,17 +148,23 @@ def samples(app):
             "slug": association.slug,
             "association_id": association.id,
             "token_id": token.id,
+            "user_id": factories.gen_user("volunteer").id,
+            "token": "unknown-reset-token",
             "code": "en",
             "message_id": queue_mail("sample@example.org", "test", {"site": "x"}, "fr", "Hi").id,
         }
         values.update(factories.gen_edition_samples())
         values.update(factories.gen_ticketing_samples(values["year"]))
+        values.update(factories.gen_checkin_samples(values["year"]))
+        from festival.ticketing.orders import find_order
+        values["ticket_id"] = find_order(values["code"]).tickets[0].id
         db.session.commit()
     return values
 
 
 # Parameters that depend on the endpoint rather than on their name.
-ENDPOINT_PARAMS: dict[str, dict] = {"core.set_language": {"code": "en"}}
+ENDPOINT_PARAMS: dict[str, dict] = {"core.set_language": {"code": "en"},
+                                    "dashboard.export": {"dataset": "orders"}}
 
 
 def _rules(app) -> list[Rule]:

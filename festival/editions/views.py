@@ -150,12 +150,11 @@ def exhibitors(year: int):
                            stands=queries.approved_exhibitors(edition))
 
 
-@bp.get("/<int:year>/tickets")
+@bp.get("/<int:year>/billetterie")
 @public
 def tickets(year: int):
-    """Placeholder until ticketing takes over this address."""
-    edition = queries.visible_edition(year)
-    return render_template("editions/tickets.html", edition=edition)
+    """A short French address for posters; the shop itself is ticketing.shop."""
+    return redirect(url_for("ticketing.shop", year=year))
 
 
 # Exports ------------------------------------------------------------------------------------

@@ -8,8 +8,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -28,14 +26,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
-@dataclass(frozen=True)
-class LiveServer:
-    url: str
-
-    def __call__(self, path: str = "/") -> str:
-        return self.url + path
-
-
 def assert_no_horizontal_overflow(page) -> None:
     """Nothing sticks out sideways. On a phone, Chromium widens the layout viewport to fit
     content that overflows, so innerWidth is compared with the viewport's width as well."""
@@ -43,19 +33,6 @@ def assert_no_horizontal_overflow(page) -> None:
                            " inner: window.innerWidth})")
     assert widths["scroll"] <= widths["inner"] <= page.viewport_size["width"], (
         f"{page.url} is wider than the screen: {widths}, viewport {page.viewport_size}")
-
-
-@pytest.fixture(scope="session")
-def live_server(app):
-    """The session's test application (same database as the other fixtures) on a free port."""
-    from werkzeug.serving import make_server
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    yield LiveServer(f"http://127.0.0.1:{server.server_port}")
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
 
 
 def _unavailable() -> str | None:

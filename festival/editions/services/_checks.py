@@ -8,6 +8,8 @@ from flask_babel import lazy_gettext as _l
 from festival.core.errors import DomainError, ValidationError
 from festival.editions.models import Edition
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
+
 
 class Fields:
     """Collects every field's problems, then raises them together (422)."""
@@ -60,6 +62,11 @@ class Fields:
     def raise_if_any(self) -> None:
         if self.errors:
             raise ValidationError(self.errors)
+
+
+def is_id(value: Any) -> bool:
+    """A value that can name a row: a whole number within the database's integer range."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
 
 def refuse_if_archived(edition: Edition) -> None:

@@ -25,7 +25,7 @@ from festival.editions.models import (
     Speaker,
     Venue,
 )
-from festival.editions.services._checks import Fields, refuse_if_archived
+from festival.editions.services._checks import Fields, is_id, refuse_if_archived
 from festival.extensions import db
 
 MAX_SESSION = timedelta(hours=14)
@@ -68,7 +68,7 @@ def _room_values(edition: Edition, fields: Fields, data: Mapping[str, Any],
         if venue_id in (None, ""):
             values["venue_id"] = None
         else:
-            venue = db.session.get(Venue, venue_id) if isinstance(venue_id, int) else None
+            venue = db.session.get(Venue, venue_id) if is_id(venue_id) else None
             if venue is None or venue.edition_id != edition.id:
                 fields.add("venue_id", _l("Choose one of this edition's venues."))
             else:
@@ -138,8 +138,7 @@ def _speaker_values(fields: Fields, data: Mapping[str, Any], partial: bool) -> d
         association_id = data.get("association_id")
         if association_id in (None, ""):
             values["association_id"] = None
-        elif not isinstance(association_id, int) or isinstance(association_id, bool) or \
-                db.session.get(Association, association_id) is None:
+        elif not is_id(association_id) or db.session.get(Association, association_id) is None:
             fields.add("association_id", _l("Choose an association of the registry."))
         else:
             values["association_id"] = association_id
@@ -220,7 +219,7 @@ def _session_values(edition: Edition, fields: Fields, data: Mapping[str, Any],
             values["languages"] = [lang for lang in dict.fromkeys(langs) if lang is not None]
     if given("room_id"):
         room_id = data.get("room_id")
-        room = db.session.get(Room, room_id) if isinstance(room_id, int) else None
+        room = db.session.get(Room, room_id) if is_id(room_id) else None
         if room is None or room.edition_id != edition.id:
             fields.add("room_id", _l("Choose one of this edition's rooms."))
         values["room"] = room
@@ -238,8 +237,9 @@ def _session_values(edition: Edition, fields: Fields, data: Mapping[str, Any],
             fields.add("speaker_ids", _l("Give a list of speaker ids."))
         else:
             ids = list(dict.fromkeys(raw))
+            known = [i for i in ids if is_id(i)]
             found = {s.id: s for s in db.session.scalars(
-                select(Speaker).where(Speaker.id.in_(ids)))} if ids else {}
+                select(Speaker).where(Speaker.id.in_(known)))} if known else {}
             missing = [str(i) for i in ids if i not in found]
             if missing:
                 fields.add("speaker_ids", _l("Unknown speaker(s): %(ids)s.",

@@ -1,7 +1,7 @@
 """accounts: lock after failed logins, password reset links; audit log
 
 Revision ID: 0009
-Revises: 0004
+Revises: 0007
 Create Date: 2026-11-26 08:18:06.024788
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009'
-down_revision = '0004'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
