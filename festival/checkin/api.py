@@ -21,6 +21,7 @@ from festival.checkin.schemas import (
 )
 from festival.core.access import Role, current_principal, roles
 from festival.core.errors import DomainError, ValidationError
+from festival.core.security import limit
 from festival.extensions import db
 
 bp = Blueprint("checkin", __name__, url_prefix="/checkin")
@@ -122,6 +123,7 @@ def bundle():
 
 @bp.get("/search")
 @roles(*DOOR_ROLES)
+@limit("RATE_LIMIT_CHECKIN_SEARCH")
 def search():
     door = _door(request.args.get("list_id"))
     hits = queries.search_tickets(door, request.args.get("q", ""))

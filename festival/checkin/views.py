@@ -24,6 +24,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from festival.checkin import devices, queries, services
+from festival.core.security import limit
 from festival.checkin.forms import DeskCheckInForm, DeskSearchForm
 from festival.checkin.labels import RESULT_TONE, reason_text, result_title, scanner_messages
 from festival.core.access import Role, public, roles
@@ -103,6 +104,7 @@ def manifest():
 
 @bp.route("/scan/pair/<code>", methods=["GET", "POST"])
 @public
+@limit("RATE_LIMIT_PAIRING")
 def pair(code: str):
     form = FlaskForm()
     if request.method == "POST" and form.validate_on_submit():

@@ -102,3 +102,27 @@ def test_a_bad_limit_setting_is_refused(tmp_path):
     from festival.config import ConfigError, load_config
     with pytest.raises(ConfigError, match="RATE_LIMIT_LOGIN"):
         load_config({"RATE_LIMIT_LOGIN": "lots"}, tmp_path)
+
+
+def test_pairing_codes_cannot_be_brute_forced(test_environ):
+    application = make_app(dict(test_environ, RATE_LIMIT_PAIRING="3 per minute"),
+                           RATELIMIT_ENABLED=True)
+    client = application.test_client()
+    try:
+        codes = [client.get(f"/scan/pair/guess{n}").status_code for n in range(4)]
+        assert codes[-1] == 429 and 429 not in codes[:3]
+    finally:
+        limiter.reset()
+
+
+def test_checkin_search_is_limited(test_environ, app, api_token):
+    application = make_app(dict(test_environ, RATE_LIMIT_CHECKIN_SEARCH="2 per minute"),
+                           RATELIMIT_ENABLED=True)
+    headers = api_token("volunteer")
+    client = application.test_client()
+    try:
+        codes = [client.get("/api/v1/checkin/search?q=ab", headers=headers).status_code
+                 for _ in range(3)]
+        assert codes[-1] == 429 and 429 not in codes[:2]
+    finally:
+        limiter.reset()
