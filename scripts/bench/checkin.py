@@ -18,9 +18,7 @@ import http.client
 import json
 import os
 import resource
-import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,29 +31,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 VENV_BIN = Path(sys.executable).parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import create_database, drop_database, free_port  # noqa: E402
 TARGET_THROUGHPUT, TARGET_P99 = 0.5, 2.0  # check-in vs /healthz, at 8 scanners
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # The database --------------------------------------------------------------------------------
 
-def create_database(base_url: str) -> tuple[str, str]:
-    import psycopg
-    name = f"almoggar_bench_checkin_{os.getpid()}_{secrets.token_hex(3)}"
-    with psycopg.connect(base_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return name, base_url.rsplit("/", 1)[0] + "/" + name
-
-
-def drop_database(base_url: str, name: str) -> None:
-    import psycopg
-    with psycopg.connect(base_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def seed(url: str, tickets: int, devices: int) -> dict:
@@ -277,7 +260,7 @@ def main() -> int:
     half = args.tickets // 2
 
     (ROOT / "bench-results").mkdir(exist_ok=True)
-    name, url = create_database(args.base_url)
+    name, url = create_database(args.base_url, "checkin")
     server = None
     try:
         print(f"Seeding {args.tickets} paid tickets in {name}…", flush=True)

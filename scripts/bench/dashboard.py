@@ -23,9 +23,7 @@ import http.client
 import json
 import os
 import re
-import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,30 +35,15 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 VENV_BIN = Path(sys.executable).parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import create_database, drop_database, free_port  # noqa: E402
 TARGET_P50_MS = 150
 PASSWORD = "bench-organiser-password"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 # The database --------------------------------------------------------------------------------
 
-def create_database(base_url: str) -> tuple[str, str]:
-    import psycopg
-    name = f"almoggar_bench_dashboard_{os.getpid()}_{secrets.token_hex(3)}"
-    with psycopg.connect(base_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return name, base_url.rsplit("/", 1)[0] + "/" + name
-
-
-def drop_database(base_url: str, name: str) -> None:
-    import psycopg
-    with psycopg.connect(base_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 GENERATE = """
@@ -272,7 +255,7 @@ def measure(port: int, path: str, headers: dict, requests: int) -> dict:
 
 
 def run_size(base_url: str, tickets: int, requests: int, results: Path) -> dict:
-    name, url = create_database(base_url)
+    name, url = create_database(base_url, "dashboard")
     server = None
     try:
         print(f"\n{tickets:,} tickets: generating…", flush=True)

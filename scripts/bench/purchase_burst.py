@@ -20,9 +20,7 @@ import argparse
 import http.client
 import json
 import os
-import secrets
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -33,30 +31,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 VENV_BIN = Path(sys.executable).parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import create_database, drop_database, free_port  # noqa: E402
 YEAR = 2098
 SECRET = "bench-" + "x" * 32
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 # The database --------------------------------------------------------------------------------
 
-def create_database(base_url: str) -> tuple[str, str]:
-    import psycopg
-    name = f"almoggar_bench_purchase_{os.getpid()}_{secrets.token_hex(3)}"
-    with psycopg.connect(base_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return name, base_url.rsplit("/", 1)[0] + "/" + name
-
-
-def drop_database(base_url: str, name: str) -> None:
-    import psycopg
-    with psycopg.connect(base_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def seed(url: str, quota: int) -> int:
@@ -202,7 +185,7 @@ def main() -> int:
     concurrency = args.concurrency or args.buyers
 
     (ROOT / "bench-results").mkdir(exist_ok=True)
-    name, url = create_database(args.base_url)
+    name, url = create_database(args.base_url, "purchase")
     server = None
     try:
         print(f"Database {name}: one ticket type of quota {args.quota}; "
