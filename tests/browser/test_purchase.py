@@ -180,7 +180,14 @@ def test_errors_take_the_keyboard_to_the_first_field_to_correct(laptop, shop):
     laptop.locator(".shop-bar button[value=continue]").click()
     laptop.locator(".shop-bar button[value=pay]").click()
     laptop.wait_for_selector("[data-error-summary]")
-    assert laptop.evaluate("document.activeElement.id") == f"attendee-{shop['festival']}-1"
+    # The script runs once the page has loaded, a moment after the summary is in the DOM.
+    expected = f"attendee-{shop['festival']}-1"
+    try:
+        laptop.wait_for_function("id => document.activeElement && document.activeElement.id === id",
+                                 arg=expected, timeout=5000)
+    except Exception:
+        pass
+    assert laptop.evaluate("document.activeElement.id") == expected
 
 
 @pytest.mark.parametrize("language", ["fr", "ar"])
