@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from festival.accounts.models import ApiToken, PasswordReset, User
@@ -206,17 +207,44 @@ def revoke_api_token(token_id: int, *, actor: User | None = None) -> ApiToken:
     return token
 
 
-def principal_for_bearer(header: str) -> ApiToken | None:
-    """The live token named by an `Authorization: Bearer …` header, or None."""
+@dataclass(frozen=True)
+class Principal:
+    """The live API token of a request, as the access check reads it: a plain value read
+    in one Core query (the check runs before every API call, so it stays cheap)."""
+
+    id: int
+    name: str
+    role: Role
+    token_hash: str
+    created_by_id: int | None
+
+    @property
+    def created_by(self) -> User | None:
+        return db.session.get(User, self.created_by_id) if self.created_by_id else None
+
+
+_TOKENS = ApiToken.__table__
+_LIVE_TOKEN = select(_TOKENS.c.id, _TOKENS.c.name, _TOKENS.c.role, _TOKENS.c.created_by_id,
+                     _TOKENS.c.last_used_at).where(_TOKENS.c.token_hash == bindparam("hash"),
+                                                   _TOKENS.c.revoked_at.is_(None))
+_NOTE_USE = update(_TOKENS).where(_TOKENS.c.id == bindparam("token_id")).values(
+    last_used_at=bindparam("now", type_=_TOKENS.c.last_used_at.type))
+
+
+def principal_for_bearer(header: str) -> Principal | None:
+    """The live token named by an `Authorization: Bearer …` header, or None. A revoked
+    token is refused at its next request: nothing here is kept between requests."""
     scheme, _, plain = header.partition(" ")
     plain = plain.strip()
     if scheme.lower() != "bearer" or not plain.startswith(TOKEN_PREFIX) or len(plain) > 100:
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(plain)))
-    if token is None or token.revoked_at is not None:
+    token_hash = hash_token(plain)
+    row = db.session.connection().execute(_LIVE_TOKEN, {"hash": token_hash}).first()
+    if row is None:
         return None
     now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-        token.last_used_at = now
+    if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
+        db.session.connection().execute(_NOTE_USE, {"token_id": row.id, "now": now})
         db.session.commit()
-    return token
+    return Principal(id=row.id, name=row.name, role=row.role, token_hash=token_hash,
+                     created_by_id=row.created_by_id)

@@ -67,7 +67,27 @@ def test_tokens_store_only_a_hash_and_can_be_revoked(ctx):
     assert services.principal_for_bearer(f"Bearer {plain}x") is None
     assert services.principal_for_bearer(f"Basic {plain}") is None
     services.revoke_api_token(token.id)
+    db.session.commit()
     assert services.principal_for_bearer(f"Bearer {plain}") is None
+
+
+def test_a_token_in_use_notes_when_it_was_last_used_at_most_once_a_minute(ctx):
+    token, plain = services.create_api_token("Door 2", "volunteer")
+    db.session.commit()
+    principal = services.principal_for_bearer(f"Bearer {plain}")
+    assert (principal.name, principal.role, principal.created_by) == ("Door 2", "volunteer",
+                                                                      None)
+    db.session.refresh(token)
+    first = token.last_used_at
+    assert first is not None
+    services.principal_for_bearer(f"Bearer {plain}")
+    db.session.refresh(token)
+    assert token.last_used_at == first  # within the minute: no write
+    token.last_used_at = first - services.LAST_USED_RESOLUTION * 2
+    db.session.commit()
+    services.principal_for_bearer(f"Bearer {plain}")
+    db.session.refresh(token)
+    assert token.last_used_at > first - services.LAST_USED_RESOLUTION
 
 
 def test_token_role_must_be_organiser_or_volunteer(ctx):
