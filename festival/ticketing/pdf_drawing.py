@@ -121,36 +121,116 @@ def runs(text: str, style: Style, rtl_base: bool) -> list[Run]:
         return []
     text = text[:MAX_TEXT]
     scripts = _resolve(text, "ar" if rtl_base else "latin")
-    pieces: list[list] = []  # [text, face, rtl]
-    for char, script in zip(text, scripts):
+    pieces: list[list] = []  # [text, face, level], in reading order
+    for char, script, level in zip(text, scripts, levels(text, rtl_base)):
         face = style.face(script)
         if not _has_glyph(face, char):
             other = style.face("latin" if script == "ar" else "ar")
             face = other if _has_glyph(other, char) else face
-        rtl = script == "ar"
-        if pieces and pieces[-1][1] is face and pieces[-1][2] == rtl:
+        if pieces and pieces[-1][1] is face and pieces[-1][2] == level:
             pieces[-1][0] += char
         else:
-            pieces.append([char, face, rtl])
-    # Runs of one direction form a segment; an RTL segment reads right to left.
-    segments: list[list[Run]] = []
-    for piece_text, face, rtl in pieces:
-        run = Run(piece_text, face, rtl)
-        if segments and segments[-1][0].rtl == rtl:
-            segments[-1].append(run)
+            pieces.append([char, face, level])
+    # Visual order (rule L2): from the highest level down to the lowest odd one, every
+    # stretch of pieces at that level or above is reversed. A number inside Arabic (level 2)
+    # is thus turned twice and keeps its digits and separators left to right ("2027/05/15"),
+    # even when a separator comes from the other font.
+    highest = max(piece[2] for piece in pieces)
+    lowest_odd = min((piece[2] for piece in pieces if piece[2] % 2), default=highest + 1)
+    for level in range(highest, lowest_odd - 1, -1):
+        index = 0
+        while index < len(pieces):
+            if pieces[index][2] < level:
+                index += 1
+                continue
+            end = index
+            while end < len(pieces) and pieces[end][2] >= level:
+                end += 1
+            pieces[index:end] = pieces[index:end][::-1]
+            index = end
+    return [Run(piece_text, face, level % 2 == 1) for piece_text, face, level in pieces]
+
+
+_NEUTRALS = {"B", "S", "WS", "ON", "BN", "LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI",
+             "FSI", "PDI"}
+
+
+def levels(text: str, rtl_base: bool) -> list[int]:
+    """Each character's level after the Unicode bidirectional algorithm (UAX #9) for one line
+    without explicit embeddings: even levels read left to right, odd ones right to left.
+    Rules W1-W7 (numbers and separators), N1-N2 (neutrals), I1-I2 and L1, as browsers apply
+    them, so a ticket reads as the same words do on the order page."""
+    base = 1 if rtl_base else 0
+    edge = "R" if rtl_base else "L"  # sos and eos: one paragraph, one level
+    original = [unicodedata.bidirectional(char) or "L" for char in text]
+    types = ["ON" if kind in _NEUTRALS else kind for kind in original]
+    count = len(types)
+    previous = edge
+    for i, kind in enumerate(types):  # W1: a combining mark takes the type before it
+        if kind == "NSM":
+            types[i] = previous
+        previous = types[i]
+    strong = edge
+    for i, kind in enumerate(types):  # W2: European digits after Arabic letters are Arabic
+        if kind in ("L", "R", "AL"):
+            strong = kind
+        elif kind == "EN" and strong == "AL":
+            types[i] = "AN"
+    types = ["R" if kind == "AL" else kind for kind in types]  # W3
+    for i in range(1, count - 1):  # W4: one separator between two numbers joins them
+        before, after = types[i - 1], types[i + 1]
+        if types[i] == "ES" and before == after == "EN":
+            types[i] = "EN"
+        elif types[i] == "CS" and before == after and before in ("EN", "AN"):
+            types[i] = before
+    i = 0
+    while i < count:  # W5: currency and percent signs next to European digits
+        if types[i] != "ET":
+            i += 1
+            continue
+        end = i
+        while end < count and types[end] == "ET":
+            end += 1
+        if (i > 0 and types[i - 1] == "EN") or (end < count and types[end] == "EN"):
+            types[i:end] = ["EN"] * (end - i)
+        i = end
+    types = ["ON" if kind in ("ES", "ET", "CS") else kind for kind in types]  # W6
+    strong = edge
+    for i, kind in enumerate(types):  # W7: European digits after Latin letters are Latin
+        if kind in ("L", "R"):
+            strong = kind
+        elif kind == "EN" and strong == "L":
+            types[i] = "L"
+    i = 0
+    while i < count:  # N1-N2: neutrals take the direction around them, else the line's
+        if types[i] != "ON":
+            i += 1
+            continue
+        end = i
+        while end < count and types[end] == "ON":
+            end += 1
+        before = "L" if i == 0 and edge == "L" or i > 0 and types[i - 1] == "L" else "R"
+        after = "L" if end == count and edge == "L" or end < count and types[end] == "L" else "R"
+        types[i:end] = [before if before == after else edge] * (end - i)
+        i = end
+    result = []
+    for kind in types:  # I1-I2
+        if base == 0:
+            result.append(1 if kind == "R" else 2 if kind in ("AN", "EN") else 0)
         else:
-            segments.append([run])
-    ordered = [list(reversed(s)) if s[0].rtl else s for s in segments]
-    if rtl_base:
-        ordered.reverse()
-    return [run for segment in ordered for run in segment]
+            result.append(2 if kind in ("L", "AN", "EN") else 1)
+    for i in range(count - 1, -1, -1):  # L1: spaces at the end of the line
+        if original[i] not in ("WS", "S", "B", "BN", "LRI", "RLI", "FSI", "PDI"):
+            break
+        result[i] = base
+    return result
 
 
 def _resolve(text: str, base: str) -> list[str]:
-    """The script ('ar' or 'latin') each character is read with, after the Unicode
-    bidirectional rules that matter here: digits follow the letters before them (or the
-    line's direction); spaces and punctuation between two runs of one script belong to it,
-    and between different scripts (or at either end) follow the line's direction."""
+    """The script ('ar' or 'latin') whose font draws each character (the order on the line
+    comes from `levels`): digits follow the letters before them (or the line's direction);
+    spaces and punctuation between two runs of one script belong to it, and between
+    different scripts (or at either end) follow the line's direction."""
     kinds: list[str | None] = []
     last = base
     for char in text:

@@ -167,6 +167,17 @@ def test_mixed_names_are_cut_into_runs_in_visual_order():
     assert fonts == {"Amina ": "Noto Sans", "أمينة": "Noto Sans Arabic"}
 
 
+def test_a_date_inside_arabic_keeps_its_digits_left_to_right():
+    """Visual order as the browser gives it: the date (a number inside Arabic) is not turned
+    round, even where its separator comes from the other font."""
+    def shown(text: str) -> str:
+        return "".join(run.text[::-1] if run.rtl else run.text
+                       for run in runs(text, Style(40), rtl_base=True))
+    assert shown("تذكرة 2027/05/15").startswith("2027/05/15")
+    assert shown("تذكرة 2027/05/15").endswith("ةركذت")
+    assert shown("مقعد 12، الباب 3") == "3 بابلا ،12 دعقم"
+
+
 def test_arabic_letters_are_joined():
     """Shaped, a word is narrower than its letters drawn apart in their isolated forms."""
     style = Style(60)
