@@ -5,19 +5,18 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.core.access import Role
 from festival.core.models import TimestampMixin
-from festival.core.types import UTCDateTime
+from festival.core.types import UTCDateTime, str_enum
 from festival.extensions import db
 
 if TYPE_CHECKING:
     from festival.associations.models import Association
 
-role_enum = Enum(Role, name="role", values_callable=lambda e: [m.value for m in e],
-                 native_enum=False, length=20)
+role_enum = str_enum(Role, "role", length=20)
 
 
 class User(UserMixin, TimestampMixin, db.Model):

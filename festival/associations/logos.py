@@ -6,16 +6,14 @@ was: no scripts hidden in an SVG, no polyglot file, no oversized original.
 """
 from __future__ import annotations
 
-import io
 import os
 import secrets
-import warnings
 from pathlib import Path
 from typing import IO
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -23,58 +21,39 @@ from festival.accounts.models import User
 from festival.associations.models import Association
 from festival.associations.services import can_edit_profile
 from festival.core.errors import DomainError, ValidationError
+from festival.core.images import ImageRefused, reencode_image
 from festival.extensions import db
 
 MAX_BYTES = 5 * 1024 * 1024
-MAX_PIXELS = 40_000_000  # larger pictures are refused before they are decoded
 MAX_SIDE = 512
 ACCEPTED_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
+
+# What the association's people are told, for each reason an image is refused.
+_MESSAGES = {
+    "empty": _l("Choose an image file."),
+    "too_heavy": _l("The image is larger than %(n)s MB.", n=MAX_BYTES // (1024 * 1024)),
+    "format": _l("Send a PNG, JPEG, GIF or WebP image."),
+    "too_many_pixels": _l("The image has too many pixels."),
+    "unreadable": _l("This file is not an image we can read. Send a PNG, JPEG, GIF or WebP "
+                     "image."),
+    "damaged": _l("This image is damaged or incomplete. Export it again and retry."),
+}
 
 
 def logo_folder() -> Path:
     return Path(current_app.config["UPLOAD_FOLDER"]) / "logos"
 
 
-def _refuse(message) -> ValidationError:
-    return ValidationError({"logo": [str(message)]}, message=str(message))
-
-
 def prepare_logo(stream: IO[bytes]) -> bytes:
     """Check that `stream` holds a real PNG, JPEG, GIF or WebP image and return it as PNG bytes,
     resized to fit 512×512. Errors: validation_failed (logo) with a message saying why."""
-    data = stream.read(MAX_BYTES + 1)
-    if not data:
-        raise _refuse(_l("Choose an image file."))
-    if len(data) > MAX_BYTES:
-        raise _refuse(_l("The image is larger than %(n)s MB.", n=MAX_BYTES // (1024 * 1024)))
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
-                if probe.format not in ACCEPTED_FORMATS:
-                    raise _refuse(_l("Send a PNG, JPEG, GIF or WebP image."))
-                if probe.width * probe.height > MAX_PIXELS:
-                    raise _refuse(_l("The image has too many pixels."))
-                probe.verify()
-            # verify() leaves the image unusable: decode it again, completely.
-            with Image.open(io.BytesIO(data)) as image:
-                image.load()
-                image = ImageOps.exif_transpose(image)
-                image = image.convert("RGBA")
-                image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
-                out = io.BytesIO()
-                image.save(out, format="PNG", optimize=True)
-    except ValidationError:
-        raise
-    except (UnidentifiedImageError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning):
-        raise _refuse(_l("This file is not an image we can read. Send a PNG, JPEG, GIF or "
-                         "WebP image.")) from None
-    except (OSError, SyntaxError, ValueError, EOFError):
-        # Truncated or corrupt data: Pillow says so with one of these.
-        raise _refuse(_l("This image is damaged or incomplete. Export it again and retry.")
-                      ) from None
-    return out.getvalue()
+        return reencode_image(stream, formats=ACCEPTED_FORMATS, max_side=MAX_SIDE,
+                              max_bytes=MAX_BYTES, verify=True, output="PNG",
+                              resample=Image.Resampling.LANCZOS, optimize=True)
+    except ImageRefused as refused:
+        message = str(_MESSAGES[refused.reason])
+        raise ValidationError({"logo": [message]}, message=message) from None
 
 
 def _remove_files(folder: Path, filenames: list[str]) -> None:

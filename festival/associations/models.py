@@ -5,21 +5,16 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.core.models import TimestampMixin
 from festival.core.timeutil import utcnow
-from festival.core.types import UTCDateTime
+from festival.core.types import UTCDateTime, str_enum
 from festival.extensions import db
 
 if TYPE_CHECKING:
     from festival.accounts.models import User
-
-
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e],
-                native_enum=False, length=30)
 
 
 class MembershipStatus(str, enum.Enum):
@@ -74,7 +69,8 @@ class Association(TimestampMixin, db.Model):
     city: Mapped[str] = mapped_column(String(120), default="")
     postcode: Mapped[str] = mapped_column(String(10), default="")
     # Where it acts in Souss-Massa
-    province: Mapped[Province | None] = mapped_column(_enum(Province, "province"), index=True)
+    province: Mapped[Province | None] = mapped_column(
+        str_enum(Province, "province", length=30), index=True)
     commune: Mapped[str] = mapped_column(String(160), default="")
     # Contacts
     email: Mapped[str] = mapped_column(String(254), default="")
@@ -83,8 +79,8 @@ class Association(TimestampMixin, db.Model):
     # File name under the uploads folder, chosen by the service, never by the uploader.
     logo_filename: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[MembershipStatus] = mapped_column(
-        _enum(MembershipStatus, "membership_status"), default=MembershipStatus.APPLIED,
-        index=True)
+        str_enum(MembershipStatus, "membership_status", length=30),
+        default=MembershipStatus.APPLIED, index=True)
     member_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     themes: Mapped[list[AssociationTheme]] = relationship(
@@ -117,7 +113,8 @@ class AssociationTheme(db.Model):
 
     association_id: Mapped[int] = mapped_column(
         ForeignKey("associations.id", ondelete="CASCADE"), primary_key=True)
-    theme: Mapped[Theme] = mapped_column(_enum(Theme, "theme"), primary_key=True, index=True)
+    theme: Mapped[Theme] = mapped_column(str_enum(Theme, "theme", length=30), primary_key=True,
+                                         index=True)
     association: Mapped[Association] = relationship(back_populates="themes")
 
 
@@ -126,7 +123,7 @@ class AssociationPole(db.Model):
 
     association_id: Mapped[int] = mapped_column(
         ForeignKey("associations.id", ondelete="CASCADE"), primary_key=True)
-    pole: Mapped[Pole] = mapped_column(_enum(Pole, "pole"), primary_key=True)
+    pole: Mapped[Pole] = mapped_column(str_enum(Pole, "pole", length=30), primary_key=True)
     association: Mapped[Association] = relationship(back_populates="poles")
 
 
@@ -137,7 +134,7 @@ class UserPole(db.Model):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
                                          primary_key=True)
-    pole: Mapped[Pole] = mapped_column(_enum(Pole, "pole"), primary_key=True)
+    pole: Mapped[Pole] = mapped_column(str_enum(Pole, "pole", length=30), primary_key=True)
 
 
 class MembershipEvent(db.Model):
@@ -149,9 +146,9 @@ class MembershipEvent(db.Model):
     association_id: Mapped[int] = mapped_column(
         ForeignKey("associations.id", ondelete="CASCADE"), index=True)
     from_status: Mapped[MembershipStatus | None] = mapped_column(
-        _enum(MembershipStatus, "membership_status"))
+        str_enum(MembershipStatus, "membership_status", length=30))
     to_status: Mapped[MembershipStatus | None] = mapped_column(
-        _enum(MembershipStatus, "membership_status"))
+        str_enum(MembershipStatus, "membership_status", length=30))
     # A note without a status change (from = to = None) is a review note.
     note: Mapped[str] = mapped_column(Text, default="")
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -1,9 +1,10 @@
 """Column types shared by every domain."""
 from __future__ import annotations
 
+import enum
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
 
@@ -24,3 +25,10 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=timezone.utc)
+
+
+def str_enum(cls: type[enum.Enum], name: str, *, length: int) -> Enum:
+    """An enum stored as its values in a VARCHAR of `length`, on SQLite and PostgreSQL alike
+    (no native type). Changing `length` or `name` of an existing column needs a migration."""
+    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e],
+                native_enum=False, length=length)

@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
-from flask_babel import lazy_gettext as _l
 
 from festival.core.access import Role, current_principal, public, roles
-from festival.core.errors import NotFound
 from festival.editions import queries, services
 from festival.editions.api_json import (
     body,
@@ -19,7 +17,6 @@ from festival.editions.api_json import (
     speaker_json,
     venue_json,
 )
-from festival.editions.models import ProgrammeSession, Room, Speaker
 from festival.extensions import db
 
 bp = Blueprint("editions", __name__)
@@ -117,9 +114,7 @@ def create_room(year: int):
 @roles(Role.ORGANISER)
 def update_room(year: int, room_id: int):
     edition = _edition(year)
-    room = db.session.get(Room, room_id)
-    if room is None or room.edition_id != edition.id:
-        raise NotFound("room_not_found", _l("There is no such room in this edition."))
+    room = queries.room_in_edition(edition, room_id)
     data = convert(body(), {"opens_at": clock, "closes_at": clock})
     services.update_room(room, data, actor=_actor())
     db.session.commit()
@@ -146,9 +141,7 @@ def create_session(year: int):
 @roles(Role.ORGANISER)
 def update_session(year: int, session_id: int):
     edition = _edition(year)
-    session = db.session.get(ProgrammeSession, session_id)
-    if session is None or session.edition_id != edition.id:
-        raise NotFound("session_not_found", _l("There is no such session in this edition."))
+    session = queries.session_in_edition(edition, session_id)
     data, confirm = _session_input()
     session, clashes = services.update_session(session, data, actor=_actor(),
                                                confirm_clashes=confirm)
@@ -167,9 +160,7 @@ def create_speaker():
 @bp.patch("/speakers/<int:speaker_id>")
 @roles(Role.ORGANISER)
 def update_speaker(speaker_id: int):
-    speaker = db.session.get(Speaker, speaker_id)
-    if speaker is None:
-        raise NotFound("speaker_not_found", _l("There is no such speaker."))
+    speaker = queries.speaker_or_404(speaker_id)
     services.update_speaker(speaker, body(), actor=_actor())
     db.session.commit()
     return jsonify(speaker_json(speaker))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from festival.associations.models import Pole
+from festival.associations.labels import POLE_LABELS as POLE  # the pôles are the registry's
 from festival.editions.models import (
     EditionStatus,
     Language,
@@ -67,13 +67,6 @@ LANGUAGE = {
     Language.AR: _l("Arabic"),
     Language.TZM: _l("Tamazight"),
     Language.EN: _l("English"),
-}
-
-POLE = {
-    Pole.MRE: _l("Moroccans living abroad (MRE)"),
-    Pole.GENERAL_ACTIVITIES: _l("General activities"),
-    Pole.COMMUNICATION_PROJECTS: _l("Communication and project development"),
-    Pole.POPULAR_EDUCATION: _l("Popular education"),
 }
 
 STAND_SIZE = {

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from festival.core.access import Role, roles
-from festival.core.errors import DomainError, NotFound
+from festival.core.errors import DomainError
 from festival.core.forms import apply_field_errors, choices
 from festival.core.timeutil import paris_to_utc, to_paris
 from festival.editions import queries, services
@@ -75,9 +75,7 @@ def rooms(year: int):
 @roles(Role.ORGANISER)
 def room(year: int, room_id: int):
     edition = _edition(year)
-    item = db.session.get(Room, room_id)
-    if item is None or item.edition_id != edition.id:
-        raise NotFound("room_not_found", _("There is no such room in this edition."))
+    item = queries.room_in_edition(edition, room_id)
     form = _room_form(edition, item)
     status = 200
     if form.validate_on_submit():
@@ -206,9 +204,7 @@ def new_session(year: int):
 @roles(Role.ORGANISER)
 def session(year: int, session_id: int):
     edition = _edition(year)
-    item = db.session.get(ProgrammeSession, session_id)
-    if item is None or item.edition_id != edition.id:
-        raise NotFound("session_not_found", _("There is no such session in this edition."))
+    item = queries.session_in_edition(edition, session_id)
     return _session_page(edition, item)
 
 
@@ -263,9 +259,7 @@ def speakers():
 @bp.route("/speakers/<int:speaker_id>", methods=["GET", "POST"])
 @roles(Role.ORGANISER)
 def speaker(speaker_id: int):
-    item = db.session.get(Speaker, speaker_id)
-    if item is None:
-        raise NotFound("speaker_not_found", _("There is no such speaker."))
+    item = queries.speaker_or_404(speaker_id)
     form = _speaker_form(item)
     status = 200
     if form.validate_on_submit():

@@ -105,6 +105,30 @@ def public_session(edition: Edition, session_id: int) -> ProgrammeSession:
     return session
 
 
+def session_in_edition(edition: Edition, session_id: int) -> ProgrammeSession:
+    """Any of the edition's sessions, drafts included (back office). Errors: session_not_found."""
+    session = db.session.get(ProgrammeSession, session_id)
+    if session is None or session.edition_id != edition.id:
+        raise NotFound("session_not_found", _l("There is no such session in this edition."))
+    return session
+
+
+def room_in_edition(edition: Edition, room_id: int) -> Room:
+    """Errors: room_not_found (also for another edition's room)."""
+    room = db.session.get(Room, room_id)
+    if room is None or room.edition_id != edition.id:
+        raise NotFound("room_not_found", _l("There is no such room in this edition."))
+    return room
+
+
+def speaker_or_404(speaker_id: int) -> Speaker:
+    """Errors: speaker_not_found."""
+    speaker = db.session.get(Speaker, speaker_id)
+    if speaker is None:
+        raise NotFound("speaker_not_found", _l("There is no such speaker."))
+    return speaker
+
+
 def highlights(edition: Edition, limit: int = 4) -> list[ProgrammeSession]:
     sessions = published_sessions(edition)
     chosen = [s for s in sessions if s.is_highlight] or sessions

@@ -3,16 +3,14 @@ from __future__ import annotations
 
 import io
 import logging
-import signal
 import sys
-import threading
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy.exc import SQLAlchemyError
 
 from festival.core.errors import DomainError
+from festival.core.loop import run_every
 from festival.extensions import db
 
 mail_cli = AppGroup("mail", help="Deliver the e-mail outbox.")
@@ -50,31 +48,10 @@ def send_command(loop: bool, interval: float, limit: int) -> None:
 
 def _run_loop(send_all_due, interval: float, limit: int) -> None:
     """Until SIGTERM or Ctrl-C; a database or SMTP hiccup is logged and the loop goes on."""
-    stop = threading.Event()
-
-    def request_stop(signum, frame):
-        stop.set()
-    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-    click.echo(f"Mail sender running (every {interval:g} s); stop with Ctrl-C or SIGTERM.")
-    try:
-        while not stop.is_set():
-            try:
-                report = send_all_due(limit)
-            except SQLAlchemyError as error:
-                db.session.rollback()
-                log.error("mail sender: database error, trying again: %s", error)
-            except Exception:  # keep the long-running process alive; the next round retries
-                db.session.rollback()
-                log.exception("mail sender: unexpected error, trying again")
-            else:
-                if report.claimed:
-                    click.echo(_summary(report))
-            db.session.remove()
-            stop.wait(interval)
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-    click.echo("Mail sender stopped.")
+    def send_round() -> str | None:
+        report = send_all_due(limit)
+        return _summary(report) if report.claimed else None
+    run_every(interval, send_round, name="Mail sender", log=log, survive_any_error=True)
 
 
 def _qr_png(text: str) -> bytes:

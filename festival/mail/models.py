@@ -4,11 +4,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.core.timeutil import utcnow
-from festival.core.types import UTCDateTime
+from festival.core.types import UTCDateTime, str_enum
 from festival.extensions import db
 
 
@@ -29,9 +29,7 @@ class MailStatus(str, enum.Enum):
         }[self]
 
 
-mail_status_enum = Enum(MailStatus, name="mail_status",
-                        values_callable=lambda e: [m.value for m in e], native_enum=False,
-                        length=20)
+mail_status_enum = str_enum(MailStatus, "mail_status", length=20)
 
 
 class OutboxMessage(db.Model):

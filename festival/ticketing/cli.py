@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import logging
-import signal
-import threading
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy.exc import SQLAlchemyError
 
+from festival.core.loop import run_every
 from festival.extensions import db
 
 orders_cli = AppGroup("orders", help="Ticket orders.")
@@ -35,26 +33,14 @@ def expire_command(loop: bool, interval: float) -> None:
     """Expire the pending orders whose 30-minute hold is over and free their tickets.
     Safe to run on several machines at once (the rows are claimed with SKIP LOCKED)."""
     if not loop:
-        count = expire_once()
-        click.echo(f"Expired {count} order{'s' if count != 1 else ''}.")
+        click.echo(_expired(expire_once()))
         return
-    stop = threading.Event()
-    previous = {sig: signal.signal(sig, lambda *_: stop.set())
-                for sig in (signal.SIGTERM, signal.SIGINT)}
-    click.echo(f"Expiry sweep running (every {interval:g} s); stop with Ctrl-C or SIGTERM.")
-    try:
-        while not stop.is_set():
-            try:
-                count = expire_once()
-            except SQLAlchemyError as error:  # the database restarting: try again next time
-                db.session.rollback()
-                log.error("expiry sweep: database error, trying again: %s", error)
-            else:
-                if count:
-                    click.echo(f"Expired {count} order{'s' if count != 1 else ''}.")
-            db.session.remove()
-            stop.wait(interval)
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-    click.echo("Expiry sweep stopped.")
+
+    def sweep() -> str | None:
+        count = expire_once()
+        return _expired(count) if count else None
+    run_every(interval, sweep, name="Expiry sweep", log=log)
+
+
+def _expired(count: int) -> str:
+    return f"Expired {count} order{'s' if count != 1 else ''}."

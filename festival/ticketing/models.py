@@ -5,23 +5,18 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import (JSON, CheckConstraint, Enum, ForeignKey, Index, Integer, String, Text,
+from sqlalchemy import (JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.core.models import TimestampMixin
 from festival.core.timeutil import utcnow
-from festival.core.types import UTCDateTime
+from festival.core.types import UTCDateTime, str_enum
 from festival.extensions import db
 
 if TYPE_CHECKING:
     from festival.accounts.models import User
     from festival.editions.models import Edition
-
-
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e],
-                native_enum=False, length=20)
 
 
 class OrderStatus(str, enum.Enum):
@@ -152,10 +147,10 @@ class Order(TimestampMixin, db.Model):
     buyer_name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254), index=True)
     language: Mapped[str] = mapped_column(String(5), default="fr")
-    status: Mapped[OrderStatus] = mapped_column(_enum(OrderStatus, "order_status"),
+    status: Mapped[OrderStatus] = mapped_column(str_enum(OrderStatus, "order_status", length=20),
                                                 default=OrderStatus.PENDING)
     payment_method: Mapped[PaymentMethod | None] = mapped_column(
-        _enum(PaymentMethod, "payment_method"))
+        str_enum(PaymentMethod, "payment_method", length=20))
     tickets_cents: Mapped[int] = mapped_column(Integer, default=0)
     donation_cents: Mapped[int] = mapped_column(Integer, default=0)
     total_cents: Mapped[int] = mapped_column(Integer, default=0)
@@ -197,7 +192,7 @@ class Ticket(db.Model):
     ticket_type_id: Mapped[int] = mapped_column(ForeignKey("ticket_types.id"), index=True)
     attendee_name: Mapped[str] = mapped_column(String(200), default="")
     price_cents: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[TicketStatus] = mapped_column(_enum(TicketStatus, "ticket_status"),
+    status: Mapped[TicketStatus] = mapped_column(str_enum(TicketStatus, "ticket_status", length=20),
                                                  default=TicketStatus.VALID)
     refunded_cents: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -215,8 +210,10 @@ class OrderEvent(db.Model):
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"),
                                           index=True)
     kind: Mapped[str] = mapped_column(String(40))  # created, paid, expired, refund, …
-    from_status: Mapped[OrderStatus | None] = mapped_column(_enum(OrderStatus, "order_status"))
-    to_status: Mapped[OrderStatus | None] = mapped_column(_enum(OrderStatus, "order_status"))
+    from_status: Mapped[OrderStatus | None] = mapped_column(
+        str_enum(OrderStatus, "order_status", length=20))
+    to_status: Mapped[OrderStatus | None] = mapped_column(
+        str_enum(OrderStatus, "order_status", length=20))
     note: Mapped[str] = mapped_column(Text, default="")
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -23,9 +23,7 @@ import http.client
 import json
 import os
 import re
-import signal
 import statistics
-import subprocess
 import sys
 import time
 from datetime import datetime, timedelta, timezone
@@ -34,9 +32,9 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-VENV_BIN = Path(sys.executable).parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import create_database, drop_database, free_port  # noqa: E402
+from common import (SECRET_KEY, create_database, drop_database, free_port,  # noqa: E402
+                    start_gunicorn, stop_gunicorn)
 TARGET_P50_MS = 150
 PASSWORD = "bench-organiser-password"
 
@@ -149,7 +147,7 @@ def seed(url: str, tickets: int) -> dict:
     from festival.editions.models import Edition, EditionDay, EditionStatus
     from festival.extensions import db
 
-    app = create_app({"ENVIRON": {"DATABASE_URL": url, "SECRET_KEY": "bench-" + "x" * 32}})
+    app = create_app({"ENVIRON": {"DATABASE_URL": url, "SECRET_KEY": SECRET_KEY}})
     now = utcnow()
     today = festival_day_of(now)
     days = [today - timedelta(days=2), today - timedelta(days=1), today]
@@ -185,28 +183,6 @@ def seed(url: str, tickets: int) -> dict:
 
 
 # The server and the client -------------------------------------------------------------------
-
-def start_gunicorn(url: str, port: int, log_path: Path) -> subprocess.Popen:
-    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench-" + "x" * 32,
-               FESTIVAL_ENV="production", RATELIMIT_ENABLED="false",
-               PUBLIC_URL=f"http://127.0.0.1:{port}")
-    log = open(log_path, "w")
-    server = subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "--workers", "1", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "festival:create_app()"],
-        cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit(f"gunicorn did not start (see {log_path})")
-
 
 def log_in(port: int) -> str:
     """A session cookie for the organiser, through the login form (CSRF token included)."""
@@ -264,7 +240,7 @@ def run_size(base_url: str, tickets: int, requests: int, results: Path) -> dict:
               f"{data['generated_seconds']} s", flush=True)
         port = free_port()
         server = start_gunicorn(url.replace("postgresql://", "postgresql+psycopg://", 1),
-                                port, results / "dashboard-server.log")
+                                port, results / "dashboard-server.log", workers=1)
         bearer = {"Authorization": f"Bearer {data['token']}"}
         cookie = {"Cookie": log_in(port)}
         figures = {
@@ -278,8 +254,7 @@ def run_size(base_url: str, tickets: int, requests: int, results: Path) -> dict:
                 "generated_seconds": data["generated_seconds"], **figures}
     finally:
         if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+            stop_gunicorn(server)
         drop_database(base_url, name)
 
 

@@ -20,8 +20,6 @@ import argparse
 import http.client
 import json
 import os
-import signal
-import subprocess
 import sys
 import threading
 import time
@@ -30,11 +28,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-VENV_BIN = Path(sys.executable).parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import create_database, drop_database, free_port  # noqa: E402
+from common import (SECRET_KEY, create_database, drop_database, free_port,  # noqa: E402
+                    start_gunicorn, stop_gunicorn)
 YEAR = 2098
-SECRET = "bench-" + "x" * 32
 
 
 
@@ -54,7 +51,7 @@ def seed(url: str, quota: int) -> int:
     from festival.extensions import db
     from festival.ticketing import catalog
 
-    app = create_app({"ENVIRON": {"DATABASE_URL": url, "SECRET_KEY": SECRET,
+    app = create_app({"ENVIRON": {"DATABASE_URL": url, "SECRET_KEY": SECRET_KEY,
                                   "RATELIMIT_ENABLED": "false"}})
     with app.app_context():
         upgrade(directory=str(MIGRATIONS), revision="head")
@@ -83,29 +80,6 @@ def count_sold(url: str, type_id: int) -> dict:
             (type_id,)).fetchone()[0]
         orders = conn.execute("SELECT count(*) FROM orders").fetchone()[0]
     return {"quota_used": used, "quota_size": size, "tickets": tickets, "orders": orders}
-
-
-# The server ----------------------------------------------------------------------------------
-
-def start_gunicorn(url: str, port: int) -> subprocess.Popen:
-    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY=SECRET, FESTIVAL_ENV="production",
-               RATELIMIT_ENABLED="false", PUBLIC_URL=f"http://127.0.0.1:{port}")
-    log = open(ROOT / "bench-results" / "purchase_burst-server.log", "w")  # noqa: SIM115
-    server = subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "--workers", "4", "--bind", f"127.0.0.1:{port}",
-         "--backlog", "2048", "--log-level", "warning", "festival:create_app()"],
-        cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
 
 
 # The load ------------------------------------------------------------------------------------
@@ -192,15 +166,15 @@ def main() -> int:
               f"{args.buyers} buyers, {concurrency} at once.", flush=True)
         type_id = seed(url, args.quota)
         port = free_port()
-        server = start_gunicorn(url, port)
+        server = start_gunicorn(url, port, ROOT / "bench-results" / "purchase_burst-server.log",
+                                workers=4, options=("--backlog", "2048"))
         burst(port, "warm-up", [("GET", "/healthz", None, {})] * 200, 8)
         health = burst(port, "healthz", [("GET", "/healthz", None, {})] * args.buyers,
                        concurrency)
         orders = burst(port, "orders", order_jobs(type_id, args.buyers), concurrency)
     finally:
         if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(30)
+            stop_gunicorn(server)
     sold = count_sold(url, type_id)
     drop_database(args.base_url, name)
 

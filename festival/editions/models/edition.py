@@ -5,12 +5,12 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, Enum, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.core.models import TimestampMixin
 from festival.core.timeutil import utcnow
-from festival.core.types import UTCDateTime
+from festival.core.types import UTCDateTime, str_enum
 from festival.extensions import db
 
 if TYPE_CHECKING:
@@ -18,12 +18,6 @@ if TYPE_CHECKING:
     from festival.associations.models import Association
     from festival.editions.models.exhibitors import StandRequest
     from festival.editions.models.programme import ProgrammeSession, Room
-
-
-def str_enum(cls: type[enum.Enum], name: str) -> Enum:
-    """Enums are stored as their values in a VARCHAR, on SQLite and PostgreSQL alike."""
-    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e],
-                native_enum=False, length=30)
 
 
 class EditionStatus(str, enum.Enum):
@@ -60,8 +54,9 @@ class Edition(TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(String(200))
     tagline: Mapped[str] = mapped_column(String(300), default="")
     description: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[EditionStatus] = mapped_column(str_enum(EditionStatus, "edition_status"),
-                                                  default=EditionStatus.DRAFT, index=True)
+    status: Mapped[EditionStatus] = mapped_column(
+        str_enum(EditionStatus, "edition_status", length=30), default=EditionStatus.DRAFT,
+        index=True)
     # Ed25519 keypair with which ticketing signs this edition's tickets (raw key bytes).
     signing_public_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
     signing_private_key: Mapped[bytes | None] = mapped_column(LargeBinary(64))
@@ -167,8 +162,9 @@ class EditionStatusChange(db.Model):
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"),
                                             index=True)
     from_status: Mapped[EditionStatus | None] = mapped_column(
-        str_enum(EditionStatus, "edition_status"))
-    to_status: Mapped[EditionStatus] = mapped_column(str_enum(EditionStatus, "edition_status"))
+        str_enum(EditionStatus, "edition_status", length=30))
+    to_status: Mapped[EditionStatus] = mapped_column(
+        str_enum(EditionStatus, "edition_status", length=30))
     note: Mapped[str] = mapped_column(Text, default="")
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -188,7 +184,8 @@ class EditionOrganiser(db.Model):
                                             index=True)
     association_id: Mapped[int] = mapped_column(
         ForeignKey("associations.id", ondelete="CASCADE"), index=True)
-    role: Mapped[OrganiserRole] = mapped_column(str_enum(OrganiserRole, "organiser_role"))
+    role: Mapped[OrganiserRole] = mapped_column(
+        str_enum(OrganiserRole, "organiser_role", length=30))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     edition: Mapped[Edition] = relationship(back_populates="organisers")

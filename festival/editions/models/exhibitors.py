@@ -10,8 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.core.models import TimestampMixin
 from festival.core.timeutil import utcnow
-from festival.core.types import UTCDateTime
-from festival.editions.models.edition import Edition, str_enum
+from festival.core.types import UTCDateTime, str_enum
+from festival.editions.models.edition import Edition
 from festival.extensions import db
 
 if TYPE_CHECKING:
@@ -50,13 +50,13 @@ class StandRequest(TimestampMixin, db.Model):
         ForeignKey("associations.id", ondelete="CASCADE"), index=True)
     requested_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"))
-    size: Mapped[StandSize] = mapped_column(str_enum(StandSize, "stand_size"))
+    size: Mapped[StandSize] = mapped_column(str_enum(StandSize, "stand_size", length=30))
     needs_electricity: Mapped[bool] = mapped_column(default=False)
     tables: Mapped[int] = mapped_column(Integer, default=1)
     chairs: Mapped[int] = mapped_column(Integer, default=2)
     other_needs: Mapped[str] = mapped_column(Text, default="")
     showcase: Mapped[str] = mapped_column(Text, default="")  # what the stand shows
-    status: Mapped[StandStatus] = mapped_column(str_enum(StandStatus, "stand_status"),
+    status: Mapped[StandStatus] = mapped_column(str_enum(StandStatus, "stand_status", length=30),
                                                 default=StandStatus.REQUESTED, index=True)
     stand_number: Mapped[str | None] = mapped_column(String(20))
     zone: Mapped[str] = mapped_column(String(80), default="")
@@ -80,9 +80,10 @@ class StandEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     stand_id: Mapped[int] = mapped_column(ForeignKey("stand_requests.id", ondelete="CASCADE"),
                                           index=True)
-    from_status: Mapped[StandStatus | None] = mapped_column(str_enum(StandStatus,
-                                                                     "stand_status"))
-    to_status: Mapped[StandStatus] = mapped_column(str_enum(StandStatus, "stand_status"))
+    from_status: Mapped[StandStatus | None] = mapped_column(
+        str_enum(StandStatus, "stand_status", length=30))
+    to_status: Mapped[StandStatus] = mapped_column(
+        str_enum(StandStatus, "stand_status", length=30))
     stand_number: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.associations.models import Pole
 from festival.core.models import TimestampMixin
-from festival.core.types import UTCDateTime
-from festival.editions.models.edition import Edition, Venue, str_enum
+from festival.core.types import UTCDateTime, str_enum
+from festival.editions.models.edition import Edition, Venue
 from festival.extensions import db
 
 if TYPE_CHECKING:
@@ -108,16 +108,17 @@ class ProgrammeSession(TimestampMixin, db.Model):
                                             index=True)
     room_id: Mapped[int] = mapped_column(ForeignKey("edition_rooms.id", ondelete="RESTRICT"),
                                          index=True)
-    kind: Mapped[SessionKind] = mapped_column(str_enum(SessionKind, "session_kind"))
+    kind: Mapped[SessionKind] = mapped_column(str_enum(SessionKind, "session_kind", length=30))
     title: Mapped[str] = mapped_column(String(250))
     abstract: Mapped[str] = mapped_column(Text, default="")
     # The track: one of the CNSM's pôles, or a free theme (never both).
-    pole: Mapped[Pole | None] = mapped_column(str_enum(Pole, "pole"))
+    pole: Mapped[Pole | None] = mapped_column(str_enum(Pole, "pole", length=30))
     theme: Mapped[str] = mapped_column(String(80), default="")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    status: Mapped[SessionStatus] = mapped_column(str_enum(SessionStatus, "session_status"),
-                                                  default=SessionStatus.DRAFT, index=True)
+    status: Mapped[SessionStatus] = mapped_column(
+        str_enum(SessionStatus, "session_status", length=30), default=SessionStatus.DRAFT,
+        index=True)
     is_highlight: Mapped[bool] = mapped_column(default=False)
 
     edition: Mapped[Edition] = relationship(back_populates="sessions")
@@ -154,7 +155,7 @@ class SessionLanguage(db.Model):
 
     session_id: Mapped[int] = mapped_column(
         ForeignKey("programme_sessions.id", ondelete="CASCADE"), primary_key=True)
-    language: Mapped[Language] = mapped_column(str_enum(Language, "session_language"),
+    language: Mapped[Language] = mapped_column(str_enum(Language, "session_language", length=30),
                                                primary_key=True)
     session: Mapped[ProgrammeSession] = relationship(back_populates="language_rows")
 

@@ -1,0 +1,71 @@
+"""Uploaded images are never kept as sent: each one is checked, decoded completely and encoded
+again with Pillow, which drops metadata and anything hidden in the file (scripts, polyglots)."""
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Collection
+from typing import IO
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+# Larger pictures are refused before they are decoded (decompression bombs).
+MAX_PIXELS = 40_000_000
+
+
+class ImageRefused(Exception):
+    """Why an upload is not kept; each caller words its own message for `reason`:
+    empty, too_heavy (over max_bytes), format (not an accepted format), too_many_pixels,
+    unreadable (not an image Pillow knows), damaged (truncated or corrupt)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def reencode_image(stream: IO[bytes], *, formats: Collection[str], max_side: int, output: str,
+                   max_bytes: int | None = None, max_pixels: int = MAX_PIXELS,
+                   verify: bool = False, background: tuple[int, int, int] | None = None,
+                   resample: Image.Resampling = Image.Resampling.BICUBIC,
+                   **save_options) -> bytes:
+    """The image in `stream` encoded as `output` (a Pillow format name), turned upright and
+    shrunk to fit `max_side` × `max_side`. With `background`, transparency is flattened onto
+    that colour and the result is RGB; without it, the result keeps its alpha (RGBA).
+    `verify` also runs Pillow's integrity check before decoding. Raises ImageRefused."""
+    data = stream.read() if max_bytes is None else stream.read(max_bytes + 1)
+    if not data:
+        raise ImageRefused("empty")
+    if max_bytes is not None and len(data) > max_bytes:
+        raise ImageRefused("too_heavy")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                if probe.format not in formats:
+                    raise ImageRefused("format")
+                if probe.width * probe.height > max_pixels:
+                    raise ImageRefused("too_many_pixels")
+                if verify:
+                    probe.verify()
+            # verify() leaves an image unusable: decode it again, completely.
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()
+                image = ImageOps.exif_transpose(image)
+                if background is None:
+                    image = image.convert("RGBA")
+                elif image.mode not in ("RGB", "L"):
+                    rgba = image.convert("RGBA")
+                    image = Image.new("RGB", rgba.size, background)
+                    image.paste(rgba, mask=rgba.getchannel("A"))
+                image.thumbnail((max_side, max_side), resample)
+                if background is not None:
+                    image = image.convert("RGB")
+                out = io.BytesIO()
+                image.save(out, format=output, **save_options)
+                return out.getvalue()
+    except (UnidentifiedImageError, Image.DecompressionBombError,
+            Image.DecompressionBombWarning):
+        raise ImageRefused("unreadable") from None
+    except (OSError, SyntaxError, ValueError, EOFError):
+        # Truncated or corrupt data: Pillow says so with one of these.
+        raise ImageRefused("damaged") from None

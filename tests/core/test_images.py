@@ -1,0 +1,83 @@
+import io
+import struct
+import zlib
+
+import pytest
+from PIL import Image
+
+from festival.core.images import ImageRefused, reencode_image
+
+JPEG = {"formats": {"JPEG", "PNG"}, "max_side": 50, "output": "JPEG",
+        "background": (255, 255, 255)}
+
+
+def encoded(image: Image.Image, fmt: str = "PNG") -> io.BytesIO:
+    out = io.BytesIO()
+    image.save(out, format=fmt)
+    return io.BytesIO(out.getvalue())
+
+
+def chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def header_only_png(width: int, height: int) -> io.BytesIO:
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return io.BytesIO(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b""))
+
+
+def test_transparency_is_flattened_onto_the_background_and_the_image_shrunk():
+    clear = Image.new("RGBA", (200, 100), (0, 0, 0, 0))
+    out = Image.open(io.BytesIO(reencode_image(encoded(clear), **JPEG)))
+    assert out.format == "JPEG" and out.mode == "RGB" and out.size == (50, 25)
+    assert min(out.getpixel((10, 10))) > 245  # white, not the black of the clear pixels
+
+
+def test_without_a_background_the_alpha_is_kept():
+    half = Image.new("RGBA", (20, 20), (200, 0, 0, 128))
+    out = Image.open(io.BytesIO(reencode_image(encoded(half), formats={"PNG"}, max_side=50,
+                                               output="PNG")))
+    assert out.mode == "RGBA" and out.size == (20, 20) and out.getpixel((5, 5))[3] == 128
+
+
+def test_metadata_is_not_carried_over():
+    photo = Image.new("RGB", (30, 30), (10, 120, 200))
+    exif = photo.getexif()
+    exif[0x010E] = "secret description"
+    sent = io.BytesIO()
+    photo.save(sent, format="JPEG", exif=exif.tobytes())
+    assert b"secret description" in sent.getvalue()
+    sent.seek(0)
+    assert b"secret description" not in reencode_image(sent, **JPEG)
+
+
+@pytest.mark.parametrize("stream, options, reason", [
+    (io.BytesIO(b""), {}, "empty"),
+    (io.BytesIO(b"plain text, not a picture"), {}, "unreadable"),
+    (encoded(Image.new("RGB", (8, 8)), "BMP"), {}, "format"),
+    (header_only_png(8000, 6000), {}, "too_many_pixels"),
+    (header_only_png(8, 8), {"max_pixels": 63}, "too_many_pixels"),
+    (io.BytesIO(b"\x89PNG" + b"\0" * 100), {"max_bytes": 99}, "too_heavy"),
+])
+def test_each_refusal_names_its_reason(stream, options, reason):
+    with pytest.raises(ImageRefused) as caught:
+        reencode_image(stream, **{**JPEG, **options})
+    assert caught.value.reason == reason
+
+
+def test_a_cut_off_file_is_damaged():
+    whole = encoded(Image.effect_noise((300, 300), 50)).getvalue()
+    with pytest.raises(ImageRefused) as caught:
+        reencode_image(io.BytesIO(whole[: len(whole) // 2]), **JPEG)
+    assert caught.value.reason == "damaged"
+
+
+def test_verify_also_refuses_a_file_whose_checksums_are_wrong():
+    data = bytearray(encoded(Image.new("RGB", (10, 10), (1, 2, 3))).getvalue())
+    at = data.find(b"IDAT")
+    length = struct.unpack(">I", data[at - 4:at])[0]
+    data[at + 4 + length] ^= 0xFF  # the chunk's CRC
+    assert reencode_image(io.BytesIO(bytes(data)), **JPEG)  # decodes without the check
+    with pytest.raises(ImageRefused) as caught:
+        reencode_image(io.BytesIO(bytes(data)), verify=True, **JPEG)
+    assert caught.value.reason == "damaged"
