@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy import (
     JSON,
     Column,
-    Enum,
     ForeignKey,
     Index,
     String,
@@ -23,18 +22,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.core.timeutil import utcnow
-from festival.core.types import UTCDateTime
+from festival.core.types import UTCDateTime, str_enum
 from festival.extensions import db
 
 if TYPE_CHECKING:
     from festival.accounts.models import ApiToken, User
     from festival.editions.models import Edition
     from festival.ticketing.models import Ticket, TicketType
-
-
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e],
-                native_enum=False, length=20)
 
 
 class ScanResult(str, enum.Enum):
@@ -154,10 +148,12 @@ class Scan(db.Model):
         ForeignKey("checkin_devices.id", ondelete="SET NULL"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     gate: Mapped[str] = mapped_column(String(120), default="")
-    direction: Mapped[Direction] = mapped_column(_enum(Direction, "scan_direction"),
+    direction: Mapped[Direction] = mapped_column(str_enum(Direction, "scan_direction",
+                                                          length=20),
                                                  default=Direction.IN)
-    kind: Mapped[ScanKind] = mapped_column(_enum(ScanKind, "scan_kind"), default=ScanKind.SCAN)
-    result: Mapped[ScanResult] = mapped_column(_enum(ScanResult, "scan_result"))
+    kind: Mapped[ScanKind] = mapped_column(str_enum(ScanKind, "scan_kind", length=20),
+                                           default=ScanKind.SCAN)
+    result: Mapped[ScanResult] = mapped_column(str_enum(ScanResult, "scan_result", length=20))
     reason: Mapped[str] = mapped_column(String(200), default="")
     client_scan_id: Mapped[str | None] = mapped_column(String(64))
     scanned_at: Mapped[datetime] = mapped_column(UTCDateTime())   # the device's clock, bounded

@@ -7,9 +7,10 @@ re-scans; GET /healthz measured in the same run at the same concurrency, for the
 
 The load comes from this process: one keep-alive http.client connection per scanner thread
 (the stdlib, so the client stays light on the machine it shares with the server); its CPU
-use is reported beside the figures. Check-in and /healthz run in alternating slices of the
-same size, so that both meet the same load from whatever else runs on the machine. Results are printed and written as JSON to
-bench-results/. The database is created for the run and dropped afterwards.
+use is reported beside the figures, with gunicorn's and PostgreSQL's (all its processes on
+the machine). Check-in and /healthz run in alternating slices of the same size, so that both
+meet the same load from whatever else runs on the machine. Results are printed and written
+as JSON to bench-results/. The database is created for the run and dropped afterwards.
 """
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ import http.client
 import json
 import os
 import resource
-import signal
 import statistics
 import subprocess
 import sys
@@ -32,7 +32,14 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 VENV_BIN = Path(sys.executable).parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import create_database, drop_database, free_port  # noqa: E402
+from common import (  # noqa: E402
+    SECRET_KEY,
+    create_database,
+    drop_database,
+    free_port,
+    start_gunicorn,
+    stop_gunicorn,
+)
 TARGET_THROUGHPUT, TARGET_P99 = 0.5, 2.0  # check-in vs /healthz, at 8 scanners
 
 
@@ -58,7 +65,7 @@ def seed(url: str, tickets: int, devices: int) -> dict:
     from festival.ticketing.models import TicketType
     from festival.ticketing.tokens import sign_ticket
 
-    app = create_app({"ENVIRON": {"DATABASE_URL": url, "SECRET_KEY": "bench-" + "x" * 32,
+    app = create_app({"ENVIRON": {"DATABASE_URL": url, "SECRET_KEY": SECRET_KEY,
                                   "RATELIMIT_ENABLED": "false"}})
     with app.app_context():
         upgrade(directory=str(MIGRATIONS), revision="head")
@@ -115,30 +122,6 @@ def check_database(url: str) -> dict:
 
 # The server ----------------------------------------------------------------------------------
 
-def start_gunicorn(url: str, port: int) -> subprocess.Popen:
-    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench-" + "x" * 32,
-               FESTIVAL_ENV="production", RATELIMIT_ENABLED="false",
-               PUBLIC_URL=f"http://127.0.0.1:{port}")
-    log = open(ROOT / "bench-results" / "checkin-server.log", "w")  # noqa: SIM115
-    server = subprocess.Popen(
-        # The project's gunicorn.conf.py applies; worker recycling is off for the run, so
-        # that no phase pays for restarting a worker.
-        [str(VENV_BIN / "gunicorn"), "--workers", "4", "--bind", f"127.0.0.1:{port}",
-         "--max-requests", "0", "--log-level", "warning", "festival:create_app()"],
-        cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
-
-
 def server_cpu_seconds(server: subprocess.Popen) -> float:
     """User + system CPU of gunicorn's master and workers so far (Linux /proc)."""
     ticks = os.sysconf("SC_CLK_TCK")
@@ -147,6 +130,22 @@ def server_cpu_seconds(server: subprocess.Popen) -> float:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / ticks
+
+
+def postgres_cpu_seconds() -> float:
+    """User + system CPU of every PostgreSQL process on this machine so far (Linux /proc):
+    the database shares the two cores with the server and the client."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+            if text[text.index("(") + 1:text.rindex(")")] in ("postgres", "postmaster"):
+                fields = text.rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])
         except (OSError, IndexError, ValueError):
             pass
     return total / ticks
@@ -193,6 +192,7 @@ def run_phase(port: int, concurrency: int, jobs: list, server) -> dict:
         thread.start()
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     server_before = server_cpu_seconds(server)
+    database_before = postgres_cpu_seconds()
     barrier.wait()
     started = time.perf_counter()
     for thread in threads:
@@ -203,7 +203,8 @@ def run_phase(port: int, concurrency: int, jobs: list, server) -> dict:
             "seconds": elapsed,
             "client_cpu": (cpu_after.ru_utime - cpu_before.ru_utime)
             + (cpu_after.ru_stime - cpu_before.ru_stime),
-            "server_cpu": server_cpu_seconds(server) - server_before}
+            "server_cpu": server_cpu_seconds(server) - server_before,
+            "database_cpu": postgres_cpu_seconds() - database_before}
 
 
 def summarise(name: str, concurrency: int, runs: list[dict]) -> dict:
@@ -219,7 +220,9 @@ def summarise(name: str, concurrency: int, runs: list[dict]) -> dict:
             "p50_ms": round(pct(50), 2), "p95_ms": round(pct(95), 2), "p99_ms": round(pct(99), 2),
             "mean_ms": round(statistics.fmean(everything) * 1000, 2),
             "client_cpu_percent": round(100 * sum(r["client_cpu"] for r in runs) / seconds, 1),
-            "server_cpu_percent": round(100 * sum(r["server_cpu"] for r in runs) / seconds, 1)}
+            "server_cpu_percent": round(100 * sum(r["server_cpu"] for r in runs) / seconds, 1),
+            "database_cpu_percent": round(100 * sum(r["database_cpu"] for r in runs) / seconds,
+                                          1)}
 
 
 def interleaved(port: int, concurrency: int, scans: list, expected_name: str, server,
@@ -266,7 +269,10 @@ def main() -> int:
         print(f"Seeding {args.tickets} paid tickets in {name}…", flush=True)
         data = seed(url, args.tickets, devices=32)
         port = free_port()
-        server = start_gunicorn(url, port)
+        # The project's gunicorn.conf.py applies; worker recycling is off for the run, so
+        # that no phase pays for restarting a worker.
+        server = start_gunicorn(url, port, ROOT / "bench-results" / "checkin-server.log",
+                                workers=4, options=("--max-requests", "0"))
         tokens, bearers = data["tokens"], data["bearers"]
         run_phase(port, 8, health_jobs(400), server)  # warm-up
         run_phase(port, 8, scan_jobs(["garbage"] * 400, bearers, 8, "invalid"), server)
@@ -281,8 +287,7 @@ def main() -> int:
                                             "already_checked_in"), "re-scan", server)
     finally:
         if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(30)
+            stop_gunicorn(server)
     stored = check_database(url)
     drop_database(args.base_url, name)
 
@@ -292,13 +297,14 @@ def main() -> int:
         phase["p99_vs_healthz"] = round(phase["p99_ms"] / base["p99_ms"], 2)
     header = (f"{'phase':<10}{'scanners':>9}{'requests':>9}{'errors':>7}{'req/s':>9}"
               f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'x thr':>7}{'x p99':>7}"
-              f"{'client cpu':>11}{'server cpu':>11}")
+              f"{'client cpu':>11}{'server cpu':>11}{'db cpu':>8}")
     print(header)
     for p in phases:
         print(f"{p['phase']:<10}{p['concurrency']:>9}{p['requests']:>9}{p['errors']:>7}"
               f"{p['per_second']:>9.0f}{p['p50_ms']:>9.2f}{p['p95_ms']:>9.2f}{p['p99_ms']:>9.2f}"
               f"{p['throughput_vs_healthz']:>7.2f}{p['p99_vs_healthz']:>7.2f}"
-              f"{p['client_cpu_percent']:>10.0f}%{p['server_cpu_percent']:>10.0f}%")
+              f"{p['client_cpu_percent']:>10.0f}%{p['server_cpu_percent']:>10.0f}%"
+              f"{p['database_cpu_percent']:>7.0f}%")
     at8 = next(p for p in phases if p["phase"] == "check-in" and p["concurrency"] == 8)
     met = (at8["throughput_vs_healthz"] >= TARGET_THROUGHPUT
            and at8["p99_vs_healthz"] <= TARGET_P99)
