@@ -122,15 +122,15 @@ def _iso(day) -> str:
     return day.isoformat() if isinstance(day, date) else str(day)
 
 
-_FACT_COLUMNS = (TICKETS.c.id, ORDERS.c.edition_id, TICKETS.c.attendee_name, ORDERS.c.buyer_name,
+FACT_COLUMNS = (TICKETS.c.id, ORDERS.c.edition_id, TICKETS.c.attendee_name, ORDERS.c.buyer_name,
                  TICKETS.c.ticket_type_id, TYPES.c.name.label("type_name"), TYPES.c.valid_days,
                  TICKETS.c.status, ORDERS.c.status.label("order_status"),
                  ORDERS.c.payment_method, ORDERS.c.code)
-_FACT_FROM = TICKETS.join(ORDERS, ORDERS.c.id == TICKETS.c.order_id).join(
+FACT_FROM = TICKETS.join(ORDERS, ORDERS.c.id == TICKETS.c.order_id).join(
     TYPES, TYPES.c.id == TICKETS.c.ticket_type_id)
 
 
-def _facts(row) -> TicketFacts:
+def facts_of(row) -> TicketFacts:
     return TicketFacts(id=row.id, edition_id=row.edition_id,
                        attendee=row.attendee_name or row.buyer_name,
                        type_id=row.ticket_type_id, type_name=row.type_name,
@@ -139,13 +139,13 @@ def _facts(row) -> TicketFacts:
                        order_code=row.code)
 
 
-_TICKET_FACTS = select(*_FACT_COLUMNS).select_from(_FACT_FROM).where(
+_TICKET_FACTS = select(*FACT_COLUMNS).select_from(FACT_FROM).where(
     TICKETS.c.id == bindparam("ticket_id"))
 
 
 def ticket_facts(ticket_id: int) -> TicketFacts | None:
     row = _run(_TICKET_FACTS, {"ticket_id": ticket_id}).first()
-    return _facts(row) if row is not None else None
+    return facts_of(row) if row is not None else None
 
 
 def first_scan(scan_id: int) -> FirstScan | None:
@@ -209,15 +209,15 @@ def search_tickets(door: Door, text: str, *, limit: int = SEARCH_LIMIT) -> list[
     if len(code) >= 4:
         matches.append(ORDERS.c.code == code)
     rows = db.session.execute(
-        select(*_FACT_COLUMNS, PRESENCES.c.inside, PRESENCES.c.ticket_id.label("present"))
-        .select_from(_FACT_FROM.outerjoin(PRESENCES, and_(
+        select(*FACT_COLUMNS, PRESENCES.c.inside, PRESENCES.c.ticket_id.label("present"))
+        .select_from(FACT_FROM.outerjoin(PRESENCES, and_(
             PRESENCES.c.ticket_id == TICKETS.c.id, PRESENCES.c.list_id == door.list_id)))
         .where(ORDERS.c.edition_id == door.edition_id,
                ORDERS.c.status != OrderStatus.EXPIRED, or_(*matches))
         .order_by(func.lower(func.coalesce(func.nullif(TICKETS.c.attendee_name, ""),
                                            ORDERS.c.buyer_name)), TICKETS.c.id)
         .limit(limit)).all()
-    return [{"ticket": _facts(row), "checked_in": row.present is not None,
+    return [{"ticket": facts_of(row), "checked_in": row.present is not None,
              "inside": bool(row.inside)} for row in rows]
 
 

@@ -109,12 +109,22 @@ SCAN_COLUMNS = ("edition_id", "list_id", "ticket_id", "device_id", "user_id", "g
 
 
 @lru_cache(maxsize=1)
-def _scan_and_admit():
-    """PostgreSQL: the scan row and the ticket's admission in one statement (one round trip
-    on the path of most scans). The presence insert keeps its ON CONFLICT semantics inside
-    the statement: of two doors racing, one inserts it and the other's does nothing."""
-    scan = (postgresql.insert(SCANS)
-            .values({name: bindparam(name, type_=SCANS.c[name].type) for name in SCAN_COLUMNS})
+def _scan_with_facts():
+    """PostgreSQL, the path of most scans in one round trip: the ticket's facts, its scan row
+    and its admission. Both rows are written before the door's rules are applied (by
+    check_in, in Python, on the facts that come back); when the rules refuse the ticket,
+    check_in takes the admission back and sets the scan's result in the same transaction,
+    so no one ever sees them. No row comes back for an unknown ticket (nothing written),
+    and no scan id for a scan this device sent already.
+
+    The presence insert keeps its ON CONFLICT semantics inside the statement: of two doors
+    racing, one inserts it and the other's does nothing (it waits for the first to commit)."""
+    facts = (select(*queries.FACT_COLUMNS).select_from(queries.FACT_FROM)
+             .where(queries.TICKETS.c.id == bindparam("ticket_id", type_=Integer)).cte("facts"))
+    scan = (postgresql.insert(SCANS).from_select(
+        list(SCAN_COLUMNS),
+        select(*(bindparam(name, type_=SCANS.c[name].type) for name in SCAN_COLUMNS))
+        .select_from(facts))
             .on_conflict_do_nothing(index_elements=[SCANS.c.device_id, SCANS.c.client_scan_id])
             .returning(SCANS.c.id).cte("scan"))
     admit = (postgresql.insert(PRESENCES).from_select(
@@ -125,13 +135,15 @@ def _scan_and_admit():
         .on_conflict_do_nothing().returning(PRESENCES.c.ticket_id).cte("admit"))
     # When the ticket was in already (committed before this statement), its admission
     # comes back in the same round trip.
-    here = and_(PRESENCES.c.ticket_id == bindparam("ticket_id", type_=Integer),
+    here = and_(PRESENCES.c.ticket_id == facts.c.id,
                 PRESENCES.c.list_id == bindparam("list_id", type_=Integer))
     first = SCANS.alias("first")
-    return (select(scan.c.id, exists(select(admit.c.ticket_id)).label("admitted"),
+    return (select(*facts.c, scan.c.id.label("scan_id"),
+                   exists(select(admit.c.ticket_id)).label("admitted"),
                    first.c.id.label("first_id"), first.c.scanned_at, first.c.gate,
                    first.c.is_offline, DEVICES.c.name.label("device_name"))
-            .select_from(scan.outerjoin(PRESENCES, here)
+            .select_from(facts.outerjoin(scan, true())
+                         .outerjoin(PRESENCES, here)
                          .outerjoin(first, first.c.id == PRESENCES.c.first_scan_id)
                          .outerjoin(DEVICES, DEVICES.c.id == first.c.device_id)))
 
@@ -167,15 +179,31 @@ def check_in(door: Door, *, token: str | None = None, ticket_id: int | None = No
                           status=422)
     now = now or utcnow()
     scanned_at = sane_scanned_at(scanned_at, now)
-    result, reason, ticket = _judge(door, token, ticket_id, direction, scanned_at)
-    if is_offline and local_result not in (None, ScanResult.OK.value):
-        # The door refused the person: that is what happened, whatever the server thinks.
-        local = ScanResult(local_result)
-        result, reason = local, reason if result is local else REFUSED_OFFLINE
-    inserted = (result or ScanResult.OK, reason)
-    scan_id, admitted, known_first = _insert_scan(
-        door, ticket, direction, inserted[0], inserted[1], client_scan_id, scanned_at, now,
-        is_offline, admit=result is None and direction is Direction.IN)
+    bad_token = ""
+    if token is not None:
+        try:
+            ticket_id = ticket_id_from_token(door, token)
+        except InvalidToken as error:
+            ticket_id, bad_token = None, error.reason
+    refused_offline = is_offline and local_result not in (None, ScanResult.OK.value)
+    written = None
+    if ticket_id is not None and direction is Direction.IN and not refused_offline \
+            and db.session.get_bind().dialect.name == "postgresql":
+        written = _write_scan_with_facts(door, ticket_id, client_scan_id, scanned_at, now,
+                                         is_offline)
+    if written is not None:
+        result, reason, ticket, scan_id, admitted, known_first = written
+        inserted = (ScanResult.OK, "")
+    else:
+        result, reason, ticket = _judge(door, bad_token, ticket_id, direction, scanned_at)
+        if refused_offline:
+            # The door refused the person: that is what happened, whatever the server thinks.
+            local = ScanResult(local_result)
+            result, reason = local, reason if result is local else REFUSED_OFFLINE
+        inserted = (result or ScanResult.OK, reason)
+        scan_id = _insert_scan(door, ticket, direction, inserted[0], inserted[1],
+                               client_scan_id, scanned_at, now, is_offline)
+        admitted = known_first = None
     if scan_id is None:
         return replace(queries.stored_answer(door.device_id, client_scan_id), is_replay=True)
     first_id = None
@@ -198,13 +226,10 @@ def check_in(door: Door, *, token: str | None = None, ticket_id: int | None = No
                       first_scan=known_first if first_id is not None else None)
 
 
-def _judge(door: Door, token: str | None, ticket_id: int | None, direction: Direction,
+def _judge(door: Door, bad_token: str, ticket_id: int | None, direction: Direction,
            scanned_at: datetime) -> tuple[ScanResult | None, str, TicketFacts | None]:
-    if token is not None:
-        try:
-            ticket_id = ticket_id_from_token(door, token)
-        except InvalidToken as error:
-            return ScanResult.INVALID, error.reason, None
+    if bad_token:
+        return ScanResult.INVALID, bad_token, None
     ticket = queries.ticket_facts(ticket_id) if ticket_id is not None else None
     if ticket is None:
         return ScanResult.INVALID, "unknown_ticket", None
@@ -212,32 +237,51 @@ def _judge(door: Door, token: str | None, ticket_id: int | None, direction: Dire
     return result, reason, ticket
 
 
+def _scan_values(door: Door, ticket_id: int | None, direction: Direction, result: ScanResult,
+                 reason: str, client_scan_id: str | None, scanned_at: datetime,
+                 now: datetime, is_offline: bool) -> dict:
+    return {"edition_id": door.edition_id, "list_id": door.list_id, "ticket_id": ticket_id,
+            "device_id": door.device_id, "user_id": door.user_id, "gate": door.gate,
+            "direction": direction, "kind": ScanKind.SCAN, "result": result, "reason": reason,
+            "client_scan_id": client_scan_id, "scanned_at": scanned_at, "received_at": now,
+            "is_offline": is_offline, "is_undone": False}
+
+
 def _insert_scan(door: Door, ticket: TicketFacts | None, direction: Direction,
                  result: ScanResult, reason: str, client_scan_id: str | None,
-                 scanned_at: datetime, now: datetime, is_offline: bool,
-                 admit: bool = False
-                 ) -> tuple[int | None, bool | None, FirstScan | None]:
-    """The scan's row (its id is None when this device already sent this client scan id)
-    and, when `admit` and the database allows it in the same statement, whether the
-    ticket's presence was inserted (None: not tried) and, if it was there already, its
-    admission."""
-    values = {"edition_id": door.edition_id, "list_id": door.list_id,
-                  "ticket_id": ticket.id if ticket else None, "device_id": door.device_id,
-                  "user_id": door.user_id, "gate": door.gate, "direction": direction,
-                  "kind": ScanKind.SCAN, "result": result, "reason": reason,
-                  "client_scan_id": client_scan_id, "scanned_at": scanned_at, "received_at": now,
-                  "is_offline": is_offline, "is_undone": False}
-    if admit and db.session.get_bind().dialect.name == "postgresql":
-        row = _run(_scan_and_admit(), values).first()
-        if row is None:
-            return None, None, None
-        first = None
-        if not row.admitted and row.first_id is not None:
-            first = FirstScan(id=row.first_id, scanned_at=row.scanned_at, gate=row.gate,
-                              device_name=row.device_name or "", is_offline=row.is_offline)
-        return row.id, row.admitted, first
+                 scanned_at: datetime, now: datetime, is_offline: bool) -> int | None:
+    """The scan's row; its id is None when this device already sent this client scan id."""
+    values = _scan_values(door, ticket.id if ticket else None, direction, result, reason,
+                          client_scan_id, scanned_at, now, is_offline)
     once = door.device_id is not None and client_scan_id is not None
-    return _run(_statement("scan_once" if once else "scan"), values).scalar(), None, None
+    return _run(_statement("scan_once" if once else "scan"), values).scalar()
+
+
+def _write_scan_with_facts(door: Door, ticket_id: int, client_scan_id: str | None,
+                           scanned_at: datetime, now: datetime, is_offline: bool):
+    """An entry scan of a known ticket, written at once (see _scan_with_facts), then judged
+    by the door's rules. Returns None for an unknown ticket (nothing was written), else
+    (result or None when only the presence decides, reason, the ticket's facts, the scan's
+    id or None for a scan sent already, whether this scan admitted the ticket, the
+    ticket's earlier admission if there was one)."""
+    row = _run(_scan_with_facts(), _scan_values(
+        door, ticket_id, Direction.IN, ScanResult.OK, "", client_scan_id, scanned_at, now,
+        is_offline)).first()
+    if row is None:
+        return None
+    ticket = queries.facts_of(row)
+    result, reason = refusal(door, ticket, Direction.IN, scan_day(scanned_at))
+    admitted, first = row.admitted, None
+    if row.scan_id is not None and result is not None:
+        if admitted:  # refused after all: take the admission back (it was never seen)
+            _run(delete(PRESENCES).where(PRESENCES.c.ticket_id == ticket_id,
+                                         PRESENCES.c.list_id == door.list_id,
+                                         PRESENCES.c.first_scan_id == row.scan_id))
+        admitted = None
+    elif not admitted and row.first_id is not None:
+        first = FirstScan(id=row.first_id, scanned_at=row.scanned_at, gate=row.gate,
+                          device_name=row.device_name or "", is_offline=row.is_offline)
+    return result, reason, ticket, row.scan_id, admitted, first
 
 
 def _set_result(scan_id: int, result: ScanResult, reason: str, first_id: int | None) -> None:

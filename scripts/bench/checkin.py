@@ -135,20 +135,26 @@ def server_cpu_seconds(server: subprocess.Popen) -> float:
     return total / ticks
 
 
-def postgres_cpu_seconds() -> float:
-    """User + system CPU of every PostgreSQL process on this machine so far (Linux /proc):
-    the database shares the two cores with the server and the client."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+def postgres_cpu_ticks() -> dict[int, int]:
+    """User + system CPU ticks of every PostgreSQL process on this machine (Linux /proc): the
+    database shares the two cores with the server and the client."""
+    found = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
             if text[text.index("(") + 1:text.rindex(")")] in ("postgres", "postmaster"):
                 fields = text.rsplit(")", 1)[1].split()
-                total += int(fields[11]) + int(fields[12])
+                found[int(stat.parent.name)] = int(fields[11]) + int(fields[12])
         except (OSError, IndexError, ValueError):
             pass
-    return total / ticks
+    return found
+
+
+def postgres_cpu_seconds_since(before: dict[int, int]) -> float:
+    """PostgreSQL's CPU since `before` (processes that ended meanwhile are not counted)."""
+    after = postgres_cpu_ticks()
+    return sum(ticks - before.get(pid, 0) for pid, ticks in after.items()) / os.sysconf(
+        "SC_CLK_TCK")
 
 
 def _children(pid: int) -> list[int]:
@@ -192,7 +198,7 @@ def run_phase(port: int, concurrency: int, jobs: list, server) -> dict:
         thread.start()
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     server_before = server_cpu_seconds(server)
-    database_before = postgres_cpu_seconds()
+    database_before = postgres_cpu_ticks()
     barrier.wait()
     started = time.perf_counter()
     for thread in threads:
@@ -204,7 +210,7 @@ def run_phase(port: int, concurrency: int, jobs: list, server) -> dict:
             "client_cpu": (cpu_after.ru_utime - cpu_before.ru_utime)
             + (cpu_after.ru_stime - cpu_before.ru_stime),
             "server_cpu": server_cpu_seconds(server) - server_before,
-            "database_cpu": postgres_cpu_seconds() - database_before}
+            "database_cpu": postgres_cpu_seconds_since(database_before)}
 
 
 def summarise(name: str, concurrency: int, runs: list[dict]) -> dict:

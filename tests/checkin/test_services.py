@@ -89,6 +89,15 @@ def test_cancelled_and_refunded_tickets_are_revoked(device, pass_type, order_sta
     answer = _scan(door_of(device), ticket)
     assert (answer.result, answer.reason) == (ScanResult.REVOKED, reason)
     assert db.session.scalar(select(func.count()).select_from(TicketPresence)) == 0
+    assert [(scan.result, scan.reason) for scan in _scans()] == [(ScanResult.REVOKED, reason)]
+    # The refusal is stored, and a retry of the same scan gives it again.
+    again = services.check_in(door_of(device), token=token_of(ticket),
+                              client_scan_id="retry-1")
+    retried = services.check_in(door_of(device), token=token_of(ticket),
+                                client_scan_id="retry-1")
+    assert (again.result, retried.result, retried.is_replay) == (ScanResult.REVOKED,
+                                                                 ScanResult.REVOKED, True)
+    assert db.session.scalar(select(func.count()).select_from(TicketPresence)) == 0
 
 
 def test_unpaid_bank_transfers_are_admitted_only_where_the_list_says(door_edition, pass_type):
