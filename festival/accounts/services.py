@@ -104,7 +104,7 @@ def locked_message(user: User):
     from festival.core.timeutil import to_paris
     return _l("Too many failed attempts: this account is locked until %(time)s. To unlock it "
               "now, use “Forgot your password?” to set a new one.",
-              time=format_time(to_paris(user.locked_until), "short"))
+              time=format_time(to_paris(user.locked_until), "HH:mm"))
 
 
 def unlock(user: User, *, actor: User | None = None) -> None:

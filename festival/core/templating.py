@@ -3,12 +3,28 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from babel import Locale
 from flask import Flask, request
 from flask_babel import format_date, format_datetime, get_locale
 
 from festival.core.i18n import LANGUAGE_NAMES, text_direction
 from festival.core.money import format_cents
 from festival.core.timeutil import to_paris
+
+
+# Named formats ("short", "medium") take the locale's date and its order of date and time, but
+# always a 24-hour clock: some locales (en, ar) would otherwise show "10:24 AM" / "10:24 ص"
+# where the programme and the public pages say 10:24.
+CLOCKS_24H = {"short": "HH:mm", "medium": "HH:mm:ss"}
+
+
+def clock_24h(fmt: str, locale: Locale | None) -> str:
+    """The date-time pattern for `fmt`: a named format with a 24-hour clock, or `fmt` itself."""
+    if fmt not in CLOCKS_24H or locale is None:
+        return fmt
+    return (str(locale.datetime_formats[fmt])
+            .replace("{1}", locale.date_formats[fmt].pattern)
+            .replace("{0}", CLOCKS_24H[fmt]))
 
 
 def init_app(app: Flask) -> None:
@@ -19,7 +35,9 @@ def init_app(app: Flask) -> None:
 
     @app.template_filter("when")
     def when(moment: datetime | None, fmt: str = "medium") -> str:
-        return "" if moment is None else format_datetime(to_paris(moment), fmt)
+        if moment is None:
+            return ""
+        return format_datetime(to_paris(moment), clock_24h(fmt, get_locale()))
 
     @app.template_filter("day")
     def day(value, fmt: str = "full") -> str:

@@ -17,6 +17,9 @@ INDIGO, OCHRE, SAFFRON, ARGAN, LINE, MUTED = ("#1f3a5f", "#b4541a", "#f2b33d", "
 WIDTH, HEIGHT = 720, 260
 PAD_START, PAD_END, PAD_TOP, PAD_BOTTOM = 56, 16, 16, 40
 FONT = 20
+# Room taken by an axis label, a little more than the text needs (digits and letters are
+# about 0.55 em wide in the sans-serif fonts of phones), and the space kept between two.
+CHAR_WIDTH, LABEL_GAP = 0.6 * FONT, 0.5 * FONT
 
 
 def nice_ceiling(value: float) -> int:
@@ -59,11 +62,28 @@ class Bar:
     highlight: bool = False
 
 
+def _readable_labels(bars: list[Bar], step: float) -> set[int]:
+    """The bars whose label is drawn: those that ask for one, less any label that would run
+    into the next one drawn (a phone's narrow chart has room for few dates). The latest
+    labels win: the most recent day or time is always named."""
+    drawn: set[int] = set()
+    limit = math.inf
+    for i in range(len(bars) - 1, -1, -1):
+        if not bars[i].show_label:
+            continue
+        x, half = PAD_START + i * step, len(bars[i].label) * CHAR_WIDTH / 2
+        if x + half <= limit:
+            drawn.add(i)
+            limit = x - half - LABEL_GAP
+    return drawn
+
+
 def bar_chart(bars: list[Bar], label: str, *, line: list[int] | None = None,
               width: int = WIDTH, scale: int | None = None, css: str = "chart",
-              color: str = INDIGO, line_color: str = OCHRE) -> str:
+              color: str = INDIGO, line_color: str = OCHRE, fit_labels: bool = False) -> str:
     """Vertical bars (a time series), and optionally a line with its own scale on the end
-    side (a running total). `scale` is the top of the axis (shared by charts to compare)."""
+    side (a running total). `scale` is the top of the axis (shared by charts to compare).
+    `fit_labels` (for a phone's chart) leaves out the labels that would run into each other."""
     if not bars:
         return ""
     top, bottom = PAD_TOP, HEIGHT - PAD_BOTTOM
@@ -72,6 +92,8 @@ def bar_chart(bars: list[Bar], label: str, *, line: list[int] | None = None,
     step = (end - PAD_START) / len(bars)
     gap = min(step * 0.2, 4)
     parts = _axis(top, bottom, PAD_START, end, scale)
+    labelled = (_readable_labels(bars, step) if fit_labels
+                else {i for i, bar in enumerate(bars) if bar.show_label})
     for i, bar in enumerate(bars):
         x = PAD_START + i * step
         h = (bottom - top) * bar.value / scale
@@ -79,7 +101,7 @@ def bar_chart(bars: list[Bar], label: str, *, line: list[int] | None = None,
         if bar.value:
             parts.append(f'<rect x="{x + gap / 2:.2f}" y="{bottom - h:.2f}" '
                          f'width="{max(step - gap, 1):.2f}" height="{h:.2f}" fill="{fill}"/>')
-        if bar.show_label:
+        if i in labelled:
             parts.append(f'<line x1="{x:.2f}" y1="{bottom}" x2="{x:.2f}" y2="{bottom + 6}" '
                          f'stroke="{MUTED}"/>')
             parts.append(f'<text x="{x:.2f}" y="{bottom + 28}" text-anchor="middle" '

@@ -54,7 +54,8 @@ def arrivals_chart(buckets: list[Bucket], label: str, *, every_minutes: int = 60
                            % every == 0,
                            highlight=busiest is not None and b.start == busiest.start)
                 for b in buckets]
-        return charts.bar_chart(bars, label, width=400 if narrow else wide, scale=scale)
+        return charts.bar_chart(bars, label, width=400 if narrow else wide, scale=scale,
+                                fit_labels=narrow)
     return charts.responsive(draw(True), draw(False))
 
 
@@ -73,7 +74,7 @@ def sales_chart(days, label: str) -> Markup:
                            show_label=(len(days) - 1 - i) % every == 0)
                 for i, d in enumerate(days)]
         return charts.bar_chart(bars, label, line=[d.cumulative for d in days],
-                                width=400 if narrow else 1000)
+                                width=400 if narrow else 1000, fit_labels=narrow)
     return charts.responsive(draw(True), draw(False))
 
 

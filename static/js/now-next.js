@@ -10,7 +10,7 @@
     if (!clock) { return; }
     try {
       clock.textContent = new Intl.DateTimeFormat(clock.dataset.lang || "fr", {
-        hour: "2-digit", minute: "2-digit", timeZone: "Europe/Paris"
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "Europe/Paris"
       }).format(new Date());
     } catch (e) { /* keep the server's time */ }
   }

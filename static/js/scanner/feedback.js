@@ -12,7 +12,7 @@ export class Feedback {
     this.root = root;
     this.messages = messages;
     this.time = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit",
-      timeZone: "Europe/Paris" });
+      hourCycle: "h23", timeZone: "Europe/Paris" });
     this.parts = {};
     for (const name of ["icon", "title", "name", "type", "detail", "offline"]) {
       this.parts[name] = document.getElementById(`scan-result-${name}`);

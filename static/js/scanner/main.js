@@ -16,7 +16,9 @@ const m = config.messages;
 const $ = (id) => document.getElementById(id);
 const format = (template, values) =>
   template.replace(/%\((\w+)\)s/g, (_, key) => (key in values ? values[key] : ""));
-const clock = new Intl.DateTimeFormat(config.lang, { hour: "2-digit", minute: "2-digit" });
+// 24-hour Paris time in every language, as on the programme (not "10:24 AM" / "10:24 ص").
+const clock = new Intl.DateTimeFormat(config.lang, { hour: "2-digit", minute: "2-digit",
+  hourCycle: "h23", timeZone: "Europe/Paris" });
 
 const feedback = new Feedback($("scan-result"), m, config.lang);
 let doorway = null;
