@@ -13,7 +13,7 @@ from festival.accounts.models import ApiToken, User
 from festival.core.access import Role, logged_in, public, roles
 from festival.core.errors import DomainError
 from festival.core.security import limit
-from festival.core.forms import apply_field_errors
+from festival.core.forms import apply_field_errors, submit_form
 from festival.core.views import safe_next
 from festival.extensions import db
 
@@ -155,17 +155,13 @@ def reset_password(token: str):
     except DomainError as error:
         return render_template("accounts/reset_invalid.html", message=error.message), 400
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            user = services.reset_password(token, form.new_password.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your password has been changed. You can log in with it now."), "success")
-            return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset.html", form=form), 422 if form.errors else 200
+    redirected, status = submit_form(
+        form, lambda: services.reset_password(token, form.new_password.data),
+        message=_("Your password has been changed. You can log in with it now."),
+        then=url_for("accounts.login"))
+    if redirected:
+        return redirected
+    return render_template("accounts/reset.html", form=form), status
 
 
 @bp.post("/admin/users/<int:user_id>/unlock")

@@ -15,7 +15,7 @@ from festival.associations.logos import remove_logo, set_logo
 from festival.associations.models import Association
 from festival.core.access import Role, roles
 from festival.core.errors import DomainError
-from festival.core.forms import apply_field_errors
+from festival.core.forms import submit_form
 from festival.core.views import safe_next
 from festival.extensions import db
 
@@ -60,23 +60,15 @@ def review_queue():
 @roles(Role.ORGANISER)
 def manage_new():
     form = AssociationForm(creating=True)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            association = services.create_association(
-                form.association_data(), actor=current_user,
-                initial_status=form.initial_status.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error)
-            status = 422
-        else:
-            db.session.commit()
-            flash(_("“%(name)s” has been added to the registry.", name=association.name),
-                  "success")
-            return redirect(url_for("associations.manage_detail", association_id=association.id))
-    elif form.is_submitted():
-        status = 422
+    redirected, status = submit_form(
+        form, lambda: services.create_association(form.association_data(), actor=current_user,
+                                                  initial_status=form.initial_status.data),
+        message=lambda association: _("“%(name)s” has been added to the registry.",
+                                      name=association.name),
+        then=lambda association: url_for("associations.manage_detail",
+                                         association_id=association.id))
+    if redirected:
+        return redirected
     return render_template("associations/manage_form.html", form=form, association=None), status
 
 
@@ -97,21 +89,13 @@ def manage_detail(association_id: int):
 def manage_edit(association_id: int):
     association = _association(association_id)
     form = AssociationForm(data=record_data(association))
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.update_association(association, form.association_data(),
-                                        actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error)
-            status = 422
-        else:
-            db.session.commit()
-            flash(_("The record has been saved."), "success")
-            return redirect(url_for("associations.manage_detail", association_id=association.id))
-    elif form.is_submitted():
-        status = 422
+    redirected, status = submit_form(
+        form, lambda: services.update_association(association, form.association_data(),
+                                                  actor=current_user),
+        message=_("The record has been saved."),
+        then=url_for("associations.manage_detail", association_id=association.id))
+    if redirected:
+        return redirected
     return render_template("associations/manage_form.html", form=form,
                            association=association), status
 
@@ -189,22 +173,18 @@ def manage_logo_delete(association_id: int):
 def manage_add_representative(association_id: int):
     association = _association(association_id)
     form = RepresentativeForm()
-    if form.validate_on_submit():
-        try:
-            user = services.add_representative(association, email=form.email.data,
-                                               name=form.name.data, password=form.password.data,
-                                               actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(email)s can now log in as a representative of %(name)s.",
-                    email=user.email, name=association.name), "success")
-            return redirect(url_for("associations.manage_detail",
-                                    association_id=association_id) + "#representatives")
+    redirected, status = submit_form(
+        form, lambda: services.add_representative(
+            association, email=form.email.data, name=form.name.data,
+            password=form.password.data, actor=current_user),
+        message=lambda user: _("%(email)s can now log in as a representative of %(name)s.",
+                               email=user.email, name=association.name),
+        then=url_for("associations.manage_detail",
+                     association_id=association_id) + "#representatives")
+    if redirected:
+        return redirected
     return render_template("associations/manage_detail.html", association=association,
                            history=queries.history(association),
                            actions=services.available_actions(association.status),
                            decision_form=DecisionForm(formdata=None),
-                           logo_form=LogoForm(formdata=None), representative_form=form), 422
+                           logo_form=LogoForm(formdata=None), representative_form=form), status

@@ -16,7 +16,7 @@ from festival.associations.logos import logo_folder, remove_logo, set_logo
 from festival.associations.models import Association
 from festival.core.access import Role, public, roles
 from festival.core.errors import DomainError, NotFound
-from festival.core.forms import apply_field_errors
+from festival.core.forms import apply_field_errors, submit_form
 from festival.extensions import db
 
 LOGO_MAX_AGE = 365 * 24 * 3600  # the address changes with each upload
@@ -137,20 +137,13 @@ def _own_association() -> Association:
 def profile():
     association = _own_association()
     form = ProfileForm(data=profile_data(association))
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.update_profile(association, form.profile_data(), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error)
-            status = 422
-        else:
-            db.session.commit()
-            flash(_("Your association's page has been updated."), "success")
-            return redirect(url_for("associations.profile"))
-    elif form.is_submitted():
-        status = 422
+    redirected, status = submit_form(
+        form, lambda: services.update_profile(association, form.profile_data(),
+                                              actor=current_user),
+        message=_("Your association's page has been updated."),
+        then=url_for("associations.profile"))
+    if redirected:
+        return redirected
     return render_template("associations/profile.html", association=association, form=form,
                            logo_form=LogoForm(formdata=None)), status
 
@@ -160,19 +153,14 @@ def profile():
 def profile_logo():
     association = _own_association()
     form = LogoForm()
-    if form.validate_on_submit():
-        try:
-            set_logo(association, form.logo.data.stream, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("The logo has been updated."), "success")
-            return redirect(url_for("associations.profile"))
+    redirected, status = submit_form(
+        form, lambda: set_logo(association, form.logo.data.stream, actor=current_user),
+        message=_("The logo has been updated."), then=url_for("associations.profile"))
+    if redirected:
+        return redirected
     return render_template("associations/profile.html", association=association,
                            form=ProfileForm(formdata=None, data=profile_data(association)),
-                           logo_form=form), 422
+                           logo_form=form), status
 
 
 @bp.post("/my-association/logo/delete")

@@ -20,7 +20,7 @@ from festival.checkin.schemas import (
     ticket_json,
 )
 from festival.core.access import Role, current_principal, roles
-from festival.core.errors import DomainError, ValidationError
+from festival.core.errors import DomainError, ValidationError, committed
 from festival.core.security import limit
 from festival.extensions import db
 
@@ -54,16 +54,6 @@ def _door(list_id=None) -> Door:
     return queries.door_for_list(list_id, gate=principal.name)
 
 
-def _committed(action):
-    try:
-        result = action()
-    except DomainError:
-        db.session.rollback()
-        raise
-    db.session.commit()
-    return result
-
-
 @bp.post("")
 @roles(*DOOR_ROLES)
 def scan():
@@ -75,7 +65,7 @@ def scan():
         answer = services.check_in(door, **fields)
         services.touch_device(door)
         return answer
-    return jsonify(answer_json(_committed(record)))
+    return jsonify(answer_json(committed(record)))
 
 
 @bp.post("/sync")
@@ -91,7 +81,7 @@ def sync():
         services.touch_device(door)
         return [answer_json(next(answers)) if isinstance(item, services.OfflineScan)
                 else item_error_json(raw, item) for item, raw in zip(items, body["scans"])]
-    return jsonify(results=_committed(record))
+    return jsonify(results=committed(record))
 
 
 @bp.post("/undo")
@@ -104,7 +94,7 @@ def undo():
     scan_id = body.get("scan_id")
     if scan_id is not None and (isinstance(scan_id, bool) or not isinstance(scan_id, int)):
         raise ValidationError({"scan_id": [_l("Give the number of the scan to undo.")]})
-    answer, undone = _committed(lambda: services.undo_last_check_in(door, scan_id=scan_id))
+    answer, undone = committed(lambda: services.undo_last_check_in(door, scan_id=scan_id))
     return jsonify(answer_json(answer) | {"undoes_scan_id": undone})
 
 

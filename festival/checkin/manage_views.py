@@ -16,7 +16,7 @@ from festival.checkin.labels import reason_text, result_title
 from festival.checkin.views import pairing_url
 from festival.core.access import Role, roles
 from festival.core.errors import DomainError
-from festival.core.forms import apply_field_errors
+from festival.core.forms import apply_field_errors, submit_form
 from festival.editions.models import Edition, EditionStatus
 from festival.editions.queries import edition_for_year
 from festival.extensions import db
@@ -75,17 +75,13 @@ def create_list(year: int):
     edition = _edition(year)
     form = ListForm()
     form.fill_choices(edition, _types(edition))
-    if form.validate_on_submit():
-        try:
-            created = devices.create_list(edition, form.service_data(), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("List “%(name)s” created.", name=created.name), "success")
-            return redirect(url_for("manage_checkin.edition", year=year) + "#lists")
-    return _page(edition, list_form=form, status=422)
+    redirected, status = submit_form(
+        form, lambda: devices.create_list(edition, form.service_data(), actor=current_user),
+        message=lambda created: _("List “%(name)s” created.", name=created.name),
+        then=url_for("manage_checkin.edition", year=year) + "#lists")
+    if redirected:
+        return redirected
+    return _page(edition, list_form=form, status=status)
 
 
 @bp.route("/<int:year>/lists/<int:list_id>", methods=["GET", "POST"])
@@ -100,20 +96,12 @@ def edit_list(year: int, list_id: int):
             "ticket_type_ids": [t.id for t in checkin_list.ticket_types],
             "days": list(checkin_list.days or [])})
     form.fill_choices(edition, _types(edition))
-    status = 200
-    if form.validate_on_submit():
-        try:
-            devices.update_list(checkin_list, form.service_data(), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error)
-            status = 422
-        else:
-            db.session.commit()
-            flash(_("List “%(name)s” saved.", name=checkin_list.name), "success")
-            return redirect(url_for("manage_checkin.edition", year=year) + "#lists")
-    elif form.is_submitted():
-        status = 422
+    redirected, status = submit_form(
+        form, lambda: devices.update_list(checkin_list, form.service_data(), actor=current_user),
+        message=lambda _saved: _("List “%(name)s” saved.", name=checkin_list.name),
+        then=url_for("manage_checkin.edition", year=year) + "#lists")
+    if redirected:
+        return redirected
     return render_template("checkin/manage/list.html", edition=edition,
                            checkin_list=checkin_list, form=form), status
 
@@ -147,21 +135,14 @@ def device(year: int, device_id: int):
     lists = queries.lists_of(edition.id)
     form = DeviceForm() if request.method == "POST" else DeviceForm(formdata=None, obj=found)
     form.fill_choices(lists)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            devices.update_device(found, {"name": form.name.data, "gate": form.gate.data,
-                                          "list_id": form.list_id.data}, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error)
-            status = 422
-        else:
-            db.session.commit()
-            flash(_("Device saved."), "success")
-            return redirect(url_for("manage_checkin.device", year=year, device_id=device_id))
-    elif form.is_submitted():
-        status = 422
+    redirected, status = submit_form(
+        form, lambda: devices.update_device(found, {
+            "name": form.name.data, "gate": form.gate.data, "list_id": form.list_id.data},
+            actor=current_user),
+        message=_("Device saved."),
+        then=url_for("manage_checkin.device", year=year, device_id=device_id))
+    if redirected:
+        return redirected
     pairing = session.get(PAIRING_SESSION_KEY)
     link = qr = None
     if pairing and pairing.get("device_id") == found.id and found.pairing_code_hash:

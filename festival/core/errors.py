@@ -6,6 +6,8 @@ Pages get a friendly page in the site's layout. Nothing reaches the visitor as a
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
@@ -13,6 +15,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class DomainError(Exception):
@@ -49,6 +52,19 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     status = 409
+
+
+def committed(action: Callable[[], T]) -> T:
+    """Run a service and commit what it did: the one commit of the request. If the service
+    refuses (a DomainError), everything it did is rolled back and the error goes on."""
+    from festival.extensions import db
+    try:
+        result = action()
+    except DomainError:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return result
 
 
 def wants_json() -> bool:

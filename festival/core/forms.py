@@ -1,10 +1,17 @@
 """Helpers shared by the domains' forms."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import flash, redirect
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from festival.core.errors import DomainError
+from festival.core.errors import DomainError, committed
+
+T = TypeVar("T")
 
 
 def apply_field_errors(form: FlaskForm, error: DomainError) -> None:
@@ -17,6 +24,33 @@ def apply_field_errors(form: FlaskForm, error: DomainError) -> None:
             placed = True
     if not placed:
         form.form_errors.append(error.message)
+
+
+def submit_form(form: FlaskForm, action: Callable[[], T], *,
+                message: str | Callable[[T], str],
+                then: str | Callable[[T], str]) -> tuple[Response | None, int]:
+    """Run `action` (one service call) for a valid submission of `form`; one commit per request.
+
+    - not submitted: (None, 200), nothing is run;
+    - submitted but not valid: (None, 422), nothing is run;
+    - the service refuses (DomainError): all it did is rolled back, its errors are shown on
+      the form's fields, (None, 422);
+    - done: commit, flash `message` as "success", (a redirect to `then`, 302).
+
+    `message` and `then` may be functions of the action's result, called after the commit
+    (for the name or the address of a row the action created). With None, the caller renders
+    its page with the status.
+    """
+    if not form.validate_on_submit():
+        return None, 422 if form.is_submitted() else 200
+    try:
+        result = committed(action)
+    except DomainError as error:
+        apply_field_errors(form, error)
+        return None, 422
+    flash(message(result) if callable(message) else message, "success")
+    response = redirect(then(result) if callable(then) else then)
+    return response, response.status_code
 
 
 def choices(pairs) -> list[SelectChoice]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request, url_for
 
 from festival.core.access import Role, current_principal, public, roles
-from festival.core.errors import DomainError, NotFound
+from festival.core.errors import DomainError, NotFound, committed
 from festival.core.security import limit
 from festival.editions.queries import edition_for_year
 from festival.extensions import db
@@ -38,24 +38,13 @@ def _is_staff() -> bool:
     return principal is not None and principal.role in (Role.ORGANISER, Role.ADMIN)
 
 
-def _committed(action):
-    """Run a service; roll back everything it did if it refuses."""
-    try:
-        result = action()
-    except DomainError:
-        db.session.rollback()
-        raise
-    db.session.commit()
-    return result
-
-
 @bp.post("/editions/<int:year>/orders")
 @public
 @limit("RATE_LIMIT_ORDER_CREATE")
 def create_order(year: int):
     edition = edition_for_year(year)
     fields = parse_order_request(_json_body())
-    order = _committed(lambda: orders.create_order(edition, **fields))
+    order = committed(lambda: orders.create_order(edition, **fields))
     checkout_url = checkout.payment_url(order)  # may call Stripe; the order is already safe
     return jsonify(code=order.code, status=order.status.value, total_cents=order.total_cents,
                    checkout_url=checkout_url,
@@ -98,8 +87,8 @@ def refund_order(code: str):
             isinstance(i, int) and not isinstance(i, bool) for i in ticket_ids)):
         from festival.core.errors import ValidationError
         raise ValidationError({"ticket_ids": ["Give a list of ticket ids."]})
-    amount = _committed(lambda: refund(order, checkout.gateway(), ticket_ids=ticket_ids,
-                                       actor=None, reason=str(body.get("reason") or "")))
+    amount = committed(lambda: refund(order, checkout.gateway(), ticket_ids=ticket_ids,
+                                      actor=None, reason=str(body.get("reason") or "")))
     return jsonify(code=order.code, status=order.status.value, refunded_cents=amount)
 
 
@@ -108,8 +97,8 @@ def refund_order(code: str):
 def cancel_order(code: str):
     order = _order_for_request(code)
     body = _optional_body()
-    _committed(lambda: orders.cancel_order(order, actor=None,
-                                           reason=str(body.get("reason") or "")))
+    committed(lambda: orders.cancel_order(order, actor=None,
+                                          reason=str(body.get("reason") or "")))
     return jsonify(code=order.code, status=order.status.value)
 
 
@@ -129,7 +118,7 @@ def list_ticket_types(year: int):
 @roles(Role.ORGANISER)
 def create_ticket_type(year: int):
     edition = edition_for_year(year, include_drafts=True)
-    ticket_type = _committed(lambda: catalog.create_ticket_type(edition, _json_body()))
+    ticket_type = committed(lambda: catalog.create_ticket_type(edition, _json_body()))
     return jsonify(ticket_type_json(ticket_type, staff=True)), 201
 
 
@@ -146,7 +135,7 @@ def update_ticket_type(year: int, type_id: int):
     edition = edition_for_year(year, include_drafts=True)
     ticket_type = catalog.get_ticket_type(edition, type_id)
     body = _json_body()
-    _committed(lambda: catalog.update_ticket_type(edition, ticket_type, body))
+    committed(lambda: catalog.update_ticket_type(edition, ticket_type, body))
     return jsonify(ticket_type_json(ticket_type, staff=True))
 
 
@@ -155,7 +144,7 @@ def update_ticket_type(year: int, type_id: int):
 def delete_ticket_type(year: int, type_id: int):
     edition = edition_for_year(year, include_drafts=True)
     ticket_type = catalog.get_ticket_type(edition, type_id)
-    _committed(lambda: catalog.delete_ticket_type(ticket_type))
+    committed(lambda: catalog.delete_ticket_type(ticket_type))
     return "", 204
 
 
@@ -172,5 +161,5 @@ def list_vouchers(year: int):
 @roles(Role.ORGANISER)
 def create_voucher(year: int):
     edition = edition_for_year(year, include_drafts=True)
-    voucher = _committed(lambda: catalog.create_voucher(edition, _json_body()))
+    voucher = committed(lambda: catalog.create_voucher(edition, _json_body()))
     return jsonify(voucher_json(voucher)), 201

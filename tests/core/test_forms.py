@@ -1,0 +1,107 @@
+"""submit_form: the four outcomes of a page's form, with one commit per request."""
+from __future__ import annotations
+
+import pytest
+from flask import get_flashed_messages
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import StringField
+from wtforms.validators import DataRequired
+
+from festival.associations.models import Association
+from festival.core.errors import DomainError
+from festival.core.forms import submit_form
+from festival.extensions import db
+from tests.factories import gen_association
+
+
+class NameForm(FlaskForm):
+    name = StringField(validators=[DataRequired()])
+
+
+def _associations() -> int:
+    return db.session.scalar(select(func.count()).select_from(Association))
+
+
+class Recorder:
+    """An action that counts its calls and does what the test tells it."""
+
+    def __init__(self, body):
+        self.calls = 0
+        self.body = body
+
+    def __call__(self):
+        self.calls += 1
+        return self.body()
+
+
+def test_a_page_not_submitted_runs_nothing_and_is_200(app):
+    with app.test_request_context("/", method="GET"):
+        action = Recorder(lambda: gen_association(name="Never"))
+        redirected, status = submit_form(NameForm(), action, message="Done.", then="/next")
+        assert (redirected, status) == (None, 200)
+        assert action.calls == 0
+        assert get_flashed_messages() == []
+
+
+def test_an_invalid_submission_runs_nothing_and_is_422(app):
+    with app.test_request_context("/", method="POST", data={"name": ""}):
+        form = NameForm()
+        action = Recorder(lambda: gen_association(name="Never"))
+        redirected, status = submit_form(form, action, message="Done.", then="/next")
+        assert (redirected, status) == (None, 422)
+        assert action.calls == 0
+        assert form.name.errors
+        assert _associations() == 0
+
+
+def test_a_refused_service_is_rolled_back_and_its_errors_go_on_the_fields(app):
+    def refuse():
+        gen_association(name="Half done", slug="half-done")
+        raise DomainError("name_taken", "Refused.", fields={"name": ["This name is taken."]})
+
+    with app.test_request_context("/", method="POST", data={"name": "Taken"}):
+        form = NameForm()
+        action = Recorder(refuse)
+        redirected, status = submit_form(form, action, message="Done.", then="/next")
+        assert (redirected, status) == (None, 422)
+        assert action.calls == 1
+        assert form.name.errors == ["This name is taken."]
+        assert _associations() == 0
+        assert get_flashed_messages() == []
+
+
+def test_an_error_on_no_field_of_the_form_is_a_form_error(app):
+    def refuse():
+        raise DomainError("closed", "The registry is closed.", fields={"elsewhere": ["No."]})
+
+    with app.test_request_context("/", method="POST", data={"name": "Any"}):
+        form = NameForm()
+        redirected, status = submit_form(form, refuse, message="Done.", then="/next")
+        assert (redirected, status) == (None, 422)
+        assert form.form_errors == ["The registry is closed."]
+
+
+def test_a_done_action_is_committed_flashed_and_redirected_with_its_result(app):
+    with app.test_request_context("/", method="POST", data={"name": "Tafsut"}):
+        form = NameForm()
+        action = Recorder(lambda: gen_association(name=form.name.data, slug="tafsut"))
+        redirected, status = submit_form(
+            form, action, message=lambda made: f"{made.name} added.",
+            then=lambda made: f"/associations/{made.id}")
+        made = db.session.scalar(select(Association).where(Association.slug == "tafsut"))
+        assert status == 302 and redirected.status_code == 302
+        assert redirected.headers["Location"] == f"/associations/{made.id}"
+        assert action.calls == 1
+        assert get_flashed_messages(with_categories=True) == [("success", "Tafsut added.")]
+        db.session.rollback()  # what was committed stays
+        assert _associations() == 1
+
+
+@pytest.mark.parametrize("message, then", [("Saved.", "/next"),
+                                           (lambda _r: "Saved.", lambda _r: "/next")])
+def test_message_and_address_may_be_given_as_values_or_as_functions(app, message, then):
+    with app.test_request_context("/", method="POST", data={"name": "Any"}):
+        redirected, status = submit_form(NameForm(), lambda: None, message=message, then=then)
+        assert status == 302 and redirected.headers["Location"] == "/next"
+        assert get_flashed_messages(with_categories=True) == [("success", "Saved.")]
