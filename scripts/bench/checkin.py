@@ -20,7 +20,6 @@ import json
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -30,7 +29,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-VENV_BIN = Path(sys.executable).parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (  # noqa: E402
     SECRET_KEY,
@@ -126,50 +124,28 @@ def check_database(url: str) -> dict:
 
 # The server ----------------------------------------------------------------------------------
 
-def server_cpu_seconds(server: subprocess.Popen) -> float:
-    """User + system CPU of gunicorn's master and workers so far (Linux /proc)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in [server.pid] + _children(server.pid):
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-        except (OSError, IndexError, ValueError):
-            pass
-    return total / ticks
-
-
-def postgres_cpu_ticks() -> dict[int, int]:
-    """User + system CPU ticks of every PostgreSQL process on this machine (Linux /proc): the
-    database shares the two cores with the server and the client."""
+def cpu_ticks() -> dict[int, tuple[int, str, int]]:
+    """Every process on the machine: its parent, its name and its user + system CPU ticks so
+    far (Linux /proc). gunicorn and PostgreSQL share the two cores with the client."""
     found = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
-            if text[text.index("(") + 1:text.rindex(")")] in ("postgres", "postmaster"):
-                fields = text.rsplit(")", 1)[1].split()
-                found[int(stat.parent.name)] = int(fields[11]) + int(fields[12])
+            fields = text.rsplit(")", 1)[1].split()
+            found[int(stat.parent.name)] = (int(fields[1]), text[text.index("(") + 1:
+                                                                  text.rindex(")")],
+                                            int(fields[11]) + int(fields[12]))
         except (OSError, IndexError, ValueError):
             pass
     return found
 
 
-def postgres_cpu_seconds_since(before: dict[int, int]) -> float:
-    """PostgreSQL's CPU since `before` (processes that ended meanwhile are not counted)."""
-    after = postgres_cpu_ticks()
-    return sum(ticks - before.get(pid, 0) for pid, ticks in after.items()) / os.sysconf(
-        "SC_CLK_TCK")
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(stat.parent.name))
-        except (OSError, IndexError, ValueError):
-            pass
-    return found
+def cpu_seconds(before: dict, after: dict, chosen) -> float:
+    """CPU seconds between two cpu_ticks() of the processes `chosen(pid, parent, name)` picks
+    (a process that ended meanwhile is not counted; one that started counts from zero)."""
+    ticks = sum(total - before.get(pid, (0, "", 0))[2]
+                for pid, (parent, name, total) in after.items() if chosen(pid, parent, name))
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 # The load ------------------------------------------------------------------------------------
@@ -201,20 +177,22 @@ def run_phase(port: int, concurrency: int, jobs: list, server) -> dict:
     for thread in threads:
         thread.start()
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
-    server_before = server_cpu_seconds(server)
-    database_before = postgres_cpu_ticks()
+    ticks_before = cpu_ticks()
     barrier.wait()
     started = time.perf_counter()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
     cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+    ticks_after = cpu_ticks()
     return {"latencies": [x for part in latencies for x in part], "errors": sum(wrong),
             "seconds": elapsed,
             "client_cpu": (cpu_after.ru_utime - cpu_before.ru_utime)
             + (cpu_after.ru_stime - cpu_before.ru_stime),
-            "server_cpu": server_cpu_seconds(server) - server_before,
-            "database_cpu": postgres_cpu_seconds_since(database_before)}
+            "server_cpu": cpu_seconds(ticks_before, ticks_after,
+                                      lambda pid, parent, _: server.pid in (pid, parent)),
+            "database_cpu": cpu_seconds(ticks_before, ticks_after, lambda _, __, name:
+                                        name in ("postgres", "postmaster"))}
 
 
 def summarise(name: str, concurrency: int, runs: list[dict]) -> dict:
