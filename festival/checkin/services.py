@@ -191,6 +191,8 @@ def check_in(door: Door, *, token: str | None = None, ticket_id: int | None = No
             and db.session.get_bind().dialect.name == "postgresql":
         written = _write_scan_with_facts(door, ticket_id, client_scan_id, scanned_at, now,
                                          is_offline)
+        if written is None:  # no such ticket (nothing was written): no need to look again
+            ticket_id = None
     if written is not None:
         result, reason, ticket, scan_id, admitted, known_first = written
         inserted = (ScanResult.OK, "")
