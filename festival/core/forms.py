@@ -26,6 +26,19 @@ def apply_field_errors(form: FlaskForm, error: DomainError) -> None:
         form.form_errors.append(error.message)
 
 
+def refuse(form: FlaskForm, error: DomainError, *,
+           renames: dict[str, str] | None = None) -> int:
+    """A service refused a form's submission: roll back all it did, show its errors on the
+    form (`renames`: the service's field name → the form's) and give the status of the page
+    shown again: the error's own (404, 409…), 422 for a plain bad request."""
+    from festival.extensions import db
+    db.session.rollback()
+    if renames:
+        error.fields = {renames.get(k, k): v for k, v in (error.fields or {}).items()}
+    apply_field_errors(form, error)
+    return error.status if error.status != 400 else 422
+
+
 def submit_form(form: FlaskForm, action: Callable[[], T], *,
                 message: str | Callable[[T], str],
                 then: str | Callable[[T], str]) -> tuple[Response | None, int]:

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from festival.core.access import Role, roles
 from festival.core.errors import DomainError
-from festival.core.forms import apply_field_errors, choices
+from festival.core.forms import choices, refuse
 from festival.core.timeutil import paris_to_utc, to_paris
 from festival.editions import queries, services
 from festival.editions.clashes import ClashError, Placement, clashes_for, edition_clashes
@@ -24,10 +24,6 @@ bp = Blueprint("manage_programme", __name__, url_prefix="/manage")
 
 def _edition(year: int):
     return queries.edition_for_year(year, include_drafts=True)
-
-
-def _status(error: DomainError) -> int:
-    return error.status if error.status != 400 else 422
 
 
 # Rooms --------------------------------------------------------------------------------------
@@ -58,9 +54,7 @@ def rooms(year: int):
         try:
             room = services.create_room(edition, _room_data(form), actor=current_user)
         except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error)
-            status = _status(error)
+            status = refuse(form, error)
             edition = _edition(year)
         else:
             db.session.commit()
@@ -82,9 +76,7 @@ def room(year: int, room_id: int):
         try:
             services.update_room(item, _room_data(form), actor=current_user)
         except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error)
-            status = _status(error)
+            status = refuse(form, error)
         else:
             db.session.commit()
             flash(_("Room saved."), "success")
@@ -173,10 +165,7 @@ def _session_page(edition, item: ProgrammeSession | None):
             warnings, status = error.clashes, 409
             form.confirm_clashes.data = False
         except DomainError as error:
-            db.session.rollback()
-            error.fields = {SESSION_FORM_FIELDS.get(k, k): v for k, v in error.fields.items()}
-            apply_field_errors(form, error)
-            status = _status(error)
+            status = refuse(form, error, renames=SESSION_FORM_FIELDS)
         else:
             db.session.commit()
             if clashes:
@@ -242,9 +231,7 @@ def speakers():
         try:
             speaker = _save_speaker(form, None)
         except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error)
-            status = _status(error)
+            status = refuse(form, error)
         else:
             db.session.commit()
             flash(_("Speaker “%(name)s” added.", name=speaker.name), "success")
@@ -266,9 +253,7 @@ def speaker(speaker_id: int):
         try:
             _save_speaker(form, item)
         except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error)
-            status = _status(error)
+            status = refuse(form, error)
         else:
             db.session.commit()
             flash(_("Speaker saved."), "success")

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from festival.core.access import Role, roles
 from festival.core.errors import DomainError, NotFound
-from festival.core.forms import apply_field_errors, choices
+from festival.core.forms import choices, refuse
 from festival.editions import queries, services
 from festival.editions.clashes import edition_clashes
 from festival.editions.forms import (
@@ -30,13 +30,6 @@ def _edition(year: int):
     return queries.edition_for_year(year, include_drafts=True)
 
 
-def _fail(form, error: DomainError) -> int:
-    """Roll back, show the error on the form, and give the page's status."""
-    db.session.rollback()
-    apply_field_errors(form, error)
-    return error.status if error.status != 400 else 422
-
-
 @bp.route("", methods=["GET", "POST"])
 @roles(Role.ORGANISER)
 def index():
@@ -48,7 +41,7 @@ def index():
                 year=form.year.data, title=form.title.data, tagline=form.tagline.data,
                 description=form.description.data, days=form.day_values(), actor=current_user)
         except DomainError as error:
-            status = _fail(form, error)
+            status = refuse(form, error)
         else:
             db.session.commit()
             flash(_("Edition %(year)s created as a draft.", year=edition.year), "success")
@@ -91,7 +84,7 @@ def edition(year: int):
             "description": form.description.data, "days": form.day_values()},
             actor=current_user)
     except DomainError as error:
-        status = _fail(form, error)
+        status = refuse(form, error)
         return _edition_page(_edition(year), form=form, status=status)
     db.session.commit()
     flash(_("Edition %(year)s saved.", year=year), "success")
@@ -130,7 +123,7 @@ def add_venue(year: int):
         try:
             services.add_venue(edition, _venue_data(form), actor=current_user)
         except DomainError as error:
-            return _edition_page(_edition(year), venue_form=form, status=_fail(form, error))
+            return _edition_page(_edition(year), venue_form=form, status=refuse(form, error))
         db.session.commit()
         flash(_("Venue added."), "success")
         return redirect(url_for("manage_editions.edition", year=year) + "#venues")
@@ -161,7 +154,7 @@ def venue(year: int, venue_id: int):
         try:
             services.update_venue(item, _venue_data(form), actor=current_user)
         except DomainError as error:
-            status = _fail(form, error)
+            status = refuse(form, error)
         else:
             db.session.commit()
             flash(_("Venue saved."), "success")
@@ -199,7 +192,7 @@ def add_organiser(year: int):
                                    actor=current_user)
         except DomainError as error:
             return _edition_page(_edition(year), organiser_form=form,
-                                 status=_fail(form, error))
+                                 status=refuse(form, error))
         db.session.commit()
         flash(_("Organiser added."), "success")
         return redirect(url_for("manage_editions.edition", year=year) + "#organisers")
@@ -261,7 +254,7 @@ def decide_stand(year: int, stand_id: int):
                               stand_number=form.stand_number.data, zone=form.zone.data,
                               note=form.note.data, actor=current_user)
     except DomainError as error:
-        status = _fail(form, error)
+        status = refuse(form, error)
         return _stands_page(_edition(year), failed={stand_id: form}, status=status)
     db.session.commit()
     if stand.is_approved:

@@ -22,7 +22,7 @@ from flask_login import current_user
 
 from festival.core.access import Role, public, roles
 from festival.core.errors import DomainError
-from festival.core.forms import apply_field_errors
+from festival.core.forms import refuse
 from festival.core.timeutil import PARIS, to_paris, utcnow
 from festival.editions import queries, services
 from festival.editions.exports.frab_json import schedule_json
@@ -231,9 +231,7 @@ def stand(year: int):
                 "showcase": form.showcase.data, "other_needs": form.other_needs.data,
             }, actor=current_user)
         except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error)
-            status = error.status if error.status != 400 else 422
+            status = refuse(form, error)
         else:
             db.session.commit()
             flash(_("Your stand request has been sent to the organisers."), "success")

@@ -2,7 +2,7 @@
 ticket types and vouchers (organisers)."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, jsonify, request, url_for
 
 from festival.core.access import Role, current_principal, public, roles
 from festival.core.errors import DomainError, NotFound, committed

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from festival.core.access import Role, roles
 from festival.core.errors import DomainError
-from festival.core.forms import apply_field_errors, choices
+from festival.core.forms import choices, refuse
 from festival.extensions import db
 from festival.ticketing import catalog, queries
 from festival.ticketing.blueprints import manage_bp as bp
@@ -18,13 +18,6 @@ from festival.ticketing.manage_views import edition_or_404
 # Service field → form field, where their names differ.
 TYPE_FIELDS = {"price_cents": "price", "suggested_price_cents": "suggested_price"}
 VOUCHER_FIELDS = {"price_override_cents": "price_override"}
-
-
-def _fail(form, error: DomainError, renames: dict[str, str]) -> int:
-    db.session.rollback()
-    error.fields = {renames.get(k, k): v for k, v in (error.fields or {}).items()}
-    apply_field_errors(form, error)
-    return error.status if error.status != 400 else 422
 
 
 def _types_page(edition, capacity_form=None, status: int = 200):
@@ -51,7 +44,7 @@ def capacity(year: int):
     try:
         catalog.set_venue_capacity(edition, form.capacity.data)
     except DomainError as error:
-        return _types_page(edition, form, _fail(form, error, {"quota": "capacity"}))
+        return _types_page(edition, form, refuse(form, error, renames={"quota": "capacity"}))
     db.session.commit()
     flash(_("Venue capacity set to %(n)s people.", n=form.capacity.data), "success")
     return redirect(url_for("manage_tickets.ticket_types", year=year))
@@ -86,7 +79,7 @@ def new_ticket_type(year: int):
             created = catalog.create_ticket_type(edition, form.service_data(),
                                                  actor=current_user)
         except DomainError as error:
-            status = _fail(form, error, TYPE_FIELDS)
+            status = refuse(form, error, renames=TYPE_FIELDS)
         else:
             db.session.commit()
             flash(_("Ticket type “%(name)s” created.", name=created.name), "success")
@@ -109,7 +102,7 @@ def edit_ticket_type(year: int, type_id: int):
             catalog.update_ticket_type(edition, ticket_type, form.service_data(),
                                        actor=current_user)
         except DomainError as error:
-            status = _fail(form, error, TYPE_FIELDS)
+            status = refuse(form, error, renames=TYPE_FIELDS)
             ticket_type = catalog.get_ticket_type(edition, type_id)
         else:
             db.session.commit()
@@ -153,7 +146,7 @@ def vouchers(year: int):
         try:
             voucher = catalog.create_voucher(edition, form.service_data(), actor=current_user)
         except DomainError as error:
-            status = _fail(form, error, VOUCHER_FIELDS)
+            status = refuse(form, error, renames=VOUCHER_FIELDS)
         else:
             db.session.commit()
             flash(_("Voucher code %(code)s created.", code=voucher.code), "success")

@@ -9,8 +9,8 @@ from wtforms import StringField
 from wtforms.validators import DataRequired
 
 from festival.associations.models import Association
-from festival.core.errors import DomainError
-from festival.core.forms import submit_form
+from festival.core.errors import Conflict, DomainError
+from festival.core.forms import refuse, submit_form
 from festival.extensions import db
 from tests.factories import gen_association
 
@@ -56,13 +56,13 @@ def test_an_invalid_submission_runs_nothing_and_is_422(app):
 
 
 def test_a_refused_service_is_rolled_back_and_its_errors_go_on_the_fields(app):
-    def refuse():
+    def refused_service():
         gen_association(name="Half done", slug="half-done")
         raise DomainError("name_taken", "Refused.", fields={"name": ["This name is taken."]})
 
     with app.test_request_context("/", method="POST", data={"name": "Taken"}):
         form = NameForm()
-        action = Recorder(refuse)
+        action = Recorder(refused_service)
         redirected, status = submit_form(form, action, message="Done.", then="/next")
         assert (redirected, status) == (None, 422)
         assert action.calls == 1
@@ -72,12 +72,12 @@ def test_a_refused_service_is_rolled_back_and_its_errors_go_on_the_fields(app):
 
 
 def test_an_error_on_no_field_of_the_form_is_a_form_error(app):
-    def refuse():
+    def refused_service():
         raise DomainError("closed", "The registry is closed.", fields={"elsewhere": ["No."]})
 
     with app.test_request_context("/", method="POST", data={"name": "Any"}):
         form = NameForm()
-        redirected, status = submit_form(form, refuse, message="Done.", then="/next")
+        redirected, status = submit_form(form, refused_service, message="Done.", then="/next")
         assert (redirected, status) == (None, 422)
         assert form.form_errors == ["The registry is closed."]
 
@@ -105,3 +105,17 @@ def test_message_and_address_may_be_given_as_values_or_as_functions(app, message
         redirected, status = submit_form(NameForm(), lambda: None, message=message, then=then)
         assert status == 302 and redirected.headers["Location"] == "/next"
         assert get_flashed_messages(with_categories=True) == [("success", "Saved.")]
+
+
+@pytest.mark.parametrize("error, status", [
+    (DomainError("invalid", "Too long.", fields={"title": ["Too long."]}), 422),
+    (Conflict("taken", "Already taken.", fields={"title": ["Already taken."]}), 409),
+])
+def test_refuse_rolls_back_renames_the_fields_and_keeps_the_errors_status(app, error, status):
+    with app.test_request_context("/", method="POST", data={"name": "x"}):
+        form = NameForm()
+        gen_association(name="Half done", slug="half-done-2")
+        assert _associations() == 1
+        assert refuse(form, error, renames={"title": "name"}) == status
+        assert _associations() == 0
+        assert form.name.errors == [error.message]

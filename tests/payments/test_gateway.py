@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import socket
-import urllib.error
 from datetime import datetime, timedelta, timezone
 
 import pytest
