@@ -3,6 +3,7 @@
 Application servers keep no state of their own (sessions are signed cookies, rate-limit counts
 go to Redis with REDIS_URL), so several can run behind one load balancer and one PostgreSQL.
 """
+import gc
 import multiprocessing
 import os
 
@@ -19,3 +20,12 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = None  # the application logs one JSON line per request in production
 errorlog = "-"
 loglevel = "info"
+
+
+def post_worker_init(worker):
+    """Once a worker has loaded the application, move what the loading built (about 150,000
+    objects) into the garbage collector's permanent generation. A full collection then walks
+    only what requests created since, instead of pausing the worker for 100–200 ms in the
+    middle of a queue at the door."""
+    gc.collect()
+    gc.freeze()
