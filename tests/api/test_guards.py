@@ -48,6 +48,14 @@ def test_nul_in_the_body_is_a_bad_request_naming_the_field(client, organiser, ed
     assert "body.languages.1" in response.get_json()["message"]
 
 
+def test_the_text_of_a_nul_escape_is_no_nul(client, organiser):
+    # The six characters \u0000 (an escaped backslash in JSON) are text like any other.
+    response = client.post("/api/v1/speakers", headers=organiser,
+                           json={"name": "Ali \\u0000"})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["name"] == "Ali \\u0000"
+
+
 @pytest.mark.parametrize("path, body, field", [
     ("/api/v1/speakers", {"name": "Ali", "association_id": HUGE}, "association_id"),
     ("/api/v1/editions/2030/rooms", {"name": "Atelier", "venue_id": HUGER}, "venue_id"),
