@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -231,14 +232,31 @@ _NOTE_USE = update(_TOKENS).where(_TOKENS.c.id == bindparam("token_id")).values(
     last_used_at=bindparam("now", type_=_TOKENS.c.last_used_at.type))
 
 
-def principal_for_bearer(header: str) -> Principal | None:
+UNAUTHORIZED = "The API token is missing, malformed, unknown or revoked."
+_IS_LIVE = select(_TOKENS.c.id).where(_TOKENS.c.id == bindparam("token_id"),
+                                      _TOKENS.c.revoked_at.is_(None))
+# Principals read in the last KEPT_FOR seconds, by token hash, for the endpoints that check
+# the token again themselves (the scan at the door, in the statement that records it).
+KEPT_FOR = 5.0
+_kept: dict[str, tuple[float, Principal]] = {}
+
+
+def principal_for_bearer(header: str, *, kept: bool = False) -> Principal | None:
     """The live token named by an `Authorization: Bearer …` header, or None. A revoked
-    token is refused at its next request: nothing here is kept between requests."""
+    token is refused at its next request.
+
+    `kept`: the endpoint proves the token live itself, in the same statement that acts
+    (require_live_token, or the scan's statement); a principal read in the last KEPT_FOR
+    seconds will do."""
     scheme, _, plain = header.partition(" ")
     plain = plain.strip()
     if scheme.lower() != "bearer" or not plain.startswith(TOKEN_PREFIX) or len(plain) > 100:
         return None
     token_hash = hash_token(plain)
+    if kept:
+        hit = _kept.get(token_hash)
+        if hit is not None and time.monotonic() - hit[0] < KEPT_FOR:
+            return hit[1]
     row = db.session.connection().execute(_LIVE_TOKEN, {"hash": token_hash}).first()
     if row is None:
         return None
@@ -246,5 +264,20 @@ def principal_for_bearer(header: str) -> Principal | None:
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
         db.session.connection().execute(_NOTE_USE, {"token_id": row.id, "now": now})
         db.session.commit()
-    return Principal(id=row.id, name=row.name, role=row.role, token_hash=token_hash,
-                     created_by_id=row.created_by_id)
+    principal = Principal(id=row.id, name=row.name, role=row.role, token_hash=token_hash,
+                          created_by_id=row.created_by_id)
+    if kept:
+        if len(_kept) > 1000:
+            _kept.clear()
+        _kept[token_hash] = (time.monotonic(), principal)
+    return principal
+
+
+def token_revoked() -> DomainError:
+    return DomainError("unauthorized", UNAUTHORIZED, status=401)
+
+
+def require_live_token(token_id: int) -> None:
+    """Refuse (401) an API token revoked since the access check read it."""
+    if db.session.connection().execute(_IS_LIVE, {"token_id": token_id}).first() is None:
+        raise token_revoked()

@@ -2,13 +2,16 @@
 organiser token naming its list with `list_id`).
 
 A scan always answers 200 with its result, a refusal included; only a request that is not
-understood is a 4xx. One commit per request.
+understood is a 4xx. One commit per request; an entry scan on PostgreSQL is one statement,
+which also checks that the token is still live (so the access check may use a token read a
+few seconds ago: `rechecks_token`).
 """
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 from flask_babel import lazy_gettext as _l
 
+from festival.accounts.services import require_live_token
 from festival.checkin import queries, services
 from festival.checkin.bundle import encode, offline_bundle
 from festival.checkin.rules import Door
@@ -42,6 +45,7 @@ def _door(list_id=None) -> Door:
     door = queries.door_for_principal(principal)
     if door is not None:
         return door
+    require_live_token(principal.id)  # a device revoked since its token was read: 401
     if list_id in (None, ""):
         raise ValidationError({"list_id": [_l("This token is not a paired device's: give "
                                               "the check-in list's id.")]})
@@ -55,14 +59,15 @@ def _door(list_id=None) -> Door:
 
 
 @bp.post("")
-@roles(*DOOR_ROLES)
+@roles(*DOOR_ROLES, rechecks_token=True)
 def scan():
     body = _body()
     door = _door(body.get("list_id"))
     fields = parse_scan(body)
+    token_id = current_principal().id
 
     def record():
-        answer = services.check_in(door, **fields)
+        answer = services.check_in(door, token_id=token_id, **fields)
         services.touch_device(door)
         return answer
     return jsonify(answer_json(committed(record)))

@@ -57,8 +57,9 @@ _TYPES_AND_DAYS = union_all(
     select(literal("t"), LIST_TYPES.c.ticket_type_id, null())
     .where(LIST_TYPES.c.list_id == bindparam("list_id")))
 # Doors by token, kept a few seconds per process: a door's rules are read once, not at each
-# scan. A revoked device is still refused at once (its token is checked at each request);
-# a change of a list's rules reaches the other processes within DOOR_TTL.
+# scan. A revoked device is still refused at once (its token is checked again at each scan,
+# by the scan's statement or accounts.require_live_token); a change of a list's rules
+# reaches the other processes within DOOR_TTL.
 DOOR_TTL = 5.0
 _doors: dict[str, tuple[float, Door | None]] = {}
 
@@ -122,12 +123,21 @@ def _iso(day) -> str:
     return day.isoformat() if isinstance(day, date) else str(day)
 
 
-FACT_COLUMNS = (TICKETS.c.id, ORDERS.c.edition_id, TICKETS.c.attendee_name, ORDERS.c.buyer_name,
-                 TICKETS.c.ticket_type_id, TYPES.c.name.label("type_name"), TYPES.c.valid_days,
-                 TICKETS.c.status, ORDERS.c.status.label("order_status"),
-                 ORDERS.c.payment_method, ORDERS.c.code)
-FACT_FROM = TICKETS.join(ORDERS, ORDERS.c.id == TICKETS.c.order_id).join(
-    TYPES, TYPES.c.id == TICKETS.c.ticket_type_id)
+def fact_columns(tickets=TICKETS, orders=ORDERS, types=TYPES) -> tuple:
+    """A ticket's facts (facts_of reads them), from these tables or aliases of them."""
+    return (tickets.c.id, orders.c.edition_id, tickets.c.attendee_name, orders.c.buyer_name,
+            tickets.c.ticket_type_id, types.c.name.label("type_name"), types.c.valid_days,
+            tickets.c.status, orders.c.status.label("order_status"), orders.c.payment_method,
+            orders.c.code)
+
+
+def fact_from(tickets=TICKETS, orders=ORDERS, types=TYPES):
+    return tickets.join(orders, orders.c.id == tickets.c.order_id).join(
+        types, types.c.id == tickets.c.ticket_type_id)
+
+
+FACT_COLUMNS = fact_columns()
+FACT_FROM = fact_from()
 
 
 def facts_of(row) -> TicketFacts:

@@ -148,3 +148,72 @@ def _revocation(ticket: TicketFacts) -> str:
         return "ticket_revoked"
     return {OrderStatus.CANCELLED: "order_cancelled", OrderStatus.REFUNDED: "order_refunded",
             OrderStatus.EXPIRED: "order_expired"}.get(ticket.order_status, "")
+
+
+# refusal() of an entry scan, written a second time in SQL for the one-statement scan on
+# PostgreSQL (checkin.services): each reason with its result, in the order refusal() checks
+# them. tests/checkin/test_entry_statement.py checks that both say the same of every case.
+ENTRY_REFUSALS: dict[str, ScanResult] = {
+    "other_edition": ScanResult.INVALID,
+    "ticket_revoked": ScanResult.REVOKED,
+    "order_cancelled": ScanResult.REVOKED,
+    "order_refunded": ScanResult.REVOKED,
+    "order_expired": ScanResult.REVOKED,
+    "ticket_type": ScanResult.NOT_ON_THIS_LIST,
+    "list_day": ScanResult.NOT_VALID_TODAY,
+    "ticket_day": ScanResult.NOT_VALID_TODAY,
+    "festival_day": ScanResult.NOT_VALID_TODAY,
+    "pending_bank_transfer": ScanResult.UNPAID,
+    "pending_payment": ScanResult.UNPAID,
+}
+
+
+def entry_refusal_sql(tickets, orders, types):
+    """What refusal() says of an entry scan, as "<result>/<reason>" (NULL: only the
+    ticket's presence decides), in a PostgreSQL expression over a ticket's row (`tickets`
+    joined with its order and its type). What it needs of the door and the day are
+    parameters: entry_parameters() gives them. Its constants are written into the
+    statement, not sent with each scan."""
+    from sqlalchemy import Boolean, Integer, String, any_, bindparam, case, literal_column
+    from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+
+    def flag(name: str):
+        return bindparam(name, type_=Boolean)
+
+    def const(value: str):
+        return literal_column(f"'{value}'", String)
+
+    def refused(reason: str):
+        return const(f"{ENTRY_REFUSALS[reason].value}/{reason}")
+
+    days = types.c.valid_days.cast(JSONB)
+    has_days = days != literal_column("'[]'", JSONB)
+    pending = orders.c.status == const(OrderStatus.PENDING.value)
+    by_transfer = orders.c.payment_method == const(PaymentMethod.BANK_TRANSFER.value)
+    on_list = flag("all_types") | (tickets.c.ticket_type_id
+                                   == any_(bindparam("type_ids", type_=ARRAY(Integer))))
+    return case(
+        (orders.c.edition_id != bindparam("edition_id", type_=Integer),
+         refused("other_edition")),
+        (tickets.c.status == const(TicketStatus.REVOKED.value), refused("ticket_revoked")),
+        (orders.c.status == const(OrderStatus.CANCELLED.value), refused("order_cancelled")),
+        (orders.c.status == const(OrderStatus.REFUNDED.value), refused("order_refunded")),
+        (orders.c.status == const(OrderStatus.EXPIRED.value), refused("order_expired")),
+        (~on_list, refused("ticket_type")),
+        (~flag("list_day_ok"), refused("list_day")),
+        (has_days & ~days.has_key(bindparam("today", type_=String)), refused("ticket_day")),
+        (~flag("has_list_days") & ~has_days & ~flag("festival_day_ok"),
+         refused("festival_day")),
+        (pending & by_transfer & ~flag("admit_unpaid"), refused("pending_bank_transfer")),
+        (pending & (orders.c.payment_method.is_(None) | ~by_transfer),
+         refused("pending_payment")))
+
+
+def entry_parameters(door: Door, day: date) -> dict:
+    """The parameters of entry_refusal_sql() for this door on this day."""
+    iso = day.isoformat()
+    return {"edition_id": door.edition_id, "all_types": not door.type_ids,
+            "type_ids": sorted(door.type_ids), "today": iso,
+            "list_day_ok": not door.list_days or iso in door.list_days,
+            "has_list_days": bool(door.list_days), "festival_day_ok": iso in door.edition_days,
+            "admit_unpaid": door.admit_unpaid}

@@ -9,7 +9,9 @@ already_checked_in. A device's retry carries the same client scan id: the unique
 given again.
 
 The hot path writes the scan row and the presence row, nothing else (the device's
-last_seen_at at most once a minute). Services flush and never commit.
+last_seen_at at most once a minute). Services flush and never commit; the one exception is
+an online entry scan on PostgreSQL, one statement that is atomic on its own, which runs in
+autocommit mode when the session has no transaction yet (see _entry_statement).
 """
 from __future__ import annotations
 
@@ -18,9 +20,25 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Integer, and_, bindparam, delete, exists, select, true, update
+from sqlalchemy import (
+    Integer,
+    Sequence,
+    String,
+    bindparam,
+    case,
+    delete,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
+from festival.accounts.services import require_live_token, token_revoked
 from festival.checkin import queries
 from festival.checkin.models import Device, Direction, Scan, ScanKind, ScanResult, TicketPresence
 from festival.checkin.rules import (
@@ -31,6 +49,8 @@ from festival.checkin.rules import (
     FirstScan,
     ScanAnswer,
     TicketFacts,
+    entry_parameters,
+    entry_refusal_sql,
     refusal,
     scan_day,
     ticket_id_from_token,
@@ -103,49 +123,110 @@ def _statement(name: str):
     return _statements(db.session.get_bind().dialect.name)[name]
 
 
-SCAN_COLUMNS = ("edition_id", "list_id", "ticket_id", "device_id", "user_id", "gate",
-                "direction", "kind", "result", "reason", "client_scan_id", "scanned_at",
-                "received_at", "is_offline", "is_undone")
+@lru_cache(maxsize=2)
+def _entry_statement(reentry: bool):
+    """PostgreSQL, an online entry scan in one statement that is atomic on its own: the
+    token's check, the ticket's facts, the door's rules (rules.entry_refusal_sql), the
+    admission and the scan row with its final result. The API runs it in autocommit mode,
+    so a scan costs one round trip: no BEGIN, no COMMIT.
 
+    - The token a door scans with must still be live (`token_id`, NULL for a door that is
+      not an API token's): a revoked device is refused at its next scan, even though the
+      access check may have used what it read of the token a few seconds ago.
+    - The admission is the presence row's INSERT … ON CONFLICT DO NOTHING (or, on a list
+      with re-entry, the conditional UPDATE of `inside`), made only when the rules admit
+      the ticket. Of two doors racing, one inserts it and the other's does nothing (it
+      waits for the first to commit). The scan row's result is read from what these two
+      did, so it is right even then.
+    - A scan this device sent already (same client scan id) writes nothing: no scan id
+      comes back, and the stored answer is given. The scan's id is drawn first, so that
+      the admission can name it.
+    - No ticket row comes back for an unknown ticket (nothing is written), and none at
+      all for a token that is not live.
 
-@lru_cache(maxsize=1)
-def _scan_with_facts():
-    """PostgreSQL, the path of most scans in one round trip: the ticket's facts, its scan row
-    and its admission. Both rows are written before the door's rules are applied (by
-    check_in, in Python, on the facts that come back); when the rules refuse the ticket,
-    check_in takes the admission back and sets the scan's result in the same transaction,
-    so no one ever sees them. No row comes back for an unknown ticket (nothing written),
-    and no scan id for a scan this device sent already.
+    A list with re-entry (`reentry`) has its own statement, that also lets a person back
+    in. The other one stays under 4 kB, psycopg's limit for keeping a statement's parsing
+    between executions: the short aliases and names are there for that.
+    """
+    from festival.accounts.models import ApiToken
 
-    The presence insert keeps its ON CONFLICT semantics inside the statement: of two doors
-    racing, one inserts it and the other's does nothing (it waits for the first to commit)."""
-    facts = (select(*queries.FACT_COLUMNS).select_from(queries.FACT_FROM)
-             .where(queries.TICKETS.c.id == bindparam("ticket_id", type_=Integer)).cte("facts"))
-    scan = (postgresql.insert(SCANS).from_select(
-        list(SCAN_COLUMNS),
-        select(*(bindparam(name, type_=SCANS.c[name].type) for name in SCAN_COLUMNS))
-        .select_from(facts))
-            .on_conflict_do_nothing(index_elements=[SCANS.c.device_id, SCANS.c.client_scan_id])
-            .returning(SCANS.c.id).cte("scan"))
+    tokens = ApiToken.__table__
+    token_id = bindparam("token_id", type_=Integer)
+    # The ticket and the list are named apart from the presence's columns: a parameter
+    # named as a column of an UPDATE would set it.
+    ticket_id = bindparam("p_ticket", type_=Integer)
+    list_id = bindparam("p_list", type_=Integer)
+    received_at = bindparam("received_at", type_=PRESENCES.c.updated_at.type)
+
+    live = select(or_(token_id.is_(None), exists().where(
+        tokens.c.id == token_id, tokens.c.revoked_at.is_(None))).label("ok")).cte("live")
+    tables = (queries.TICKETS.alias("t"), queries.ORDERS.alias("o"), queries.TYPES.alias("y"))
+    facts = (select(*queries.fact_columns(*tables),
+                    entry_refusal_sql(*tables).label("r"))
+             .select_from(queries.fact_from(*tables))
+             .where(tables[0].c.id == ticket_id, select(live.c.ok).scalar_subquery())
+             .cte("f"))
+    sent_before = exists().where(SCANS.c.device_id == bindparam("device_id", type_=Integer),
+                                 SCANS.c.client_scan_id == bindparam("client_scan_id",
+                                                                     type_=String))
+    new = (select(Sequence("scans_id_seq").next_value().label("id"), facts.c.r)
+           .select_from(facts).where(~sent_before).cte("n"))
+    admissible = select(new.c.id).where(new.c.r.is_(None))
     admit = (postgresql.insert(PRESENCES).from_select(
         ["ticket_id", "list_id", "first_scan_id", "inside", "updated_at"],
-        select(bindparam("ticket_id", type_=Integer), bindparam("list_id", type_=Integer),
-               scan.c.id, true(), bindparam("received_at", type_=PRESENCES.c.updated_at.type))
-        .select_from(scan))
+        select(ticket_id, list_id, new.c.id, true(), received_at)
+        .where(new.c.r.is_(None)))
         .on_conflict_do_nothing().returning(PRESENCES.c.ticket_id).cte("admit"))
-    # When the ticket was in already (committed before this statement), its admission
-    # comes back in the same round trip.
-    here = and_(PRESENCES.c.ticket_id == facts.c.id,
-                PRESENCES.c.list_id == bindparam("list_id", type_=Integer))
-    first = SCANS.alias("first")
-    return (select(*facts.c, scan.c.id.label("scan_id"),
-                   exists(select(admit.c.ticket_id)).label("admitted"),
-                   first.c.id.label("first_id"), first.c.scanned_at, first.c.gate,
-                   first.c.is_offline, DEVICES.c.name.label("device_name"))
-            .select_from(facts.outerjoin(scan, true())
-                         .outerjoin(PRESENCES, here)
-                         .outerjoin(first, first.c.id == PRESENCES.c.first_scan_id)
-                         .outerjoin(DEVICES, DEVICES.c.id == first.c.device_id)))
+    admitted = exists(select(admit.c.ticket_id))
+    if reentry:
+        back = PRESENCES.alias("q")
+        back_in = (update(back).where(back.c.ticket_id == ticket_id, back.c.list_id == list_id,
+                                      ~back.c.inside, exists(admissible))
+                   .values(inside=literal_column("true"), updated_at=received_at)
+                   .returning(back.c.ticket_id).cte("back_in"))
+        admitted = admitted | exists(select(back_in.c.ticket_id))
+    present = PRESENCES.alias("p")
+    seen = select(present.c.first_scan_id).where(
+        present.c.ticket_id == ticket_id, present.c.list_id == list_id).cte("seen")
+    done = select(admitted.label("ok")).cte("done")
+    result = case((new.c.r.is_not(None), _part(new.c.r, 1)), (done.c.ok, _const(ScanResult.OK)),
+                  else_=_const(ScanResult.ALREADY_CHECKED_IN))
+    columns = ("edition_id", "device_id", "user_id", "gate", "client_scan_id", "scanned_at",
+               "received_at")
+    scan = (postgresql.insert(SCANS).from_select(
+        ["id", "list_id", "ticket_id", *columns, "direction", "kind", "is_offline",
+         "is_undone", "result", "reason", "first_scan_id"],
+        select(new.c.id, list_id, ticket_id,
+               *(bindparam(name, type_=SCANS.c[name].type) for name in columns),
+               _const(Direction.IN), _const(ScanKind.SCAN), literal_column("false"),
+               literal_column("false"),
+               result, func.coalesce(_part(new.c.r, 2), _const("")),
+               case((new.c.r.is_(None) & ~done.c.ok, seen.c.first_scan_id)))
+        .select_from(new.join(done, true()).outerjoin(seen, true())))
+            .on_conflict_do_nothing(index_elements=[SCANS.c.device_id, SCANS.c.client_scan_id])
+            .returning(SCANS.c.id, SCANS.c.result, SCANS.c.reason, SCANS.c.first_scan_id)
+            .cte("s"))
+    first, device = SCANS.alias("a"), DEVICES.alias("d")
+    return (select(live.c.ok.label("live"), *(c for c in facts.c if c.name != "r"),
+                   scan.c.id.label("scan_id"), scan.c.result.label("scan_result"),
+                   scan.c.reason.label("scan_reason"), scan.c.first_scan_id,
+                   first.c.scanned_at, first.c.gate, first.c.is_offline,
+                   device.c.name.label("device_name"))
+            .select_from(live.outerjoin(facts, true())
+                         .outerjoin(scan, true())
+                         .outerjoin(first, first.c.id == scan.c.first_scan_id)
+                         .outerjoin(device, device.c.id == first.c.device_id)))
+
+
+def _const(value):
+    """A constant of ours (a code), written into a statement rather than sent with it."""
+    return literal_column(f"'{getattr(value, 'value', value)}'", String)
+
+
+def _part(refusal, index: int):
+    """The result (1) or the reason (2) of a "<result>/<reason>" refusal."""
+    return func.split_part(refusal, literal_column("'/'"), literal_column(str(index)),
+                           type_=String)
 
 
 def sane_scanned_at(claimed: datetime | None, now: datetime) -> datetime:
@@ -158,7 +239,8 @@ def sane_scanned_at(claimed: datetime | None, now: datetime) -> datetime:
 def check_in(door: Door, *, token: str | None = None, ticket_id: int | None = None,
              direction: Direction = Direction.IN, client_scan_id: str | None = None,
              scanned_at: datetime | None = None, is_offline: bool = False,
-             local_result: str | None = None, now: datetime | None = None) -> ScanAnswer:
+             local_result: str | None = None, now: datetime | None = None,
+             token_id: int | None = None) -> ScanAnswer:
     """Record one scan of a ticket (by its QR `token`, or by `ticket_id` after a search at
     the door) and say whether to let the person in.
 
@@ -168,8 +250,11 @@ def check_in(door: Door, *, token: str | None = None, ticket_id: int | None = No
     offline doors admitted the same ticket, the earlier scan (by scanned_at) is the
     admission and the later one becomes already_checked_in.
 
+    `token_id`: the API token the door scans with, which must still be live (the access
+    check of the scan may have used what it read of the token a few seconds ago).
+
     Errors: list_closed (409) when the door's list is not active; exits on a list without
-    re-entry (422).
+    re-entry (422); unauthorized (401) when `token_id` was revoked.
     """
     if not door.is_active:
         raise Conflict("list_closed", _l("This check-in list is closed."))
@@ -185,47 +270,37 @@ def check_in(door: Door, *, token: str | None = None, ticket_id: int | None = No
             ticket_id = ticket_id_from_token(door, token)
         except InvalidToken as error:
             ticket_id, bad_token = None, error.reason
-    refused_offline = is_offline and local_result not in (None, ScanResult.OK.value)
-    written = None
-    if ticket_id is not None and direction is Direction.IN and not refused_offline \
+    if ticket_id is not None and direction is Direction.IN and not is_offline \
             and db.session.get_bind().dialect.name == "postgresql":
-        written = _write_scan_with_facts(door, ticket_id, client_scan_id, scanned_at, now,
-                                         is_offline)
-        if written is None:  # no such ticket (nothing was written): no need to look again
-            ticket_id = None
-    if written is not None:
-        result, reason, ticket, scan_id, admitted, known_first = written
-        inserted = (ScanResult.OK, "")
-    else:
-        result, reason, ticket = _judge(door, bad_token, ticket_id, direction, scanned_at)
-        if refused_offline:
-            # The door refused the person: that is what happened, whatever the server thinks.
-            local = ScanResult(local_result)
-            result, reason = local, reason if result is local else REFUSED_OFFLINE
-        inserted = (result or ScanResult.OK, reason)
-        scan_id = _insert_scan(door, ticket, direction, inserted[0], inserted[1],
-                               client_scan_id, scanned_at, now, is_offline)
-        admitted = known_first = None
+        answer = _entry_scan(door, ticket_id, client_scan_id, scanned_at, now, token_id)
+        if answer is not None:
+            return answer
+        ticket_id = None  # no such ticket (nothing was written): no need to look again
+    elif token_id is not None:
+        require_live_token(token_id)
+    result, reason, ticket = _judge(door, bad_token, ticket_id, direction, scanned_at)
+    refused_offline = is_offline and local_result not in (None, ScanResult.OK.value)
+    if refused_offline:
+        # The door refused the person: that is what happened, whatever the server thinks.
+        local = ScanResult(local_result)
+        result, reason = local, reason if result is local else REFUSED_OFFLINE
+    inserted = (result or ScanResult.OK, reason)
+    scan_id = _insert_scan(door, ticket, direction, inserted[0], inserted[1], client_scan_id,
+                           scanned_at, now, is_offline)
     if scan_id is None:
         return replace(queries.stored_answer(door.device_id, client_scan_id), is_replay=True)
     first_id = None
-    if admitted:
-        result = ScanResult.OK
-    elif known_first is not None and not door.allow_reentry and not is_offline:
-        result, first_id = ScanResult.ALREADY_CHECKED_IN, known_first.id
-    elif result is None:
+    if result is None:
         result, reason, first_id = _admit(door, ticket.id, direction, scan_id, scanned_at,
-                                          is_offline, now, tried=admitted is not None)
+                                          is_offline, now)
     if is_offline and local_result == ScanResult.OK.value and result is not ScanResult.OK:
         reason = OFFLINE_CONFLICT
     if (result, reason) != inserted or first_id is not None:
         _set_result(scan_id, result, reason, first_id)
-    if first_id is not None and (known_first is None or known_first.id != first_id):
-        known_first = queries.first_scan(first_id)
     return ScanAnswer(result=result, reason=reason, scan_id=scan_id,
                       client_scan_id=client_scan_id, scanned_at=scanned_at,
                       direction=direction, ticket=ticket,
-                      first_scan=known_first if first_id is not None else None)
+                      first_scan=queries.first_scan(first_id) if first_id is not None else None)
 
 
 def _judge(door: Door, bad_token: str, ticket_id: int | None, direction: Direction,
@@ -259,31 +334,56 @@ def _insert_scan(door: Door, ticket: TicketFacts | None, direction: Direction,
     return _run(_statement("scan_once" if once else "scan"), values).scalar()
 
 
-def _write_scan_with_facts(door: Door, ticket_id: int, client_scan_id: str | None,
-                           scanned_at: datetime, now: datetime, is_offline: bool):
-    """An entry scan of a known ticket, written at once (see _scan_with_facts), then judged
-    by the door's rules. Returns None for an unknown ticket (nothing was written), else
-    (result or None when only the presence decides, reason, the ticket's facts, the scan's
-    id or None for a scan sent already, whether this scan admitted the ticket, the
-    ticket's earlier admission if there was one)."""
-    row = _run(_scan_with_facts(), _scan_values(
-        door, ticket_id, Direction.IN, ScanResult.OK, "", client_scan_id, scanned_at, now,
-        is_offline)).first()
-    if row is None:
+def _entry_scan(door: Door, ticket_id: int, client_scan_id: str | None, scanned_at: datetime,
+                now: datetime, token_id: int | None) -> ScanAnswer | None:
+    """An online entry scan of a ticket, decided and written by one statement (see
+    _entry_statement). Returns the answer, or None for an unknown ticket (nothing was
+    written). Error: unauthorized (401) when the door's token was revoked."""
+    params = {"edition_id": door.edition_id, "p_list": door.list_id, "p_ticket": ticket_id,
+              "device_id": door.device_id, "user_id": door.user_id, "gate": door.gate,
+              "client_scan_id": client_scan_id, "scanned_at": scanned_at, "received_at": now,
+              "token_id": token_id,
+              **entry_parameters(door, scan_day(scanned_at))}
+    try:
+        row = _alone(_entry_statement(door.allow_reentry), params)
+    except IntegrityError:
+        # Its admission named a scan id that its scan row could not take: the same scan
+        # from this device, sent again while the first was being written, has just been
+        # stored (nothing of this statement was).
+        return replace(queries.stored_answer(door.device_id, client_scan_id), is_replay=True)
+    if not row.live:
+        raise token_revoked()
+    if row.id is None:
         return None
-    ticket = queries.facts_of(row)
-    result, reason = refusal(door, ticket, Direction.IN, scan_day(scanned_at))
-    admitted, first = row.admitted, None
-    if row.scan_id is not None and result is not None:
-        if admitted:  # refused after all: take the admission back (it was never seen)
-            _run(delete(PRESENCES).where(PRESENCES.c.ticket_id == ticket_id,
-                                         PRESENCES.c.list_id == door.list_id,
-                                         PRESENCES.c.first_scan_id == row.scan_id))
-        admitted = None
-    elif not admitted and row.first_id is not None:
-        first = FirstScan(id=row.first_id, scanned_at=row.scanned_at, gate=row.gate,
-                          device_name=row.device_name or "", is_offline=row.is_offline)
-    return result, reason, ticket, row.scan_id, admitted, first
+    if row.scan_id is None:  # this device sent this scan already
+        return replace(queries.stored_answer(door.device_id, client_scan_id), is_replay=True)
+    result, first = ScanResult(row.scan_result), None
+    if result is ScanResult.ALREADY_CHECKED_IN:
+        if row.first_scan_id is None:
+            # Admitted by a door whose scan committed while this one ran: the statement
+            # could not see which scan that was. Name it now.
+            first_id = _run(_statement("first_of"), {"p_ticket": ticket_id,
+                                                      "p_list": door.list_id}).scalar()
+            _set_result(row.scan_id, result, "", first_id)
+            first = queries.first_scan(first_id) if first_id is not None else None
+        else:
+            first = FirstScan(id=row.first_scan_id, scanned_at=row.scanned_at, gate=row.gate,
+                              device_name=row.device_name or "", is_offline=row.is_offline)
+    return ScanAnswer(result=result, reason=row.scan_reason, scan_id=row.scan_id,
+                      client_scan_id=client_scan_id, scanned_at=scanned_at,
+                      direction=Direction.IN, ticket=queries.facts_of(row), first_scan=first)
+
+
+def _alone(statement, params: dict):
+    """The first row of a statement that is atomic on its own. When the session has no
+    transaction yet (a scan at the door), it runs in autocommit mode: no BEGIN and no
+    COMMIT, one round trip. Otherwise it runs in the caller's transaction, under a
+    savepoint."""
+    if db.session().in_transaction():
+        with db.session.begin_nested():  # a refused statement leaves the transaction usable
+            return _run(statement, params).first()
+    connection = db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    return connection.execute(statement, params).first()
 
 
 def _set_result(scan_id: int, result: ScanResult, reason: str, first_id: int | None) -> None:
@@ -292,16 +392,15 @@ def _set_result(scan_id: int, result: ScanResult, reason: str, first_id: int | N
 
 
 def _admit(door: Door, ticket_id: int, direction: Direction, scan_id: int,
-           scanned_at: datetime, is_offline: bool, now: datetime, *, tried: bool = False
+           scanned_at: datetime, is_offline: bool, now: datetime
            ) -> tuple[ScanResult, str, int | None]:
-    """Decide ok or already_checked_in by changing the presence row conditionally
-    (`tried`: its insert was already tried, with the scan row, and did nothing).
+    """Decide ok or already_checked_in by changing the presence row conditionally.
     Returns (result, reason, the admitting scan's id for already_checked_in)."""
     here = {"p_ticket": ticket_id, "p_list": door.list_id}
     if direction is Direction.OUT:
         moved = _run(_statement("leave"), {**here, "p_now": now}).rowcount
         return ScanResult.OK, "" if moved else NOT_INSIDE, None
-    if not tried and _run(_statement("admit"), {
+    if _run(_statement("admit"), {
             "ticket_id": ticket_id, "list_id": door.list_id, "first_scan_id": scan_id,
             "inside": True, "updated_at": now}).scalar() is not None:
         return ScanResult.OK, "", None

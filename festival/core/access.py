@@ -29,6 +29,9 @@ class Role(str, enum.Enum):
 class Policy:
     public: bool = False
     roles: frozenset[Role] = frozenset()  # empty and not public: any logged-in user
+    # The view proves the API token live itself, in the statement that acts: the check
+    # here may use what it read of the token a few seconds ago (accounts.KEPT_FOR).
+    rechecks_token: bool = False
 
     def admits(self, role: Role | None) -> bool:
         if self.public:
@@ -55,9 +58,10 @@ def logged_in(view: F) -> F:
     return _declare(Policy())(view)
 
 
-def roles(*allowed: Role | str) -> Callable[[F], F]:
-    """Only these roles (and admin)."""
-    return _declare(Policy(roles=frozenset(Role(r) for r in allowed)))
+def roles(*allowed: Role | str, rechecks_token: bool = False) -> Callable[[F], F]:
+    """Only these roles (and admin). `rechecks_token`: see Policy."""
+    return _declare(Policy(roles=frozenset(Role(r) for r in allowed),
+                           rechecks_token=rechecks_token))
 
 
 def policy_of(app: Flask, endpoint: str) -> Policy | None:
@@ -83,11 +87,12 @@ def _enforce() -> object | None:
     if policy is None:  # cannot happen after check_declared; refuse rather than open
         abort(403)
     if is_api_request():
-        from festival.accounts.services import principal_for_bearer
+        from festival.accounts.services import UNAUTHORIZED, principal_for_bearer
         header = request.headers.get("Authorization", "")
-        principal = principal_for_bearer(header) if header else None
+        principal = (principal_for_bearer(header, kept=policy.rechecks_token)
+                     if header else None)
         if header and principal is None:
-            abort(401, "The API token is missing, malformed, unknown or revoked.")
+            abort(401, UNAUTHORIZED)
         g.api_principal = principal
         if policy.admits(principal.role if principal else None):
             return None

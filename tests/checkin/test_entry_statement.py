@@ -1,0 +1,114 @@
+"""The one-statement entry scan of PostgreSQL: its SQL rules say what rules.refusal() says,
+and a token revoked while the access check still keeps it is refused by the statement."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from festival.checkin import queries
+from festival.checkin.models import Direction
+from festival.checkin.rules import ENTRY_REFUSALS, entry_parameters, entry_refusal_sql, refusal
+from festival.extensions import db
+from tests.checkin.conftest import (
+    make_device,
+    make_door_edition,
+    make_list,
+    make_ticket,
+    make_ticket_type,
+    today_iso,
+)
+
+
+@pytest.fixture
+def postgres(app):
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("the one-statement scan is PostgreSQL's (TEST_DATABASE_URL)")
+
+
+def _tickets(edition, other_edition) -> list[int]:
+    """Tickets of every kind the rules tell apart: type without days, for today, for
+    tomorrow; every order status; paid by card, by bank transfer or not said; valid or
+    revoked; and one of another edition."""
+    types = [make_ticket_type(edition, "Pass"),
+             make_ticket_type(edition, "Aujourd'hui", valid_days=[today_iso(0)], position=1),
+             make_ticket_type(edition, "Demain", valid_days=[today_iso(1)], position=2)]
+    tickets = [make_ticket(ticket_type, status=status, method=method, ticket_status=state)
+               for ticket_type in types
+               for status in ("paid", "pending", "cancelled", "refunded", "expired")
+               for method in ("stripe", "bank_transfer")
+               for state in ("valid", "revoked")]
+    unsaid = make_ticket(types[0], status="pending", method="stripe")
+    unsaid.order.payment_method = None
+    tickets += [unsaid, make_ticket(make_ticket_type(other_edition))]
+    db.session.flush()
+    return [t.id for t in tickets], [t.id for t in types]
+
+
+def test_the_statement_refuses_what_refusal_refuses(app, postgres):
+    with app.app_context():
+        edition, other = make_door_edition(2033), make_door_edition(2034)
+        ids, type_ids = _tickets(edition, other)
+        base = queries.door_for_list(make_list(edition).id)
+        facts = {i: queries.ticket_facts(i) for i in ids}
+        verdict = entry_refusal_sql(queries.TICKETS, queries.ORDERS, queries.TYPES)
+        statement = (select(queries.TICKETS.c.id, verdict).select_from(queries.FACT_FROM)
+                     .where(queries.TICKETS.c.id.in_(ids)))
+        seen: Counter = Counter()
+        today = date.fromisoformat(today_iso(0))
+        for types in (frozenset(), frozenset(type_ids[:1]), frozenset(type_ids[1:])):
+            for days in (frozenset(), frozenset([today_iso(0)]), frozenset([today_iso(1)])):
+                for unpaid in (False, True):
+                    door = replace(base, type_ids=types, list_days=days, admit_unpaid=unpaid)
+                    for day in (today, today + timedelta(days=1), today + timedelta(days=9)):
+                        rows = db.session.execute(statement, entry_parameters(door, day))
+                        for ticket_id, said in rows:
+                            result, reason = refusal(door, facts[ticket_id], Direction.IN,
+                                                     day)
+                            expected = f"{result.value}/{reason}" if result else None
+                            assert said == expected, (door, day, facts[ticket_id])
+                            seen[reason] += 1
+        # Every rule was met, and admission too.
+        assert set(seen) == {"", *ENTRY_REFUSALS}, seen
+
+
+def test_a_token_revoked_while_kept_is_refused_by_the_statement(app, client, postgres):
+    from festival.accounts.services import revoke_api_token
+    from festival.checkin.models import Device
+    from tests.checkin.conftest import token_of
+
+    with app.app_context():
+        edition = make_door_edition(2035)
+        ticket_type = make_ticket_type(edition)
+        tickets = [token_of(make_ticket(ticket_type)) for _ in range(2)]
+        device, plain = make_device(make_list(edition))
+        token_id = db.session.get(Device, device.id).api_token_id
+        db.session.commit()
+    headers = {"Authorization": f"Bearer {plain}"}
+    first = client.post("/api/v1/checkin", json={"token": tickets[0]}, headers=headers)
+    assert first.get_json()["result"] == "ok"
+    with app.app_context():
+        # The token alone, as another process would: this process's door and principal
+        # are still kept.
+        revoke_api_token(token_id)
+        db.session.commit()
+    refused = client.post("/api/v1/checkin", json={"token": tickets[1]}, headers=headers)
+    assert refused.status_code == 401
+    assert refused.get_json()["error"] == "unauthorized"
+    with app.app_context():
+        from festival.checkin.models import Scan
+        assert db.session.scalar(select(db.func.count()).select_from(Scan)) == 1
+
+
+def test_the_statement_of_a_list_without_reentry_is_parsed_once(app, postgres):
+    """psycopg keeps the parsing of a statement of at most 4096 bytes between executions
+    (and parses a longer one at every scan)."""
+    from sqlalchemy.dialects import postgresql
+
+    from festival.checkin.services import _entry_statement
+
+    sql = str(_entry_statement(False).compile(dialect=postgresql.psycopg.dialect()))
+    assert len(sql.encode()) <= 4096
