@@ -71,6 +71,24 @@ def test_tokens_store_only_a_hash_and_can_be_revoked(ctx):
     assert services.principal_for_bearer(f"Bearer {plain}") is None
 
 
+def test_a_kept_principal_is_read_again_after_a_few_seconds_and_only_when_asked(ctx):
+    token, plain = services.create_api_token("Door 3", "volunteer")
+    db.session.commit()
+    kept = services.principal_for_bearer(f"Bearer {plain}", kept=True)
+    services.revoke_api_token(token.id)
+    db.session.commit()
+    # Within KEPT_FOR, the endpoint that asked for it gets it (and checks the token itself,
+    # with require_live_token or in its statement); every other call reads the token.
+    assert services.principal_for_bearer(f"Bearer {plain}", kept=True) is kept
+    assert services.principal_for_bearer(f"Bearer {plain}") is None
+    with pytest.raises(DomainError) as refused:
+        services.require_live_token(kept.id)
+    assert refused.value.status == 401
+    read_at, principal = services._kept[kept.token_hash]
+    services._kept[kept.token_hash] = (read_at - services.KEPT_FOR - 1, principal)
+    assert services.principal_for_bearer(f"Bearer {plain}", kept=True) is None
+
+
 def test_a_token_in_use_notes_when_it_was_last_used_at_most_once_a_minute(ctx):
     token, plain = services.create_api_token("Door 2", "volunteer")
     db.session.commit()
