@@ -109,6 +109,14 @@ def app(test_environ, tmp_path_factory):
     return application
 
 
+@pytest.fixture
+def postgres(app):
+    """Skips the test on SQLite: what it proves (concurrency, PostgreSQL's own statements) is
+    proven on PostgreSQL, with TEST_DATABASE_URL (as CI does)."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("proven on PostgreSQL (TEST_DATABASE_URL)")
+
+
 @pytest.fixture(autouse=True)
 def _empty_database(request):
     """After each test that used the database, delete every row (migrations stay)."""

@@ -23,11 +23,6 @@ from tests.checkin.conftest import (
 )
 
 
-@pytest.fixture
-def postgres(app):
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        pytest.skip("concurrency guarantees are proven on PostgreSQL (TEST_DATABASE_URL)")
-
 
 def _race(app, doors: list, token: str, client_scan_ids: list[str | None]) -> list:
     results: list = []

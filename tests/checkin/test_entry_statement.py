@@ -6,7 +6,6 @@ from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from festival.checkin import queries
@@ -22,11 +21,6 @@ from tests.checkin.conftest import (
     today_iso,
 )
 
-
-@pytest.fixture
-def postgres(app):
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        pytest.skip("the one-statement scan is PostgreSQL's (TEST_DATABASE_URL)")
 
 
 def _tickets(edition, other_edition) -> list[int]:

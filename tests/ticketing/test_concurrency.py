@@ -1,7 +1,6 @@
 """Concurrent buyers against a small quota: exactly the quota is sold (PostgreSQL)."""
 import threading
 
-import pytest
 from sqlalchemy import func, select
 
 from festival.core.errors import Conflict
@@ -11,11 +10,6 @@ from festival.ticketing.models import Quota, Ticket
 from festival.ticketing.orders import Item
 from tests.ticketing.conftest import make_edition, make_type
 
-
-@pytest.fixture
-def postgres(app):
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        pytest.skip("concurrency guarantees are proven on PostgreSQL (TEST_DATABASE_URL)")
 
 
 def test_concurrent_buyers_never_oversell(app, postgres):
