@@ -23,7 +23,14 @@ from festival.checkin.rules import OFFLINE_CONFLICT, Door, FirstScan, ScanAnswer
 from festival.core.errors import NotFound
 from festival.editions.models import Edition, EditionDay
 from festival.extensions import db
-from festival.ticketing.models import Order, OrderStatus, Ticket, TicketType
+from festival.ticketing.models import (
+    Order,
+    OrderStatus,
+    PaymentMethod,
+    Ticket,
+    TicketStatus,
+    TicketType,
+)
 from festival.ticketing.orders import normalise_code
 
 LISTS = CheckinList.__table__
@@ -141,11 +148,15 @@ FACT_FROM = fact_from()
 
 
 def facts_of(row) -> TicketFacts:
+    """The facts of a row of fact_columns(), read through SQLAlchemy or straight from the
+    driver (plain strings for the enums)."""
+    method = row.payment_method
     return TicketFacts(id=row.id, edition_id=row.edition_id,
                        attendee=row.attendee_name or row.buyer_name,
                        type_id=row.ticket_type_id, type_name=row.type_name,
-                       valid_days=tuple(row.valid_days or ()), status=row.status,
-                       order_status=row.order_status, payment_method=row.payment_method,
+                       valid_days=tuple(row.valid_days or ()), status=TicketStatus(row.status),
+                       order_status=OrderStatus(row.order_status),
+                       payment_method=PaymentMethod(method) if method is not None else None,
                        order_code=row.code)
 
 
