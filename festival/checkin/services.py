@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
+import psycopg
 from flask_babel import lazy_gettext as _l
 from psycopg.rows import namedtuple_row
 from sqlalchemy import (
@@ -348,7 +349,7 @@ def _entry_scan(door: Door, ticket_id: int, client_scan_id: str | None, scanned_
               **entry_parameters(door, scan_day(scanned_at))}
     try:
         row = _alone(_entry_statement(door.allow_reentry), params)
-    except IntegrityError:
+    except (IntegrityError, psycopg.IntegrityError):  # through SQLAlchemy, or the driver
         # Its admission named a scan id that its scan row could not take: the same scan
         # from this device, sent again while the first was being written, has just been
         # stored (nothing of this statement was).

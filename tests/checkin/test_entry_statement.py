@@ -106,3 +106,55 @@ def test_the_statement_of_a_list_without_reentry_is_parsed_once(app, postgres):
 
     sql = str(_entry_statement(False).compile(dialect=postgresql.psycopg.dialect()))
     assert len(sql.encode()) <= 4096
+
+
+def test_a_retry_meeting_its_first_sending_still_being_written_gets_its_answer(
+        app, client, postgres):
+    """The first sending of a scan is being written (its transaction is open) when the
+    retry arrives: the retry waits for it, then gives its stored answer and writes nothing,
+    even though the first sending was refused and the retry would have admitted."""
+    import threading
+
+    import psycopg
+
+    from festival.checkin.models import Device, Scan, TicketPresence
+    from tests.checkin.conftest import token_of
+
+    with app.app_context():
+        edition = make_door_edition(2036)
+        ticket_type = make_ticket_type(edition)
+        ticket, other = make_ticket(ticket_type), make_ticket(ticket_type)
+        token, other_token = token_of(ticket), token_of(other)
+        device, plain = make_device(make_list(edition))
+        row = db.session.get(Device, device.id)
+        first = {"edition_id": edition.id, "list_id": row.list_id, "ticket_id": ticket.id,
+                 "device_id": row.id}
+        other_id = other.id
+        db.session.commit()
+        url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    headers = {"Authorization": f"Bearer {plain}"}
+    # A first scan: the token and the door are kept, and the next scan runs alone, on the
+    # driver's connection, as at the door.
+    assert client.post("/api/v1/checkin", json={"token": other_token},
+                       headers=headers).get_json()["result"] == "ok"
+    with psycopg.connect(url) as writing:  # the first sending, refused, not committed yet
+        writing.execute(
+            "INSERT INTO scans (edition_id, list_id, ticket_id, device_id, gate, direction,"
+            " kind, result, reason, client_scan_id, scanned_at, received_at, is_offline,"
+            " is_undone) VALUES (%(edition_id)s, %(list_id)s, %(ticket_id)s, %(device_id)s,"
+            " 'Porte A', 'in', 'scan', 'unpaid', 'pending_payment', 'retry-0001',"
+            " now() at time zone 'utc', now() at time zone 'utc', false, false)", first)
+        answers = []
+        retry = threading.Thread(target=lambda: answers.append(client.post(
+            "/api/v1/checkin", json={"token": token, "scan_id": "retry-0001"},
+            headers=headers)))
+        retry.start()
+        retry.join(timeout=1.0)
+        assert retry.is_alive(), answers[0].get_json()  # waiting for the first sending
+        writing.commit()
+        retry.join(timeout=10)
+    assert answers[0].status_code == 200
+    assert answers[0].get_json()["result"] == "unpaid"
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(Scan)) == 2
+        assert db.session.scalar(select(TicketPresence.ticket_id)) == other_id
