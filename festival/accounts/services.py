@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,6 +18,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from festival.accounts.models import ApiToken, PasswordReset, User
 from festival.core.access import Role
 from festival.core.errors import DomainError, NotFound, ValidationError
+from festival.core.kept import Kept
 from festival.core.timeutil import utcnow
 from festival.extensions import db
 
@@ -238,7 +238,7 @@ _IS_LIVE = select(_TOKENS.c.id).where(_TOKENS.c.id == bindparam("token_id"),
 # Principals read in the last KEPT_FOR seconds, by token hash, for the endpoints that check
 # the token again themselves (the scan at the door, in the statement that records it).
 KEPT_FOR = 5.0
-_kept: dict[str, tuple[float, Principal]] = {}
+_principals: Kept[Principal | None] = Kept(KEPT_FOR)
 
 
 def principal_for_bearer(header: str, *, kept: bool = False) -> Principal | None:
@@ -254,9 +254,11 @@ def principal_for_bearer(header: str, *, kept: bool = False) -> Principal | None
         return None
     token_hash = hash_token(plain)
     if kept:
-        hit = _kept.get(token_hash)
-        if hit is not None and time.monotonic() - hit[0] < KEPT_FOR:
-            return hit[1]
+        return _principals.get(token_hash, lambda: _read_principal(token_hash))
+    return _read_principal(token_hash)
+
+
+def _read_principal(token_hash: str) -> Principal | None:
     row = db.session.connection().execute(_LIVE_TOKEN, {"hash": token_hash}).first()
     if row is None:
         return None
@@ -264,13 +266,8 @@ def principal_for_bearer(header: str, *, kept: bool = False) -> Principal | None
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
         db.session.connection().execute(_NOTE_USE, {"token_id": row.id, "now": now})
         db.session.commit()
-    principal = Principal(id=row.id, name=row.name, role=row.role, token_hash=token_hash,
-                          created_by_id=row.created_by_id)
-    if kept:
-        if len(_kept) > 1000:
-            _kept.clear()
-        _kept[token_hash] = (time.monotonic(), principal)
-    return principal
+    return Principal(id=row.id, name=row.name, role=row.role, token_hash=token_hash,
+                     created_by_id=row.created_by_id)
 
 
 def token_revoked() -> DomainError:

@@ -3,7 +3,6 @@ search at the door. Core statements on the hot path (one round trip each); nothi
 changes a row."""
 from __future__ import annotations
 
-import time
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -21,6 +20,7 @@ from festival.checkin.models import (
 )
 from festival.checkin.rules import OFFLINE_CONFLICT, Door, FirstScan, ScanAnswer, TicketFacts
 from festival.core.errors import NotFound
+from festival.core.kept import Kept
 from festival.editions.models import Edition, EditionDay
 from festival.extensions import db
 from festival.ticketing.models import (
@@ -68,7 +68,7 @@ _TYPES_AND_DAYS = union_all(
 # by the scan's statement or accounts.require_live_token); a change of a list's rules
 # reaches the other processes within DOOR_TTL.
 DOOR_TTL = 5.0
-_doors: dict[str, tuple[float, Door | None]] = {}
+_doors: Kept[Door | None] = Kept(DOOR_TTL)
 
 
 def _run(statement, params: dict | None = None):
@@ -86,15 +86,7 @@ def door_for_token(api_token_id: int) -> Door | None:
 
 def door_for_principal(principal) -> Door | None:
     """door_for_token for the API token of a request, kept DOOR_TTL seconds."""
-    now = time.monotonic()
-    kept = _doors.get(principal.token_hash)
-    if kept is not None and now - kept[0] < DOOR_TTL:
-        return kept[1]
-    door = door_for_token(principal.id)
-    if len(_doors) > 1000:
-        _doors.clear()
-    _doors[principal.token_hash] = (now, door)
-    return door
+    return _doors.get(principal.token_hash, lambda: door_for_token(principal.id))
 
 
 def forget_doors() -> None:
@@ -106,7 +98,8 @@ def door_for_list(list_id: int, *, user_id: int | None = None, gate: str = "") -
     """A list's door for a scan made without a device (a logged-in volunteer, or an API
     token that is not a device's). Error: list_not_found (404)."""
     row = db.session.execute(
-        select(*_LIST_COLUMNS).select_from(LISTS.join(EDITIONS, EDITIONS.c.id == LISTS.c.edition_id))
+        select(*_LIST_COLUMNS)
+        .select_from(LISTS.join(EDITIONS, EDITIONS.c.id == LISTS.c.edition_id))
         .where(LISTS.c.id == list_id)).first()
     if row is None:
         raise NotFound("list_not_found", _l("There is no such check-in list."))

@@ -168,6 +168,13 @@ ENTRY_REFUSALS: dict[str, ScanResult] = {
 }
 
 
+def sql_constant(value):
+    """A constant of ours (a code, or an enum's value), written into a statement rather than
+    sent with it at each execution."""
+    from sqlalchemy import String, literal_column
+    return literal_column(f"'{getattr(value, 'value', value)}'", String)
+
+
 def entry_refusal_sql(tickets, orders, types):
     """What refusal() says of an entry scan, as "<result>/<reason>" (NULL: only the
     ticket's presence decides), in a PostgreSQL expression over a ticket's row (`tickets`
@@ -180,25 +187,24 @@ def entry_refusal_sql(tickets, orders, types):
     def flag(name: str):
         return bindparam(name, type_=Boolean)
 
-    def const(value: str):
-        return literal_column(f"'{value}'", String)
+    const = sql_constant
 
     def refused(reason: str):
         return const(f"{ENTRY_REFUSALS[reason].value}/{reason}")
 
     days = types.c.valid_days.cast(JSONB)
     has_days = days != literal_column("'[]'", JSONB)
-    pending = orders.c.status == const(OrderStatus.PENDING.value)
-    by_transfer = orders.c.payment_method == const(PaymentMethod.BANK_TRANSFER.value)
+    pending = orders.c.status == const(OrderStatus.PENDING)
+    by_transfer = orders.c.payment_method == const(PaymentMethod.BANK_TRANSFER)
     on_list = flag("all_types") | (tickets.c.ticket_type_id
                                    == any_(bindparam("type_ids", type_=ARRAY(Integer))))
     return case(
         (orders.c.edition_id != bindparam("edition_id", type_=Integer),
          refused("other_edition")),
-        (tickets.c.status == const(TicketStatus.REVOKED.value), refused("ticket_revoked")),
-        (orders.c.status == const(OrderStatus.CANCELLED.value), refused("order_cancelled")),
-        (orders.c.status == const(OrderStatus.REFUNDED.value), refused("order_refunded")),
-        (orders.c.status == const(OrderStatus.EXPIRED.value), refused("order_expired")),
+        (tickets.c.status == const(TicketStatus.REVOKED), refused("ticket_revoked")),
+        (orders.c.status == const(OrderStatus.CANCELLED), refused("order_cancelled")),
+        (orders.c.status == const(OrderStatus.REFUNDED), refused("order_refunded")),
+        (orders.c.status == const(OrderStatus.EXPIRED), refused("order_expired")),
         (~on_list, refused("ticket_type")),
         (~flag("list_day_ok"), refused("list_day")),
         (has_days & ~days.has_key(bindparam("today", type_=String)), refused("ticket_day")),

@@ -56,6 +56,7 @@ from festival.checkin.rules import (
     entry_refusal_sql,
     refusal,
     scan_day,
+    sql_constant,
     ticket_id_from_token,
 )
 from festival.core.errors import Conflict, DomainError, NotFound
@@ -192,8 +193,9 @@ def _entry_statement(reentry: bool):
     seen = select(present.c.first_scan_id).where(
         present.c.ticket_id == ticket_id, present.c.list_id == list_id).cte("seen")
     done = select(admitted.label("ok")).cte("done")
-    result = case((new.c.r.is_not(None), _part(new.c.r, 1)), (done.c.ok, _const(ScanResult.OK)),
-                  else_=_const(ScanResult.ALREADY_CHECKED_IN))
+    result = case((new.c.r.is_not(None), _part(new.c.r, 1)),
+                  (done.c.ok, sql_constant(ScanResult.OK)),
+                  else_=sql_constant(ScanResult.ALREADY_CHECKED_IN))
     columns = ("edition_id", "device_id", "user_id", "gate", "client_scan_id", "scanned_at",
                "received_at")
     scan = (postgresql.insert(SCANS).from_select(
@@ -201,9 +203,9 @@ def _entry_statement(reentry: bool):
          "is_undone", "result", "reason", "first_scan_id"],
         select(new.c.id, list_id, ticket_id,
                *(bindparam(name, type_=SCANS.c[name].type) for name in columns),
-               _const(Direction.IN), _const(ScanKind.SCAN), literal_column("false"),
+               sql_constant(Direction.IN), sql_constant(ScanKind.SCAN), literal_column("false"),
                literal_column("false"),
-               result, func.coalesce(_part(new.c.r, 2), _const("")),
+               result, func.coalesce(_part(new.c.r, 2), sql_constant("")),
                case((new.c.r.is_(None) & ~done.c.ok, seen.c.first_scan_id)))
         .select_from(new.join(done, true()).outerjoin(seen, true())))
             .on_conflict_do_nothing(index_elements=[SCANS.c.device_id, SCANS.c.client_scan_id])
@@ -219,11 +221,6 @@ def _entry_statement(reentry: bool):
                          .outerjoin(scan, true())
                          .outerjoin(first, first.c.id == scan.c.first_scan_id)
                          .outerjoin(device, device.c.id == first.c.device_id)))
-
-
-def _const(value):
-    """A constant of ours (a code), written into a statement rather than sent with it."""
-    return literal_column(f"'{getattr(value, 'value', value)}'", String)
 
 
 def _part(refusal, index: int):

@@ -84,9 +84,12 @@ def test_a_kept_principal_is_read_again_after_a_few_seconds_and_only_when_asked(
     with pytest.raises(DomainError) as refused:
         services.require_live_token(kept.id)
     assert refused.value.status == 401
-    read_at, principal = services._kept[kept.token_hash]
-    services._kept[kept.token_hash] = (read_at - services.KEPT_FOR - 1, principal)
-    assert services.principal_for_bearer(f"Bearer {plain}", kept=True) is None
+    clock = services._principals.clock
+    services._principals.clock = lambda: clock() + services.KEPT_FOR + 1
+    try:
+        assert services.principal_for_bearer(f"Bearer {plain}", kept=True) is None
+    finally:
+        services._principals.clock = clock
 
 
 def test_a_token_in_use_notes_when_it_was_last_used_at_most_once_a_minute(ctx):
