@@ -25,7 +25,7 @@ loglevel = "info"
 def post_worker_init(worker):
     """Once a worker has loaded the application, move what the loading built (about 150,000
     objects) into the garbage collector's permanent generation. A full collection then walks
-    only what requests created since, instead of pausing the worker for 100–200 ms in the
+    only what requests created since, instead of pausing the worker for up to 180 ms in the
     middle of a queue at the door."""
     gc.collect()
     gc.freeze()
