@@ -155,6 +155,21 @@ _NEUTRALS = {"B", "S", "WS", "ON", "BN", "LRE", "RLE", "LRO", "RLO", "PDF", "LRI
              "FSI", "PDI"}
 
 
+def _runs(types: list[str], kind: str):
+    """(start, end) of each run of `kind` in `types`, left to right; the caller may change
+    the run it was given."""
+    i, count = 0, len(types)
+    while i < count:
+        if types[i] != kind:
+            i += 1
+            continue
+        end = i
+        while end < count and types[end] == kind:
+            end += 1
+        yield i, end
+        i = end
+
+
 def levels(text: str, rtl_base: bool) -> list[int]:
     """Each character's level after the Unicode bidirectional algorithm (UAX #9) for one line
     without explicit embeddings: even levels read left to right, odd ones right to left.
@@ -183,17 +198,9 @@ def levels(text: str, rtl_base: bool) -> list[int]:
             types[i] = "EN"
         elif types[i] == "CS" and before == after and before in ("EN", "AN"):
             types[i] = before
-    i = 0
-    while i < count:  # W5: currency and percent signs next to European digits
-        if types[i] != "ET":
-            i += 1
-            continue
-        end = i
-        while end < count and types[end] == "ET":
-            end += 1
+    for i, end in _runs(types, "ET"):  # W5: currency and percent signs by European digits
         if (i > 0 and types[i - 1] == "EN") or (end < count and types[end] == "EN"):
             types[i:end] = ["EN"] * (end - i)
-        i = end
     types = ["ON" if kind in ("ES", "ET", "CS") else kind for kind in types]  # W6
     strong = edge
     for i, kind in enumerate(types):  # W7: European digits after Latin letters are Latin
@@ -201,18 +208,10 @@ def levels(text: str, rtl_base: bool) -> list[int]:
             strong = kind
         elif kind == "EN" and strong == "L":
             types[i] = "L"
-    i = 0
-    while i < count:  # N1-N2: neutrals take the direction around them, else the line's
-        if types[i] != "ON":
-            i += 1
-            continue
-        end = i
-        while end < count and types[end] == "ON":
-            end += 1
+    for i, end in _runs(types, "ON"):  # N1-N2: neutrals take the direction around them
         before = "L" if i == 0 and edge == "L" or i > 0 and types[i - 1] == "L" else "R"
         after = "L" if end == count and edge == "L" or end < count and types[end] == "L" else "R"
-        types[i:end] = [before if before == after else edge] * (end - i)
-        i = end
+        types[i:end] = [before if before == after else edge] * (end - i)  # or the line's
     result = []
     for kind in types:  # I1-I2
         if base == 0:

@@ -226,3 +226,10 @@ def test_absurdly_long_fields_are_cut_and_rendered_quickly(keys):
         [barcode] = zxingcpp.read_barcodes(render_page(ticket, fmt))
         assert barcode.text == ticket.token
     assert time.perf_counter() - started < 10
+
+
+def test_a_percent_sign_goes_with_its_number():
+    """W5: the sign by European digits is one of them (level 2 in a right-to-left line), where
+    a lone neutral between the number and Arabic would take the line's direction (1)."""
+    from festival.ticketing.pdf_drawing import levels
+    assert levels("15% تخفيض", rtl_base=True)[:4] == [2, 2, 2, 1]
