@@ -63,7 +63,8 @@ def committed(action: Callable[[], T]) -> T:
     except DomainError:
         db.session.rollback()
         raise
-    db.session.commit()
+    if db.session.registry.has() and db.session().in_transaction():
+        db.session.commit()  # (else the service wrote nothing, or wrote on its own)
     return result
 
 

@@ -119,3 +119,17 @@ def test_refuse_rolls_back_renames_the_fields_and_keeps_the_errors_status(app, e
         assert refuse(form, error, renames={"title": "name"}) == status
         assert _associations() == 0
         assert form.name.errors == [error.message]
+
+
+def test_a_service_that_wrote_nothing_through_the_session_leaves_no_session(app):
+    """committed() commits the session's transaction when the service began one, and
+    makes none for a service that did not (the scan at the door writes on its own)."""
+    from festival.core.errors import committed
+
+    with app.test_request_context("/"):
+        db.session.remove()
+        assert committed(lambda: 42) == 42
+        assert not db.session.registry.has()
+        made = committed(lambda: gen_association(name="Tafsut", slug="tafsut"))
+        db.session.rollback()  # what was committed stays
+        assert db.session.get(Association, made.id) is not None
