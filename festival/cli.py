@@ -113,7 +113,8 @@ def restore_command(source: Path, yes: bool) -> None:
     if not yes:
         click.confirm("This replaces every row of the database. Continue?", abort=True)
     db.session.remove()
-    db.engine.dispose()  # no pooled connection may hold the old database open
+    for engine in db.engines.values():
+        engine.dispose()  # no pooled connection may hold the old database open
     try:
         restore(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
     except BackupError as error:

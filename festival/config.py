@@ -59,6 +59,18 @@ def _int(environ: Mapping[str, str], name: str, default: int, minimum: int = 0,
     return value
 
 
+def _binds(database_url: str) -> dict:
+    """On PostgreSQL, a second engine on the same database for the scan at the door
+    (checkin.services._alone): its one statement is atomic by itself, so its connections
+    stay in autocommit mode, and it skips the pool's ping before each use (a lost
+    connection shows in the statement itself, which is then sent again when the retry is
+    recognisable). Every other query goes through the default engine."""
+    if not database_url.startswith("postgresql"):
+        return {}
+    return {"door": {"url": database_url, "isolation_level": "AUTOCOMMIT",
+                     "pool_pre_ping": False, "pool_reset_on_return": None}}
+
+
 def normalise_database_url(url: str) -> str:
     """Accept the usual spellings of a PostgreSQL URL and use the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
@@ -147,6 +159,7 @@ def load_config(environ: Mapping[str, str] | None = None,
         "SECRET_KEY": _secret_key(environ, env, instance),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_BINDS": _binds(database_url),
         "PUBLIC_URL": public_url,
         "MAIL_SERVER": mail_server,
         "MAIL_PORT": _int(environ, "MAIL_PORT", 465 if mail_ssl else (587 if mail_tls else 25),

@@ -96,7 +96,8 @@ def _dispose_engines(database_url):
     yield
     for application in _made_apps:
         with application.app_context():
-            db.engine.dispose()
+            for engine in db.engines.values():
+                engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -271,7 +271,7 @@ def check_in(door: Door, *, token: str | None = None, ticket_id: int | None = No
         except InvalidToken as error:
             ticket_id, bad_token = None, error.reason
     if ticket_id is not None and direction is Direction.IN and not is_offline \
-            and db.session.get_bind().dialect.name == "postgresql":
+            and "door" in db.engines:  # PostgreSQL
         answer = _entry_scan(door, ticket_id, client_scan_id, scanned_at, now, token_id)
         if answer is not None:
             return answer
@@ -345,7 +345,8 @@ def _entry_scan(door: Door, ticket_id: int, client_scan_id: str | None, scanned_
               "token_id": token_id,
               **entry_parameters(door, scan_day(scanned_at))}
     try:
-        row = _alone(_entry_statement(door.allow_reentry), params)
+        row = _alone(_entry_statement(door.allow_reentry), params,
+                     resend=door.device_id is not None and client_scan_id is not None)
     except (IntegrityError, psycopg.IntegrityError):  # through SQLAlchemy, or the driver
         # Its admission named a scan id that its scan row could not take: the same scan
         # from this device, sent again while the first was being written, has just been
@@ -374,19 +375,41 @@ def _entry_scan(door: Door, ticket_id: int, client_scan_id: str | None, scanned_
                       direction=Direction.IN, ticket=queries.facts_of(row), first_scan=first)
 
 
-def _alone(statement, params: dict):
+_ENDED = (psycopg.errors.AdminShutdown, psycopg.errors.CrashShutdown)
+
+
+def _alone(statement, params: dict, *, resend: bool = False):
     """The first row of a statement that is atomic on its own. When the session has no
-    transaction yet (a scan at the door), it runs in autocommit mode, on the driver's
-    connection: no BEGIN and no COMMIT, one round trip. Otherwise it runs in the caller's
-    transaction, under a savepoint."""
-    if db.session().in_transaction():
+    transaction yet (a scan at the door), it runs on the door's engine (config._binds):
+    autocommit, one round trip, none of the session's work. Otherwise it runs in the
+    caller's transaction, under a savepoint.
+
+    `resend`: the statement may be sent again on a new connection when its connection was
+    lost (PostgreSQL restarted, say), because a second sending is recognised as such."""
+    if db.session.registry.has() and db.session().in_transaction():
         with db.session.begin_nested():  # a refused statement leaves the transaction usable
             return _run(statement, params).first()
-    connection = db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    sql, defaults = _driver_sql(statement, connection.dialect)
+    engine = db.engines["door"]
+    sql, defaults = _driver_sql(statement, engine.dialect)
     values = {**defaults, **{name: _driver_value(value) for name, value in params.items()}}
-    with connection.connection.driver_connection.cursor(row_factory=namedtuple_row) as cursor:
-        row = cursor.execute(sql, values).fetchone()
+    while True:
+        pooled = engine.raw_connection()
+        try:
+            with pooled.driver_connection.cursor(row_factory=namedtuple_row) as cursor:
+                row = cursor.execute(sql, values).fetchone()
+            break
+        except psycopg.OperationalError as error:
+            # The connection was gone before the statement: closed, or its server process
+            # ended (by a restart or an administrator) while it waited in the pool.
+            lost = pooled.driver_connection.broken or isinstance(error, _ENDED)
+            pooled.invalidate()  # the pool opens a new connection in its place
+            if lost:
+                engine.dispose()  # and most likely the pool's other connections went too
+            if not (lost and resend):
+                raise
+            resend = False  # once
+        finally:
+            pooled.close()
     if row is not None and row.scanned_at is not None:  # UTCDateTime's reading
         row = row._replace(scanned_at=row.scanned_at.replace(tzinfo=timezone.utc))
     return row

@@ -158,3 +158,77 @@ def test_a_retry_meeting_its_first_sending_still_being_written_gets_its_answer(
     with app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(Scan)) == 2
         assert db.session.scalar(select(TicketPresence.ticket_id)) == other_id
+
+
+
+
+def _lose_door_connections(app) -> None:
+    """End the server processes of the door's connections (at least two) while they wait in
+    the pool, as a restart of PostgreSQL would."""
+    import psycopg
+
+    with app.app_context():
+        url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        pool = db.engines["door"].pool
+        held = [pool.connect() for _ in range(max(2, pool.checkedin()))]
+        pids = [pooled.driver_connection.info.backend_pid for pooled in held]
+        for pooled in held:
+            pooled.close()
+    assert pids, "the door engine should have kept a connection"
+    with psycopg.connect(url, autocommit=True) as admin:
+        for pid in pids:
+            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+def _scan_setup(app, year: int, count: int):
+    from tests.checkin.conftest import token_of
+
+    with app.app_context():
+        edition = make_door_edition(year)
+        ticket_type = make_ticket_type(edition)
+        tokens = [token_of(make_ticket(ticket_type)) for _ in range(count)]
+        _, plain = make_device(make_list(edition))
+        db.session.commit()
+    return tokens, {"Authorization": f"Bearer {plain}"}
+
+
+def test_a_scan_whose_door_connection_was_lost_is_sent_again(app, client, postgres):
+    """The door's engine does not ping its connections before use: a scan that meets a lost
+    one is sent again on a new connection, because a second sending of the same scan id
+    from the same device is recognised (and would give the stored answer)."""
+    from festival.checkin.models import Scan, TicketPresence
+
+    tokens, headers = _scan_setup(app, 2037, 3)
+    for n in (0, 1):  # the first reads the token and the door; the second runs alone
+        assert client.post("/api/v1/checkin", json={"token": tokens[n], "scan_id": f"lost-000{n}"},
+                           headers=headers).get_json()["result"] == "ok"
+    _lose_door_connections(app)
+    answer = client.post("/api/v1/checkin", json={"token": tokens[2], "scan_id": "lost-0002"},
+                         headers=headers)
+    assert answer.status_code == 200
+    assert answer.get_json()["result"] == "ok"
+    again = client.post("/api/v1/checkin", json={"token": tokens[2], "scan_id": "lost-0002"},
+                        headers=headers)
+    assert again.get_json()["result"] == "ok"  # the stored answer, not counted twice
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(Scan)) == 3
+        assert db.session.scalar(select(db.func.count()).select_from(TicketPresence)) == 3
+
+
+def test_a_scan_without_an_id_is_not_sent_twice_on_a_lost_connection(app, client, postgres):
+    """Without a scan id, a second sending could not be told from a second scan: the scan
+    fails with a clear error, writes nothing, and the next one works again."""
+    from festival.checkin.models import Scan
+
+    tokens, headers = _scan_setup(app, 2038, 4)
+    for n in (0, 1):  # the first reads the token and the door; the second runs alone
+        assert client.post("/api/v1/checkin", json={"token": tokens[n]},
+                           headers=headers).get_json()["result"] == "ok"
+    _lose_door_connections(app)
+    failed = client.post("/api/v1/checkin", json={"token": tokens[2]}, headers=headers)
+    assert failed.status_code == 500
+    assert failed.get_json()["error"] == "internal_error"
+    after = client.post("/api/v1/checkin", json={"token": tokens[3]}, headers=headers)
+    assert after.get_json()["result"] == "ok"
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(Scan)) == 3

@@ -59,3 +59,15 @@ def test_a_bad_setting_stops_the_command_line_with_one_clear_line(tmp_path):
     assert result.returncode != 0
     assert "almoggar: configuration error: SECRET_KEY must be set" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_postgresql_gets_the_door_engine_and_sqlite_none(tmp_path):
+    """The scan at the door has an engine of its own on PostgreSQL: autocommit (its one
+    statement is atomic by itself) and no ping before each use (checkin.services._alone
+    sends a scan again on a lost connection when the retry is recognisable)."""
+    assert load_config({}, tmp_path)["SQLALCHEMY_BINDS"] == {}
+    url = "postgresql://u@h:5432/db"
+    binds = load_config({"DATABASE_URL": url}, tmp_path)["SQLALCHEMY_BINDS"]
+    assert binds == {"door": {"url": normalise_database_url(url),
+                              "isolation_level": "AUTOCOMMIT", "pool_pre_ping": False,
+                              "pool_reset_on_return": None}}
