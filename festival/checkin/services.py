@@ -399,8 +399,9 @@ def _alone(statement, params: dict, *, resend: bool = False):
                 row = cursor.execute(sql, values).fetchone()
             break
         except psycopg.OperationalError as error:
-            # The connection was gone before the statement: closed, or its server process
-            # ended (by a restart or an administrator) while it waited in the pool.
+            # A lost connection: closed, or its server process ended (a restart, an
+            # administrator) while it waited in the pool. Whether the statement was
+            # written then, a recognisable second sending finds out.
             lost = pooled.driver_connection.broken or isinstance(error, _ENDED)
             pooled.invalidate()  # the pool opens a new connection in its place
             if lost:
