@@ -158,6 +158,12 @@ def _type(page, text: str) -> None:
     page.locator("#scan-query").press("Enter")
 
 
+def _tampered(token: str) -> str:
+    """The token with one character of its signature changed (always to another one)."""
+    middle = len(token) // 2
+    return token[:middle] + ("B" if token[middle] == "A" else "A") + token[middle + 1:]
+
+
 @pytest.mark.parametrize("paired_phone", ["fr-FR", "ar"], indirect=True)
 def test_every_answer_on_a_phone(paired_phone, gate, app, screenshot):
     """Manual entry (the QR text typed or pasted) gives each answer; each has its colour,
@@ -178,7 +184,7 @@ def test_every_answer_on_a_phone(paired_phone, gate, app, screenshot):
         cases = [("ok", gate["tokens"][0], "ok"), ("already", gate["tokens"][0], "warn"),
                  ("not-today", token_of(tomorrow), "warn"), ("unpaid", token_of(unpaid), "warn"),
                  ("revoked", token_of(refunded), "stop"),
-                 ("invalid", gate["tokens"][1][:-2] + "AA", "stop")]
+                 ("invalid", _tampered(gate["tokens"][1]), "stop")]
         codes = {"ok": "ok", "already": "already_checked_in", "not-today": "not_valid_today",
                  "unpaid": "unpaid", "revoked": "revoked", "invalid": "invalid"}
         db.session.commit()
