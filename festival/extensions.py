@@ -26,3 +26,9 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+def session_in_transaction() -> bool:
+    """Whether this request's session has begun a transaction (without making a session
+    when there is none yet)."""
+    return db.session.registry.has() and db.session().in_transaction()

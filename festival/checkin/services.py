@@ -61,7 +61,7 @@ from festival.checkin.rules import (
 )
 from festival.core.errors import Conflict, DomainError, NotFound
 from festival.core.timeutil import utcnow
-from festival.extensions import db
+from festival.extensions import db, session_in_transaction
 from festival.ticketing.tokens import InvalidToken
 
 UNDO_WINDOW = timedelta(minutes=5)
@@ -386,7 +386,7 @@ def _alone(statement, params: dict, *, resend: bool = False):
 
     `resend`: the statement may be sent again on a new connection when its connection was
     lost (PostgreSQL restarted, say), because a second sending is recognised as such."""
-    if db.session.registry.has() and db.session().in_transaction():
+    if session_in_transaction():
         with db.session.begin_nested():  # a refused statement leaves the transaction usable
             return _run(statement, params).first()
     engine = db.engines["door"]

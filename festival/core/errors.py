@@ -57,13 +57,13 @@ class Conflict(DomainError):
 def committed(action: Callable[[], T]) -> T:
     """Run a service and commit what it did: the one commit of the request. If the service
     refuses (a DomainError), everything it did is rolled back and the error goes on."""
-    from festival.extensions import db
+    from festival.extensions import db, session_in_transaction
     try:
         result = action()
     except DomainError:
         db.session.rollback()
         raise
-    if db.session.registry.has() and db.session().in_transaction():
+    if session_in_transaction():
         db.session.commit()  # (else the service wrote nothing, or wrote on its own)
     return result
 
