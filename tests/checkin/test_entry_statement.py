@@ -2,14 +2,16 @@
 and a token revoked while the access check still keeps it is refused by the statement."""
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
 
+import psycopg
 from sqlalchemy import select
 
 from festival.checkin import queries
-from festival.checkin.models import Direction
+from festival.checkin.models import Device, Direction, Scan, TicketPresence
 from festival.checkin.rules import ENTRY_REFUSALS, entry_parameters, entry_refusal_sql, refusal
 from festival.extensions import db
 from tests.checkin.conftest import (
@@ -19,8 +21,8 @@ from tests.checkin.conftest import (
     make_ticket,
     make_ticket_type,
     today_iso,
+    token_of,
 )
-
 
 
 def _tickets(edition, other_edition) -> list[int]:
@@ -71,8 +73,6 @@ def test_the_statement_refuses_what_refusal_refuses(app, postgres):
 
 def test_a_token_revoked_while_kept_is_refused_by_the_statement(app, client, postgres):
     from festival.accounts.services import revoke_api_token
-    from festival.checkin.models import Device
-    from tests.checkin.conftest import token_of
 
     with app.app_context():
         edition = make_door_edition(2035)
@@ -93,7 +93,6 @@ def test_a_token_revoked_while_kept_is_refused_by_the_statement(app, client, pos
     assert refused.status_code == 401
     assert refused.get_json()["error"] == "unauthorized"
     with app.app_context():
-        from festival.checkin.models import Scan
         assert db.session.scalar(select(db.func.count()).select_from(Scan)) == 1
 
 
@@ -113,13 +112,6 @@ def test_a_retry_meeting_its_first_sending_still_being_written_gets_its_answer(
     """The first sending of a scan is being written (its transaction is open) when the
     retry arrives: the retry waits for it, then gives its stored answer and writes nothing,
     even though the first sending was refused and the retry would have admitted."""
-    import threading
-
-    import psycopg
-
-    from festival.checkin.models import Device, Scan, TicketPresence
-    from tests.checkin.conftest import token_of
-
     with app.app_context():
         edition = make_door_edition(2036)
         ticket_type = make_ticket_type(edition)
@@ -165,8 +157,6 @@ def test_a_retry_meeting_its_first_sending_still_being_written_gets_its_answer(
 def _lose_door_connections(app) -> None:
     """End the server processes of the door's connections (at least two) while they wait in
     the pool, as a restart of PostgreSQL would."""
-    import psycopg
-
     with app.app_context():
         url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         pool = db.engines["door"].pool
@@ -181,8 +171,6 @@ def _lose_door_connections(app) -> None:
 
 
 def _scan_setup(app, year: int, count: int):
-    from tests.checkin.conftest import token_of
-
     with app.app_context():
         edition = make_door_edition(year)
         ticket_type = make_ticket_type(edition)
@@ -196,8 +184,6 @@ def test_a_scan_whose_door_connection_was_lost_is_sent_again(app, client, postgr
     """The door's engine does not ping its connections before use: a scan that meets a lost
     one is sent again on a new connection, because a second sending of the same scan id
     from the same device is recognised (and would give the stored answer)."""
-    from festival.checkin.models import Scan, TicketPresence
-
     tokens, headers = _scan_setup(app, 2037, 3)
     for n in (0, 1):  # the first reads the token and the door; the second runs alone
         assert client.post("/api/v1/checkin", json={"token": tokens[n], "scan_id": f"lost-000{n}"},
@@ -218,8 +204,6 @@ def test_a_scan_whose_door_connection_was_lost_is_sent_again(app, client, postgr
 def test_a_scan_without_an_id_is_not_sent_twice_on_a_lost_connection(app, client, postgres):
     """Without a scan id, a second sending could not be told from a second scan: the scan
     fails with a clear error, writes nothing, and the next one works again."""
-    from festival.checkin.models import Scan
-
     tokens, headers = _scan_setup(app, 2038, 4)
     for n in (0, 1):  # the first reads the token and the door; the second runs alone
         assert client.post("/api/v1/checkin", json={"token": tokens[n]},
