@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from festival.associations.models import Pole, Province, Theme
 from festival.core.errors import ValidationError
+from festival.core.slugs import slugify  # noqa: F401 (the registry's slugs)
 
 SLUG_MAX = 80
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -30,20 +31,6 @@ MAX_LENGTHS = {"name": 200, "short_description": 300, "description": 10_000, "ci
 TEXT_FIELDS = ("name", "short_description", "description", "city", "commune")
 ALL_FIELDS = ("name", "slug", "short_description", "description", "city", "postcode",
               "province", "commune", "email", "phone", "website", "themes", "poles")
-
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
-
-
-def slugify(text: str, max_length: int = SLUG_MAX) -> str:
-    """A web address part from a name, accents stripped: "Afoulki France" → "afoulki-france"."""
-    text = unicodedata.normalize("NFKD", (text or "").translate(_LIGATURES))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    if len(slug) > max_length:
-        cut = slug[:max_length + 1]
-        slug = cut[:cut.rfind("-")] if "-" in cut else slug[:max_length]
-    return slug.strip("-")
-
 
 def _text(value: Any) -> str:
     # Collapse control characters (a pasted tab or a stray NUL) but keep line breaks.

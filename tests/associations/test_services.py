@@ -235,7 +235,9 @@ def test_slugs_are_unique_and_checked(ctx):
     with pytest.raises(ValidationError) as caught:
         services.create_association({"name": "Quatre", "slug": "apply"}, actor=None)
     assert "slug" in caught.value.fields
-    nameless = services.create_association({"name": "جمعية الأمل"}, actor=None)
+    arabic = services.create_association({"name": "جمعية الأمل"}, actor=None)
+    assert arabic.slug == "jmaya-alaml"  # transliterated
+    nameless = services.create_association({"name": "★ ✿"}, actor=None)
     assert nameless.slug == "association-1"
 
 

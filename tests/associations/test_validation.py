@@ -11,9 +11,12 @@ from festival.core.errors import ValidationError
      "association-ouijjane-pour-le-developpement-et-la-solidarite"),
     ("  L’Œuvre d'Aït Baha !! ", "l-oeuvre-d-ait-baha"),
     ("Ça -- marche", "ca-marche"),
-    ("جمعية الأمل", ""),
+    ("جمعية الأمل", "jmaya-alaml"),
+    ("ⴰⵙⵉⴼ ⵏ ⵙⵓⵙ", "asif-n-sus"),
+    ("مهرجان ٢٠٢٧", "mhrjan-2027"),
+    ("★ ✿", ""),
 ])
-def test_slugify_strips_accents_and_punctuation(name, slug):
+def test_slugify_strips_accents_and_punctuation_and_transliterates(name, slug):
     assert slugify(name) == slug
 
 

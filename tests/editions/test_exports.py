@@ -99,6 +99,40 @@ def test_schedule_xml_is_valid_against_the_c3voc_xsd(client, programme, shared_d
     assert [d.get("date") for d in days] == ["2037-05-15", "2037-05-16"]
 
 
+def test_event_slugs_are_ascii_and_valid_for_both_schemas(client, app, programme, shared_dir):
+    """The XSD's `voc-slug-new` and the JSON schema's slug pattern, for a French, an Arabic and a
+    symbol-only title (which falls back to the session's id)."""
+    import re
+
+    from lxml import etree
+    with app.app_context():
+        from festival.editions.models import Edition
+        edition = db.session.scalar(db.select(Edition).where(Edition.year == programme["year"]))
+        stars = gen_session(edition, edition.rooms[0], day=1, start="18:00", end="19:00",
+                            title="★ ✿ ★")
+        db.session.commit()
+        stars_id = stars.id
+    xsd = etree.parse(str(shared_dir / "schemas" / "schedule.xml.xsd"))
+    xsd_pattern = xsd.find(".//{*}simpleType[@name='voc-slug-new']//{*}pattern").get("value")
+    json_pattern = json.loads((shared_dir / "schemas" / "schedule.schema.json").read_text())[
+        "definitions"]["Event"]["properties"]["slug"]["pattern"]
+    year = programme["year"]
+    xml_slugs = {int(e.get("id")): e.findtext("slug") for e in etree.fromstring(
+        client.get(f"/{year}/schedule.xml").data).iter("event")}
+    json_slugs = {e["id"]: e["slug"]
+                  for day in client.get(f"/{year}/schedule.json").get_json()["schedule"][
+                      "conference"]["days"]
+                  for events in day["rooms"].values() for e in events}
+    assert xml_slugs == json_slugs and len(xml_slugs) == 4
+    for slug in xml_slugs.values():
+        assert re.fullmatch(xsd_pattern, slug) and re.search(json_pattern, slug), slug
+    assert xml_slugs[programme["water"]] == (
+        f"almoggar{year}-{programme['water']}-l-eau-dans-le-souss-massa")
+    assert xml_slugs[programme["argan"]] == (
+        f"almoggar{year}-{programme['argan']}-altaawnyat-alnsaiya-llarkan")
+    assert xml_slugs[stars_id] == f"almoggar{year}-session-{stars_id}"
+
+
 def test_schedule_json_is_valid_against_the_c3voc_schema(client, programme, shared_dir):
     import jsonschema
     schema = json.loads((shared_dir / "schemas" / "schedule.schema.json").read_text())
@@ -176,7 +210,7 @@ def test_schedule_json_field_by_field(client, programme):
         "attachments": [],
     }
     (argan,) = day_one["rooms"]["Salle Tiznit"]
-    assert argan["slug"] == f"almoggar2037-{programme['argan']}"  # no ASCII in the title
+    assert argan["slug"] == f"almoggar2037-{programme['argan']}-altaawnyat-alnsaiya-llarkan"
     assert argan["language"] == "ar" and argan["type"] == "round_table"
     assert argan["persons"] == []
     (concert,) = day_two["rooms"]["Grande salle"]

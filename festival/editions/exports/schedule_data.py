@@ -1,13 +1,12 @@
 """What the Frab XML and JSON exports share: the days, rooms and events of a programme."""
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app, url_for
 
+from festival.core.slugs import slugify
 from festival.core.timeutil import PARIS, to_paris
 from festival.editions.clashes import DAY_ENDS_AT
 from festival.editions.labels import track_label
@@ -24,15 +23,14 @@ def external_url(endpoint: str, **values) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
-def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:50].strip("-")
-
-
 def event_slug(edition: Edition, session: ProgrammeSession) -> str:
-    """Unique and stable enough: `almoggar2027-12-l-eau-dans-le-souss-massa`."""
-    words = slugify(session.title)
-    return f"{edition.acronym}-{session.id}" + (f"-{words}" if words else "")
+    """ASCII, unique and stable, valid for the c3voc schemas (`[a-z0-9_]{4,}-[a-z0-9-_]{4,}`):
+    `almoggar2027-12-l-eau-dans-le-souss-massa`; an Arabic title is transliterated, and a title
+    with no letter to keep gives `almoggar2027-session-12`."""
+    words = slugify(session.title, 50)
+    if not words:
+        return f"{edition.acronym}-session-{session.id}"
+    return f"{edition.acronym}-{session.id}-{words}"
 
 
 def duration(session: ProgrammeSession) -> str:
