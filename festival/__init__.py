@@ -67,12 +67,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = None
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        from festival.accounts.models import User
-        try:
-            return db.session.get(User, int(user_id))
-        except (TypeError, ValueError):
-            return None
+    def load_user(session_id: str):
+        from festival.accounts.services import user_for_session
+        return user_for_session(session_id)
 
     templating.init_app(app)
 

@@ -14,6 +14,7 @@ from festival.mail.cli import mail_cli
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 token_cli = AppGroup("token", help="Manage API tokens.")
+accounts_cli = AppGroup("accounts", help="Lift login waits.")
 
 
 def _fail(error: DomainError) -> None:
@@ -42,6 +43,22 @@ def create_user_command(email: str, role: str, name: str, password_stdin: bool) 
         _fail(error)
     db.session.commit()
     click.echo(f"Created {user.role.value} account {user.email}.")
+
+
+@accounts_cli.command("unlock")
+@click.argument("email")
+def unlock_command(email: str) -> None:
+    """Let every client try to log in to this account again (after failed attempts)."""
+    from festival.accounts.services import unlock, user_by_email
+    from festival.audit.services import record_command
+    user = user_by_email(email)
+    if user is None:
+        click.echo(f"Error: no account has the address {email.strip()}.", err=True)
+        sys.exit(1)
+    cleared = unlock(user, actor=None)
+    record_command("accounts.unlock", f"user_id={user.id}", user.email)
+    db.session.commit()
+    click.echo(f"{user.email} can log in again ({cleared} client address(es) cleared).")
 
 
 @token_cli.command("create")
@@ -130,6 +147,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(token_cli)
+    app.cli.add_command(accounts_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(mail_cli)
     from festival.ticketing.cli import orders_cli

@@ -23,6 +23,7 @@ RATE_LIMITS = {
     "RATE_LIMIT_ORDER_LOOKUP": "30 per minute; 300 per hour",
     "RATE_LIMIT_CHECKIN_SEARCH": "60 per minute",
     "RATE_LIMIT_PAIRING": "10 per minute; 30 per hour",
+    "RATE_LIMIT_ASSOCIATION_APPLY": "10 per hour; 30 per day",
 }
 _LIMIT = re.compile(r"\d+\s*(/|per)\s*\d*\s*(second|minute|hour|day)s?"
                     r"(\s*;\s*\d+\s*(/|per)\s*\d*\s*(second|minute|hour|day)s?)*")

@@ -1,5 +1,5 @@
 """Imports every domain's models so that the mappers and Alembic see them all."""
-from festival.accounts.models import ApiToken, PasswordReset, User  # noqa: F401
+from festival.accounts.models import ApiToken, LoginThrottle, PasswordReset, User  # noqa: F401
 from festival.audit.models import AuditEntry  # noqa: F401
 from festival.mail.models import OutboxAttachment, OutboxMessage  # noqa: F401
 from festival.associations.models import (  # noqa: F401

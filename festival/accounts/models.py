@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.core.access import Role
@@ -29,10 +29,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     role: Mapped[Role] = mapped_column(role_enum)
     language: Mapped[str | None] = mapped_column(String(5))
     is_enabled: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # After too many failed logins the account waits until then (or a password reset).
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Part of the id kept in the session cookie: raising it (a new password, an erasure)
+    # logs out every session that was opened before.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The member association this person represents (role `association`).
     association_id: Mapped[int | None] = mapped_column(
         ForeignKey("associations.id", ondelete="SET NULL"), index=True)
@@ -41,6 +41,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login: a disabled account cannot log in
         return self.is_enabled
+
+    def get_id(self) -> str:  # Flask-Login: what the session and remember cookies keep
+        return f"{self.id}:{self.session_version}"
 
     @property
     def display_name(self) -> str:
@@ -86,3 +89,20 @@ class PasswordReset(db.Model):
     requested_ip: Mapped[str] = mapped_column(String(64), default="")
 
     user: Mapped[User] = relationship()
+
+
+class LoginThrottle(db.Model):
+    """Failed logins for one e-mail address from one client address. After MAX_FAILED_LOGINS
+    failures that client waits, longer after each further failure; other clients do not.
+    Keyed by the address typed (known or not), so a lock says nothing about an account."""
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (UniqueConstraint("email", "client"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    client: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Rows without a failure for a day are pruned (accounts.throttle.FORGET_AFTER).
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import bindparam, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from festival.accounts import throttle
 from festival.accounts.models import ApiToken, PasswordReset, User
 from festival.core.access import Role
 from festival.core.errors import DomainError, NotFound, ValidationError
@@ -23,8 +24,6 @@ from festival.core.timeutil import utcnow
 from festival.extensions import db
 
 MIN_PASSWORD_LENGTH = 10
-MAX_FAILED_LOGINS = 5
-LOCK_DURATION = timedelta(minutes=15)
 RESET_LIFETIME = timedelta(hours=1)
 TOKEN_PREFIX = "alm_"
 TOKEN_ROLES = (Role.ORGANISER, Role.VOLUNTEER)
@@ -76,62 +75,116 @@ def create_user(email: str, password: str, role: Role | str, *, name: str = "",
     return user
 
 
-def authenticate(email: str, password: str, *, now: datetime | None = None) -> User:
+def _dummy_hash() -> str:
+    """A hash made with the configured method, checked for unknown addresses so that they
+    cost what a known one does (no timing oracle)."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = _hash(secrets.token_urlsafe(16))
+    return _DUMMY_HASHES[method]
+
+
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def hash_anyway(password: str) -> None:
+    """Hash and forget: a request that would have hashed a password for an unknown address
+    does the same work for a known one, so the two cannot be told apart by their time."""
+    _hash(password or "")
+
+
+def authenticate(email: str, password: str, *, client: str = "",
+                 now: datetime | None = None) -> User:
     """The user with these credentials. Errors: invalid_credentials (the same for an unknown
-    address and a wrong password), account_locked (after MAX_FAILED_LOGINS failures in a row,
-    for LOCK_DURATION, or until the password is reset)."""
+    address, a disabled account and a wrong password: one password check in every case),
+    account_locked (this client failed too often for this address: it waits, see
+    accounts.throttle; other clients do not)."""
     now = now or utcnow()
+    until = throttle.locked_until(email, client, now)
+    if until is not None:
+        raise DomainError("account_locked", locked_message(until), status=401)
     user = user_by_email(email or "")
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        raise DomainError("account_locked", locked_message(user), status=401)
-    if user is None or not user.is_enabled or not check_password_hash(user.password_hash,
-                                                                        password or ""):
-        if user is not None:
-            user.failed_logins += 1
-            if user.failed_logins >= MAX_FAILED_LOGINS:
-                user.failed_logins = 0
-                user.locked_until = now + LOCK_DURATION
-                raise DomainError("account_locked", locked_message(user), status=401)
+    matches = check_password_hash(user.password_hash if user is not None else _dummy_hash(),
+                                  password or "")
+    if user is None or not matches or not user.is_enabled:
+        until = throttle.record_failure(email, client, now)
+        if until is not None:
+            raise DomainError("account_locked", locked_message(until), status=401)
         raise DomainError("invalid_credentials", _l("Wrong e-mail address or password."),
                           status=401)
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.clear(email, client)
     user.last_login_at = now
     return user
 
 
-def locked_message(user: User):
+def locked_message(until: datetime):
     from flask_babel import format_time
     from festival.core.timeutil import to_paris
-    return _l("Too many failed attempts: this account is locked until %(time)s. To unlock it "
-              "now, use “Forgot your password?” to set a new one.",
-              time=format_time(to_paris(user.locked_until), "HH:mm"))
+    return _l("Too many failed attempts: you can try again at %(time)s. To log in now, use "
+              "“Forgot your password?” to set a new password.",
+              time=format_time(to_paris(until), "HH:mm"))
 
 
-def unlock(user: User, *, actor: User | None = None) -> None:
-    user.locked_until = None
-    user.failed_logins = 0
+def locked_emails(*, now: datetime | None = None) -> set[str]:
+    """The addresses of the accounts that some client waits for."""
+    return throttle.locked_emails(now or utcnow())
+
+
+def unlock(user: User, *, actor: User | None) -> int:
+    """Lift every wait on this account's logins (from every client). Administrators only
+    (`actor` None: the command line). Errors: forbidden. Returns how many clients waited or
+    counted failures."""
+    if actor is not None and actor.role is not Role.ADMIN:
+        raise DomainError("forbidden", _l("Only an administrator may unlock an account."),
+                          status=403)
+    return throttle.clear(user.email)
+
+
+def end_other_sessions(user: User) -> None:
+    """Every session opened before now is logged out at its next request (the session
+    cookie holds User.get_id(), which includes the version). A session that should stay
+    logged in is stamped again with the new id (accounts.views.restamp)."""
+    user.session_version = (user.session_version or 0) + 1
+
+
+def user_for_session(session_id: str) -> User | None:
+    """The user of a session or remember cookie (`<id>:<version>`), or None when the
+    version is no longer the account's (a new password) or the cookie is malformed."""
+    user_id, _, version = (session_id or "").partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
 
 
 def request_password_reset(email: str, *, ip: str = "", now: datetime | None = None
                            ) -> tuple[User, str] | None:
     """A new reset link for an enabled account with this address, or None (the caller says
-    the same thing either way, so addresses cannot be probed). Queues the e-mail."""
+    the same thing either way, so addresses cannot be probed). Queues an e-mail in both
+    cases, so both cost the same work: the link, or a note that this address has no
+    account (only the lookup and the link's row differ)."""
     now = now or utcnow()
     try:
         email = normalise_email(email)
     except ValidationError:
         return None
     user = user_by_email(email)
-    if user is None or not user.is_enabled:
-        return None
     plain = secrets.token_urlsafe(32)
-    db.session.add(PasswordReset(user_id=user.id, token_hash=hash_token(plain), created_at=now,
+    token_hash = hash_token(plain)
+    from festival.mail.services import queue_mail
+    minutes = int(RESET_LIFETIME.total_seconds() // 60)
+    if user is None or not user.is_enabled:
+        queue_mail(email, "password_reset_unknown", {"minutes": minutes},
+                   current_app.config["BABEL_DEFAULT_LOCALE"],
+                   _l("Set a new password for Almoggar"))
+        return None
+    db.session.add(PasswordReset(user_id=user.id, token_hash=token_hash, created_at=now,
                                  expires_at=now + RESET_LIFETIME, requested_ip=ip[:64]))
     db.session.flush()
-    from festival.mail.services import queue_mail
     queue_mail(user.email, "password_reset", {"user": user, "token": plain,
-                                              "minutes": int(RESET_LIFETIME.total_seconds() // 60)},
+                                              "minutes": minutes},
                user.language or current_app.config["BABEL_DEFAULT_LOCALE"],
                _l("Set a new password for Almoggar"))
     return user, plain
@@ -149,7 +202,8 @@ def reset_for_token(plain: str, *, now: datetime | None = None) -> PasswordReset
 
 
 def reset_password(plain: str, new: str, *, now: datetime | None = None) -> User:
-    """Set the new password, use the link up (and every other link of the account), unlock.
+    """Set the new password, use the link up (and every other link of the account), lift
+    every login wait, and log out every session of the account.
     Errors: reset_link_invalid, validation_failed (password)."""
     now = now or utcnow()
     reset = reset_for_token(plain, now=now)
@@ -157,21 +211,54 @@ def reset_password(plain: str, new: str, *, now: datetime | None = None) -> User
     for other in db.session.scalars(select(PasswordReset).where(
             PasswordReset.user_id == reset.user_id, PasswordReset.used_at.is_(None))):
         other.used_at = now
-    unlock(reset.user)
+    throttle.clear(reset.user.email)
+    end_other_sessions(reset.user)
     return reset.user
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    """Errors: wrong_password, validation_failed (new_password)."""
+    """The new password; every other session of the account is logged out (the caller
+    stamps its own again). Errors: validation_failed (current_password, new_password)."""
     if not check_password_hash(user.password_hash, current or ""):
         raise ValidationError({"current_password": [_l("The current password is not right.")]})
     check_password_strength(new, "new_password")
     user.password_hash = _hash(new)
+    end_other_sessions(user)
 
 
 def set_password(user: User, new: str) -> None:
     check_password_strength(new)
     user.password_hash = _hash(new)
+
+
+# --- staff accounts -----------------------------------------------------------------------------
+
+# Every role above a plain account (an association's representative; buyers have none).
+STAFF_ROLES = frozenset({Role.ADMIN, Role.ORGANISER, Role.VOLUNTEER})
+
+
+def require_may_change_account(user: User, *, actor: User | None) -> None:
+    """Only an administrator changes or erases a staff account (`actor` None: the command
+    line or the retention purge). Error: staff_account (403)."""
+    if user.role in STAFF_ROLES and actor is not None and actor.role is not Role.ADMIN:
+        raise DomainError("staff_account", _l(
+            "This is a staff account: only an administrator may change or erase it."),
+            status=403)
+
+
+def require_another_admin(user: User) -> None:
+    """Before an account stops being an active administrator (erased, disabled, demoted):
+    another active administrator must remain. The active administrators' rows are locked
+    (PostgreSQL), so two administrators removing each other cannot both succeed.
+    Error: last_admin (409)."""
+    if user.role is not Role.ADMIN or not user.is_enabled:
+        return
+    admins = db.session.scalars(select(User.id).where(
+        User.role == Role.ADMIN, User.is_enabled.is_(True)).with_for_update()).all()
+    if not any(admin_id != user.id for admin_id in admins):
+        raise DomainError("last_admin", _l(
+            "This is the last active administrator account: give another account the "
+            "administrator role first."), status=409)
 
 
 def hash_token(plain: str) -> str:

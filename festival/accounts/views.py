@@ -35,9 +35,10 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data)
+            user = services.authenticate(form.email.data, form.password.data,
+                                         client=request.remote_addr or "")
         except DomainError as error:
-            db.session.commit()  # keep the failed-attempt count and the lock
+            db.session.commit()  # keep the failed-attempt count and the wait
             flash(error.message, "error")
         else:
             db.session.commit()
@@ -53,6 +54,11 @@ def logout():
     logout_user()
     flash(_("You are logged out."), "success")
     return redirect(url_for("core.home"))
+
+
+def restamp(user: User) -> None:
+    """Keep this session logged in after the account's session version changed."""
+    login_user(user, fresh=True)
 
 
 @bp.get("/account")
@@ -73,7 +79,9 @@ def change_password():
             apply_field_errors(form, error)
         else:
             db.session.commit()
-            flash(_("Your password has been changed."), "success")
+            restamp(current_user._get_current_object())
+            flash(_("Your password has been changed. Every other session of your account "
+                    "is logged out."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", password_form=form), 422
 
@@ -97,7 +105,8 @@ def users():
     elif form.is_submitted():
         status = 422
     people = db.session.scalars(select(User).order_by(User.role, User.email)).all()
-    return render_template("accounts/users.html", users=people, form=form), status
+    return render_template("accounts/users.html", users=people, locked=services.locked_emails(),
+                           form=form), status
 
 
 @bp.route("/admin/tokens", methods=["GET", "POST"])
@@ -172,5 +181,5 @@ def unlock_user(user_id: int):
         abort(404)
     services.unlock(user, actor=current_user)
     db.session.commit()
-    flash(_("%(email)s can log in again.", email=user.email), "success")
+    flash(_("%(email)s can log in again from everywhere.", email=user.email), "success")
     return redirect(url_for("accounts.users"))

@@ -15,7 +15,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from festival.accounts.models import User
-from festival.accounts.services import MIN_PASSWORD_LENGTH, create_user, user_by_email
+from festival.accounts.services import (MIN_PASSWORD_LENGTH, create_user, hash_anyway,
+                                        user_by_email)
 from festival.associations.membership import (  # noqa: F401  (the process, re-exported)
     ACTIONS, TRANSITIONS, add_review_note, approve, available_actions, clean_note, is_organiser,
     mark_left, perform, record_event, reinstate, reject, require_organiser, start_review, suspend)
@@ -154,9 +155,8 @@ def _check_application(fields, representative_name, representative_email, passwo
         rep_email = clean_email(representative_email)
         if not rep_email:
             errors["representative_email"] = [str(_l("This field is required."))]
-        elif user_by_email(rep_email) is not None:
-            errors["representative_email"] = [str(_l(
-                "An account already exists with this address: log in, or use another one."))]
+        # An address that already has an account is no error: saying so would tell anyone
+        # which addresses have accounts (see apply).
     except ValueError as error:
         errors["representative_email"] = [str(error)]
     if cleaned.get("name"):
@@ -176,23 +176,47 @@ def _check_application(fields, representative_name, representative_email, passwo
 def apply(fields: Mapping[str, Any], *, representative_name: str, representative_email: str,
           password: str) -> Association:
     """A public application: the association (status `applied`), its first history row, and
-    its representative's account (role `association`).
+    its representative's account (role `association`), told by e-mail.
+
+    When an account already uses the representative's address, the application is taken
+    the same way but that account is neither attached nor changed (whoever filled in the
+    form has not proven they hold it): its holder is told by e-mail, and the history says
+    so for the organisers. The answer and the work (a password hash, one e-mail) are the
+    same either way, so the form does not tell which addresses have accounts.
 
     Errors: validation_failed (every bad field at once: the association's fields,
-    representative_name, representative_email, password; a name, e-mail or representative
-    address that is already registered).
+    representative_name, representative_email, password; a name or e-mail address of an
+    association that is already registered).
     """
     cleaned, rep_name, rep_email, errors = _check_application(
         fields, representative_name, representative_email, password)
     if errors:
         raise ValidationError(errors)
+    existing = user_by_email(rep_email)
     association = _new_association(cleaned, slug_error_field="name")
-    user = create_user(rep_email, password, Role.ASSOCIATION, name=rep_name,
-                       association_id=association.id)
-    # The application's confirmation e-mail will be queued here, in this transaction (outbox).
-    record_event(association, None, S.APPLIED,
-                 str(_l("Application sent through the public form.")), user)
+    if existing is None:
+        user = create_user(rep_email, password, Role.ASSOCIATION, name=rep_name,
+                           association_id=association.id)
+        note = _l("Application sent through the public form.")
+        _queue_application_mail(user, association, "association_applied")
+    else:
+        hash_anyway(password)
+        user = None
+        note = _l("Application sent through the public form. The representative's address "
+                  "(%(email)s) already had an account: it was not attached to the association; "
+                  "its holder was told by e-mail.", email=existing.email)
+        _queue_application_mail(existing, association, "association_applied_existing")
+    record_event(association, None, S.APPLIED, str(note), user)
     return association
+
+
+def _queue_application_mail(user: User, association: Association, template: str) -> None:
+    from flask import current_app
+
+    from festival.mail.services import queue_mail
+    queue_mail(user.email, template, {"user": user, "association": association},
+               user.language or current_app.config["BABEL_DEFAULT_LOCALE"],
+               _l("Your application to CNSM: %(name)s", name=association.name))
 
 
 def create_association(fields: Mapping[str, Any], *, actor: User | None,

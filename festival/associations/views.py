@@ -14,9 +14,11 @@ from festival.associations.forms import (ApplicationForm, DirectoryFilterForm, L
                                          ProfileForm)
 from festival.associations.logos import logo_folder, remove_logo, set_logo
 from festival.associations.models import Association
+from festival.associations.validation import clean_email
 from festival.core.access import Role, public, roles
 from festival.core.errors import DomainError, NotFound
 from festival.core.forms import apply_field_errors, submit_form
+from festival.core.security import limit
 from festival.extensions import db
 
 LOGO_MAX_AGE = 365 * 24 * 3600  # the address changes with each upload
@@ -85,6 +87,7 @@ def logo(slug: str):
 
 @bp.route("/associations/apply", methods=["GET", "POST"])
 @public
+@limit("RATE_LIMIT_ASSOCIATION_APPLY", methods=["POST"])
 def apply():
     form = ApplicationForm()
     status = 200
@@ -100,8 +103,9 @@ def apply():
             status = 422
         else:
             db.session.commit()
+            # The same page whether the address had an account or not (services.apply).
             session[APPLIED_KEY] = {"name": association.name,
-                                    "email": association.representatives[0].email}
+                                    "email": clean_email(form.representative_email.data)}
             return redirect(url_for("associations.applied"))
     elif form.is_submitted():
         # Show the rules' problems too, so that one round trip reveals every mistake.

@@ -74,5 +74,21 @@ def record_request(response):
     return response
 
 
+def record_command(action: str, target: str, details: str = "") -> None:
+    """One entry for a back-office action taken on the command line (no request, no user:
+    the actor is whoever runs the command on the server). Added to the current transaction,
+    committed with the action."""
+    import getpass
+
+    from festival.audit.models import AuditEntry
+    try:
+        who = getpass.getuser()
+    except Exception:  # no login name (a container): still record the action
+        who = "unknown"
+    db.session.add(AuditEntry(
+        actor_id=None, actor_label=f"command line: {who}"[:300], action=action[:120],
+        method="CLI", path="", target=target[:300], details=details[:4000], status=200))
+
+
 def init_audit(app: Flask) -> None:
     app.after_request(record_request)

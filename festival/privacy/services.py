@@ -15,7 +15,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from festival.accounts.models import User
-from festival.accounts.services import normalise_email
+from festival.accounts.services import (_hash, end_other_sessions, normalise_email,
+                                        require_another_admin, require_may_change_account)
 from festival.core.errors import ValidationError
 from festival.core.timeutil import to_paris, utcnow
 from festival.extensions import db
@@ -105,21 +106,27 @@ def _erase_messages(address: str) -> int:
 
 
 def erase_person(raw_email: str, *, actor: User | None, now: datetime | None = None) -> Erasure:
-    """Anonymise every order, account and message of this address. Errors: validation_failed
-    (email). A pending order keeps its seats until it expires; its buyer can no longer be
-    reached, which is what they asked for."""
+    """Anonymise every order, account and message of this address. A staff account is
+    erased by an administrator only, and never the last active administrator; its sessions
+    end. Errors: validation_failed (email), staff_account, last_admin (nothing is changed).
+    A pending order keeps its seats until it expires; its buyer can no longer be reached,
+    which is what they asked for."""
     email = _address(raw_email)
     now = now or utcnow()
+    users = db.session.scalars(select(User).where(User.email == email)).all()
+    for user in users:  # every check before the first change
+        require_may_change_account(user, actor=actor)
+        require_another_admin(user)
     done = Erasure()
     for order in db.session.scalars(select(Order).where(func.lower(Order.email) == email)):
         done.orders.append(order.code)
         _anonymise_order(order, actor=actor, reason="erased on request", now=now)
-    for user in db.session.scalars(select(User).where(User.email == email)):
+    for user in users:
         user.email = f"user-{user.id}@{ANONYMISED_DOMAIN}"
         user.name = ""
         user.is_enabled = False
-        from festival.accounts.services import _hash
         user.password_hash = _hash(secrets.token_urlsafe(32))
+        end_other_sessions(user)
         done.accounts += 1
     done.messages = _erase_messages(email)
     db.session.flush()

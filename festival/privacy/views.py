@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from festival.core.access import Role, roles
-from festival.core.errors import ValidationError
+from festival.core.errors import DomainError, ValidationError
 from festival.extensions import db
 from festival.privacy import services
 
@@ -55,6 +55,10 @@ def erase():
         db.session.rollback()
         flash(" ".join(str(m) for m in problem.fields.get("email", [])), "error")
         return redirect(url_for("privacy.search"))
+    except DomainError as error:  # a staff account, the last administrator
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("privacy.search", email=email))
     db.session.commit()
     flash(_("Erased: %(orders)s order(s), %(accounts)s account(s), %(messages)s message(s). "
             "The amounts and the check-in figures are kept.", orders=len(done.orders),

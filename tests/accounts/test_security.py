@@ -1,12 +1,13 @@
-"""Accounts lock after repeated failures and say how to unlock; reset links are single-use
-and expire."""
+"""Failed logins make that client wait (longer each time), not the account; unknown and known
+addresses cost the same work; reset links are single-use and expire."""
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from festival.accounts import services
-from festival.accounts.models import PasswordReset, User
+from festival.accounts import services, throttle
+from festival.accounts.models import LoginThrottle, PasswordReset, User
+from festival.audit.models import AuditEntry
 from festival.core.errors import DomainError
 from festival.core.timeutil import utcnow
 from festival.extensions import db
@@ -14,34 +15,115 @@ from festival.mail.models import OutboxMessage
 from tests import factories
 
 
-def test_five_failures_lock_the_account_for_a_while(ctx):
+def _fails(email, password, client, now):
+    with pytest.raises(DomainError) as info:
+        services.authenticate(email, password, client=client, now=now)
+    return info.value
+
+
+def test_five_failures_make_that_client_wait_not_the_others(ctx):
     user = factories.gen_user("volunteer")
     now = utcnow()
     for _ in range(4):
-        with pytest.raises(DomainError) as info:
-            services.authenticate(user.email, "wrong", now=now)
-        assert info.value.code == "invalid_credentials"
-    with pytest.raises(DomainError) as info:
-        services.authenticate(user.email, "wrong", now=now)
-    assert info.value.code == "account_locked" and "Forgot your password" in info.value.message
-    with pytest.raises(DomainError) as info:  # even the right password waits
-        services.authenticate(user.email, factories.PASSWORD, now=now + timedelta(minutes=5))
-    assert info.value.code == "account_locked"
-    later = now + services.LOCK_DURATION + timedelta(seconds=1)
-    assert services.authenticate(user.email, factories.PASSWORD, now=later) is user
-    assert user.locked_until is None
+        assert _fails(user.email, "wrong", "10.0.0.1", now).code == "invalid_credentials"
+    locked = _fails(user.email, "wrong", "10.0.0.1", now)
+    assert locked.code == "account_locked" and "Forgot your password" in locked.message
+    # Even the right password waits, from that client only.
+    assert _fails(user.email, factories.PASSWORD, "10.0.0.1",
+                  now + timedelta(seconds=30)).code == "account_locked"
+    assert services.authenticate(user.email, factories.PASSWORD, client="10.0.0.2",
+                                 now=now + timedelta(seconds=30)) is user
+
+
+def test_the_wait_doubles_after_each_further_failure(ctx):
+    user = factories.gen_user("volunteer")
+    moment = utcnow()
+    for _ in range(5):
+        _fails(user.email, "wrong", "10.0.0.1", moment)
+    waits = []
+    for _ in range(3):
+        row = db.session.scalar(select(LoginThrottle))
+        waits.append(row.locked_until - moment)
+        moment = row.locked_until + timedelta(seconds=1)
+        assert _fails(user.email, "wrong", "10.0.0.1", moment).code == "account_locked"
+    assert waits == [timedelta(minutes=1), timedelta(minutes=2), timedelta(minutes=4)]
+    assert throttle.backoff(40) == throttle.BACKOFF_MAX
+    row = db.session.scalar(select(LoginThrottle))
+    later = row.locked_until + timedelta(seconds=1)
+    assert services.authenticate(user.email, factories.PASSWORD, client="10.0.0.1",
+                                 now=later) is user
+    assert db.session.scalar(select(LoginThrottle)) is None  # a success forgets the count
+
+
+def test_an_unknown_address_waits_the_same(ctx):
+    now = utcnow()
+    codes = [_fails("nobody@example.fr", "wrong", "10.0.0.1", now).code for _ in range(5)]
+    assert codes == ["invalid_credentials"] * 4 + ["account_locked"]
+
+
+def test_old_failures_are_forgotten(ctx):
+    now = utcnow()
+    _fails("someone@example.fr", "wrong", "10.0.0.1", now - throttle.FORGET_AFTER
+           - timedelta(minutes=1))
+    _fails("other@example.fr", "wrong", "10.0.0.9", now)
+    assert db.session.scalars(select(LoginThrottle.email)).all() == ["other@example.fr"]
+
+
+def _counting(monkeypatch, module, name):
+    calls = []
+    original = getattr(module, name)
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def test_known_and_unknown_addresses_cost_one_password_check_each(ctx, monkeypatch):
+    known = factories.gen_user("organiser")
+    disabled = factories.gen_user("volunteer")
+    disabled.is_enabled = False
+    checks = _counting(monkeypatch, services, "check_password_hash")
+    counts = []
+    for email in (known.email, "nobody@example.fr", disabled.email):
+        before = len(checks)
+        _fails(email, "wrong password", "10.0.0.1", utcnow())
+        counts.append(len(checks) - before)
+    assert counts == [1, 1, 1]
+    # The unknown address is checked against a hash made the same way as real ones.
+    method = known.password_hash.split("$")[0]
+    assert checks[1][0].split("$")[0] == method and checks[1][0] != known.password_hash
+
+
+def test_forgot_password_does_the_same_work_for_any_address(ctx, monkeypatch):
+    from festival.mail import services as mail_services
+    known = factories.gen_user("organiser")
+    queued = _counting(monkeypatch, mail_services, "queue_mail")
+    tokens = _counting(monkeypatch, services.secrets, "token_urlsafe")
+    hashes = _counting(monkeypatch, services, "hash_token")
+    work = []
+    for email in (known.email, "nobody@example.fr"):
+        before = (len(queued), len(tokens), len(hashes))
+        services.request_password_reset(email, ip="10.0.0.1")
+        work.append((len(queued) - before[0], len(tokens) - before[1],
+                     len(hashes) - before[2]))
+    assert work[0] == work[1] == (1, 1, 1)
+    notice = db.session.scalar(select(OutboxMessage).where(
+        OutboxMessage.to_address == "nobody@example.fr"))
+    assert "no active account" in notice.text_body and "/password/reset/" not in notice.text_body
 
 
 def test_a_reset_link_sets_the_password_once_and_unlocks(ctx):
     user = factories.gen_user("organiser")
-    user.locked_until = utcnow() + timedelta(minutes=10)
+    for _ in range(5):
+        _fails(user.email, "wrong", "10.0.0.1", utcnow())
     _, plain = services.request_password_reset(user.email.upper(), ip="127.0.0.1")
     message = db.session.scalar(select(OutboxMessage))
     assert message.to_address == user.email and plain in message.text_body
     assert plain not in db.session.scalar(select(PasswordReset.token_hash))
     services.reset_password(plain, "a new long password")
-    assert user.locked_until is None
-    assert services.authenticate(user.email, "a new long password") is user
+    assert services.authenticate(user.email, "a new long password", client="10.0.0.1") is user
     with pytest.raises(DomainError) as info:
         services.reset_password(plain, "yet another password")
     assert info.value.code == "reset_link_invalid"
@@ -58,12 +140,27 @@ def test_reset_links_expire_and_unknown_addresses_say_nothing(ctx):
     assert services.request_password_reset("not an address") is None
 
 
-def test_login_page_tells_the_locked_user_how_to_unlock(client, app):
+def test_login_page_tells_the_waiting_client_how_to_unlock(client, app):
     user = factories.user_in_db(app, "volunteer")
     for _ in range(5):
         page = client.post("/login", data={"email": user["email"], "password": "nope"})
     text = page.get_data(as_text=True)
-    assert "locked until" in text and "/password/forgot" in text
+    assert "try again at" in text and "/password/forgot" in text
+
+
+def test_a_lock_from_one_address_does_not_stop_another(app):
+    user = factories.user_in_db(app, "volunteer")
+    attacker = app.test_client()
+    attacker.environ_base["REMOTE_ADDR"] = "203.0.113.7"
+    treasurer = app.test_client()
+    treasurer.environ_base["REMOTE_ADDR"] = "198.51.100.20"
+    for _ in range(6):
+        attacker.post("/login", data={"email": user["email"], "password": "nope"})
+    blocked = attacker.post("/login", data={"email": user["email"],
+                                            "password": factories.PASSWORD})
+    assert blocked.status_code == 200 and "try again at" in blocked.get_data(as_text=True)
+    assert treasurer.post("/login", data={"email": user["email"],
+                                          "password": factories.PASSWORD}).status_code == 302
 
 
 def test_forgot_and_reset_pages(client, app):
@@ -85,13 +182,55 @@ def test_forgot_and_reset_pages(client, app):
                                        "password": "0123456789ab"}).status_code == 302
 
 
+def _lock_out(app, email, client="203.0.113.7"):
+    with app.app_context():
+        for _ in range(5):
+            with pytest.raises(DomainError):
+                services.authenticate(email, "nope", client=client)
+        db.session.commit()
+
+
+def _waiting(app):
+    with app.app_context():
+        return db.session.scalars(select(LoginThrottle.email)).all()
+
+
 def test_admin_unlocks_an_account(client, auth, app):
     locked = factories.user_in_db(app, "volunteer")
-    with app.app_context():
-        db.session.get(User, locked["id"]).locked_until = utcnow() + timedelta(minutes=10)
-        db.session.commit()
+    _lock_out(app, locked["email"])
     auth.login_as("admin")
     assert "Unlock" in client.get("/admin/users").get_data(as_text=True)
-    client.post(f"/admin/users/{locked['id']}/unlock")
+    assert client.post(f"/admin/users/{locked['id']}/unlock").status_code == 302
+    assert _waiting(app) == []
     with app.app_context():
-        assert db.session.get(User, locked["id"]).locked_until is None
+        entry = db.session.scalar(select(AuditEntry).where(
+            AuditEntry.action == "accounts.unlock_user"))
+        assert entry.target == f"user_id={locked['id']}"
+
+
+def test_only_an_admin_unlocks(client, auth, app):
+    locked = factories.user_in_db(app, "volunteer")
+    _lock_out(app, locked["email"])
+    auth.login_as("organiser")
+    assert client.post(f"/admin/users/{locked['id']}/unlock").status_code == 403
+    assert _waiting(app) == [locked["email"]]
+    with app.app_context():
+        organiser = factories.gen_user("organiser")
+        with pytest.raises(DomainError) as info:
+            services.unlock(db.session.get(User, locked["id"]), actor=organiser)
+        assert info.value.code == "forbidden"
+
+
+def test_unlock_command(runner, app):
+    locked = factories.user_in_db(app, "volunteer")
+    _lock_out(app, locked["email"])
+    _lock_out(app, locked["email"], client="198.51.100.20")
+    result = runner.invoke(args=["accounts", "unlock", locked["email"].upper()])
+    assert result.exit_code == 0, result.output
+    assert "2 client" in result.output and _waiting(app) == []
+    with app.app_context():
+        entry = db.session.scalar(select(AuditEntry).where(
+            AuditEntry.action == "accounts.unlock"))
+        assert entry.method == "CLI" and entry.details == locked["email"]
+    unknown = runner.invoke(args=["accounts", "unlock", "nobody@example.fr"])
+    assert unknown.exit_code == 1 and "no account" in unknown.output

@@ -2,7 +2,7 @@ import pytest
 from werkzeug.security import check_password_hash
 
 from festival.accounts import services
-from festival.accounts.models import ApiToken
+from festival.accounts.models import ApiToken, LoginThrottle
 from festival.core.errors import DomainError, ValidationError
 from festival.extensions import db
 from tests import factories
@@ -36,10 +36,11 @@ def test_email_is_unique_whatever_its_case(ctx):
 def test_authenticate_counts_failures_and_resets_them(ctx):
     user = factories.gen_user("volunteer")
     with pytest.raises(DomainError, match="Wrong e-mail"):
-        services.authenticate(user.email, "wrong password")
-    assert user.failed_logins == 1
-    assert services.authenticate(user.email, factories.PASSWORD) is user
-    assert user.failed_logins == 0 and user.last_login_at is not None
+        services.authenticate(user.email, "wrong password", client="10.0.0.1")
+    assert db.session.scalar(db.select(LoginThrottle.failures)) == 1
+    assert services.authenticate(user.email, factories.PASSWORD, client="10.0.0.1") is user
+    assert db.session.scalar(db.select(LoginThrottle)) is None
+    assert user.last_login_at is not None
 
 
 def test_disabled_account_cannot_log_in(ctx):

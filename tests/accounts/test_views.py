@@ -1,4 +1,4 @@
-from festival.accounts.models import User
+from festival.accounts.models import LoginThrottle, User
 from festival.extensions import db
 from tests import factories
 
@@ -18,7 +18,8 @@ def test_wrong_password_says_so_and_stays_on_the_form(client, app):
     assert response.status_code == 200
     assert "e-mail" in response.get_data(as_text=True).lower()
     with app.app_context():
-        assert db.session.get(User, user["id"]).failed_logins == 1
+        assert db.session.scalar(db.select(LoginThrottle.failures).where(
+            LoginThrottle.email == user["email"])) == 1
 
 
 def test_login_follows_only_local_next(client, app):
@@ -57,3 +58,51 @@ def test_admin_creates_users_and_tokens(client, auth, app):
     token = page.get_data(as_text=True).split("data-token>")[1].split("<")[0]
     assert token.startswith("alm_")
     assert client.get("/api/v1/", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+def _logged_in_client(app, email):
+    other = app.test_client()
+    assert other.post("/login", data={"email": email,
+                                      "password": factories.PASSWORD}).status_code == 302
+    assert other.get("/account").status_code == 200
+    return other
+
+
+def test_a_password_change_logs_out_every_other_session(client, auth, app):
+    user = auth.login_as("organiser")
+    phone = _logged_in_client(app, user["email"])
+    changed = client.post("/account/password", data={"current_password": factories.PASSWORD,
+                                                      "new_password": "0123456789ab",
+                                                      "confirm": "0123456789ab"})
+    assert changed.status_code == 302
+    assert client.get("/account").status_code == 200  # the session that changed it stays
+    stale = phone.get("/account")
+    assert stale.status_code == 302 and "/login" in stale.headers["Location"]
+
+
+def test_a_password_reset_logs_out_every_session(client, app):
+    from festival.accounts.services import request_password_reset
+    user = factories.user_in_db(app, "admin")
+    laptop = _logged_in_client(app, user["email"])
+    with app.app_context():
+        _, token = request_password_reset(user["email"])
+        db.session.commit()
+    done = client.post(f"/password/reset/{token}", data={"new_password": "0123456789ab",
+                                                         "confirm": "0123456789ab"})
+    assert done.status_code == 302
+    assert laptop.get("/account").status_code == 302
+    with app.app_context():
+        assert db.session.get(User, user["id"]).session_version == 1
+
+
+def test_session_and_remember_ids_of_an_older_version_are_refused(app):
+    from festival.accounts.services import end_other_sessions
+    user = factories.user_in_db(app, "volunteer")
+    with app.app_context():
+        stored = db.session.get(User, user["id"])
+        old_id = stored.get_id()
+        end_other_sessions(stored)
+        db.session.commit()
+        assert app.login_manager._user_callback(old_id) is None
+        assert app.login_manager._user_callback(stored.get_id()).id == user["id"]
+        assert app.login_manager._user_callback(str(user["id"])) is None

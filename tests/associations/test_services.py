@@ -10,6 +10,7 @@ from festival.associations.models import (Association, MembershipEvent, Membersh
 from festival.core.access import Role
 from festival.core.errors import DomainError, ValidationError
 from festival.extensions import db
+from festival.mail.models import OutboxMessage
 from tests import factories
 from tests.associations.helpers import APPLICATION, PATHS, REPRESENTATIVE, S, \
     association_with_status
@@ -73,11 +74,37 @@ def test_apply_refuses_duplicates_with_field_errors(ctx, change, field):
     assert list(caught.value.fields) == [field]
 
 
-def test_apply_refuses_an_address_that_already_has_an_account(ctx):
+def test_an_address_with_an_account_is_told_by_mail_not_on_the_form(ctx):
+    existing = factories.gen_user("volunteer", email="taken@x.example")
+    password_hash = existing.password_hash
+    association = services.apply(APPLICATION, **dict(REPRESENTATIVE,
+                                                     representative_email="Taken@X.example"))
+    assert association.status is S.APPLIED and association.representatives == []
+    assert existing.association_id is None and existing.role is Role.VOLUNTEER
+    assert existing.password_hash == password_hash  # the form proves nothing about the owner
+    [event] = events_of(association)
+    assert event.actor_id is None and "taken@x.example" in event.note
+    [message] = db.session.scalars(select(OutboxMessage)).all()
+    assert message.to_address == "taken@x.example"
+    assert message.template == "association_applied_existing"
+    assert "no new account was created" in message.text_body
+
+
+def test_apply_does_the_same_work_for_a_known_and_an_unknown_address(ctx, monkeypatch):
+    from festival.accounts import services as accounts
+    from festival.mail import services as mail
     factories.gen_user("volunteer", email="taken@x.example")
-    with pytest.raises(ValidationError) as caught:
-        services.apply(APPLICATION, **dict(REPRESENTATIVE, representative_email="Taken@X.example"))
-    assert list(caught.value.fields) == ["representative_email"]
+    hashed, queued = [], []
+    hash_password, queue_mail = accounts._hash, mail.queue_mail
+    monkeypatch.setattr(accounts, "_hash", lambda pw: hashed.append(pw) or hash_password(pw))
+    monkeypatch.setattr(mail, "queue_mail",
+                        lambda *a, **k: queued.append(a[1]) or queue_mail(*a, **k))
+    for n, email in enumerate(("taken@x.example", "new@x.example")):
+        services.apply(dict(APPLICATION, name=f"Association {n}", email=f"c{n}@x.example"),
+                       **dict(REPRESENTATIVE, representative_email=email))
+    assert hashed == [REPRESENTATIVE["password"]] * 2
+    assert queued == ["association_applied_existing", "association_applied"]
+    assert db.session.scalar(select(User).where(User.email == "new@x.example")).association
 
 
 # --- the membership process ------------------------------------------------------------------

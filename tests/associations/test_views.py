@@ -106,7 +106,39 @@ def test_application_form_creates_the_application_and_the_account(app, client):
     assert client.get("/associations/amis-de-tafraout").status_code == 404
     again = client.post("/associations/apply", data=data)
     assert again.status_code == 422
-    assert "already registered" in text(again) and "already exists" in text(again)
+    assert "already registered" in text(again) and "already exists" not in text(again)
+
+
+def test_the_form_answers_the_same_for_an_address_with_an_account(app):
+    factories.user_in_db(app, "organiser", email="known@x.example")
+    answers = []
+    for n, email in enumerate(("known@x.example", "unknown@x.example")):
+        client = app.test_client()
+        name = f"Association numéro {n}"
+        data = dict(APPLICATION, **REPRESENTATIVE, password_confirm=REPRESENTATIVE["password"],
+                    consent="y")
+        data.update(name=name, email=f"c{n}@x.example", representative_email=email)
+        response = client.post("/associations/apply", data=data)
+        page = text(client.get(response.headers["Location"]))
+        answers.append((response.status_code, response.headers["Location"],
+                        page.replace(email, "EMAIL").replace(name, "NAME")))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 302
+
+
+def test_the_application_form_is_rate_limited(test_environ):
+    from festival.core.security import limiter
+    from tests.conftest import make_app
+    application = make_app(dict(test_environ, RATE_LIMIT_ASSOCIATION_APPLY="2 per minute"),
+                           RATELIMIT_ENABLED=True)
+    client = application.test_client()
+    try:
+        codes = [client.post("/associations/apply", data={"name": "x"}).status_code
+                 for _ in range(3)]
+        assert codes == [422, 422, 429]
+        assert client.get("/associations/apply").status_code == 200
+    finally:
+        limiter.reset()
 
 
 def test_application_form_shows_every_mistake_at_once(app, client):

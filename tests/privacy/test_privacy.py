@@ -8,7 +8,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from festival.core.errors import ValidationError
+from festival.accounts.models import User
+from festival.core.errors import DomainError, ValidationError
 from festival.core.timeutil import utcnow
 from festival.extensions import db
 from festival.mail.models import OutboxMessage
@@ -107,3 +108,63 @@ def test_organiser_pages_export_and_erase(client, auth, app):
     with app.app_context():
         assert services.is_anonymised(db.session.scalar(select(Order.email)))
     assert "not a valid" in client.get("/manage/privacy?email=nope").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["admin", "organiser", "volunteer"])
+def test_only_an_admin_erases_a_staff_account(ctx, role):
+    edition = make_edition()
+    order = _paid_order(edition, email="staff@example.fr")
+    factories.gen_user("admin")  # so that the admin below is not the last one
+    staff = factories.gen_user(role, email="staff@example.fr")
+    organiser = factories.gen_user("organiser")
+    with pytest.raises(DomainError) as info:
+        services.erase_person("staff@example.fr", actor=organiser)
+    assert info.value.code == "staff_account" and info.value.status == 403
+    assert staff.is_enabled and staff.email == "staff@example.fr"
+    assert order.buyer_name == "Leïla Amghar"  # nothing was changed, not even the orders
+    admin = factories.gen_user("admin")
+    assert services.erase_person("staff@example.fr", actor=admin).accounts == 1
+    assert not staff.is_enabled
+
+
+def test_an_organiser_still_erases_a_representative(ctx):
+    representative = factories.gen_user("association", email="rep@example.fr")
+    organiser = factories.gen_user("organiser")
+    assert services.erase_person("rep@example.fr", actor=organiser).accounts == 1
+    assert not representative.is_enabled
+
+
+def test_nobody_erases_the_last_active_admin(ctx):
+    only = factories.gen_user("admin", email="only@example.fr")
+    former = factories.gen_user("admin")
+    former.is_enabled = False  # a disabled administrator does not count
+    for actor in (only, None):
+        with pytest.raises(DomainError) as info:
+            services.erase_person("only@example.fr", actor=actor)
+        assert info.value.code == "last_admin"
+    assert only.is_enabled
+    factories.gen_user("admin")
+    services.erase_person("only@example.fr", actor=only)
+    assert not only.is_enabled
+
+
+def test_erasing_an_account_ends_its_sessions(ctx):
+    user = factories.gen_user("association", email="rep@example.fr")
+    version = user.session_version
+    services.erase_person("rep@example.fr", actor=None)
+    assert user.session_version == version + 1
+
+
+def test_the_erase_page_refuses_an_organiser_a_staff_account(client, auth, app):
+    admin = factories.user_in_db(app, "admin")
+    auth.login_as("organiser")
+    refused = client.post("/manage/privacy/erase", data={"email": admin["email"],
+                                                         "confirm": "yes"},
+                          follow_redirects=True)
+    assert refused.status_code == 200
+    assert "only an administrator may change or erase it" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, admin["id"]).is_enabled
+    other = app.test_client()
+    assert other.post("/login", data={"email": admin["email"],
+                                      "password": factories.PASSWORD}).status_code == 302
