@@ -23,6 +23,7 @@ from festival.ticketing.orders import (
     MAX_DONATION_CENTS,
     MAX_PWYW_CENTS,
     MAX_TICKETS_PER_ORDER,
+    TOO_MANY_TICKETS,
     Item,
     check_voucher,
 )
@@ -208,6 +209,9 @@ class Cart:
                 if line.quantity < 0:
                     line.quantity = 0
                     line.error("quantity", _l("Give a whole number."))
+                elif line.quantity > MAX_TICKETS_PER_ORDER:
+                    line.quantity = 0  # nothing is built for an absurd quantity
+                    line.error("quantity", TOO_MANY_TICKETS)
             if step in (f"add:{offer.id}", f"remove:{offer.id}") and not line.errors:
                 line.quantity += 1 if step.startswith("add") else -1
                 line.quantity = max(0, min(line.quantity, offer.max_quantity))
@@ -262,8 +266,7 @@ class Cart:
             if self.ticket_count == 0:
                 self.errors[""] = [_l("Choose at least one ticket.")]
             elif self.ticket_count > MAX_TICKETS_PER_ORDER:
-                self.errors[""] = [_l("At most %(n)s tickets per order.",
-                                      n=MAX_TICKETS_PER_ORDER)]
+                self.errors[""] = [TOO_MANY_TICKETS]
         return not self.has_errors
 
     def check_names(self) -> bool:
