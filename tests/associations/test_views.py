@@ -282,6 +282,15 @@ def test_csv_import_page_reports_bad_lines(app, client, auth):
     assert client.post("/manage/associations/import").status_code == 422
 
 
+def test_csv_import_page_refuses_a_cell_too_long_to_read(client, auth):
+    auth.login_as("organiser")
+    response = client.post("/manage/associations/import", data={
+        "file": (io.BytesIO(b"name;city\nLong;" + b"x" * 200_000 + b"\n"), "a.csv")},
+        content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "Nothing was imported" in text(response) and "cannot be read" in text(response)
+
+
 def test_working_groups_page(app, client, auth):
     make(app, name="Pole Asso", poles=["popular_education"])
     with app.app_context():
