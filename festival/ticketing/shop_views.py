@@ -30,7 +30,7 @@ SOLD_OUT_ALERT = _l("Sorry, someone was faster: there are no longer enough ticke
 def _voucher(edition, form: ShopForm):
     code = (form.voucher.data or "").strip().upper()
     form.voucher.data = code
-    if not code:
+    if not code or form.voucher.errors:
         return None
     try:
         return shop.find_voucher(edition, code)
