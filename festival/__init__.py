@@ -28,6 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(settings)
     app.config.update(overrides)
     app.config.setdefault("UPLOAD_FOLDER", str(Path(app.instance_path) / "uploads"))
+    app.config.setdefault("CACHE_FOLDER", str(Path(app.instance_path) / "cache"))
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("festival").setLevel(logging.INFO)

@@ -21,6 +21,7 @@ RATE_LIMITS = {
     "RATE_LIMIT_PASSWORD_RESET": "5 per hour",
     "RATE_LIMIT_ORDER_CREATE": "20 per minute",
     "RATE_LIMIT_ORDER_LOOKUP": "30 per minute; 300 per hour",
+    "RATE_LIMIT_TICKET_PDF": "10 per minute; 60 per hour",
     "RATE_LIMIT_CHECKIN_SEARCH": "60 per minute",
     "RATE_LIMIT_PAIRING": "10 per minute; 30 per hour",
     "RATE_LIMIT_ASSOCIATION_APPLY": "10 per hour; 30 per day",

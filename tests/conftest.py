@@ -103,7 +103,8 @@ def _dispose_engines(database_url):
 @pytest.fixture(scope="session")
 def app(test_environ, tmp_path_factory):
     application = make_app(test_environ,
-                           UPLOAD_FOLDER=str(tmp_path_factory.mktemp("uploads")))
+                           UPLOAD_FOLDER=str(tmp_path_factory.mktemp("uploads")),
+                           CACHE_FOLDER=str(tmp_path_factory.mktemp("cache")))
     from flask_migrate import upgrade
     with application.app_context():
         upgrade(directory=str(MIGRATIONS), revision="head")

@@ -1,18 +1,17 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from festival.accounts.services import MIN_PASSWORD_LENGTH
-from festival.core.forms import choices
+from festival.core.forms import Form, choices
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(_l("New password"),
                                  validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
@@ -21,7 +20,7 @@ class PasswordChangeForm(FlaskForm):
                                                                 _l("The two passwords differ."))])
 
 
-class UserCreateForm(FlaskForm):
+class UserCreateForm(Form):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email()])
     name = StringField(_l("Name"), validators=[Length(max=200)])
     role = SelectField(_l("Role"), choices=choices([("organiser", _l("Organiser")),
@@ -31,17 +30,17 @@ class UserCreateForm(FlaskForm):
                              validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
 
 
-class TokenCreateForm(FlaskForm):
+class TokenCreateForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     role = SelectField(_l("Role"), choices=choices([("volunteer", _l("Volunteer")),
                                             ("organiser", _l("Organiser"))]))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email()])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     new_password = PasswordField(_l("New password"),
                                  validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
     confirm = PasswordField(_l("New password, again"),

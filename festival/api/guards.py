@@ -3,45 +3,23 @@ refused with a clear 4xx here, instead of failing deep inside a query.
 
 - A number in the URL beyond a 32-bit integer (ids and years are 32-bit in the database)
   names nothing: 404.
-- Text with a NUL character (which PostgreSQL refuses in any text) in the URL, the query
-  string or the JSON body: 400.
+- Text with a NUL character (which PostgreSQL refuses in any text) in the JSON body: 400
+  (in the URL and the query string, festival.core.guards refuses it for every request).
 """
 from __future__ import annotations
 
 from typing import Any
 
 from flask import abort, request
-from flask_babel import lazy_gettext as _l
 
-from festival.core.errors import DomainError
+from festival.core.guards import nul_in, refuse_nul
 
 MAX_NUMBER = 2**31 - 1
-NUL = "\x00"
 
 
 def refuse_huge_numbers(endpoint: str | None, values: dict[str, Any] | None) -> None:
     if values and any(isinstance(v, int) and v > MAX_NUMBER for v in values.values()):
         abort(404)
-
-
-def _nul_in(value: Any, path: str) -> str | None:
-    """The path of the first string (or key) holding a NUL character, if any."""
-    if isinstance(value, str):
-        return path if NUL in value else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            where = f"{path}.{key}" if path else str(key)
-            if NUL in str(key):
-                return where
-            found = _nul_in(item, where)
-            if found:
-                return found
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _nul_in(item, f"{path}.{index}" if path else str(index))
-            if found:
-                return found
-    return None
 
 
 def _body_may_hold_nul() -> bool:
@@ -51,10 +29,5 @@ def _body_may_hold_nul() -> bool:
 
 
 def refuse_nul_characters() -> None:
-    where = (_nul_in(request.view_args or {}, "")
-             or _nul_in({k: request.args.getlist(k) for k in request.args}, "")
-             or (_nul_in(request.get_json(silent=True), "body") if _body_may_hold_nul()
-                 else None))
-    if where:
-        raise DomainError("bad_request", _l("Text may not contain NUL characters (%(where)s).",
-                                            where=where), status=400)
+    if _body_may_hold_nul():
+        refuse_nul(nul_in(request.get_json(silent=True), "body"))

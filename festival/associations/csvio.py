@@ -19,7 +19,7 @@ from festival.accounts.models import User
 from festival.associations import services
 from festival.associations.models import Association, MembershipStatus
 from festival.associations.queries import association_by_slug
-from festival.associations.validation import ALL_FIELDS, clean_fields, slugify
+from festival.associations.validation import ALL_FIELDS, MAX_LENGTHS, clean_fields, slugify
 from festival.core.errors import DomainError, ValidationError
 from festival.core.timeutil import paris_to_utc, to_paris
 from festival.extensions import db
@@ -30,6 +30,8 @@ COLUMNS = ("slug", "name", "status", "member_since", "short_description", "descr
 EXPORT_ONLY = {"created_at"}
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
+MAX_COLUMNS = 2 * len(COLUMNS)  # room for a few empty trailing columns, no more
+MAX_CELL = max(MAX_LENGTHS.values())  # the longest text any field accepts
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -114,17 +116,42 @@ def _parse_day(raw: str) -> datetime | None:
     raise ValueError(str(_l("Write the date as YYYY-MM-DD or DD/MM/YYYY.")))
 
 
+def _unreadable(line: int) -> ImportRefused:
+    return ImportRefused([RowError(line, [str(_l(
+        "This line cannot be read: a cell is longer than %(n)s characters or a quote is "
+        "not closed.", n=MAX_CELL))])])
+
+
+def _rows(reader):
+    """The reader's rows; a cell longer than the csv module accepts is a refusal, not a
+    crash (one beyond MAX_CELL but within that limit is reported on its row)."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise _unreadable(reader.line_num) from None
+
+
 def _records(text: str):
-    """(first line number, row dict) for each record; raises ImportRefused on a bad header."""
+    """(first line number, row dict or a problem) for each record; raises ImportRefused on a
+    bad header. The header's and the rows' sizes are checked before anything is done with
+    them."""
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = _rows(reader)
     try:
-        header = [h.strip().lower() for h in next(reader)]
+        header = [h.strip().lower() for h in next(rows)]
     except StopIteration:
         raise ImportRefused([RowError(1, [str(_l("The file is empty."))])]) from None
+    if len(header) > MAX_COLUMNS:
+        raise ImportRefused([RowError(1, [str(_l(
+            "The file has %(n)s columns: at most %(max)s are read. Known columns: %(known)s.",
+            n=len(header), max=MAX_COLUMNS, known=", ".join(COLUMNS)))])])
     problems = []
-    unknown = [h for h in header if h and h not in COLUMNS]
+    unknown = [h[:40] for h in header if h and h not in COLUMNS]
     if unknown:
         problems.append(str(_l("Unknown column(s): %(names)s. Known columns: %(known)s.",
                                names=", ".join(unknown), known=", ".join(COLUMNS))))
@@ -136,14 +163,21 @@ def _records(text: str):
     if problems:
         raise ImportRefused([RowError(1, problems)])
     line = reader.line_num + 1
-    for values in reader:
+    for values in rows:
         start, line = line, reader.line_num + 1
         if not any(v.strip() for v in values):
             continue
         if len(values) > len(header):
-            yield start, None
+            yield start, TOO_MANY_CELLS
+            continue
+        if any(len(v) > MAX_CELL for v in values):
+            yield start, CELL_TOO_LONG
             continue
         yield start, {h: _uncell(v) for h, v in zip(header, values) if h}
+
+
+TOO_MANY_CELLS = _l("This row has more cells than the header has columns.")
+CELL_TOO_LONG = _l("A cell of this row is longer than %(n)s characters.", n=MAX_CELL)
 
 
 def _changes(association: Association, cleaned: dict) -> list[str]:
@@ -205,9 +239,8 @@ def import_csv(data: bytes, *, actor: User | None, dry_run: bool = False) -> Imp
                 report.errors.append(RowError(line, [str(_l(
                     "Too many rows: at most %(n)s per file.", n=MAX_ROWS))]))
                 break
-            if row is None:
-                report.errors.append(RowError(line, [str(_l(
-                    "This row has more cells than the header has columns."))]))
+            if not isinstance(row, dict):
+                report.errors.append(RowError(line, [str(row)]))
                 continue
             key = (row.get("slug") or "").strip().lower() or slugify(row.get("name") or "")
             if key and key in seen:

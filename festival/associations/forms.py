@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, EmailField, HiddenField, PasswordField, SearchField,
                      SelectField, SelectMultipleField, StringField, TextAreaField, URLField)
@@ -13,7 +12,7 @@ from festival.accounts.services import MIN_PASSWORD_LENGTH
 from festival.associations.labels import (POLE_LABELS, PROVINCE_LABELS, STATUS_LABELS,
                                           THEME_LABELS)
 from festival.associations.models import MembershipStatus
-from festival.core.forms import choices
+from festival.core.forms import Form, choices
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -34,7 +33,7 @@ def pole_choices():
     return choices([(p.value, label) for p, label in POLE_LABELS.items()])
 
 
-class DirectoryFilterForm(FlaskForm):
+class DirectoryFilterForm(Form):
     """The directory's search (GET, no CSRF: it changes nothing)."""
 
     class Meta:
@@ -60,7 +59,7 @@ class ManageFilterForm(DirectoryFilterForm):
             (s.value, label) for s, label in STATUS_LABELS.items()])
 
 
-class _ProfileFields(FlaskForm):
+class _ProfileFields(Form):
     """What an association says about itself on its public page."""
     short_description = TextAreaField(
         _l("In one sentence"), validators=[DataRequired(), Length(max=300)],
@@ -90,7 +89,7 @@ class _ProfileFields(FlaskForm):
             "themes", "email", "phone", "website")}
 
 
-def _make_optional(form: FlaskForm, names) -> None:
+def _make_optional(form: Form, names) -> None:
     for name in names:
         field = getattr(form, name)
         field.validators = [v for v in field.validators if not isinstance(v, DataRequired)]
@@ -151,33 +150,33 @@ class AssociationForm(_ProfileFields):
                     poles=self.poles.data)
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     note = TextAreaField(_l("Note or reason"), validators=[Length(max=5000)],
                          render_kw={"rows": 3})
 
 
-class LogoForm(FlaskForm):
+class LogoForm(Form):
     logo = FileField(_l("Image file"), validators=[FileRequired(_l("Choose an image file."))],
                      render_kw={"accept": "image/png,image/jpeg,image/gif,image/webp"})
 
 
-class RepresentativeForm(FlaskForm):
+class RepresentativeForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Temporary password"),
                              validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))],
                      render_kw={"accept": ".csv,text/csv"})
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(Form):
     content = HiddenField()
 
 
-class PoleMemberForm(FlaskForm):
+class PoleMemberForm(Form):
     user_id = SelectField(_l("Person"), coerce=int)
     pole = SelectField(_l("Working group"))
 

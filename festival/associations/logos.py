@@ -21,7 +21,7 @@ from festival.accounts.models import User
 from festival.associations.models import Association
 from festival.associations.services import can_edit_profile
 from festival.core.errors import DomainError, ValidationError
-from festival.core.images import ImageRefused, reencode_image
+from festival.core.images import TOO_MANY_PIXELS, ImageRefused, reencode_image
 from festival.extensions import db
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -33,7 +33,7 @@ _MESSAGES = {
     "empty": _l("Choose an image file."),
     "too_heavy": _l("The image is larger than %(n)s MB.", n=MAX_BYTES // (1024 * 1024)),
     "format": _l("Send a PNG, JPEG, GIF or WebP image."),
-    "too_many_pixels": _l("The image has too many pixels."),
+    "too_many_pixels": TOO_MANY_PIXELS,
     "unreadable": _l("This file is not an image we can read. Send a PNG, JPEG, GIF or WebP "
                      "image."),
     "damaged": _l("This image is damaged or incomplete. Export it again and retry."),

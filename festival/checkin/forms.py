@@ -3,7 +3,6 @@ services check the rules."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -15,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from festival.core.forms import choices
+from festival.core.forms import Form, choices
 
 
 class CheckboxListField(SelectMultipleField):
@@ -24,7 +23,7 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ListForm(FlaskForm):
+class ListForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     days = CheckboxListField(_l("Days (none ticked: every day of the festival)"))
     ticket_type_ids = CheckboxListField(_l("Ticket types admitted (none ticked: all)"),
@@ -46,7 +45,7 @@ class ListForm(FlaskForm):
                 "is_active": self.is_active.data}
 
 
-class DeviceForm(FlaskForm):
+class DeviceForm(Form):
     gate = StringField(_l("Gate"), validators=[DataRequired(), Length(max=120)],
                        description=_l("Where the phone scans, e.g. “Main entrance, left”."))
     name = StringField(_l("Name of the phone"), validators=[Length(max=120)],
@@ -57,7 +56,7 @@ class DeviceForm(FlaskForm):
         self.list_id.choices = choices((item.id, item.name) for item in lists)
 
 
-class DeskSearchForm(FlaskForm):
+class DeskSearchForm(Form):
     class Meta:
         csrf = False  # a GET search form
 
@@ -65,7 +64,7 @@ class DeskSearchForm(FlaskForm):
     q = StringField(_l("Name, e-mail or order code"), validators=[Length(max=100)])
 
 
-class DeskCheckInForm(FlaskForm):
+class DeskCheckInForm(Form):
     list_id = HiddenField()
     ticket_id = IntegerField(validators=[DataRequired()])
     q = HiddenField()

@@ -5,13 +5,36 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import flash, redirect
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from festival.core.errors import DomainError, committed
+from festival.core.guards import NUL
+
+NUL_IN_FIELD = _l("This text may not contain NUL characters.")
 
 T = TypeVar("T")
+
+
+class Form(FlaskForm):
+    """The base of every page's form. A field whose text holds a NUL character (which
+    PostgreSQL refuses in any text) gets a field error at once, and its data is kept without
+    it, so that code reading a field before validating never sends one to the database."""
+
+    def process(self, *args, **kwargs) -> None:
+        super().process(*args, **kwargs)
+        for field in self:
+            data = field.data
+            if isinstance(data, str) and NUL in data:
+                field.data = data.replace(NUL, "")
+            elif isinstance(data, list) and any(isinstance(v, str) and NUL in v for v in data):
+                field.data = [v.replace(NUL, "") if isinstance(v, str) else v for v in data]
+            elif not any(isinstance(v, str) and NUL in v for v in field.raw_data or ()):
+                continue
+            field.process_errors.append(NUL_IN_FIELD)
+            field.errors = list(field.process_errors)  # shown even if never validated
 
 
 def apply_field_errors(form: FlaskForm, error: DomainError) -> None:

@@ -7,15 +7,21 @@ import warnings
 from collections.abc import Collection
 from typing import IO
 
+from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-# Larger pictures are refused before they are decoded (decompression bombs).
-MAX_PIXELS = 40_000_000
+# Larger pictures are refused from their header, before they are decoded: a logo or a photo
+# never needs more, and a small file can hold a huge picture (a 6300 px square PNG of one
+# colour is 38 KB on disk and 160 MB once decoded).
+MAX_INPUT_SIDE = 4000
+MAX_PIXELS = MAX_INPUT_SIDE * MAX_INPUT_SIDE
+TOO_MANY_PIXELS = _l("The image is too large: at most %(n)s pixels a side.", n=MAX_INPUT_SIDE)
 
 
 class ImageRefused(Exception):
     """Why an upload is not kept; each caller words its own message for `reason`:
-    empty, too_heavy (over max_bytes), format (not an accepted format), too_many_pixels,
+    empty, too_heavy (over max_bytes), format (not an accepted format), too_many_pixels
+    (over max_input_side a side or max_pixels in all),
     unreadable (not an image Pillow knows), damaged (truncated or corrupt)."""
 
     def __init__(self, reason: str):
@@ -25,12 +31,15 @@ class ImageRefused(Exception):
 
 def reencode_image(stream: IO[bytes], *, formats: Collection[str], max_side: int, output: str,
                    max_bytes: int | None = None, max_pixels: int = MAX_PIXELS,
+                   max_input_side: int = MAX_INPUT_SIDE,
                    verify: bool = False, background: tuple[int, int, int] | None = None,
                    resample: Image.Resampling = Image.Resampling.BICUBIC,
                    **save_options) -> bytes:
     """The image in `stream` encoded as `output` (a Pillow format name), turned upright and
-    shrunk to fit `max_side` × `max_side`. With `background`, transparency is flattened onto
-    that colour and the result is RGB; without it, the result keeps its alpha (RGBA).
+    shrunk to fit `max_side` × `max_side`. A picture wider or taller than `max_input_side`,
+    or of more than `max_pixels`, is refused from its header alone, never decoded. With
+    `background`, transparency is flattened onto that colour and the result is RGB; without
+    it, the result keeps its alpha (RGBA).
     `verify` also runs Pillow's integrity check before decoding. Raises ImageRefused."""
     data = stream.read() if max_bytes is None else stream.read(max_bytes + 1)
     if not data:
@@ -43,7 +52,8 @@ def reencode_image(stream: IO[bytes], *, formats: Collection[str], max_side: int
             with Image.open(io.BytesIO(data)) as probe:
                 if probe.format not in formats:
                     raise ImageRefused("format")
-                if probe.width * probe.height > max_pixels:
+                if (max(probe.width, probe.height) > max_input_side
+                        or probe.width * probe.height > max_pixels):
                     raise ImageRefused("too_many_pixels")
                 if verify:
                     probe.verify()

@@ -18,6 +18,8 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from festival.core.guards import refuse_nul_in_address
+
 log = logging.getLogger("festival.requests")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -81,5 +83,6 @@ def init_security(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     app.config.setdefault("JSON_REQUEST_LOG", app.config["FESTIVAL_ENV"] == "production")
     app.before_request(_start)
+    app.before_request(refuse_nul_in_address)
     app.after_request(_finish)
     limiter.init_app(app)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
@@ -20,7 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from festival.core.forms import choices
+from festival.core.forms import Form, choices
 from festival.editions.labels import (
     LANGUAGE,
     ORGANISER_ROLE,
@@ -37,7 +36,7 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class EditionForm(FlaskForm):
+class EditionForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     tagline = StringField(_l("Tagline"), validators=[Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Length(max=10_000)])
@@ -52,13 +51,13 @@ class EditionCreateForm(EditionForm):
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(2000, 2100)])
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = HiddenField(validators=[DataRequired()])
     note = StringField(_l("Why (kept in the history)"), validators=[Length(max=2000)])
     confirm = BooleanField(_l("I confirm: this is not easily undone"))
 
 
-class VenueForm(FlaskForm):
+class VenueForm(Form):
     name = StringField(_l("Venue"), validators=[DataRequired(), Length(max=200)])
     address = StringField(_l("Address"), validators=[Length(max=300)])
     postcode = StringField(_l("Postcode"), validators=[Length(max=10)])
@@ -67,13 +66,13 @@ class VenueForm(FlaskForm):
                             validators=[Optional(), NumberRange(1, 100_000)])
 
 
-class OrganiserForm(FlaskForm):
+class OrganiserForm(Form):
     association_id = SelectField(_l("Member association"), coerce=int)
     role = SelectField(_l("Role"), default="co_organiser", choices=choices(
         (role.value, label) for role, label in ORGANISER_ROLE.items()))
 
 
-class RoomForm(FlaskForm):
+class RoomForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     description = StringField(_l("Description"), validators=[Length(max=300)])
     capacity = IntegerField(_l("Capacity (people)"),
@@ -85,7 +84,7 @@ class RoomForm(FlaskForm):
                             validators=[Optional(), NumberRange(0, 1000)])
 
 
-class SpeakerForm(FlaskForm):
+class SpeakerForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     bio = TextAreaField(_l("Short biography"), validators=[Length(max=3000)])
     association_id = SelectField(_l("Association (optional)"), coerce=int)
@@ -94,7 +93,7 @@ class SpeakerForm(FlaskForm):
     remove_photo = BooleanField(_l("Remove the current photo"))
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=250)])
     kind = SelectField(_l("Kind"), choices=choices(
         (kind.value, label) for kind, label in SESSION_KIND.items()))
@@ -115,7 +114,7 @@ class SessionForm(FlaskForm):
     confirm_clashes = BooleanField(_l("Save despite the clashes listed above"))
 
 
-class StandRequestForm(FlaskForm):
+class StandRequestForm(Form):
     size = SelectField(_l("Stand size"), choices=choices(
         (size.value, label) for size, label in STAND_SIZE.items()))
     needs_electricity = BooleanField(_l("We need electricity"))
@@ -126,7 +125,7 @@ class StandRequestForm(FlaskForm):
     other_needs = TextAreaField(_l("Other needs"), validators=[Length(max=2000)])
 
 
-class StandDecisionForm(FlaskForm):
+class StandDecisionForm(Form):
     stand_number = StringField(_l("Stand number"), validators=[Length(max=20)])
     zone = StringField(_l("Zone"), validators=[Length(max=80)])
     note = StringField(_l("Note"), validators=[Length(max=2000)])

@@ -23,6 +23,7 @@ from festival.extensions import db
 from festival.mail.models import OutboxAttachment, OutboxMessage
 from festival.ticketing import orders as order_services
 from festival.ticketing.models import Order
+from festival.ticketing.pdf_cache import forget_order_pdfs
 
 ANONYMISED_DOMAIN = "anonymised.invalid"
 ANONYMISED_NAME = "—"
@@ -89,6 +90,7 @@ def _anonymise_order(order: Order, *, actor: User | None, reason: str,
     order.marketing_consent = False
     for ticket in order.tickets:
         ticket.attendee_name = ""
+    forget_order_pdfs(order)  # the cached PDFs print the names
     order_services.record(order, "anonymised", actor=actor, now=now, note=reason)
 
 

@@ -11,7 +11,6 @@ from datetime import datetime
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -26,7 +25,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from festival.core.forms import choices
+from festival.core.forms import Form, choices
 from festival.core.i18n import LANGUAGE_NAMES
 from festival.core.timeutil import PARIS, to_paris
 
@@ -88,7 +87,7 @@ def language_choices():
     return choices(LANGUAGE_NAMES.items())
 
 
-class ShopForm(FlaskForm):
+class ShopForm(Form):
     """The shop's fixed fields; the buyer's details are required only at the last step."""
 
     voucher = StringField(_l("Voucher code"), validators=[Optional(), Length(max=40)],
@@ -109,18 +108,18 @@ class ShopForm(FlaskForm):
             self.language.data = str(get_locale() or "fr")
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     reason = StringField(_l("Reason (kept in the history)"),
                          validators=[DataRequired(), Length(max=500)])
 
 
-class RefundForm(FlaskForm):
+class RefundForm(Form):
     ticket_ids = CheckboxListField(_l("Tickets to refund (none chosen: the whole order)"),
                                    coerce=int, validators=[Optional()])
     reason = StringField(_l("Reason (kept in the history)"), validators=[Length(max=500)])
 
 
-class OrderSearchForm(FlaskForm):
+class OrderSearchForm(Form):
     class Meta:
         csrf = False
 
@@ -128,7 +127,7 @@ class OrderSearchForm(FlaskForm):
     status = SelectField(_l("Status"), validators=[Optional()])
 
 
-class BoxOfficeForm(FlaskForm):
+class BoxOfficeForm(Form):
     method = RadioField(_l("Paid by"), validators=[DataRequired()], default="cash")
     buyer_name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=200)])
     email = EmailField(_l("E-mail for the tickets (optional)"),
@@ -142,7 +141,7 @@ class BoxOfficeForm(FlaskForm):
         self.language.choices = language_choices()
 
 
-class TransferOrderForm(FlaskForm):
+class TransferOrderForm(Form):
     buyer_name = StringField(_l("Buyer's name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Buyer's e-mail"),
                        validators=[DataRequired(), Email(), Length(max=254)])
@@ -164,7 +163,7 @@ def local_moment(value: datetime | None) -> datetime | None:
     return to_paris(value).replace(tzinfo=None) if value is not None else None
 
 
-class TicketTypeForm(FlaskForm):
+class TicketTypeForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
     price = EurosField(_l("Price in euros (0 for free; the minimum when pay-what-you-want)"),
@@ -209,7 +208,7 @@ class TicketTypeForm(FlaskForm):
         }
 
 
-class VoucherForm(FlaskForm):
+class VoucherForm(Form):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(min=4, max=40)],
                        render_kw={"autocapitalize": "characters", "spellcheck": "false"})
     ticket_type_id = SelectField(_l("Ticket type it opens"), coerce=int,
@@ -232,6 +231,6 @@ class VoucherForm(FlaskForm):
                 "valid_until": paris_moment(self.valid_until.data), "note": self.note.data}
 
 
-class CapacityForm(FlaskForm):
+class CapacityForm(Form):
     capacity = IntegerField(_l("Venue capacity (people)"),
                             validators=[DataRequired(), NumberRange(1, 100_000)])

@@ -151,13 +151,19 @@ def ticket_qr(code: str, ticket_id: int):
     return _private(Response(png, mimetype="image/png"))
 
 
+# Every PDF download counts, the buyer's own too: each one that is not cached yet costs a
+# render (about 1.5 CPU-s).
+pdf_limit = limiter.shared_limit(lambda: current_app.config["RATE_LIMIT_TICKET_PDF"],
+                                 scope="ticket_pdfs")
+
+
 def _pdf(found: Order, tickets: list[Ticket], name: str) -> Response:
-    from festival.ticketing.printing import order_pdf
+    from festival.ticketing.pdf_cache import cached_order_pdf
 
     size = request.args.get("size", "a4")
     if size not in PDF_SIZES or not tickets:
         abort(404)
-    body = order_pdf(found, size, tickets)
+    body = cached_order_pdf(found, size, tickets, queries.valid_tickets(found))
     db.session.commit()
     response = Response(body, mimetype="application/pdf")
     suffix = "-phone" if size == "phone" else ""
@@ -168,6 +174,7 @@ def _pdf(found: Order, tickets: list[Ticket], name: str) -> Response:
 @bp.get("/orders/<code>/tickets.pdf")
 @public
 @lookup_limit
+@pdf_limit
 def order_pdf(code: str):
     found = _order_or_404(code, request.args.get("secret"))
     if found.status is not OrderStatus.PAID:
@@ -178,6 +185,7 @@ def order_pdf(code: str):
 @bp.get("/orders/<code>/tickets/<int:ticket_id>.pdf")
 @public
 @lookup_limit
+@pdf_limit
 def ticket_pdf(code: str, ticket_id: int):
     found = _order_or_404(code, request.args.get("secret"))
     ticket = _ticket_or_404(found, ticket_id)

@@ -25,6 +25,9 @@ from festival.ticketing.models import (Order, OrderEvent, OrderStatus, PaymentMe
 
 HOLD = timedelta(minutes=30)
 MAX_TICKETS_PER_ORDER = 20
+# Every quantity read from a request (shop, API, box office) is checked against this bound
+# before anything is built per ticket (names, rows): an absurd one costs nothing.
+TOO_MANY_TICKETS = _l("At most %(n)s tickets per order.", n=MAX_TICKETS_PER_ORDER)
 MAX_DONATION_CENTS = 1_000_000
 MAX_PWYW_CENTS = 100_000
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -152,6 +155,11 @@ def create_order(edition, *, buyer_name: str, email: str, items: list[Item],
         except ValidationError as error:
             errors.update(error.fields)
 
+    if len(items) > MAX_TICKETS_PER_ORDER or any(
+            isinstance(i.quantity, int) and i.quantity > MAX_TICKETS_PER_ORDER for i in items):
+        errors["items"] = [TOO_MANY_TICKETS]
+        raise ValidationError(errors)
+
     types = {t.id: t for t in db.session.scalars(select(TicketType).where(
         TicketType.edition_id == edition.id,
         TicketType.id.in_([i.ticket_type_id for i in items]))).all()}
@@ -189,7 +197,7 @@ def create_order(edition, *, buyer_name: str, email: str, items: list[Item],
         attendees += [""] * (item.quantity - len(attendees))
         planned += [(ticket_type, attendees[n], price) for n in range(item.quantity)]
     if sum(counts.values()) > MAX_TICKETS_PER_ORDER:
-        errors["items"] = [_l("At most %(n)s tickets per order.", n=MAX_TICKETS_PER_ORDER)]
+        errors["items"] = [TOO_MANY_TICKETS]
     if errors:
         raise ValidationError(errors)
 

@@ -27,6 +27,10 @@ def ticket_prints(order: Order, tickets: list[Ticket] | None = None):
     return prints
 
 
-def order_pdf(order: Order, size: str = "a4", tickets: list[Ticket] | None = None) -> bytes:
+def render_prints(prints, size: str = "a4") -> bytes:
     from festival.ticketing.pdf import render_pdf
-    return render_pdf(ticket_prints(order, tickets), size)
+    return render_pdf(prints, size)
+
+
+def order_pdf(order: Order, size: str = "a4", tickets: list[Ticket] | None = None) -> bytes:
+    return render_prints(ticket_prints(order, tickets), size)

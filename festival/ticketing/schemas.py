@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from festival.core.errors import ValidationError
 from festival.ticketing.models import Order, Ticket, TicketType, Voucher
-from festival.ticketing.orders import Item
+from festival.ticketing.orders import MAX_TICKETS_PER_ORDER, TOO_MANY_TICKETS, Item
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 
@@ -82,7 +82,8 @@ def parse_order_request(body: Any) -> dict[str, Any]:
             errors[key] = [_l("This field is required.")]
     raw_items = body.get("items")
     items: list[Item] = []
-    if not isinstance(raw_items, list) or not raw_items or len(raw_items) > 20:
+    if not isinstance(raw_items, list) or not raw_items \
+            or len(raw_items) > MAX_TICKETS_PER_ORDER:
         errors["items"] = [_l("Give a list of 1 to 20 items.")]
         raw_items = []
     for n, raw in enumerate(raw_items):
@@ -96,8 +97,15 @@ def parse_order_request(body: Any) -> dict[str, Any]:
             errors[f"{key}.ticket_type_id"] = [_l("This ticket type does not exist.")]
             type_id = None
         quantity = _int_field(raw.get("quantity"), f"{key}.quantity", errors, minimum=1)
+        if quantity is not None and quantity > MAX_TICKETS_PER_ORDER:
+            errors[f"{key}.quantity"] = [TOO_MANY_TICKETS]
+            quantity = None
         attendees = raw.get("attendees", [])
-        if not isinstance(attendees, list) or not all(isinstance(a, str) for a in attendees):
+        if isinstance(attendees, list) and len(attendees) > MAX_TICKETS_PER_ORDER:
+            errors[f"{key}.attendees"] = [_l("Give the name of each person, one per ticket.")]
+            attendees = []
+        elif not isinstance(attendees, list) or not all(isinstance(a, str)
+                                                        for a in attendees):
             errors[f"{key}.attendees"] = [_l("Give a list of names.")]
             attendees = []
         price = raw.get("price_cents")

@@ -14,6 +14,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from festival.core.errors import ValidationError
+from festival.core.forms import NUL_IN_FIELD
+from festival.core.guards import NUL
 from festival.core.timeutil import utcnow
 from festival.extensions import db
 from festival.ticketing import quotas
@@ -23,6 +25,7 @@ from festival.ticketing.orders import (
     MAX_DONATION_CENTS,
     MAX_PWYW_CENTS,
     MAX_TICKETS_PER_ORDER,
+    TOO_MANY_TICKETS,
     Item,
     check_voucher,
 )
@@ -208,6 +211,9 @@ class Cart:
                 if line.quantity < 0:
                     line.quantity = 0
                     line.error("quantity", _l("Give a whole number."))
+                elif line.quantity > MAX_TICKETS_PER_ORDER:
+                    line.quantity = 0  # nothing is built for an absurd quantity
+                    line.error("quantity", TOO_MANY_TICKETS)
             if step in (f"add:{offer.id}", f"remove:{offer.id}") and not line.errors:
                 line.quantity += 1 if step.startswith("add") else -1
                 line.quantity = max(0, min(line.quantity, offer.max_quantity))
@@ -262,8 +268,7 @@ class Cart:
             if self.ticket_count == 0:
                 self.errors[""] = [_l("Choose at least one ticket.")]
             elif self.ticket_count > MAX_TICKETS_PER_ORDER:
-                self.errors[""] = [_l("At most %(n)s tickets per order.",
-                                      n=MAX_TICKETS_PER_ORDER)]
+                self.errors[""] = [TOO_MANY_TICKETS]
         return not self.has_errors
 
     def check_names(self) -> bool:
@@ -274,6 +279,8 @@ class Cart:
             for n, name in enumerate(line.attendees, start=1):
                 if not name:
                     line.error(f"attendee-{n}", _l("Give the name of this person."))
+                elif NUL in name:  # read from the request without a Form: checked here
+                    line.error(f"attendee-{n}", NUL_IN_FIELD)
                 elif len(name) > 200:
                     line.error(f"attendee-{n}", _l("A name is 200 characters at most."))
         return not self.has_errors

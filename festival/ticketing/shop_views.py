@@ -30,7 +30,7 @@ SOLD_OUT_ALERT = _l("Sorry, someone was faster: there are no longer enough ticke
 def _voucher(edition, form: ShopForm):
     code = (form.voucher.data or "").strip().upper()
     form.voucher.data = code
-    if not code:
+    if not code or form.voucher.errors:
         return None
     try:
         return shop.find_voucher(edition, code)
@@ -66,8 +66,7 @@ def _page(step: int, edition, form, cart, voucher, *, status: int = 200, alert: 
 
 @bp.route("/<int:year>/tickets", methods=["GET", "POST"], endpoint="shop")
 @public
-@limit("RATE_LIMIT_ORDER_CREATE", methods=["POST"],
-       deduct_when=lambda response: response.status_code == 303)  # orders made, not steps
+@limit("RATE_LIMIT_ORDER_CREATE", methods=["POST"])  # every submission, refused ones too
 def shop_page(year: int):
     edition = visible_edition(year)
     if not edition.is_on_sale:

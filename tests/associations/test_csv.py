@@ -107,6 +107,31 @@ def test_bad_headers_and_files(ctx):
     assert caught.value.errors[0].line == 2
 
 
+def test_a_header_with_too_many_columns_is_refused_before_it_is_examined(ctx):
+    from festival.associations.csvio import MAX_COLUMNS
+    with pytest.raises(ImportRefused) as caught:
+        import_csv(b"name;" + b"x;" * 100_000 + b"\nA\n", actor=None)
+    [error] = caught.value.errors
+    assert error.line == 1 and f"at most {MAX_COLUMNS} are read" in error.messages[0]
+    assert len(error.messages[0]) < 1000  # not the 100,000 names again
+    header = ";".join(["name"] + [""] * (MAX_COLUMNS - 1)).encode()
+    assert import_csv(header + b"\nWide Asso\n", actor=None, dry_run=True).count("create") == 1
+
+
+def test_too_long_cells_are_refused_with_their_line(ctx):
+    from festival.associations.csvio import MAX_CELL
+    with pytest.raises(ImportRefused) as caught:  # beyond what the csv module reads at all
+        import_csv(b"name;city\nGood;Paris\nLong;" + b"x" * 200_000 + b"\n", actor=None)
+    [error] = caught.value.errors
+    assert error.line == 3 and str(MAX_CELL) in error.messages[0]
+    with pytest.raises(ImportRefused) as caught:  # beyond any field of the registry
+        import_csv(b"name;city\nGood;Paris\nLong;" + b"x" * (MAX_CELL + 1) + b"\n",
+                   actor=None)
+    [error] = caught.value.errors
+    assert error.line == 3 and "longer than" in error.messages[0]
+    assert count() == 0
+
+
 def test_excel_files_in_windows_1252_with_commas_are_read(ctx):
     data = "name,city,member_since,status\nAssociation Été,Évry,01/03/2021,member\n".encode(
         "cp1252")

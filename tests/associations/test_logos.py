@@ -43,6 +43,18 @@ def test_other_formats_and_sizes_are_refused(ctx):
     assert "MB" in caught.value.fields["logo"][0]
 
 
+def test_a_huge_picture_in_a_small_file_is_a_clear_field_error(ctx, monkeypatch):
+    from PIL import ImageFile
+    assert prepare_logo(io.BytesIO(png_bytes((1000, 1000))))  # a usual size goes
+    out = io.BytesIO()
+    Image.new("1", (6300, 6300), 1).save(out, format="PNG", optimize=True)
+    monkeypatch.setattr(ImageFile.ImageFile, "load",
+                        lambda self: pytest.fail("the image was decoded"))
+    with pytest.raises(ValidationError) as caught:
+        prepare_logo(io.BytesIO(out.getvalue()))
+    assert "at most 4000 pixels a side" in caught.value.fields["logo"][0]
+
+
 def test_stored_under_a_chosen_name_and_the_old_file_goes_after_commit(app):
     with app.app_context():
         association = factories.gen_association()

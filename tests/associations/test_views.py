@@ -52,7 +52,7 @@ def test_directory_lists_members_only_and_filters(app, client):
 
 def test_bad_filters_are_explained_not_crashed(app, client):
     make(app, name="Only One")
-    response = client.get("/associations?province=paris&theme=%00&q=" + "x" * 300)
+    response = client.get("/associations?province=paris&theme=nonsense&q=" + "x" * 300)
     assert response.status_code == 200
     assert "Unknown value" in text(response) and "Only One" not in text(response)
 
@@ -312,6 +312,15 @@ def test_csv_import_page_reports_bad_lines(app, client, auth):
     assert client.post("/manage/associations/import/confirm",
                        data={"content": "!!not base64"}).status_code == 302
     assert client.post("/manage/associations/import").status_code == 422
+
+
+def test_csv_import_page_refuses_a_cell_too_long_to_read(client, auth):
+    auth.login_as("organiser")
+    response = client.post("/manage/associations/import", data={
+        "file": (io.BytesIO(b"name;city\nLong;" + b"x" * 200_000 + b"\n"), "a.csv")},
+        content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "Nothing was imported" in text(response) and "cannot be read" in text(response)
 
 
 def test_working_groups_page(app, client, auth):

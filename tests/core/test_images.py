@@ -81,3 +81,44 @@ def test_verify_also_refuses_a_file_whose_checksums_are_wrong():
     with pytest.raises(ImageRefused) as caught:
         reencode_image(io.BytesIO(bytes(data)), verify=True, **JPEG)
     assert caught.value.reason == "damaged"
+
+
+@pytest.fixture(scope="module")
+def huge_png() -> bytes:
+    """A real 6300 px square PNG of one colour: a few KB on disk, 40 M pixels decoded."""
+    out = io.BytesIO()
+    Image.new("1", (6300, 6300), 1).save(out, format="PNG", optimize=True)
+    assert len(out.getvalue()) < 100_000
+    return out.getvalue()
+
+
+@pytest.fixture
+def no_decoding(monkeypatch):
+    """Decoding pixels fails the test: a refusal must come from the header alone."""
+    from PIL import ImageFile
+
+    def load(self):
+        pytest.fail("the image was decoded")
+    monkeypatch.setattr(Image.Image, "load", load)
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
+
+
+@pytest.mark.parametrize("verify", [False, True])
+def test_a_huge_picture_in_a_small_file_is_refused_without_decoding(huge_png, no_decoding,
+                                                                    verify):
+    with pytest.raises(ImageRefused) as caught:
+        reencode_image(io.BytesIO(huge_png), verify=verify, **JPEG)
+    assert caught.value.reason == "too_many_pixels"
+
+
+def test_a_side_beyond_the_limit_is_refused_however_few_the_pixels(no_decoding):
+    from festival.core.images import MAX_INPUT_SIDE
+    with pytest.raises(ImageRefused) as caught:
+        reencode_image(header_only_png(MAX_INPUT_SIDE + 1, 1), **JPEG)
+    assert caught.value.reason == "too_many_pixels"
+
+
+def test_a_picture_of_a_usual_size_is_still_accepted():
+    photo = encoded(Image.new("RGB", (1000, 1000), (20, 120, 200)))
+    out = Image.open(io.BytesIO(reencode_image(photo, **JPEG)))
+    assert out.size == (50, 50)

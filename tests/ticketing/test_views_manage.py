@@ -235,9 +235,27 @@ def test_box_office_steppers_and_errors(client, office):
     bad = client.post(url, data={"action": "sell", "method": "bitcoin",
                                  f"qty-{office['pass']}": "1"})
     assert bad.status_code == 422
-    too_many = client.post(url, data={"action": "sell", "method": "cash",
-                                      f"qty-{office['child']}": "21"})
-    assert too_many.status_code == 422 and "Only 20 left" in too_many.get_data(True)
+    short = client.post(url, data={"action": "sell", "method": "cash",
+                                   f"qty-{office['pass']}": "18"})
+    assert short.status_code == 422 and "Only 17 left" in short.get_data(True)
+
+
+def test_box_office_refuses_an_absurd_quantity_before_building_anything(client, app, office,
+                                                                       monkeypatch):
+    from festival.ticketing import sales, shop
+    read, original = [], shop.Cart.from_form.__func__
+
+    def from_form(cls, *args, **kwargs):
+        read.append(original(cls, *args, **kwargs))
+        return read[-1]
+    monkeypatch.setattr(shop.Cart, "from_form", classmethod(from_form))
+    monkeypatch.setattr(sales, "sell_at_door", lambda *a, **k: pytest.fail("sold"))
+    page = client.post(f"{office['base']}/box-office", data={
+        "action": "sell", "method": "cash", f"qty-{office['child']}": "10000000"})
+    assert page.status_code == 422 and "At most 20 tickets per order." in page.get_data(True)
+    assert read and all(len(line.attendees) <= orders.MAX_TICKETS_PER_ORDER
+                        for cart in read for line in cart.lines)
+    assert _used(app, office["child"]) == 0
 
 
 def test_ticket_types_page_shows_gauges_and_sets_the_capacity(client, app, office):

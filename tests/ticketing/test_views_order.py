@@ -256,3 +256,79 @@ def test_guessing_codes_and_secrets_is_rate_limited(test_environ, app, order):
         assert client.get(f"/orders/{order['code']}/status.json?secret=x").status_code == 429
     finally:
         limiter.reset()
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """Count the PDF renders (each costs about 1.5 CPU-s)."""
+    from festival.ticketing import pdf_cache
+    calls, render = [], pdf_cache.render_prints
+
+    def counted(prints, size="a4"):
+        calls.append((len(prints), size))
+        return render(prints, size)
+    monkeypatch.setattr(pdf_cache, "render_prints", counted)
+    return calls
+
+
+def test_a_pdf_is_rendered_once_per_version_of_the_order(client, app, order, renders):
+    from festival.ticketing.models import Ticket, TicketStatus
+    _pay(app, order)
+    every = f"/orders/{order['code']}/tickets.pdf?secret={order['secret']}"
+    first, again = client.get(every), client.get(every)
+    assert first.status_code == again.status_code == 200 and first.data == again.data
+    assert renders == [(2, "a4")]
+    client.get(every + "&size=phone")
+    client.get(every + "&size=phone")
+    one = f"/orders/{order['code']}/tickets/{order['tickets'][0]}.pdf?secret={order['secret']}"
+    client.get(one)
+    client.get(one)
+    assert renders == [(2, "a4"), (2, "phone"), (1, "a4")]
+    with app.app_context():
+        db.session.execute(update(Ticket).where(Ticket.id == order["tickets"][0])
+                           .values(attendee_name="Amina Ait"))
+        db.session.commit()
+    renamed = client.get(every)
+    assert renders[-1] == (2, "a4") and len(renders) == 4 and renamed.data != first.data
+    with app.app_context():
+        db.session.execute(update(Ticket).where(Ticket.id == order["tickets"][1])
+                           .values(status=TicketStatus.REVOKED))
+        db.session.commit()
+    assert b"/Count 1 >>" in client.get(every).data and renders[-1] == (1, "a4")
+    assert len(renders) == 5
+
+
+def test_pdf_downloads_are_rate_limited_for_the_buyer_too(test_environ, app, order, tmp_path):
+    from festival.core.security import limiter
+    from tests.conftest import make_app
+
+    _pay(app, order)
+    limited = make_app(dict(test_environ, RATE_LIMIT_TICKET_PDF="3 per minute"),
+                       RATELIMIT_ENABLED=True, CACHE_FOLDER=str(tmp_path))
+    client = limited.test_client()
+    secret = f"secret={order['secret']}"
+    try:
+        codes = [client.get(f"/orders/{order['code']}/tickets.pdf?{secret}").status_code,
+                 client.get(f"/orders/{order['code']}/tickets.pdf?{secret}&size=phone")
+                 .status_code,
+                 client.get(f"/orders/{order['code']}/tickets/{order['tickets'][0]}.pdf?"
+                            f"{secret}&size=phone").status_code,
+                 client.get(f"/orders/{order['code']}/tickets.pdf?{secret}").status_code]
+        assert codes == [200, 200, 200, 429]
+        assert client.get(order["url"]).status_code == 200  # the order page is not counted
+    finally:
+        limiter.reset()
+
+
+def test_erasing_the_buyer_removes_the_cached_pdfs(client, app, order):
+    from festival.privacy.services import erase_person
+    from festival.ticketing.pdf_cache import cache_folder
+    _pay(app, order)
+    assert client.get(f"/orders/{order['code']}/tickets.pdf?secret={order['secret']}"
+                      ).status_code == 200
+    with app.app_context():
+        folder = cache_folder() / str(order["id"])
+        assert any(folder.rglob("*.pdf"))
+        erase_person("amina@example.fr", actor=None)
+        db.session.commit()
+        assert not folder.exists()

@@ -273,21 +273,52 @@ def test_a_refusal_by_the_order_service_itself_keeps_the_form(client, shop, monk
 
 
 
-def test_placing_orders_is_rate_limited_but_not_the_steps(test_environ, shop):
+def test_every_shop_submission_counts_against_the_limit(test_environ, shop):
+    """Refused submissions and steps count too: otherwise a refused one costs nothing to
+    repeat. Looking at the shop stays free."""
     from festival.core.security import limiter
     from tests.conftest import make_app
 
-    limited = make_app(dict(test_environ, RATE_LIMIT_ORDER_CREATE="2 per minute"),
+    limited = make_app(dict(test_environ, RATE_LIMIT_ORDER_CREATE="3 per minute"),
                        RATELIMIT_ENABLED=True)
     client = limited.test_client()
     try:
-        for _ in range(4):  # steppers and steps are free
-            assert _post(client, shop, f"add:{shop['child']}").status_code == 200
+        absurd = {f"qty_{shop['child']}": "10000000"}
+        codes = [_post(client, shop, "continue", **absurd).status_code,
+                 _post(client, shop, f"add:{shop['child']}").status_code]
         buy = {f"qty_{shop['child']}": "1", "name": "Nora", "email": "nora@example.fr"}
-        codes = [_post(client, shop, "pay", **buy).status_code for _ in range(3)]
-        assert codes == [303, 303, 429]
+        codes += [_post(client, shop, "pay", **buy).status_code for _ in range(2)]
+        assert codes == [422, 200, 303, 429]
+        assert client.get(shop["url"]).status_code == 200
     finally:
         limiter.reset()
+
+
+@pytest.fixture
+def carts(monkeypatch):
+    """Every cart the shop's form is read into, to see what was built for it."""
+    from festival.ticketing import shop as shop_module
+    read, original = [], shop_module.Cart.from_form.__func__
+
+    def from_form(cls, *args, **kwargs):
+        read.append(original(cls, *args, **kwargs))
+        return read[-1]
+    monkeypatch.setattr(shop_module.Cart, "from_form", classmethod(from_form))
+    return read
+
+
+def test_an_absurd_quantity_is_refused_before_anything_is_built_for_it(client, app, shop,
+                                                                       carts):
+    page = _post(client, shop, "continue", **{f"qty_{shop['festival']}": "10000000"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422 and "At most 20 tickets per order." in html
+    assert carts and all(len(line.attendees) <= orders.MAX_TICKETS_PER_ORDER
+                         for cart in carts for line in cart.lines)
+    paying = _post(client, shop, "pay", **{f"qty_{shop['festival']}": "10000000",
+                                           "name": "Nora", "email": "nora@example.fr"})
+    assert paying.status_code == 422 and "At most 20 tickets per order." in paying.get_data(True)
+    with app.app_context():
+        assert _orders() == []
 
 
 def test_going_back_to_change_tickets_keeps_the_names_and_details(client, shop):
