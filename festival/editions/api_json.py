@@ -12,6 +12,7 @@ from festival.core.errors import DomainError, ValidationError
 from festival.core.timeutil import to_paris
 from festival.editions.exports.schedule_data import external_url
 from festival.editions.labels import track_label
+from festival.editions.services.editions import MAX_DAYS
 from festival.editions.models import Edition, ProgrammeSession, Room, Speaker, Venue
 
 
@@ -28,9 +29,19 @@ def _day(value: Any) -> date:
     return date.fromisoformat(value)
 
 
+class TooMany(ValueError):
+    """A list longer than its rule allows, refused before its values are read."""
+
+    def __init__(self, message) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 def days(value: Any) -> list[date]:
     if not isinstance(value, list):
         raise ValueError
+    if len(value) > MAX_DAYS:
+        raise TooMany(_l("An edition has at most %(n)s days.", n=MAX_DAYS))
     return [_day(v) for v in value]
 
 
@@ -65,6 +76,8 @@ def convert(data: dict[str, Any], converters: dict[str, Callable[[Any], Any]]) -
         if name in data:
             try:
                 out[name] = converter(data[name])
+            except TooMany as error:
+                errors[name] = [error.message]
             except (ValueError, TypeError):
                 errors[name] = [MESSAGES[converter]]
     if errors:

@@ -76,8 +76,12 @@ def _days(edition, data: dict, errors: dict) -> list[str]:
     if not isinstance(raw, list):
         errors["valid_days"] = [_l("Give a list of days.")]
         return []
-    days = []
     allowed = {d.isoformat() for d in edition.dates}
+    if len(raw) > len(allowed):  # bounded before each value is read
+        errors["valid_days"] = [_l("Choose at most the %(n)s days of this edition.",
+                                   n=len(allowed))]
+        return []
+    days = []
     for value in raw:
         try:
             day = value if isinstance(value, date) else date.fromisoformat(str(value))

@@ -208,3 +208,13 @@ def test_unknown_things_are_404_in_json(client, published, api_token):
                         ("PATCH", "/api/v1/speakers/999999")):
         response = client.open(url, method=method, headers=headers, json={})
         assert response.status_code == 404 and response.is_json, url
+
+
+def test_a_list_of_days_longer_than_an_edition_is_refused_before_reading_it(
+        client, api_token, monkeypatch):
+    from festival.editions import api_json
+    monkeypatch.setattr(api_json, "_day", lambda value: pytest.fail("a day was read"))
+    response = client.post("/api/v1/editions", headers=api_token("organiser"),
+                           json={"year": 2046, "title": "x", "days": ["2046-05-01"] * 100_000})
+    assert response.status_code == 422
+    assert response.get_json()["fields"]["days"] == ["An edition has at most 14 days."]

@@ -49,3 +49,14 @@ def test_an_absurd_quantity_gets_the_order_limit_message(client, edition, no_ser
     assert fields["items.0.quantity"] == [
         f"At most {orders.MAX_TICKETS_PER_ORDER} tickets per order."]
 
+
+
+def test_a_ticket_type_with_more_days_than_its_edition_is_refused_before_reading_them(
+        client, app, edition, api_token, monkeypatch):
+    from festival.ticketing import catalog
+    monkeypatch.setattr(catalog, "date", None)  # reading any value would now raise
+    year = edition["url"].split("/")[4]
+    response = client.post(f"/api/v1/editions/{year}/ticket-types", headers=api_token(
+        "organiser"), json={"name": "Jour", "price_cents": 0, "valid_days": ["x"] * 100_000})
+    assert response.status_code == 422
+    assert response.get_json()["fields"]["valid_days"][0].startswith("Choose at most the")
