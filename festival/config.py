@@ -112,6 +112,7 @@ def load_config(environ: Mapping[str, str] | None = None,
     if env not in ENVIRONMENTS:
         raise ConfigError(f"FESTIVAL_ENV must be development or production, not {env!r}")
     production = env == "production"
+    secret_key = _secret_key(environ, env, instance)
 
     database_url = environ.get("DATABASE_URL", "")
     if database_url:
@@ -141,6 +142,15 @@ def load_config(environ: Mapping[str, str] | None = None,
     redis_url = environ.get("REDIS_URL", "")
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError("REDIS_URL must start with redis://, rediss:// or unix://")
+    # Rate-limit counts go to REDIS_URL, shared by every worker of every server. Without it
+    # they stay in each process's memory, where several workers each count alone: production
+    # refuses that unless RATELIMIT_SINGLE_PROCESS=true says one process serves alone (one
+    # gunicorn worker, one server), or RATELIMIT_ENABLED=false turns the limits off.
+    ratelimit_enabled = _bool(environ, "RATELIMIT_ENABLED", True)
+    single_process = _bool(environ, "RATELIMIT_SINGLE_PROCESS", False)
+    if production and ratelimit_enabled and not redis_url and not single_process:
+        raise ConfigError("REDIS_URL must be set when FESTIVAL_ENV=production "
+                          "(or RATELIMIT_SINGLE_PROCESS=true when one process serves alone)")
     limits = {}
     for name, default in RATE_LIMITS.items():
         value = environ.get(name, default).strip()
@@ -150,13 +160,13 @@ def load_config(environ: Mapping[str, str] | None = None,
 
     return {
         **limits,
-        "RATELIMIT_ENABLED": _bool(environ, "RATELIMIT_ENABLED", True),
+        "RATELIMIT_ENABLED": ratelimit_enabled,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "PROXY_COUNT": _int(environ, "PROXY_COUNT", 0, 0, 5),
         "PRIVACY_RETENTION_MONTHS": _int(environ, "PRIVACY_RETENTION_MONTHS", 13, 1, 120),
         "FESTIVAL_ENV": env,
-        "SECRET_KEY": _secret_key(environ, env, instance),
+        "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SQLALCHEMY_BINDS": _binds(database_url),

@@ -2,8 +2,10 @@
 
 The Content-Security-Policy allows no inline script: every script is a file under /static.
 Rate limits are settings (festival/config.py RATE_LIMITS); `RATELIMIT_ENABLED=false` turns
-them off, e.g. for the load benchmarks. Storage is in memory, or Redis with REDIS_URL, which
-several application servers need to share their counts.
+them off, e.g. for the load benchmarks. Counts go to Redis with REDIS_URL (the app's
+RATELIMIT_STORAGE_URI), so that every worker of every application server shares them; without
+it they stay in each process's memory, which production accepts only with
+RATELIMIT_SINGLE_PROCESS=true (festival/config.py).
 """
 from __future__ import annotations
 
@@ -36,7 +38,8 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "frame-ancestors 'none'",
 ])
 
-limiter = Limiter(key_func=get_remote_address, storage_uri="memory://")
+# No storage here: an argument would win over the app's RATELIMIT_STORAGE_URI (Redis).
+limiter = Limiter(key_func=get_remote_address)
 
 
 def limit(setting: str, **kwargs):

@@ -42,13 +42,16 @@ def test_bad_values_are_named_in_one_line(tmp_path, environ, message):
     assert "\n" not in str(info.value)
 
 
+PRODUCTION = {"FESTIVAL_ENV": "production", "SECRET_KEY": "k" * 40,
+              "REDIS_URL": "redis://127.0.0.1:6379/0"}
+
+
 def test_production_needs_no_demo_payments_and_secure_cookies(tmp_path):
-    config = load_config({"FESTIVAL_ENV": "production", "SECRET_KEY": "k" * 40}, tmp_path)
+    config = load_config(PRODUCTION, tmp_path)
     assert config["DEMO_PAYMENTS"] is False
     assert config["SESSION_COOKIE_SECURE"] is True
     with pytest.raises(ConfigError, match="DEMO_PAYMENTS cannot be enabled"):
-        load_config({"FESTIVAL_ENV": "production", "SECRET_KEY": "k" * 40,
-                     "DEMO_PAYMENTS": "true"}, tmp_path)
+        load_config(dict(PRODUCTION, DEMO_PAYMENTS="true"), tmp_path)
 
 
 def test_a_bad_setting_stops_the_command_line_with_one_clear_line(tmp_path):
