@@ -204,7 +204,8 @@ def test_two_processes_share_their_counts_in_redis(app, test_environ, redis_pref
 def test_production_keeps_rate_limits_in_redis_unless_one_process_serves(
         tmp_path, environ, starts):
     from festival.config import ConfigError, load_config
-    production = {"FESTIVAL_ENV": "production", "SECRET_KEY": "k" * 40, **environ}
+    production = {"FESTIVAL_ENV": "production", "SECRET_KEY": "k" * 40,
+                  "PUBLIC_URL": "https://billetterie.almoggar.example", **environ}
     if starts:
         assert load_config(production, tmp_path)["RATELIMIT_STORAGE_URI"] == (
             environ.get("REDIS_URL") or "memory://")
