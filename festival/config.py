@@ -10,8 +10,10 @@ import re
 import secrets
 from pathlib import Path
 from typing import Mapping
+from urllib.parse import urlsplit
 
 ENVIRONMENTS = ("development", "production")
+DEFAULT_ALLOWED_HOSTS = ("localhost", "127.0.0.1")
 LANGUAGES = ("fr", "en", "ar")
 
 
@@ -28,6 +30,9 @@ RATE_LIMITS = {
 }
 _LIMIT = re.compile(r"\d+\s*(/|per)\s*\d*\s*(second|minute|hour|day)s?"
                     r"(\s*;\s*\d+\s*(/|per)\s*\d*\s*(second|minute|hour|day)s?)*")
+
+
+_HOST = re.compile(r"(?P<host>\.?[a-z0-9]([a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\])(:\d{1,5})?")
 
 
 class ConfigError(Exception):
@@ -73,6 +78,29 @@ def _binds(database_url: str) -> dict:
                      "pool_pre_ping": False, "pool_reset_on_return": None}}
 
 
+def _allowed_hosts(environ: Mapping[str, str], public_url: str) -> tuple[str, ...]:
+    """ALLOWED_HOSTS (comma-separated host names, a port is ignored), and PUBLIC_URL's host.
+    A request for any other Host is refused, in every mode."""
+    raw = environ.get("ALLOWED_HOSTS")
+    names = DEFAULT_ALLOWED_HOSTS if raw is None or not raw.strip() else raw.split(",")
+    hosts = []
+    public_host = urlsplit(public_url).hostname or ""
+    if ":" in public_host:  # an IPv6 address
+        public_host = f"[{public_host}]"
+    for name in [*names, public_host]:
+        name = name.strip().lower()
+        if not name:
+            continue
+        found = _HOST.fullmatch(name)
+        host = found and found.group("host")  # without its port
+        if not host:
+            raise ConfigError(f"ALLOWED_HOSTS must list host names separated by commas, "
+                              f"not {name!r}")
+        if host not in hosts:
+            hosts.append(host)
+    return tuple(hosts)
+
+
 def normalise_database_url(url: str) -> str:
     """Accept the usual spellings of a PostgreSQL URL and use the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
@@ -114,6 +142,7 @@ def load_config(environ: Mapping[str, str] | None = None,
     if env not in ENVIRONMENTS:
         raise ConfigError(f"FESTIVAL_ENV must be development or production, not {env!r}")
     production = env == "production"
+    secret_key = _secret_key(environ, env, instance)
 
     database_url = environ.get("DATABASE_URL", "")
     if database_url:
@@ -136,13 +165,29 @@ def load_config(environ: Mapping[str, str] | None = None,
     if production and not stripe_key and _bool(environ, "DEMO_PAYMENTS", False):
         raise ConfigError("DEMO_PAYMENTS cannot be enabled when FESTIVAL_ENV=production")
 
-    public_url = environ.get("PUBLIC_URL", "").rstrip("/")
-    if public_url and not public_url.startswith(("http://", "https://")):
-        raise ConfigError("PUBLIC_URL must start with http:// or https://")
+    # Every absolute link (e-mails, Stripe's return URLs, the API) starts with PUBLIC_URL,
+    # never with the Host a client sends (festival/core/urls.py).
+    public_url = environ.get("PUBLIC_URL", "").strip().rstrip("/")
+    if public_url and not (public_url.startswith(("http://", "https://"))
+                           and urlsplit(public_url).hostname):
+        raise ConfigError("PUBLIC_URL must start with http:// or https:// and name a host")
+    if production and not public_url:
+        raise ConfigError("PUBLIC_URL must be set when FESTIVAL_ENV=production "
+                          "(e.g. https://billetterie.almoggar.example)")
+    allowed_hosts = _allowed_hosts(environ, public_url)
 
     redis_url = environ.get("REDIS_URL", "")
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError("REDIS_URL must start with redis://, rediss:// or unix://")
+    # Rate-limit counts go to REDIS_URL, shared by every worker of every server. Without it
+    # they stay in each process's memory, where several workers each count alone: production
+    # refuses that unless RATELIMIT_SINGLE_PROCESS=true says one process serves alone (one
+    # gunicorn worker, one server), or RATELIMIT_ENABLED=false turns the limits off.
+    ratelimit_enabled = _bool(environ, "RATELIMIT_ENABLED", True)
+    single_process = _bool(environ, "RATELIMIT_SINGLE_PROCESS", False)
+    if production and ratelimit_enabled and not redis_url and not single_process:
+        raise ConfigError("REDIS_URL must be set when FESTIVAL_ENV=production "
+                          "(or RATELIMIT_SINGLE_PROCESS=true when one process serves alone)")
     limits = {}
     for name, default in RATE_LIMITS.items():
         value = environ.get(name, default).strip()
@@ -152,17 +197,18 @@ def load_config(environ: Mapping[str, str] | None = None,
 
     return {
         **limits,
-        "RATELIMIT_ENABLED": _bool(environ, "RATELIMIT_ENABLED", True),
+        "RATELIMIT_ENABLED": ratelimit_enabled,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "PROXY_COUNT": _int(environ, "PROXY_COUNT", 0, 0, 5),
         "PRIVACY_RETENTION_MONTHS": _int(environ, "PRIVACY_RETENTION_MONTHS", 13, 1, 120),
         "FESTIVAL_ENV": env,
-        "SECRET_KEY": _secret_key(environ, env, instance),
+        "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SQLALCHEMY_BINDS": _binds(database_url),
         "PUBLIC_URL": public_url,
+        "ALLOWED_HOSTS": allowed_hosts,  # any other Host is refused (core/security.py)
         "MAIL_SERVER": mail_server,
         "MAIL_PORT": _int(environ, "MAIL_PORT", 465 if mail_ssl else (587 if mail_tls else 25),
                           1, 65535),

@@ -1,13 +1,14 @@
 """JSON API of the registry: the member associations (public, no token needed)."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, jsonify, request
 
 from festival.associations import queries
 from festival.associations.logos import logo_url
 from festival.associations.models import Association
 from festival.core.access import public
 from festival.core.errors import NotFound, ValidationError
+from festival.core.urls import absolute_url
 
 bp = Blueprint("associations", __name__, url_prefix="/associations")
 
@@ -25,7 +26,7 @@ def _summary(a: Association) -> dict:
         "poles": [p.value for p in a.pole_values],
         "website": a.website,
         "logo_url": logo_url(a, external=True),
-        "url": url_for("associations.detail", slug=a.slug, _external=True),
+        "url": absolute_url("associations.detail", slug=a.slug),
     }
 
 

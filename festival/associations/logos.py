@@ -22,6 +22,7 @@ from festival.associations.models import Association
 from festival.associations.services import can_edit_profile
 from festival.core.errors import DomainError, ValidationError
 from festival.core.images import TOO_MANY_PIXELS, ImageRefused, reencode_image
+from festival.core.urls import absolute_url
 from festival.extensions import db
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -124,4 +125,6 @@ def logo_url(association: Association, external: bool = False) -> str | None:
     if not association.logo_filename:
         return None
     version = association.logo_filename.rsplit("-", 1)[-1].split(".")[0]
-    return url_for("associations.logo", slug=association.slug, v=version, _external=external)
+    if external:
+        return absolute_url("associations.logo", slug=association.slug, v=version)
+    return url_for("associations.logo", slug=association.slug, v=version)

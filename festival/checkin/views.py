@@ -13,7 +13,6 @@ from flask import (
     Response,
     current_app,
     flash,
-    has_request_context,
     redirect,
     render_template,
     request,
@@ -30,6 +29,7 @@ from festival.checkin.labels import RESULT_TONE, reason_text, result_title, scan
 from festival.core.access import Role, public, roles
 from festival.core.errors import DomainError
 from festival.core.forms import choices
+from festival.core.urls import absolute_url
 from festival.extensions import db
 
 bp = Blueprint("checkin", __name__)
@@ -59,14 +59,8 @@ def _version() -> str:
 
 
 def pairing_url(code: str) -> str:
-    """The absolute link a phone opens to pair: PUBLIC_URL when set, else this request's
-    host (or, on the command line, the address scripts/serve uses)."""
-    base = current_app.config.get("PUBLIC_URL") or (
-        request.host_url.rstrip("/") if has_request_context() else "http://127.0.0.1:5000")
-    if has_request_context():
-        return base + url_for("checkin.pair", code=code)
-    with current_app.test_request_context():
-        return base + url_for("checkin.pair", code=code)
+    """The absolute link a phone opens to pair (on PUBLIC_URL, core.urls)."""
+    return absolute_url("checkin.pair", code=code)
 
 
 @bp.get("/scan")

@@ -2,8 +2,10 @@
 
 The Content-Security-Policy allows no inline script: every script is a file under /static.
 Rate limits are settings (festival/config.py RATE_LIMITS); `RATELIMIT_ENABLED=false` turns
-them off, e.g. for the load benchmarks. Storage is in memory, or Redis with REDIS_URL, which
-several application servers need to share their counts.
+them off, e.g. for the load benchmarks. Counts go to Redis with REDIS_URL (the app's
+RATELIMIT_STORAGE_URI), so that every worker of every application server shares them; without
+it they stay in each process's memory, which production accepts only with
+RATELIMIT_SINGLE_PROCESS=true (festival/config.py).
 """
 from __future__ import annotations
 
@@ -13,10 +15,13 @@ import re
 import secrets
 import time
 
-from flask import Flask, current_app, g, request
+from flask import Flask, abort, current_app, g, request
+from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wsgi import get_host
 
 from festival.core.guards import refuse_nul_in_address
 
@@ -38,12 +43,23 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "frame-ancestors 'none'",
 ])
 
-limiter = Limiter(key_func=get_remote_address, storage_uri="memory://")
+# No storage here: an argument would win over the app's RATELIMIT_STORAGE_URI (Redis).
+limiter = Limiter(key_func=get_remote_address)
 
 
 def limit(setting: str, **kwargs):
     """Decorate a view with the rate limit named by a setting, read at request time."""
     return limiter.limit(lambda: current_app.config[setting], **kwargs)
+
+
+def _refuse_unknown_host() -> None:
+    """A Host (or, behind PROXY_COUNT proxies, X-Forwarded-Host) outside ALLOWED_HOSTS is
+    refused with 400 before any other hook runs: no page, no form and no link is ever made
+    for a host an attacker names."""
+    try:
+        get_host(request.environ, current_app.config["ALLOWED_HOSTS"])
+    except SecurityError:
+        abort(400, description=_l("This address is not served here."))
 
 
 def _start() -> None:
@@ -82,6 +98,8 @@ def init_security(app: Flask) -> None:
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     app.config.setdefault("JSON_REQUEST_LOG", app.config["FESTIVAL_ENV"] == "production")
+    # First of all the hooks, the extensions' included (CSRF is bound before this runs).
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_unknown_host)
     app.before_request(_start)
     app.before_request(refuse_nul_in_address)
     app.after_request(_finish)

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from festival.core.errors import DomainError, ValidationError
 from festival.core.timeutil import to_paris
-from festival.editions.exports.schedule_data import external_url
+from festival.core.urls import absolute_url
 from festival.editions.labels import track_label
 from festival.editions.services.editions import MAX_DAYS
 from festival.editions.models import Edition, ProgrammeSession, Room, Speaker, Venue
@@ -105,11 +105,11 @@ def edition_json(edition: Edition) -> dict[str, Any]:
                                         "name": o.association.name},
                         "role": o.role.value} for o in edition.organisers],
         "links": {
-            "page": external_url("editions.edition", year=year),
-            "programme": external_url("api.editions.programme", year=year),
-            "schedule_xml": external_url("editions.schedule_xml_export", year=year),
-            "schedule_json": external_url("editions.schedule_json_export", year=year),
-            "ical": external_url("editions.programme_ics", year=year),
+            "page": absolute_url("editions.edition", year=year),
+            "programme": absolute_url("api.editions.programme", year=year),
+            "schedule_xml": absolute_url("editions.schedule_xml_export", year=year),
+            "schedule_json": absolute_url("editions.schedule_json_export", year=year),
+            "ical": absolute_url("editions.programme_ics", year=year),
         },
     }
 
@@ -125,7 +125,7 @@ def room_json(room: Room) -> dict[str, Any]:
 def speaker_json(speaker: Speaker) -> dict[str, Any]:
     association = speaker.association
     return {"id": speaker.id, "guid": speaker.guid, "name": speaker.name, "bio": speaker.bio,
-            "photo_url": external_url("editions.speaker_photo", name=speaker.photo_filename)
+            "photo_url": absolute_url("editions.speaker_photo", name=speaker.photo_filename)
             if speaker.photo_filename else None,
             "association": {"slug": association.slug, "name": association.name}
             if association else None}
@@ -143,6 +143,6 @@ def session_json(session: ProgrammeSession) -> dict[str, Any]:
         "room": {"id": session.room.id, "name": session.room.name},
         "speakers": [speaker_json(s) for s in session.speakers],
         "status": session.status.value, "is_highlight": session.is_highlight,
-        "url": external_url("editions.session", year=session.edition.year,
+        "url": absolute_url("editions.session", year=session.edition.year,
                             session_id=session.id),
     }

@@ -6,7 +6,6 @@ import logging
 import sys
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from festival.core.errors import DomainError
@@ -72,8 +71,9 @@ def test_command(email: str, language: str) -> None:
     """Queue a test message (HTML, text, an inline image and an attachment) to EMAIL."""
     from flask_babel import lazy_gettext as _l
 
+    from festival.core.urls import public_base
     from festival.mail.services import Attachment, InlineImage, queue_mail
-    site = current_app.config.get("PUBLIC_URL") or "http://localhost:5000"
+    site = public_base()
     try:
         message = queue_mail(
             email, "test", {"site": site}, language, _l("Almoggar: test message"),

@@ -14,7 +14,7 @@ from email.utils import make_msgid, parseaddr
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, has_request_context, render_template, request
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from festival.core.errors import DomainError, NotFound, ValidationError
 from festival.core.i18n import RTL_LANGUAGES
+from festival.core.urls import absolute_url
 from festival.core.timeutil import utcnow
 from festival.extensions import db
 from festival.mail.models import MailStatus, OutboxAttachment, OutboxMessage
@@ -49,14 +50,6 @@ class InlineImage:
     filename: str = ""
 
 
-def external_url(endpoint: str, **values: Any) -> str:
-    """An absolute link for e-mails: PUBLIC_URL (else the request's host) plus the path."""
-    base = current_app.config.get("PUBLIC_URL") or (
-        request.host_url if has_request_context() else "http://localhost:5000")
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return base.rstrip("/") + path
-
-
 def render_mail(template: str, context: Mapping[str, Any], language: str) -> tuple[str, str]:
     """The text and HTML bodies of templates/mail/<template>.txt and .html in `language`."""
     if not TEMPLATE_NAME.match(template):
@@ -65,7 +58,7 @@ def render_mail(template: str, context: Mapping[str, Any], language: str) -> tup
     rtl = language in RTL_LANGUAGES
     # E-mail clients ignore logical CSS values: the layout aligns with these.
     values.update(lang=language, dir="rtl" if rtl else "ltr", align="right" if rtl else "left",
-                  align_end="left" if rtl else "right", external_url=external_url)
+                  align_end="left" if rtl else "right", absolute_url=absolute_url)
     with force_locale(language):
         text = render_template(f"mail/{template}.txt", **values)
         html = render_template(f"mail/{template}.html", **values)

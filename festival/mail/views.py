@@ -35,7 +35,7 @@ def outbox():
 @bp.get("/manage/outbox/<int:message_id>")
 @roles(Role.ORGANISER)
 def message(message_id: int):
-    found = queries.message_with_attachments(message_id)
+    found = queries.shown_message(message_id)
     if found is None:
         abort(404)
     return render_template("mail_admin/message.html", message=found)

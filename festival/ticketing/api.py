@@ -2,7 +2,7 @@
 ticket types and vouchers (organisers)."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, jsonify, request
 
 from festival.core.access import Role, current_principal, public, roles
 from festival.core.errors import DomainError, NotFound, committed
@@ -11,8 +11,8 @@ from festival.editions.queries import edition_for_year
 from festival.extensions import db
 from festival.ticketing import catalog, checkout, orders
 from festival.ticketing.models import TicketType, Voucher
-from festival.ticketing.schemas import (order_json, parse_order_request, ticket_type_json,
-                                        voucher_json)
+from festival.ticketing.schemas import (order_json, order_url, parse_order_request,
+                                        ticket_type_json, voucher_json)
 from festival.ticketing.tickets import token_for
 
 bp = Blueprint("ticketing", __name__)
@@ -49,8 +49,7 @@ def create_order(year: int):
     return jsonify(code=order.code, status=order.status.value, total_cents=order.total_cents,
                    checkout_url=checkout_url,
                    expires_at=order.expires_at.isoformat() if order.expires_at else None,
-                   order_url=url_for("ticketing.order", code=order.code, secret=order.secret,
-                                     _external=True)), 201
+                   order_url=order_url(order)), 201
 
 
 def _order_for_request(code: str):

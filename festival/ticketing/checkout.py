@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, url_for
+from flask import current_app
 
 from festival.core.errors import DomainError
+from festival.core.urls import absolute_url
 from festival.extensions import db
 from festival.payments.gateway import StripeGateway
 from festival.ticketing.models import Order, OrderStatus
@@ -29,18 +30,20 @@ def payment_url(order: Order) -> str | None:
     stripe = gateway()
     if stripe is None:
         if current_app.config.get("DEMO_PAYMENTS"):
-            return url_for("ticketing.demo_payment", code=order.code, secret=order.secret,
-                           _external=True)
+            return absolute_url("ticketing.demo_payment", code=order.code,
+                                secret=order.secret)
         return None
     from festival.payments.services import start_checkout
-    back = dict(code=order.code, secret=order.secret, _external=True)
+    back = dict(code=order.code, secret=order.secret)
     try:
         url = start_checkout(order, stripe,
-                             success_url=url_for("ticketing.order", checkout="success", **back),
-                             cancel_url=url_for("ticketing.order", checkout="cancelled", **back))
+                             success_url=absolute_url("ticketing.order", checkout="success",
+                                                          **back),
+                             cancel_url=absolute_url("ticketing.order", checkout="cancelled",
+                                                        **back))
     except DomainError as error:
         db.session.rollback()
         log.warning("order %s: no Checkout session: %s", order.code, error.message)
-        return url_for("ticketing.order", **back)
+        return absolute_url("ticketing.order", **back)
     db.session.commit()
     return url

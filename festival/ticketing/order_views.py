@@ -24,6 +24,7 @@ from festival.extensions import db
 from festival.ticketing import checkout, orders, queries, sales
 from festival.ticketing.blueprints import bp
 from festival.ticketing.models import Order, OrderStatus, PaymentMethod, Ticket, TicketStatus
+from festival.ticketing.schemas import order_url
 
 PDF_SIZES = ("a4", "phone")
 
@@ -105,8 +106,7 @@ def to_payment(order: Order):
     """Send the buyer where this pending order is paid; back to its page, with a word, when
     online payment is unavailable (its tickets stay held)."""
     target = checkout.payment_url(order)
-    if target is None or target == url_for("ticketing.order", code=order.code,
-                                           secret=order.secret, _external=True):
+    if target is None or target == order_url(order):
         flash(_("Online payment is unavailable right now. Your tickets are held: please try "
                 "again in a moment."), "error")
         return redirect(_back(order), 303)
@@ -202,9 +202,7 @@ def order_calendar(code: str):
     days = queries.order_days(found)
     if found.status is not OrderStatus.PAID or not days:
         abort(404)
-    response = Response(order_ical(found, days, url_for("ticketing.order", code=found.code,
-                                                         secret=found.secret, _external=True)),
-                        mimetype="text/calendar")
+    response = Response(order_ical(found, days, order_url(found)), mimetype="text/calendar")
     response.headers["Content-Disposition"] = \
         f'attachment; filename="almoggar-{found.edition.year}-{found.code}.ics"'
     return _private(response)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from festival.core.errors import ValidationError
+from festival.core.urls import absolute_url
 from festival.ticketing.models import Order, Ticket, TicketType, Voucher
 from festival.ticketing.orders import MAX_TICKETS_PER_ORDER, TOO_MANY_TICKETS, Item
 
@@ -62,7 +62,7 @@ def order_json(order: Order, tokens: dict[int, str]) -> dict[str, Any]:
 
 
 def order_url(order: Order) -> str:
-    return url_for("ticketing.order", code=order.code, secret=order.secret, _external=True)
+    return absolute_url("ticketing.order", code=order.code, secret=order.secret)
 
 
 def _int_field(value: Any, key: str, errors: dict, *, minimum: int = 0) -> int | None:

@@ -234,3 +234,44 @@ def test_unlock_command(runner, app):
         assert entry.method == "CLI" and entry.details == locked["email"]
     unknown = runner.invoke(args=["accounts", "unlock", "nobody@example.fr"])
     assert unknown.exit_code == 1 and "no account" in unknown.output
+
+
+def _reset_mails(app) -> list[str]:
+    with app.app_context():
+        return [m.text_body for m in db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.template == "password_reset"))]
+
+
+def test_a_reset_asked_through_another_host_sends_no_link_there(client, app, monkeypatch):
+    """Without PUBLIC_URL (development), `Host: evil.example` is refused before anything is
+    done: no reset, no mail. With PUBLIC_URL, the link is on it whatever the Host."""
+    user = factories.user_in_db(app, "admin")
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "")
+    for host in ("evil.example", "evil.example:80"):
+        refused = client.post("/password/forgot", data={"email": user["email"]},
+                              headers={"Host": host})
+        assert refused.status_code == 400
+    forwarded = client.post("/password/forgot", data={"email": user["email"]},
+                            headers={"X-Forwarded-Host": "evil.example"})  # no PROXY_COUNT
+    assert forwarded.status_code == 200
+    (first,) = _reset_mails(app)
+    assert "evil.example" not in first and "http://localhost/password/reset/" in first
+
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://billetterie.almoggar.example")
+    for host in ("127.0.0.1:8000", "localhost"):  # allowed hosts that are not PUBLIC_URL's
+        assert client.post("/password/forgot", data={"email": user["email"]},
+                           headers={"Host": host}).status_code == 200
+    links = [line for body in _reset_mails(app)[1:] for line in body.split()
+             if "/password/reset/" in line]
+    assert len(links) == 2
+    assert all(link.startswith("https://billetterie.almoggar.example/password/reset/")
+               for link in links)
+
+
+def test_behind_a_proxy_the_forwarded_host_is_checked_too(test_environ, app):
+    from tests.conftest import make_app
+    proxied = make_app(dict(test_environ, PROXY_COUNT="1"))
+    client = proxied.test_client()
+    assert client.get("/healthz", headers={"X-Forwarded-Host": "evil.example"}
+                      ).status_code == 400
+    assert client.get("/healthz", headers={"X-Forwarded-Host": "localhost"}).status_code == 200

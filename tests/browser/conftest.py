@@ -70,6 +70,15 @@ def _page(browser, live_server, **options):
     return context, page
 
 
+@pytest.fixture(autouse=True)
+def _links_to_the_live_server(request, monkeypatch):
+    """Absolute links (Stripe's return URLs, e-mails, pairing links) lead to the served
+    application, as PUBLIC_URL does in production."""
+    if "live_server" in request.fixturenames:
+        app, server = request.getfixturevalue("app"), request.getfixturevalue("live_server")
+        monkeypatch.setitem(app.config, "PUBLIC_URL", server.url)
+
+
 @pytest.fixture
 def phone(browser, live_server):
     """A 360-px touch phone (French browser), in a context of its own."""

@@ -1,5 +1,6 @@
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -35,6 +36,8 @@ def test_database_urls_are_normalised(raw, expected):
     ({"MAIL_USE_TLS": "1", "MAIL_USE_SSL": "1"}, "cannot both be true"),
     ({"STRIPE_SECRET_KEY": "pk_live_x"}, "STRIPE_SECRET_KEY must start with sk_"),
     ({"STRIPE_API_BASE": "localhost:1"}, "STRIPE_API_BASE must be an http"),
+    ({"PUBLIC_URL": "billetterie.almoggar.example"}, "PUBLIC_URL must start with http"),
+    ({"PUBLIC_URL": "https://"}, "PUBLIC_URL must start with http"),
 ])
 def test_bad_values_are_named_in_one_line(tmp_path, environ, message):
     with pytest.raises(ConfigError, match=message) as info:
@@ -42,13 +45,34 @@ def test_bad_values_are_named_in_one_line(tmp_path, environ, message):
     assert "\n" not in str(info.value)
 
 
+PRODUCTION = {"FESTIVAL_ENV": "production", "SECRET_KEY": "k" * 40,
+              "REDIS_URL": "redis://127.0.0.1:6379/0",
+              "PUBLIC_URL": "https://billetterie.almoggar.example"}
+
+
+def test_production_refuses_to_start_without_public_url(tmp_path):
+    """Links would otherwise follow the Host a client sends."""
+    environ = {k: v for k, v in PRODUCTION.items() if k != "PUBLIC_URL"}
+    with pytest.raises(ConfigError, match="PUBLIC_URL must be set when FESTIVAL_ENV=production"
+                       ) as info:
+        load_config(environ, tmp_path)
+    assert "\n" not in str(info.value)
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "festival", "routes"],
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+             **environ}, capture_output=True, text=True,
+        cwd=tmp_path, timeout=60)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "almoggar: configuration error: " + str(info.value)]
+
+
 def test_production_needs_no_demo_payments_and_secure_cookies(tmp_path):
-    config = load_config({"FESTIVAL_ENV": "production", "SECRET_KEY": "k" * 40}, tmp_path)
+    config = load_config(PRODUCTION, tmp_path)
     assert config["DEMO_PAYMENTS"] is False
     assert config["SESSION_COOKIE_SECURE"] is True
     with pytest.raises(ConfigError, match="DEMO_PAYMENTS cannot be enabled"):
-        load_config({"FESTIVAL_ENV": "production", "SECRET_KEY": "k" * 40,
-                     "DEMO_PAYMENTS": "true"}, tmp_path)
+        load_config(dict(PRODUCTION, DEMO_PAYMENTS="true"), tmp_path)
 
 
 def test_a_bad_setting_stops_the_command_line_with_one_clear_line(tmp_path):

@@ -49,7 +49,8 @@ def test_request_id_is_echoed_when_sane(client):
 
 
 def test_production_sends_hsts_and_secure_cookies(test_environ):
-    prod = make_app(dict(test_environ, FESTIVAL_ENV="production"))
+    prod = make_app(dict(test_environ, FESTIVAL_ENV="production",
+                         RATELIMIT_SINGLE_PROCESS="true"))
     response = prod.test_client().get("/healthz")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     assert prod.config["SESSION_COOKIE_SECURE"] and prod.config["SESSION_COOKIE_HTTPONLY"]
@@ -59,7 +60,8 @@ def test_production_sends_hsts_and_secure_cookies(test_environ):
 def test_production_logs_one_json_line_per_request(test_environ, caplog):
     import json
     import logging
-    prod = make_app(dict(test_environ, FESTIVAL_ENV="production"))
+    prod = make_app(dict(test_environ, FESTIVAL_ENV="production",
+                         RATELIMIT_SINGLE_PROCESS="true"))
     with caplog.at_level(logging.INFO, logger="festival.requests"):
         prod.test_client().get("/healthz", headers={"X-Request-ID": "req-00000001"})
     lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "festival.requests"]
@@ -126,3 +128,89 @@ def test_checkin_search_is_limited(test_environ, app, api_token):
         assert codes[-1] == 429 and 429 not in codes[:2]
     finally:
         limiter.reset()
+
+
+# One application process: posts to /login with the environment it is given and prints the
+# status codes, one per attempt.
+_ATTEMPTS = """
+import json, sys
+from festival import create_app
+environ, prefix, attempts = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+app = create_app({"ENVIRON": environ, "TESTING": True, "WTF_CSRF_ENABLED": False,
+                  "RATELIMIT_KEY_PREFIX": prefix, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+client = app.test_client()
+form = {"email": "nobody@example.fr", "password": "wrong password"}
+print(json.dumps([client.post("/login", data=form).status_code for _ in range(attempts)]))
+"""
+
+
+@pytest.fixture
+def redis_prefix():
+    """A key prefix of this test's own in the Redis at 127.0.0.1:6379, whose keys are deleted
+    afterwards; skips (fails in CI) when no Redis answers there."""
+    import os
+    import secrets
+
+    import redis
+    connection = redis.Redis.from_url(REDIS_URL, socket_timeout=5)
+    try:
+        connection.ping()
+    except redis.RedisError as error:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"Redis at {REDIS_URL} cannot be reached: {error}", pytrace=False)
+        pytest.skip(f"Redis at {REDIS_URL} cannot be reached: {error}")
+    prefix = f"almoggar-test-{secrets.token_hex(6)}"
+    yield connection, prefix
+    keys = list(connection.scan_iter(match=f"*{prefix}*"))
+    if keys:
+        connection.delete(*keys)
+    connection.close()
+
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def test_two_processes_share_their_counts_in_redis(app, test_environ, redis_prefix):
+    """A limit of 4 per minute holds across two application processes together: the second
+    process sees the first one's three attempts in Redis."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    connection, prefix = redis_prefix
+    environ = dict(test_environ, REDIS_URL=REDIS_URL, RATELIMIT_ENABLED="true",
+                   RATE_LIMIT_LOGIN="4 per minute", PATH="/usr/bin:/bin")
+
+    def attempts(n: int) -> list[int]:
+        result = subprocess.run(
+            [sys.executable, "-c", _ATTEMPTS, json.dumps(environ), prefix, str(n)],
+            capture_output=True, text=True, timeout=120,
+            cwd=Path(__file__).resolve().parents[2])
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert attempts(3) == [200, 200, 200]
+    assert attempts(3) == [200, 429, 429]
+    assert list(connection.scan_iter(match=f"*{prefix}*"))
+
+
+@pytest.mark.parametrize("environ, starts", [
+    ({}, False),
+    ({"REDIS_URL": "redis://127.0.0.1:6379/0"}, True),
+    ({"RATELIMIT_SINGLE_PROCESS": "true"}, True),
+    ({"RATELIMIT_ENABLED": "false"}, True),
+])
+def test_production_keeps_rate_limits_in_redis_unless_one_process_serves(
+        tmp_path, environ, starts):
+    from festival.config import ConfigError, load_config
+    production = {"FESTIVAL_ENV": "production", "SECRET_KEY": "k" * 40,
+                  "PUBLIC_URL": "https://billetterie.almoggar.example", **environ}
+    if starts:
+        assert load_config(production, tmp_path)["RATELIMIT_STORAGE_URI"] == (
+            environ.get("REDIS_URL") or "memory://")
+        return
+    with pytest.raises(ConfigError, match="REDIS_URL must be set when FESTIVAL_ENV=production")\
+            as info:
+        load_config(production, tmp_path)
+    assert "\n" not in str(info.value)

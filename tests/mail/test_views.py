@@ -1,5 +1,5 @@
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from festival.extensions import db
 from festival.mail.models import MailStatus, OutboxMessage
@@ -109,3 +109,43 @@ def test_retry_button_works_with_csrf(test_environ, app):
     with app.app_context():
         db.session.execute(update(OutboxMessage).values(status=MailStatus.SENT))
         db.session.commit()
+
+
+def test_organisers_never_see_the_reset_link_of_the_admin(client, auth, app, smtp_server):
+    """Anyone may ask a reset for the administrator; an organiser reading the outbox must not
+    find the link's token anywhere, while the sender still delivers the real link."""
+    import re
+
+    from festival.mail.masking import MASK
+    from festival.mail.sender import send_all_due
+    from tests import factories
+    admin = factories.user_in_db(app, "admin")
+    assert client.post("/password/forgot", data={"email": admin["email"]}).status_code == 200
+    with app.app_context():
+        stored = db.session.scalar(select(OutboxMessage))
+        message_id = stored.id
+        token = re.search(r"/password/reset/([\w-]+)", stored.text_body).group(1)
+        # A failed delivery whose error echoes the link is shown masked too.
+        stored.status = MailStatus.FAILED
+        stored.last_error = f"SMTPDataError: rejected http://localhost/password/reset/{token}"
+        db.session.commit()
+    assert len(token) >= 32
+
+    auth.login_as("organiser")
+    pages = [client.get(path) for path in (
+        "/manage/outbox", "/manage/outbox?status=failed", f"/manage/outbox/{message_id}")]
+    assert [page.status_code for page in pages] == [200, 200, 200]
+    for page in pages:
+        assert token not in page.get_data(as_text=True)
+        assert token[:12] not in page.get_data(as_text=True)
+    detail = pages[-1].get_data(as_text=True)
+    assert f"/password/reset/{MASK}" in detail  # the organiser still sees what was sent
+
+    # Retrying sends the real link, to the administrator's own address only.
+    assert client.post(f"/manage/outbox/{message_id}/retry").status_code == 302
+    with app.app_context():
+        assert send_all_due().sent == 1
+    (received,) = smtp_server.messages
+    assert received["To"] == admin["email"]
+    text = received.get_body(("plain",)).get_content()
+    assert f"http://localhost/password/reset/{token}" in text

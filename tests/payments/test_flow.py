@@ -227,3 +227,25 @@ def test_order_lookup_needs_the_secret_or_an_organiser(client, app, shop, stripe
     volunteer = client.get(f"/api/v1/orders/{code}", headers=api_token("volunteer"))
     assert volunteer.status_code == 404
     assert json.loads(client.get("/api/v1/orders/ZZZZZZZ").data)["error"] == "order_not_found"
+
+
+def test_stripe_return_urls_and_the_order_url_are_on_public_url(client, app, shop,
+                                                                stripe_double, monkeypatch):
+    """Whatever Host the buyer's request names (here an allowed one that is not PUBLIC_URL's),
+    Stripe sends the buyer back to PUBLIC_URL and the API links there."""
+    public = "https://billetterie.almoggar.example"
+    monkeypatch.setitem(app.config, "PUBLIC_URL", public)
+    response = client.post(f"/api/v1/editions/{shop['year']}/orders",
+                           headers={"Host": "127.0.0.1:8000"},
+                           json={"email": "amina@example.fr", "name": "Amina",
+                                 "items": [{"ticket_type_id": shop["type_id"], "quantity": 1}]})
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["order_url"].startswith(f"{public}/orders/{body['code']}?secret=")
+    (session,) = stripe_double.sessions.values()
+    assert session["success_url"].startswith(f"{public}/orders/{body['code']}")
+    assert session["cancel_url"].startswith(f"{public}/orders/{body['code']}")
+    assert "checkout=success" in session["success_url"]
+    looked_up = client.get(f"/api/v1/orders/{body['code']}", headers={
+        "X-Order-Secret": body["order_url"].split("secret=")[1], "Host": "127.0.0.1:8000"})
+    assert looked_up.get_json()["order_url"] == body["order_url"]

@@ -8,11 +8,11 @@ from flask_babel import force_locale
 
 from festival.associations.models import Pole
 from festival.core.timeutil import to_paris
+from festival.core.urls import absolute_url
 from festival.editions.exports.schedule_data import (
     GENERATOR,
     duration,
     event_slug,
-    external_url,
     primary_language,
     schedule_days,
     schedule_version,
@@ -33,9 +33,9 @@ def schedule_json(edition: Edition, sessions: list[ProgrammeSession],
             "$schema": SCHEMA,
             "generator": {"name": GENERATOR, "version": version},
             "schedule": {
-                "url": external_url("editions.programme", year=edition.year),
+                "url": absolute_url("editions.programme", year=edition.year),
                 "version": schedule_version(edition, sessions),
-                "base_url": external_url("core.home"),
+                "base_url": absolute_url("core.home"),
                 "conference": _conference(edition, sessions),
             },
         }
@@ -49,7 +49,7 @@ def _conference(edition: Edition, sessions: list[ProgrammeSession]) -> dict[str,
         "daysCount": len(edition.days),
         "timeslot_duration": "00:15",
         "time_zone_name": "Europe/Paris",
-        "url": external_url("editions.edition", year=edition.year),
+        "url": absolute_url("editions.edition", year=edition.year),
         "colors": {"primary": PRIMARY_COLOUR},
         "rooms": [{"name": room.name, "guid": room.guid,
                    "description": room.description or None, "capacity": room.capacity}
@@ -87,7 +87,7 @@ def _event(edition: Edition, session: ProgrammeSession) -> dict[str, Any]:
         "duration": duration(session),
         "room": session.room.name,
         "slug": event_slug(edition, session),
-        "url": external_url("editions.session", year=edition.year, session_id=session.id),
+        "url": absolute_url("editions.session", year=edition.year, session_id=session.id),
         "title": session.title,
         "subtitle": "",
         "track": track_name(session) or None,
@@ -112,5 +112,5 @@ def _person(edition: Edition, speaker: Speaker) -> dict[str, Any]:
         "biography": speaker.bio,
     }
     if speaker.photo_filename:
-        person["avatar"] = external_url("editions.speaker_photo", name=speaker.photo_filename)
+        person["avatar"] = absolute_url("editions.speaker_photo", name=speaker.photo_filename)
     return person

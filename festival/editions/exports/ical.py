@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
 from festival.core.timeutil import to_paris
-from festival.editions.exports.schedule_data import external_url, track_name
+from festival.core.urls import absolute_url
+from festival.editions.exports.schedule_data import track_name
 from festival.editions.labels import LANGUAGE
 from festival.editions.models import Edition, ProgrammeSession
 
@@ -42,7 +43,7 @@ def _event(edition: Edition, session: ProgrammeSession) -> Event:
     if venue is not None:
         place += [venue.name, venue.full_address]
     event.add("location", ", ".join(p for p in place if p))
-    event.add("url", external_url("editions.session", year=edition.year,
+    event.add("url", absolute_url("editions.session", year=edition.year,
                                   session_id=session.id))
     track = track_name(session)
     if track:

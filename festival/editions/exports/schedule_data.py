@@ -4,8 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import current_app, url_for
-
 from festival.core.slugs import slugify
 from festival.core.timeutil import PARIS, to_paris
 from festival.editions.clashes import DAY_ENDS_AT
@@ -13,14 +11,6 @@ from festival.editions.labels import track_label
 from festival.editions.models import Edition, ProgrammeSession, Room
 
 GENERATOR = "Almoggar"
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute address: PUBLIC_URL when set, else the request's host."""
-    base = current_app.config.get("PUBLIC_URL") or ""
-    if base:
-        return base + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
 
 
 def event_slug(edition: Edition, session: ProgrammeSession) -> str:

@@ -1,0 +1,32 @@
+"""Absolute addresses: the one place links leaving the site (e-mails, Stripe's return URLs,
+the API's and the exports' links, the door's pairing link) are made.
+
+They start with PUBLIC_URL, never with the request's Host, which a client chooses: a reset
+link built from `Host: evil.example` would hand a valid token to that site. Production
+requires PUBLIC_URL (festival/config.py). In development without it, the request's own root
+is used; its Host has then been checked against ALLOWED_HOSTS (core/security.py).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, has_request_context, request
+
+DEVELOPMENT_URL = "http://127.0.0.1:5000"  # scripts/serve, for the command line
+
+
+def public_base() -> str:
+    """PUBLIC_URL; in development without it, this request's root (or DEVELOPMENT_URL)."""
+    base = current_app.config.get("PUBLIC_URL") or ""
+    if not base:
+        base = request.url_root if has_request_context() else DEVELOPMENT_URL
+    return base.rstrip("/")
+
+
+def absolute_url(endpoint: str, **values: Any) -> str:
+    """The absolute address of `endpoint` with `values` (path arguments, and the others as
+    the query string, as url_for does), on public_base()."""
+    anchor = values.pop("_anchor", None)
+    current_app.inject_url_defaults(endpoint, values)
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return public_base() + path + (f"#{anchor}" if anchor else "")
