@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
+from festival.core.ical import add_paris_timezone
 from festival.core.timeutil import to_paris
 from festival.editions.exports.schedule_data import external_url, track_name
 from festival.editions.labels import LANGUAGE
@@ -54,12 +55,12 @@ def programme_ical(edition: Edition, sessions: list[ProgrammeSession]) -> bytes:
     calendar = _calendar(f"{edition.title} ({edition.year})")
     for session in sessions:
         calendar.add_component(_event(edition, session))
-    calendar.add_missing_timezones()
+    add_paris_timezone(calendar)
     return calendar.to_ical()
 
 
 def session_ical(edition: Edition, session: ProgrammeSession) -> bytes:
     calendar = _calendar(f"{session.title} — {edition.title}")
     calendar.add_component(_event(edition, session))
-    calendar.add_missing_timezones()
+    add_paris_timezone(calendar)
     return calendar.to_ical()
