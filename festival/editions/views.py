@@ -171,7 +171,7 @@ def _download(body: bytes | str, mimetype: str, filename: str | None = None) -> 
 @public
 def schedule_xml_export(year: int):
     edition = queries.visible_edition(year)
-    body = schedule_xml(edition, queries.published_sessions(edition))
+    body = schedule_xml(edition, queries.listed_sessions(edition))
     return _download(body, "application/xml")
 
 
@@ -179,7 +179,7 @@ def schedule_xml_export(year: int):
 @public
 def schedule_json_export(year: int):
     edition = queries.visible_edition(year)
-    data = schedule_json(edition, queries.published_sessions(edition),
+    data = schedule_json(edition, queries.listed_sessions(edition),
                          version=current_app.config.get("VERSION", "0.1.0"))
     return _download(json.dumps(data, ensure_ascii=False, indent=1), "application/json")
 
@@ -188,7 +188,7 @@ def schedule_json_export(year: int):
 @public
 def programme_ics(year: int):
     edition = queries.visible_edition(year)
-    body = programme_ical(edition, queries.published_sessions(edition))
+    body = programme_ical(edition, queries.listed_sessions(edition))
     return _download(body, "text/calendar", f"almoggar-{edition.year}.ics")
 
 

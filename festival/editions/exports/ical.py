@@ -1,5 +1,5 @@
 """iCalendar (RFC 5545) for a whole programme or one session, times in Europe/Paris with the
-VTIMEZONE that describes them."""
+VTIMEZONE that describes them. Cancelled sessions stay in, with STATUS:CANCELLED."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -29,6 +29,10 @@ def _event(edition: Edition, session: ProgrammeSession) -> Event:
     event = Event()
     event.add("uid", f"{session.guid}@almoggar")
     event.add("dtstamp", session.updated_at)
+    # Clients replace an imported event only when its SEQUENCE grows (RFC 5546), and drop it
+    # when it comes back CANCELLED.
+    event.add("sequence", session.sequence)
+    event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
     event.add("dtstart", to_paris(session.starts_at))
     event.add("dtend", to_paris(session.ends_at))
     event.add("summary", session.title)
