@@ -23,6 +23,7 @@ from flask_login import current_user
 from festival.core.access import Role, public, roles
 from festival.core.errors import DomainError
 from festival.core.forms import refuse
+from festival.core.http import conditional
 from festival.core.timeutil import PARIS, to_paris, utcnow
 from festival.editions import queries, services
 from festival.editions.exports.frab_json import schedule_json
@@ -160,11 +161,12 @@ def tickets(year: int):
 # Exports ------------------------------------------------------------------------------------
 
 def _download(body: bytes | str, mimetype: str, filename: str | None = None) -> Response:
+    """A public export that apps poll: readable from other sites, and a 304 when unchanged."""
     response = Response(body, mimetype=mimetype)
     response.headers["Access-Control-Allow-Origin"] = "*"
     if filename:
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return conditional(response)
 
 
 @bp.get("/<int:year>/schedule.xml")

@@ -358,3 +358,25 @@ def test_schedule_xml_and_json_agree_event_by_event(client, app, programme, shar
     for event in from_xml.values():
         assert event["url"].startswith("http://localhost/")
 
+
+
+# Conditional requests -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["schedule.xml", "schedule.json", "programme.ics",
+                                  "sessions/{water}.ics"])
+def test_exports_answer_304_until_the_programme_changes(client, app, programme, path):
+    url = f"/{programme['year']}/" + path.format(water=programme["water"])
+    first = client.get(url)
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and etag.startswith('"')  # strong
+    assert first.headers["Cache-Control"] == "public, max-age=60"
+    again = client.get(url)
+    assert again.headers["ETag"] == etag  # the same bytes for the same programme
+    cached = client.get(url, headers={"If-None-Match": etag})
+    assert cached.status_code == 304 and cached.data == b""
+    assert cached.headers["ETag"] == etag
+    assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+    _reschedule_and_cancel(app, programme)
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.data
+    assert changed.headers["ETag"] != etag
