@@ -115,3 +115,31 @@ def test_the_yearly_rules_agree_with_the_tz_database():
                 day += timedelta(days=1)
     for moment in moments:
         assert moment.astimezone(zone).utcoffset() == moment.astimezone(PARIS).utcoffset(), moment
+
+
+@needs_icaljs
+def test_icaljs_sees_a_moved_session_as_newer_and_a_cancelled_one(client, app, seasons,
+                                                                   tmp_path):
+    from datetime import timedelta
+
+    from festival.editions import services
+    from festival.editions.models import ProgrammeSession
+    winter, _, _, summer = seasons["ids"]
+    with app.app_context():
+        moved = db.session.get(ProgrammeSession, summer)
+        services.update_session(moved, {"starts_at": moved.starts_at + timedelta(hours=2),
+                                        "ends_at": moved.ends_at + timedelta(hours=2)},
+                                actor=None)
+        services.update_session(db.session.get(ProgrammeSession, winter),
+                                {"status": "cancelled"}, actor=None)
+        db.session.commit()
+        guids = {db.session.get(ProgrammeSession, i).guid: i for i in (winter, summer)}
+    path = tmp_path / "programme.ics"
+    path.write_bytes(client.get(f"/{seasons['year']}/programme.ics").data)
+    run = subprocess.run(["node", str(CLIENT), str(path)], cwd=ROOT, capture_output=True,
+                         text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    events = {guids.get(e["uid"].split("@")[0]): e for e in json.loads(run.stdout)}
+    assert (events[summer]["sequence"], events[summer]["status"]) == (1, "CONFIRMED")
+    assert events[summer]["start"] == "2037-05-15T11:00:00.000Z"  # 13:00 in Paris
+    assert (events[winter]["sequence"], events[winter]["status"]) == (1, "CANCELLED")
