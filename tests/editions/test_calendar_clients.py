@@ -69,12 +69,12 @@ def test_icaljs_puts_every_session_at_the_api_instant(client, seasons, tmp_path)
     assert len(expected) == 4
     files = _ics_files(client, tmp_path, seasons)
     run = subprocess.run(["node", str(CLIENT), *map(str, files)], cwd=ROOT,
-                         capture_output=True, text=True, timeout=60)
+                         capture_output=True, text=True, timeout=60, check=False)
     assert run.returncode == 0, run.stderr
     events = json.loads(run.stdout)
     assert len(events) == 8  # the programme's four, then one file per session
     for event in events:
-        start = datetime.fromisoformat(event["start"].replace("Z", "+00:00"))
+        start = datetime.fromisoformat(event["start"])
         assert start == expected[event["uid"]], (event, expected[event["uid"]])
 
 
@@ -137,7 +137,7 @@ def test_icaljs_sees_a_moved_session_as_newer_and_a_cancelled_one(client, app, s
     path = tmp_path / "programme.ics"
     path.write_bytes(client.get(f"/{seasons['year']}/programme.ics").data)
     run = subprocess.run(["node", str(CLIENT), str(path)], cwd=ROOT, capture_output=True,
-                         text=True, timeout=60)
+                         text=True, timeout=60, check=False)
     assert run.returncode == 0, run.stderr
     events = {guids.get(e["uid"].split("@")[0]): e for e in json.loads(run.stdout)}
     assert (events[summer]["sequence"], events[summer]["status"]) == (1, "CONFIRMED")
