@@ -24,6 +24,7 @@ from festival.checkin.schemas import (
 )
 from festival.core.access import Role, current_principal, roles
 from festival.core.errors import DomainError, ValidationError, committed
+from festival.core.http import PRIVATE_REVALIDATE, conditional
 from festival.core.security import limit
 from festival.extensions import db
 
@@ -107,13 +108,11 @@ def undo():
 @roles(*DOOR_ROLES)
 def bundle():
     door = _door(request.args.get("list_id"))
-    body, etag = encode(offline_bundle(door))
+    body = encode(offline_bundle(door))
     services.touch_device(door)
     db.session.commit()
-    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
-    if etag in request.if_none_match or request.headers.get("If-None-Match") == etag:
-        return Response(status=304, headers=headers)
-    return Response(body, mimetype="application/json", headers=headers)
+    return conditional(Response(body, mimetype="application/json"),
+                       cache_control=PRIVATE_REVALIDATE)
 
 
 @bp.get("/search")

@@ -10,7 +10,6 @@ nothing changed.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 from typing import Any
 
@@ -74,8 +73,8 @@ def offline_bundle(door: Door) -> dict[str, Any]:
     }
 
 
-def encode(bundle: dict[str, Any]) -> tuple[bytes, str]:
-    """The bundle's JSON bytes and their strong ETag."""
-    body = json.dumps(bundle, ensure_ascii=False, separators=(",", ":"),
+def encode(bundle: dict[str, Any]) -> bytes:
+    """The bundle's JSON bytes, always the same for the same content (keys sorted), so that
+    their hash is its ETag (core.http.conditional)."""
+    return json.dumps(bundle, ensure_ascii=False, separators=(",", ":"),
                       sort_keys=True).encode("utf-8")
-    return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'

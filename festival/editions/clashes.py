@@ -2,7 +2,8 @@
 edition's days or its room's opening hours.
 
 Organisers are warned of every clash; saving one needs an explicit confirmation (the services
-raise ClashError otherwise). Reads only: nothing here changes a row.
+raise ClashError otherwise). A cancelled session frees its room and its speakers, and has no
+clash of its own. Reads only: nothing here changes a row.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from sqlalchemy import select
 
 from festival.core.errors import Conflict
 from festival.core.timeutil import PARIS, to_paris
-from festival.editions.models import Edition, ProgrammeSession, Room
+from festival.editions.models import Edition, ProgrammeSession, Room, SessionStatus
 from festival.extensions import db
 
 ROOM = "room_double_booked"
@@ -135,7 +136,8 @@ def clashes_for(edition: Edition, placement: Placement) -> list[Clash]:
     """Every clash the session would have if placed so, against what is in the database."""
     query = select(ProgrammeSession).where(
         ProgrammeSession.starts_at < placement.ends_at,
-        ProgrammeSession.ends_at > placement.starts_at)
+        ProgrammeSession.ends_at > placement.starts_at,
+        ProgrammeSession.status != SessionStatus.CANCELLED)
     if placement.session_id is not None:
         query = query.where(ProgrammeSession.id != placement.session_id)
     others = db.session.scalars(query.order_by(ProgrammeSession.starts_at)).unique().all()
@@ -154,7 +156,8 @@ def new_clashes(before: Iterable[Clash], after: Iterable[Clash]) -> list[Clash]:
 def edition_clashes(edition: Edition) -> list[Clash]:
     """Every clash of an edition's programme, each pair of sessions reported once."""
     sessions = db.session.scalars(select(ProgrammeSession).where(
-        ProgrammeSession.edition_id == edition.id).order_by(
+        ProgrammeSession.edition_id == edition.id,
+        ProgrammeSession.status != SessionStatus.CANCELLED).order_by(
         ProgrammeSession.starts_at, ProgrammeSession.id)).unique().all()
     found: list[Clash] = []
     for index, session in enumerate(sessions):

@@ -60,6 +60,7 @@ SESSION_KIND = {
 SESSION_STATUS = {
     SessionStatus.DRAFT: _l("Draft"),
     SessionStatus.PUBLISHED: _l("Published"),
+    SessionStatus.CANCELLED: _l("Cancelled"),
 }
 
 LANGUAGE = {

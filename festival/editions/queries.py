@@ -16,6 +16,7 @@ from festival.core.errors import NotFound
 from festival.core.timeutil import PARIS, to_paris, utcnow
 from festival.editions.labels import POLE
 from festival.editions.models import (
+    PUBLIC_STATUSES,
     Edition,
     EditionStatus,
     ProgrammeSession,
@@ -94,13 +95,21 @@ def published_sessions(edition: Edition) -> list[ProgrammeSession]:
         ProgrammeSession.status == SessionStatus.PUBLISHED)).unique())
 
 
+def listed_sessions(edition: Edition) -> list[ProgrammeSession]:
+    """What the exports carry: the published sessions and the cancelled ones, so that
+    calendars and schedule apps learn of a cancellation and drop the session."""
+    return list(db.session.scalars(_sessions_query(edition).where(
+        ProgrammeSession.status.in_(PUBLIC_STATUSES))).unique())
+
+
 def all_sessions(edition: Edition) -> list[ProgrammeSession]:
     return list(db.session.scalars(_sessions_query(edition)).unique())
 
 
 def public_session(edition: Edition, session_id: int) -> ProgrammeSession:
+    """A published or cancelled session (a cancelled one says so). Errors: session_not_found."""
     session = db.session.get(ProgrammeSession, session_id)
-    if session is None or session.edition_id != edition.id or not session.is_published:
+    if session is None or session.edition_id != edition.id or not session.is_public:
         raise NotFound("session_not_found", _l("There is no such session in this programme."))
     return session
 

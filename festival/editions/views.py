@@ -23,6 +23,7 @@ from flask_login import current_user
 from festival.core.access import Role, public, roles
 from festival.core.errors import DomainError
 from festival.core.forms import refuse
+from festival.core.http import conditional
 from festival.core.timeutil import PARIS, to_paris, utcnow
 from festival.editions import queries, services
 from festival.editions.exports.frab_json import schedule_json
@@ -160,18 +161,19 @@ def tickets(year: int):
 # Exports ------------------------------------------------------------------------------------
 
 def _download(body: bytes | str, mimetype: str, filename: str | None = None) -> Response:
+    """A public export that apps poll: readable from other sites, and a 304 when unchanged."""
     response = Response(body, mimetype=mimetype)
     response.headers["Access-Control-Allow-Origin"] = "*"
     if filename:
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return conditional(response)
 
 
 @bp.get("/<int:year>/schedule.xml")
 @public
 def schedule_xml_export(year: int):
     edition = queries.visible_edition(year)
-    body = schedule_xml(edition, queries.published_sessions(edition))
+    body = schedule_xml(edition, queries.listed_sessions(edition))
     return _download(body, "application/xml")
 
 
@@ -179,7 +181,7 @@ def schedule_xml_export(year: int):
 @public
 def schedule_json_export(year: int):
     edition = queries.visible_edition(year)
-    data = schedule_json(edition, queries.published_sessions(edition),
+    data = schedule_json(edition, queries.listed_sessions(edition),
                          version=current_app.config.get("VERSION", "0.1.0"))
     return _download(json.dumps(data, ensure_ascii=False, indent=1), "application/json")
 
@@ -188,7 +190,7 @@ def schedule_json_export(year: int):
 @public
 def programme_ics(year: int):
     edition = queries.visible_edition(year)
-    body = programme_ical(edition, queries.published_sessions(edition))
+    body = programme_ical(edition, queries.listed_sessions(edition))
     return _download(body, "text/calendar", f"almoggar-{edition.year}.ics")
 
 

@@ -185,6 +185,8 @@ def test_bundle_has_what_a_phone_needs_and_an_etag(client, door):
     assert names[door["ids"][0]] == "Zoé Amrani"
     assert "zoe@example.fr" not in response.get_data(as_text=True)
     etag = response.headers["ETag"]
+    # For one authenticated device: no shared cache, and asked again at each refresh.
+    assert response.headers["Cache-Control"] == "private, no-cache"
     cached = client.get("/api/v1/checkin/bundle",
                         headers={**door["headers"], "If-None-Match": etag})
     assert cached.status_code == 304 and cached.data == b""

@@ -86,6 +86,21 @@ def test_draft_sessions_count_for_clashes(ctx):
         services.create_session(edition, _data(edition, room, "10:30", "11:30"), actor=None)
 
 
+def test_a_cancelled_session_frees_its_room_and_speaker(ctx):
+    edition = gen_edition()
+    room, other = gen_room(edition), gen_room(edition)
+    speaker = gen_speaker()
+    cancelled = gen_session(edition, room, start="10:00", end="11:00", speakers=[speaker])
+    services.update_session(cancelled, {"status": "cancelled"}, actor=None)
+    _, clashes = services.create_session(edition, _data(edition, room, "10:30", "11:30"),
+                                         actor=None)
+    assert clashes == []
+    _, clashes = services.create_session(edition, _data(edition, other, "10:00", "11:00",
+                                                        speaker_ids=[speaker.id]), actor=None)
+    assert clashes == []
+    assert edition_clashes(edition) == []
+
+
 def test_a_session_outside_the_edition_days(ctx):
     edition = gen_edition(2035, days=[date(2035, 5, 15)])
     room = gen_room(edition, opens=None, closes=None)

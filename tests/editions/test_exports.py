@@ -240,3 +240,143 @@ def test_a_day_with_no_session_is_still_listed(client, app, shared_dir):
     assert [d["rooms"] for d in data["schedule"]["conference"]["days"]] == [{}, {}]
     schema = etree.XMLSchema(etree.parse(str(shared_dir / "schemas" / "schedule.xml.xsd")))
     assert schema.validate(etree.fromstring(client.get("/2038/schedule.xml").data))
+
+
+# Changes and cancellations --------------------------------------------------------------------
+
+def _reschedule_and_cancel(app, programme) -> None:
+    """Move "L'eau…" one hour later, then cancel the concert, through the service."""
+    from datetime import timedelta
+
+    from festival.editions import services
+    from festival.editions.models import ProgrammeSession
+    with app.app_context():
+        water = db.session.get(ProgrammeSession, programme["water"])
+        services.update_session(water, {"starts_at": water.starts_at + timedelta(hours=1),
+                                        "ends_at": water.ends_at + timedelta(hours=1)},
+                                actor=None)
+        concert = db.session.get(ProgrammeSession, programme["concert"])
+        services.update_session(concert, {"status": "cancelled"}, actor=None)
+        db.session.commit()
+
+
+def test_calendars_get_a_higher_sequence_and_the_cancellation(client, app, programme):
+    year = programme["year"]
+    before = Calendar.from_ical(client.get(f"/{year}/programme.ics").data)
+    assert {int(e["SEQUENCE"]) for e in before.walk("VEVENT")} == {0}
+    assert {str(e["STATUS"]) for e in before.walk("VEVENT")} == {"CONFIRMED"}
+    _reschedule_and_cancel(app, programme)
+    after = Calendar.from_ical(client.get(f"/{year}/programme.ics").data)
+    events = {str(e["SUMMARY"]): e for e in after.walk("VEVENT")}
+    assert len(events) == 3  # the cancelled concert is still there, for calendars to drop it
+    water, concert = events["L'eau dans le Souss-Massa"], events["Soirée ahwach"]
+    assert (int(water["SEQUENCE"]), str(water["STATUS"])) == (1, "CONFIRMED")
+    assert water.decoded("DTSTART") == datetime(2037, 5, 15, 10, 0, tzinfo=UTC)
+    assert (int(concert["SEQUENCE"]), str(concert["STATUS"])) == (1, "CANCELLED")
+    one = Calendar.from_ical(client.get(f"/{year}/sessions/{programme['concert']}.ics").data)
+    (event,) = one.walk("VEVENT")
+    assert (int(event["SEQUENCE"]), str(event["STATUS"])) == (1, "CANCELLED")
+    page = client.get(f"/{year}/sessions/{programme['concert']}")
+    assert page.status_code == 200 and "This session is cancelled." in page.get_data(as_text=True)
+
+
+def test_schedule_apps_see_the_cancellation(client, app, programme, shared_dir):
+    import jsonschema
+    from lxml import etree
+    _reschedule_and_cancel(app, programme)
+    year, concert = programme["year"], programme["concert"]
+    xml = etree.fromstring(client.get(f"/{year}/schedule.xml").data)
+    xsd = etree.XMLSchema(etree.parse(str(shared_dir / "schemas" / "schedule.xml.xsd")))
+    assert xsd.validate(xml), xsd.error_log
+    assert xml.find(f"day/room/event[@id='{concert}']").findtext("title") == (
+        "Cancelled: Soirée ahwach")
+    data = client.get(f"/{year}/schedule.json").get_json()
+    schema = json.loads((shared_dir / "schemas" / "schedule.schema.json").read_text())
+    errors = [e for e in jsonschema.Draft6Validator(schema).iter_errors(data)
+              if not _frab_clock_time(e)]
+    assert errors == []
+    titles = {e["id"]: e["title"] for e in _json_events(data)}
+    assert titles[concert] == "Cancelled: Soirée ahwach"
+    assert titles[programme["water"]] == "L'eau dans le Souss-Massa"
+    assert xml.findtext("version") == data["schedule"]["version"]
+
+
+def _json_events(data) -> list[dict]:
+    return [e for day in data["schedule"]["conference"]["days"]
+            for events in day["rooms"].values() for e in events]
+
+
+# The two Frab exports say the same thing ------------------------------------------------------
+
+def test_schedule_xml_and_json_agree_event_by_event(client, app, programme, shared_dir):
+    from lxml import etree
+    with app.app_context():
+        from festival.editions.models import Edition
+        edition = db.session.scalar(db.select(Edition).where(Edition.year == programme["year"]))
+        gen_session(edition, edition.rooms[1], day=1, start="16:00", end="17:00",
+                    title="Atelier", speakers=[gen_speaker("Hassan"), gen_speaker("Fatima")],
+                    languages=["en", "tzm"], pole="popular_education")
+        db.session.commit()
+    _reschedule_and_cancel(app, programme)
+    year = programme["year"]
+    xml = etree.fromstring(client.get(f"/{year}/schedule.xml").data)
+    data = client.get(f"/{year}/schedule.json").get_json()
+    xsd = etree.XMLSchema(etree.parse(str(shared_dir / "schemas" / "schedule.xml.xsd")))
+    assert xsd.validate(xml), xsd.error_log
+
+    conference, schedule = xml.find("conference"), data["schedule"]
+    assert conference.findtext("time_zone_name") == schedule["conference"]["time_zone_name"] \
+        == "Europe/Paris"
+    assert conference.findtext("base_url") == schedule["base_url"]
+    assert conference.findtext("url") == schedule["conference"]["url"]
+    assert xml.findtext("url") == schedule["url"]
+
+    def optout(event) -> bool | None:
+        value = event.findtext("recording/optout")
+        return None if value is None else value == "true"
+
+    from_xml = {int(e.get("id")): {
+        "guid": e.get("guid"), "url": e.findtext("url"), "do_not_record": optout(e),
+        "slug": e.findtext("slug"), "date": e.findtext("date"), "start": e.findtext("start"),
+        "duration": e.findtext("duration"), "room": e.findtext("room"),
+        "room_of_day": e.getparent().get("name"), "title": e.findtext("title"),
+        "track": e.findtext("track") or None, "type": e.findtext("type"),
+        "language": e.findtext("language"),
+        "persons": [(p.get("guid"), p.text) for p in e.findall("persons/person")],
+    } for e in xml.iter("event")}
+    from_json = {e["id"]: {
+        "guid": e["guid"], "url": e["url"], "do_not_record": e["do_not_record"],
+        "slug": e["slug"], "date": e["date"], "start": e["start"],
+        "duration": e["duration"], "room": e["room"], "room_of_day": room,
+        "title": e["title"], "track": e["track"], "type": e["type"],
+        "language": e["language"],
+        "persons": [(p["guid"], p["name"]) for p in e["persons"]],
+    } for day in schedule["conference"]["days"] for room, events in day["rooms"].items()
+        for e in events}
+    assert len(from_xml) == 4
+    assert from_xml == from_json
+    for event in from_xml.values():
+        assert event["url"].startswith("http://localhost/")
+
+
+
+# Conditional requests -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["schedule.xml", "schedule.json", "programme.ics",
+                                  "sessions/{water}.ics"])
+def test_exports_answer_304_until_the_programme_changes(client, app, programme, path):
+    url = f"/{programme['year']}/" + path.format(water=programme["water"])
+    first = client.get(url)
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and etag.startswith('"')  # strong
+    assert first.headers["Cache-Control"] == "public, max-age=60"
+    again = client.get(url)
+    assert again.headers["ETag"] == etag  # the same bytes for the same programme
+    cached = client.get(url, headers={"If-None-Match": etag})
+    assert cached.status_code == 304 and cached.data == b""
+    assert cached.headers["ETag"] == etag
+    assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+    _reschedule_and_cancel(app, programme)
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.data
+    assert changed.headers["ETag"] != etag

@@ -227,3 +227,24 @@ def test_a_too_long_session_is_explained_on_the_end_time(app, client, organiser)
         "status": "draft", "pole": "", "theme": ""})
     assert response.status_code == 422
     assert "A session lasts at most 14 hours." in _text(response)
+
+
+def test_organisers_cancel_a_session_from_its_form(app, client, organiser):
+    with app.app_context():
+        edition = gen_edition(status="published")
+        room = gen_room(edition, name="Grande salle")
+        session = gen_session(edition, room, start="15:00", end="16:00", title="Conte",
+                              languages=["tzm"])
+        db.session.commit()
+        year, session_id, room_id, day = (edition.year, session.id, room.id,
+                                          edition.dates[0].isoformat())
+    url = f"/manage/editions/{year}/sessions/{session_id}"
+    assert '<option value="cancelled">Cancelled</option>' in _text(client.get(url))
+    response = client.post(url, data={
+        "title": "Conte", "kind": "conference", "languages": ["tzm"], "pole": "", "theme": "",
+        "day": day, "start_time": "15:00", "end_time": "16:00", "room_id": str(room_id),
+        "status": "cancelled"})
+    assert response.status_code == 302
+    with app.app_context():
+        saved = db.session.get(ProgrammeSession, session_id)
+        assert (saved.status.value, saved.sequence) == ("cancelled", 1)

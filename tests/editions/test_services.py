@@ -246,3 +246,37 @@ def test_approving_needs_a_number(ctx):
     with pytest.raises(ValidationError) as error:
         services.decide_stand(stand, approve=True, stand_number="  ", actor=None)
     assert "stand_number" in error.value.fields
+
+
+# Sessions: the sequence calendars read ------------------------------------------------------
+
+def test_a_change_of_time_room_or_status_counts_in_the_sequence(ctx):
+    from datetime import timedelta
+    edition = gen_edition(status="published")
+    big, small = gen_room(edition), gen_room(edition)
+    session = gen_session(edition, big, start="11:00", end="12:00")
+    assert session.sequence == 0
+
+    def update(**data):
+        services.update_session(session, data, actor=None)
+        db.session.flush()
+        return session.sequence
+
+    assert update(title="Nouveau titre", abstract="Autre résumé") == 0  # no new time
+    assert update(starts_at=session.starts_at + timedelta(hours=1),
+                  ends_at=session.ends_at + timedelta(hours=1)) == 1
+    assert update(ends_at=session.ends_at + timedelta(minutes=30)) == 2
+    assert update(room_id=small.id) == 3
+    assert update(room_id=small.id, starts_at=session.starts_at) == 3  # the same again
+    assert update(status="cancelled") == 4
+    assert session.is_cancelled and session.is_public and not session.is_published
+    with pytest.raises(ValidationError):
+        update(status="postponed")
+    assert session.sequence == 4
+
+
+def test_a_new_session_starts_at_sequence_zero(ctx):
+    edition = gen_edition()
+    session = gen_session(edition, gen_room(edition), status="cancelled")
+    db.session.flush()
+    assert (session.sequence, session.status.value) == (0, "cancelled")

@@ -7,16 +7,12 @@ from typing import Any
 from flask_babel import force_locale
 
 from festival.associations.models import Pole
-from festival.core.timeutil import to_paris
 from festival.core.urls import absolute_url
 from festival.editions.exports.schedule_data import (
     GENERATOR,
-    duration,
-    event_slug,
-    primary_language,
-    schedule_days,
-    schedule_version,
-    track_name,
+    Schedule,
+    ScheduleEvent,
+    gather,
 )
 from festival.editions.labels import POLE
 from festival.editions.models import Edition, ProgrammeSession, Speaker
@@ -29,27 +25,29 @@ TRACK_COLOURS = ["#1f3a5f", "#2f6b3a", "#8a3d10", "#6a3d7a", "#0f6b75", "#9a6700
 def schedule_json(edition: Edition, sessions: list[ProgrammeSession],
                   version: str = "0.1.0") -> dict[str, Any]:
     with force_locale("fr"):
+        schedule = gather(edition, sessions)
         return {
             "$schema": SCHEMA,
             "generator": {"name": GENERATOR, "version": version},
             "schedule": {
-                "url": absolute_url("editions.programme", year=edition.year),
-                "version": schedule_version(edition, sessions),
-                "base_url": absolute_url("core.home"),
-                "conference": _conference(edition, sessions),
+                "url": schedule.url,
+                "version": schedule.version,
+                "base_url": schedule.base_url,
+                "conference": _conference(edition, sessions, schedule),
             },
         }
 
 
-def _conference(edition: Edition, sessions: list[ProgrammeSession]) -> dict[str, Any]:
+def _conference(edition: Edition, sessions: list[ProgrammeSession],
+                schedule: Schedule) -> dict[str, Any]:
     conference: dict[str, Any] = {
         "acronym": edition.acronym,
         "title": edition.title,
         "description": edition.tagline,
         "daysCount": len(edition.days),
         "timeslot_duration": "00:15",
-        "time_zone_name": "Europe/Paris",
-        "url": absolute_url("editions.edition", year=edition.year),
+        "time_zone_name": schedule.time_zone_name,
+        "url": schedule.conference_url,
         "colors": {"primary": PRIMARY_COLOUR},
         "rooms": [{"name": room.name, "guid": room.guid,
                    "description": room.description or None, "capacity": room.capacity}
@@ -60,9 +58,9 @@ def _conference(edition: Edition, sessions: list[ProgrammeSession]) -> dict[str,
             "date": day.day.isoformat(),
             "day_start": day.start.isoformat(),
             "day_end": day.end.isoformat(),
-            "rooms": {room.name: [_event(edition, s) for s in room_sessions]
-                      for room, room_sessions in day.rooms},
-        } for day in schedule_days(edition, sessions)],
+            "rooms": {room.name: [_event(event) for event in events]
+                      for room, events in day.rooms},
+        } for day in schedule.days],
     }
     if edition.days:
         conference["start"] = edition.first_day.isoformat()
@@ -77,33 +75,32 @@ def _tracks(sessions: list[ProgrammeSession]) -> list[dict[str, str]]:
             for i, name in enumerate(names)]
 
 
-def _event(edition: Edition, session: ProgrammeSession) -> dict[str, Any]:
-    start = to_paris(session.starts_at)
+def _event(event: ScheduleEvent) -> dict[str, Any]:
     return {
-        "id": session.id,
-        "guid": session.guid,
-        "date": start.isoformat(),
-        "start": start.strftime("%H:%M"),
-        "duration": duration(session),
-        "room": session.room.name,
-        "slug": event_slug(edition, session),
-        "url": absolute_url("editions.session", year=edition.year, session_id=session.id),
-        "title": session.title,
+        "id": event.id,
+        "guid": event.guid,
+        "date": event.date.isoformat(),
+        "start": event.start,
+        "duration": event.duration,
+        "room": event.room,
+        "slug": event.slug,
+        "url": event.url,
+        "title": event.title,
         "subtitle": "",
-        "track": track_name(session) or None,
-        "type": session.kind.value,
-        "language": primary_language(session),
-        "abstract": session.abstract,
+        "track": event.track,
+        "type": event.type,
+        "language": event.language,
+        "abstract": event.abstract,
         "description": None,
         "recording_license": "",
-        "do_not_record": None,
-        "persons": [_person(edition, speaker) for speaker in session.speakers],
+        "do_not_record": event.do_not_record,
+        "persons": [_person(speaker) for speaker in event.persons],
         "links": [],
         "attachments": [],
     }
 
 
-def _person(edition: Edition, speaker: Speaker) -> dict[str, Any]:
+def _person(speaker: Speaker) -> dict[str, Any]:
     person: dict[str, Any] = {
         "guid": speaker.guid,
         "code": speaker.code,

@@ -5,15 +5,7 @@ from xml.etree import ElementTree as ET
 
 from flask_babel import force_locale
 
-from festival.core.timeutil import to_paris
-from festival.editions.exports.schedule_data import (
-    duration,
-    event_slug,
-    primary_language,
-    schedule_days,
-    schedule_version,
-    track_name,
-)
+from festival.editions.exports.schedule_data import ScheduleEvent, gather
 from festival.editions.models import Edition, ProgrammeSession
 
 
@@ -25,10 +17,12 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs) -> ET.E
 
 
 def schedule_xml(edition: Edition, sessions: list[ProgrammeSession]) -> bytes:
-    """The published sessions of an edition; element order follows the XSD."""
+    """The published (and cancelled) sessions of an edition; element order follows the XSD."""
     with force_locale("fr"):
+        schedule = gather(edition, sessions)
         root = ET.Element("schedule")
-        _sub(root, "version", schedule_version(edition, sessions))
+        _sub(root, "url", schedule.url)
+        _sub(root, "version", schedule.version)
         conference = _sub(root, "conference")
         _sub(conference, "acronym", edition.acronym)
         _sub(conference, "title", edition.title)
@@ -37,36 +31,40 @@ def schedule_xml(edition: Edition, sessions: list[ProgrammeSession]) -> bytes:
             _sub(conference, "end", edition.last_day.isoformat())
         _sub(conference, "days", str(len(edition.days)))
         _sub(conference, "timeslot_duration", "00:15")
-        for day in schedule_days(edition, sessions):
+        _sub(conference, "base_url", schedule.base_url)
+        _sub(conference, "url", schedule.conference_url)
+        _sub(conference, "time_zone_name", schedule.time_zone_name)
+        for day in schedule.days:
             day_el = _sub(root, "day", index=day.index, date=day.day.isoformat(),
                           start=day.start.isoformat(), end=day.end.isoformat())
-            for room, room_sessions in day.rooms:
-                room_el = _sub(day_el, "room", name=room.name)
-                for session in room_sessions:
-                    _event(room_el, edition, session)
+            for room, events in day.rooms:
+                room_el = _sub(day_el, "room", name=room.name, guid=room.guid)
+                for event in events:
+                    _event(room_el, event)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def _event(parent: ET.Element, edition: Edition, session: ProgrammeSession) -> None:
-    event = _sub(parent, "event", id=session.id, guid=session.guid)
-    start = to_paris(session.starts_at)
-    _sub(event, "date", start.isoformat())
-    _sub(event, "start", start.strftime("%H:%M"))
-    _sub(event, "duration", duration(session))
-    _sub(event, "room", session.room.name)
-    _sub(event, "slug", event_slug(edition, session))
-    _sub(event, "title", session.title)
-    _sub(event, "subtitle", "")
-    _sub(event, "track", track_name(session))
-    _sub(event, "type", session.kind.value)
-    _sub(event, "language", primary_language(session))
-    _sub(event, "abstract", session.abstract)
-    _sub(event, "description", "")
-    recording = _sub(event, "recording")
-    _sub(recording, "license", "")
-    _sub(recording, "optout", "true")
-    persons = _sub(event, "persons")
-    for speaker in session.speakers:
-        _sub(persons, "person", speaker.name, id=speaker.id)
-    _sub(event, "links")
+def _event(parent: ET.Element, event: ScheduleEvent) -> None:
+    element = _sub(parent, "event", id=event.id, guid=event.guid)
+    _sub(element, "date", event.date.isoformat())
+    _sub(element, "start", event.start)
+    _sub(element, "duration", event.duration)
+    _sub(element, "room", event.room)
+    _sub(element, "slug", event.slug)
+    _sub(element, "url", event.url)
+    _sub(element, "title", event.title)
+    _sub(element, "subtitle", "")
+    _sub(element, "track", event.track or "")
+    _sub(element, "type", event.type)
+    _sub(element, "language", event.language)
+    _sub(element, "abstract", event.abstract)
+    _sub(element, "description", "")
+    if event.do_not_record is not None:  # <optout> is a boolean: no guess when unknown
+        recording = _sub(element, "recording")
+        _sub(recording, "license", "")
+        _sub(recording, "optout", "true" if event.do_not_record else "false")
+    persons = _sub(element, "persons")
+    for speaker in event.persons:
+        _sub(persons, "person", speaker.name, id=speaker.id, guid=speaker.guid)
+    _sub(element, "links")

@@ -1,10 +1,11 @@
 """iCalendar (RFC 5545) for a whole programme or one session, times in Europe/Paris with the
-VTIMEZONE that describes them."""
+VTIMEZONE that describes them. Cancelled sessions stay in, with STATUS:CANCELLED."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
+from festival.core.ical import add_paris_timezone
 from festival.core.timeutil import to_paris
 from festival.core.urls import absolute_url
 from festival.editions.exports.schedule_data import track_name
@@ -29,6 +30,10 @@ def _event(edition: Edition, session: ProgrammeSession) -> Event:
     event = Event()
     event.add("uid", f"{session.guid}@almoggar")
     event.add("dtstamp", session.updated_at)
+    # Clients replace an imported event only when its SEQUENCE grows (RFC 5546), and drop it
+    # when it comes back CANCELLED.
+    event.add("sequence", session.sequence)
+    event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
     event.add("dtstart", to_paris(session.starts_at))
     event.add("dtend", to_paris(session.ends_at))
     event.add("summary", session.title)
@@ -55,12 +60,12 @@ def programme_ical(edition: Edition, sessions: list[ProgrammeSession]) -> bytes:
     calendar = _calendar(f"{edition.title} ({edition.year})")
     for session in sessions:
         calendar.add_component(_event(edition, session))
-    calendar.add_missing_timezones()
+    add_paris_timezone(calendar)
     return calendar.to_ical()
 
 
 def session_ical(edition: Edition, session: ProgrammeSession) -> bytes:
     calendar = _calendar(f"{session.title} — {edition.title}")
     calendar.add_component(_event(edition, session))
-    calendar.add_missing_timezones()
+    add_paris_timezone(calendar)
     return calendar.to_ical()

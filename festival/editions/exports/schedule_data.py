@@ -1,16 +1,21 @@
-"""What the Frab XML and JSON exports share: the days, rooms and events of a programme."""
+"""What the Frab XML and JSON exports share: the days, rooms and events of a programme, each
+value computed once here (`gather`), so that both writers say the same thing."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
+
 from festival.core.slugs import slugify
 from festival.core.timeutil import PARIS, to_paris
+from festival.core.urls import absolute_url
 from festival.editions.clashes import DAY_ENDS_AT
 from festival.editions.labels import track_label
-from festival.editions.models import Edition, ProgrammeSession, Room
+from festival.editions.models import Edition, ProgrammeSession, Room, Speaker
 
 GENERATOR = "Almoggar"
+TIME_ZONE_NAME = str(PARIS)
 
 
 def event_slug(edition: Edition, session: ProgrammeSession) -> str:
@@ -37,13 +42,70 @@ def track_name(session: ProgrammeSession) -> str:
     return track_label(session)
 
 
+def event_title(session: ProgrammeSession) -> str:
+    """The title apps show. The Frab formats have no status: a cancelled session stays listed
+    (an app that has it learns of the cancellation) with the word in its title."""
+    if session.is_cancelled:
+        return _("Cancelled: %(title)s", title=session.title)
+    return session.title
+
+
+@dataclass(frozen=True)
+class ScheduleEvent:
+    """One event as both Frab exports write it."""
+    session: ProgrammeSession
+    id: int
+    guid: str
+    date: datetime    # in Paris
+    start: str        # "HH:MM", Paris wall clock
+    duration: str     # "HH:MM"
+    room: str
+    slug: str
+    url: str
+    title: str
+    track: str | None
+    type: str
+    language: str
+    abstract: str
+    is_cancelled: bool
+    # Whether the session may not be recorded. The festival keeps no recording consent, so
+    # it is unknown (None): JSON `do_not_record: null`, and no <recording> in the XML (whose
+    # <optout> must be true or false).
+    do_not_record: bool | None
+    persons: list[Speaker]
+
+
+def schedule_event(edition: Edition, session: ProgrammeSession) -> ScheduleEvent:
+    start = to_paris(session.starts_at)
+    return ScheduleEvent(
+        session=session, id=session.id, guid=session.guid, date=start,
+        start=start.strftime("%H:%M"), duration=duration(session), room=session.room.name,
+        slug=event_slug(edition, session),
+        url=absolute_url("editions.session", year=edition.year, session_id=session.id),
+        title=event_title(session), track=track_name(session) or None,
+        type=session.kind.value, language=primary_language(session),
+        abstract=session.abstract, is_cancelled=session.is_cancelled, do_not_record=None,
+        persons=session.speakers)
+
+
 @dataclass
 class ScheduleDay:
     index: int
     day: date
     start: datetime   # 04:00 in Paris
     end: datetime     # 03:59 the next morning
-    rooms: list[tuple[Room, list[ProgrammeSession]]]
+    rooms: list[tuple[Room, list[ScheduleEvent]]]
+
+
+@dataclass
+class Schedule:
+    """The programme as the Frab exports write it."""
+    version: str
+    url: str              # the programme's page
+    base_url: str         # the site, for relative addresses
+    conference_url: str   # the edition's page
+    time_zone_name: str
+    days: list[ScheduleDay]
 
 
 def festival_day_of(session: ProgrammeSession, days: list[date]) -> date | None:
@@ -63,7 +125,7 @@ def schedule_days(edition: Edition, sessions: list[ProgrammeSession]) -> list[Sc
         mine = [s for s in sessions if festival_day_of(s, days) == day]
         rooms = []
         for room in edition.rooms:
-            in_room = [s for s in mine if s.room_id == room.id]
+            in_room = [schedule_event(edition, s) for s in mine if s.room_id == room.id]
             if in_room:
                 rooms.append((room, in_room))
         result.append(ScheduleDay(index, day, start, end, rooms))
@@ -75,3 +137,14 @@ def schedule_version(edition: Edition, sessions: list[ProgrammeSession]) -> str:
     stamps = [edition.updated_at] + [s.updated_at for s in sessions] + \
         [r.updated_at for r in edition.rooms]
     return to_paris(max(stamps)).strftime("%Y-%m-%d %H:%M")
+
+
+def gather(edition: Edition, sessions: list[ProgrammeSession]) -> Schedule:
+    """Everything both Frab writers need, computed once (call it in the export's locale)."""
+    return Schedule(
+        version=schedule_version(edition, sessions),
+        url=absolute_url("editions.programme", year=edition.year),
+        base_url=absolute_url("core.home"),
+        conference_url=absolute_url("editions.edition", year=edition.year),
+        time_zone_name=TIME_ZONE_NAME,
+        days=schedule_days(edition, sessions))

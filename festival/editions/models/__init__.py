@@ -15,6 +15,7 @@ from festival.editions.models.exhibitors import (  # noqa: F401
     StandStatus,
 )
 from festival.editions.models.programme import (  # noqa: F401
+    PUBLIC_STATUSES,
     Language,
     ProgrammeSession,
     Room,

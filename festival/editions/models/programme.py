@@ -35,6 +35,10 @@ class SessionKind(str, enum.Enum):
 class SessionStatus(str, enum.Enum):
     DRAFT = "draft"          # never shown to the public
     PUBLISHED = "published"
+    CANCELLED = "cancelled"  # still public and exported, so that calendars drop it
+
+
+PUBLIC_STATUSES = (SessionStatus.PUBLISHED, SessionStatus.CANCELLED)
 
 
 class Language(str, enum.Enum):
@@ -120,6 +124,9 @@ class ProgrammeSession(TimestampMixin, db.Model):
         str_enum(SessionStatus, "session_status", length=30), default=SessionStatus.DRAFT,
         index=True)
     is_highlight: Mapped[bool] = mapped_column(default=False)
+    # iCalendar's SEQUENCE: one more at each change of time, room or status, so that
+    # calendar clients replace the copy they imported (services.programme._save).
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     edition: Mapped[Edition] = relationship(back_populates="sessions")
     room: Mapped[Room] = relationship(lazy="joined")
@@ -141,6 +148,15 @@ class ProgrammeSession(TimestampMixin, db.Model):
     @property
     def is_published(self) -> bool:
         return self.status is SessionStatus.PUBLISHED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status is SessionStatus.CANCELLED
+
+    @property
+    def is_public(self) -> bool:
+        """Published or cancelled: a cancelled session stays visible as such."""
+        return self.status in PUBLIC_STATUSES
 
     @property
     def duration_minutes(self) -> int:

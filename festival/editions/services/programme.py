@@ -278,7 +278,15 @@ def _lock_room(room: Room) -> None:
     db.session.execute(select(Room.id).where(Room.id == room.id).with_for_update())
 
 
+# A change of these makes calendar clients replace the copy they imported (SEQUENCE).
+RESCHEDULING = ("starts_at", "ends_at", "room", "status")
+
+
 def _save(session: ProgrammeSession, values: Mapping[str, Any]) -> None:
+    if session.id is not None and any(values[name] != getattr(session, name)
+                                      for name in RESCHEDULING):
+        # In SQL, so that two organisers saving at once still count two changes.
+        session.sequence = ProgrammeSession.sequence + 1
     for name in ("kind", "title", "abstract", "status", "is_highlight", "pole", "theme",
                  "starts_at", "ends_at"):
         setattr(session, name, values[name])
@@ -322,7 +330,8 @@ def create_session(edition: Edition, data: Mapping[str, Any], *, actor: User | N
 
 def update_session(session: ProgrammeSession, data: Mapping[str, Any], *, actor: User | None,
                    confirm_clashes: bool = False) -> tuple[ProgrammeSession, list[Clash]]:
-    """Change a session. Only clashes it did not already have need a confirmation.
+    """Change a session. Only clashes it did not already have need a confirmation. A change
+    of time, room or status (cancelling it, say) counts one more in its `sequence`.
     Errors: as create_session."""
     edition = session.edition
     refuse_if_archived(edition)
