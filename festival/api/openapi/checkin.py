@@ -14,6 +14,7 @@ from festival.api.openapi.common import (
                                          enum,
                                          error,
                                          errors,
+                                         extends,
                                          json_body,
                                          nullable,
                                          obj,
@@ -37,18 +38,21 @@ SCHEMAS = {
     "CheckinTicket": obj({"id": INTEGER, "attendee": STRING, "ticket_type": STRING,
                           "ticket_type_id": INTEGER, "order_code": STRING,
                           "valid_days": array(DATE)}),
+    "FirstScan": obj({"id": INTEGER, "scanned_at": DATETIME, "gate": STRING,
+                      "device": STRING, "offline": BOOLEAN},
+                     description="Where and when the ticket was first admitted (with "
+                                 "`already_checked_in`)."),
     "CheckinResult": obj({
         "result": enum(ScanResult), "reason": STRING, "scan_id": nullable(INTEGER),
         "client_scan_id": nullable(STRING), "direction": enum(Direction),
         "scanned_at": DATETIME, "ticket": nullable(ref("CheckinTicket")),
-        "first_scan": obj({"id": INTEGER, "scanned_at": DATETIME, "gate": STRING,
-                           "device": STRING, "offline": BOOLEAN},
-                          description="Where and when the ticket was first admitted "
-                                      "(with `already_checked_in`)."),
+        "first_scan": ref("FirstScan"),
         "replayed": {"type": "boolean", "const": True,
                      "description": "The stored answer to a scan already received."},
     }, ["result", "reason", "scan_id", "client_scan_id", "direction", "scanned_at",
         "ticket"], description="A scan's answer; a refusal is a result, not an error."),
+    "UndoneCheckIn": extends("CheckinResult", {"undoes_scan_id": nullable(INTEGER)},
+                             description="The undoing scan, and the scan it undoes."),
     "CheckinItemError": obj({"client_scan_id": nullable(STRING), "error": STRING,
                              "message": STRING,
                              "fields": {"type": "object", "additionalProperties":
@@ -112,8 +116,7 @@ PATHS = {
         body=json_body(obj({"scan_id": {**ID, "description": "The scan to undo (default: "
                                                              "the last one)."},
                             "list_id": LIST_ID}, []), required=False),
-        responses={"200": ok({"allOf": [ref("CheckinResult")],
-                              **obj({"undoes_scan_id": nullable(INTEGER)})}),
+        responses={"200": ok(ref("UndoneCheckIn")),
                    **errors(400, 403, 422),
                    "404": error("`nothing_to_undo` or `list_not_found`."),
                    "409": error("`not_last_check_in`, `undo_too_late` or "

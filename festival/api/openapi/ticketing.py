@@ -17,6 +17,7 @@ from festival.api.openapi.common import (
                                          enum,
                                          error,
                                          errors,
+                                         extends,
                                          json_body,
                                          nullable,
                                          obj,
@@ -47,12 +48,10 @@ TICKET_TYPE = {
 
 SCHEMAS = {
     "TicketType": obj(TICKET_TYPE),
-    "ManagedTicketType": {
-        "allOf": [ref("TicketType")],
-        **obj({"is_hidden": BOOLEAN, "is_active": BOOLEAN, "position": INTEGER,
-               "quota": nullable(INTEGER), "reserved_or_sold": nullable(INTEGER)}),
-        "description": "A ticket type as organisers see it.",
-    },
+    "ManagedTicketType": extends("TicketType", {
+        "is_hidden": BOOLEAN, "is_active": BOOLEAN, "position": INTEGER,
+        "quota": nullable(INTEGER), "reserved_or_sold": nullable(INTEGER)},
+        description="A ticket type as organisers see it."),
     "Voucher": obj({"id": INTEGER, "code": STRING, "ticket_type_id": INTEGER,
                     "max_uses": INTEGER, "used": INTEGER,
                     "price_override_cents": nullable(INTEGER),
