@@ -114,6 +114,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "api.ticketing.get_order": EVERYONE,  # organiser token or X-Order-Secret, checked inside
     "api.ticketing.refund_order": STAFF,
     "api.ticketing.cancel_order": STAFF,
+    "api.ticketing.signing_key": EVERYONE,
     "api.ticketing.list_ticket_types": EVERYONE,
     "api.ticketing.create_ticket_type": STAFF,
     "api.ticketing.get_ticket_type": STAFF,

@@ -14,6 +14,7 @@ from festival.ticketing.models import TicketType, Voucher
 from festival.ticketing.schemas import (order_json, parse_order_request, ticket_type_json,
                                         voucher_json)
 from festival.ticketing.tickets import token_for
+from festival.ticketing.tokens import public_jwk
 
 bp = Blueprint("ticketing", __name__)
 
@@ -100,6 +101,19 @@ def cancel_order(code: str):
     committed(lambda: orders.cancel_order(order, actor=None,
                                           reason=str(body.get("reason") or "")))
     return jsonify(code=order.code, status=order.status.value)
+
+
+@bp.get("/editions/<int:year>/signing-key")
+@public
+def signing_key(year: int):
+    """The public key that verifies the edition's ticket tokens (ticketing/tokens.py), as a
+    JWK: anyone may check a ticket offline. Made on first use, like a first ticket makes it."""
+    edition = edition_for_year(year)
+    committed(lambda: catalog.ensure_signing_key(edition))
+    jwk = public_jwk(edition.signing_public_key)
+    response = jsonify(jwk | {"edition": edition.year, "public_key": jwk["x"]})
+    response.headers["Cache-Control"] = "public, max-age=3600"  # a key never changes
+    return response
 
 
 @bp.get("/editions/<int:year>/ticket-types")

@@ -70,6 +70,19 @@ SCHEMAS = {
         "expires_at": nullable(DATETIME), "paid_at": nullable(DATETIME), "order_url": URL,
         "tickets": array(ref("Ticket")),
     }),
+    "SigningKey": obj({
+        "kty": {"type": "string", "const": "OKP"}, "crv": {"type": "string", "const": "Ed25519"},
+        "x": {"type": "string", "pattern": "^[A-Za-z0-9_-]{43}$",
+              "description": "The 32-byte public key, base64url without padding."},
+        "kid": {"type": "string", "description": "The key's RFC 7638 thumbprint."},
+        "alg": {"type": "string", "const": "EdDSA"}, "use": {"type": "string", "const": "sig"},
+        "edition": INTEGER,
+        "public_key": {"type": "string", "pattern": "^[A-Za-z0-9_-]{43}$",
+                       "description": "The raw key again (as `x`), base64url."},
+    }, description="An edition's ticket-signing public key, a JWK (RFC 8037). A ticket's "
+                   "token is base64url(payload ‖ signature): the 11-byte payload (version 1, "
+                   "year as 2 bytes, ticket id as 8 bytes, big-endian) is what the 64-byte "
+                   "Ed25519 signature signs."),
     "CreatedOrder": obj({
         "code": STRING, "status": enum(OrderStatus), "total_cents": INTEGER,
         "checkout_url": nullable({**URL, "description": "Where the buyer pays; null when "
@@ -146,6 +159,11 @@ PATHS = {
                    **errors(400, 403), "404": NOT_FOUND_ORDER,
                    "409": error("`invalid_transition` or `refund_instead` (paid online: "
                                 "refund it).")})},
+    "/api/v1/editions/{year}/signing-key": {"get": operation(
+        "getSigningKey", "The key that verifies the edition's tickets", tag=TAG,
+        security=PUBLIC, parameters=[YEAR],
+        description="Anyone may verify a ticket's QR code offline with it.",
+        responses={"200": ok(ref("SigningKey")), **errors(404)})},
     "/api/v1/editions/{year}/ticket-types": {
         "get": operation(
             "listTicketTypes", "Ticket types on sale", tag=TAG, security=PUBLIC,
