@@ -43,7 +43,8 @@ EXPECTED: dict[str, frozenset[str]] = {
     **{f"manage_checkin.{name}": STAFF for name in (
         "index", "edition", "create_list", "edit_list", "create_device", "device",
         "new_pairing", "revoke_device", "conflicts")},
-    **{f"api.checkin.{name}": DOOR for name in ("scan", "sync", "undo", "bundle", "search")},
+    **{f"api.checkin.{name}": DOOR for name in ("scan", "sync", "undo", "bundle", "search",
+                                                "lists")},
     "privacy.search": STAFF,
     "audit.log": STAFF,
     "privacy.export": STAFF,

@@ -10,6 +10,7 @@ from festival.api.openapi.common import (
                                          INTEGER,
                                          MAX_ID,
                                          STRING,
+                                         YEAR,
                                          array,
                                          enum,
                                          error,
@@ -28,8 +29,11 @@ from festival.checkin.schemas import MAX_BATCH
 
 TAG = "Check-in"
 LIST_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID,
-           "description": "The check-in list, for a token that is not a paired device's "
-                          "(ignored for a device, which has its own list)."}
+           "description": "The check-in list (see listCheckinLists). Required unless the "
+                          "token is bound to a list (a paired device's, or one made by "
+                          "`token create --role volunteer --list ID`), which scans at its own "
+                          "list and ignores this one; without it another token is answered "
+                          "422 `validation_failed` on `list_id`."}
 SCAN_ID = {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,64}$",
            "description": "The device's own id for this scan: a retry with the same id is "
                           "answered again, never counted twice."}
@@ -53,6 +57,13 @@ SCHEMAS = {
         "ticket"], description="A scan's answer; a refusal is a result, not an error."),
     "UndoneCheckIn": extends("CheckinResult", {"undoes_scan_id": nullable(INTEGER)},
                              description="The undoing scan, and the scan it undoes."),
+    "CheckinList": obj({
+        "id": INTEGER, "name": STRING,
+        "days": array(DATE, description="Days it admits; empty: every day of the edition."),
+        "gates": array(STRING, description="Gates of its devices (not revoked)."),
+        "ticket_type_ids": array(INTEGER, description="Types it admits; empty: all."),
+        "allow_reentry": BOOLEAN, "is_active": BOOLEAN,
+    }, description="A door's rules; scans name it with `list_id`."),
     "CheckinItemError": obj({"client_scan_id": nullable(STRING), "error": STRING,
                              "message": STRING,
                              "fields": {"type": "object", "additionalProperties":
@@ -91,8 +102,9 @@ OFFLINE_SCAN = obj({**SCAN_FIELDS, "result": {**enum(ScanResult),
                    ["scan_id", "scanned_at"], oneOf=ONE_OF_TOKEN)
 DOOR_ERRORS = {**errors(400, 403),
                "404": error("`list_not_found`: no such check-in list."),
-               "422": error("Fields that do not fit (`validation_failed`, with `fields`), or "
-                            "`no_exits` (an exit on a list without re-entry).")}
+               "422": error("Fields that do not fit (`validation_failed`, with `fields`; "
+                            "among them `list_id`, missing for a token not bound to a list), "
+                            "or `no_exits` (an exit on a list without re-entry).")}
 CLOSED = {"409": error("`list_closed`: this check-in list is closed.")}
 LIST_QUERY = query("list_id", LIST_ID, LIST_ID["description"])
 
@@ -121,6 +133,13 @@ PATHS = {
                    "404": error("`nothing_to_undo` or `list_not_found`."),
                    "409": error("`not_last_check_in`, `undo_too_late` or "
                                 "`already_undone`.")})},
+    "/api/v1/editions/{year}/checkin-lists": {"get": operation(
+        "listCheckinLists", "The check-in lists of an edition", tag=TAG, security=BEARER,
+        parameters=[YEAR],
+        description="For a volunteer or organiser token that is not bound to a list: the "
+                    "`list_id` to give its scans.",
+        responses={"200": ok(obj({"checkin_lists": array(ref("CheckinList"))})),
+                   **errors(403, 404)})},
     "/api/v1/checkin/bundle": {"get": operation(
         "getBundle", "The offline bundle of this door", tag=TAG, security=BEARER,
         parameters=[LIST_QUERY,
