@@ -3,6 +3,7 @@ ticket types and vouchers (organisers)."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, url_for
+from flask_babel import lazy_gettext as _l
 
 from festival.core.access import Role, current_principal, public, roles
 from festival.core.errors import DomainError, NotFound, committed
@@ -22,8 +23,8 @@ bp = Blueprint("ticketing", __name__)
 def _json_body() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise DomainError("bad_request", "Send a JSON object (Content-Type: application/json).",
-                          status=400)
+        raise DomainError("bad_request", _l("Send a JSON object (Content-Type: "
+                                            "application/json)."), status=400)
     return body
 
 
@@ -59,7 +60,7 @@ def _order_for_request(code: str):
     secret = request.headers.get("X-Order-Secret")
     if order is None or not (_is_staff() or orders.check_secret(order, secret)):
         # The same answer whether the order exists or not: codes cannot be probed.
-        raise NotFound("order_not_found", "No order with this code and secret.")
+        raise NotFound("order_not_found", _l("No order with this code and secret."))
     if orders.expire_order(order):
         db.session.commit()
     return order
@@ -87,7 +88,7 @@ def refund_order(code: str):
     if ticket_ids is not None and (not isinstance(ticket_ids, list) or not all(
             isinstance(i, int) and not isinstance(i, bool) for i in ticket_ids)):
         from festival.core.errors import ValidationError
-        raise ValidationError({"ticket_ids": ["Give a list of ticket ids."]})
+        raise ValidationError({"ticket_ids": [_l("Give a list of ticket ids.")]})
     amount = committed(lambda: refund(order, checkout.gateway(), ticket_ids=ticket_ids,
                                       actor=None, reason=str(body.get("reason") or "")))
     return jsonify(code=order.code, status=order.status.value, refunded_cents=amount)

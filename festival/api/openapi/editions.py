@@ -136,7 +136,7 @@ PATHS = {
         security=PUBLIC,
         parameters=[YEAR, query("drafts", {"type": "string", "enum": ["0", "1"]},
                                 "`1` adds the draft sessions (organiser token).")],
-        responses={"200": ok(ref("Programme")), **errors(404)})},
+        responses={"200": ok(ref("Programme")), **errors(404, 422)})},
     "/api/v1/editions/{year}/venues": {"post": operation(
         "addVenue", "Add a venue", tag=TAG, security=BEARER, parameters=[YEAR],
         body=json_body(VENUE_BODY), responses={"201": ok(ref("Venue"), "Created"), **WRITE})},

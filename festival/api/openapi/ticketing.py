@@ -132,9 +132,12 @@ PATHS = {
         description="Reserves the tickets for 30 minutes while the buyer pays at "
                     "`checkout_url`; a free order is paid at once.",
         body=json_body(ORDER_BODY),
-        responses={"201": ok(ref("CreatedOrder"), "Created"), **errors(400, 404, 422, 429),
+        responses={"201": ok(ref("CreatedOrder"), "Created"), **errors(400, 422, 429),
+                   "404": error("`edition_not_found`: no edition this year, or a draft (a "
+                                "draft is not public, even to an organiser's token here)."),
                    "409": error("`sold_out` (a quota cannot hold the order) or "
-                                "`sales_closed` (the edition is not on sale).")})},
+                                "`sales_closed` (the edition is published but not or no "
+                                "longer on sale).")})},
     "/api/v1/orders/{code}": {"get": operation(
         "getOrder", "An order with its tickets", tag=TAG, security=PUBLIC,
         description="With `X-Order-Secret`, or an organiser token.",
