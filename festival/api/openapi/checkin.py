@@ -152,8 +152,8 @@ PATHS = {
     "/api/v1/checkin/search": {"get": operation(
         "searchTickets", "Find tickets by name, e-mail or order code", tag=TAG,
         security=BEARER,
-        parameters=[query("q", {"type": "string", "maxLength": 100},
-                          "At least 2 characters."), LIST_QUERY],
+        parameters=[query("q", STRING, "At least 2 characters (fewer find nothing); only the "
+                                       "first 100 are searched for."), LIST_QUERY],
         responses={"200": ok(obj({"results": array(obj({
             "ticket": ref("CheckinTicket"), "checked_in": BOOLEAN, "inside": BOOLEAN}))})),
             **errors(403, 429), **{k: v for k, v in DOOR_ERRORS.items()
