@@ -64,16 +64,31 @@ def unlock_command(email: str) -> None:
 @token_cli.command("create")
 @click.option("--role", required=True, type=click.Choice(["organiser", "volunteer"]))
 @click.option("--name", required=True, help="Who or what uses it, e.g. 'Door phone 3'.")
-def create_token_command(role: str, name: str) -> None:
+@click.option("--list", "list_id", type=int, default=None,
+              help="Volunteer tokens: bind it to this check-in list, as a paired device "
+                   "(its scans need no list_id).")
+@click.option("--gate", default="", help="With --list: the gate it scans at (default: "
+                                         "its name).")
+def create_token_command(role: str, name: str, list_id: int | None, gate: str) -> None:
     """Create an API token and print it alone on the last line (it is not stored)."""
     from festival.accounts.services import create_api_token
+    from festival.checkin.devices import create_list_token
+    if list_id is not None and role != "volunteer":
+        raise click.UsageError("--list binds a volunteer token to a check-in list: "
+                               "use --role volunteer.")
     try:
-        token, plain = create_api_token(name, role)
+        if list_id is None:
+            token, plain = create_api_token(name, role)
+        else:
+            device, plain = create_list_token(list_id, name=name, gate=gate)
+            token = device.api_token
     except DomainError as error:
         db.session.rollback()
         _fail(error)
     db.session.commit()
     click.echo(f"Token #{token.id} “{token.name}” ({token.role.value}). Keep it secret:")
+    if list_id is not None:
+        click.echo(f"Bound to check-in list #{list_id} (device #{device.id}).")
     click.echo(plain)
 
 

@@ -43,7 +43,8 @@ EXPECTED: dict[str, frozenset[str]] = {
     **{f"manage_checkin.{name}": STAFF for name in (
         "index", "edition", "create_list", "edit_list", "create_device", "device",
         "new_pairing", "revoke_device", "conflicts")},
-    **{f"api.checkin.{name}": DOOR for name in ("scan", "sync", "undo", "bundle", "search")},
+    **{f"api.checkin.{name}": DOOR for name in ("scan", "sync", "undo", "bundle", "search",
+                                                "lists")},
     "privacy.search": STAFF,
     "audit.log": STAFF,
     "privacy.export": STAFF,
@@ -114,6 +115,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "api.ticketing.get_order": EVERYONE,  # organiser token or X-Order-Secret, checked inside
     "api.ticketing.refund_order": STAFF,
     "api.ticketing.cancel_order": STAFF,
+    "api.ticketing.signing_key": EVERYONE,
     "api.ticketing.list_ticket_types": EVERYONE,
     "api.ticketing.create_ticket_type": STAFF,
     "api.ticketing.get_ticket_type": STAFF,

@@ -319,7 +319,7 @@ _NOTE_USE = update(_TOKENS).where(_TOKENS.c.id == bindparam("token_id")).values(
     last_used_at=bindparam("now", type_=_TOKENS.c.last_used_at.type))
 
 
-UNAUTHORIZED = "The API token is missing, malformed, unknown or revoked."
+UNAUTHORIZED = _l("The API token is missing, malformed, unknown or revoked.")
 _IS_LIVE = select(_TOKENS.c.id).where(_TOKENS.c.id == bindparam("token_id"),
                                       _TOKENS.c.revoked_at.is_(None))
 # Principals read in the last KEPT_FOR seconds, by token hash, for the endpoints that check

@@ -1,12 +1,13 @@
 """The JSON API under /api/v1. Each domain's api.py holds a blueprint nested in this one."""
 from flask import Blueprint, jsonify
 
-from festival.api.guards import refuse_huge_numbers, refuse_nul_characters
+from festival.api.guards import accept_integral_floats, refuse_huge_numbers, refuse_nul_characters
 from festival.core.access import public
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 api.url_value_preprocessor(refuse_huge_numbers)
 api.before_request(refuse_nul_characters)
+api.before_request(accept_integral_floats)
 
 
 @api.get("/")

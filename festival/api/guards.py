@@ -5,6 +5,10 @@ refused with a clear 4xx here, instead of failing deep inside a query.
   names nothing: 404.
 - Text with a NUL character (which PostgreSQL refuses in any text) in the JSON body: 400
   (in the URL and the query string, festival.core.guards refuses it for every request).
+
+And what JSON Schema allows is understood: a whole number written with a fraction (`58.0`,
+`1e2`, as Jackson and PHP clients send them) is an `integer` there, so it is turned into an
+int in the body before any view reads it. (The API takes no fractional numbers at all.)
 """
 from __future__ import annotations
 
@@ -31,3 +35,24 @@ def _body_may_hold_nul() -> bool:
 def refuse_nul_characters() -> None:
     if _body_may_hold_nul():
         refuse_nul(nul_in(request.get_json(silent=True), "body"))
+
+
+def _whole_numbers(value: Any) -> Any:
+    """The value with every integral float in it an int (lists and objects changed in
+    place, so the request's cached body holds them)."""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, dict):
+        for key, item in value.items():
+            value[key] = _whole_numbers(item)
+    elif isinstance(value, list):
+        value[:] = [_whole_numbers(item) for item in value]
+    return value
+
+
+def accept_integral_floats() -> None:
+    # A body with no ".", "e" or "E" holds no float: most are not walked through.
+    if not request.is_json or not any(mark in request.get_data(cache=True)
+                                      for mark in (b".", b"e", b"E")):
+        return
+    _whole_numbers(request.get_json(silent=True))

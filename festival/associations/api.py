@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
+from flask_babel import lazy_gettext as _l
 
+from festival.api.params import bad_choices
 from festival.associations import queries
 from festival.associations.logos import logo_url
-from festival.associations.models import Association
+from festival.associations.models import Association, Province, Theme
 from festival.core.access import public
 from festival.core.errors import NotFound, ValidationError
 from festival.core.urls import absolute_url
@@ -35,8 +37,10 @@ def _summary(a: Association) -> dict:
 def list_associations():
     """Member associations, by name; ?q= (name), ?province=, ?theme= narrow the list."""
     filters, errors = queries.parse_filters(request.args)
+    # Given empty, they are refused too (parse_filters reads the pages' forms, which send it).
+    errors |= bad_choices({"province": Province, "theme": Theme})
     if errors:
-        raise ValidationError(errors, "Some filters are not valid.")
+        raise ValidationError(errors, _l("Some filters are not valid."))
     rows = queries.directory(filters)
     return jsonify(associations=[_summary(a) for a in rows], count=len(rows))
 
@@ -46,7 +50,7 @@ def list_associations():
 def get_association(slug: str):
     a = queries.public_association(slug)
     if a is None:
-        raise NotFound("association_not_found", "No member association has this slug.")
+        raise NotFound("association_not_found", _l("No member association has this slug."))
     return jsonify(_summary(a) | {
         "description": a.description,
         "email": a.email,

@@ -1,5 +1,6 @@
-"""Check-in API for the doors (bearer token of a paired device, or any volunteer or
-organiser token naming its list with `list_id`).
+"""Check-in API for the doors (bearer token of a paired device, or of a volunteer token
+bound to a list by `token create --list`, or any volunteer or organiser token naming its list
+with `list_id`; GET /editions/<year>/checkin-lists lists them).
 
 A scan always answers 200 with its result, a refusal included; only a request that is not
 understood is a 4xx. One commit per request; an entry scan on PostgreSQL is one statement,
@@ -28,7 +29,7 @@ from festival.core.http import PRIVATE_REVALIDATE, conditional
 from festival.core.security import limit
 from festival.extensions import db
 
-bp = Blueprint("checkin", __name__, url_prefix="/checkin")
+bp = Blueprint("checkin", __name__)
 DOOR_ROLES = (Role.VOLUNTEER, Role.ORGANISER)
 
 
@@ -59,7 +60,7 @@ def _door(list_id=None) -> Door:
     return queries.door_for_list(list_id, gate=principal.name)
 
 
-@bp.post("")
+@bp.post("/checkin")
 @roles(*DOOR_ROLES, rechecks_token=True)
 def scan():
     body = _body()
@@ -74,7 +75,7 @@ def scan():
     return jsonify(answer_json(committed(record)))
 
 
-@bp.post("/sync")
+@bp.post("/checkin/sync")
 @roles(*DOOR_ROLES)
 def sync():
     body = _body()
@@ -90,7 +91,7 @@ def sync():
     return jsonify(results=committed(record))
 
 
-@bp.post("/undo")
+@bp.post("/checkin/undo")
 @roles(*DOOR_ROLES)
 def undo():
     body = request.get_json(silent=True) or {}
@@ -104,7 +105,21 @@ def undo():
     return jsonify(answer_json(answer) | {"undoes_scan_id": undone})
 
 
-@bp.get("/bundle")
+@bp.get("/editions/<int:year>/checkin-lists")
+@roles(*DOOR_ROLES)
+def lists(year: int):
+    """The edition's check-in lists, so that a token that is not a device's can name one."""
+    from festival.editions.queries import edition_for_year
+    principal = current_principal()
+    edition = edition_for_year(year, include_drafts=principal.role is not Role.VOLUNTEER)
+    return jsonify(checkin_lists=[
+        {"id": found.id, "name": found.name, "days": list(found.days or []), "gates": gates,
+         "ticket_type_ids": [t.id for t in found.ticket_types],
+         "allow_reentry": found.allow_reentry, "is_active": found.is_active}
+        for found, gates in queries.lists_with_gates(edition.id)])
+
+
+@bp.get("/checkin/bundle")
 @roles(*DOOR_ROLES)
 def bundle():
     door = _door(request.args.get("list_id"))
@@ -115,7 +130,7 @@ def bundle():
                        cache_control=PRIVATE_REVALIDATE)
 
 
-@bp.get("/search")
+@bp.get("/checkin/search")
 @roles(*DOOR_ROLES)
 @limit("RATE_LIMIT_CHECKIN_SEARCH")
 def search():

@@ -9,7 +9,6 @@ nothing changed.
 """
 from __future__ import annotations
 
-import base64
 import json
 from typing import Any
 
@@ -19,15 +18,12 @@ from festival.checkin.queries import ORDERS, PRESENCES, TICKETS, TYPES
 from festival.checkin.rules import Door
 from festival.extensions import db
 from festival.ticketing.models import OrderStatus, PaymentMethod, TicketStatus
+from festival.ticketing.tokens import b64url
 
 BUNDLE_VERSION = 1
 # The payment state of a ticket in the bundle.
 PAID, PENDING_BANK_TRANSFER, PENDING_PAYMENT = 0, 1, 2
 VOID = {OrderStatus.CANCELLED, OrderStatus.REFUNDED, OrderStatus.EXPIRED}
-
-
-def b64url(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
 
 def offline_bundle(door: Door) -> dict[str, Any]:

@@ -174,6 +174,23 @@ def pair_device(code: str, *, now: datetime | None = None) -> tuple[Device, str]
     return device, plain
 
 
+def create_list_token(list_id: int, *, name: str, gate: str = "",
+                      actor: User | None = None) -> tuple[Device, str]:
+    """A volunteer API token bound to one check-in list, as a paired phone's is: a device of
+    the list (at `gate`, by default its name) made and paired at once, for a scanner set up
+    by hand. It is listed and revoked with the list's devices. Returns the device and the
+    plain token. Errors: list_not_found (404), validation_failed (name, gate)."""
+    checkin_list = (db.session.get(CheckinList, list_id)
+                    if isinstance(list_id, int) and 1 <= list_id <= 2**31 - 1 else None)
+    if checkin_list is None:
+        raise NotFound("list_not_found", _l("There is no such check-in list."))
+    if not " ".join(str(name or "").split()):
+        raise ValidationError({"name": [_l("Give the token a name.")]})
+    _device, code = create_device(checkin_list, name=name, gate=gate or name, actor=actor)
+    db.session.flush()
+    return pair_device(code)
+
+
 def update_device(device: Device, data: dict, *, actor: User | None = None) -> None:
     """Rename a device, or move it to another gate or list of its edition.
     Error: validation_failed (name, gate, list_id)."""

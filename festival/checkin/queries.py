@@ -242,6 +242,16 @@ def lists_of(edition_id: int) -> list[CheckinList]:
         CheckinList.edition_id == edition_id).order_by(CheckinList.id)))
 
 
+def lists_with_gates(edition_id: int) -> list[tuple[CheckinList, list[str]]]:
+    """The edition's lists, each with the gates of its devices that are not revoked."""
+    gates: dict[int, set[str]] = {}
+    for list_id, gate in db.session.execute(
+            select(Device.list_id, Device.gate).where(Device.edition_id == edition_id,
+                                                      Device.revoked_at.is_(None))):
+        gates.setdefault(list_id, set()).add(gate)
+    return [(found, sorted(gates.get(found.id, ()))) for found in lists_of(edition_id)]
+
+
 def open_lists() -> list[CheckinList]:
     """The active lists of editions that are not archived, for the door desk."""
     from festival.editions.models import EditionStatus

@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -39,7 +40,7 @@ class ValidationError(DomainError):
     status = 422
 
     def __init__(self, fields: dict[str, list[str]], message: str | None = None):
-        super().__init__("validation_failed", message or "Some fields are not valid.",
+        super().__init__("validation_failed", message or _l("Some fields are not valid."),
                          fields=fields)
 
 
@@ -47,7 +48,7 @@ class NotFound(DomainError):
     status = 404
 
     def __init__(self, what: str = "not_found", message: str | None = None):
-        super().__init__(what, message or "Not found.")
+        super().__init__(what, message or _l("Not found."))
 
 
 class Conflict(DomainError):
@@ -124,7 +125,14 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         status = error.code or 500
         if wants_json():
-            return json_error(HTTP_CODES.get(status, "error"), error.description or "", status)
+            # Werkzeug's own descriptions are English only: the request's language instead.
+            described = error.description != type(error).description and error.description
+            response, status = json_error(HTTP_CODES.get(status, "error"),
+                                          described or http_titles().get(status, ""), status)
+            for name, value in error.get_headers():  # Allow on a 405, WWW-Authenticate…
+                if name.lower() != "content-type":
+                    response.headers[name] = value
+            return response, status
         return _page(status)
 
     @app.errorhandler(Exception)

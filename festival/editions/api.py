@@ -1,8 +1,9 @@
 """JSON API of the editions and their programme (nested under /api/v1)."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 
+from festival.api.params import choice
 from festival.core.access import Role, current_principal, public, roles
 from festival.editions import queries, services
 from festival.editions.api_json import (
@@ -56,7 +57,7 @@ def get_edition(year: int):
 def programme(year: int):
     """Published sessions; with an organiser token, `?drafts=1` adds the drafts."""
     edition = _edition(year)
-    with_drafts = _is_organiser() and request.args.get("drafts") == "1"
+    with_drafts = choice("drafts", ("0", "1")) == "1" and _is_organiser()
     sessions = queries.all_sessions(edition) if with_drafts else \
         queries.published_sessions(edition)
     return jsonify(edition={"year": edition.year, "title": edition.title},

@@ -3,6 +3,7 @@ ticket types and vouchers (organisers)."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
+from flask_babel import lazy_gettext as _l
 
 from festival.core.access import Role, current_principal, public, roles
 from festival.core.errors import DomainError, NotFound, committed
@@ -14,6 +15,7 @@ from festival.ticketing.models import TicketType, Voucher
 from festival.ticketing.schemas import (order_json, order_url, parse_order_request,
                                         ticket_type_json, voucher_json)
 from festival.ticketing.tickets import token_for
+from festival.ticketing.tokens import public_jwk
 
 bp = Blueprint("ticketing", __name__)
 
@@ -21,8 +23,8 @@ bp = Blueprint("ticketing", __name__)
 def _json_body() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise DomainError("bad_request", "Send a JSON object (Content-Type: application/json).",
-                          status=400)
+        raise DomainError("bad_request", _l("Send a JSON object (Content-Type: "
+                                            "application/json)."), status=400)
     return body
 
 
@@ -57,7 +59,7 @@ def _order_for_request(code: str):
     secret = request.headers.get("X-Order-Secret")
     if order is None or not (_is_staff() or orders.check_secret(order, secret)):
         # The same answer whether the order exists or not: codes cannot be probed.
-        raise NotFound("order_not_found", "No order with this code and secret.")
+        raise NotFound("order_not_found", _l("No order with this code and secret."))
     if orders.expire_order(order):
         db.session.commit()
     return order
@@ -85,7 +87,7 @@ def refund_order(code: str):
     if ticket_ids is not None and (not isinstance(ticket_ids, list) or not all(
             isinstance(i, int) and not isinstance(i, bool) for i in ticket_ids)):
         from festival.core.errors import ValidationError
-        raise ValidationError({"ticket_ids": ["Give a list of ticket ids."]})
+        raise ValidationError({"ticket_ids": [_l("Give a list of ticket ids.")]})
     amount = committed(lambda: refund(order, checkout.gateway(), ticket_ids=ticket_ids,
                                       actor=None, reason=str(body.get("reason") or "")))
     return jsonify(code=order.code, status=order.status.value, refunded_cents=amount)
@@ -99,6 +101,19 @@ def cancel_order(code: str):
     committed(lambda: orders.cancel_order(order, actor=None,
                                           reason=str(body.get("reason") or "")))
     return jsonify(code=order.code, status=order.status.value)
+
+
+@bp.get("/editions/<int:year>/signing-key")
+@public
+def signing_key(year: int):
+    """The public key that verifies the edition's ticket tokens (ticketing/tokens.py), as a
+    JWK: anyone may check a ticket offline. Made on first use, like a first ticket makes it."""
+    edition = edition_for_year(year)
+    committed(lambda: catalog.ensure_signing_key(edition))
+    jwk = public_jwk(edition.signing_public_key)
+    response = jsonify(jwk | {"edition": edition.year, "public_key": jwk["x"]})
+    response.headers["Cache-Control"] = "public, max-age=3600"  # a key never changes
+    return response
 
 
 @bp.get("/editions/<int:year>/ticket-types")

@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import json
 import re
 import struct
 from dataclasses import dataclass
@@ -75,6 +77,21 @@ def generate_keypair() -> tuple[bytes, bytes]:
     """A new edition key pair as raw bytes: (private key, public key), 32 bytes each."""
     private = Ed25519PrivateKey.generate()
     return private.private_bytes_raw(), private.public_key().public_bytes_raw()
+
+
+def b64url(raw: bytes) -> str:
+    """Bytes in base64url without "=" padding (RFC 4648 §5, as JWK and tokens write them)."""
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def public_jwk(public_raw: bytes) -> dict[str, str]:
+    """An edition's public key as a JWK (RFC 8037: OKP, Ed25519); its `kid` is the key's
+    RFC 7638 thumbprint, so it names this key and no other."""
+    x = b64url(_raw_key(public_raw))
+    members = json.dumps({"crv": "Ed25519", "kty": "OKP", "x": x}, separators=(",", ":"),
+                         sort_keys=True)
+    kid = b64url(hashlib.sha256(members.encode("ascii")).digest())
+    return {"kty": "OKP", "crv": "Ed25519", "x": x, "kid": kid, "alg": "EdDSA", "use": "sig"}
 
 
 def public_key_of(private_raw: bytes) -> bytes:

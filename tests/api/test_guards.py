@@ -100,3 +100,58 @@ def test_cancel_without_a_body_is_understood(client, organiser, order_code):
     response = client.post(f"/api/v1/orders/{order_code}/cancel", headers=organiser)
     assert response.status_code == 200
     assert response.get_json()["status"] == "cancelled"
+
+
+# Whole numbers written with a fraction are integers (JSON Schema's `integer`) ---------------
+
+@pytest.fixture
+def samples(app, edition):
+    with app.app_context():
+        found = factories.gen_ticketing_samples(edition) | factories.gen_checkin_samples(edition)
+        db.session.commit()
+        return found
+
+
+@pytest.mark.parametrize("quantity, type_id", [("2.0", "{id}.0"), ("2", "{id}e0"),
+                                               ("0.2e1", "{id}.000")])
+def test_an_order_takes_whole_numbers_written_with_a_fraction(client, samples, quantity,
+                                                              type_id):
+    items = (f'[{{"ticket_type_id": {type_id.format(id=samples["type_id"])}, '
+             f'"quantity": {quantity}}}]')
+    response = client.post("/api/v1/editions/2030/orders", content_type="application/json",
+                           data=f'{{"name": "Ali", "email": "ali@example.fr", '
+                                f'"items": {items}, "donation_cents": 100.0}}')
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert response.get_json()["total_cents"] == 2 * 1000 + 100
+
+
+def test_a_number_with_a_true_fraction_is_still_refused(client, samples):
+    response = client.post("/api/v1/editions/2030/orders", content_type="application/json",
+                           data=f'{{"name": "Ali", "email": "ali@example.fr", "items": '
+                                f'[{{"ticket_type_id": {samples["type_id"]}, '
+                                f'"quantity": 1.5}}]}}')
+    assert response.status_code == 422
+    assert "items.0.quantity" in response.get_json()["fields"]
+
+
+def test_a_voucher_takes_a_ticket_type_id_with_a_fraction(client, organiser, samples):
+    response = client.post("/api/v1/editions/2030/vouchers", headers=organiser,
+                           content_type="application/json",
+                           data=f'{{"code": "AMIS-2030", "ticket_type_id": '
+                                f'{samples["type_id"]}.0, "max_uses": 3.0}}')
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert response.get_json()["ticket_type_id"] == samples["type_id"]
+    assert response.get_json()["max_uses"] == 3
+
+
+def test_a_scan_takes_a_list_id_and_a_ticket_id_with_a_fraction(app, client, organiser,
+                                                               samples):
+    from festival.ticketing.orders import find_order
+    with app.app_context():
+        ticket_id = find_order(samples["code"]).tickets[0].id
+    response = client.post("/api/v1/checkin", headers=organiser,
+                           content_type="application/json",
+                           data=f'{{"ticket_id": {ticket_id}.0, "list_id": '
+                                f'{samples["list_id"]}.0}}')
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["ticket"]["id"] == ticket_id

@@ -1,8 +1,11 @@
 """The API contract, tried on the running application: schemathesis reads
 /api/v1/openapi.json from the live test server and sends generated requests (valid and
 invalid) to every operation, once with an organiser's token and once with a door device's
-volunteer token. No answer may be a server error, have a status the document does not list,
-another content type, or a body that breaks its schema.
+volunteer token, with all of schemathesis's checks: no answer may be a server error, have a
+status, headers or a content type the document does not list, or a body that breaks its
+schema; input the document allows must not be refused (positive_data_acceptance), an
+undeclared method is answered 405 with Allow, and so on (negative_data_rejection is left out
+for now: see CHECKS).
 
 Path and query values are drawn from the seeded festival most of the time (years, ticket
 types, order codes…), so the runs reach real resources, and generated otherwise. The number
@@ -29,8 +32,11 @@ pytestmark = pytest.mark.schemathesis
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "10"))
 SEED = int(os.environ.get("SCHEMATHESIS_SEED", "20270515"))
-CHECKS = ("not_a_server_error,response_schema_conformance,status_code_conformance,"
-          "content_type_conformance")
+CHECKS = "all"  # the conformance checks, that good input is taken, the methods' answers…
+# …but not yet that every input the schema refuses is refused: several services still take a
+# null or a wrong type for an optional text or list as if it were left out (tagline, bio,
+# postcode, valid_days, price_cents, a scan's token, list_id in the query).
+EXCLUDED_CHECKS = "negative_data_rejection"
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 
 
@@ -73,6 +79,12 @@ def write_config(path: Path, festival: dict) -> Path:
     lines = []
     for name, values in dictionaries.items():
         lines += [f"[dictionaries.{name}]", f"values = {_toml_list(values)}", ""]
+    # Valid JSON that the schema allows may still break a rule of the domain (a venue of
+    # another edition, 11 of a ticket limited to 10, a session of 15 hours; NUL in a key the
+    # schema leaves open): documented as 422 and 400, it is no failure to accept valid data.
+    accepted = ["2xx", "3xx", "400", "401", "403", "404", "409", "422", "429"]
+    lines += ["[checks.positive_data_acceptance]",
+              f"expected-statuses = {_toml_list(accepted)}", ""]
     lines.append("[parameters]")
     lines += [f'"{key}" = {{ dictionary = "{name}", probability = 0.75 }}'
               for key, name in bindings.items()]
@@ -95,6 +107,7 @@ def run_schemathesis(base_url: str, token: str, workdir: Path, config: Path,
     report = workdir / "report.json"
     command = [str(SCHEMATHESIS), "--config-file", str(config), "run",
                f"{base_url}/api/v1/openapi.json", "--checks", CHECKS,
+               "--exclude-checks", EXCLUDED_CHECKS,
                "--max-examples", str(MAX_EXAMPLES), "--seed", str(SEED),
                "--header", f"Authorization: Bearer {token}", "--workers", "1",
                "--generation-database", "none", "--request-timeout", "10",

@@ -264,3 +264,54 @@ def test_odd_list_ids_are_422(client, api_token, list_id):
     response = client.post("/api/v1/checkin", json={"token": "x", "list_id": list_id},
                            headers=api_token("volunteer"))
     assert response.status_code == 422
+
+
+# Lists for tokens that are not a device's ---------------------------------------------------
+
+def test_staff_tokens_list_the_lists_of_an_edition(client, app, door, api_token):
+    with app.app_context():
+        from festival.checkin.models import CheckinList
+        from festival.editions.models import Edition
+        edition = db.session.scalar(select(Edition).where(Edition.year == 2031))
+        vip = make_list(edition, "Carré VIP", allow_reentry=True)
+        make_device(vip, gate="Porte B")
+        make_device(vip, gate="Porte C")
+        vip_id, vip_types = vip.id, [t.id for t in db.session.get(CheckinList,
+                                                                   vip.id).ticket_types]
+        db.session.commit()
+    for role in ("volunteer", "organiser"):
+        response = client.get("/api/v1/editions/2031/checkin-lists", headers=api_token(role))
+        assert response.status_code == 200, response.get_data(as_text=True)
+        lists = response.get_json()["checkin_lists"]
+        assert [(found["id"], found["name"], found["gates"]) for found in lists] == [
+            (door["list_id"], "Entrée", ["Porte A"]), (vip_id, "Carré VIP", ["Porte B", "Porte C"])]
+        assert lists[1] | {"days": []} == {"id": vip_id, "name": "Carré VIP", "days": [],
+                                           "gates": ["Porte B", "Porte C"],
+                                           "ticket_type_ids": vip_types,
+                                           "allow_reentry": True, "is_active": True}
+    assert client.get("/api/v1/editions/2031/checkin-lists").status_code == 401
+    assert client.get("/api/v1/editions/1999/checkin-lists",
+                      headers=api_token("volunteer")).status_code == 404
+
+
+def test_a_token_bound_to_a_list_scans_without_naming_it(client, app, door):
+    from festival.checkin.devices import create_list_token
+    with app.app_context():
+        device, plain = create_list_token(door["list_id"], name="Scanner USB 1")
+        assert device.list_id == door["list_id"] and device.gate == "Scanner USB 1"
+        db.session.commit()
+    headers = {"Authorization": f"Bearer {plain}"}
+    response = client.post("/api/v1/checkin", json={"token": door["tokens"][0]},
+                           headers=headers)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["result"] == "ok"
+    assert client.get("/api/v1/checkin/bundle", headers=headers).status_code == 200
+
+
+@pytest.mark.parametrize("list_id", [999_999, 0, "1"])
+def test_a_token_for_no_list_is_refused(ctx, list_id):
+    from festival.checkin.devices import create_list_token
+    from festival.core.errors import NotFound
+    with pytest.raises(NotFound) as refused:
+        create_list_token(list_id, name="Scanner")
+    assert refused.value.code == "list_not_found"

@@ -10,6 +10,7 @@ from festival.api.openapi.common import (
                                          array,
                                          enum,
                                          errors,
+                                         extends,
                                          nullable,
                                          obj,
                                          ok,
@@ -32,11 +33,9 @@ SUMMARY = obj({
 
 SCHEMAS = {
     "AssociationSummary": SUMMARY,
-    "Association": {
-        "allOf": [ref("AssociationSummary")],
-        **obj({"description": STRING, "email": STRING, "phone": STRING,
-               "member_since": nullable(DATETIME)}),
-    },
+    "Association": extends("AssociationSummary", {
+        "description": STRING, "email": STRING, "phone": STRING,
+        "member_since": nullable(DATETIME)}),
 }
 
 PATHS = {

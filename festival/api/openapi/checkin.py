@@ -10,10 +10,12 @@ from festival.api.openapi.common import (
                                          INTEGER,
                                          MAX_ID,
                                          STRING,
+                                         YEAR,
                                          array,
                                          enum,
                                          error,
                                          errors,
+                                         extends,
                                          json_body,
                                          nullable,
                                          obj,
@@ -27,8 +29,11 @@ from festival.checkin.schemas import MAX_BATCH
 
 TAG = "Check-in"
 LIST_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID,
-           "description": "The check-in list, for a token that is not a paired device's "
-                          "(ignored for a device, which has its own list)."}
+           "description": "The check-in list (see listCheckinLists). Required unless the "
+                          "token is bound to a list (a paired device's, or one made by "
+                          "`token create --role volunteer --list ID`), which scans at its own "
+                          "list and ignores this one; without it another token is answered "
+                          "422 `validation_failed` on `list_id`."}
 SCAN_ID = {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,64}$",
            "description": "The device's own id for this scan: a retry with the same id is "
                           "answered again, never counted twice."}
@@ -37,18 +42,28 @@ SCHEMAS = {
     "CheckinTicket": obj({"id": INTEGER, "attendee": STRING, "ticket_type": STRING,
                           "ticket_type_id": INTEGER, "order_code": STRING,
                           "valid_days": array(DATE)}),
+    "FirstScan": obj({"id": INTEGER, "scanned_at": DATETIME, "gate": STRING,
+                      "device": STRING, "offline": BOOLEAN},
+                     description="Where and when the ticket was first admitted (with "
+                                 "`already_checked_in`)."),
     "CheckinResult": obj({
         "result": enum(ScanResult), "reason": STRING, "scan_id": nullable(INTEGER),
         "client_scan_id": nullable(STRING), "direction": enum(Direction),
         "scanned_at": DATETIME, "ticket": nullable(ref("CheckinTicket")),
-        "first_scan": obj({"id": INTEGER, "scanned_at": DATETIME, "gate": STRING,
-                           "device": STRING, "offline": BOOLEAN},
-                          description="Where and when the ticket was first admitted "
-                                      "(with `already_checked_in`)."),
+        "first_scan": ref("FirstScan"),
         "replayed": {"type": "boolean", "const": True,
                      "description": "The stored answer to a scan already received."},
     }, ["result", "reason", "scan_id", "client_scan_id", "direction", "scanned_at",
         "ticket"], description="A scan's answer; a refusal is a result, not an error."),
+    "UndoneCheckIn": extends("CheckinResult", {"undoes_scan_id": nullable(INTEGER)},
+                             description="The undoing scan, and the scan it undoes."),
+    "CheckinList": obj({
+        "id": INTEGER, "name": STRING,
+        "days": array(DATE, description="Days it admits; empty: every day of the edition."),
+        "gates": array(STRING, description="Gates of its devices (not revoked)."),
+        "ticket_type_ids": array(INTEGER, description="Types it admits; empty: all."),
+        "allow_reentry": BOOLEAN, "is_active": BOOLEAN,
+    }, description="A door's rules; scans name it with `list_id`."),
     "CheckinItemError": obj({"client_scan_id": nullable(STRING), "error": STRING,
                              "message": STRING,
                              "fields": {"type": "object", "additionalProperties":
@@ -87,8 +102,9 @@ OFFLINE_SCAN = obj({**SCAN_FIELDS, "result": {**enum(ScanResult),
                    ["scan_id", "scanned_at"], oneOf=ONE_OF_TOKEN)
 DOOR_ERRORS = {**errors(400, 403),
                "404": error("`list_not_found`: no such check-in list."),
-               "422": error("Fields that do not fit (`validation_failed`, with `fields`), or "
-                            "`no_exits` (an exit on a list without re-entry).")}
+               "422": error("Fields that do not fit (`validation_failed`, with `fields`; "
+                            "among them `list_id`, missing for a token not bound to a list), "
+                            "or `no_exits` (an exit on a list without re-entry).")}
 CLOSED = {"409": error("`list_closed`: this check-in list is closed.")}
 LIST_QUERY = query("list_id", LIST_ID, LIST_ID["description"])
 
@@ -112,12 +128,18 @@ PATHS = {
         body=json_body(obj({"scan_id": {**ID, "description": "The scan to undo (default: "
                                                              "the last one)."},
                             "list_id": LIST_ID}, []), required=False),
-        responses={"200": ok({"allOf": [ref("CheckinResult")],
-                              **obj({"undoes_scan_id": nullable(INTEGER)})}),
+        responses={"200": ok(ref("UndoneCheckIn")),
                    **errors(400, 403, 422),
                    "404": error("`nothing_to_undo` or `list_not_found`."),
                    "409": error("`not_last_check_in`, `undo_too_late` or "
                                 "`already_undone`.")})},
+    "/api/v1/editions/{year}/checkin-lists": {"get": operation(
+        "listCheckinLists", "The check-in lists of an edition", tag=TAG, security=BEARER,
+        parameters=[YEAR],
+        description="For a volunteer or organiser token that is not bound to a list: the "
+                    "`list_id` to give its scans.",
+        responses={"200": ok(obj({"checkin_lists": array(ref("CheckinList"))})),
+                   **errors(403, 404)})},
     "/api/v1/checkin/bundle": {"get": operation(
         "getBundle", "The offline bundle of this door", tag=TAG, security=BEARER,
         parameters=[LIST_QUERY,
@@ -130,8 +152,8 @@ PATHS = {
     "/api/v1/checkin/search": {"get": operation(
         "searchTickets", "Find tickets by name, e-mail or order code", tag=TAG,
         security=BEARER,
-        parameters=[query("q", {"type": "string", "maxLength": 100},
-                          "At least 2 characters."), LIST_QUERY],
+        parameters=[query("q", STRING, "At least 2 characters (fewer find nothing); only the "
+                                       "first 100 are searched for."), LIST_QUERY],
         responses={"200": ok(obj({"results": array(obj({
             "ticket": ref("CheckinTicket"), "checked_in": BOOLEAN, "inside": BOOLEAN}))})),
             **errors(403, 429), **{k: v for k, v in DOOR_ERRORS.items()

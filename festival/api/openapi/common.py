@@ -41,6 +41,13 @@ def obj(properties: dict[str, Schema], required: list[str] | tuple[str, ...] | N
     return schema
 
 
+def extends(base: str, properties: dict[str, Schema],
+            required: list[str] | tuple[str, ...] | None = None, **extra) -> Schema:
+    """The `base` component with more properties. Both are members of allOf (generated clients
+    merge them into one model; properties beside allOf are ignored by some)."""
+    return {"allOf": [ref(base), obj(properties, required)], **extra}
+
+
 def array(items: Schema, **extra) -> Schema:
     return {"type": "array", "items": items, **extra}
 
@@ -75,21 +82,27 @@ def whole(minimum: int, maximum: int, **extra) -> Schema:
 
 # Errors -------------------------------------------------------------------------------------
 
+# Objects nested in a schema that another one extends (allOf) are components of their own:
+# generated clients name an inline object after its parent, and the extending schema would
+# make the same name again (openapi-python-client then drops both schemas).
+# ValidationError is an Error whose code is fixed, written out whole: generated clients cannot
+# merge a `const` into the string it narrows.
+_MESSAGE: Schema = {"type": "string", "description": "For people, in the request's language "
+                                                     "(`Accept-Language`: fr, en or ar)."}
 ERROR_SCHEMAS: dict[str, Schema] = {
+    "FieldErrors": {"type": "object", "additionalProperties": array(STRING),
+                    "minProperties": 1,
+                    "description": "Problems per field (the field's name → its problems)."},
     "Error": obj({
         "error": {"type": "string", "description": "A stable code, e.g. `sold_out`."},
-        "message": {"type": "string", "description": "For people, in the request's language."},
-        "fields": {"type": "object", "additionalProperties": array(STRING),
+        "message": _MESSAGE,
+        "fields": {**ref("FieldErrors"),
                    "description": "Problems per field, when the error is about fields."},
     }, ["error", "message"]),
-    "ValidationError": {
-        "allOf": [ref("Error")],
-        **obj({"error": {"type": "string", "const": "validation_failed"},
-               "fields": {"type": "object", "additionalProperties": array(STRING),
-                          "minProperties": 1}},
-              ["error", "message", "fields"]),
-        "description": "Fields that do not fit, each with its problems.",
-    },
+    "ValidationError": obj({
+        "error": {"type": "string", "const": "validation_failed"}, "message": _MESSAGE,
+        "fields": ref("FieldErrors"),
+    }, description="Fields that do not fit, each with its problems."),
 }
 
 _ERRORS = {

@@ -17,6 +17,7 @@ from festival.api.openapi.common import (
                                          enum,
                                          error,
                                          errors,
+                                         extends,
                                          json_body,
                                          nullable,
                                          obj,
@@ -47,12 +48,10 @@ TICKET_TYPE = {
 
 SCHEMAS = {
     "TicketType": obj(TICKET_TYPE),
-    "ManagedTicketType": {
-        "allOf": [ref("TicketType")],
-        **obj({"is_hidden": BOOLEAN, "is_active": BOOLEAN, "position": INTEGER,
-               "quota": nullable(INTEGER), "reserved_or_sold": nullable(INTEGER)}),
-        "description": "A ticket type as organisers see it.",
-    },
+    "ManagedTicketType": extends("TicketType", {
+        "is_hidden": BOOLEAN, "is_active": BOOLEAN, "position": INTEGER,
+        "quota": nullable(INTEGER), "reserved_or_sold": nullable(INTEGER)},
+        description="A ticket type as organisers see it."),
     "Voucher": obj({"id": INTEGER, "code": STRING, "ticket_type_id": INTEGER,
                     "max_uses": INTEGER, "used": INTEGER,
                     "price_override_cents": nullable(INTEGER),
@@ -71,6 +70,19 @@ SCHEMAS = {
         "expires_at": nullable(DATETIME), "paid_at": nullable(DATETIME), "order_url": URL,
         "tickets": array(ref("Ticket")),
     }),
+    "SigningKey": obj({
+        "kty": {"type": "string", "const": "OKP"}, "crv": {"type": "string", "const": "Ed25519"},
+        "x": {"type": "string", "pattern": "^[A-Za-z0-9_-]{43}$",
+              "description": "The 32-byte public key, base64url without padding."},
+        "kid": {"type": "string", "description": "The key's RFC 7638 thumbprint."},
+        "alg": {"type": "string", "const": "EdDSA"}, "use": {"type": "string", "const": "sig"},
+        "edition": INTEGER,
+        "public_key": {"type": "string", "pattern": "^[A-Za-z0-9_-]{43}$",
+                       "description": "The raw key again (as `x`), base64url."},
+    }, description="An edition's ticket-signing public key, a JWK (RFC 8037). A ticket's "
+                   "token is base64url(payload ‖ signature): the 11-byte payload (version 1, "
+                   "year as 2 bytes, ticket id as 8 bytes, big-endian) is what the 64-byte "
+                   "Ed25519 signature signs."),
     "CreatedOrder": obj({
         "code": STRING, "status": enum(OrderStatus), "total_cents": INTEGER,
         "checkout_url": nullable({**URL, "description": "Where the buyer pays; null when "
@@ -120,9 +132,12 @@ PATHS = {
         description="Reserves the tickets for 30 minutes while the buyer pays at "
                     "`checkout_url`; a free order is paid at once.",
         body=json_body(ORDER_BODY),
-        responses={"201": ok(ref("CreatedOrder"), "Created"), **errors(400, 404, 422, 429),
+        responses={"201": ok(ref("CreatedOrder"), "Created"), **errors(400, 422, 429),
+                   "404": error("`edition_not_found`: no edition this year, or a draft (a "
+                                "draft is not public, even to an organiser's token here)."),
                    "409": error("`sold_out` (a quota cannot hold the order) or "
-                                "`sales_closed` (the edition is not on sale).")})},
+                                "`sales_closed` (the edition is published but not or no "
+                                "longer on sale).")})},
     "/api/v1/orders/{code}": {"get": operation(
         "getOrder", "An order with its tickets", tag=TAG, security=PUBLIC,
         description="With `X-Order-Secret`, or an organiser token.",
@@ -147,6 +162,11 @@ PATHS = {
                    **errors(400, 403), "404": NOT_FOUND_ORDER,
                    "409": error("`invalid_transition` or `refund_instead` (paid online: "
                                 "refund it).")})},
+    "/api/v1/editions/{year}/signing-key": {"get": operation(
+        "getSigningKey", "The key that verifies the edition's tickets", tag=TAG,
+        security=PUBLIC, parameters=[YEAR],
+        description="Anyone may verify a ticket's QR code offline with it.",
+        responses={"200": ok(ref("SigningKey")), **errors(404)})},
     "/api/v1/editions/{year}/ticket-types": {
         "get": operation(
             "listTicketTypes", "Ticket types on sale", tag=TAG, security=PUBLIC,
