@@ -36,11 +36,18 @@ SCAN_ID = {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,64}$",
 SCHEMAS = {
     "CheckinTicket": obj({"id": INTEGER, "attendee": STRING, "ticket_type": STRING,
                           "ticket_type_id": INTEGER, "order_code": STRING,
-                          "valid_days": array(DATE)}),
+                          "valid_days": array(DATE)},
+                         description="In a scan's answer, `attendee` and `order_code` are "
+                                     "empty when the result is `revoked` or "
+                                     "`not_on_this_list`: the door is not told who holds a "
+                                     "ticket it may not admit."),
     "CheckinResult": obj({
         "result": enum(ScanResult), "reason": STRING, "scan_id": nullable(INTEGER),
         "client_scan_id": nullable(STRING), "direction": enum(Direction),
-        "scanned_at": DATETIME, "ticket": nullable(ref("CheckinTicket")),
+        "scanned_at": DATETIME,
+        "ticket": {**nullable(ref("CheckinTicket")),
+                   "description": "The ticket scanned; null when the result is `invalid` "
+                                  "(an unknown or forged ticket, or another edition's)."},
         "first_scan": obj({"id": INTEGER, "scanned_at": DATETIME, "gate": STRING,
                            "device": STRING, "offline": BOOLEAN},
                           description="Where and when the ticket was first admitted "
@@ -89,7 +96,8 @@ DOOR_ERRORS = {**errors(400, 403),
                "404": error("`list_not_found`: no such check-in list."),
                "422": error("Fields that do not fit (`validation_failed`, with `fields`), or "
                             "`no_exits` (an exit on a list without re-entry).")}
-CLOSED = {"409": error("`list_closed`: this check-in list is closed.")}
+CLOSED = {"409": error("`list_closed`: this check-in list is closed; `edition_archived`: its "
+                       "edition is archived.")}
 LIST_QUERY = query("list_id", LIST_ID, LIST_ID["description"])
 
 PATHS = {
@@ -125,7 +133,7 @@ PATHS = {
                      "schema": STRING, "description": "The ETag of the bundle held."}],
         responses={"200": ok(ref("Bundle"), headers={"ETag": {"schema": STRING}}),
                    "304": {"description": "Not modified since the ETag given."},
-                   **errors(403), **{k: v for k, v in DOOR_ERRORS.items()
+                   **errors(403), **CLOSED, **{k: v for k, v in DOOR_ERRORS.items()
                                      if k in ("404", "422")}})},
     "/api/v1/checkin/search": {"get": operation(
         "searchTickets", "Find tickets by name, e-mail or order code", tag=TAG,
