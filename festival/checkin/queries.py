@@ -239,6 +239,21 @@ def search_tickets(door: Door, text: str, *, limit: int = SEARCH_LIMIT) -> list[
 
 # Back office --------------------------------------------------------------------------------
 
+def admissions_of(ticket_ids: list[int]) -> list:
+    """Where and when each of these tickets was let in, on every list that admitted it:
+    rows of ticket_id, list_name, scanned_at, gate and inside (still in, on a list with
+    re-entry), earliest first."""
+    if not ticket_ids:
+        return []
+    return db.session.execute(
+        select(PRESENCES.c.ticket_id, LISTS.c.name.label("list_name"), SCANS.c.scanned_at,
+               SCANS.c.gate, PRESENCES.c.inside)
+        .select_from(PRESENCES.join(LISTS, LISTS.c.id == PRESENCES.c.list_id)
+                     .join(SCANS, SCANS.c.id == PRESENCES.c.first_scan_id))
+        .where(PRESENCES.c.ticket_id.in_(ticket_ids))
+        .order_by(SCANS.c.scanned_at, PRESENCES.c.ticket_id)).all()
+
+
 def lists_of(edition_id: int) -> list[CheckinList]:
     return list(db.session.scalars(select(CheckinList).where(
         CheckinList.edition_id == edition_id).order_by(CheckinList.id)))
