@@ -2,7 +2,10 @@
 network. The edition's public key (signatures are verified in the browser with WebCrypto),
 the list's rules, the ticket types and their days, the tickets with the name to show, the
 revoked tickets and those already in. Names and order codes are in it (to show and to find
-a ticket offline), never e-mail addresses.
+a ticket offline), never e-mail addresses, and only of the tickets this list may admit: a
+revoked ticket is only its id, one of a ticket type the list does not admit has neither
+name nor order code (as the online answers, rules.told). Only an open door has one
+(services.require_open).
 
 Its ETag is the hash of its content, so a phone refreshing it often costs a 304 when
 nothing changed.
@@ -16,6 +19,7 @@ from sqlalchemy import select
 
 from festival.checkin.queries import ORDERS, PRESENCES, TICKETS, TYPES
 from festival.checkin.rules import Door
+from festival.checkin.services import require_open
 from festival.extensions import db
 from festival.ticketing.models import OrderStatus, PaymentMethod, TicketStatus
 from festival.ticketing.tokens import b64url
@@ -27,6 +31,8 @@ VOID = {OrderStatus.CANCELLED, OrderStatus.REFUNDED, OrderStatus.EXPIRED}
 
 
 def offline_bundle(door: Door) -> dict[str, Any]:
+    """The bundle of `door`. Errors: those of services.require_open."""
+    require_open(door)
     types = db.session.execute(
         select(TYPES.c.id, TYPES.c.name, TYPES.c.valid_days)
         .where(TYPES.c.edition_id == door.edition_id).order_by(TYPES.c.position, TYPES.c.id))
@@ -45,6 +51,9 @@ def offline_bundle(door: Door) -> dict[str, Any]:
         if row.order_status is OrderStatus.PENDING:
             payment = (PENDING_BANK_TRANSFER
                        if row.payment_method is PaymentMethod.BANK_TRANSFER else PENDING_PAYMENT)
+        if door.type_ids and row.ticket_type_id not in door.type_ids:
+            tickets.append([row.id, "", row.ticket_type_id, payment, ""])
+            continue
         tickets.append([row.id, row.attendee_name or row.buyer_name, row.ticket_type_id,
                         payment, row.code])
     used = select(PRESENCES.c.ticket_id).where(PRESENCES.c.list_id == door.list_id)

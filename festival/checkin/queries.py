@@ -21,7 +21,7 @@ from festival.checkin.models import (
 from festival.checkin.rules import OFFLINE_CONFLICT, Door, FirstScan, ScanAnswer, TicketFacts
 from festival.core.errors import NotFound
 from festival.core.kept import Kept
-from festival.editions.models import Edition, EditionDay
+from festival.editions.models import Edition, EditionDay, EditionStatus
 from festival.extensions import db
 from festival.ticketing.models import (
     Order,
@@ -48,7 +48,8 @@ SEARCH_LIMIT = 20
 _LIST_COLUMNS = (LISTS.c.id.label("list_id"), LISTS.c.name.label("list_name"), LISTS.c.days,
                  LISTS.c.allow_reentry, LISTS.c.admit_unpaid, LISTS.c.is_active,
                  EDITIONS.c.id.label("edition_id"), EDITIONS.c.year,
-                 EDITIONS.c.signing_public_key)
+                 EDITIONS.c.signing_public_key,
+                 (EDITIONS.c.status == EditionStatus.ARCHIVED).label("is_edition_archived"))
 
 
 _DEVICE_DOOR = (
@@ -116,7 +117,8 @@ def _door(row, **who) -> Door:
                 list_id=row.list_id, list_name=row.list_name,
                 list_days=frozenset(row.days or []), type_ids=type_ids,
                 allow_reentry=row.allow_reentry, admit_unpaid=row.admit_unpaid,
-                is_active=row.is_active, **who)
+                is_active=row.is_active, is_edition_archived=bool(row.is_edition_archived),
+                **who)
 
 
 def _iso(day) -> str:
@@ -237,6 +239,21 @@ def search_tickets(door: Door, text: str, *, limit: int = SEARCH_LIMIT) -> list[
 
 # Back office --------------------------------------------------------------------------------
 
+def admissions_of(ticket_ids: list[int]) -> list:
+    """Where and when each of these tickets was let in, on every list that admitted it:
+    rows of ticket_id, list_name, scanned_at, gate and inside (still in, on a list with
+    re-entry), earliest first."""
+    if not ticket_ids:
+        return []
+    return db.session.execute(
+        select(PRESENCES.c.ticket_id, LISTS.c.name.label("list_name"), SCANS.c.scanned_at,
+               SCANS.c.gate, PRESENCES.c.inside)
+        .select_from(PRESENCES.join(LISTS, LISTS.c.id == PRESENCES.c.list_id)
+                     .join(SCANS, SCANS.c.id == PRESENCES.c.first_scan_id))
+        .where(PRESENCES.c.ticket_id.in_(ticket_ids))
+        .order_by(SCANS.c.scanned_at, PRESENCES.c.ticket_id)).all()
+
+
 def lists_of(edition_id: int) -> list[CheckinList]:
     return list(db.session.scalars(select(CheckinList).where(
         CheckinList.edition_id == edition_id).order_by(CheckinList.id)))
@@ -254,7 +271,6 @@ def lists_with_gates(edition_id: int) -> list[tuple[CheckinList, list[str]]]:
 
 def open_lists() -> list[CheckinList]:
     """The active lists of editions that are not archived, for the door desk."""
-    from festival.editions.models import EditionStatus
     return list(db.session.scalars(
         select(CheckinList).join(Edition, Edition.id == CheckinList.edition_id)
         .where(CheckinList.is_active, Edition.status != EditionStatus.ARCHIVED,

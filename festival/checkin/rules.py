@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from festival.checkin.models import Direction, ScanResult
@@ -37,6 +37,7 @@ class Door:
     admit_unpaid: bool
     is_active: bool
     gate: str
+    is_edition_archived: bool = False
     device_id: int | None = None
     device_name: str = ""
     user_id: int | None = None
@@ -83,6 +84,31 @@ class ScanAnswer:
     ticket: TicketFacts | None = None
     first_scan: FirstScan | None = None
     is_replay: bool = False  # the stored answer to a scan already received
+
+    def __post_init__(self):
+        # Whichever way the answer was made (the Python rules, PostgreSQL's one statement,
+        # a stored answer given again), it names no one the door has no business knowing.
+        object.__setattr__(self, "ticket", told(self.result, self.ticket))
+
+
+# Refusals about a ticket whose holder the door has no business knowing: another edition's
+# ticket, a forged or unknown one (invalid: the door is told nothing of it); a void ticket
+# (revoked, its order cancelled, refunded or expired: no longer expected at the festival)
+# or one of a ticket type this list does not admit (told without its holder's name and
+# order code; the offline bundle names none of them either). A holder whom the door may
+# admit (already in, another day, payment pending) is named, to be recognised.
+UNTOLD = frozenset({ScanResult.INVALID})
+ANONYMOUS = frozenset({ScanResult.REVOKED, ScanResult.NOT_ON_THIS_LIST})
+
+
+def told(result: ScanResult, ticket: TicketFacts | None) -> TicketFacts | None:
+    """What a door is told of `ticket` in an answer with this `result`."""
+    result = ScanResult(result)
+    if ticket is None or result in UNTOLD:
+        return None
+    if result in ANONYMOUS:
+        return replace(ticket, attendee="", order_code="")
+    return ticket
 
 
 def ticket_id_from_token(door: Door, token: str) -> int:

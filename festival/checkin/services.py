@@ -229,6 +229,16 @@ def _part(refusal, index: int):
                            type_=String)
 
 
+def require_open(door: Door) -> None:
+    """A door checks tickets in (and gets its offline bundle) only on an active list of an
+    edition that is not archived. Errors: list_closed (409), edition_archived (409)."""
+    if not door.is_active:
+        raise Conflict("list_closed", _l("This check-in list is closed."))
+    if door.is_edition_archived:
+        raise Conflict("edition_archived", _l("This edition is archived: its doors are "
+                                              "closed."))
+
+
 def sane_scanned_at(claimed: datetime | None, now: datetime) -> datetime:
     """The device's time of a scan, unless it is absent or out of all reason."""
     if claimed is None or not now - OLDEST_SCAN <= claimed <= now + CLOCK_SKEW:
@@ -253,11 +263,10 @@ def check_in(door: Door, *, token: str | None = None, ticket_id: int | None = No
     `token_id`: the API token the door scans with, which must still be live (the access
     check of the scan may have used what it read of the token a few seconds ago).
 
-    Errors: list_closed (409) when the door's list is not active; exits on a list without
-    re-entry (422); unauthorized (401) when `token_id` was revoked.
+    Errors: those of require_open; exits on a list without re-entry (422); unauthorized
+    (401) when `token_id` was revoked.
     """
-    if not door.is_active:
-        raise Conflict("list_closed", _l("This check-in list is closed."))
+    require_open(door)
     if direction is Direction.OUT and not door.allow_reentry:
         raise DomainError("no_exits", _l("This list does not record exits: re-entry is off."),
                           fields={"direction": [_l("Only entries are scanned here.")]},

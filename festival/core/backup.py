@@ -1,12 +1,19 @@
-"""Backups of the whole database: SQLite's online backup, or pg_dump for PostgreSQL."""
+"""Backups of the whole database: SQLite's online backup, or pg_dump for PostgreSQL.
+
+A backup holds the editions' private signing keys and everyone's personal data: its file is
+created readable by its owner alone (0600, in a folder made 0700), before its first byte is
+written. The database password never goes on pg_dump's or pg_restore's command line (every
+local user can read it with `ps`): it goes through their environment (PGPASSWORD).
+"""
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from festival.core.timeutil import utcnow
 
@@ -22,8 +29,27 @@ def _sqlite_path(url: str) -> Path:
     return Path(database)
 
 
-def _libpq_url(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+def _libpq(url: str) -> tuple[str, dict[str, str]]:
+    """The libpq URL of `url` without its password, and the environment for a client
+    program that carries the password instead."""
+    parsed = make_url(url)
+    env = dict(os.environ)
+    if parsed.password is not None:
+        env["PGPASSWORD"] = str(parsed.password)
+    plain = URL.create("postgresql", parsed.username, None, parsed.host, parsed.port,
+                       parsed.database, parsed.query)
+    return plain.render_as_string(hide_password=False), env
+
+
+def _create_private(target: Path) -> None:
+    """Create `target` empty and readable by its owner alone (its folder too, when it has
+    to be made); an existing file is not overwritten."""
+    if not target.parent.exists():
+        target.parent.mkdir(mode=0o700, parents=True)
+    try:
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        raise BackupError(f"{target} exists already: choose another file") from None
 
 
 def _tool(name: str) -> str:
@@ -39,11 +65,12 @@ def default_path(folder: Path, url: str) -> Path:
 
 
 def backup(url: str, target: Path) -> Path:
-    """Write a consistent copy of the database at `url` to `target` while it runs."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """Write a consistent copy of the database at `url` to `target` (a new file, 0600)
+    while it runs."""
     if url.startswith("sqlite"):
         source = sqlite3.connect(_sqlite_path(url))
         try:
+            _create_private(target)  # SQLite writes into it (and its journal) with its mode
             destination = sqlite3.connect(target)
             with destination:
                 source.backup(destination)
@@ -51,10 +78,13 @@ def backup(url: str, target: Path) -> Path:
         finally:
             source.close()
         return target
-    result = subprocess.run([_tool("pg_dump"), "--format=custom", "--no-owner",
-                             f"--file={target}", _libpq_url(url)],
-                            capture_output=True, text=True)
+    pg_dump, (libpq_url, env) = _tool("pg_dump"), _libpq(url)
+    _create_private(target)  # pg_dump writes into it, keeping its mode
+    result = subprocess.run([pg_dump, "--format=custom", "--no-owner", f"--file={target}",
+                             libpq_url], check=False, capture_output=True, text=True,
+                            env=env)
     if result.returncode != 0:
+        target.unlink(missing_ok=True)
         raise BackupError(f"pg_dump failed: {result.stderr.strip()[:500]}")
     return target
 
@@ -77,8 +107,9 @@ def restore(url: str, source: Path) -> None:
             origin.close()
             destination.close()
         return
+    libpq_url, env = _libpq(url)
     result = subprocess.run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner",
-                             "--single-transaction", f"--dbname={_libpq_url(url)}",
-                             str(source)], capture_output=True, text=True)
+                             "--single-transaction", f"--dbname={libpq_url}", str(source)],
+                            check=False, capture_output=True, text=True, env=env)
     if result.returncode != 0:
         raise BackupError(f"pg_restore failed: {result.stderr.strip()[:500]}")

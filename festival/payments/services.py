@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
@@ -195,14 +196,33 @@ def _refund_with_stripe(order: Order, gateway, amount: int, *, key: str) -> None
                                               reason=str(error)), status=502) from error
 
 
-def refund(order: Order, gateway, *, ticket_ids: list[int] | None = None, actor: User,
-           reason: str = "", now: datetime | None = None) -> int:
-    """Refund the whole order, or some of its tickets; revokes them and frees their seats.
-    Online payments are refunded through Stripe; others are recorded to be paid back by hand.
-    Returns the amount refunded. Errors: not_refundable, validation_failed (ticket_ids),
-    refund_failed."""
-    now = now or utcnow()
-    order = orders.lock_order(order.id)
+@dataclass(frozen=True)
+class Admission:
+    """A ticket to be refunded that a door has let in already."""
+
+    ticket: Ticket
+    list_name: str
+    scanned_at: datetime
+    gate: str
+
+
+@dataclass(frozen=True)
+class RefundPlan:
+    """What a refund would do: the tickets it revokes, the amount paid back, and those of
+    the tickets that were let in at a door (revoking them does not take anyone out)."""
+
+    tickets: list[Ticket]
+    amount_cents: int
+    is_full: bool
+    checked_in: list[Admission]
+
+
+def plan_refund(order: Order, ticket_ids: list[int] | None = None) -> RefundPlan:
+    """The refund of the whole order (`ticket_ids` None) or of some of its valid tickets,
+    as refund() would make it, for the organiser to see before confirming. Changes nothing.
+    Errors: not_refundable (409), validation_failed (ticket_ids)."""
+    from festival.checkin.queries import admissions_of
+
     if order.status is not OrderStatus.PAID:
         raise DomainError("not_refundable", _l("Only a paid order can be refunded."),
                           status=409)
@@ -217,6 +237,28 @@ def refund(order: Order, gateway, *, ticket_ids: list[int] | None = None, actor:
     amount = sum(t.price_cents - t.refunded_cents for t in chosen)
     if full:
         amount = order.total_cents - order.refunded_cents
+    by_id = {t.id: t for t in chosen}
+    checked_in = [Admission(by_id[row.ticket_id], row.list_name, row.scanned_at, row.gate)
+                  for row in admissions_of(list(by_id))]
+    return RefundPlan(chosen, amount, full, checked_in)
+
+
+def refund(order: Order, gateway, *, ticket_ids: list[int] | None = None, actor: User,
+           reason: str, now: datetime | None = None) -> int:
+    """Refund the whole order, or some of its tickets; revokes them and frees their seats.
+    Online payments are refunded through Stripe; others are recorded to be paid back by hand.
+    The reason is required: it goes in the order's history, with the tickets that were
+    already let in at a door (see plan_refund). Returns the amount refunded.
+    Errors: validation_failed (reason, ticket_ids), not_refundable, refund_unavailable,
+    refund_failed."""
+    reason = (reason or "").strip()[:500]
+    if not reason:
+        raise ValidationError({"reason": [_l("Give the reason for the refund: it is kept "
+                                             "in the order's history.")]})
+    now = now or utcnow()
+    order = orders.lock_order(order.id)
+    plan = plan_refund(order, ticket_ids)
+    chosen, amount, full = plan.tickets, plan.amount_cents, plan.is_full
     if amount > 0 and order.payment_method is PaymentMethod.STRIPE:
         key = f"{order.code}-{'-'.join(str(t.id) for t in chosen)}"
         _refund_with_stripe(order, gateway, amount, key=key)
@@ -224,10 +266,14 @@ def refund(order: Order, gateway, *, ticket_ids: list[int] | None = None, actor:
     for ticket in chosen:
         ticket.refunded_cents = ticket.price_cents
     order.refunded_cents += amount
-    note = (reason or "").strip()[:500]
+    note = reason
     if order.payment_method is not PaymentMethod.STRIPE and amount > 0:
-        note = (note + " — " if note else "") + "to be paid back by hand"
+        note += " — to be paid back by hand"
+    if plan.checked_in:
+        note += " — already checked in: " + ", ".join(
+            f"#{a.ticket.id} ({a.gate}, {a.scanned_at:%Y-%m-%d %H:%M} UTC)"
+            for a in plan.checked_in)
     orders.record(order, "refunded" if full else "partial_refund",
                   to=OrderStatus.REFUNDED if full else None, actor=actor, now=now,
-                  note=f"{amount} cents. {note}".strip())
+                  note=f"{amount} cents. {note}")
     return amount

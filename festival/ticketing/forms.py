@@ -15,6 +15,7 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     EmailField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -114,9 +115,16 @@ class CancelForm(Form):
 
 
 class RefundForm(Form):
+    """Two steps: the tickets and the reason, then (on the confirmation page, `reviewed`)
+    the box that confirms the refund."""
+
     ticket_ids = CheckboxListField(_l("Tickets to refund (none chosen: the whole order)"),
                                    coerce=int, validators=[Optional()])
-    reason = StringField(_l("Reason (kept in the history)"), validators=[Length(max=500)])
+    reason = StringField(_l("Reason (kept in the history)"),
+                         validators=[DataRequired(), Length(max=500)])
+    confirm = BooleanField(_l("I confirm this refund: its tickets are revoked, those "
+                              "already checked in too"))
+    reviewed = HiddenField()
 
 
 class OrderSearchForm(Form):

@@ -110,6 +110,9 @@ def cancel(year: int, code: str):
 @bp.post("/<int:year>/orders/<code>/refund")
 @roles(Role.ORGANISER)
 def refund(year: int, code: str):
+    """First the confirmation page (what would be refunded, who is inside already), then,
+    with its box ticked, the refund."""
+    from festival.payments.services import plan_refund
     from festival.payments.services import refund as refund_order
 
     edition = edition_or_404(year)
@@ -118,9 +121,18 @@ def refund(year: int, code: str):
     form.ticket_ids.choices = choices((t.id, str(t.id)) for t in queries.valid_tickets(found))
     if not form.validate():
         return _order_page(edition, found, refund_form=form, status=422)
+    ticket_ids = form.ticket_ids.data or None
     try:
-        amount = refund_order(found, checkout.gateway(), ticket_ids=form.ticket_ids.data or None,
-                              actor=current_user, reason=form.reason.data or "")
+        plan = plan_refund(found, ticket_ids)
+        if not form.confirm.data:
+            if form.reviewed.data:
+                form.confirm.errors = [_("Tick the box to confirm the refund.")]
+            return render_template("ticketing/manage/refund_confirm.html", edition=edition,
+                                   order=found, form=form, plan=plan,
+                                   ticket_ids=ticket_ids or []), \
+                422 if form.reviewed.data else 200
+        amount = refund_order(found, checkout.gateway(), ticket_ids=ticket_ids,
+                              actor=current_user, reason=form.reason.data)
     except DomainError as error:
         return _refused(year, found.code, error)
     return _done(year, found.code, _("%(amount)s refunded; the tickets are revoked and their "

@@ -315,3 +315,84 @@ def test_a_token_for_no_list_is_refused(ctx, list_id):
     with pytest.raises(NotFound) as refused:
         create_list_token(list_id, name="Scanner")
     assert refused.value.code == "list_not_found"
+
+
+def _personal_data(app, ticket_id: int) -> list[str]:
+    """The holder's name, the buyer's name and e-mail, and the order code of a ticket."""
+    from festival.ticketing.models import Ticket
+    with app.app_context():
+        ticket = db.session.get(Ticket, ticket_id)
+        return [value for value in (ticket.attendee_name, ticket.order.buyer_name,
+                                    ticket.order.email, ticket.order.code) if value]
+
+
+def test_an_answer_about_another_editions_ticket_names_no_one(client, app, door):
+    """A door may look a ticket of another edition up by its id: it is told nothing of it,
+    on the first scan as on its retry (the stored answer)."""
+    with app.app_context():
+        other = make_door_edition(year=2040)
+        _, plain = make_device(make_list(other, "Ailleurs"))
+        db.session.commit()
+    headers = {"Authorization": f"Bearer {plain}"}
+    for _ in range(2):
+        response = client.post("/api/v1/checkin", json={"ticket_id": door["ids"][0],
+                                                        "scan_id": "foreign-0001"},
+                               headers=headers)
+        body = response.get_json()
+        assert (body["result"], body["reason"]) == ("invalid", "other_edition")
+        assert body["ticket"] is None
+        text = response.get_data(as_text=True)
+        assert [data for data in _personal_data(app, door["ids"][0]) if data in text] == []
+
+
+def test_an_answer_about_a_void_or_off_list_ticket_names_no_one(client, app, door):
+    with app.app_context():
+        from festival.checkin.models import CheckinList
+        from festival.checkin.queries import forget_doors
+        vip = make_ticket_type(db.session.get(CheckinList, door["list_id"]).edition, "VIP")
+        db.session.get(CheckinList, door["list_id"]).ticket_types = [vip]
+        db.session.commit()
+        forget_doors()
+    for ticket, (result, reason) in ((0, ("not_on_this_list", "ticket_type")),
+                                     (2, ("revoked", "ticket_revoked"))):
+        response = _scan(client, door, ticket_id=door["ids"][ticket])
+        body = response.get_json()
+        assert (body["result"], body["reason"]) == (result, reason)
+        assert body["ticket"]["id"] == door["ids"][ticket]  # to say which ticket it was
+        assert body["ticket"]["attendee"] == "" and body["ticket"]["order_code"] == ""
+        text = response.get_data(as_text=True)
+        assert [data for data in _personal_data(app, door["ids"][ticket])
+                if data in text] == []
+    bundle = client.get("/api/v1/checkin/bundle", headers=door["headers"]).get_json()
+    assert [t[1:] for t in bundle["tickets"] if t[0] == door["ids"][0]] \
+        == [["", bundle["tickets"][0][2], 0, ""]]  # not this list's: nameless offline too
+
+
+def test_a_refusal_about_a_holder_the_door_may_admit_names_them(client, app, door):
+    _scan(client, door, ticket_id=door["ids"][0])
+    body = _scan(client, door, ticket_id=door["ids"][0]).get_json()
+    assert body["result"] == "already_checked_in"
+    assert (body["ticket"]["attendee"], body["ticket"]["order_code"]) \
+        == ("Zoé Amrani", door["codes"][0])
+
+
+@pytest.mark.parametrize("change, error", [("close_list", "list_closed"),
+                                           ("archive_edition", "edition_archived")])
+def test_no_bundle_but_for_an_active_list_of_a_current_edition(client, app, door, api_token,
+                                                               change, error):
+    with app.app_context():
+        from festival.checkin.models import CheckinList
+        from festival.editions.models import EditionStatus
+        checkin_list = db.session.get(CheckinList, door["list_id"])
+        if change == "close_list":
+            checkin_list.is_active = False
+        else:
+            checkin_list.edition.status = EditionStatus.ARCHIVED
+        db.session.commit()
+    for headers, query in ((api_token("volunteer"), {"list_id": door["list_id"]}),
+                           (door["headers"], {})):
+        response = client.get("/api/v1/checkin/bundle", query_string=query, headers=headers)
+        assert response.status_code == 409 and response.get_json()["error"] == error
+        assert "Zoé" not in response.get_data(as_text=True)
+    scan = _scan(client, door, ticket_id=door["ids"][0])  # nor a scan
+    assert scan.status_code == 409 and scan.get_json()["error"] == error

@@ -194,7 +194,11 @@ def test_organiser_refunds_a_ticket_then_the_rest(client, app, shop, stripe_doub
     assert state["status"] is OrderStatus.PAID
     assert state["tickets"] == [TicketStatus.REVOKED, TicketStatus.VALID]
     assert _used(app, shop["type_id"]) == 1
-    rest = client.post(f"/api/v1/orders/{code}/refund", headers=headers, json={})
+    reasonless = client.post(f"/api/v1/orders/{code}/refund", headers=headers, json={})
+    assert reasonless.status_code == 422 and "reason" in reasonless.get_json()["fields"]
+    assert _order(app, code)["tickets"] == [TicketStatus.REVOKED, TicketStatus.VALID]
+    rest = client.post(f"/api/v1/orders/{code}/refund", headers=headers,
+                       json={"reason": "ne vient plus"})
     assert rest.get_json() == {"code": code, "status": "refunded", "refunded_cents": 1500}
     assert [r["amount"] for r in stripe_double.refunds.values()] == [1500, 1500]
     assert _used(app, shop["type_id"]) == 0

@@ -52,6 +52,10 @@ def _order(app, code):
                 "email": order.email, "total": order.total_cents}
 
 
+# What the refund's confirmation page sends with its box ticked.
+CONFIRMED = {"reviewed": "1", "confirm": "y"}
+
+
 def _used(app, type_id):
     with app.app_context():
         return db.session.scalar(select(Quota.used).where(Quota.ticket_type_id == type_id))
@@ -105,16 +109,73 @@ def test_refund_one_ticket_then_the_rest(client, app, office):
     with app.app_context():
         first = db.session.scalar(select(Order).where(Order.code == office["paid"])).tickets[0].id
     url = f"{office['base']}/orders/{office['paid']}/refund"
-    page = client.post(url, data={"ticket_ids": [str(first)], "reason": "ill"},
+    page = client.post(url, data={"ticket_ids": [str(first)], "reason": "ill", **CONFIRMED},
                        follow_redirects=True)
     assert "25,00" in page.get_data(as_text=True)
     state = _order(app, office["paid"])
     assert state["status"] is OrderStatus.PAID and state["refunded"] == 2500
     assert state["tickets"] == [TicketStatus.REVOKED, TicketStatus.VALID]
-    client.post(url, data={"reason": "the rest"})
+    client.post(url, data={"reason": "the rest", **CONFIRMED})
     state = _order(app, office["paid"])
     assert state["status"] is OrderStatus.REFUNDED and state["refunded"] == 5000
     assert _used(app, office["pass"]) == 1  # only the pending order holds a seat
+
+
+def test_a_refund_needs_a_reason_and_a_confirmation(client, app, office):
+    url = f"{office['base']}/orders/{office['paid']}/refund"
+    before = _order(app, office["paid"])
+    review = client.post(url, data={"reason": "Festival annulé pour elle"})
+    assert review.status_code == 200 and 'name="confirm"' in review.get_data(as_text=True)
+    unticked = client.post(url, data={"reason": "Festival annulé pour elle", "reviewed": "1"})
+    assert unticked.status_code == 422
+    assert "Tick the box to confirm the refund." in unticked.get_data(as_text=True)
+    for data in ({**CONFIRMED}, {"reason": "   ", **CONFIRMED}):
+        reasonless = client.post(url, data=data)
+        assert reasonless.status_code == 422
+        assert 'id="reason-errors"' in reasonless.get_data(as_text=True)
+    assert _order(app, office["paid"]) == before  # nothing happened
+
+    done = client.post(url, data={"reason": "Festival annulé pour elle", **CONFIRMED})
+    assert done.status_code == 302
+    with app.app_context():
+        from festival.audit.models import AuditEntry
+        order = db.session.scalar(select(Order).where(Order.code == office["paid"]))
+        assert order.status is OrderStatus.REFUNDED
+        assert "Festival annulé pour elle" in order.events[-1].note
+        audit = db.session.scalar(select(AuditEntry).where(
+            AuditEntry.action == "manage_tickets.refund"))
+        assert "Festival annulé pour elle" in audit.details
+
+
+def test_the_refund_confirmation_names_the_tickets_already_inside(client, app, office):
+    from datetime import UTC, datetime
+
+    from festival.checkin import queries as checkin_queries
+    from festival.checkin import services as checkin
+    from tests.checkin.conftest import make_list
+
+    with app.app_context():
+        order = db.session.scalar(select(Order).where(Order.code == office["paid"]))
+        inside, outside = order.tickets
+        inside.attendee_name = "Youssef Ait Baha"
+        door = checkin_queries.door_for_list(make_list(order.edition, "Entrée").id,
+                                             gate="Porte Sud")
+        at = datetime(office["year"], 5, 15, 18, 30, tzinfo=UTC)
+        assert checkin.check_in(door, ticket_id=inside.id, now=at).result.value == "ok"
+        db.session.commit()
+        ids = (inside.id, outside.id)
+    url = f"{office['base']}/orders/{office['paid']}/refund"
+    page = client.post(url, data={"reason": "Double achat"}).get_data(as_text=True)
+    assert "Already checked in" in page
+    named = page.split("Already checked in", 1)[1].split("</section>", 1)[0]
+    assert "Youssef Ait Baha" in named and f"#{ids[0]}" in named and f"#{ids[1]}" not in named
+    assert "Porte Sud" in named and "Entrée" in named and f"{office['year']}-05-15T18:30" in named
+    alone = client.post(url, data={"reason": "Double achat", "ticket_ids": [str(ids[1])]})
+    assert "Already checked in" not in alone.get_data(as_text=True)
+    client.post(url, data={"reason": "Double achat", **CONFIRMED})
+    with app.app_context():
+        order = db.session.scalar(select(Order).where(Order.code == office["paid"]))
+        assert f"already checked in: #{ids[0]} (Porte Sud" in order.events[-1].note
 
 
 def _paid_by_card(client, app, code, stripe_double) -> str:
@@ -133,7 +194,7 @@ def test_refund_a_card_payment_goes_through_stripe(client, app, office, stripe_d
     intent = _paid_by_card(client, app, office["pending"], stripe_double)
     assert _order(app, office["pending"])["method"] is PaymentMethod.STRIPE
     page = client.post(f"{office['base']}/orders/{office['pending']}/refund",
-                       data={"reason": "double"})
+                       data={"reason": "double", **CONFIRMED})
     assert page.status_code == 302
     (refund,) = stripe_double.requests_to("POST", "/v1/refunds")
     assert refund.form["payment_intent"] == intent and refund.form["amount"] == "2500"
@@ -146,8 +207,8 @@ def test_refund_of_a_card_payment_without_stripe_is_refused_clearly(client, app,
         order.stripe_payment_intent = "pi_test123456"
         orders.mark_paid(order, PaymentMethod.STRIPE, amount_cents=order.total_cents)
         db.session.commit()
-    page = client.post(f"{office['base']}/orders/{office['pending']}/refund", data={},
-                       follow_redirects=True)
+    page = client.post(f"{office['base']}/orders/{office['pending']}/refund",
+                       data={"reason": "double", **CONFIRMED}, follow_redirects=True)
     assert page.status_code == 200 and "Stripe dashboard" in page.get_data(as_text=True)
     assert _order(app, office["pending"])["status"] is OrderStatus.PAID
 

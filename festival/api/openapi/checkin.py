@@ -41,7 +41,11 @@ SCAN_ID = {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,64}$",
 SCHEMAS = {
     "CheckinTicket": obj({"id": INTEGER, "attendee": STRING, "ticket_type": STRING,
                           "ticket_type_id": INTEGER, "order_code": STRING,
-                          "valid_days": array(DATE)}),
+                          "valid_days": array(DATE)},
+                         description="In a scan's answer, `attendee` and `order_code` are "
+                                     "empty when the result is `revoked` or "
+                                     "`not_on_this_list`: the door is not told who holds a "
+                                     "ticket it may not admit."),
     "FirstScan": obj({"id": INTEGER, "scanned_at": DATETIME, "gate": STRING,
                       "device": STRING, "offline": BOOLEAN},
                      description="Where and when the ticket was first admitted (with "
@@ -49,7 +53,10 @@ SCHEMAS = {
     "CheckinResult": obj({
         "result": enum(ScanResult), "reason": STRING, "scan_id": nullable(INTEGER),
         "client_scan_id": nullable(STRING), "direction": enum(Direction),
-        "scanned_at": DATETIME, "ticket": nullable(ref("CheckinTicket")),
+        "scanned_at": DATETIME,
+        "ticket": {**nullable(ref("CheckinTicket")),
+                   "description": "The ticket scanned; null when the result is `invalid` "
+                                  "(an unknown or forged ticket, or another edition's)."},
         "first_scan": ref("FirstScan"),
         "replayed": {"type": "boolean", "const": True,
                      "description": "The stored answer to a scan already received."},
@@ -105,7 +112,8 @@ DOOR_ERRORS = {**errors(400, 403),
                "422": error("Fields that do not fit (`validation_failed`, with `fields`; "
                             "among them `list_id`, missing for a token not bound to a list), "
                             "or `no_exits` (an exit on a list without re-entry).")}
-CLOSED = {"409": error("`list_closed`: this check-in list is closed.")}
+CLOSED = {"409": error("`list_closed`: this check-in list is closed; `edition_archived`: its "
+                       "edition is archived.")}
 LIST_QUERY = query("list_id", LIST_ID, LIST_ID["description"])
 
 PATHS = {
@@ -147,7 +155,7 @@ PATHS = {
                      "schema": STRING, "description": "The ETag of the bundle held."}],
         responses={"200": ok(ref("Bundle"), headers={"ETag": {"schema": STRING}}),
                    "304": {"description": "Not modified since the ETag given."},
-                   **errors(403), **{k: v for k, v in DOOR_ERRORS.items()
+                   **errors(403), **CLOSED, **{k: v for k, v in DOOR_ERRORS.items()
                                      if k in ("404", "422")}})},
     "/api/v1/checkin/search": {"get": operation(
         "searchTickets", "Find tickets by name, e-mail or order code", tag=TAG,

@@ -146,8 +146,10 @@ PATHS = {
     "/api/v1/orders/{code}/refund": {"post": operation(
         "refundOrder", "Refund an order, or some of its tickets", tag=TAG, security=BEARER,
         parameters=[CODE],
-        body=json_body(obj({"ticket_ids": array(ID, minItems=1), "reason": STRING}, []),
-                       required=False),
+        body=json_body(obj({"ticket_ids": array(ID, minItems=1),
+                            "reason": {"type": "string", "minLength": 1, "maxLength": 500,
+                                       "description": "Why: kept in the order's history."}},
+                           ["reason"])),
         responses={"200": ok(obj({"code": STRING, "status": enum(OrderStatus),
                                   "refunded_cents": INTEGER})),
                    **errors(400, 403, 422), "404": NOT_FOUND_ORDER,
