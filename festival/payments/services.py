@@ -230,7 +230,9 @@ def plan_refund(order: Order, ticket_ids: list[int] | None = None) -> RefundPlan
     if ticket_ids is None:
         chosen = list(valid.values())
     else:
-        if not ticket_ids or any(i not in valid for i in ticket_ids):
+        # More ids than the order has tickets is refused before any of them is looked at.
+        if not ticket_ids or len(ticket_ids) > len(order.tickets) \
+                or any(i not in valid for i in ticket_ids):
             raise ValidationError({"ticket_ids": [_l("Choose valid tickets of this order.")]})
         chosen = [valid[i] for i in sorted(set(ticket_ids))]
     full = len(chosen) == len(valid)
