@@ -111,7 +111,8 @@ def bundle():
     services.touch_device(door)
     db.session.commit()
     headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
-    if etag in request.if_none_match or request.headers.get("If-None-Match") == etag:
+    # Weak comparison, as RFC 9110 wants for If-None-Match: the gzip'd bundle's tag is W/"…".
+    if request.if_none_match.contains_weak(etag.strip('"')):
         return Response(status=304, headers=headers)
     return Response(body, mimetype="application/json", headers=headers)
 
