@@ -53,7 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from festival import models  # noqa: F401  (every model, for Alembic and the mappers)
-    from festival.core import templating
+    from festival.core import assets, compression, templating
     from festival.core.i18n import select_locale
     from festival.extensions import babel, csrf, db, login_manager, migrate
 
@@ -73,6 +73,8 @@ def _init_extensions(app: Flask) -> None:
         return user_for_session(session_id)
 
     templating.init_app(app)
+    assets.init_app(app)
+    compression.init_app(app)  # registered first, so it runs after every other after_request
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import lru_cache
 from pathlib import Path
 
 from flask import (
@@ -23,13 +22,14 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from festival.checkin import devices, queries, services
-from festival.core.security import limit
 from festival.checkin.forms import DeskCheckInForm, DeskSearchForm
 from festival.checkin.labels import RESULT_TONE, reason_text, result_title, scanner_messages
 from festival.core.access import Role, public, roles
+from festival.core.assets import static_hash
 from festival.core.errors import DomainError
 from festival.core.forms import choices
 from festival.core.urls import absolute_url
+from festival.core.security import limit
 from festival.extensions import db
 
 bp = Blueprint("checkin", __name__)
@@ -41,21 +41,13 @@ SCANNER_ASSETS = ("css/app.css", "img/logo.svg", "vendor/jsqr/jsQR.js", "js/scan
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-@lru_cache(maxsize=1)
-def _assets_version(static_folder: str) -> str:
+def _version() -> str:
     """Changes whenever a file the scanner needs changes: a new service worker then
     replaces the cached copies."""
     digest = hashlib.sha256()
     for name in SCANNER_ASSETS + ("js/scanner/sw.js",):
-        path = Path(static_folder) / name
-        digest.update(path.read_bytes() if path.exists() else name.encode())
+        digest.update((static_hash(name) or name).encode())
     return digest.hexdigest()[:16]
-
-
-def _version() -> str:
-    if current_app.debug:
-        _assets_version.cache_clear()
-    return _assets_version(current_app.static_folder)
 
 
 def pairing_url(code: str) -> str:

@@ -76,7 +76,8 @@ def test_command(email: str, language: str) -> None:
     site = public_base()
     try:
         message = queue_mail(
-            email, "test", {"site": site}, language, _l("Almoggar: test message"),
+            email, "test", {"site": site, "qr_cid": "site-qr"}, language,
+            _l("Almoggar: test message"),
             inline_images=[InlineImage("site-qr", _qr_png(site))],
             attachments=[Attachment("almoggar-test.txt", "text/plain",
                                     f"Almoggar test attachment\n{site}\n".encode())])

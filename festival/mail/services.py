@@ -8,6 +8,7 @@ caused it (an order paid, an application received), and a rollback discards both
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from email.utils import make_msgid, parseaddr
@@ -28,7 +29,10 @@ from festival.extensions import db
 from festival.mail.models import MailStatus, OutboxAttachment, OutboxMessage
 
 TEMPLATE_NAME = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)*$")
-CONTENT_ID = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
+# A caller names an inline image with a short dot-atom; queue_mail makes it a msg-id.
+CONTENT_ID = re.compile(r"^(?=.{1,40}$)[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$")
+CONTENT_ID_LENGTH = 100  # OutboxAttachment.content_id
+FALLBACK_DOMAIN = "almoggar.invalid"
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,8 @@ class Attachment:
 
 @dataclass(frozen=True)
 class InlineImage:
-    """An image shown inside the HTML part, referenced there as `cid:<content_id>`."""
+    """An image shown inside the HTML part. `content_id` is a short name (`ticket-12`); the
+    template gets the message's own Content-ID for it in `inline_cids[content_id]`."""
 
     content_id: str
     content: bytes
@@ -50,15 +55,18 @@ class InlineImage:
     filename: str = ""
 
 
-def render_mail(template: str, context: Mapping[str, Any], language: str) -> tuple[str, str]:
-    """The text and HTML bodies of templates/mail/<template>.txt and .html in `language`."""
+def render_mail(template: str, context: Mapping[str, Any], language: str,
+                content_ids: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """The text and HTML bodies of templates/mail/<template>.txt and .html in `language`.
+    `content_ids` maps each inline image's name to its Content-ID (`inline_cid(name)`)."""
     if not TEMPLATE_NAME.match(template):
         raise ValueError(f"bad mail template name: {template!r}")
     values = dict(context)
     rtl = language in RTL_LANGUAGES
     # E-mail clients ignore logical CSS values: the layout aligns with these.
     values.update(lang=language, dir="rtl" if rtl else "ltr", align="right" if rtl else "left",
-                  align_end="left" if rtl else "right", absolute_url=absolute_url)
+                  align_end="left" if rtl else "right", absolute_url=absolute_url,
+                  inline_cid=dict(content_ids or {}).__getitem__)
     with force_locale(language):
         text = render_template(f"mail/{template}.txt", **values)
         html = render_template(f"mail/{template}.html", **values)
@@ -85,15 +93,22 @@ def _as_attachment(item: Attachment | tuple) -> OutboxAttachment:
                             content=bytes(item.content))
 
 
-def _as_inline(item: InlineImage | tuple) -> OutboxAttachment:
-    if not isinstance(item, InlineImage):
-        item = InlineImage(*item)
+def _content_id(name: str, domain: str) -> str:
+    """A globally unique RFC 5322 msg-id (without its angle brackets) for an inline image:
+    mail clients may ignore or mix up Content-IDs without their `@domain` part."""
+    content_id = f"{name}.{secrets.token_hex(8)}@{domain}"
+    if len(content_id) > CONTENT_ID_LENGTH:  # a very long sender domain: the id stays unique
+        content_id = f"{name}.{secrets.token_hex(8)}@{FALLBACK_DOMAIN}"
+    return content_id
+
+
+def _as_inline(item: InlineImage, domain: str) -> OutboxAttachment:
     if not CONTENT_ID.match(item.content_id):
         raise ValueError(f"bad content id for an inline image: {item.content_id!r}")
     extension = item.mimetype.split("/")[-1]
     return OutboxAttachment(filename=item.filename or f"{item.content_id}.{extension}",
                             mimetype=item.mimetype, content=bytes(item.content),
-                            content_id=item.content_id)
+                            content_id=_content_id(item.content_id, domain))
 
 
 def _by_dedupe_key(key: str) -> OutboxMessage | None:
@@ -106,9 +121,11 @@ def queue_mail(to: str, template: str, context: Mapping[str, Any], language: str
                dedupe_key: str | None = None, reply_to: str | None = None) -> OutboxMessage:
     """Render a message in `language` and add it to the current transaction (no commit).
 
-    `subject` may be a lazy string: it is translated in `language`. With a `dedupe_key`, a
-    message already queued under that key is returned and nothing new is queued, so a retried
-    webhook or a double click never sends the same e-mail twice.
+    `subject` may be a lazy string: it is translated in `language`. Inline images are named by
+    the caller (`ticket-12`); each gets a unique Content-ID `<name.random@domain>`, which the
+    templates write as `cid:{{ inline_cid(name) }}` (the `inline_image` macro). With a
+    `dedupe_key`, a message already queued under that key is returned and nothing new is
+    queued, so a retried webhook or a double click never sends the same e-mail twice.
     Errors: ValidationError (`to`, `reply_to`) for an address that is not one; ValueError for a
     language, template name or content id that the code should never pass.
     """
@@ -121,19 +138,21 @@ def queue_mail(to: str, template: str, context: Mapping[str, Any], language: str
     address = _check_address(to)
     if reply_to:
         reply_to = _check_address(reply_to, "reply_to")
-    text, html = render_mail(template, context, language)
+    domain = parseaddr(current_app.config["MAIL_FROM"])[1].rpartition("@")[2] or FALLBACK_DOMAIN
+    images = [i if isinstance(i, InlineImage) else InlineImage(*i) for i in inline_images]
+    inline = [_as_inline(i, domain) for i in images]
+    inline_cids = {i.content_id: part.content_id for i, part in zip(images, inline)}
+    text, html = render_mail(template, context, language, inline_cids)
     with force_locale(language):
         # A line break would end the header: keep one line (non-breaking spaces stay).
         title = re.sub(r"[ \t]*[\r\n]+[ \t]*", " ", str(subject)).strip()[:300]
-    sender_domain = parseaddr(current_app.config["MAIL_FROM"])[1].rpartition("@")[2]
     message = OutboxMessage(
         to_address=address, reply_to=reply_to or None, subject=title, text_body=text,
         html_body=html, language=language, template=template,
-        message_id=make_msgid(domain=sender_domain or "almoggar.invalid"),
+        message_id=make_msgid(domain=domain),
         dedupe_key=dedupe_key, status=MailStatus.PENDING, attempts=0,
         next_attempt_at=utcnow(), created_at=utcnow())
-    message.attachments = ([_as_inline(i) for i in inline_images]
-                           + [_as_attachment(a) for a in attachments])
+    message.attachments = (inline + [_as_attachment(a) for a in attachments])
     if dedupe_key is None or db.session.get_bind().dialect.name != "postgresql":
         # SQLite serialises writers, so the check above cannot race.
         db.session.add(message)

@@ -1,11 +1,13 @@
-"""Printable tickets as PDF, drawn with Pillow: A4 (one ticket a page, to print and tear
-off) and phone (narrow and tall, to show at the door with a large QR code).
+"""Printable tickets as PDF: A4 (one ticket a page, to print and tear off) and phone (narrow
+and tall, to show at the door with a large QR code).
 
-Pages are drawn with Pillow at 200 dpi, each one an image filling a PDF page (kept exact,
-so the QR code stays sharp). The input is plain data
-(`TicketPrint`), so this module needs no database and no application; inside an application
-context the labels are translated into each ticket's language, and an Arabic ticket is laid
-out right to left.
+One layout per format, written against a canvas in 200 dpi pixels (`mm`, `pt`): the PDF's
+canvas (ticketing.pdf_document) writes its text as real text in embedded fonts, selectable and
+read by screen readers, with Arabic shaped and right to left; Pillow's canvas
+(ticketing.pdf_drawing) draws the same page as an image (`render_page`, for previews). The
+QR code is an image in both, whole modules only. The input is plain data (`TicketPrint`), so
+this module needs no database and no application; inside an application context the labels
+are translated into each ticket's language, and an Arabic ticket is laid out right to left.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image
 
 from festival.config import LANGUAGES
-from festival.ticketing.pdf_drawing import Canvas, Style, pdf_file
+from festival.ticketing.pdf_drawing import Canvas, Style
 from festival.ticketing.qr import qr_image
 
 DPI = 200
@@ -32,6 +34,11 @@ def mm(value: float) -> int:
 
 def pt(value: float) -> int:
     return round(value * DPI / 72)
+
+
+PHONE_WIDTH = mm(80)
+# Format: (width, height or None when it follows the content, background).
+PAGES = {"a4": (mm(210), mm(297), WHITE), "phone": (PHONE_WIDTH, None, SAND)}
 
 
 @dataclass(frozen=True)
@@ -49,29 +56,51 @@ class TicketPrint:
     language: str = "fr"
 
 
-def render_pdf(tickets: Sequence[TicketPrint], fmt: str = "a4") -> bytes:
-    """One PDF holding each ticket on a page of its own, in the given format."""
+def _check(fmt: str) -> None:
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+
+
+def _language(ticket: TicketPrint) -> str:
+    return ticket.language if ticket.language in LANGUAGES else "fr"
+
+
+def render_pdf(tickets: Sequence[TicketPrint], fmt: str = "a4") -> bytes:
+    """One PDF holding each ticket on a page of its own, in the given format."""
+    from festival.ticketing.pdf_document import PdfCanvas, PdfDocument
+
+    _check(fmt)
     if not tickets:
         raise ValueError("a PDF of tickets needs at least one ticket")
-    pages = [render_page(ticket, fmt) for ticket in tickets]
     first = tickets[0]
-    return pdf_file(pages, DPI, title=f"{first.festival} {first.year} · {first.edition_title}",
-                    author=first.festival)
+    document = PdfDocument(DPI, title=f"{first.festival} {first.year} · "
+                              f"{first.edition_title}", author=first.festival)
+    width, _, background = PAGES[fmt]
+    for ticket in tickets:
+        canvas = PdfCanvas(width, _language(ticket) == "ar")
+        height = draw_ticket(canvas, ticket, fmt)
+        document.add_page(canvas, height, background, _language(ticket))
+    return document.output()
 
 
 def render_page(ticket: TicketPrint, fmt: str = "a4") -> Image.Image:
-    """One ticket as a page image (RGB, 200 dpi)."""
-    language = ticket.language if ticket.language in LANGUAGES else "fr"
-    with force_locale(language):
+    """One ticket as a page image (RGB, 200 dpi): the PDF's page, drawn by Pillow."""
+    _check(fmt)
+    width, height, background = PAGES[fmt]
+    page = Image.new("RGB", (width, height or mm(240)), background)
+    used = draw_ticket(Canvas(page, _language(ticket) == "ar"), ticket, fmt)
+    return page if height else page.crop((0, 0, width, used))
+
+
+def draw_ticket(canvas: Canvas, ticket: TicketPrint, fmt: str) -> int:
+    """Lay one ticket out on `canvas`, in the ticket's language; returns the page's height."""
+    _check(fmt)
+    with force_locale(_language(ticket)):
         labels = {key: str(value) for key, value in _labels().items()}
-        rtl = language == "ar"
         if fmt == "a4":
-            return _a4(ticket, labels, rtl)
-        if fmt == "phone":
-            return _phone(ticket, labels, rtl)
-    raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+            _a4(canvas, ticket, labels)
+            return PAGES["a4"][1]
+        return _phone(canvas, ticket, labels)
 
 
 def _labels() -> dict[str, object]:
@@ -157,9 +186,7 @@ def _days(canvas: Canvas, days: list[str], style: Style, width: float, max_lines
     return canvas.wrap(" · ".join(days), style, width, max_lines=max_lines)
 
 
-def _a4(ticket: TicketPrint, labels: dict[str, str], rtl: bool) -> Image.Image:
-    page = Image.new("RGB", (mm(210), mm(297)), WHITE)
-    canvas = Canvas(page, rtl)
+def _a4(canvas: Canvas, ticket: TicketPrint, labels: dict[str, str]) -> None:
     margin, pad, border, radius = mm(12), mm(7), 4, mm(5)
     left, right, top = margin, mm(210) - margin, margin
     bottom = top + mm(122)
@@ -239,13 +266,11 @@ def _a4(ticket: TicketPrint, labels: dict[str, str], rtl: bool) -> Image.Image:
         f"{ticket.festival} · {ticket.edition_title}", Style(pt(9)),
         right - left - code_width - mm(10), max_lines=1), Style(pt(9)), INK_SOFT)
     _motif(canvas, left, right, footer - mm(5), mm(5))
-    return page
 
 
-def _phone(ticket: TicketPrint, labels: dict[str, str], rtl: bool) -> Image.Image:
-    width = mm(80)
-    page = Image.new("RGB", (width, mm(240)), SAND)  # cut to the content's height below
-    canvas = Canvas(page, rtl)
+def _phone(canvas: Canvas, ticket: TicketPrint, labels: dict[str, str]) -> int:
+    """Draws the ticket from the top of a page PHONE_WIDTH wide; returns the page's height."""
+    width = PHONE_WIDTH
     pad, header = mm(5), mm(25)
     _header(canvas, ticket, (0, 0, width, header), pad, 0.8)
     _motif(canvas, 0, width, header, mm(3.5))
@@ -280,9 +305,8 @@ def _phone(ticket: TicketPrint, labels: dict[str, str], rtl: bool) -> Image.Imag
                      small, INK_SOFT, "center", leading=1.25)
     # Every ticket of a usual order gets the same height; a very wordy one grows.
     height = max(mm(176), round(y + mm(10)))
-    page = page.crop((0, 0, width, height))
-    _motif(Canvas(page, rtl), 0, width, height - mm(4), mm(4))
-    return page
+    _motif(canvas, 0, width, height - mm(4), mm(4))
+    return height
 
 
 def _dashes(canvas: Canvas, start: float, end: float, at: float, colour: str,

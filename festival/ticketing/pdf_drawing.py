@@ -271,21 +271,32 @@ def text_width(text: str, style: Style, rtl_base: bool = False) -> float:
     return sum(_length(run) for run in runs(text, style, rtl_base))
 
 
+def place_runs(x: float, text: str, style: Style, align: str = "left",
+               rtl_base: bool = False) -> tuple[float, list[tuple[float, Run]]]:
+    """The line's width and each of its runs with its left edge, left to right; `x` is the
+    line's left, right or centre according to `align`."""
+    pieces = runs(text, style, rtl_base)
+    width = sum(_length(run) for run in pieces)
+    left = {"left": x, "right": x - width, "center": x - width / 2}[align]
+    placed = []
+    for run in pieces:
+        placed.append((left, run))
+        left += _length(run)
+    return width, placed
+
+
 def draw_text(draw: ImageDraw.ImageDraw, x: float, baseline: float, text: str, style: Style,
               fill: str, *, align: str = "left", rtl_base: bool = False) -> float:
     """Draw one line with its baseline at `baseline`; `x` is its left, right or centre
     according to `align`. Returns the width drawn."""
-    pieces = runs(text, style, rtl_base)
-    width = sum(_length(run) for run in pieces)
-    left = {"left": x, "right": x - width, "center": x - width / 2}[align]
-    for run in pieces:
+    width, placed = place_runs(x, text, style, align, rtl_base)
+    for left, run in placed:
         if _shaped(run.face):
             draw.text((left, baseline), run.text, font=run.face, fill=fill, anchor="ls",
                       direction="rtl" if run.rtl else "ltr")
         else:
             shown = run.text[::-1] if run.rtl else run.text  # unshaped, but in reading order
             draw.text((left, baseline), shown, font=run.face, fill=fill, anchor="ls")
-        left += _length(run)
     return width
 
 
@@ -336,7 +347,9 @@ def fit(text: str, style: Style, width: float, rtl_base: bool = False,
 
 class Canvas:
     """Drawing in logical coordinates: x is measured from the start side of the page (the
-    left in French, the right in Arabic), so one layout serves both directions."""
+    left in French, the right in Arabic), so one layout serves both directions. The public
+    methods turn logical into physical coordinates; the `_paint_*` ones draw, here with
+    Pillow on an image (ticketing.pdf_document's canvas writes them into a PDF page)."""
 
     def __init__(self, image: Image.Image, rtl: bool):
         self.image = image
@@ -353,34 +366,52 @@ class Canvas:
     def rect(self, box, fill=None, outline=None, width=1, radius=0, corners=None) -> None:
         if corners and self.rtl:  # (top-left, top-right, bottom-right, bottom-left)
             corners = (corners[1], corners[0], corners[3], corners[2])
-        self.draw.rounded_rectangle(self._box(*box), radius=radius, fill=fill, outline=outline,
-                                    width=width, corners=corners)
+        self._paint_rect(self._box(*box), fill, outline, width, radius, corners)
 
     def polygon(self, points, fill) -> None:
-        self.draw.polygon([(self._x(x), y) for x, y in points], fill=fill)
+        self._paint_polygon([(self._x(x), y) for x, y in points], fill)
 
     def line(self, points, fill, width) -> None:
-        self.draw.line([(self._x(x), y) for x, y in points], fill=fill, width=width)
+        self._paint_line([(self._x(x), y) for x, y in points], fill, width)
 
     def notch(self, cx: float, cy: float, radius: int, page: str, edge: str, outline: str,
               width: int) -> None:
         """A half-round bite out of the ticket's edge, as on a tear-off stub."""
-        x = self._x(cx)
+        self._paint_notch(self._x(cx), cy, radius, page, edge, outline, width)
+
+    def paste(self, image: Image.Image, x: float, y: float) -> None:
+        self._paint_image(image, self.width - x - image.width if self.rtl else x, y)
+
+    def _paint_rect(self, box, fill, outline, width, radius, corners) -> None:
+        self.draw.rounded_rectangle(box, radius=radius, fill=fill, outline=outline,
+                                    width=width, corners=corners)
+
+    def _paint_polygon(self, points, fill) -> None:
+        self.draw.polygon(points, fill=fill)
+
+    def _paint_line(self, points, fill, width) -> None:
+        self.draw.line(points, fill=fill, width=width)
+
+    def _paint_notch(self, x, cy, radius, page, edge, outline, width) -> None:
         box = (x - radius, cy - radius, x + radius, cy + radius)
         self.draw.ellipse(box, fill=page)
         start, end = (0, 180) if edge == "top" else (180, 360)
         self.draw.arc(box, start, end, fill=outline, width=width)
 
-    def paste(self, image: Image.Image, x: float, y: float) -> None:
-        left = self.width - x - image.width if self.rtl else x
-        self.image.paste(image, (round(left), round(y)))
+    def _paint_image(self, image: Image.Image, left: float, top: float) -> None:
+        self.image.paste(image, (round(left), round(top)))
 
     def text(self, x: float, baseline: float, text: str, style: Style, fill: str,
              align: str = "start") -> float:
         physical = {"start": "right" if self.rtl else "left",
                     "end": "left" if self.rtl else "right", "center": "center"}[align]
-        return draw_text(self.draw, self._x(x), baseline, text, style, fill, align=physical,
-                         rtl_base=self._rtl_text(text))
+        return self._paint_text(self._x(x), baseline, text, style, fill, physical,
+                                self._rtl_text(text))
+
+    def _paint_text(self, x: float, baseline: float, text: str, style: Style, fill: str,
+                    align: str, rtl_base: bool) -> float:
+        return draw_text(self.draw, x, baseline, text, style, fill, align=align,
+                         rtl_base=rtl_base)
 
     def lines(self, x: float, top: float, lines: list[str], style: Style, fill: str,
               align: str = "start", leading: float = 1.35) -> float:

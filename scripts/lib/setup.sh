@@ -36,7 +36,7 @@ install_python() {
 
 install_frontend() {
   [ -f package.json ] || return 0
-  local stamp="static/vendor/.installed-$(cat package.json package-lock.json 2>/dev/null | sha256sum | cut -c1-16)"
+  local stamp="static/vendor/.installed-$(cat package.json package-lock.json scripts/lib/vendor.mjs 2>/dev/null | sha256sum | cut -c1-16)"
   [ -f "$stamp" ] && return 0
   if ! command -v npm >/dev/null 2>&1; then
     echo "Node.js with npm is needed for the front-end packages (see README)." >&2

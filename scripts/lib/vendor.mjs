@@ -1,9 +1,12 @@
 // Copies the files the pages use from node_modules into static/vendor (git-ignored).
 // Run by scripts/lib/setup.sh after `npm ci`. To add a package: pin it in package.json,
 // then name here the files to copy (paths inside the package) and where they go.
-import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+// JavaScript is minified on the way (terser) unless the package ships it minified: the
+// scanner downloads it on the phones at the door, often on a weak connection.
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { minify } from "terser";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -11,6 +14,19 @@ const FILES = {
   // package: { path inside the package: path under static/vendor }
   jsqr: { "dist/jsQR.js": "jsqr/jsQR.js", "LICENSE": "jsqr/LICENSE" },
 };
+
+async function copy(source, target) {
+  if (!source.endsWith(".js") || source.endsWith(".min.js")) {
+    copyFileSync(source, target);
+    return;
+  }
+  const result = await minify(readFileSync(source, "utf8"), {
+    compress: { passes: 2 },
+    mangle: true,
+    format: { comments: /@license|@preserve|^!/ },  // keep the licence notices
+  });
+  writeFileSync(target, result.code);
+}
 
 let copied = 0;
 for (const [pkg, files] of Object.entries(FILES)) {
@@ -22,7 +38,7 @@ for (const [pkg, files] of Object.entries(FILES)) {
     }
     const target = join(root, "static", "vendor", to);
     mkdirSync(dirname(target), { recursive: true });
-    copyFileSync(source, target);
+    await copy(source, target);
     copied += 1;
   }
 }

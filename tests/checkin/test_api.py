@@ -196,6 +196,17 @@ def test_bundle_has_what_a_phone_needs_and_an_etag(client, door):
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
 
 
+def test_a_gzipped_bundle_revalidates_with_its_weak_etag(client, door, monkeypatch):
+    monkeypatch.setattr("festival.core.compression.MIN_SIZE", 10)  # a small test bundle
+    gzip = {**door["headers"], "Accept-Encoding": "gzip"}
+    response = client.get("/api/v1/checkin/bundle", headers=gzip)
+    assert response.status_code == 200 and response.headers["Content-Encoding"] == "gzip"
+    assert response.headers["ETag"].startswith('W/"')
+    cached = client.get("/api/v1/checkin/bundle",
+                        headers={**gzip, "If-None-Match": response.headers["ETag"]})
+    assert cached.status_code == 304
+
+
 @pytest.mark.parametrize("query, expected", [("zoé", 0), ("ZOÉ AMR", 0), ("zoe@example", 0),
                                              ("brahim", 1)])
 def test_search_by_name_email_or_code(client, door, query, expected):

@@ -198,3 +198,13 @@ def test_demo_doors_are_idempotent(app):
             CheckinList.name == "Salle de concert"))
         assert concert.allow_reentry and [t.name for t in concert.ticket_types] == ["Pass samedi"]
         db.session.rollback()
+
+
+def test_the_scanner_ships_the_qr_decoder_minified(client):
+    """jsQR's package has only its 257 KB development build: scripts/lib/vendor.mjs
+    minifies it for the phones at the door (the browser tests prove it still decodes)."""
+    with client.get("/static/vendor/jsqr/jsQR.js") as decoder:
+        assert decoder.status_code == 200
+        source = decoder.get_data(as_text=True)
+    assert len(source.encode()) < 140_000
+    assert "jsQR" in source and "\n  " not in source

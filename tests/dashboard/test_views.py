@@ -34,7 +34,7 @@ def test_attendance_page_shows_the_figures(client, auth, known):
     assert _figure(html, "no_shows") == "2"
     assert _figure(html, "inside") == "—"       # today is not a festival day
     assert 'data-refusal="unpaid">1<' in html
-    assert 'src="/static/js/dashboard/live.js"' in html
+    assert 'src="/static/js/dashboard/live.js?v=' in html
     assert 'data-live-url="/dashboard/2031/live"' in html
 
 

@@ -167,7 +167,7 @@ def test_now_and_next_is_a_board_that_refreshes_itself(client, festival):
     board = page[page.index('id="now-next"'):]
     assert "Énergie solaire dans les villages" in board  # now in the Grande salle
     assert "Relamping des écoles" in board and "Contes du Souss" in board  # now and next
-    assert 'src="/static/js/now-next.js"' in page
+    assert 'src="/static/js/now-next.js?v=' in page
     assert "<script>" not in page  # no inline script (a strict CSP comes later)
     with client.get("/static/js/now-next.js") as script:
         assert script.status_code == 200 and b"setTimeout" in script.data

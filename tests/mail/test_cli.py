@@ -25,6 +25,9 @@ def test_mail_test_queues_and_mail_send_delivers(runner, app, smtp_server):
     assert received["To"] == "amina@example.org"
     parts = [part.get_content_type() for part in received.walk()]
     assert "image/png" in parts and received.get_body(("html",)) is not None
+    [image] = [part for part in received.walk() if part["Content-ID"]]
+    html = received.get_body(("html",)).get_content()
+    assert f'src="cid:{image["Content-ID"].strip("<>")}"' in html
     again = runner.invoke(args=["mail", "send"])
     assert "Sent 0 messages." in again.output
 

@@ -12,7 +12,8 @@ from festival.mail.sender import backoff, claim_due, send_all_due, send_pending
 from festival.mail.services import Attachment, InlineImage, queue_mail
 from tests.conftest import free_port
 
-CONTEXT = {"site": "https://almoggar.example", "qr_cid": "ticket-qr"}
+CONTEXT = {"site": "https://almoggar.example"}
+WITH_QR = dict(CONTEXT, qr_cid="ticket-qr")
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
        b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff"
        b"\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82")
@@ -20,8 +21,9 @@ PDF = b"%PDF-1.4\n% a ticket\n%%EOF\n"
 
 
 def queue(to="amina@example.org", **kwargs) -> int:
-    message = queue_mail(to, "test", CONTEXT, kwargs.pop("language", "en"),
-                         kwargs.pop("subject", "Your tickets"), **kwargs)
+    message = queue_mail(to, "test", kwargs.pop("context", CONTEXT),
+                         kwargs.pop("language", "en"), kwargs.pop("subject", "Your tickets"),
+                         **kwargs)
     db.session.commit()
     return message.id
 
@@ -43,7 +45,7 @@ def test_a_rolled_back_message_is_never_sent(ctx, smtp_server):
 
 
 def test_delivers_text_html_inline_image_and_attachment(ctx, smtp_server, app):
-    message_id = queue(inline_images=[InlineImage("ticket-qr", PNG)],
+    message_id = queue(context=WITH_QR, inline_images=[InlineImage("ticket-qr", PNG)],
                        attachments=[Attachment("ticket-AB12.pdf", "application/pdf", PDF)],
                        reply_to="contact@almoggar.example", subject="Your tickets – AB12")
     assert send_pending().sent == 1
@@ -68,8 +70,9 @@ def test_delivers_text_html_inline_image_and_attachment(ctx, smtp_server, app):
     assert related.get_content_type() == "multipart/related"
     html, image = related.iter_parts()
     assert html.get_content_type() == "text/html"
-    assert 'src="cid:ticket-qr"' in html.get_content()
-    assert image["Content-ID"] == "<ticket-qr>" and image.get_content() == PNG
+    content_id = stored.inline_images[0].content_id
+    assert f'src="cid:{content_id}"' in html.get_content()
+    assert image["Content-ID"] == f"<{content_id}>" and image.get_content() == PNG
     assert image.get_content_disposition() == "inline"
     assert attachment.get_filename() == "ticket-AB12.pdf"
     assert attachment.get_content_disposition() == "attachment"
@@ -239,3 +242,18 @@ def test_two_senders_at_once_deliver_each_message_exactly_once(app, smtp_server)
             OutboxMessage.id.in_(ids))).all()
         assert set(statuses) == {MailStatus.SENT}
         assert db.session.scalar(select(db.func.max(OutboxMessage.attempts))) == 1
+
+
+def test_inline_images_get_a_unique_msg_id_referenced_by_the_html(ctx, smtp_server):
+    queue(context=WITH_QR, inline_images=[InlineImage("ticket-qr", PNG)])
+    queue(context=WITH_QR, inline_images=[InlineImage("ticket-qr", PNG)])
+    assert send_pending().sent == 2
+    content_ids = []
+    for received in smtp_server.messages:
+        [image] = [p for p in received.walk() if p["Content-ID"]]
+        local, _, domain = image["Content-ID"].strip("<>").partition("@")
+        assert local.startswith("ticket-qr.") and domain == "almoggar.example"
+        html = received.get_body(("html",)).get_content()
+        assert f'src="cid:{image["Content-ID"].strip("<>")}"' in html
+        content_ids.append(image["Content-ID"])
+    assert content_ids[0] != content_ids[1]

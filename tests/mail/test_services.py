@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -28,8 +30,9 @@ def test_queue_mail_stores_a_rendered_message_without_committing(ctx):
     assert '<html lang="en" dir="ltr">' in message.html_body
     assert "https://almoggar.example" in message.html_body
     assert message.message_id.startswith("<") and message.message_id.endswith(">")
-    assert [(a.filename, a.content_id) for a in message.attachments] == [
-        ("qr.png", "qr"), ("a.txt", None)]
+    assert [a.filename for a in message.attachments] == ["qr.png", "a.txt"]
+    assert re.fullmatch(r"qr\.[0-9a-f]{16}@almoggar\.example", message.attachments[0].content_id)
+    assert message.attachments[1].content_id is None
     db.session.rollback()
     assert count() == 0
 
@@ -74,6 +77,13 @@ def test_bad_inline_content_id_raises(ctx):
     with pytest.raises(ValueError):
         queue_mail("a@example.org", "test", CONTEXT, "fr", "Hi",
                    inline_images=[InlineImage("bad id>", b"x")])
+
+
+@pytest.mark.parametrize("name", ["a@b", ".qr", "qr..png", "x" * 41])
+def test_an_inline_name_that_cannot_start_a_msg_id_raises(ctx, name):
+    with pytest.raises(ValueError):
+        queue_mail("a@example.org", "test", CONTEXT, "fr", "Hi",
+                   inline_images=[InlineImage(name, b"x")])
 
 
 def test_same_dedupe_key_is_queued_once(ctx):

@@ -55,6 +55,17 @@ def pdf_pages(data: bytes, tmp_path: Path) -> list[Image.Image]:
     return [Image.open(path) for path in sorted(tmp_path.glob("p-*.png"))]
 
 
+def pdf_text(data: bytes, tmp_path: Path) -> list[str]:
+    """The text of each page as pdftotext reads it, without the marks it puts around
+    right-to-left runs (U+202B … U+202C)."""
+    source = tmp_path / "text.pdf"
+    source.write_bytes(data)
+    result = subprocess.run(["pdftotext", str(source), "-"], capture_output=True, text=True,
+                            timeout=60, check=False)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    return result.stdout.replace("\u202b", "").replace("\u202c", "").split("\f")[:-1]
+
+
 def pdf_info(data: bytes, tmp_path: Path) -> dict[str, str]:
     source = tmp_path / "info.pdf"
     source.write_bytes(data)
@@ -78,6 +89,38 @@ def test_each_page_scans_back_to_its_exact_token(tickets, keys, fmt, tmp_path):
         [barcode] = zxingcpp.read_barcodes(page)
         assert barcode.text == ticket.token
         assert verify_ticket(keys[1], barcode.text).ticket_id in (41, 42)
+
+
+@needs_poppler
+@pytest.mark.parametrize("fmt", ["a4", "phone"])
+def test_the_text_is_text_and_arabic_reads_in_logical_order(keys, fmt, tmp_path):
+    """Selectable and read aloud: names, ticket types and order codes are text in the PDF,
+    an Arabic one in reading order (not in the visual order of its glyphs)."""
+    french = TicketPrint(festival="Almoggar", edition_title="Festival du Souss", year=2026,
+                         attendee="Amina El Idrissi", ticket_type="Pass festival (2 jours)",
+                         valid_days=["samedi 20 juin 2026"], order_code="K7QX-M3PA",
+                         token=sign_ticket(keys[0], 2026, 51), language="fr")
+    arabic = TicketPrint(festival="Almoggar", edition_title="مهرجان سوس ماسة", year=2026,
+                         attendee="أمينة العمراني", ticket_type="تذكرة يوم السبت",
+                         valid_days=["السبت 20 يونيو 2026"], order_code="B8RT-W2KD",
+                         token=sign_ticket(keys[0], 2026, 52), language="ar")
+    first, second = pdf_text(render_pdf([french, arabic], fmt), tmp_path)
+    for expected in ("Amina El Idrissi", "Pass festival (2 jours)", "K7QX-M3PA",
+                     "samedi 20 juin 2026"):
+        assert expected in first, expected
+    for expected in ("أمينة العمراني", "تذكرة يوم السبت", "B8RT-W2KD", "مهرجان سوس ماسة"):
+        assert expected in second, expected
+
+
+@needs_poppler
+def test_the_only_images_are_the_qr_codes(tickets, tmp_path):
+    source = tmp_path / "images.pdf"
+    source.write_bytes(render_pdf(tickets, "a4"))
+    result = subprocess.run(["pdfimages", "-list", str(source)], capture_output=True,
+                            text=True, timeout=60, check=False)
+    rows = [line.split() for line in result.stdout.splitlines()[2:]]
+    assert [int(row[0]) for row in rows] == [1, 2]  # one image a page: its QR code
+    assert all(int(row[3]) == int(row[4]) < 600 for row in rows)  # square, 3 inches at most
 
 
 @needs_poppler
@@ -210,6 +253,10 @@ def test_without_system_fonts_a_warning_is_logged_and_tickets_still_render(
         assert "fonts-noto-core" in caplog.text
         [barcode] = zxingcpp.read_barcodes(page)
         assert barcode.text == tickets[0].token
+        if shutil.which("pdftoppm"):
+            pages = pdf_pages(render_pdf(tickets, "phone"), tmp_path)
+            assert [zxingcpp.read_barcodes(p)[0].text for p in pages] == [
+                t.token for t in tickets]
     finally:
         for cache in caches:
             cache.cache_clear()
@@ -225,6 +272,7 @@ def test_absurdly_long_fields_are_cut_and_rendered_quickly(keys):
     for fmt in ("a4", "phone"):
         [barcode] = zxingcpp.read_barcodes(render_page(ticket, fmt))
         assert barcode.text == ticket.token
+        assert render_pdf([ticket], fmt).startswith(b"%PDF")
     assert time.perf_counter() - started < 10
 
 

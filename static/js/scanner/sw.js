@@ -5,6 +5,8 @@
 // The API is never cached here: the page keeps its own offline data in IndexedDB.
 /* global SCANNER */
 const CACHE = `almoggar-scanner-${SCANNER.version}`;
+// The assets' URLs carry their version (?v=…); modules import each other without it.
+const ASSET_PATHS = new Set(SCANNER.assets.map((url) => new URL(url, self.location).pathname));
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE)
@@ -45,7 +47,7 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate" && url.pathname === SCANNER.page) {
     event.respondWith(pageFirstFromNetwork(request));
-  } else if (SCANNER.assets.includes(url.pathname)) {
+  } else if (ASSET_PATHS.has(url.pathname)) {
     event.respondWith(assetFromCache(request));
   }
 });
