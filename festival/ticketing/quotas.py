@@ -5,6 +5,11 @@ changes nothing. On PostgreSQL the row lock it takes makes a concurrent buyer wa
 re-check the condition against the committed value, so two buyers can never both take the
 last seat; SQLite serialises writers. Quotas are always updated in id order so that two orders
 touching the same quotas cannot deadlock.
+
+An order takes seats from several quotas (its type's and the venue's): `take` runs its UPDATEs
+inside a SAVEPOINT, so a refusal on the second quota undoes the first and the caller's
+transaction is left as it was (a caller that catches the refusal and goes on, such as a late
+payment turned into a refund, cannot leak seats).
 """
 from __future__ import annotations
 
@@ -40,17 +45,20 @@ def needed_seats(edition_id: int, counts: Counter[int]) -> Counter[int]:
 
 
 def take(needed: Counter[int]) -> None:
-    """Take the seats or raise Conflict('sold_out'); the caller rolls back on error."""
-    for quota_id in sorted(needed):
-        n = needed[quota_id]
-        if n <= 0:
-            continue
-        result = db.session.execute(
-            update(Quota).where(Quota.id == quota_id, Quota.used + n <= Quota.size)
-            .values(used=Quota.used + n).execution_options(synchronize_session=False))
-        if result.rowcount != 1:
-            raise Conflict("sold_out", _l("Sorry, there are not enough tickets left for "
-                                          "this order."))
+    """Take the seats of every quota, or none: raises Conflict('sold_out') with every counter
+    as it was (the UPDATEs run in a SAVEPOINT that is rolled back on refusal)."""
+    wanted = [(quota_id, needed[quota_id]) for quota_id in sorted(needed)
+              if needed[quota_id] > 0]
+    if not wanted:
+        return
+    with db.session.begin_nested():
+        for quota_id, n in wanted:
+            result = db.session.execute(
+                update(Quota).where(Quota.id == quota_id, Quota.used + n <= Quota.size)
+                .values(used=Quota.used + n).execution_options(synchronize_session=False))
+            if result.rowcount != 1:
+                raise Conflict("sold_out", _l("Sorry, there are not enough tickets left for "
+                                              "this order."))
 
 
 def give_back(needed: Counter[int]) -> None:
