@@ -18,7 +18,7 @@ from festival.accounts.models import User
 from festival.accounts.services import normalise_email
 from festival.core.errors import Conflict, DomainError, NotFound, ValidationError
 from festival.core.timeutil import utcnow
-from festival.extensions import db
+from festival.extensions import db, session_in_transaction
 from festival.ticketing import quotas
 from festival.ticketing.models import (Order, OrderEvent, OrderStatus, PaymentMethod, Ticket,
                                        TicketStatus, TicketType, Voucher)
@@ -241,7 +241,18 @@ def seats_of(order: Order, tickets: list[Ticket] | None = None) -> Counter[int]:
 
 
 def lock_order(order_id: int) -> Order:
-    """The order, re-read under a row lock (PostgreSQL) so that concurrent changes queue."""
+    """The order, re-read under a row lock (PostgreSQL: SELECT … FOR UPDATE) so that
+    concurrent changes queue; the caller re-checks the order's state on what this returns
+    and only then changes it. Pending changes are flushed first, so the re-read keeps them.
+
+    Like pretix's lock_objects, it refuses to run outside a transaction (RuntimeError): the
+    lock lasts until the caller's commit, so the caller must already be inside the unit of
+    work that ends with it, having read or written something since its last commit or
+    rollback. SQLAlchemy would otherwise begin a transaction silently at this SELECT, and the
+    lock would last until whoever commits next."""
+    if not session_in_transaction():
+        raise RuntimeError("lock_order needs a transaction")
+    db.session.flush()
     order = db.session.scalar(select(Order).where(Order.id == order_id)
                               .with_for_update().execution_options(populate_existing=True))
     if order is None:
@@ -254,10 +265,12 @@ def mark_paid(order: Order, method: PaymentMethod, *, amount_cents: int | None =
               actor: User | None = None, now: datetime | None = None) -> str:
     """Record a payment. Returns what happened: 'paid', 'already_paid', 'revived' (paid after
     it expired, seats still free) or 'refund_needed' (paid after it expired, seats gone: the
-    caller refunds). Errors: payment_mismatch (amount or currency differ from the order)."""
+    caller refunds). The order is locked and its state re-read before anything changes.
+    Errors: payment_mismatch (amount or currency differ from the order)."""
     from festival.ticketing.notifications import queue_order_confirmation
 
     now = now or utcnow()
+    order = lock_order(order.id)
     if amount_cents is not None and (amount_cents != order.total_cents
                                      or currency.lower() != "eur"):
         record(order, "payment_mismatch", actor=actor, now=now,
@@ -290,15 +303,25 @@ def mark_paid(order: Order, method: PaymentMethod, *, amount_cents: int | None =
 
 
 def expire_order(order: Order, *, now: datetime | None = None) -> bool:
-    """Expire a pending order past its hold and free its seats. True if it expired."""
+    """Expire a pending order past its hold and free its seats. True if it expired.
+    The order is locked and its state re-read first, so that a payment being recorded at the
+    same moment (the webhook) is either seen here, or finds the order expired and revives it;
+    an order that is not due is not locked at all (the buyer's page asks at every view)."""
     now = now or utcnow()
-    if order.status is not OrderStatus.PENDING or order.expires_at is None \
-            or order.expires_at > now:
+    if not _due(order, now):
+        return False
+    order = lock_order(order.id)
+    if not _due(order, now):
         return False
     quotas.give_back(seats_of(order))
     _give_back_voucher(order)
     record(order, "expired", to=OrderStatus.EXPIRED, now=now)
     return True
+
+
+def _due(order: Order, now: datetime) -> bool:
+    return order.status is OrderStatus.PENDING and order.expires_at is not None \
+        and order.expires_at <= now
 
 
 def expire_due(*, now: datetime | None = None, limit: int = 500) -> int:
@@ -315,8 +338,10 @@ def expire_due(*, now: datetime | None = None, limit: int = 500) -> int:
 
 def cancel_order(order: Order, *, actor: User, reason: str, now: datetime | None = None) -> None:
     """Cancel: frees the seats and revokes the tickets. Errors: invalid_transition,
-    refund_instead (money paid online must be refunded, not just cancelled)."""
+    refund_instead (money paid online must be refunded, not just cancelled). The order is
+    locked and its state re-read first."""
     now = now or utcnow()
+    order = lock_order(order.id)
     if order.status not in (OrderStatus.PENDING, OrderStatus.PAID):
         raise DomainError("invalid_transition", _l("This order can no longer be cancelled."),
                           status=409)

@@ -217,3 +217,16 @@ def test_codes_are_read_back_forgivingly(edition):
     assert orders.find_order(spaced) is order
     assert orders.find_order("") is None
     assert db.session.scalar(select(func.count(Ticket.id))) == 1
+
+
+def test_lock_order_refuses_to_run_outside_a_transaction(app):
+    with app.app_context():
+        edition = make_edition()
+        order = _order(edition, [Item(make_type(edition).id, 1)])
+        order_id = order.id
+        db.session.commit()
+        with pytest.raises(RuntimeError, match="lock_order needs a transaction"):
+            orders.lock_order(order_id)
+        db.session.scalar(select(Order.id).where(Order.id == order_id))  # the unit of work
+        assert orders.lock_order(order_id).id == order_id
+        db.session.rollback()
