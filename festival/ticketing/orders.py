@@ -81,9 +81,17 @@ def check_voucher(code: str, edition_id: int, now: datetime) -> Voucher:
     return voucher
 
 
-def _use_voucher(voucher: Voucher) -> None:
+# Voucher uses follow the orders that hold them: an order holds one use of its voucher while
+# it holds its seats (pending or paid). The use is taken when the order is made, given back
+# when it expires or is cancelled, and taken again when a late payment revives it; when no
+# use is left by then, the revival is refused like one whose seats are gone (refund_needed).
+# A refunded order keeps its use. An order that takes none of the tickets a voucher opens
+# neither holds nor spends it. Uses move by conditional UPDATEs, as seats do.
+
+def _use_voucher(voucher_id: int) -> None:
+    """Take one use, or raise ValidationError (voucher) when none is left."""
     result = db.session.execute(
-        update(Voucher).where(Voucher.id == voucher.id, Voucher.used_count < Voucher.max_uses)
+        update(Voucher).where(Voucher.id == voucher_id, Voucher.used_count < Voucher.max_uses)
         .values(used_count=Voucher.used_count + 1).execution_options(synchronize_session=False))
     if result.rowcount != 1:
         raise ValidationError({"voucher": [_l("This voucher code has already been used.")]})
@@ -200,10 +208,12 @@ def create_order(edition, *, buyer_name: str, email: str, items: list[Item],
         errors["items"] = [TOO_MANY_TICKETS]
     if errors:
         raise ValidationError(errors)
+    if voucher is not None and voucher.ticket_type_id not in counts:
+        voucher = None  # a code that opens none of the order's tickets is not spent
 
     quotas.take(quotas.needed_seats(edition.id, counts))
     if voucher is not None:
-        _use_voucher(voucher)
+        _use_voucher(voucher.id)
 
     tickets_cents = sum(price for _, _, price in planned)
     order = Order(edition=edition, code=_unique_code(), secret=secrets.token_urlsafe(24),
@@ -264,8 +274,9 @@ def mark_paid(order: Order, method: PaymentMethod, *, amount_cents: int | None =
               currency: str = "eur", payment_intent: str | None = None,
               actor: User | None = None, now: datetime | None = None) -> str:
     """Record a payment. Returns what happened: 'paid', 'already_paid', 'revived' (paid after
-    it expired, seats still free) or 'refund_needed' (paid after it expired, seats gone: the
-    caller refunds). The order is locked and its state re-read before anything changes.
+    it expired, seats and voucher use still free: both taken again) or 'refund_needed' (paid
+    after it expired, seats or voucher use gone: nothing taken, the caller refunds).
+    The order is locked and its state re-read before anything changes.
     Errors: payment_mismatch (amount or currency differ from the order)."""
     from festival.ticketing.notifications import queue_order_confirmation
 
@@ -286,10 +297,17 @@ def mark_paid(order: Order, method: PaymentMethod, *, amount_cents: int | None =
     outcome = "paid"
     if order.status in (OrderStatus.EXPIRED, OrderStatus.CANCELLED):
         try:
-            quotas.take(seats_of(order, list(order.tickets)))
+            with db.session.begin_nested():  # the seats and the voucher's use, or neither
+                quotas.take(seats_of(order, list(order.tickets)))
+                if order.voucher_id:
+                    _use_voucher(order.voucher_id)
         except Conflict:
             record(order, "paid_too_late", actor=actor, now=now,
                    note="paid after expiry; no seats left: refund")
+            return "refund_needed"
+        except ValidationError:
+            record(order, "paid_too_late", actor=actor, now=now,
+                   note="paid after expiry; the voucher has no use left: refund")
             return "refund_needed"
         for ticket in order.tickets:
             ticket.status = TicketStatus.VALID

@@ -128,3 +128,51 @@ def test_the_buyers_page_never_expires_an_order_the_webhook_is_paying(app, postg
         assert db.session.scalar(select(func.count(Ticket.id))) == 2
         assert {q.used for q in db.session.scalars(select(Quota))} == {2}
         assert quotas.drift() == []
+
+
+def test_concurrent_buyers_for_a_voucher_with_one_use_left(app, postgres):
+    from sqlalchemy import update
+
+    from festival.core.errors import ValidationError
+    from festival.ticketing import catalog
+    from festival.ticketing.models import Order, Voucher
+
+    with app.app_context():
+        edition = make_edition(capacity=1000)
+        reduced = make_type(edition, name="Réduit", is_hidden=True, quota=100)
+        voucher = catalog.create_voucher(edition, {"code": "DERNIER", "max_uses": 5,
+                                                   "ticket_type_id": reduced.id})
+        db.session.execute(update(Voucher).values(used_count=4))  # one use left
+        edition_id, type_id, voucher_id = edition.id, reduced.id, voucher.id
+        db.session.commit()
+
+    buyers, results = 12, []
+    barrier = threading.Barrier(buyers)
+
+    def buy(n: int) -> None:
+        barrier.wait(timeout=30)
+        with app.app_context():
+            from festival.editions.models import Edition
+            try:
+                orders.create_order(db.session.get(Edition, edition_id),
+                                    buyer_name=f"Buyer {n}", email=f"b{n}@example.fr",
+                                    items=[Item(type_id, 1)], voucher_code="dernier")
+                db.session.commit()
+                results.append("ok")
+            except ValidationError as error:
+                db.session.rollback()
+                results.append(sorted(error.fields))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=buy, args=(n,), daemon=True) for n in range(buyers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(map(str, results)) == ["['voucher']"] * (buyers - 1) + ["ok"]
+    with app.app_context():
+        assert db.session.scalar(select(Voucher.used_count)) == 5
+        assert db.session.scalar(select(func.count(Order.id)).where(
+            Order.voucher_id == voucher_id)) == 1
+        assert {q.used for q in db.session.scalars(select(Quota))} == {1}
