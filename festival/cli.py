@@ -165,7 +165,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(accounts_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(mail_cli)
-    from festival.ticketing.cli import orders_cli
+    from festival.ticketing.cli import orders_cli, quotas_cli
     app.cli.add_command(orders_cli)
+    app.cli.add_command(quotas_cli)
     from festival.checkin.cli import devices_cli
     app.cli.add_command(devices_cli)

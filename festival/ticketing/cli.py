@@ -1,7 +1,8 @@
-"""`flask --app festival orders …`: the expiry sweep."""
+"""`flask --app festival orders …`: the expiry sweep; `… quotas check`: the seat counters."""
 from __future__ import annotations
 
 import logging
+import sys
 
 import click
 from flask.cli import AppGroup
@@ -10,6 +11,7 @@ from festival.core.loop import run_every
 from festival.extensions import db
 
 orders_cli = AppGroup("orders", help="Ticket orders.")
+quotas_cli = AppGroup("quotas", help="Ticket quotas.")
 log = logging.getLogger("festival.ticketing")
 
 
@@ -44,3 +46,34 @@ def expire_command(loop: bool, interval: float) -> None:
 
 def _expired(count: int) -> str:
     return f"Expired {count} order{'s' if count != 1 else ''}."
+
+
+@quotas_cli.command("check")
+@click.option("--fix", is_flag=True, help="Set each counter that differs to the seats held "
+                                          "(recorded in the audit log).")
+def check_command(fix: bool) -> None:
+    """Compare each quota's counter with the seats its orders hold (valid tickets of pending
+    and paid orders) and list every difference. Exit code 1 when one differs (with --fix:
+    when one could not be fixed), 0 otherwise."""
+    from festival.ticketing import quotas
+    if fix:
+        found, left = quotas.fix_drift()
+        db.session.commit()
+    else:
+        found, left = quotas.drift(), []
+        db.session.rollback()
+    for drift in found:
+        click.echo(_line(drift) + (" (fixed)" if fix else ""))
+    for drift in left:
+        click.echo(_line(drift) + " (not fixed: more seats held than the quota's size; "
+                                  "make the quota larger first)")
+    if not found and not left:
+        click.echo("Every quota counts the seats its orders hold.")
+    if left or (found and not fix):
+        sys.exit(1)
+
+
+def _line(drift) -> str:
+    name = f"“{drift.ticket_type}”" if drift.ticket_type is not None else "venue capacity"
+    return (f"{drift.edition_year} {name} (quota #{drift.quota_id}, size {drift.size}): "
+            f"counter {drift.counted}, seats held {drift.held}")

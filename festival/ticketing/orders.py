@@ -18,7 +18,7 @@ from festival.accounts.models import User
 from festival.accounts.services import normalise_email
 from festival.core.errors import Conflict, DomainError, NotFound, ValidationError
 from festival.core.timeutil import utcnow
-from festival.extensions import db
+from festival.extensions import db, session_in_transaction
 from festival.ticketing import quotas
 from festival.ticketing.models import (Order, OrderEvent, OrderStatus, PaymentMethod, Ticket,
                                        TicketStatus, TicketType, Voucher)
@@ -81,9 +81,17 @@ def check_voucher(code: str, edition_id: int, now: datetime) -> Voucher:
     return voucher
 
 
-def _use_voucher(voucher: Voucher) -> None:
+# Voucher uses follow the orders that hold them: an order holds one use of its voucher while
+# it holds its seats (pending or paid). The use is taken when the order is made, given back
+# when it expires or is cancelled, and taken again when a late payment revives it; when no
+# use is left by then, the revival is refused like one whose seats are gone (refund_needed).
+# A refunded order keeps its use. An order that takes none of the tickets a voucher opens
+# neither holds nor spends it. Uses move by conditional UPDATEs, as seats do.
+
+def _use_voucher(voucher_id: int) -> None:
+    """Take one use, or raise ValidationError (voucher) when none is left."""
     result = db.session.execute(
-        update(Voucher).where(Voucher.id == voucher.id, Voucher.used_count < Voucher.max_uses)
+        update(Voucher).where(Voucher.id == voucher_id, Voucher.used_count < Voucher.max_uses)
         .values(used_count=Voucher.used_count + 1).execution_options(synchronize_session=False))
     if result.rowcount != 1:
         raise ValidationError({"voucher": [_l("This voucher code has already been used.")]})
@@ -200,10 +208,12 @@ def create_order(edition, *, buyer_name: str, email: str, items: list[Item],
         errors["items"] = [TOO_MANY_TICKETS]
     if errors:
         raise ValidationError(errors)
+    if voucher is not None and voucher.ticket_type_id not in counts:
+        voucher = None  # a code that opens none of the order's tickets is not spent
 
     quotas.take(quotas.needed_seats(edition.id, counts))
     if voucher is not None:
-        _use_voucher(voucher)
+        _use_voucher(voucher.id)
 
     tickets_cents = sum(price for _, _, price in planned)
     order = Order(edition=edition, code=_unique_code(), secret=secrets.token_urlsafe(24),
@@ -241,7 +251,18 @@ def seats_of(order: Order, tickets: list[Ticket] | None = None) -> Counter[int]:
 
 
 def lock_order(order_id: int) -> Order:
-    """The order, re-read under a row lock (PostgreSQL) so that concurrent changes queue."""
+    """The order, re-read under a row lock (PostgreSQL: SELECT … FOR UPDATE) so that
+    concurrent changes queue; the caller re-checks the order's state on what this returns
+    and only then changes it. Pending changes are flushed first, so the re-read keeps them.
+
+    Like pretix's lock_objects, it refuses to run outside a transaction (RuntimeError): the
+    lock lasts until the caller's commit, so the caller must already be inside the unit of
+    work that ends with it, having read or written something since its last commit or
+    rollback. SQLAlchemy would otherwise begin a transaction silently at this SELECT, and the
+    lock would last until whoever commits next."""
+    if not session_in_transaction():
+        raise RuntimeError("lock_order needs a transaction")
+    db.session.flush()
     order = db.session.scalar(select(Order).where(Order.id == order_id)
                               .with_for_update().execution_options(populate_existing=True))
     if order is None:
@@ -253,11 +274,14 @@ def mark_paid(order: Order, method: PaymentMethod, *, amount_cents: int | None =
               currency: str = "eur", payment_intent: str | None = None,
               actor: User | None = None, now: datetime | None = None) -> str:
     """Record a payment. Returns what happened: 'paid', 'already_paid', 'revived' (paid after
-    it expired, seats still free) or 'refund_needed' (paid after it expired, seats gone: the
-    caller refunds). Errors: payment_mismatch (amount or currency differ from the order)."""
+    it expired, seats and voucher use still free: both taken again) or 'refund_needed' (paid
+    after it expired, seats or voucher use gone: nothing taken, the caller refunds).
+    The order is locked and its state re-read before anything changes.
+    Errors: payment_mismatch (amount or currency differ from the order)."""
     from festival.ticketing.notifications import queue_order_confirmation
 
     now = now or utcnow()
+    order = lock_order(order.id)
     if amount_cents is not None and (amount_cents != order.total_cents
                                      or currency.lower() != "eur"):
         record(order, "payment_mismatch", actor=actor, now=now,
@@ -273,10 +297,17 @@ def mark_paid(order: Order, method: PaymentMethod, *, amount_cents: int | None =
     outcome = "paid"
     if order.status in (OrderStatus.EXPIRED, OrderStatus.CANCELLED):
         try:
-            quotas.take(seats_of(order, list(order.tickets)))
+            with db.session.begin_nested():  # the seats and the voucher's use, or neither
+                quotas.take(seats_of(order, list(order.tickets)))
+                if order.voucher_id:
+                    _use_voucher(order.voucher_id)
         except Conflict:
             record(order, "paid_too_late", actor=actor, now=now,
                    note="paid after expiry; no seats left: refund")
+            return "refund_needed"
+        except ValidationError:
+            record(order, "paid_too_late", actor=actor, now=now,
+                   note="paid after expiry; the voucher has no use left: refund")
             return "refund_needed"
         for ticket in order.tickets:
             ticket.status = TicketStatus.VALID
@@ -290,15 +321,25 @@ def mark_paid(order: Order, method: PaymentMethod, *, amount_cents: int | None =
 
 
 def expire_order(order: Order, *, now: datetime | None = None) -> bool:
-    """Expire a pending order past its hold and free its seats. True if it expired."""
+    """Expire a pending order past its hold and free its seats. True if it expired.
+    The order is locked and its state re-read first, so that a payment being recorded at the
+    same moment (the webhook) is either seen here, or finds the order expired and revives it;
+    an order that is not due is not locked at all (the buyer's page asks at every view)."""
     now = now or utcnow()
-    if order.status is not OrderStatus.PENDING or order.expires_at is None \
-            or order.expires_at > now:
+    if not _due(order, now):
+        return False
+    order = lock_order(order.id)
+    if not _due(order, now):
         return False
     quotas.give_back(seats_of(order))
     _give_back_voucher(order)
     record(order, "expired", to=OrderStatus.EXPIRED, now=now)
     return True
+
+
+def _due(order: Order, now: datetime) -> bool:
+    return order.status is OrderStatus.PENDING and order.expires_at is not None \
+        and order.expires_at <= now
 
 
 def expire_due(*, now: datetime | None = None, limit: int = 500) -> int:
@@ -315,8 +356,10 @@ def expire_due(*, now: datetime | None = None, limit: int = 500) -> int:
 
 def cancel_order(order: Order, *, actor: User, reason: str, now: datetime | None = None) -> None:
     """Cancel: frees the seats and revokes the tickets. Errors: invalid_transition,
-    refund_instead (money paid online must be refunded, not just cancelled)."""
+    refund_instead (money paid online must be refunded, not just cancelled). The order is
+    locked and its state re-read first."""
     now = now or utcnow()
+    order = lock_order(order.id)
     if order.status not in (OrderStatus.PENDING, OrderStatus.PAID):
         raise DomainError("invalid_transition", _l("This order can no longer be cancelled."),
                           status=409)

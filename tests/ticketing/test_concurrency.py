@@ -54,3 +54,125 @@ def test_concurrent_buyers_never_oversell(app, postgres):
     assert tickets == sold == used == venue
     assert sold == 7
     assert any(outcome == "sold_out" for outcome, _ in results)
+
+
+def _wait_for_a_lock_wait(app, timeout: float = 10.0) -> bool:
+    """Whether another connection of the test database is waiting on a lock (polled)."""
+    import time
+
+    from sqlalchemy import text
+    deadline = time.monotonic() + timeout
+    with app.app_context(), db.engine.connect() as conn:
+        while time.monotonic() < deadline:
+            waiting = conn.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock'")).scalar()
+            conn.rollback()
+            if waiting:
+                return True
+            time.sleep(0.05)
+    return False
+
+
+def test_the_buyers_page_never_expires_an_order_the_webhook_is_paying(app, postgres, client):
+    from datetime import timedelta
+
+    from festival.core.timeutil import utcnow
+    from festival.payments.services import handle_event
+    from festival.ticketing import quotas
+    from festival.ticketing.models import Order, OrderStatus
+
+    with app.app_context():
+        edition = make_edition(capacity=10)
+        ticket_type = make_type(edition, quota=5)
+        order = orders.create_order(edition, buyer_name="Lina", email="lina@example.fr",
+                                    items=[Item(ticket_type.id, 2)],
+                                    now=utcnow() - timedelta(minutes=31))  # its hold is over
+        code, secret, total = order.code, order.secret, order.total_cents
+        db.session.commit()
+
+    paid, outcomes, pages = threading.Event(), [], []
+    session = {"id": "cs_race", "object": "checkout.session", "payment_status": "paid",
+               "amount_total": total, "currency": "eur", "payment_intent": "pi_race",
+               "metadata": {"order_code": code}}
+
+    def webhook() -> None:
+        with app.app_context():
+            try:
+                outcomes.append(handle_event({"id": "evt_race", "type":
+                                              "checkout.session.completed",
+                                              "data": {"object": session}}, None))
+                paid.set()  # the order is paid and locked, not yet committed
+                outcomes.append(_wait_for_a_lock_wait(app))
+                db.session.commit()
+            finally:
+                paid.set()
+                db.session.remove()
+
+    def buyer_page() -> None:
+        paid.wait(30)
+        pages.append(client.get(f"/orders/{code}?secret={secret}").status_code)
+
+    threads = [threading.Thread(target=webhook, daemon=True),
+               threading.Thread(target=buyer_page, daemon=True)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert outcomes == ["paid", True]  # the page's expiry did wait for the webhook's lock
+    assert pages == [200]
+    with app.app_context():
+        order = db.session.scalar(select(Order).where(Order.code == code))
+        kinds = [e.kind for e in order.events]
+        assert order.status is OrderStatus.PAID and "expired" not in kinds, kinds
+        assert db.session.scalar(select(func.count(Ticket.id))) == 2
+        assert {q.used for q in db.session.scalars(select(Quota))} == {2}
+        assert quotas.drift() == []
+
+
+def test_concurrent_buyers_for_a_voucher_with_one_use_left(app, postgres):
+    from sqlalchemy import update
+
+    from festival.core.errors import ValidationError
+    from festival.ticketing import catalog
+    from festival.ticketing.models import Order, Voucher
+
+    with app.app_context():
+        edition = make_edition(capacity=1000)
+        reduced = make_type(edition, name="Réduit", is_hidden=True, quota=100)
+        voucher = catalog.create_voucher(edition, {"code": "DERNIER", "max_uses": 5,
+                                                   "ticket_type_id": reduced.id})
+        db.session.execute(update(Voucher).values(used_count=4))  # one use left
+        edition_id, type_id, voucher_id = edition.id, reduced.id, voucher.id
+        db.session.commit()
+
+    buyers, results = 12, []
+    barrier = threading.Barrier(buyers)
+
+    def buy(n: int) -> None:
+        barrier.wait(timeout=30)
+        with app.app_context():
+            from festival.editions.models import Edition
+            try:
+                orders.create_order(db.session.get(Edition, edition_id),
+                                    buyer_name=f"Buyer {n}", email=f"b{n}@example.fr",
+                                    items=[Item(type_id, 1)], voucher_code="dernier")
+                db.session.commit()
+                results.append("ok")
+            except ValidationError as error:
+                db.session.rollback()
+                results.append(sorted(error.fields))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=buy, args=(n,), daemon=True) for n in range(buyers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(map(str, results)) == ["['voucher']"] * (buyers - 1) + ["ok"]
+    with app.app_context():
+        assert db.session.scalar(select(Voucher.used_count)) == 5
+        assert db.session.scalar(select(func.count(Order.id)).where(
+            Order.voucher_id == voucher_id)) == 1
+        assert {q.used for q in db.session.scalars(select(Quota))} == {1}

@@ -217,3 +217,75 @@ def test_codes_are_read_back_forgivingly(edition):
     assert orders.find_order(spaced) is order
     assert orders.find_order("") is None
     assert db.session.scalar(select(func.count(Ticket.id))) == 1
+
+
+def test_lock_order_refuses_to_run_outside_a_transaction(app):
+    with app.app_context():
+        edition = make_edition()
+        order = _order(edition, [Item(make_type(edition).id, 1)])
+        order_id = order.id
+        db.session.commit()
+        with pytest.raises(RuntimeError, match="lock_order needs a transaction"):
+            orders.lock_order(order_id)
+        db.session.scalar(select(Order.id).where(Order.id == order_id))  # the unit of work
+        assert orders.lock_order(order_id).id == order_id
+        db.session.rollback()
+
+
+def _uses(voucher) -> int:
+    return db.session.scalar(select(Voucher.used_count).where(Voucher.id == voucher.id))
+
+
+def test_free_orders_spend_a_voucher_use_only_when_they_take_its_ticket(edition):
+    invitation = make_type(edition, name="Invitation", price=0, is_hidden=True)
+    child = make_type(edition, name="Enfant", price=0)
+    voucher = catalog.create_voucher(edition, {"code": "INVITE-27",
+                                               "ticket_type_id": invitation.id,
+                                               "max_uses": 20})
+    guests = [_order(edition, [Item(invitation.id, 1)], voucher_code="invite-27",
+                     email=f"guest{n}@example.fr") for n in range(6)]
+    parents = [_order(edition, [Item(child.id, 1)], voucher_code="invite-27",
+                      email=f"parent{n}@example.fr")  # the code sent along, for a
+               for n in range(5)]                     # ticket it does not open
+    assert _uses(voucher) == 6  # not 11
+    assert {o.status for o in guests + parents} == {OrderStatus.PAID}
+    assert {o.voucher_id for o in guests} == {voucher.id}
+    assert {o.voucher_id for o in parents} == {None}
+
+
+def test_an_order_not_taking_a_used_up_voucher_is_not_refused(edition):
+    reduced = make_type(edition, name="Réduit", is_hidden=True)
+    public = make_type(edition, name="Pass")
+    voucher = catalog.create_voucher(edition, {"code": "UNE-FOIS", "ticket_type_id": reduced.id,
+                                               "max_uses": 1})
+    _order(edition, [Item(reduced.id, 1)], voucher_code="UNE-FOIS")
+    assert _order(edition, [Item(public.id, 1)], voucher_code="UNE-FOIS").voucher_id is None
+    assert _uses(voucher) == 1
+
+
+def test_a_revived_order_takes_its_voucher_use_again(edition):
+    pass_type = make_type(edition, quota=10)
+    voucher = catalog.create_voucher(edition, {"code": "AMIS", "ticket_type_id": pass_type.id,
+                                               "max_uses": 2, "price_override_cents": 1000})
+    now = utcnow()
+    order = _order(edition, [Item(pass_type.id, 1)], voucher_code="AMIS", now=now)
+    assert orders.expire_order(order, now=now + timedelta(hours=1))
+    assert _uses(voucher) == 0
+    assert orders.mark_paid(order, PaymentMethod.STRIPE, amount_cents=1000,
+                            now=now + timedelta(hours=1)) == "revived"
+    assert _uses(voucher) == 1 and _used(pass_type, edition) == 1
+
+
+def test_a_late_payment_is_refused_when_the_voucher_has_no_use_left(edition):
+    pass_type = make_type(edition, quota=10)
+    voucher = catalog.create_voucher(edition, {"code": "AMIS", "ticket_type_id": pass_type.id,
+                                               "max_uses": 1, "price_override_cents": 1000})
+    now = utcnow()
+    late = _order(edition, [Item(pass_type.id, 1)], voucher_code="AMIS", now=now)
+    assert orders.expire_order(late, now=now + timedelta(hours=1))
+    _order(edition, [Item(pass_type.id, 1)], voucher_code="AMIS", email="b@example.fr")
+    assert orders.mark_paid(late, PaymentMethod.STRIPE, amount_cents=1000,
+                            now=now + timedelta(hours=1)) == "refund_needed"
+    assert late.status is OrderStatus.EXPIRED and late.events[-1].kind == "paid_too_late"
+    assert _uses(voucher) == 1
+    assert _used(pass_type, edition) == 1 and _used(None, edition) == 1  # no seat taken
