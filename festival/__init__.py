@@ -97,12 +97,14 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(privacy)
     from festival.audit.views import bp as audit
     app.register_blueprint(audit)
+    from festival.payments import provider as payment_provider
     from festival.payments.views import bp as payments
     from festival.ticketing.views import bp as ticketing
     from festival.ticketing.views import manage_bp as manage_tickets
     app.register_blueprint(ticketing)
     app.register_blueprint(manage_tickets)
     app.register_blueprint(payments)
+    payment_provider.init_app(app)
     from festival.checkin.manage_views import bp as manage_checkin
     from festival.checkin.views import bp as checkin
     app.register_blueprint(checkin)

@@ -1,28 +1,29 @@
-"""The effects of payments on orders: Checkout sessions, webhooks, refunds.
+"""What Stripe says, written down as payment rows: Checkout Sessions, webhooks, refunds.
 
 Stripe is a trigger, never a source of truth we trust blindly: every webhook is verified,
 recorded once under a unique event id in the same transaction as its effect, and checked
-against the order (amount, currency). Events may come twice or in any order.
+against the order (amount, currency). Events may come twice or in any order. What a payment
+means for an order (paid, revived, refused and refunded) is ticketing's decision
+(ticketing.orders.confirm_payment, ticketing.refunds): this package depends on ticketing,
+never the other way round.
 """
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from festival.accounts.models import User
-from festival.core.errors import DomainError, ValidationError
+from festival.core.errors import DomainError
 from festival.core.timeutil import utcnow
 from festival.extensions import db
 from festival.payments.gateway import LineItem, PaymentError, session_expiry
-from festival.ticketing import orders, quotas
-from festival.ticketing.models import (Order, OrderStatus, PaymentEvent, PaymentMethod, Ticket,
-                                       TicketStatus)
+from festival.ticketing import orders, refunds
+from festival.ticketing.models import (Order, OrderStatus, Payment, PaymentEvent, PaymentMethod,
+                                       PaymentState)
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,9 @@ def start_checkout(order: Order, gateway, *, success_url: str, cancel_url: str,
                                                     "in a moment."), status=503) from error
     order.stripe_session_id = session_id
     order.stripe_session_url = url
+    db.session.add(Payment(order=order, provider=PaymentMethod.STRIPE,
+                           state=PaymentState.CREATED, amount_cents=order.total_cents,
+                           checkout_session_id=session_id, created_at=now, updated_at=now))
     orders.record(order, "checkout_started", now=now, note=session_id)
     return url
 
@@ -113,12 +117,16 @@ def handle_event(event: dict, gateway, *, now: datetime | None = None) -> str:
             seen.outcome = _paid(order, obj, gateway, now)
     elif kind == "checkout.session.async_payment_failed":
         seen.outcome = "failed"
+        _payment_row(order, obj).state = PaymentState.FAILED
         if order.status is OrderStatus.PENDING:
             order.expires_at = now
             orders.expire_order(order, now=now)
             orders.record(order, "payment_failed", now=now)
     elif kind == "checkout.session.expired":
         seen.outcome = "ignored"
+        payment = _payment_row(order, obj)
+        if payment.state in (PaymentState.CREATED, PaymentState.CANCEL_REQUESTED):
+            payment.state = PaymentState.CANCELLED
         if order.status is OrderStatus.PENDING and order.stripe_session_id == obj.get("id"):
             order.expires_at = min(order.expires_at or now, now)
             orders.expire_order(order, now=now)
@@ -130,152 +138,76 @@ def handle_event(event: dict, gateway, *, now: datetime | None = None) -> str:
     return seen.outcome
 
 
-def _paid(order: Order, session: dict, gateway, now: datetime) -> str:
+def _payment_row(order: Order, obj: dict) -> Payment:
+    """The ledger row of the attempt this provider object speaks of: by Checkout Session,
+    then by PaymentIntent; a new row when none is known (a refund event before its payment)."""
+    session_id = obj.get("id") if obj.get("object") == "checkout.session" else None
+    intent = obj.get("payment_intent")
+    for column, value in ((Payment.checkout_session_id, session_id),
+                          (Payment.payment_intent_id, intent)):
+        if value:
+            row = db.session.scalar(select(Payment).where(Payment.order_id == order.id,
+                                                          column == value))
+            if row is not None:
+                return row
+    row = Payment(order=order, provider=PaymentMethod.STRIPE, state=PaymentState.CREATED,
+                  amount_cents=order.total_cents, checkout_session_id=session_id)
+    db.session.add(row)
+    return row
+
+
+def _paid(order: Order, obj: dict, gateway, now: datetime) -> str:
+    """Stripe says this attempt was paid: record it on its row and let ticketing decide
+    (orders.confirm_payment). A payment ticketing refuses (cancelled order, or expired with
+    its seats sold) is refunded through Stripe at once and recorded as a refund."""
+    payment = _payment_row(order, obj)
+    if obj.get("amount_total") is not None:
+        payment.amount_cents = int(obj["amount_total"])
+    if obj.get("payment_intent"):
+        payment.payment_intent_id = obj["payment_intent"]
     try:
-        outcome = orders.mark_paid(order, PaymentMethod.STRIPE,
-                                   amount_cents=session.get("amount_total"),
-                                   currency=session.get("currency") or "",
-                                   payment_intent=session.get("payment_intent"), now=now)
+        outcome = orders.confirm_payment(payment, currency=obj.get("currency") or "", now=now)
     except DomainError as error:  # payment_mismatch: recorded on the order, nothing issued
         log.error("order %s: %s", order.code, error.message)
         return error.code
     if outcome == "refund_needed":
-        _refund_with_stripe(order, gateway, order.total_cents, key=f"late-{order.code}")
-        _revoke(order, list(order.tickets), give_back_seats=False)
-        order.refunded_cents = order.total_cents
-        orders.record(order, "refunded", to=OrderStatus.REFUNDED, now=now,
-                      note="paid after the hold ended and the tickets were gone")
-        from festival.ticketing.notifications import queue_late_payment_refunded
-        queue_late_payment_refunded(order)
+        refund_id, done = StripeRefunds(gateway).refund(order, payment, payment.amount_cents,
+                                                        key=f"late-{order.code}-{payment.id}")
+        refunds.refund_late_payment(order, payment, provider_refund_id=refund_id,
+                                    is_done=done, now=now)
     return outcome
 
 
 def _refunded_at_stripe(order: Order, charge: dict, gateway, now: datetime) -> str:
-    refunded = int(charge.get("amount_refunded") or 0)
     if order.status is OrderStatus.PENDING:
         # The refund event came first: the payment it refunds did happen.
         _paid(order, {"amount_total": charge.get("amount"), "currency": charge.get("currency"),
                       "payment_intent": charge.get("payment_intent")}, gateway, now)
-    if order.status is not OrderStatus.PAID or refunded <= order.refunded_cents:
-        return "already_refunded"
-    if refunded >= order.total_cents:
-        _revoke(order, [t for t in order.tickets if t.status is TicketStatus.VALID])
-        order.refunded_cents = order.total_cents
-        orders.record(order, "refunded", to=OrderStatus.REFUNDED, now=now,
-                      note="refunded in Stripe")
-        return "refunded"
-    orders.record(order, "partial_refund_at_stripe", now=now,
-                  note=f"{refunded - order.refunded_cents} cents refunded in Stripe; "
-                       "tickets left valid")
-    order.refunded_cents = refunded
-    return "partially_refunded"
+    return refunds.refunded_at_provider(order, int(charge.get("amount_refunded") or 0),
+                                        now=now)
 
 
-def _revoke(order: Order, tickets: list[Ticket], *, give_back_seats: bool = True) -> None:
-    valid = [t for t in tickets if t.status is TicketStatus.VALID]
-    if give_back_seats:
-        quotas.give_back(orders.seats_of(order, valid))
-    for ticket in valid:
-        ticket.status = TicketStatus.REVOKED
+class StripeRefunds:
+    """Refunds through Stripe, as ticketing.refunds asks for them."""
 
+    def __init__(self, gateway):
+        self.gateway = gateway
 
-def _refund_with_stripe(order: Order, gateway, amount: int, *, key: str) -> None:
-    if gateway is None:
-        raise DomainError("refund_unavailable", _l("Stripe is not configured here: refund this "
-                                                   "payment from the Stripe dashboard."),
-                          status=409)
-    if not order.stripe_payment_intent:
-        raise DomainError("refund_unavailable", _l("No online payment is known for this "
-                                                   "order."), status=409)
-    try:
-        gateway.create_refund(payment_intent=order.stripe_payment_intent, amount_cents=amount,
-                              idempotency_key=f"refund-{key}",
-                              metadata={"order_code": order.code})
-    except PaymentError as error:
-        raise DomainError("refund_failed", _l("Stripe refused the refund: %(reason)s",
-                                              reason=str(error)), status=502) from error
-
-
-@dataclass(frozen=True)
-class Admission:
-    """A ticket to be refunded that a door has let in already."""
-
-    ticket: Ticket
-    list_name: str
-    scanned_at: datetime
-    gate: str
-
-
-@dataclass(frozen=True)
-class RefundPlan:
-    """What a refund would do: the tickets it revokes, the amount paid back, and those of
-    the tickets that were let in at a door (revoking them does not take anyone out)."""
-
-    tickets: list[Ticket]
-    amount_cents: int
-    is_full: bool
-    checked_in: list[Admission]
-
-
-def plan_refund(order: Order, ticket_ids: list[int] | None = None) -> RefundPlan:
-    """The refund of the whole order (`ticket_ids` None) or of some of its valid tickets,
-    as refund() would make it, for the organiser to see before confirming. Changes nothing.
-    Errors: not_refundable (409), validation_failed (ticket_ids)."""
-    from festival.checkin.queries import admissions_of
-
-    if order.status is not OrderStatus.PAID:
-        raise DomainError("not_refundable", _l("Only a paid order can be refunded."),
-                          status=409)
-    valid = {t.id: t for t in order.tickets if t.status is TicketStatus.VALID}
-    if ticket_ids is None:
-        chosen = list(valid.values())
-    else:
-        # More ids than the order has tickets is refused before any of them is looked at.
-        if not ticket_ids or len(ticket_ids) > len(order.tickets) \
-                or any(i not in valid for i in ticket_ids):
-            raise ValidationError({"ticket_ids": [_l("Choose valid tickets of this order.")]})
-        chosen = [valid[i] for i in sorted(set(ticket_ids))]
-    full = len(chosen) == len(valid)
-    amount = sum(t.price_cents - t.refunded_cents for t in chosen)
-    if full:
-        amount = order.total_cents - order.refunded_cents
-    by_id = {t.id: t for t in chosen}
-    checked_in = [Admission(by_id[row.ticket_id], row.list_name, row.scanned_at, row.gate)
-                  for row in admissions_of(list(by_id))]
-    return RefundPlan(chosen, amount, full, checked_in)
-
-
-def refund(order: Order, gateway, *, ticket_ids: list[int] | None = None, actor: User,
-           reason: str, now: datetime | None = None) -> int:
-    """Refund the whole order, or some of its tickets; revokes them and frees their seats.
-    Online payments are refunded through Stripe; others are recorded to be paid back by hand.
-    The reason is required: it goes in the order's history, with the tickets that were
-    already let in at a door (see plan_refund). Returns the amount refunded.
-    Errors: validation_failed (reason, ticket_ids), not_refundable, refund_unavailable,
-    refund_failed."""
-    reason = (reason or "").strip()[:500]
-    if not reason:
-        raise ValidationError({"reason": [_l("Give the reason for the refund: it is kept "
-                                             "in the order's history.")]})
-    now = now or utcnow()
-    order = orders.lock_order(order.id)
-    plan = plan_refund(order, ticket_ids)
-    chosen, amount, full = plan.tickets, plan.amount_cents, plan.is_full
-    if amount > 0 and order.payment_method is PaymentMethod.STRIPE:
-        key = f"{order.code}-{'-'.join(str(t.id) for t in chosen)}"
-        _refund_with_stripe(order, gateway, amount, key=key)
-    _revoke(order, chosen)
-    for ticket in chosen:
-        ticket.refunded_cents = ticket.price_cents
-    order.refunded_cents += amount
-    note = reason
-    if order.payment_method is not PaymentMethod.STRIPE and amount > 0:
-        note += " — to be paid back by hand"
-    if plan.checked_in:
-        note += " — already checked in: " + ", ".join(
-            f"#{a.ticket.id} ({a.gate}, {a.scanned_at:%Y-%m-%d %H:%M} UTC)"
-            for a in plan.checked_in)
-    orders.record(order, "refunded" if full else "partial_refund",
-                  to=OrderStatus.REFUNDED if full else None, actor=actor, now=now,
-                  note=f"{amount} cents. {note}")
-    return amount
+    def refund(self, order: Order, payment: Payment | None, amount_cents: int, *,
+               key: str) -> tuple[str, bool]:
+        intent = (payment.payment_intent_id if payment else None) or order.stripe_payment_intent
+        if self.gateway is None:
+            raise DomainError("refund_unavailable", _l("Stripe is not configured here: refund "
+                                                       "this payment from the Stripe "
+                                                       "dashboard."), status=409)
+        if not intent:
+            raise DomainError("refund_unavailable", _l("No online payment is known for this "
+                                                       "order."), status=409)
+        try:
+            answer = self.gateway.create_refund(payment_intent=intent, amount_cents=amount_cents,
+                                                idempotency_key=f"refund-{key}",
+                                                metadata={"order_code": order.code})
+        except PaymentError as error:
+            raise DomainError("refund_failed", _l("Stripe refused the refund: %(reason)s",
+                                                  reason=str(error)), status=502) from error
+        return answer.id, answer.status == "succeeded"

@@ -10,7 +10,7 @@ from festival.core.errors import DomainError, NotFound, committed
 from festival.core.security import limit
 from festival.editions.queries import edition_for_year
 from festival.extensions import db
-from festival.ticketing import catalog, checkout, orders
+from festival.ticketing import catalog, checkout, orders, refunds
 from festival.ticketing.models import TicketType, Voucher
 from festival.ticketing.schemas import (order_json, order_url, parse_order_request,
                                         ticket_type_json, voucher_json)
@@ -80,7 +80,6 @@ def get_order(code: str):
 @bp.post("/orders/<code>/refund")
 @roles(Role.ORGANISER)
 def refund_order(code: str):
-    from festival.payments.services import refund
     order = _order_for_request(code)
     body = _optional_body()
     ticket_ids = body.get("ticket_ids")
@@ -88,8 +87,9 @@ def refund_order(code: str):
             isinstance(i, int) and not isinstance(i, bool) for i in ticket_ids)):
         from festival.core.errors import ValidationError
         raise ValidationError({"ticket_ids": [_l("Give a list of ticket ids.")]})
-    amount = committed(lambda: refund(order, checkout.gateway(), ticket_ids=ticket_ids,
-                                      actor=None, reason=str(body.get("reason") or "")))
+    amount = committed(lambda: refunds.refund(order, checkout.payment_provider(),
+                                              ticket_ids=ticket_ids, actor=None,
+                                              reason=str(body.get("reason") or "")))
     return jsonify(code=order.code, status=order.status.value, refunded_cents=amount)
 
 
@@ -100,6 +100,7 @@ def cancel_order(code: str):
     body = _optional_body()
     committed(lambda: orders.cancel_order(order, actor=None,
                                           reason=str(body.get("reason") or "")))
+    checkout.close_cancelled_checkouts(order.id)  # after the commit; the sweep retries
     return jsonify(code=order.code, status=order.status.value)
 
 

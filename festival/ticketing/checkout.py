@@ -1,24 +1,31 @@
-"""Sending a buyer to pay: Stripe Checkout when configured, the demo page in development."""
+"""Sending a buyer to pay: the online provider when one is registered (Stripe, by
+payments.provider at start-up), the demo page in development. Ticketing never imports the
+provider: it asks the application for it."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 from flask import current_app
+from sqlalchemy import select, update
 
 from festival.core.errors import DomainError
+from festival.core.timeutil import utcnow
 from festival.core.urls import absolute_url
 from festival.extensions import db
-from festival.payments.gateway import StripeGateway
-from festival.ticketing.models import Order, OrderStatus
+from festival.ticketing.models import Order, OrderStatus, Payment, PaymentState
 
 log = logging.getLogger(__name__)
 
+# A Checkout Session lives 24 hours at most: past that, none is left to close.
+CLOSE_WINDOW = timedelta(hours=25)
 
-def gateway() -> StripeGateway | None:
-    """The Stripe gateway, or None where no STRIPE_SECRET_KEY is set."""
-    if not current_app.config.get("STRIPE_SECRET_KEY"):
-        return None
-    return StripeGateway.from_config(current_app.config)
+
+def payment_provider():
+    """The online payment provider (checkout_url, refund, close_checkout), or None where
+    none is configured."""
+    factory = current_app.extensions.get("payment_provider")
+    return factory() if factory is not None else None
 
 
 def payment_url(order: Order) -> str | None:
@@ -27,23 +34,57 @@ def payment_url(order: Order) -> str | None:
     unreachable. None when there is nothing to pay. Commits what it records."""
     if order.status is not OrderStatus.PENDING:
         return None
-    stripe = gateway()
-    if stripe is None:
+    provider = payment_provider()
+    if provider is None:
         if current_app.config.get("DEMO_PAYMENTS"):
             return absolute_url("ticketing.demo_payment", code=order.code,
                                 secret=order.secret)
         return None
-    from festival.payments.services import start_checkout
     back = dict(code=order.code, secret=order.secret)
     try:
-        url = start_checkout(order, stripe,
-                             success_url=absolute_url("ticketing.order", checkout="success",
-                                                          **back),
-                             cancel_url=absolute_url("ticketing.order", checkout="cancelled",
-                                                        **back))
+        url = provider.checkout_url(order,
+                                    success_url=absolute_url("ticketing.order",
+                                                             checkout="success", **back),
+                                    cancel_url=absolute_url("ticketing.order",
+                                                            checkout="cancelled", **back))
     except DomainError as error:
         db.session.rollback()
         log.warning("order %s: no Checkout session: %s", order.code, error.message)
         return absolute_url("ticketing.order", **back)
     db.session.commit()
     return url
+
+
+def close_cancelled_checkouts(order_id: int | None = None, *,
+                              now: datetime | None = None) -> int:
+    """Close at the provider the Checkout Sessions of cancelled orders (payments in state
+    cancel_requested), once the cancel is committed: the view calls it for its order, the
+    expiry sweep for all of them, so a crash or an unreachable Stripe is retried. Each closed
+    session is committed at once; a failure waits for the next sweep. A session Stripe will
+    not close (already paid) needs nothing more: its payment is refunded when its webhook
+    arrives (orders.confirm_payment). Returns how many were closed."""
+    provider = payment_provider()
+    if provider is None:
+        return 0
+    now = now or utcnow()
+    query = select(Payment.id, Payment.checkout_session_id).where(
+        Payment.state == PaymentState.CANCEL_REQUESTED,
+        Payment.checkout_session_id.is_not(None), Payment.created_at > now - CLOSE_WINDOW)
+    if order_id is not None:
+        query = query.where(Payment.order_id == order_id)
+    closed = 0
+    for payment_id, session_id in db.session.execute(query.order_by(Payment.id)).all():
+        db.session.commit()  # no transaction stays open while Stripe answers
+        try:
+            provider.close_checkout(session_id)
+        except DomainError as error:
+            log.warning("Checkout Session %s not closed: %s", session_id, error)
+            continue
+        # Conditional: a payment confirmed meanwhile keeps its state.
+        closed += db.session.execute(
+            update(Payment).where(Payment.id == payment_id,
+                                  Payment.state == PaymentState.CANCEL_REQUESTED)
+            .values(state=PaymentState.CANCELLED, updated_at=now)
+            .execution_options(synchronize_session=False)).rowcount
+        db.session.commit()
+    return closed

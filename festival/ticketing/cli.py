@@ -16,7 +16,9 @@ log = logging.getLogger("festival.ticketing")
 
 
 def expire_once() -> int:
-    """Expire every pending order past its hold, in batches; returns how many."""
+    """Expire every pending order past its hold, in batches; returns how many. Then close
+    the Checkout Sessions of cancelled orders that were not closed at cancel time."""
+    from festival.ticketing.checkout import close_cancelled_checkouts
     from festival.ticketing.orders import expire_due
     total = 0
     while True:
@@ -24,7 +26,9 @@ def expire_once() -> int:
         db.session.commit()
         total += count
         if count == 0:
-            return total
+            break
+    close_cancelled_checkouts()
+    return total
 
 
 @orders_cli.command("expire")

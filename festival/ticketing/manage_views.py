@@ -13,7 +13,7 @@ from festival.core.forms import choices
 from festival.core.money import format_cents
 from festival.editions import queries as edition_queries
 from festival.extensions import db
-from festival.ticketing import checkout, orders, queries, sales
+from festival.ticketing import checkout, orders, queries, refunds, sales
 from festival.ticketing.blueprints import manage_bp as bp
 from festival.ticketing.forms import CancelForm, OrderSearchForm, RefundForm
 from festival.ticketing.labels import ORDER_STATUS
@@ -103,8 +103,10 @@ def cancel(year: int, code: str):
         orders.cancel_order(found, actor=current_user, reason=form.reason.data)
     except DomainError as error:
         return _refused(year, found.code, error)
-    return _done(year, found.code, _("Order %(code)s cancelled; its seats are free again.",
-                                     code=found.code))
+    response = _done(year, found.code, _("Order %(code)s cancelled; its seats are free again.",
+                                         code=found.code))
+    checkout.close_cancelled_checkouts(found.id)  # after the commit; the sweep retries
+    return response
 
 
 @bp.post("/<int:year>/orders/<code>/refund")
@@ -112,9 +114,6 @@ def cancel(year: int, code: str):
 def refund(year: int, code: str):
     """First the confirmation page (what would be refunded, who is inside already), then,
     with its box ticked, the refund."""
-    from festival.payments.services import plan_refund
-    from festival.payments.services import refund as refund_order
-
     edition = edition_or_404(year)
     found = queries.order_in_edition(edition, code)
     form = RefundForm()
@@ -123,7 +122,7 @@ def refund(year: int, code: str):
         return _order_page(edition, found, refund_form=form, status=422)
     ticket_ids = form.ticket_ids.data or None
     try:
-        plan = plan_refund(found, ticket_ids)
+        plan = refunds.plan_refund(found, ticket_ids)
         if not form.confirm.data:
             if form.reviewed.data:
                 form.confirm.errors = [_("Tick the box to confirm the refund.")]
@@ -131,8 +130,8 @@ def refund(year: int, code: str):
                                    order=found, form=form, plan=plan,
                                    ticket_ids=ticket_ids or []), \
                 422 if form.reviewed.data else 200
-        amount = refund_order(found, checkout.gateway(), ticket_ids=ticket_ids,
-                              actor=current_user, reason=form.reason.data)
+        amount = refunds.refund(found, checkout.payment_provider(), ticket_ids=ticket_ids,
+                                actor=current_user, reason=form.reason.data)
     except DomainError as error:
         return _refused(year, found.code, error)
     return _done(year, found.code, _("%(amount)s refunded; the tickets are revoked and their "

@@ -1,4 +1,5 @@
-"""Ticket types, quotas, vouchers, orders, tickets and their history."""
+"""Ticket types, quotas, vouchers, orders, tickets, their history and their money (payments
+and refunds as rows)."""
 from __future__ import annotations
 
 import enum
@@ -25,6 +26,37 @@ class OrderStatus(str, enum.Enum):
     EXPIRED = "expired"
     CANCELLED = "cancelled"
     REFUNDED = "refunded"
+
+    def can_become(self, to: OrderStatus) -> bool:
+        return to in ORDER_TRANSITIONS[self]
+
+
+# The order's state machine, in one place: orders.record() refuses any other change. A partial
+# refund leaves the order paid (its refund rows say how much went back). A cancelled order
+# stays cancelled: a payment that still arrives is refunded, never honoured.
+ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    OrderStatus.PENDING: frozenset({OrderStatus.PAID, OrderStatus.EXPIRED,
+                                    OrderStatus.CANCELLED}),
+    # Paid late: revived if its seats are still free, otherwise the payment is refunded.
+    OrderStatus.EXPIRED: frozenset({OrderStatus.PAID, OrderStatus.REFUNDED}),
+    OrderStatus.PAID: frozenset({OrderStatus.REFUNDED, OrderStatus.CANCELLED}),
+    OrderStatus.CANCELLED: frozenset(),
+    OrderStatus.REFUNDED: frozenset(),
+}
+
+
+class PaymentState(str, enum.Enum):
+    CREATED = "created"                  # a Checkout Session is open, nothing paid yet
+    CANCEL_REQUESTED = "cancel_requested"  # the order was cancelled: the session is to close
+    CONFIRMED = "confirmed"              # the money arrived
+    FAILED = "failed"                    # the provider said it did not (or wrong amount)
+    CANCELLED = "cancelled"              # the session was closed before any payment
+
+
+class RefundState(str, enum.Enum):
+    REQUESTED = "requested"  # to be paid back by hand, or accepted by the provider, pending
+    DONE = "done"
+    FAILED = "failed"
 
 
 class PaymentMethod(str, enum.Enum):
@@ -175,6 +207,24 @@ class Order(TimestampMixin, db.Model):
     events: Mapped[list[OrderEvent]] = relationship(back_populates="order",
                                                     order_by="OrderEvent.id",
                                                     cascade="all, delete-orphan")
+    payments: Mapped[list[Payment]] = relationship(back_populates="order",
+                                                   order_by="Payment.id",
+                                                   cascade="all, delete-orphan")
+    refunds: Mapped[list[Refund]] = relationship(back_populates="order",
+                                                 order_by="Refund.id",
+                                                 cascade="all, delete-orphan")
+
+    @property
+    def paid_cents(self) -> int:
+        """What the ledger says was paid: the confirmed payments."""
+        return sum(p.amount_cents for p in self.payments if p.state is PaymentState.CONFIRMED)
+
+    @property
+    def ledger_refunded_cents(self) -> int:
+        """What the ledger says went back (or is to go back): every refund not failed.
+        `refunded_cents` is its cache, kept in step in the same transaction, for the
+        dashboards' SQL sums."""
+        return sum(r.amount_cents for r in self.refunds if r.state is not RefundState.FAILED)
 
     @property
     def holds_seats(self) -> bool:
@@ -233,3 +283,51 @@ class PaymentEvent(db.Model):
     order_code: Mapped[str | None] = mapped_column(String(12), index=True)
     outcome: Mapped[str] = mapped_column(String(80), default="")
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Payment(db.Model):
+    """One attempt to pay an order, as the payment provider reported it: a Checkout Session
+    (created, then confirmed, failed or cancelled), or money taken at the box office or by
+    transfer (confirmed at once). The order's paid amount is the sum of its confirmed rows."""
+
+    __tablename__ = "payments"
+    __table_args__ = (CheckConstraint("amount_cents >= 0", name="amount_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"),
+                                          index=True)
+    provider: Mapped[PaymentMethod] = mapped_column(
+        str_enum(PaymentMethod, "payment_method", length=20))
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    state: Mapped[PaymentState] = mapped_column(
+        str_enum(PaymentState, "payment_state", length=20), default=PaymentState.CREATED)
+    checkout_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    payment_intent_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="payments")
+
+
+class Refund(db.Model):
+    """Money sent back for an order, with its reason: by the organiser, by Stripe's dashboard,
+    or automatically for a payment that arrived after the order was cancelled or sold out."""
+
+    __tablename__ = "refunds"
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"),
+                                          index=True)
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id",
+                                                              ondelete="SET NULL"))
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    provider_refund_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    state: Mapped[RefundState] = mapped_column(
+        str_enum(RefundState, "refund_state", length=20), default=RefundState.DONE)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="refunds")
+    payment: Mapped[Payment | None] = relationship()

@@ -1,8 +1,11 @@
 """Orders: reserve, pay, expire, cancel. Every rule of the money path lives here.
 
 A ticket counts against its quotas from the moment it is reserved (pending order) until the
-order expires or is cancelled. Every state change writes an OrderEvent. Services flush and
-never commit; on a DomainError the caller rolls back, so a refused order leaves nothing.
+order expires or is cancelled. Every state change goes through record(), which allows only
+the moves of models.ORDER_TRANSITIONS and writes an OrderEvent; the functions that change a
+state do it under the order's lock (lock_order) after re-reading it. Money is rows: a Payment
+per attempt to pay, a Refund per amount sent back (see refunds.py). Services flush and never
+commit; on a DomainError the caller rolls back, so a refused order leaves nothing.
 """
 from __future__ import annotations
 
@@ -20,8 +23,8 @@ from festival.core.errors import Conflict, DomainError, NotFound, ValidationErro
 from festival.core.timeutil import utcnow
 from festival.extensions import db, session_in_transaction
 from festival.ticketing import quotas
-from festival.ticketing.models import (Order, OrderEvent, OrderStatus, PaymentMethod, Ticket,
-                                       TicketStatus, TicketType, Voucher)
+from festival.ticketing.models import (Order, OrderEvent, OrderStatus, Payment, PaymentMethod,
+                                       PaymentState, Ticket, TicketStatus, TicketType, Voucher)
 
 HOLD = timedelta(minutes=30)
 MAX_TICKETS_PER_ORDER = 20
@@ -53,6 +56,11 @@ def normalise_code(raw: str) -> str:
 
 def record(order: Order, kind: str, *, to: OrderStatus | None = None, note: str = "",
            actor: User | None = None, now: datetime | None = None) -> None:
+    """Write one line of the order's history and, with `to`, move it to that state: only the
+    moves of ORDER_TRANSITIONS are allowed. Errors: invalid_transition (409)."""
+    if to is not None and not order.status.can_become(to):
+        raise DomainError("invalid_transition", _l("This order can no longer change this way."),
+                          status=409)
     event = OrderEvent(order=order, kind=kind, from_status=order.status if to else None,
                        to_status=to, note=note, actor_id=actor.id if actor else None,
                        created_at=now or utcnow())
@@ -271,31 +279,57 @@ def lock_order(order_id: int) -> Order:
 
 
 def mark_paid(order: Order, method: PaymentMethod, *, amount_cents: int | None = None,
-              currency: str = "eur", payment_intent: str | None = None,
-              actor: User | None = None, now: datetime | None = None) -> str:
-    """Record a payment. Returns what happened: 'paid', 'already_paid', 'revived' (paid after
-    it expired, seats and voucher use still free: both taken again) or 'refund_needed' (paid
-    after it expired, seats or voucher use gone: nothing taken, the caller refunds).
-    The order is locked and its state re-read before anything changes.
-    Errors: payment_mismatch (amount or currency differ from the order)."""
-    from festival.ticketing.notifications import queue_order_confirmation
-
+              currency: str = "eur", actor: User | None = None,
+              now: datetime | None = None) -> str:
+    """Record money received outside Checkout (box office, transfer, free, demo) as a confirmed
+    payment row and apply it to the order: see confirm_payment for what is returned."""
     now = now or utcnow()
-    order = lock_order(order.id)
-    if amount_cents is not None and (amount_cents != order.total_cents
-                                     or currency.lower() != "eur"):
+    payment = Payment(order=order, provider=method, state=PaymentState.CREATED,
+                      amount_cents=order.total_cents if amount_cents is None else amount_cents,
+                      created_at=now, updated_at=now)
+    db.session.add(payment)
+    return confirm_payment(payment, currency=currency, actor=actor, now=now)
+
+
+def confirm_payment(payment: Payment, *, currency: str = "eur", actor: User | None = None,
+                    now: datetime | None = None) -> str:
+    """The provider says this payment went through: confirm its row and apply it to the order,
+    under the order's lock and after re-reading its state. Returns what happened:
+    - 'paid': the order was pending and is now paid, its confirmation queued;
+    - 'revived': the order had expired and all its seats were still free: they are taken
+      again and the order is paid;
+    - 'refund_needed': the order had expired and its seats are gone, or it was cancelled (a
+      cancelled order is never revived): the caller refunds the payment (refunds.
+      refund_late_payment), nothing is issued;
+    - 'already_paid' / 'already_refunded': nothing changes (a repeated or second payment).
+    Errors: payment_mismatch (amount or currency differ from the order: the payment is marked
+    failed and the order's history says so)."""
+    now = now or utcnow()
+    order = lock_order(payment.order.id)
+    if payment.state is PaymentState.CONFIRMED:
+        return "already_refunded" if order.status is OrderStatus.REFUNDED else "already_paid"
+    payment.updated_at = now
+    if payment.amount_cents != order.total_cents or currency.lower() != "eur":
+        payment.state = PaymentState.FAILED
         record(order, "payment_mismatch", actor=actor, now=now,
-               note=f"received {amount_cents} {currency}, expected {order.total_cents} eur")
+               note=f"received {payment.amount_cents} {currency}, "
+                    f"expected {order.total_cents} eur")
         raise DomainError("payment_mismatch", _l("The amount paid does not match the order."),
                           status=409)
-    if payment_intent:
-        order.stripe_payment_intent = payment_intent
+    payment.state = PaymentState.CONFIRMED
+    payment.confirmed_at = now
+    if payment.payment_intent_id:
+        order.stripe_payment_intent = payment.payment_intent_id
     if order.status is OrderStatus.PAID:
         return "already_paid"
     if order.status is OrderStatus.REFUNDED:
         return "already_refunded"
+    if order.status is OrderStatus.CANCELLED:
+        record(order, "paid_after_cancel", actor=actor, now=now,
+               note=f"{payment.amount_cents} cents paid after the order was cancelled: refund")
+        return "refund_needed"
     outcome = "paid"
-    if order.status in (OrderStatus.EXPIRED, OrderStatus.CANCELLED):
+    if order.status is OrderStatus.EXPIRED:
         try:
             with db.session.begin_nested():  # the seats and the voucher's use, or neither
                 quotas.take(seats_of(order, list(order.tickets)))
@@ -312,9 +346,17 @@ def mark_paid(order: Order, method: PaymentMethod, *, amount_cents: int | None =
         for ticket in order.tickets:
             ticket.status = TicketStatus.VALID
         outcome = "revived"
+    return _paid(order, payment.provider, actor=actor, now=now, outcome=outcome)
+
+
+def _paid(order: Order, method: PaymentMethod, *, actor: User | None, now: datetime,
+          outcome: str) -> str:
+    from festival.ticketing.notifications import queue_order_confirmation
+
     order.payment_method = method
     order.paid_at = now
-    record(order, "paid", to=OrderStatus.PAID, actor=actor, now=now, note=method.value)
+    record(order, "paid", to=OrderStatus.PAID, actor=actor, now=now,
+           note=method.value if outcome == "paid" else f"{method.value}, revived after expiry")
     if order.email:
         queue_order_confirmation(order)
     return outcome
@@ -322,14 +364,13 @@ def mark_paid(order: Order, method: PaymentMethod, *, amount_cents: int | None =
 
 def expire_order(order: Order, *, now: datetime | None = None) -> bool:
     """Expire a pending order past its hold and free its seats. True if it expired.
-    The order is locked and its state re-read first, so that a payment being recorded at the
-    same moment (the webhook) is either seen here, or finds the order expired and revives it;
-    an order that is not due is not locked at all (the buyer's page asks at every view)."""
+    Looked at first without a lock (pages call it on every view), then re-checked under it: a
+    payment confirmed meanwhile wins."""
     now = now or utcnow()
-    if not _due(order, now):
+    if not _expirable(order, now):
         return False
     order = lock_order(order.id)
-    if not _due(order, now):
+    if not _expirable(order, now):
         return False
     quotas.give_back(seats_of(order))
     _give_back_voucher(order)
@@ -337,7 +378,7 @@ def expire_order(order: Order, *, now: datetime | None = None) -> bool:
     return True
 
 
-def _due(order: Order, now: datetime) -> bool:
+def _expirable(order: Order, now: datetime) -> bool:
     return order.status is OrderStatus.PENDING and order.expires_at is not None \
         and order.expires_at <= now
 
@@ -355,12 +396,14 @@ def expire_due(*, now: datetime | None = None, limit: int = 500) -> int:
 
 
 def cancel_order(order: Order, *, actor: User, reason: str, now: datetime | None = None) -> None:
-    """Cancel: frees the seats and revokes the tickets. Errors: invalid_transition,
-    refund_instead (money paid online must be refunded, not just cancelled). The order is
-    locked and its state re-read first."""
+    """Cancel, under the order's lock: frees the seats and revokes the tickets. An open
+    Checkout Session is marked to be closed at the provider once this is committed
+    (checkout.close_cancelled_checkouts; the sweep retries); a payment that still arrives is
+    refunded (confirm_payment). Errors: invalid_transition, refund_instead (money paid online
+    must be refunded, not just cancelled)."""
     now = now or utcnow()
     order = lock_order(order.id)
-    if order.status not in (OrderStatus.PENDING, OrderStatus.PAID):
+    if not order.status.can_become(OrderStatus.CANCELLED):
         raise DomainError("invalid_transition", _l("This order can no longer be cancelled."),
                           status=409)
     if order.status is OrderStatus.PAID and order.payment_method is PaymentMethod.STRIPE \
@@ -371,6 +414,10 @@ def cancel_order(order: Order, *, actor: User, reason: str, now: datetime | None
     _give_back_voucher(order)
     for ticket in order.tickets:
         ticket.status = TicketStatus.REVOKED
+    for payment in order.payments:
+        if payment.state is PaymentState.CREATED:
+            payment.state = PaymentState.CANCEL_REQUESTED
+            payment.updated_at = now
     record(order, "cancelled", to=OrderStatus.CANCELLED, actor=actor, now=now,
            note=(reason or "").strip()[:500])
 

@@ -48,8 +48,7 @@ def _paid(order, method: str, when: datetime):
 
 
 def build_sales(edition, actor):
-    from festival.payments import services as payments
-    from festival.ticketing import catalog, orders
+    from festival.ticketing import catalog, orders, refunds
 
     catalog.set_venue_capacity(edition, 100)
     common = {"requires_attendee_name": False}
@@ -78,12 +77,12 @@ def build_sales(edition, actor):
     orders.cancel_order(o7, actor=actor, reason="test", now=at(date(2031, 5, 9), "13:00"))
     o8 = _paid(_order(edition, pass_.id, 2, at(date(2031, 5, 10), "18:00")), "demo",
                at(date(2031, 5, 10), "18:10"))
-    payments.refund(o8, None, ticket_ids=[o8.tickets[1].id], actor=actor, reason="test",
-                    now=at(date(2031, 5, 11), "09:00"))                   # one of two
+    refunds.refund(o8, None, ticket_ids=[o8.tickets[1].id], actor=actor, reason="test",
+                   now=at(date(2031, 5, 11), "09:00"))                   # one of two
     o9 = _paid(_order(edition, sat.id, 1, at(date(2031, 5, 15), "12:00")), "demo",
                at(date(2031, 5, 15), "12:10"))
-    payments.refund(o9, None, actor=actor, reason="test",
-                    now=at(date(2031, 5, 16), "09:00"))                   # all
+    refunds.refund(o9, None, actor=actor, reason="test",
+                   now=at(date(2031, 5, 16), "09:00"))                   # all
     db.session.flush()
     types = {"pass": pass_.id, "sat": sat.id, "child": child.id}
     tickets = {"P1": o1.tickets[0].id, "P2": o1.tickets[1].id, "S1": o2.tickets[0].id,

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from festival.core.errors import ValidationError
 from festival.extensions import db
-from festival.payments import services as payments
 from festival.mail.models import OutboxMessage
+from festival.ticketing import refunds
 from festival.ticketing.models import (Order, OrderStatus, PaymentEvent, Quota, Ticket,
                                        TicketStatus)
 from tests.ticketing.conftest import make_edition, make_type
@@ -207,7 +207,7 @@ def test_organiser_refunds_a_ticket_then_the_rest(client, app, shop, stripe_doub
     with app.app_context():
         found = db.session.scalar(select(Order).where(Order.code == code))
         with pytest.raises(ValidationError):
-            payments.plan_refund(found, many)
+            refunds.plan_refund(found, many)
     assert Counted.looked_at == 0
     reasonless = client.post(f"/api/v1/orders/{code}/refund", headers=headers, json={})
     assert reasonless.status_code == 422 and "reason" in reasonless.get_json()["fields"]

@@ -2,6 +2,7 @@
 with the seats the orders hold."""
 from collections import Counter
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select, update
@@ -47,6 +48,7 @@ class RefundingGateway:
 
     def create_refund(self, **kwargs):
         self.refunds.append(kwargs)
+        return SimpleNamespace(id=f"re_{len(self.refunds)}", status="succeeded")
 
 
 def test_a_late_payment_for_a_sold_out_type_leaves_the_counters_true(edition):

@@ -185,7 +185,7 @@ def test_cancelled_and_refunded_orders_are_explained(client, app, order, state, 
             orders.cancel_order(found, actor=None, reason="test")
         else:
             orders.mark_paid(found, PaymentMethod.CASH, amount_cents=found.total_cents)
-            from festival.payments.services import refund
+            from festival.ticketing.refunds import refund
             refund(found, None, actor=None, reason="test")
         db.session.commit()
     html = _page(client, order).get_data(as_text=True)

@@ -1,0 +1,83 @@
+"""Migration 0019 backfills the ledger from the orders and the webhook events already kept
+(SQLite, and PostgreSQL with TEST_DATABASE_URL), and goes back down."""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+
+import pytest
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import text
+
+from festival import MIGRATIONS
+from festival.extensions import db
+from festival.ticketing import orders
+from festival.ticketing.orders import Item
+from tests.conftest import _create_postgres_database, _drop_postgres_database, make_app
+from tests.ticketing.conftest import make_edition, make_type
+
+PAID_AT = datetime(2027, 4, 1, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def old_app(test_environ, tmp_path):
+    base = os.environ.get("TEST_DATABASE_URL", "")
+    admin = None
+    if base:
+        admin, url = _create_postgres_database(base)
+    else:
+        url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    application = make_app({**test_environ, "DATABASE_URL": url})
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    if admin:
+        _drop_postgres_database(admin, url)
+
+
+def test_0019_backfills_payments_and_refunds(old_app):
+    with old_app.app_context():
+        upgrade(directory=str(MIGRATIONS), revision="0014")
+        edition = make_edition()
+        kind = make_type(edition)
+        made = {name: orders.create_order(edition, buyer_name=name, email=f"{name}@example.fr",
+                                          items=[Item(kind.id, 2)]).id
+                for name in ("paid", "partly", "failed", "pending", "cancelled")}
+        db.session.commit()
+        run = db.session.execute
+        run(text("UPDATE orders SET status='paid', payment_method='stripe', paid_at=:at, "
+                 "stripe_session_id='cs_paid', stripe_payment_intent='pi_paid' WHERE id=:id"),
+            {"at": PAID_AT, "id": made["paid"]})
+        run(text("UPDATE orders SET status='paid', payment_method='cash', paid_at=:at, "
+                 "refunded_cents=1500 WHERE id=:id"), {"at": PAID_AT, "id": made["partly"]})
+        run(text("UPDATE orders SET status='expired', stripe_session_id='cs_failed' "
+                 "WHERE id=:id"), {"id": made["failed"]})
+        run(text("INSERT INTO payment_events (provider_event_id, type, order_code, outcome, "
+                 "received_at) SELECT 'evt_1', 'checkout.session.async_payment_failed', code, "
+                 "'failed', created_at FROM orders WHERE id=:id"), {"id": made["failed"]})
+        run(text("UPDATE orders SET stripe_session_id='cs_pending' WHERE id=:id"),
+            {"id": made["pending"]})
+        run(text("UPDATE orders SET status='cancelled', stripe_session_id='cs_cancelled' "
+                 "WHERE id=:id"), {"id": made["cancelled"]})
+        db.session.commit()
+
+        upgrade(directory=str(MIGRATIONS), revision="0019")
+        payments = {row.order_id: row for row in run(text(
+            "SELECT order_id, provider, amount_cents, state, checkout_session_id, "
+            "payment_intent_id FROM payments"))}
+        refunds = run(text("SELECT order_id, amount_cents, state FROM refunds")).all()
+        db.session.commit()
+        assert {name: tuple(payments[order_id])[1:] for name, order_id in made.items()} == {
+            "paid": ("stripe", 3000, "confirmed", "cs_paid", "pi_paid"),
+            "partly": ("cash", 3000, "confirmed", None, None),
+            "failed": ("stripe", 3000, "failed", "cs_failed", None),
+            "pending": ("stripe", 3000, "created", "cs_pending", None),
+            "cancelled": ("stripe", 3000, "cancelled", "cs_cancelled", None),
+        }
+        assert [tuple(r) for r in refunds] == [(made["partly"], 1500, "requested")]
+
+        downgrade(directory=str(MIGRATIONS), revision="0014")
+        tables = db.inspect(db.engine).get_table_names()
+        assert "payments" not in tables and "refunds" not in tables
+        db.session.remove()
