@@ -1,6 +1,7 @@
 """The JSON API under /api/v1. Each domain's api.py holds a blueprint nested in this one."""
 from flask import Blueprint, jsonify
 
+from festival.api.contract import check_request
 from festival.api.guards import accept_integral_floats, refuse_huge_numbers, refuse_nul_characters
 from festival.core.access import public
 
@@ -8,6 +9,7 @@ api = Blueprint("api", __name__, url_prefix="/api/v1")
 api.url_value_preprocessor(refuse_huge_numbers)
 api.before_request(refuse_nul_characters)
 api.before_request(accept_integral_floats)
+api.before_request(check_request)  # after the two above: NUL is a 400, 58.0 an integer
 
 
 @api.get("/")

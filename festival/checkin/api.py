@@ -24,8 +24,9 @@ from festival.checkin.schemas import (
     ticket_json,
 )
 from festival.core.access import Role, current_principal, roles
-from festival.core.errors import DomainError, ValidationError, committed
+from festival.core.errors import ValidationError, committed
 from festival.core.http import PRIVATE_REVALIDATE, conditional
+from festival.core.jsonbody import json_body
 from festival.core.security import limit
 from festival.extensions import db
 
@@ -33,37 +34,24 @@ bp = Blueprint("checkin", __name__)
 DOOR_ROLES = (Role.VOLUNTEER, Role.ORGANISER)
 
 
-def _body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise DomainError("bad_request", _l("Send a JSON object (Content-Type: "
-                                            "application/json)."), status=400)
-    return body
-
-
 def _door(list_id=None) -> Door:
-    """The device's door; a token that is not a device's names its list."""
+    """The device's door; a token that is not a device's names its list (a list id, as
+    the API's contract checked it)."""
     principal = current_principal()
     door = queries.door_for_principal(principal)
     if door is not None:
         return door
     require_live_token(principal.id)  # a device revoked since its token was read: 401
-    if list_id in (None, ""):
+    if list_id is None:
         raise ValidationError({"list_id": [_l("This token is not a paired device's: give "
                                               "the check-in list's id.")]})
-    try:
-        list_id = int(list_id) if not isinstance(list_id, bool) else 0
-    except (TypeError, ValueError):
-        list_id = 0
-    if not 1 <= list_id <= 2**31 - 1:
-        raise ValidationError({"list_id": [_l("Give a list number.")]})
     return queries.door_for_list(list_id, gate=principal.name)
 
 
 @bp.post("/checkin")
 @roles(*DOOR_ROLES, rechecks_token=True)
 def scan():
-    body = _body()
+    body = json_body()
     door = _door(body.get("list_id"))
     fields = parse_scan(body)
     token_id = current_principal().id
@@ -78,7 +66,7 @@ def scan():
 @bp.post("/checkin/sync")
 @roles(*DOOR_ROLES)
 def sync():
-    body = _body()
+    body = json_body()
     door = _door(body.get("list_id"))
     items = parse_sync(body)
     scans = [item for item in items if isinstance(item, services.OfflineScan)]
@@ -94,13 +82,9 @@ def sync():
 @bp.post("/checkin/undo")
 @roles(*DOOR_ROLES)
 def undo():
-    body = request.get_json(silent=True) or {}
-    if not isinstance(body, dict):
-        raise DomainError("bad_request", _l("Send a JSON object."), status=400)
+    body = json_body(optional=True)
     door = _door(body.get("list_id"))
     scan_id = body.get("scan_id")
-    if scan_id is not None and (isinstance(scan_id, bool) or not isinstance(scan_id, int)):
-        raise ValidationError({"scan_id": [_l("Give the number of the scan to undo.")]})
     answer, undone = committed(lambda: services.undo_last_check_in(door, scan_id=scan_id))
     return jsonify(answer_json(answer) | {"undoes_scan_id": undone})
 
@@ -122,7 +106,7 @@ def lists(year: int):
 @bp.get("/checkin/bundle")
 @roles(*DOOR_ROLES)
 def bundle():
-    door = _door(request.args.get("list_id"))
+    door = _door(request.args.get("list_id", type=int))
     body = encode(offline_bundle(door))
     services.touch_device(door)
     db.session.commit()
@@ -134,7 +118,7 @@ def bundle():
 @roles(*DOOR_ROLES)
 @limit("RATE_LIMIT_CHECKIN_SEARCH")
 def search():
-    door = _door(request.args.get("list_id"))
+    door = _door(request.args.get("list_id", type=int))
     hits = queries.search_tickets(door, request.args.get("q", ""))
     return jsonify(results=[{"ticket": ticket_json(hit["ticket"]),
                              "checked_in": hit["checked_in"], "inside": hit["inside"]}

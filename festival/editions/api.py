@@ -1,13 +1,12 @@
 """JSON API of the editions and their programme (nested under /api/v1)."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 
-from festival.api.params import choice
 from festival.core.access import Role, current_principal, public, roles
+from festival.core.jsonbody import json_body
 from festival.editions import queries, services
 from festival.editions.api_json import (
-    body,
     clock,
     convert,
     days,
@@ -57,7 +56,7 @@ def get_edition(year: int):
 def programme(year: int):
     """Published sessions; with an organiser token, `?drafts=1` adds the drafts."""
     edition = _edition(year)
-    with_drafts = choice("drafts", ("0", "1")) == "1" and _is_organiser()
+    with_drafts = request.args.get("drafts") == "1" and _is_organiser()
     sessions = queries.all_sessions(edition) if with_drafts else \
         queries.published_sessions(edition)
     return jsonify(edition={"year": edition.year, "title": edition.title},
@@ -68,7 +67,7 @@ def programme(year: int):
 @bp.post("/editions")
 @roles(Role.ORGANISER)
 def create_edition():
-    data = convert(body(), {"days": days})
+    data = convert(json_body(), {"days": days})
     edition = services.create_edition(
         year=data.get("year"), title=data.get("title"), tagline=data.get("tagline", ""),
         description=data.get("description", ""), days=data.get("days", []), actor=_actor())
@@ -82,7 +81,7 @@ def update_edition(year: int):
     """Details and days; `status` (with `note`, and `confirm` to close or archive) moves the
     edition along its statuses."""
     edition = _edition(year)
-    data = convert(body(), {"days": days})
+    data = convert(json_body(), {"days": days})
     transition = {k: data.pop(k) for k in ("status", "note", "confirm") if k in data}
     if data:
         services.update_edition(edition, data, actor=_actor())
@@ -97,7 +96,7 @@ def update_edition(year: int):
 @bp.post("/editions/<int:year>/venues")
 @roles(Role.ORGANISER)
 def add_venue(year: int):
-    venue = services.add_venue(_edition(year), body(), actor=_actor())
+    venue = services.add_venue(_edition(year), json_body(), actor=_actor())
     db.session.commit()
     return jsonify(venue_json(venue)), 201
 
@@ -105,7 +104,7 @@ def add_venue(year: int):
 @bp.post("/editions/<int:year>/rooms")
 @roles(Role.ORGANISER)
 def create_room(year: int):
-    data = convert(body(), {"opens_at": clock, "closes_at": clock})
+    data = convert(json_body(), {"opens_at": clock, "closes_at": clock})
     room = services.create_room(_edition(year), data, actor=_actor())
     db.session.commit()
     return jsonify(room_json(room)), 201
@@ -116,14 +115,14 @@ def create_room(year: int):
 def update_room(year: int, room_id: int):
     edition = _edition(year)
     room = queries.room_in_edition(edition, room_id)
-    data = convert(body(), {"opens_at": clock, "closes_at": clock})
+    data = convert(json_body(), {"opens_at": clock, "closes_at": clock})
     services.update_room(room, data, actor=_actor())
     db.session.commit()
     return jsonify(room_json(room))
 
 
 def _session_input() -> tuple[dict, bool]:
-    data = convert(body(), {"starts_at": instant, "ends_at": instant})
+    data = convert(json_body(), {"starts_at": instant, "ends_at": instant})
     return data, data.pop("confirm_clashes", False) is True
 
 
@@ -153,7 +152,7 @@ def update_session(year: int, session_id: int):
 @bp.post("/speakers")
 @roles(Role.ORGANISER)
 def create_speaker():
-    speaker = services.create_speaker(body(), actor=_actor())
+    speaker = services.create_speaker(json_body(), actor=_actor())
     db.session.commit()
     return jsonify(speaker_json(speaker)), 201
 
@@ -162,6 +161,6 @@ def create_speaker():
 @roles(Role.ORGANISER)
 def update_speaker(speaker_id: int):
     speaker = queries.speaker_or_404(speaker_id)
-    services.update_speaker(speaker, body(), actor=_actor())
+    services.update_speaker(speaker, json_body(), actor=_actor())
     db.session.commit()
     return jsonify(speaker_json(speaker))

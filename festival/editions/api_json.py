@@ -5,22 +5,14 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any
 
-from flask import request
 from flask_babel import lazy_gettext as _l
 
-from festival.core.errors import DomainError, ValidationError
+from festival.core.errors import ValidationError
 from festival.core.timeutil import to_paris
 from festival.core.urls import absolute_url
 from festival.editions.labels import track_label
 from festival.editions.services.editions import MAX_DAYS
 from festival.editions.models import Edition, ProgrammeSession, Room, Speaker, Venue
-
-
-def body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise DomainError("bad_request", _l("The body must be a JSON object."), status=400)
-    return data
 
 
 def _day(value: Any) -> date:

@@ -6,7 +6,8 @@ from flask import Blueprint, jsonify, request
 from flask_babel import lazy_gettext as _l
 
 from festival.core.access import Role, current_principal, public, roles
-from festival.core.errors import DomainError, NotFound, committed
+from festival.core.errors import NotFound, committed
+from festival.core.jsonbody import json_body
 from festival.core.security import limit
 from festival.editions.queries import edition_for_year
 from festival.extensions import db
@@ -20,21 +21,6 @@ from festival.ticketing.tokens import public_jwk
 bp = Blueprint("ticketing", __name__)
 
 
-def _json_body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise DomainError("bad_request", _l("Send a JSON object (Content-Type: "
-                                            "application/json)."), status=400)
-    return body
-
-
-def _optional_body() -> dict:
-    """The JSON object sent, or {} when nothing was sent."""
-    if not request.get_data():
-        return {}
-    return _json_body()
-
-
 def _is_staff() -> bool:
     principal = current_principal()
     return principal is not None and principal.role in (Role.ORGANISER, Role.ADMIN)
@@ -45,7 +31,7 @@ def _is_staff() -> bool:
 @limit("RATE_LIMIT_ORDER_CREATE")
 def create_order(year: int):
     edition = edition_for_year(year)
-    fields = parse_order_request(_json_body())
+    fields = parse_order_request(json_body())
     order = committed(lambda: orders.create_order(edition, **fields))
     checkout_url = checkout.payment_url(order)  # may call Stripe; the order is already safe
     return jsonify(code=order.code, status=order.status.value, total_cents=order.total_cents,
@@ -81,7 +67,7 @@ def get_order(code: str):
 @roles(Role.ORGANISER)
 def refund_order(code: str):
     order = _order_for_request(code)
-    body = _optional_body()
+    body = json_body(optional=True)
     ticket_ids = body.get("ticket_ids")
     if ticket_ids is not None and (not isinstance(ticket_ids, list) or not all(
             isinstance(i, int) and not isinstance(i, bool) for i in ticket_ids)):
@@ -97,7 +83,7 @@ def refund_order(code: str):
 @roles(Role.ORGANISER)
 def cancel_order(code: str):
     order = _order_for_request(code)
-    body = _optional_body()
+    body = json_body(optional=True)
     committed(lambda: orders.cancel_order(order, actor=None,
                                           reason=str(body.get("reason") or "")))
     checkout.close_cancelled_checkouts(order.id)  # after the commit; the sweep retries
@@ -133,7 +119,7 @@ def list_ticket_types(year: int):
 @roles(Role.ORGANISER)
 def create_ticket_type(year: int):
     edition = edition_for_year(year, include_drafts=True)
-    ticket_type = committed(lambda: catalog.create_ticket_type(edition, _json_body()))
+    ticket_type = committed(lambda: catalog.create_ticket_type(edition, json_body()))
     return jsonify(ticket_type_json(ticket_type, staff=True)), 201
 
 
@@ -149,7 +135,7 @@ def get_ticket_type(year: int, type_id: int):
 def update_ticket_type(year: int, type_id: int):
     edition = edition_for_year(year, include_drafts=True)
     ticket_type = catalog.get_ticket_type(edition, type_id)
-    body = _json_body()
+    body = json_body()
     committed(lambda: catalog.update_ticket_type(edition, ticket_type, body))
     return jsonify(ticket_type_json(ticket_type, staff=True))
 
@@ -176,5 +162,5 @@ def list_vouchers(year: int):
 @roles(Role.ORGANISER)
 def create_voucher(year: int):
     edition = edition_for_year(year, include_drafts=True)
-    voucher = committed(lambda: catalog.create_voucher(edition, _json_body()))
+    voucher = committed(lambda: catalog.create_voucher(edition, json_body()))
     return jsonify(voucher_json(voucher)), 201

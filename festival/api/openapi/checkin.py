@@ -106,7 +106,11 @@ ONE_OF_TOKEN = [{"required": ["token"], "not": {"required": ["ticket_id"]}},
 SCAN_BODY = obj({**SCAN_FIELDS, "list_id": LIST_ID}, [], oneOf=ONE_OF_TOKEN)
 OFFLINE_SCAN = obj({**SCAN_FIELDS, "result": {**enum(ScanResult),
                                               "description": "What the device showed."}},
-                   ["scan_id", "scanned_at"], oneOf=ONE_OF_TOKEN)
+                   ["scan_id", "scanned_at"], oneOf=ONE_OF_TOKEN,
+                   description="A scan made offline, as the device recorded it.")
+SCHEMAS["OfflineScan"] = OFFLINE_SCAN
+SYNC_ITEM = {"anyOf": [ref("OfflineScan"), {
+    "description": "Anything else is answered with its error (CheckinItemError)."}]}
 DOOR_ERRORS = {**errors(400, 403),
                "404": error("`list_not_found`: no such check-in list."),
                "422": error("Fields that do not fit (`validation_failed`, with `fields`; "
@@ -125,7 +129,9 @@ PATHS = {
         "syncScans", "Send the scans a device made offline", tag=TAG, security=BEARER,
         description="One answer per scan, in order; an item that is not understood is "
                     "answered with its error and does not stop the batch.",
-        body=json_body(obj({"scans": array(OFFLINE_SCAN, minItems=1, maxItems=MAX_BATCH),
+        # An item is checked alone, by the service: one that is not an OfflineScan is
+        # answered with its error (CheckinItemError) and does not stop the batch.
+        body=json_body(obj({"scans": array(SYNC_ITEM, minItems=1, maxItems=MAX_BATCH),
                             "list_id": LIST_ID}, ["scans"])),
         responses={"200": ok(obj({"results": array(
             {"anyOf": [ref("CheckinResult"), ref("CheckinItemError")]})})),

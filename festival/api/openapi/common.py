@@ -172,7 +172,7 @@ def operation(operation_id: str, summary: str, *, tag: str, security: list,
               responses: dict[str, Any], parameters: list | None = None,
               body: dict | None = None, description: str = "") -> dict[str, Any]:
     """One operation. Every operation may answer 400 (see guards.py) and 401 (a token that is
-    given must be valid)."""
+    given must be valid); one that takes a body or query parameters, 422 (see contract.py)."""
     op: dict[str, Any] = {"operationId": operation_id, "summary": summary, "tags": [tag],
                           "security": security}
     if description:
@@ -181,5 +181,7 @@ def operation(operation_id: str, summary: str, *, tag: str, security: list,
         op["parameters"] = parameters
     if body is not None:
         op["requestBody"] = body
-    op["responses"] = {**responses, **errors(400, 401)}
+    checked = body is not None or any(p["in"] == "query" for p in parameters or ())
+    op["responses"] = {**responses, **(errors(422) if checked and "422" not in responses
+                                       else {}), **errors(400, 401)}
     return op
