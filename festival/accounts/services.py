@@ -351,8 +351,10 @@ def _read_principal(token_hash: str) -> Principal | None:
         return None
     now = utcnow()
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
-        db.session.connection().execute(_NOTE_USE, {"token_id": row.id, "now": now})
-        db.session.commit()
+        # Noted at once, on a connection of its own: the token's row is not held locked for
+        # the whole request, and the use counts whatever becomes of the request.
+        with db.engine.begin() as connection:
+            connection.execute(_NOTE_USE, {"token_id": row.id, "now": now})
     return Principal(id=row.id, name=row.name, role=row.role, token_hash=token_hash,
                      created_by_id=row.created_by_id)
 

@@ -27,7 +27,6 @@ from festival.core.access import Role, current_principal, roles
 from festival.core.errors import DomainError, ValidationError, committed
 from festival.core.http import PRIVATE_REVALIDATE, conditional
 from festival.core.security import limit
-from festival.extensions import db
 
 bp = Blueprint("checkin", __name__)
 DOOR_ROLES = (Role.VOLUNTEER, Role.ORGANISER)
@@ -125,7 +124,6 @@ def bundle():
     door = _door(request.args.get("list_id"))
     body = encode(offline_bundle(door))
     services.touch_device(door)
-    db.session.commit()
     return conditional(Response(body, mimetype="application/json"),
                        cache_control=PRIVATE_REVALIDATE)
 

@@ -18,7 +18,6 @@ from festival.editions.api_json import (
     speaker_json,
     venue_json,
 )
-from festival.extensions import db
 
 bp = Blueprint("editions", __name__)
 ORGANISER_ROLES = (Role.ORGANISER, Role.ADMIN)
@@ -72,7 +71,6 @@ def create_edition():
     edition = services.create_edition(
         year=data.get("year"), title=data.get("title"), tagline=data.get("tagline", ""),
         description=data.get("description", ""), days=data.get("days", []), actor=_actor())
-    db.session.commit()
     return jsonify(edition_json(edition)), 201
 
 
@@ -90,7 +88,6 @@ def update_edition(year: int):
         services.change_edition_status(edition, transition["status"], actor=_actor(),
                                        note=transition.get("note") or "",
                                        confirm=transition.get("confirm") is True)
-    db.session.commit()
     return jsonify(edition_json(edition))
 
 
@@ -98,7 +95,6 @@ def update_edition(year: int):
 @roles(Role.ORGANISER)
 def add_venue(year: int):
     venue = services.add_venue(_edition(year), body(), actor=_actor())
-    db.session.commit()
     return jsonify(venue_json(venue)), 201
 
 
@@ -107,7 +103,6 @@ def add_venue(year: int):
 def create_room(year: int):
     data = convert(body(), {"opens_at": clock, "closes_at": clock})
     room = services.create_room(_edition(year), data, actor=_actor())
-    db.session.commit()
     return jsonify(room_json(room)), 201
 
 
@@ -118,7 +113,6 @@ def update_room(year: int, room_id: int):
     room = queries.room_in_edition(edition, room_id)
     data = convert(body(), {"opens_at": clock, "closes_at": clock})
     services.update_room(room, data, actor=_actor())
-    db.session.commit()
     return jsonify(room_json(room))
 
 
@@ -134,7 +128,6 @@ def create_session(year: int):
     data, confirm = _session_input()
     session, clashes = services.create_session(_edition(year), data, actor=_actor(),
                                                confirm_clashes=confirm)
-    db.session.commit()
     return jsonify({**session_json(session), "clashes": [c.message for c in clashes]}), 201
 
 
@@ -146,7 +139,6 @@ def update_session(year: int, session_id: int):
     data, confirm = _session_input()
     session, clashes = services.update_session(session, data, actor=_actor(),
                                                confirm_clashes=confirm)
-    db.session.commit()
     return jsonify({**session_json(session), "clashes": [c.message for c in clashes]})
 
 
@@ -154,7 +146,6 @@ def update_session(year: int, session_id: int):
 @roles(Role.ORGANISER)
 def create_speaker():
     speaker = services.create_speaker(body(), actor=_actor())
-    db.session.commit()
     return jsonify(speaker_json(speaker)), 201
 
 
@@ -163,5 +154,4 @@ def create_speaker():
 def update_speaker(speaker_id: int):
     speaker = queries.speaker_or_404(speaker_id)
     services.update_speaker(speaker, body(), actor=_actor())
-    db.session.commit()
     return jsonify(speaker_json(speaker))

@@ -6,8 +6,8 @@ import logging
 from flask import current_app
 
 from festival.core.errors import DomainError
+from festival.core.unit_of_work import transaction
 from festival.core.urls import absolute_url
-from festival.extensions import db
 from festival.payments.gateway import StripeGateway
 from festival.ticketing.models import Order, OrderStatus
 
@@ -24,7 +24,8 @@ def gateway() -> StripeGateway | None:
 def payment_url(order: Order) -> str | None:
     """Where the buyer pays this order now: a Checkout URL (a session made once per order and
     attempt), the demo payment page in development, or our own retry page when Stripe is
-    unreachable. None when there is nothing to pay. Commits what it records."""
+    unreachable. None when there is nothing to pay. Commits what it records, in a
+    transaction of its own: call it after the order's commit (core.unit_of_work.AfterCommit)."""
     if order.status is not OrderStatus.PENDING:
         return None
     stripe = gateway()
@@ -36,14 +37,13 @@ def payment_url(order: Order) -> str | None:
     from festival.payments.services import start_checkout
     back = dict(code=order.code, secret=order.secret)
     try:
-        url = start_checkout(order, stripe,
-                             success_url=absolute_url("ticketing.order", checkout="success",
-                                                          **back),
-                             cancel_url=absolute_url("ticketing.order", checkout="cancelled",
-                                                        **back))
+        with transaction():
+            url = start_checkout(order, stripe,
+                                 success_url=absolute_url("ticketing.order",
+                                                          checkout="success", **back),
+                                 cancel_url=absolute_url("ticketing.order",
+                                                         checkout="cancelled", **back))
     except DomainError as error:
-        db.session.rollback()
         log.warning("order %s: no Checkout session: %s", order.code, error.message)
         return absolute_url("ticketing.order", **back)
-    db.session.commit()
     return url
