@@ -7,7 +7,7 @@ import click
 from flask.cli import AppGroup
 
 from festival.core.loop import run_every
-from festival.extensions import db
+from festival.core.unit_of_work import transaction
 
 orders_cli = AppGroup("orders", help="Ticket orders.")
 log = logging.getLogger("festival.ticketing")
@@ -18,8 +18,8 @@ def expire_once() -> int:
     from festival.ticketing.orders import expire_due
     total = 0
     while True:
-        count = expire_due()
-        db.session.commit()
+        with transaction():  # one batch
+            count = expire_due()
         total += count
         if count == 0:
             return total
