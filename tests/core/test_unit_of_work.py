@@ -240,3 +240,17 @@ def test_a_transaction_commits_its_block_or_nothing(ctx):
         factories.gen_user("volunteer")
     db.session.remove()
     assert db.session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def test_only_the_core_commits_or_rolls_the_session_back():
+    """Views, services, commands and loops leave it to core.unit_of_work (a savepoint of
+    their own, `begin_nested()`, is theirs to end)."""
+    import re
+
+    import festival
+    package = Path(festival.__file__).parent
+    pattern = re.compile(r"session\.(commit|rollback)\(\)")
+    found = [f"{path.relative_to(package)}:{n}"
+             for path in sorted(package.rglob("*.py")) if path.parent.name != "core"
+             for n, line in enumerate(path.read_text().splitlines(), 1) if pattern.search(line)]
+    assert found == []
