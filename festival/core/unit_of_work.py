@@ -14,7 +14,6 @@ see checkin.services._alone), there is nothing to commit and no transaction is b
 from __future__ import annotations
 
 import functools
-import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -25,7 +24,6 @@ from werkzeug.wrappers import Response
 
 from festival.extensions import db, session_in_transaction
 
-log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
 
 AFTER_COMMIT = "after_commit"     # db.session.info: callables waiting for the commit
