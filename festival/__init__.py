@@ -39,6 +39,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from festival.core.access import check_declared, init_access
     from festival.core.errors import register_error_handlers
     from festival.core.security import init_security
+    from festival.core.unit_of_work import init_unit_of_work
+    init_unit_of_work(app)
     init_security(app)
     init_access(app)
     from festival.audit.services import init_audit

@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
 from festival.core.errors import DomainError
+from festival.core.unit_of_work import with_unit_of_work
 from festival.extensions import db
 from festival.mail.cli import mail_cli
 
@@ -29,6 +30,7 @@ def _fail(error: DomainError) -> None:
               type=click.Choice(["admin", "organiser", "volunteer", "association"]))
 @click.option("--name", default="", help="The person's name.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_unit_of_work
 def create_user_command(email: str, role: str, name: str, password_stdin: bool) -> None:
     """Create an account; asks for the password unless --password-stdin."""
     from festival.accounts.services import create_user
@@ -39,14 +41,13 @@ def create_user_command(email: str, role: str, name: str, password_stdin: bool) 
     try:
         user = create_user(email, password, role, name=name)
     except DomainError as error:
-        db.session.rollback()
         _fail(error)
-    db.session.commit()
     click.echo(f"Created {user.role.value} account {user.email}.")
 
 
 @accounts_cli.command("unlock")
 @click.argument("email")
+@with_unit_of_work
 def unlock_command(email: str) -> None:
     """Let every client try to log in to this account again (after failed attempts)."""
     from festival.accounts.services import unlock, user_by_email
@@ -57,7 +58,6 @@ def unlock_command(email: str) -> None:
         sys.exit(1)
     cleared = unlock(user, actor=None)
     record_command("accounts.unlock", f"user_id={user.id}", user.email)
-    db.session.commit()
     click.echo(f"{user.email} can log in again ({cleared} client address(es) cleared).")
 
 
@@ -69,6 +69,7 @@ def unlock_command(email: str) -> None:
                    "(its scans need no list_id).")
 @click.option("--gate", default="", help="With --list: the gate it scans at (default: "
                                          "its name).")
+@with_unit_of_work
 def create_token_command(role: str, name: str, list_id: int | None, gate: str) -> None:
     """Create an API token and print it alone on the last line (it is not stored)."""
     from festival.accounts.services import create_api_token
@@ -83,9 +84,7 @@ def create_token_command(role: str, name: str, list_id: int | None, gate: str) -
             device, plain = create_list_token(list_id, name=name, gate=gate)
             token = device.api_token
     except DomainError as error:
-        db.session.rollback()
         _fail(error)
-    db.session.commit()
     click.echo(f"Token #{token.id} “{token.name}” ({token.role.value}). Keep it secret:")
     if list_id is not None:
         click.echo(f"Bound to check-in list #{list_id} (device #{device.id}).")
@@ -94,6 +93,7 @@ def create_token_command(role: str, name: str, list_id: int | None, gate: str) -
 
 @token_cli.command("revoke")
 @click.argument("token_id", type=int)
+@with_unit_of_work
 def revoke_token_command(token_id: int) -> None:
     """Revoke a token by its number."""
     from festival.accounts.services import revoke_api_token
@@ -101,17 +101,16 @@ def revoke_token_command(token_id: int) -> None:
         token = revoke_api_token(token_id)
     except DomainError as error:
         _fail(error)
-    db.session.commit()
     click.echo(f"Token #{token.id} revoked.")
 
 
 @click.command("demo")
 @with_appcontext
+@with_unit_of_work
 def demo_command() -> None:
     """Load the demo edition and accounts. Running it twice changes nothing."""
     from festival.demo import load_demo
     report = load_demo(echo=click.echo)
-    db.session.commit()
     click.echo(report)
 
 

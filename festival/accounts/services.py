@@ -9,9 +9,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -119,6 +119,7 @@ def authenticate(email: str, password: str, *, client: str = "",
 
 def locked_message(until: datetime):
     from flask_babel import format_time
+
     from festival.core.timeutil import to_paris
     return _l("Too many failed attempts: you can try again at %(time)s. To log in now, use "
               "“Forgot your password?” to set a new password.",
@@ -351,8 +352,10 @@ def _read_principal(token_hash: str) -> Principal | None:
         return None
     now = utcnow()
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
-        db.session.connection().execute(_NOTE_USE, {"token_id": row.id, "now": now})
-        db.session.commit()
+        # Noted at once, on a connection of its own: the token's row is not held locked for
+        # the whole request, and the use counts whatever becomes of the request.
+        with db.engine.begin() as connection:
+            connection.execute(_NOTE_USE, {"token_id": row.id, "now": now})
     return Principal(id=row.id, name=row.name, role=row.role, token_hash=token_hash,
                      created_by_id=row.created_by_id)
 

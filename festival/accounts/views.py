@@ -38,10 +38,8 @@ def login():
             user = services.authenticate(form.email.data, form.password.data,
                                          client=request.remote_addr or "")
         except DomainError as error:
-            db.session.commit()  # keep the failed-attempt count and the wait
             flash(error.message, "error")
         else:
-            db.session.commit()
             login_user(user)
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
             return redirect(safe_next(request.args.get("next"), landing_for(user)))
@@ -78,7 +76,6 @@ def change_password():
         except DomainError as error:
             apply_field_errors(form, error)
         else:
-            db.session.commit()
             restamp(current_user._get_current_object())
             flash(_("Your password has been changed. Every other session of your account "
                     "is logged out."), "success")
@@ -99,7 +96,6 @@ def users():
             apply_field_errors(form, error)
             status = 422
         else:
-            db.session.commit()
             flash(_("Account created for %(email)s.", email=user.email), "success")
             return redirect(url_for("accounts.users"))
     elif form.is_submitted():
@@ -123,7 +119,6 @@ def tokens():
             apply_field_errors(form, error)
             status = 422
         else:
-            db.session.commit()
             flash(_("Token created. Copy it now: it will not be shown again."), "success")
             form = TokenCreateForm(formdata=None)
     elif form.is_submitted():
@@ -137,7 +132,6 @@ def tokens():
 @roles(Role.ADMIN)
 def revoke_token(token_id: int):
     token = services.revoke_api_token(token_id, actor=current_user)
-    db.session.commit()
     flash(_("Token “%(name)s” revoked.", name=token.name), "success")
     return redirect(url_for("accounts.tokens"))
 
@@ -149,7 +143,6 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data, ip=request.remote_addr or "")
-        db.session.commit()
         # The same answer whether an account exists or not.
         return render_template("accounts/reset_sent.html", email=form.email.data)
     return render_template("accounts/forgot.html", form=form), 422 if form.errors else 200
@@ -180,6 +173,5 @@ def unlock_user(user_id: int):
     if user is None:
         abort(404)
     services.unlock(user, actor=current_user)
-    db.session.commit()
     flash(_("%(email)s can log in again from everywhere.", email=user.email), "success")
     return redirect(url_for("accounts.users"))

@@ -17,6 +17,7 @@ from festival.associations.forms import ImportConfirmForm, ImportForm, PoleMembe
 from festival.core.access import Role, roles
 from festival.core.errors import DomainError
 from festival.core.timeutil import to_paris, utcnow
+from festival.core.unit_of_work import refuse_request
 from festival.extensions import db
 
 
@@ -46,9 +47,8 @@ def manage_import():
     try:
         report = import_csv(data, actor=current_user, dry_run=True)
     except ImportRefused as refused:
-        db.session.rollback()
+        refuse_request()
         return _render_import(form, errors=refused.errors, status=422)
-    db.session.rollback()
     confirm = ImportConfirmForm(formdata=None,
                                 data={"content": base64.b64encode(data).decode("ascii")})
     return _render_import(ImportForm(formdata=None), report=report, confirm_form=confirm)
@@ -69,9 +69,8 @@ def manage_import_confirm():
     try:
         report = import_csv(data, actor=current_user)
     except ImportRefused as refused:
-        db.session.rollback()
+        refuse_request()
         return _render_import(ImportForm(formdata=None), errors=refused.errors, status=422)
-    db.session.commit()
     flash(_("Import done: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.",
             created=report.count("create"), updated=report.count("update"),
             unchanged=report.count("unchanged")), "success")
@@ -102,10 +101,9 @@ def manage_pole_attach():
     try:
         added = services.attach_user_pole(user, form.pole.data, actor=current_user)
     except DomainError as error:
-        db.session.rollback()
+        refuse_request()
         flash(error.message, "error")
     else:
-        db.session.commit()
         flash(_("%(name)s joined the working group.", name=user.display_name) if added else
               _("%(name)s was already in this working group.", name=user.display_name),
               "success" if added else "warning")
@@ -121,6 +119,5 @@ def manage_pole_detach():
         return redirect(url_for("associations.manage_poles"))
     user = db.session.get(User, form.user_id.data) or abort(404)
     services.detach_user_pole(user, form.pole.data, actor=current_user)
-    db.session.commit()
     flash(_("%(name)s left the working group.", name=user.display_name), "success")
     return redirect(url_for("associations.manage_poles"))

@@ -17,6 +17,7 @@ from festival.core.access import Role, roles
 from festival.core.errors import DomainError
 from festival.core.forms import submit_form
 from festival.core.views import safe_next
+from festival.core.unit_of_work import refuse_request
 from festival.extensions import db
 
 
@@ -132,10 +133,9 @@ def manage_decide(association_id: int):
     try:
         services.perform(association, action, actor=current_user, note=form.note.data or "")
     except DomainError as error:
-        db.session.rollback()
+        refuse_request()
         flash(error.message, "error")
     else:
-        db.session.commit()
         flash(DONE_MESSAGES[action](name), "success")
     return redirect(back + (f"#a{association_id}" if "queue" in back else ""))
 
@@ -149,10 +149,9 @@ def manage_logo(association_id: int):
         try:
             set_logo(association, form.logo.data.stream, actor=current_user)
         except DomainError as error:
-            db.session.rollback()
+            refuse_request()
             flash(error.message, "error")
         else:
-            db.session.commit()
             flash(_("The logo has been updated."), "success")
     else:
         flash(_("Choose an image file."), "error")
@@ -163,7 +162,6 @@ def manage_logo(association_id: int):
 @roles(Role.ORGANISER)
 def manage_logo_delete(association_id: int):
     remove_logo(_association(association_id), actor=current_user)
-    db.session.commit()
     flash(_("The logo has been removed."), "success")
     return redirect(url_for("associations.manage_detail", association_id=association_id))
 

@@ -19,7 +19,7 @@ from festival.core.access import Role, public, roles
 from festival.core.errors import DomainError, NotFound
 from festival.core.forms import apply_field_errors, submit_form
 from festival.core.security import limit
-from festival.extensions import db
+from festival.core.unit_of_work import refuse_request
 
 LOGO_MAX_AGE = 365 * 24 * 3600  # the address changes with each upload
 APPLIED_KEY = "association_applied"
@@ -98,11 +98,10 @@ def apply():
                 representative_email=form.representative_email.data,
                 password=form.password.data)
         except DomainError as error:
-            db.session.rollback()
+            refuse_request()
             apply_field_errors(form, error)
             status = 422
         else:
-            db.session.commit()
             # The same page whether the address had an account or not (services.apply).
             session[APPLIED_KEY] = {"name": association.name,
                                     "email": clean_email(form.representative_email.data)}
@@ -171,7 +170,6 @@ def profile_logo():
 @roles(Role.ASSOCIATION)
 def profile_logo_delete():
     remove_logo(_own_association(), actor=current_user)
-    db.session.commit()
     flash(_("The logo has been removed."), "success")
     return redirect(url_for("associations.profile"))
 

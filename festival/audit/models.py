@@ -29,5 +29,7 @@ class AuditEntry(db.Model):
     target: Mapped[str] = mapped_column(String(300), default="")  # URL parameters
     details: Mapped[str] = mapped_column(Text, default="")        # form fields, secrets removed
     status: Mapped[int] = mapped_column()
+    # done: the action was committed with this entry; refused: it was rolled back.
+    outcome: Mapped[str] = mapped_column(String(10), default="done", server_default="done")
     ip: Mapped[str] = mapped_column(String(64), default="")
     request_id: Mapped[str] = mapped_column(String(64), default="")

@@ -28,7 +28,6 @@ from festival.core.errors import ValidationError, committed
 from festival.core.http import PRIVATE_REVALIDATE, conditional
 from festival.core.jsonbody import json_body
 from festival.core.security import limit
-from festival.extensions import db
 
 bp = Blueprint("checkin", __name__)
 DOOR_ROLES = (Role.VOLUNTEER, Role.ORGANISER)
@@ -109,7 +108,6 @@ def bundle():
     door = _door(request.args.get("list_id", type=int))
     body = encode(offline_bundle(door))
     services.touch_device(door)
-    db.session.commit()
     return conditional(Response(body, mimetype="application/json"),
                        cache_control=PRIVATE_REVALIDATE)
 

@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from festival.core.errors import DomainError
+from festival.core.unit_of_work import with_unit_of_work
 from festival.extensions import db
 
 devices_cli = AppGroup("devices", help="Door devices: pairing links, list, revoke.")
@@ -35,6 +36,7 @@ def _default_list():
 @click.option("--list", "list_id", type=int, help="The check-in list (default: the first "
               "open list of the current edition).")
 @click.option("--name", default="", help="A name for the phone (default: the gate).")
+@with_unit_of_work
 def pair_command(gate: str, list_id: int | None, name: str) -> None:
     """Make a new device and print its one-time pairing URL (valid 24 hours)."""
     from festival.checkin.devices import create_device
@@ -47,10 +49,8 @@ def pair_command(gate: str, list_id: int | None, name: str) -> None:
     try:
         device, code = create_device(checkin_list, name=name, gate=gate)
     except DomainError as error:
-        db.session.rollback()
         _fail("; ".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in error.fields.items())
               or str(error.message))
-    db.session.commit()
     click.echo(f"Device #{device.id} “{device.name}” at {device.gate}, list "
                f"“{checkin_list.name}” ({checkin_list.edition.year}).")
     click.echo("Open this link once on the volunteer's phone (valid 24 hours):")
@@ -70,6 +70,7 @@ def list_command() -> None:
 
 @devices_cli.command("revoke")
 @click.argument("device_id", type=int)
+@with_unit_of_work
 def revoke_command(device_id: int) -> None:
     """Revoke a device: it is refused from its next request."""
     from festival.checkin.devices import revoke_device
@@ -78,5 +79,4 @@ def revoke_command(device_id: int) -> None:
     if device is None:
         _fail(f"no device {device_id}")
     revoke_device(device)
-    db.session.commit()
     click.echo(f"Device #{device.id} revoked.")

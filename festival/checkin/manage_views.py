@@ -17,6 +17,7 @@ from festival.checkin.views import pairing_url
 from festival.core.access import Role, roles
 from festival.core.errors import DomainError
 from festival.core.forms import apply_field_errors, submit_form
+from festival.core.unit_of_work import refuse_request
 from festival.editions.models import Edition, EditionStatus
 from festival.editions.queries import edition_for_year
 from festival.extensions import db
@@ -118,10 +119,9 @@ def create_device(year: int):
             device, code = devices.create_device(checkin_list, name=form.name.data,
                                                  gate=form.gate.data, actor=current_user)
         except DomainError as error:
-            db.session.rollback()
+            refuse_request()
             apply_field_errors(form, error)
         else:
-            db.session.commit()
             session[PAIRING_SESSION_KEY] = {"device_id": device.id, "code": code}
             return redirect(url_for("manage_checkin.device", year=year, device_id=device.id))
     return _page(edition, device_form=form, status=422)
@@ -159,7 +159,6 @@ def new_pairing(year: int, device_id: int):
     found = queries.get_device(_edition(year).id, device_id)
     if FlaskForm().validate_on_submit():
         code = devices.issue_pairing_code(found, actor=current_user)
-        db.session.commit()
         session[PAIRING_SESSION_KEY] = {"device_id": found.id, "code": code}
         flash(_("New pairing link made. A phone paired before with this device no longer "
                 "works."), "success")
@@ -172,7 +171,6 @@ def revoke_device(year: int, device_id: int):
     found = queries.get_device(_edition(year).id, device_id)
     if FlaskForm().validate_on_submit():
         devices.revoke_device(found, actor=current_user)
-        db.session.commit()
         session.pop(PAIRING_SESSION_KEY, None)
         flash(_("Device “%(name)s” revoked: it can no longer scan.", name=found.name),
               "success")

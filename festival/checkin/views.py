@@ -28,9 +28,9 @@ from festival.core.access import Role, public, roles
 from festival.core.assets import static_hash
 from festival.core.errors import DomainError
 from festival.core.forms import choices
-from festival.core.urls import absolute_url
 from festival.core.security import limit
-from festival.extensions import db
+from festival.core.unit_of_work import refuse_request
+from festival.core.urls import absolute_url
 
 bp = Blueprint("checkin", __name__)
 
@@ -97,9 +97,8 @@ def pair(code: str):
         try:
             device, token = devices.pair_device(code)
         except DomainError:
-            db.session.rollback()
+            refuse_request()
             raise
-        db.session.commit()
         html = render_template("checkin/paired.html", device=device, token=token)
         return Response(html, headers=NO_STORE)
     device = devices.device_for_pairing_code(code)
@@ -137,10 +136,9 @@ def desk_check_in():
     try:
         answer = services.check_in(door, ticket_id=form.ticket_id.data)
     except DomainError as error:
-        db.session.rollback()
+        refuse_request()
         flash(error.message, "error")
         return redirect(back)
-    db.session.commit()
     category = {"ok": "success", "warn": "warning", "stop": "error"}[RESULT_TONE[answer.result]]
     who = answer.ticket.attendee if answer.ticket else ""
     detail = reason_text(answer.reason)

@@ -56,16 +56,18 @@ class Conflict(DomainError):
 
 
 def committed(action: Callable[[], T]) -> T:
-    """Run a service and commit what it did: the one commit of the request. If the service
-    refuses (a DomainError), everything it did is rolled back and the error goes on."""
+    """Run a service for the request. If it refuses (a DomainError), what it did is rolled
+    back, the request commits nothing (core.unit_of_work), and the error goes on. Otherwise
+    the request's unit of work commits its work (flushed here) once the view has answered."""
+    from festival.core.unit_of_work import refuse_request
     from festival.extensions import db, session_in_transaction
     try:
         result = action()
     except DomainError:
-        db.session.rollback()
+        refuse_request()
         raise
     if session_in_transaction():
-        db.session.commit()  # (else the service wrote nothing, or wrote on its own)
+        db.session.flush()  # the rows it made have their ids
     return result
 
 
@@ -138,8 +140,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
-        from festival.extensions import db
-        db.session.rollback()
+        from festival.core.unit_of_work import refuse_request
+        refuse_request()  # an error before the view's unit of work (a hook)
         if wants_json():
             return json_error("internal_error", "Unexpected error; nothing was changed.", 500)
         return _page(500)

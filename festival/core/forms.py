@@ -51,11 +51,12 @@ def apply_field_errors(form: FlaskForm, error: DomainError) -> None:
 
 def refuse(form: FlaskForm, error: DomainError, *,
            renames: dict[str, str] | None = None) -> int:
-    """A service refused a form's submission: roll back all it did, show its errors on the
-    form (`renames`: the service's field name → the form's) and give the status of the page
-    shown again: the error's own (404, 409…), 422 for a plain bad request."""
-    from festival.extensions import db
-    db.session.rollback()
+    """A service refused a form's submission: roll back all it did (and commit nothing of
+    the request), show its errors on the form (`renames`: the service's field name → the
+    form's) and give the status of the page shown again: the error's own (404, 409…), 422
+    for a plain bad request."""
+    from festival.core.unit_of_work import refuse_request
+    refuse_request()
     if renames:
         error.fields = {renames.get(k, k): v for k, v in (error.fields or {}).items()}
     apply_field_errors(form, error)
@@ -65,17 +66,18 @@ def refuse(form: FlaskForm, error: DomainError, *,
 def submit_form(form: FlaskForm, action: Callable[[], T], *,
                 message: str | Callable[[T], str],
                 then: str | Callable[[T], str]) -> tuple[Response | None, int]:
-    """Run `action` (one service call) for a valid submission of `form`; one commit per request.
+    """Run `action` (one service call) for a valid submission of `form`; the request's unit
+    of work commits it (core.unit_of_work).
 
     - not submitted: (None, 200), nothing is run;
     - submitted but not valid: (None, 422), nothing is run;
     - the service refuses (DomainError): all it did is rolled back, its errors are shown on
       the form's fields, (None, 422);
-    - done: commit, flash `message` as "success", (a redirect to `then`, 302).
+    - done: flash `message` as "success", (a redirect to `then`, 302).
 
-    `message` and `then` may be functions of the action's result, called after the commit
-    (for the name or the address of a row the action created). With None, the caller renders
-    its page with the status.
+    `message` and `then` may be functions of the action's result (for the name or the
+    address of a row the action created: `committed` flushes it, so it has its id). With
+    None, the caller renders its page with the status.
     """
     if not form.validate_on_submit():
         return None, 422 if form.is_submitted() else 200

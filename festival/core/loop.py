@@ -9,6 +9,7 @@ from collections.abc import Callable
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
+from festival.core.unit_of_work import transaction
 from festival.extensions import db
 
 
@@ -25,14 +26,13 @@ def run_every(interval: float, step: Callable[[], str | None], *, name: str,
     try:
         while not stop.is_set():
             try:
-                said = step()
+                with transaction():  # what a step left uncommitted, or rolled back
+                    said = step()
             except SQLAlchemyError as error:
-                db.session.rollback()
                 log.error("%s: database error, trying again: %s", name.lower(), error)
             except Exception:
                 if not survive_any_error:
                     raise
-                db.session.rollback()
                 log.exception("%s: unexpected error, trying again", name.lower())
             else:
                 if said:

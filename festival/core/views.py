@@ -60,6 +60,5 @@ def healthz():
     try:
         db.session.execute(text("SELECT 1")).scalar_one()
     except Exception:  # any failure of the round-trip means the service cannot work
-        db.session.rollback()
         return jsonify(status="unavailable", database="unreachable"), 503
     return jsonify(status="ok", database="ok")

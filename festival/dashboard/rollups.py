@@ -28,6 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from festival.checkin.models import Scan
 from festival.checkin.services import UNDO_WINDOW
 from festival.core.timeutil import utcnow
+from festival.core.unit_of_work import transaction
 from festival.dashboard.models import (
     BUCKET,
     EPOCH,
@@ -171,15 +172,16 @@ def settle_quietly(edition: Edition) -> None:
     """For the read paths: settle if due and commit; a failure only means the tail is
     longer, so it is rolled back and the reads go on."""
     try:
-        if settle(edition):
-            db.session.commit()
+        with transaction():
+            settle(edition)
     except SQLAlchemyError:
-        db.session.rollback()
+        pass  # rolled back
 
 
 def read_consistently() -> None:
     """Start the reads in one snapshot (PostgreSQL: REPEATABLE READ), so that a watermark
     moved by another reader in between cannot count the same scans twice."""
-    db.session.commit()
+    with transaction():
+        pass  # the reads so far end here: the next transaction is the snapshot
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})

@@ -17,7 +17,6 @@ from festival.editions.api_json import (
     speaker_json,
     venue_json,
 )
-from festival.extensions import db
 
 bp = Blueprint("editions", __name__)
 ORGANISER_ROLES = (Role.ORGANISER, Role.ADMIN)
@@ -71,7 +70,6 @@ def create_edition():
     edition = services.create_edition(
         year=data.get("year"), title=data.get("title"), tagline=data.get("tagline", ""),
         description=data.get("description", ""), days=data.get("days", []), actor=_actor())
-    db.session.commit()
     return jsonify(edition_json(edition)), 201
 
 
@@ -89,7 +87,6 @@ def update_edition(year: int):
         services.change_edition_status(edition, transition["status"], actor=_actor(),
                                        note=transition.get("note") or "",
                                        confirm=transition.get("confirm") is True)
-    db.session.commit()
     return jsonify(edition_json(edition))
 
 
@@ -97,7 +94,6 @@ def update_edition(year: int):
 @roles(Role.ORGANISER)
 def add_venue(year: int):
     venue = services.add_venue(_edition(year), json_body(), actor=_actor())
-    db.session.commit()
     return jsonify(venue_json(venue)), 201
 
 
@@ -106,7 +102,6 @@ def add_venue(year: int):
 def create_room(year: int):
     data = convert(json_body(), {"opens_at": clock, "closes_at": clock})
     room = services.create_room(_edition(year), data, actor=_actor())
-    db.session.commit()
     return jsonify(room_json(room)), 201
 
 
@@ -117,7 +112,6 @@ def update_room(year: int, room_id: int):
     room = queries.room_in_edition(edition, room_id)
     data = convert(json_body(), {"opens_at": clock, "closes_at": clock})
     services.update_room(room, data, actor=_actor())
-    db.session.commit()
     return jsonify(room_json(room))
 
 
@@ -133,7 +127,6 @@ def create_session(year: int):
     data, confirm = _session_input()
     session, clashes = services.create_session(_edition(year), data, actor=_actor(),
                                                confirm_clashes=confirm)
-    db.session.commit()
     return jsonify({**session_json(session), "clashes": [c.message for c in clashes]}), 201
 
 
@@ -145,7 +138,6 @@ def update_session(year: int, session_id: int):
     data, confirm = _session_input()
     session, clashes = services.update_session(session, data, actor=_actor(),
                                                confirm_clashes=confirm)
-    db.session.commit()
     return jsonify({**session_json(session), "clashes": [c.message for c in clashes]})
 
 
@@ -153,7 +145,6 @@ def update_session(year: int, session_id: int):
 @roles(Role.ORGANISER)
 def create_speaker():
     speaker = services.create_speaker(json_body(), actor=_actor())
-    db.session.commit()
     return jsonify(speaker_json(speaker)), 201
 
 
@@ -162,5 +153,4 @@ def create_speaker():
 def update_speaker(speaker_id: int):
     speaker = queries.speaker_or_404(speaker_id)
     services.update_speaker(speaker, json_body(), actor=_actor())
-    db.session.commit()
     return jsonify(speaker_json(speaker))

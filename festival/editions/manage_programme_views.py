@@ -13,11 +13,11 @@ from festival.core.access import Role, roles
 from festival.core.errors import DomainError
 from festival.core.forms import choices, refuse
 from festival.core.timeutil import paris_to_utc, to_paris
+from festival.core.unit_of_work import refuse_request
 from festival.editions import queries, services
 from festival.editions.clashes import ClashError, Placement, clashes_for, edition_clashes
 from festival.editions.forms import RoomForm, SessionForm, SpeakerForm
 from festival.editions.models import ProgrammeSession, Room, Speaker
-from festival.extensions import db
 
 bp = Blueprint("manage_programme", __name__, url_prefix="/manage")
 
@@ -57,7 +57,6 @@ def rooms(year: int):
             status = refuse(form, error)
             edition = _edition(year)
         else:
-            db.session.commit()
             flash(_("Room “%(name)s” added.", name=room.name), "success")
             return redirect(url_for("manage_programme.rooms", year=year))
     elif form.is_submitted():
@@ -78,7 +77,6 @@ def room(year: int, room_id: int):
         except DomainError as error:
             status = refuse(form, error)
         else:
-            db.session.commit()
             flash(_("Room saved."), "success")
             return redirect(url_for("manage_programme.rooms", year=year))
     elif form.is_submitted():
@@ -161,13 +159,12 @@ def _session_page(edition, item: ProgrammeSession | None):
                 saved, clashes = services.update_session(
                     item, data, actor=current_user, confirm_clashes=form.confirm_clashes.data)
         except ClashError as error:
-            db.session.rollback()
+            refuse_request()
             warnings, status = error.clashes, 409
             form.confirm_clashes.data = False
         except DomainError as error:
             status = refuse(form, error, renames=SESSION_FORM_FIELDS)
         else:
-            db.session.commit()
             if clashes:
                 flash(_("Session saved with %(n)s clash(es): see the conflicts page.",
                         n=len(clashes)), "warning")
@@ -233,7 +230,6 @@ def speakers():
         except DomainError as error:
             status = refuse(form, error)
         else:
-            db.session.commit()
             flash(_("Speaker “%(name)s” added.", name=speaker.name), "success")
             return redirect(url_for("manage_programme.speakers"))
     elif form.is_submitted():
@@ -255,7 +251,6 @@ def speaker(speaker_id: int):
         except DomainError as error:
             status = refuse(form, error)
         else:
-            db.session.commit()
             flash(_("Speaker saved."), "success")
             return redirect(url_for("manage_programme.speakers"))
     elif form.is_submitted():

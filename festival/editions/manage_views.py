@@ -9,6 +9,7 @@ from flask_login import current_user
 from festival.core.access import Role, roles
 from festival.core.errors import DomainError, NotFound
 from festival.core.forms import choices, refuse
+from festival.core.unit_of_work import refuse_request
 from festival.editions import queries, services
 from festival.editions.clashes import edition_clashes
 from festival.editions.forms import (
@@ -43,7 +44,6 @@ def index():
         except DomainError as error:
             status = refuse(form, error)
         else:
-            db.session.commit()
             flash(_("Edition %(year)s created as a draft.", year=edition.year), "success")
             return redirect(url_for("manage_editions.edition", year=edition.year))
     elif form.is_submitted():
@@ -86,7 +86,6 @@ def edition(year: int):
     except DomainError as error:
         status = refuse(form, error)
         return _edition_page(_edition(year), form=form, status=status)
-    db.session.commit()
     flash(_("Edition %(year)s saved.", year=year), "success")
     return redirect(url_for("manage_editions.edition", year=year))
 
@@ -102,11 +101,10 @@ def change_status(year: int):
                 edition, form.status.data, actor=current_user, note=form.note.data or "",
                 confirm=form.confirm.data)
         except DomainError as error:
-            db.session.rollback()
+            refuse_request()
             messages = [str(m) for msgs in error.fields.values() for m in msgs]
             flash(" ".join([str(error.message)] + messages), "error")
         else:
-            db.session.commit()
             flash(_("Edition %(year)s is now “%(status)s”.", year=year,
                     status=EDITION_STATUS[change.to_status]), "success")
     else:
@@ -124,7 +122,6 @@ def add_venue(year: int):
             services.add_venue(edition, _venue_data(form), actor=current_user)
         except DomainError as error:
             return _edition_page(_edition(year), venue_form=form, status=refuse(form, error))
-        db.session.commit()
         flash(_("Venue added."), "success")
         return redirect(url_for("manage_editions.edition", year=year) + "#venues")
     return _edition_page(edition, venue_form=form, status=422)
@@ -156,7 +153,6 @@ def venue(year: int, venue_id: int):
         except DomainError as error:
             status = refuse(form, error)
         else:
-            db.session.commit()
             flash(_("Venue saved."), "success")
             return redirect(url_for("manage_editions.edition", year=year) + "#venues")
     elif form.is_submitted():
@@ -172,10 +168,9 @@ def remove_venue(year: int, venue_id: int):
     try:
         services.remove_venue(_venue(edition, venue_id), actor=current_user)
     except DomainError as error:
-        db.session.rollback()
+        refuse_request()
         flash(str(error.message), "error")
     else:
-        db.session.commit()
         flash(_("Venue removed."), "success")
     return redirect(url_for("manage_editions.edition", year=year) + "#venues")
 
@@ -193,7 +188,6 @@ def add_organiser(year: int):
         except DomainError as error:
             return _edition_page(_edition(year), organiser_form=form,
                                  status=refuse(form, error))
-        db.session.commit()
         flash(_("Organiser added."), "success")
         return redirect(url_for("manage_editions.edition", year=year) + "#organisers")
     return _edition_page(edition, organiser_form=form, status=422)
@@ -209,10 +203,9 @@ def remove_organiser(year: int, organiser_id: int):
     try:
         services.remove_organiser(organiser, actor=current_user)
     except DomainError as error:
-        db.session.rollback()
+        refuse_request()
         flash(str(error.message), "error")
     else:
-        db.session.commit()
         flash(_("Organiser removed."), "success")
     return redirect(url_for("manage_editions.edition", year=year) + "#organisers")
 
@@ -256,7 +249,6 @@ def decide_stand(year: int, stand_id: int):
     except DomainError as error:
         status = refuse(form, error)
         return _stands_page(_edition(year), failed={stand_id: form}, status=status)
-    db.session.commit()
     if stand.is_approved:
         flash(_("%(name)s has stand %(number)s.", name=stand.association.name,
                 number=stand.stand_number), "success")

@@ -32,7 +32,6 @@ from festival.editions.exports.ical import programme_ical, session_ical
 from festival.editions.forms import StandRequestForm
 from festival.editions.labels import template_globals
 from festival.editions.photos import photo_folder
-from festival.extensions import db
 
 bp = Blueprint("editions", __name__)
 
@@ -235,7 +234,6 @@ def stand(year: int):
         except DomainError as error:
             status = refuse(form, error)
         else:
-            db.session.commit()
             flash(_("Your stand request has been sent to the organisers."), "success")
             return redirect(url_for("editions.stand", year=year))
     elif form.is_submitted():
@@ -252,6 +250,5 @@ def stand_withdraw(year: int):
     if mine is None:
         abort(404)
     services.withdraw_stand(mine, actor=current_user)
-    db.session.commit()
     flash(_("Your stand request is withdrawn."), "success")
     return redirect(url_for("editions.stand", year=year))

@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 
 from festival.core.errors import DomainError
 from festival.core.loop import run_every
-from festival.extensions import db
+from festival.core.unit_of_work import with_unit_of_work
 
 mail_cli = AppGroup("mail", help="Deliver the e-mail outbox.")
 log = logging.getLogger("festival.mail")
@@ -67,6 +67,7 @@ def _qr_png(text: str) -> bytes:
 @click.argument("email")
 @click.option("--language", type=click.Choice(["fr", "en", "ar"]), default="fr",
               show_default=True)
+@with_unit_of_work
 def test_command(email: str, language: str) -> None:
     """Queue a test message (HTML, text, an inline image and an attachment) to EMAIL."""
     from flask_babel import lazy_gettext as _l
@@ -82,10 +83,8 @@ def test_command(email: str, language: str) -> None:
             attachments=[Attachment("almoggar-test.txt", "text/plain",
                                     f"Almoggar test attachment\n{site}\n".encode())])
     except DomainError as error:
-        db.session.rollback()
         problems = [str(m) for messages in error.fields.values() for m in messages]
         click.echo(f"Error: {' '.join(problems) or error.message}", err=True)
         sys.exit(1)
-    db.session.commit()
     click.echo(f"Queued test message #{message.id} to {message.to_address}; "
                "`flask --app festival mail send` delivers it.")

@@ -22,6 +22,7 @@ from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
 from festival.core.timeutil import utcnow
+from festival.core.unit_of_work import transaction
 from festival.extensions import db
 from festival.mail.models import MailStatus, OutboxMessage
 
@@ -77,27 +78,27 @@ def claim_due(limit: int, now: datetime | None = None) -> list[int]:
     Rows locked by another sender are skipped (PostgreSQL). The conditional UPDATE re-checks
     that each row is still due, so no two senders can claim the same message on any database.
     """
-    now = now or utcnow()
-    # A message that was in flight whenever a sender died, MAX_ATTEMPTS times, is given up.
-    db.session.execute(
-        update(OutboxMessage).where(_stuck(now), OutboxMessage.attempts >= MAX_ATTEMPTS)
-        .values(status=MailStatus.FAILED, claimed_at=None,
-                last_error="The sender stopped while sending this message, too many times.")
-        .execution_options(synchronize_session=False))
-    candidates = db.session.scalars(
-        select(OutboxMessage.id).where(_due(now))
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit).with_for_update(skip_locked=True)).all()
-    claimed = []
-    for message_id in candidates:
-        result = db.session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == message_id, _due(now))
-            .values(status=MailStatus.SENDING, claimed_at=now,
-                    attempts=OutboxMessage.attempts + 1)
+    with transaction():
+        now = now or utcnow()
+        # A message that was in flight whenever a sender died, MAX_ATTEMPTS times, is given up.
+        db.session.execute(
+            update(OutboxMessage).where(_stuck(now), OutboxMessage.attempts >= MAX_ATTEMPTS)
+            .values(status=MailStatus.FAILED, claimed_at=None,
+                    last_error="The sender stopped while sending this message, too many times.")
             .execution_options(synchronize_session=False))
-        if result.rowcount == 1:
-            claimed.append(message_id)
-    db.session.commit()
+        candidates = db.session.scalars(
+            select(OutboxMessage.id).where(_due(now))
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(limit).with_for_update(skip_locked=True)).all()
+        claimed = []
+        for message_id in candidates:
+            result = db.session.execute(
+                update(OutboxMessage).where(OutboxMessage.id == message_id, _due(now))
+                .values(status=MailStatus.SENDING, claimed_at=now,
+                        attempts=OutboxMessage.attempts + 1)
+                .execution_options(synchronize_session=False))
+            if result.rowcount == 1:
+                claimed.append(message_id)
     return claimed
 
 
@@ -223,7 +224,6 @@ def _record_failure(message_id: int, error: Exception, now: datetime, permanent:
     else:
         message.status = MailStatus.PENDING
         message.next_attempt_at = now + backoff(message.attempts)
-    db.session.commit()
     return message.status is MailStatus.FAILED
 
 
@@ -236,29 +236,31 @@ def send_pending(limit: int = 50, now: datetime | None = None) -> SendReport:
     claimed = claim_due(limit, now)
     try:
         for message_id in claimed:
-            message = db.session.get(OutboxMessage, message_id)
-            to = message.to_address
+            to = ""
             try:
-                try:
-                    email = build_email(message, sender)
-                except Exception as error:  # a message that cannot be built never will be
-                    log.exception("mail %s cannot be built", message_id)
-                    raise PermanentFailure(f"cannot build the message: {error}") from error
-                transport.send(email, envelope_from, parseaddr(to)[1])
+                with transaction():  # one message: marked sent once it is
+                    message = db.session.get(OutboxMessage, message_id)
+                    to = message.to_address
+                    try:
+                        email = build_email(message, sender)
+                    except Exception as error:  # a message that cannot be built never will be
+                        log.exception("mail %s cannot be built", message_id)
+                        raise PermanentFailure(f"cannot build the message: {error}") from error
+                    transport.send(email, envelope_from, parseaddr(to)[1])
+                    message.status = MailStatus.SENT
+                    message.sent_at = utcnow()
+                    message.claimed_at = None
+                    message.last_error = None
             except (OSError, smtplib.SMTPException, PermanentFailure) as error:
-                db.session.rollback()
                 log.warning("mail %s to %s not sent: %s", message_id, to, error)
-                if _record_failure(message_id, error, now or utcnow(),
-                                   isinstance(error, PermanentFailure)):
+                with transaction():
+                    given_up = _record_failure(message_id, error, now or utcnow(),
+                                               isinstance(error, PermanentFailure))
+                if given_up:
                     report.failed += 1
                 else:
                     report.deferred += 1
                 continue
-            message.status = MailStatus.SENT
-            message.sent_at = utcnow()
-            message.claimed_at = None
-            message.last_error = None
-            db.session.commit()
             report.sent += 1
     finally:
         transport.close()

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from festival.core.access import Role, roles
 from festival.core.errors import DomainError
-from festival.extensions import db
+from festival.core.unit_of_work import refuse_request
 from festival.mail import queries, services
 from festival.mail.models import MailStatus
 
@@ -47,12 +47,11 @@ def retry(message_id: int):
     try:
         found = services.retry_message(message_id, actor=current_user)
     except DomainError as error:
-        db.session.rollback()
+        refuse_request()
         if error.status == 404:
             abort(404)
         flash(str(error.message), "error")
     else:
-        db.session.commit()
         flash(_("The message to %(to)s will be sent again in a moment.", to=found.to_address),
               "success")
     back = request.form.get("back", "")

@@ -95,11 +95,10 @@ def handle_event(event: dict, gateway, *, now: datetime | None = None) -> str:
     order = _order_for(obj)
     seen = PaymentEvent(provider_event_id=str(event.get("id")), type=str(event.get("type")),
                         order_code=order.code if order else None, received_at=now)
-    db.session.add(seen)
     try:
-        db.session.flush()
+        with db.session.begin_nested():  # a repeated event leaves the transaction usable
+            db.session.add(seen)
     except IntegrityError:
-        db.session.rollback()
         return "duplicate"
     if order is None:
         seen.outcome = "no_order"

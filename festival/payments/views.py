@@ -6,7 +6,6 @@ import logging
 from flask import Blueprint, current_app, jsonify, request
 
 from festival.core.access import public
-from festival.extensions import db
 from festival.payments.provider import gateway
 from festival.payments.services import handle_event
 from festival.payments.webhooks import WebhookSignatureError, verify_event
@@ -26,5 +25,4 @@ def stripe_webhook():
         log.warning("Stripe webhook refused: %s", error.reason)
         return jsonify(error=error.reason, message="The webhook signature is not valid."), 400
     outcome = handle_event(event, gateway())
-    db.session.commit()
     return jsonify(received=True, outcome=outcome)

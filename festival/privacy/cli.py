@@ -5,7 +5,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from festival.extensions import db
+from festival.core.unit_of_work import with_unit_of_work
 
 privacy_cli = AppGroup("privacy", help="Personal data: the retention purge.")
 
@@ -14,6 +14,7 @@ privacy_cli = AppGroup("privacy", help="Personal data: the retention purge.")
 @click.option("--months", type=click.IntRange(1, 120), default=None,
               help="Retention in months (default: PRIVACY_RETENTION_MONTHS, 13).")
 @click.option("--dry-run", is_flag=True, help="List what would change, change nothing.")
+@with_unit_of_work
 def purge_command(months: int | None, dry_run: bool) -> None:
     """Anonymise the attendees of editions closed for longer than the retention period."""
     from festival.privacy.services import purge
@@ -21,9 +22,7 @@ def purge_command(months: int | None, dry_run: bool) -> None:
     due = purge(months, dry_run=dry_run)
     for order in due:
         click.echo(f"  {order.edition.year}  {order.code}  {order.status.value}")
-    if dry_run:
-        db.session.rollback()
+    if dry_run:  # purge changed nothing
         click.echo(f"Dry run: {len(due)} order(s) would be anonymised (retention {months} months).")
     else:
-        db.session.commit()
         click.echo(f"{len(due)} order(s) anonymised (retention {months} months).")

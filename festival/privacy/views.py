@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from festival.core.access import Role, roles
 from festival.core.errors import DomainError, ValidationError
-from festival.extensions import db
+from festival.core.unit_of_work import refuse_request
 from festival.privacy import services
 
 bp = Blueprint("privacy", __name__)
@@ -52,14 +52,13 @@ def erase():
     try:
         done = services.erase_person(email, actor=current_user)
     except ValidationError as problem:
-        db.session.rollback()
+        refuse_request()
         flash(" ".join(str(m) for m in problem.fields.get("email", [])), "error")
         return redirect(url_for("privacy.search"))
     except DomainError as error:  # a staff account, the last administrator
-        db.session.rollback()
+        refuse_request()
         flash(str(error.message), "error")
         return redirect(url_for("privacy.search", email=email))
-    db.session.commit()
     flash(_("Erased: %(orders)s order(s), %(accounts)s account(s), %(messages)s message(s). "
             "The amounts and the check-in figures are kept.", orders=len(done.orders),
             accounts=done.accounts, messages=done.messages), "success")

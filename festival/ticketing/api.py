@@ -9,6 +9,7 @@ from festival.core.access import Role, current_principal, public, roles
 from festival.core.errors import NotFound, committed
 from festival.core.jsonbody import json_body
 from festival.core.security import limit
+from festival.core.unit_of_work import AfterCommit, after_commit
 from festival.editions.queries import edition_for_year
 from festival.extensions import db
 from festival.ticketing import catalog, checkout, orders, refunds
@@ -33,11 +34,14 @@ def create_order(year: int):
     edition = edition_for_year(year)
     fields = parse_order_request(json_body())
     order = committed(lambda: orders.create_order(edition, **fields))
-    checkout_url = checkout.payment_url(order)  # may call Stripe; the order is already safe
-    return jsonify(code=order.code, status=order.status.value, total_cents=order.total_cents,
-                   checkout_url=checkout_url,
-                   expires_at=order.expires_at.isoformat() if order.expires_at else None,
-                   order_url=order_url(order)), 201
+
+    def answer():  # after the commit: Stripe is called once the order is safe
+        checkout_url = checkout.payment_url(order)
+        return jsonify(code=order.code, status=order.status.value,
+                       total_cents=order.total_cents, checkout_url=checkout_url,
+                       expires_at=order.expires_at.isoformat() if order.expires_at else None,
+                       order_url=order_url(order)), 201
+    return AfterCommit(answer)
 
 
 def _order_for_request(code: str):
@@ -46,8 +50,7 @@ def _order_for_request(code: str):
     if order is None or not (_is_staff() or orders.check_secret(order, secret)):
         # The same answer whether the order exists or not: codes cannot be probed.
         raise NotFound("order_not_found", _l("No order with this code and secret."))
-    if orders.expire_order(order):
-        db.session.commit()
+    orders.expire_order(order)
     return order
 
 
@@ -59,7 +62,6 @@ def get_order(code: str):
     from festival.ticketing.models import OrderStatus
     show_tokens = order.status is OrderStatus.PAID
     tokens = {t.id: token_for(t) for t in order.tickets} if show_tokens else {}
-    db.session.commit()  # a first token may have made the edition's key
     return jsonify(order_json(order, tokens))
 
 
@@ -86,7 +88,8 @@ def cancel_order(code: str):
     body = json_body(optional=True)
     committed(lambda: orders.cancel_order(order, actor=None,
                                           reason=str(body.get("reason") or "")))
-    checkout.close_cancelled_checkouts(order.id)  # after the commit; the sweep retries
+    order_id = order.id
+    after_commit(lambda: checkout.close_cancelled_checkouts(order_id))  # the sweep retries
     return jsonify(code=order.code, status=order.status.value)
 
 

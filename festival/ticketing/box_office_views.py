@@ -9,7 +9,7 @@ from flask_login import current_user
 from festival.core.access import Role, roles
 from festival.core.errors import DomainError, ValidationError
 from festival.core.forms import apply_field_errors
-from festival.extensions import db
+from festival.core.unit_of_work import refuse_request
 from festival.ticketing import queries, sales, shop
 from festival.ticketing.blueprints import manage_bp as bp
 from festival.ticketing.forms import BoxOfficeForm, TransferOrderForm, euros_input
@@ -51,11 +51,10 @@ def box_office(year: int):
                     buyer_name=form.buyer_name.data or "", email=form.email.data or "",
                     language=form.language.data or "fr")
             except DomainError as error:
-                db.session.rollback()
+                refuse_request()
                 cart = shop.Cart.from_form(request.form, shop.offers(edition, box_office=True))
                 status = _show_errors(form, cart, error)
             else:
-                db.session.commit()
                 return redirect(url_for("manage_tickets.box_office_receipt", year=year,
                                         code=order.code), 303)
         else:
@@ -100,12 +99,11 @@ def new_transfer_order(year: int):
                     items=cart.items(), actor=current_user, language=form.language.data,
                     voucher_code=voucher.code if cart.uses(voucher) else None)
             except DomainError as error:
-                db.session.rollback()
+                refuse_request()
                 cart = shop.Cart.from_form(request.form,
                                            shop.offers(edition, voucher, box_office=True))
                 status = _show_errors(form, cart, error)
             else:
-                db.session.commit()
                 if order.status is OrderStatus.PAID:
                     flash(_("Order %(code)s created; it was free, so it is paid and its "
                             "tickets are sent.", code=order.code), "success")

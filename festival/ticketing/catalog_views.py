@@ -9,6 +9,7 @@ from flask_login import current_user
 from festival.core.access import Role, roles
 from festival.core.errors import DomainError
 from festival.core.forms import choices, refuse
+from festival.core.unit_of_work import refuse_request
 from festival.extensions import db
 from festival.ticketing import catalog, queries
 from festival.ticketing.blueprints import manage_bp as bp
@@ -45,7 +46,6 @@ def capacity(year: int):
         catalog.set_venue_capacity(edition, form.capacity.data)
     except DomainError as error:
         return _types_page(edition, form, refuse(form, error, renames={"quota": "capacity"}))
-    db.session.commit()
     flash(_("Venue capacity set to %(n)s people.", n=form.capacity.data), "success")
     return redirect(url_for("manage_tickets.ticket_types", year=year))
 
@@ -81,7 +81,6 @@ def new_ticket_type(year: int):
         except DomainError as error:
             status = refuse(form, error, renames=TYPE_FIELDS)
         else:
-            db.session.commit()
             flash(_("Ticket type “%(name)s” created.", name=created.name), "success")
             return redirect(url_for("manage_tickets.ticket_types", year=year))
     elif form.is_submitted():
@@ -105,7 +104,6 @@ def edit_ticket_type(year: int, type_id: int):
             status = refuse(form, error, renames=TYPE_FIELDS)
             ticket_type = catalog.get_ticket_type(edition, type_id)
         else:
-            db.session.commit()
             flash(_("Ticket type “%(name)s” saved.", name=ticket_type.name), "success")
             return redirect(url_for("manage_tickets.ticket_types", year=year))
     elif form.is_submitted():
@@ -124,11 +122,10 @@ def delete_ticket_type(year: int, type_id: int):
         catalog.delete_ticket_type(ticket_type, actor=current_user)
         db.session.flush()
     except DomainError as error:
-        db.session.rollback()
+        refuse_request()
         flash(" ".join(str(m) for msgs in error.fields.values() for m in msgs)
               or error.message, "error")
         return redirect(url_for("manage_tickets.edit_ticket_type", year=year, type_id=type_id))
-    db.session.commit()
     flash(_("Ticket type “%(name)s” deleted.", name=name), "success")
     return redirect(url_for("manage_tickets.ticket_types", year=year))
 
@@ -148,7 +145,6 @@ def vouchers(year: int):
         except DomainError as error:
             status = refuse(form, error, renames=VOUCHER_FIELDS)
         else:
-            db.session.commit()
             flash(_("Voucher code %(code)s created.", code=voucher.code), "success")
             return redirect(url_for("manage_tickets.vouchers", year=year))
     elif form.is_submitted():

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 
 from festival.core.errors import DomainError
 from festival.core.timeutil import utcnow
+from festival.core.unit_of_work import transaction
 from festival.core.urls import absolute_url
 from festival.extensions import db
 from festival.ticketing.models import Order, OrderStatus, Payment, PaymentState
@@ -31,7 +32,8 @@ def payment_provider():
 def payment_url(order: Order) -> str | None:
     """Where the buyer pays this order now: a Checkout URL (a session made once per order and
     attempt), the demo payment page in development, or our own retry page when Stripe is
-    unreachable. None when there is nothing to pay. Commits what it records."""
+    unreachable. None when there is nothing to pay. Commits what it records, in a
+    transaction of its own: call it after the order's commit (core.unit_of_work.AfterCommit)."""
     if order.status is not OrderStatus.PENDING:
         return None
     provider = payment_provider()
@@ -42,16 +44,13 @@ def payment_url(order: Order) -> str | None:
         return None
     back = dict(code=order.code, secret=order.secret)
     try:
-        url = provider.checkout_url(order,
-                                    success_url=absolute_url("ticketing.order",
-                                                             checkout="success", **back),
-                                    cancel_url=absolute_url("ticketing.order",
-                                                            checkout="cancelled", **back))
+        with transaction():
+            url = provider.checkout_url(
+                order, success_url=absolute_url("ticketing.order", checkout="success", **back),
+                cancel_url=absolute_url("ticketing.order", checkout="cancelled", **back))
     except DomainError as error:
-        db.session.rollback()
         log.warning("order %s: no Checkout session: %s", order.code, error.message)
         return absolute_url("ticketing.order", **back)
-    db.session.commit()
     return url
 
 
@@ -60,7 +59,7 @@ def close_cancelled_checkouts(order_id: int | None = None, *,
     """Close at the provider the Checkout Sessions of cancelled orders (payments in state
     cancel_requested), once the cancel is committed: the view calls it for its order, the
     expiry sweep for all of them, so a crash or an unreachable Stripe is retried. Each closed
-    session is committed at once; a failure waits for the next sweep. A session Stripe will
+    session is committed on its own; a failure waits for the next sweep. A session Stripe will
     not close (already paid) needs nothing more: its payment is refunded when its webhook
     arrives (orders.confirm_payment). Returns how many were closed."""
     provider = payment_provider()
@@ -72,19 +71,19 @@ def close_cancelled_checkouts(order_id: int | None = None, *,
         Payment.checkout_session_id.is_not(None), Payment.created_at > now - CLOSE_WINDOW)
     if order_id is not None:
         query = query.where(Payment.order_id == order_id)
+    with transaction():  # no transaction stays open while Stripe answers
+        rows = db.session.execute(query.order_by(Payment.id)).all()
     closed = 0
-    for payment_id, session_id in db.session.execute(query.order_by(Payment.id)).all():
-        db.session.commit()  # no transaction stays open while Stripe answers
+    for payment_id, session_id in rows:
         try:
             provider.close_checkout(session_id)
         except DomainError as error:
             log.warning("Checkout Session %s not closed: %s", session_id, error)
             continue
-        # Conditional: a payment confirmed meanwhile keeps its state.
-        closed += db.session.execute(
-            update(Payment).where(Payment.id == payment_id,
-                                  Payment.state == PaymentState.CANCEL_REQUESTED)
-            .values(state=PaymentState.CANCELLED, updated_at=now)
-            .execution_options(synchronize_session=False)).rowcount
-        db.session.commit()
+        with transaction():  # conditional: a payment confirmed meanwhile keeps its state
+            closed += db.session.execute(
+                update(Payment).where(Payment.id == payment_id,
+                                      Payment.state == PaymentState.CANCEL_REQUESTED)
+                .values(state=PaymentState.CANCELLED, updated_at=now)
+                .execution_options(synchronize_session=False)).rowcount
     return closed

@@ -8,7 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from festival.core.loop import run_every
-from festival.extensions import db
+from festival.core.unit_of_work import transaction
 
 orders_cli = AppGroup("orders", help="Ticket orders.")
 quotas_cli = AppGroup("quotas", help="Ticket quotas.")
@@ -22,8 +22,8 @@ def expire_once() -> int:
     from festival.ticketing.orders import expire_due
     total = 0
     while True:
-        count = expire_due()
-        db.session.commit()
+        with transaction():  # one batch
+            count = expire_due()
         total += count
         if count == 0:
             break
@@ -60,12 +60,8 @@ def check_command(fix: bool) -> None:
     and paid orders) and list every difference. Exit code 1 when one differs (with --fix:
     when one could not be fixed), 0 otherwise."""
     from festival.ticketing import quotas
-    if fix:
-        found, left = quotas.fix_drift()
-        db.session.commit()
-    else:
-        found, left = quotas.drift(), []
-        db.session.rollback()
+    with transaction():  # what it fixed stays, whatever the exit code says
+        found, left = quotas.fix_drift() if fix else (quotas.drift(), [])
     for drift in found:
         click.echo(_line(drift) + (" (fixed)" if fix else ""))
     for drift in left:

@@ -11,8 +11,8 @@ from festival.core.access import Role, roles
 from festival.core.errors import DomainError
 from festival.core.forms import choices
 from festival.core.money import format_cents
+from festival.core.unit_of_work import after_commit, refuse_request
 from festival.editions import queries as edition_queries
-from festival.extensions import db
 from festival.ticketing import checkout, orders, queries, refunds, sales
 from festival.ticketing.blueprints import manage_bp as bp
 from festival.ticketing.forms import CancelForm, OrderSearchForm, RefundForm
@@ -73,19 +73,17 @@ def _order_page(edition, order, *, cancel_form=None, refund_form=None, status: i
 def order(year: int, code: str):
     edition = edition_or_404(year)
     found = queries.order_in_edition(edition, code)
-    if orders.expire_order(found):
-        db.session.commit()
+    orders.expire_order(found)
     return _order_page(edition, found)
 
 
 def _done(year: int, code: str, message: str):
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("manage_tickets.order", year=year, code=code))
 
 
 def _refused(year: int, code: str, error: DomainError):
-    db.session.rollback()
+    refuse_request()
     details = [str(m) for messages in (error.fields or {}).values() for m in messages]
     flash(" ".join([str(error.message)] + details) if details else error.message, "error")
     return redirect(url_for("manage_tickets.order", year=year, code=code))
@@ -103,10 +101,10 @@ def cancel(year: int, code: str):
         orders.cancel_order(found, actor=current_user, reason=form.reason.data)
     except DomainError as error:
         return _refused(year, found.code, error)
-    response = _done(year, found.code, _("Order %(code)s cancelled; its seats are free again.",
-                                         code=found.code))
-    checkout.close_cancelled_checkouts(found.id)  # after the commit; the sweep retries
-    return response
+    order_id = found.id
+    after_commit(lambda: checkout.close_cancelled_checkouts(order_id))  # the sweep retries
+    return _done(year, found.code, _("Order %(code)s cancelled; its seats are free again.",
+                                     code=found.code))
 
 
 @bp.post("/<int:year>/orders/<code>/refund")

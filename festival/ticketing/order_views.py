@@ -20,7 +20,7 @@ from festival.core.access import public
 from festival.core.errors import DomainError
 from festival.core.security import limiter
 from festival.core.timeutil import utcnow
-from festival.extensions import db
+from festival.core.unit_of_work import AfterCommit, refuse_request
 from festival.ticketing import checkout, orders, queries, sales
 from festival.ticketing.blueprints import bp
 from festival.ticketing.models import Order, OrderStatus, PaymentMethod, Ticket, TicketStatus
@@ -44,8 +44,7 @@ def _order_or_404(code: str, secret: str | None) -> Order:
     order = orders.find_order(code)
     if order is None or not orders.check_secret(order, secret):
         abort(404)
-    if orders.expire_order(order):  # the lazy expiry: the sweep may not have run yet
-        db.session.commit()
+    orders.expire_order(order)  # the lazy expiry: the sweep may not have run yet
     return order
 
 
@@ -102,15 +101,18 @@ def pay(code: str):
     return to_payment(found)
 
 
-def to_payment(order: Order):
-    """Send the buyer where this pending order is paid; back to its page, with a word, when
-    online payment is unavailable (its tickets stay held)."""
-    target = checkout.payment_url(order)
-    if target is None or target == order_url(order):
-        flash(_("Online payment is unavailable right now. Your tickets are held: please try "
-                "again in a moment."), "error")
-        return redirect(_back(order), 303)
-    return redirect(target, 303)
+def to_payment(order: Order) -> AfterCommit:
+    """Send the buyer where this pending order is paid, once the request's work is committed
+    (Stripe is called then); back to its page, with a word, when online payment is
+    unavailable (its tickets stay held)."""
+    def answer():
+        target = checkout.payment_url(order)
+        if target is None or target == order_url(order):
+            flash(_("Online payment is unavailable right now. Your tickets are held: please "
+                    "try again in a moment."), "error")
+            return redirect(_back(order), 303)
+        return redirect(target, 303)
+    return AfterCommit(answer)
 
 
 @bp.post("/orders/<code>/resend")
@@ -121,10 +123,9 @@ def resend(code: str):
     try:
         sales.resend_confirmation(found)
     except DomainError as error:
-        db.session.rollback()
+        refuse_request()
         flash(error.message, "error")
     else:
-        db.session.commit()
         flash(_("The e-mail with your tickets is on its way to %(email)s.", email=found.email),
               "success")
     return redirect(_back(found))
@@ -147,7 +148,6 @@ def ticket_qr(code: str, ticket_id: int):
 
     found = _order_or_404(code, request.args.get("secret"))
     png = qr_png(token_for(_ticket_or_404(found, ticket_id)), box_size=8)
-    db.session.commit()  # the edition's signing key may have just been made
     return _private(Response(png, mimetype="image/png"))
 
 
@@ -164,7 +164,6 @@ def _pdf(found: Order, tickets: list[Ticket], name: str) -> Response:
     if size not in PDF_SIZES or not tickets:
         abort(404)
     body = cached_order_pdf(found, size, tickets, queries.valid_tickets(found))
-    db.session.commit()
     response = Response(body, mimetype="application/pdf")
     suffix = "-phone" if size == "phone" else ""
     response.headers["Content-Disposition"] = f'attachment; filename="{name}{suffix}.pdf"'
@@ -228,9 +227,7 @@ def demo_payment(code: str):
     if found.status is OrderStatus.PENDING:
         outcome = orders.mark_paid(found, PaymentMethod.DEMO, amount_cents=found.total_cents)
         if outcome == "refund_needed":
-            db.session.rollback()
+            refuse_request()
             flash(_("Too late: this order expired and its tickets have been sold since."),
                   "error")
-        else:
-            db.session.commit()
     return redirect(_back(found, checkout="success"), 303)

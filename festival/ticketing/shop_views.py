@@ -15,8 +15,8 @@ from festival.accounts.services import normalise_email
 from festival.core.access import public
 from festival.core.errors import DomainError, ValidationError
 from festival.core.security import limit
+from festival.core.unit_of_work import refuse_request
 from festival.editions.queries import visible_edition
-from festival.extensions import db
 from festival.ticketing import orders, shop
 from festival.ticketing.blueprints import bp
 from festival.ticketing.forms import ShopForm, euros_input
@@ -108,9 +108,8 @@ def shop_page(year: int):
             donation_cents=cart.donation_cents,
             language=form.language.data, marketing_consent=bool(form.marketing_consent.data))
     except DomainError as error:
-        db.session.rollback()
+        refuse_request()
         return _refused(edition, form, error)
-    db.session.commit()
     if order.status is OrderStatus.PENDING:
         return to_payment(order)
     return redirect(url_for("ticketing.order", code=order.code, secret=order.secret), 303)

@@ -1,4 +1,4 @@
-"""submit_form: the four outcomes of a page's form, with one commit per request."""
+"""submit_form: the four outcomes of a page's form; the request's unit of work commits."""
 from __future__ import annotations
 
 import pytest
@@ -82,7 +82,7 @@ def test_an_error_on_no_field_of_the_form_is_a_form_error(app):
         assert form.form_errors == ["The registry is closed."]
 
 
-def test_a_done_action_is_committed_flashed_and_redirected_with_its_result(app):
+def test_a_done_action_is_flashed_and_redirected_with_its_result_not_committed(app):
     with app.test_request_context("/", method="POST", data={"name": "Tafsut"}):
         form = NameForm()
         action = Recorder(lambda: gen_association(name=form.name.data, slug="tafsut"))
@@ -94,8 +94,8 @@ def test_a_done_action_is_committed_flashed_and_redirected_with_its_result(app):
         assert redirected.headers["Location"] == f"/associations/{made.id}"
         assert action.calls == 1
         assert get_flashed_messages(with_categories=True) == [("success", "Tafsut added.")]
-        db.session.rollback()  # what was committed stays
-        assert _associations() == 1
+        db.session.rollback()  # the unit of work commits, not submit_form
+        assert _associations() == 0
 
 
 @pytest.mark.parametrize("message, then", [("Saved.", "/next"),
@@ -122,8 +122,9 @@ def test_refuse_rolls_back_renames_the_fields_and_keeps_the_errors_status(app, e
 
 
 def test_a_service_that_wrote_nothing_through_the_session_leaves_no_session(app):
-    """committed() commits the session's transaction when the service began one, and
-    makes none for a service that did not (the scan at the door writes on its own)."""
+    """committed() flushes what the service did, for the ids, and commits nothing (the
+    request's unit of work does); it makes no session for a service that did not write
+    through it (the scan at the door writes on its own)."""
     from festival.core.errors import committed
 
     with app.test_request_context("/"):
@@ -131,5 +132,6 @@ def test_a_service_that_wrote_nothing_through_the_session_leaves_no_session(app)
         assert committed(lambda: 42) == 42
         assert not db.session.registry.has()
         made = committed(lambda: gen_association(name="Tafsut", slug="tafsut"))
-        db.session.rollback()  # what was committed stays
-        assert db.session.get(Association, made.id) is not None
+        assert made.id is not None
+        db.session.rollback()
+        assert _associations() == 0

@@ -38,7 +38,7 @@ def old_app(test_environ, tmp_path):
 
 def test_0019_backfills_payments_and_refunds(old_app):
     with old_app.app_context():
-        upgrade(directory=str(MIGRATIONS), revision="0014")
+        upgrade(directory=str(MIGRATIONS), revision="0017")
         edition = make_edition()
         kind = make_type(edition)
         made = {name: orders.create_order(edition, buyer_name=name, email=f"{name}@example.fr",
@@ -77,7 +77,7 @@ def test_0019_backfills_payments_and_refunds(old_app):
         }
         assert [tuple(r) for r in refunds] == [(made["partly"], 1500, "requested")]
 
-        downgrade(directory=str(MIGRATIONS), revision="0014")
+        downgrade(directory=str(MIGRATIONS), revision="0017")
         tables = db.inspect(db.engine).get_table_names()
         assert "payments" not in tables and "refunds" not in tables
         db.session.remove()
