@@ -43,6 +43,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_access(app)
     from festival.audit.services import init_audit
     init_audit(app)
+    _register_loaders(app)
     register_error_handlers(app)
     check_declared(app)
 
@@ -73,6 +74,16 @@ def _init_extensions(app: Flask) -> None:
         return user_for_session(session_id)
 
     templating.init_app(app)
+
+
+def _register_loaders(app: Flask) -> None:
+    """The core knows no domain: the domains hand it what it looks up."""
+    from festival.accounts.services import UNAUTHORIZED, principal_for_bearer
+    from festival.core.access import register_principal_loader
+    from festival.core.views import register_home_page
+    from festival.editions.queries import home_page
+    register_principal_loader(app, principal_for_bearer, UNAUTHORIZED)
+    register_home_page(app, home_page)
 
 
 def _register_blueprints(app: Flask) -> None:
