@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
 from festival.core.errors import DomainError
+from festival.demo import demo_command
 from festival.extensions import db
 from festival.mail.cli import mail_cli
 
@@ -103,16 +104,6 @@ def revoke_token_command(token_id: int) -> None:
         _fail(error)
     db.session.commit()
     click.echo(f"Token #{token.id} revoked.")
-
-
-@click.command("demo")
-@with_appcontext
-def demo_command() -> None:
-    """Load the demo edition and accounts. Running it twice changes nothing."""
-    from festival.demo import load_demo
-    report = load_demo(echo=click.echo)
-    db.session.commit()
-    click.echo(report)
 
 
 @click.command("backup")

@@ -10,6 +10,8 @@ import festival
 PACKAGE = Path(festival.__file__).resolve().parent
 # What the core may import from the package: itself and the extensions it is bound with.
 CORE_MAY_IMPORT = ("festival.core", "festival.extensions", "festival.config")
+# What puts the application together, and so may import the demo (its `flask demo` command).
+WIRING = {"festival", "festival.cli"}
 
 
 def _modules(folder: Path):
@@ -45,6 +47,11 @@ def _function_imports(tree: ast.Module):
                         yield node
 
 
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
 def _where(path: Path, node: ast.AST) -> str:
     return f"{path.relative_to(PACKAGE.parent)}:{node.lineno}"
 
@@ -55,6 +62,17 @@ def test_the_core_imports_no_domain():
              for node in ast.walk(tree)
              for name in _imported(node)
              if not any(_within(name, allowed) for allowed in CORE_MAY_IMPORT)]
+    assert found == []
+
+
+def test_no_domain_imports_the_demo():
+    found = [f"{_where(path, node)} imports {name}"
+             for path, tree in _modules(PACKAGE)
+             if not _within(_module_name(path), "festival.demo")
+             and _module_name(path) not in WIRING
+             for node in ast.walk(tree)
+             for name in _imported(node)
+             if _within(name, "festival.demo")]
     assert found == []
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import insert
 
 from festival.checkin.models import Scan, TicketPresence
 from festival.core.timeutil import paris_to_utc
-from festival.dashboard.demo_rows import PlannedOrder
+from festival.demo.dashboard_rows import PlannedOrder
 from festival.extensions import db
 
 # Arrival curves per festival day: (weight, kind, a, b) in minutes after midnight in Paris;
