@@ -27,6 +27,7 @@ from festival.core.access import Role
 from festival.core.errors import DomainError, ValidationError
 from festival.core.timeutil import utcnow
 from festival.extensions import db
+from festival.mail.services import queue_mail
 
 S = MembershipStatus
 # What an applicant fills in; organisers may leave anything but the name for later.
@@ -213,7 +214,6 @@ def apply(fields: Mapping[str, Any], *, representative_name: str, representative
 def _queue_application_mail(user: User, association: Association, template: str) -> None:
     from flask import current_app
 
-    from festival.mail.services import queue_mail
     queue_mail(user.email, template, {"user": user, "association": association},
                user.language or current_app.config["BABEL_DEFAULT_LOCALE"],
                _l("Your application to CNSM: %(name)s", name=association.name))

@@ -8,6 +8,7 @@ from flask import (abort, flash, redirect, render_template, request, send_from_d
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from festival.associations import io_views, manage_views  # noqa: F401  (the back office's routes)
 from festival.associations import queries, services
 from festival.associations.blueprint import bp
 from festival.associations.forms import (ApplicationForm, DirectoryFilterForm, LogoForm,
@@ -174,11 +175,3 @@ def profile_logo_delete():
     db.session.commit()
     flash(_("The logo has been removed."), "success")
     return redirect(url_for("associations.profile"))
-
-
-def _register_back_office() -> None:
-    # The back office adds its routes to the same blueprint.
-    from festival.associations import io_views, manage_views  # noqa: F401
-
-
-_register_back_office()

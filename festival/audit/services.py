@@ -13,6 +13,7 @@ import logging
 from flask import Flask, current_app, g, request
 from flask_login import current_user
 
+from festival.audit.models import AuditEntry
 from festival.core.access import Role, current_principal, policy_of
 from festival.extensions import db
 
@@ -56,7 +57,6 @@ def record_request(response):
     if request.method not in WRITES or endpoint is None or response.status_code >= 400 \
             or not _is_back_office(endpoint):
         return response
-    from festival.audit.models import AuditEntry
     try:
         actor_id, label = _actor()
         target = ", ".join(f"{k}={v}" for k, v in (request.view_args or {}).items())
@@ -80,7 +80,6 @@ def record_command(action: str, target: str, details: str = "") -> None:
     committed with the action."""
     import getpass
 
-    from festival.audit.models import AuditEntry
     try:
         who = getpass.getuser()
     except Exception:  # no login name (a container): still record the action

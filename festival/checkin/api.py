@@ -27,6 +27,7 @@ from festival.core.access import Role, current_principal, roles
 from festival.core.errors import DomainError, ValidationError, committed
 from festival.core.http import PRIVATE_REVALIDATE, conditional
 from festival.core.security import limit
+from festival.editions.queries import edition_for_year
 from festival.extensions import db
 
 bp = Blueprint("checkin", __name__)
@@ -109,7 +110,6 @@ def undo():
 @roles(*DOOR_ROLES)
 def lists(year: int):
     """The edition's check-in lists, so that a token that is not a device's can name one."""
-    from festival.editions.queries import edition_for_year
     principal = current_principal()
     edition = edition_for_year(year, include_drafts=principal.role is not Role.VOLUNTEER)
     return jsonify(checkin_lists=[

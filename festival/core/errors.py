@@ -15,6 +15,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from festival.extensions import db, session_in_transaction
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -58,7 +60,6 @@ class Conflict(DomainError):
 def committed(action: Callable[[], T]) -> T:
     """Run a service and commit what it did: the one commit of the request. If the service
     refuses (a DomainError), everything it did is rolled back and the error goes on."""
-    from festival.extensions import db, session_in_transaction
     try:
         result = action()
     except DomainError:
@@ -138,7 +139,6 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
-        from festival.extensions import db
         db.session.rollback()
         if wants_json():
             return json_error("internal_error", "Unexpected error; nothing was changed.", 500)

@@ -12,6 +12,7 @@ from wtforms import SelectChoice
 
 from festival.core.errors import DomainError, committed
 from festival.core.guards import NUL
+from festival.extensions import db
 
 NUL_IN_FIELD = _l("This text may not contain NUL characters.")
 
@@ -54,7 +55,6 @@ def refuse(form: FlaskForm, error: DomainError, *,
     """A service refused a form's submission: roll back all it did, show its errors on the
     form (`renames`: the service's field name → the form's) and give the status of the page
     shown again: the error's own (404, 409…), 422 for a plain bad request."""
-    from festival.extensions import db
     db.session.rollback()
     if renames:
         error.fields = {renames.get(k, k): v for k, v in (error.fields or {}).items()}

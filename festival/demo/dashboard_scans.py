@@ -12,6 +12,7 @@ from sqlalchemy import insert
 
 from festival.checkin.models import Scan, TicketPresence
 from festival.core.timeutil import paris_to_utc
+from festival.dashboard.sqltime import festival_day_of
 from festival.demo.dashboard_rows import PlannedOrder
 from festival.extensions import db
 
@@ -193,5 +194,4 @@ def plan_scans(rng: random.Random, orders: list[PlannedOrder], info: dict[int, T
 
 
 def _festival_date(moment: datetime) -> date:
-    from festival.dashboard.sqltime import festival_day_of
     return festival_day_of(moment)

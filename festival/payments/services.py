@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from festival.accounts.models import User
+from festival.checkin.queries import admissions_of
 from festival.core.errors import DomainError, ValidationError
 from festival.core.timeutil import utcnow
 from festival.extensions import db
@@ -221,8 +222,6 @@ def plan_refund(order: Order, ticket_ids: list[int] | None = None) -> RefundPlan
     """The refund of the whole order (`ticket_ids` None) or of some of its valid tickets,
     as refund() would make it, for the organiser to see before confirming. Changes nothing.
     Errors: not_refundable (409), validation_failed (ticket_ids)."""
-    from festival.checkin.queries import admissions_of
-
     if order.status is not OrderStatus.PAID:
         raise DomainError("not_refundable", _l("Only a paid order can be refunded."),
                           status=409)

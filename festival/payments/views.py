@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from festival.core.access import public
 from festival.extensions import db
+from festival.payments.services import handle_event
 from festival.payments.webhooks import WebhookSignatureError, verify_event
 
 bp = Blueprint("payments", __name__)
@@ -16,7 +17,6 @@ log = logging.getLogger(__name__)
 @bp.post("/stripe/webhook")
 @public
 def stripe_webhook():
-    from festival.payments.services import handle_event
     from festival.ticketing.checkout import gateway
 
     try:

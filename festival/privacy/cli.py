@@ -6,6 +6,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from festival.extensions import db
+from festival.privacy.services import purge
 
 privacy_cli = AppGroup("privacy", help="Personal data: the retention purge.")
 
@@ -16,7 +17,6 @@ privacy_cli = AppGroup("privacy", help="Personal data: the retention purge.")
 @click.option("--dry-run", is_flag=True, help="List what would change, change nothing.")
 def purge_command(months: int | None, dry_run: bool) -> None:
     """Anonymise the attendees of editions closed for longer than the retention period."""
-    from festival.privacy.services import purge
     months = months or current_app.config["PRIVACY_RETENTION_MONTHS"]
     due = purge(months, dry_run=dry_run)
     for order in due:

@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 
 from festival.core.loop import run_every
 from festival.extensions import db
+from festival.ticketing.orders import expire_due
 
 orders_cli = AppGroup("orders", help="Ticket orders.")
 log = logging.getLogger("festival.ticketing")
@@ -15,7 +16,6 @@ log = logging.getLogger("festival.ticketing")
 
 def expire_once() -> int:
     """Expire every pending order past its hold, in batches; returns how many."""
-    from festival.ticketing.orders import expire_due
     total = 0
     while True:
         count = expire_due()

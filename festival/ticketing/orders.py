@@ -18,10 +18,12 @@ from festival.accounts.models import User
 from festival.accounts.services import normalise_email
 from festival.core.errors import Conflict, DomainError, NotFound, ValidationError
 from festival.core.timeutil import utcnow
+from festival.editions.models import EditionStatus
 from festival.extensions import db
 from festival.ticketing import quotas
 from festival.ticketing.models import (Order, OrderEvent, OrderStatus, PaymentMethod, Ticket,
                                        TicketStatus, TicketType, Voucher)
+from festival.ticketing.notifications import queue_order_confirmation
 
 HOLD = timedelta(minutes=30)
 MAX_TICKETS_PER_ORDER = 20
@@ -127,8 +129,6 @@ def create_order(edition, *, buyer_name: str, email: str, items: list[Item],
     30 minutes while the buyer pays. At the box office (`box_office`) the sales window does
     not apply and the e-mail may be left empty.
     """
-    from festival.editions.models import EditionStatus
-
     now = now or utcnow()
     if edition.status is not EditionStatus.ON_SALE:
         raise DomainError("sales_closed", _l("Ticket sales are not open for this edition."),
@@ -255,8 +255,6 @@ def mark_paid(order: Order, method: PaymentMethod, *, amount_cents: int | None =
     """Record a payment. Returns what happened: 'paid', 'already_paid', 'revived' (paid after
     it expired, seats still free) or 'refund_needed' (paid after it expired, seats gone: the
     caller refunds). Errors: payment_mismatch (amount or currency differ from the order)."""
-    from festival.ticketing.notifications import queue_order_confirmation
-
     now = now or utcnow()
     if amount_cents is not None and (amount_cents != order.total_cents
                                      or currency.lower() != "eur"):

@@ -13,7 +13,7 @@ from collections import Counter
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from festival.core.errors import Conflict
+from festival.core.errors import Conflict, ValidationError
 from festival.extensions import db
 from festival.ticketing.models import Quota
 
@@ -73,7 +73,6 @@ def set_quota(edition_id: int, ticket_type_id: int | None, size: int) -> Quota:
         db.session.add(quota)
     else:
         if size < quota.used:
-            from festival.core.errors import ValidationError
             raise ValidationError({"quota": [_l("%(n)s tickets are already sold or reserved; "
                                                 "the quota cannot be smaller.", n=quota.used)]})
         quota.size = size
