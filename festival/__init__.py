@@ -36,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
+    # (cycle: festival ↔ every module under it, which loads this package first)
     from festival.core.access import check_declared, init_access
     from festival.core.errors import register_error_handlers
     from festival.core.security import init_security
@@ -45,6 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_access(app)
     from festival.audit.services import init_audit
     init_audit(app)
+    _register_loaders(app)
     register_error_handlers(app)
     check_declared(app)
 
@@ -54,6 +56,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    # (cycle: festival ↔ every module under it, which loads this package first)
     from festival import models  # noqa: F401  (every model, for Alembic and the mappers)
     from festival.core import assets, compression, templating
     from festival.core.i18n import select_locale
@@ -71,7 +74,7 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str):
-        from festival.accounts.services import user_for_session
+        from festival.accounts.services import user_for_session  # (cycle: as above)
         return user_for_session(session_id)
 
     templating.init_app(app)
@@ -79,7 +82,19 @@ def _init_extensions(app: Flask) -> None:
     compression.init_app(app)  # registered first, so it runs after every other after_request
 
 
+def _register_loaders(app: Flask) -> None:
+    """The core knows no domain: the domains hand it what it looks up."""
+    # (cycle: festival ↔ every module under it, which loads this package first)
+    from festival.accounts.services import UNAUTHORIZED, principal_for_bearer
+    from festival.core.access import register_principal_loader
+    from festival.core.views import register_home_page
+    from festival.editions.queries import home_page
+    register_principal_loader(app, principal_for_bearer, UNAUTHORIZED)
+    register_home_page(app, home_page)
+
+
 def _register_blueprints(app: Flask) -> None:
+    # (cycle: festival ↔ every module under it, which loads this package first)
     from festival.accounts.views import bp as accounts
     from festival.api import api
     from festival.associations.views import bp as associations

@@ -5,13 +5,27 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from festival.accounts.services import (
+    create_api_token,
+    create_user,
+    revoke_api_token,
+    unlock,
+    user_by_email,
+)
+from festival.audit.services import record_command
+from festival.checkin.cli import devices_cli
+from festival.checkin.devices import create_list_token
+from festival.core.backup import BackupError, backup, default_path, restore
 from festival.core.errors import DomainError
 from festival.core.unit_of_work import with_unit_of_work
+from festival.demo import demo_command
 from festival.extensions import db
 from festival.mail.cli import mail_cli
+from festival.privacy.cli import privacy_cli
+from festival.ticketing.cli import orders_cli, quotas_cli
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 token_cli = AppGroup("token", help="Manage API tokens.")
@@ -33,7 +47,6 @@ def _fail(error: DomainError) -> None:
 @with_unit_of_work
 def create_user_command(email: str, role: str, name: str, password_stdin: bool) -> None:
     """Create an account; asks for the password unless --password-stdin."""
-    from festival.accounts.services import create_user
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -50,8 +63,6 @@ def create_user_command(email: str, role: str, name: str, password_stdin: bool) 
 @with_unit_of_work
 def unlock_command(email: str) -> None:
     """Let every client try to log in to this account again (after failed attempts)."""
-    from festival.accounts.services import unlock, user_by_email
-    from festival.audit.services import record_command
     user = user_by_email(email)
     if user is None:
         click.echo(f"Error: no account has the address {email.strip()}.", err=True)
@@ -72,8 +83,6 @@ def unlock_command(email: str) -> None:
 @with_unit_of_work
 def create_token_command(role: str, name: str, list_id: int | None, gate: str) -> None:
     """Create an API token and print it alone on the last line (it is not stored)."""
-    from festival.accounts.services import create_api_token
-    from festival.checkin.devices import create_list_token
     if list_id is not None and role != "volunteer":
         raise click.UsageError("--list binds a volunteer token to a check-in list: "
                                "use --role volunteer.")
@@ -96,7 +105,6 @@ def create_token_command(role: str, name: str, list_id: int | None, gate: str) -
 @with_unit_of_work
 def revoke_token_command(token_id: int) -> None:
     """Revoke a token by its number."""
-    from festival.accounts.services import revoke_api_token
     try:
         token = revoke_api_token(token_id)
     except DomainError as error:
@@ -104,24 +112,11 @@ def revoke_token_command(token_id: int) -> None:
     click.echo(f"Token #{token.id} revoked.")
 
 
-@click.command("demo")
-@with_appcontext
-@with_unit_of_work
-def demo_command() -> None:
-    """Load the demo edition and accounts. Running it twice changes nothing."""
-    from festival.demo import load_demo
-    report = load_demo(echo=click.echo)
-    click.echo(report)
-
-
 @click.command("backup")
 @with_appcontext
 @click.argument("target", required=False, type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(target: Path | None) -> None:
     """Back the database up (SQLite online backup, or pg_dump) to TARGET or instance/backups/."""
-    from flask import current_app
-
-    from festival.core.backup import BackupError, backup, default_path
     url = current_app.config["SQLALCHEMY_DATABASE_URI"]
     target = target or default_path(Path(current_app.instance_path) / "backups", url)
     try:
@@ -138,9 +133,6 @@ def backup_command(target: Path | None) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def restore_command(source: Path, yes: bool) -> None:
     """Replace the whole database with the backup in SOURCE."""
-    from flask import current_app
-
-    from festival.core.backup import BackupError, restore
     if not yes:
         click.confirm("This replaces every row of the database. Continue?", abort=True)
     db.session.remove()
@@ -155,7 +147,6 @@ def restore_command(source: Path, yes: bool) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from festival.privacy.cli import privacy_cli
     app.cli.add_command(privacy_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
@@ -164,8 +155,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(accounts_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(mail_cli)
-    from festival.ticketing.cli import orders_cli, quotas_cli
     app.cli.add_command(orders_cli)
     app.cli.add_command(quotas_cli)
-    from festival.checkin.cli import devices_cli
     app.cli.add_command(devices_cli)

@@ -1,13 +1,26 @@
 """Imports every domain's models so that the mappers and Alembic see them all."""
 from festival.accounts.models import ApiToken, LoginThrottle, PasswordReset, User  # noqa: F401
-from festival.audit.models import AuditEntry  # noqa: F401
-from festival.mail.models import OutboxAttachment, OutboxMessage  # noqa: F401
 from festival.associations.models import (  # noqa: F401
     Association,
     AssociationPole,
     AssociationTheme,
     MembershipEvent,
     UserPole,
+)
+from festival.audit.models import AuditEntry  # noqa: F401
+from festival.checkin.models import (  # noqa: F401
+    CheckinList,
+    Device,
+    Scan,
+    TicketPresence,
+)
+from festival.dashboard.models import (  # noqa: F401
+    CheckinCount,
+    CountedCheckin,
+    LiveScan,
+    ScanOutcomeCount,
+    ScanTimeCount,
+    ScanWatermark,
 )
 from festival.editions.models import (  # noqa: F401
     Edition,
@@ -23,6 +36,7 @@ from festival.editions.models import (  # noqa: F401
     StandRequest,
     Venue,
 )
+from festival.mail.models import OutboxAttachment, OutboxMessage  # noqa: F401
 from festival.ticketing.models import (  # noqa: F401
     Order,
     OrderEvent,
@@ -31,18 +45,4 @@ from festival.ticketing.models import (  # noqa: F401
     Ticket,
     TicketType,
     Voucher,
-)
-from festival.checkin.models import (  # noqa: F401
-    CheckinList,
-    Device,
-    Scan,
-    TicketPresence,
-)
-from festival.dashboard.models import (  # noqa: F401
-    CheckinCount,
-    CountedCheckin,
-    LiveScan,
-    ScanOutcomeCount,
-    ScanTimeCount,
-    ScanWatermark,
 )

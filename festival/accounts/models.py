@@ -2,19 +2,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from festival.associations.models import Association
 from festival.core.access import Role
 from festival.core.models import TimestampMixin
 from festival.core.types import UTCDateTime, str_enum
 from festival.extensions import db
-
-if TYPE_CHECKING:
-    from festival.associations.models import Association
 
 role_enum = str_enum(Role, "role", length=20)
 

@@ -20,8 +20,9 @@ from festival.accounts.models import ApiToken, PasswordReset, User
 from festival.core.access import Role
 from festival.core.errors import DomainError, NotFound, ValidationError
 from festival.core.kept import Kept
-from festival.core.timeutil import utcnow
+from festival.core.timeutil import to_paris, utcnow
 from festival.extensions import db
+from festival.mail.services import queue_mail
 
 MIN_PASSWORD_LENGTH = 10
 RESET_LIFETIME = timedelta(hours=1)
@@ -119,8 +120,6 @@ def authenticate(email: str, password: str, *, client: str = "",
 
 def locked_message(until: datetime):
     from flask_babel import format_time
-
-    from festival.core.timeutil import to_paris
     return _l("Too many failed attempts: you can try again at %(time)s. To log in now, use "
               "“Forgot your password?” to set a new password.",
               time=format_time(to_paris(until), "HH:mm"))
@@ -174,7 +173,6 @@ def request_password_reset(email: str, *, ip: str = "", now: datetime | None = N
     user = user_by_email(email)
     plain = secrets.token_urlsafe(32)
     token_hash = hash_token(plain)
-    from festival.mail.services import queue_mail
     minutes = int(RESET_LIFETIME.total_seconds() // 60)
     if user is None or not user.is_enabled:
         queue_mail(email, "password_reset_unknown", {"minutes": minutes},

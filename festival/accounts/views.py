@@ -7,13 +7,19 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from festival.accounts import services
-from festival.accounts.forms import (ForgotPasswordForm, LoginForm, PasswordChangeForm,
-                                     ResetPasswordForm, TokenCreateForm, UserCreateForm)
+from festival.accounts.forms import (
+    ForgotPasswordForm,
+    LoginForm,
+    PasswordChangeForm,
+    ResetPasswordForm,
+    TokenCreateForm,
+    UserCreateForm,
+)
 from festival.accounts.models import ApiToken, User
 from festival.core.access import Role, logged_in, public, roles
 from festival.core.errors import DomainError
-from festival.core.security import limit
 from festival.core.forms import apply_field_errors, submit_form
+from festival.core.security import limit
 from festival.core.views import safe_next
 from festival.extensions import db
 

@@ -3,7 +3,10 @@ from flask import Blueprint, jsonify
 
 from festival.api.contract import check_request
 from festival.api.guards import accept_integral_floats, refuse_huge_numbers, refuse_nul_characters
+from festival.checkin.api import bp as checkin
 from festival.core.access import public
+from festival.dashboard.api import bp as dashboard
+from festival.ticketing.api import bp as ticketing
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 api.url_value_preprocessor(refuse_huge_numbers)
@@ -22,17 +25,14 @@ def index():
 @public
 def openapi():
     """The OpenAPI 3.1 document of this API (festival/api/openapi/)."""
-    from festival.api.openapi import document
+    from festival.api.openapi import document  # (cycle: api ↔ api.openapi)
     return jsonify(document())
 
 
 def _nest_domain_blueprints() -> None:
-    # Imported here, once per process: a blueprint can only be nested before its first use.
-    from festival.associations.api import bp as associations
-    from festival.checkin.api import bp as checkin
-    from festival.dashboard.api import bp as dashboard
-    from festival.editions.api import bp as editions
-    from festival.ticketing.api import bp as ticketing
+    # Once per process, at import: a blueprint can only be nested before its first use.
+    from festival.associations.api import bp as associations  # (cycle: api ↔ associations.api)
+    from festival.editions.api import bp as editions  # (cycle: api ↔ editions.api)
 
     for blueprint in (associations, editions, ticketing, checkin, dashboard):
         api.register_blueprint(blueprint)

@@ -64,7 +64,7 @@ def _contract(operation: dict[str, Any], components: dict[str, Any]) -> Contract
 @cache
 def contracts() -> dict[tuple[str, str], Contract]:
     """(METHOD, /api/v1/{param} path) → its Contract, for every operation of the document."""
-    from festival.api.openapi import document
+    from festival.api.openapi import document  # (cycle: api.openapi ↔ the domains it documents)
     doc = document()
     components = doc["components"]
     return {(method.upper(), path): _contract(op, components)

@@ -3,14 +3,23 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (BooleanField, EmailField, HiddenField, PasswordField, SearchField,
-                     SelectField, SelectMultipleField, StringField, TextAreaField, URLField)
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from festival.accounts.services import MIN_PASSWORD_LENGTH
-from festival.associations.labels import (POLE_LABELS, PROVINCE_LABELS, STATUS_LABELS,
-                                          THEME_LABELS)
+from festival.associations.labels import POLE_LABELS, PROVINCE_LABELS, STATUS_LABELS, THEME_LABELS
 from festival.associations.models import MembershipStatus
 from festival.core.forms import Form, choices
 

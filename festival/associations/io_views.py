@@ -12,7 +12,7 @@ from flask_login import current_user
 from festival.accounts.models import User
 from festival.associations import queries, services
 from festival.associations.blueprint import bp
-from festival.associations.csvio import (MAX_BYTES, ImportRefused, export_csv, import_csv)
+from festival.associations.csvio import MAX_BYTES, ImportRefused, export_csv, import_csv
 from festival.associations.forms import ImportConfirmForm, ImportForm, PoleMemberForm
 from festival.core.access import Role, roles
 from festival.core.errors import DomainError

@@ -9,15 +9,20 @@ from flask_login import current_user
 
 from festival.associations import queries, services
 from festival.associations.blueprint import bp
-from festival.associations.forms import (AssociationForm, DecisionForm, LogoForm,
-                                         ManageFilterForm, RepresentativeForm)
+from festival.associations.forms import (
+    AssociationForm,
+    DecisionForm,
+    LogoForm,
+    ManageFilterForm,
+    RepresentativeForm,
+)
 from festival.associations.logos import remove_logo, set_logo
 from festival.associations.models import Association
 from festival.core.access import Role, roles
 from festival.core.errors import DomainError
 from festival.core.forms import submit_form
-from festival.core.views import safe_next
 from festival.core.unit_of_work import refuse_request
+from festival.core.views import safe_next
 from festival.extensions import db
 
 

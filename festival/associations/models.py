@@ -14,7 +14,7 @@ from festival.core.types import UTCDateTime, str_enum
 from festival.extensions import db
 
 if TYPE_CHECKING:
-    from festival.accounts.models import User
+    from festival.accounts.models import User  # (cycle: associations.models ↔ accounts.models)
 
 
 class MembershipStatus(str, enum.Enum):

@@ -9,9 +9,17 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from festival.accounts.models import User
-from festival.associations.models import (Association, AssociationPole, AssociationTheme,
-                                          MembershipEvent, MembershipStatus, Pole, Province,
-                                          Theme, UserPole)
+from festival.associations.models import (
+    Association,
+    AssociationPole,
+    AssociationTheme,
+    MembershipEvent,
+    MembershipStatus,
+    Pole,
+    Province,
+    Theme,
+    UserPole,
+)
 from festival.associations.validation import slugify
 from festival.extensions import db
 

@@ -15,18 +15,38 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from festival.accounts.models import User
-from festival.accounts.services import (MIN_PASSWORD_LENGTH, create_user, hash_anyway,
-                                        user_by_email)
+from festival.accounts.services import MIN_PASSWORD_LENGTH, create_user, hash_anyway, user_by_email
 from festival.associations.membership import (  # noqa: F401  (the process, re-exported)
-    ACTIONS, TRANSITIONS, add_review_note, approve, available_actions, clean_note, is_organiser,
-    mark_left, perform, record_event, reinstate, reject, require_organiser, start_review, suspend)
-from festival.associations.models import (Association, AssociationPole, AssociationTheme,
-                                          MembershipStatus, Pole, UserPole)
+    ACTIONS,
+    TRANSITIONS,
+    add_review_note,
+    approve,
+    available_actions,
+    clean_note,
+    is_organiser,
+    mark_left,
+    perform,
+    record_event,
+    reinstate,
+    reject,
+    require_organiser,
+    start_review,
+    suspend,
+)
+from festival.associations.models import (
+    Association,
+    AssociationPole,
+    AssociationTheme,
+    MembershipStatus,
+    Pole,
+    UserPole,
+)
 from festival.associations.validation import check_fields, clean_email, clean_fields, slugify
 from festival.core.access import Role
 from festival.core.errors import DomainError, ValidationError
 from festival.core.timeutil import utcnow
 from festival.extensions import db
+from festival.mail.services import queue_mail
 
 S = MembershipStatus
 # What an applicant fills in; organisers may leave anything but the name for later.
@@ -213,7 +233,6 @@ def apply(fields: Mapping[str, Any], *, representative_name: str, representative
 def _queue_application_mail(user: User, association: Association, template: str) -> None:
     from flask import current_app
 
-    from festival.mail.services import queue_mail
     queue_mail(user.email, template, {"user": user, "association": association},
                user.language or current_app.config["BABEL_DEFAULT_LOCALE"],
                _l("Your application to CNSM: %(name)s", name=association.name))

@@ -3,15 +3,22 @@ representative's own page. The organisers' back office is in manage_views.py and
 """
 from __future__ import annotations
 
-from flask import (abort, flash, redirect, render_template, request, send_from_directory,
-                   session, url_for)
+from flask import (
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from festival.associations import queries, services
+from festival.associations import io_views, manage_views, queries, services  # noqa: F401  (the back office's routes)
 from festival.associations.blueprint import bp
-from festival.associations.forms import (ApplicationForm, DirectoryFilterForm, LogoForm,
-                                         ProfileForm)
+from festival.associations.forms import ApplicationForm, DirectoryFilterForm, LogoForm, ProfileForm
 from festival.associations.logos import logo_folder, remove_logo, set_logo
 from festival.associations.models import Association
 from festival.associations.validation import clean_email
@@ -172,11 +179,3 @@ def profile_logo_delete():
     remove_logo(_own_association(), actor=current_user)
     flash(_("The logo has been removed."), "success")
     return redirect(url_for("associations.profile"))
-
-
-def _register_back_office() -> None:
-    # The back office adds its routes to the same blueprint.
-    from festival.associations import io_views, manage_views  # noqa: F401
-
-
-_register_back_office()

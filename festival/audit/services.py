@@ -18,6 +18,7 @@ import logging
 from flask import Flask, current_app, g, request
 from flask_login import current_user
 
+from festival.audit.models import AuditEntry
 from festival.core.access import Role, current_principal, policy_of
 from festival.core.unit_of_work import on_commit, refuse_request, request_refused, transaction
 from festival.extensions import db
@@ -63,7 +64,6 @@ def _audited() -> bool:
 
 
 def _entry(response, outcome: str):
-    from festival.audit.models import AuditEntry
     actor_id, label = _actor()
     target = ", ".join(f"{k}={v}" for k, v in (request.view_args or {}).items())
     return AuditEntry(
@@ -109,7 +109,6 @@ def record_command(action: str, target: str, details: str = "") -> None:
     committed with the action."""
     import getpass
 
-    from festival.audit.models import AuditEntry
     try:
         who = getpass.getuser()
     except Exception:  # no login name (a container): still record the action

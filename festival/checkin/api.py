@@ -28,6 +28,7 @@ from festival.core.errors import ValidationError, committed
 from festival.core.http import PRIVATE_REVALIDATE, conditional
 from festival.core.jsonbody import json_body
 from festival.core.security import limit
+from festival.editions.queries import edition_for_year
 
 bp = Blueprint("checkin", __name__)
 DOOR_ROLES = (Role.VOLUNTEER, Role.ORGANISER)
@@ -92,7 +93,6 @@ def undo():
 @roles(*DOOR_ROLES)
 def lists(year: int):
     """The edition's check-in lists, so that a token that is not a device's can name one."""
-    from festival.editions.queries import edition_for_year
     principal = current_principal()
     edition = edition_for_year(year, include_drafts=principal.role is not Role.VOLUNTEER)
     return jsonify(checkin_lists=[

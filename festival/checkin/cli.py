@@ -7,8 +7,12 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from festival.checkin.devices import create_device, revoke_device
+from festival.checkin.models import CheckinList, Device
+from festival.checkin.views import pairing_url
 from festival.core.errors import DomainError
 from festival.core.unit_of_work import with_unit_of_work
+from festival.editions.models import Edition, EditionStatus
 from festival.extensions import db
 
 devices_cli = AppGroup("devices", help="Door devices: pairing links, list, revoke.")
@@ -21,8 +25,6 @@ def _fail(message: str) -> None:
 
 def _default_list():
     """The first open list of the latest edition that is not a draft nor archived."""
-    from festival.checkin.models import CheckinList
-    from festival.editions.models import Edition, EditionStatus
     return db.session.scalar(
         select(CheckinList).join(Edition, Edition.id == CheckinList.edition_id)
         .where(CheckinList.is_active,
@@ -39,9 +41,6 @@ def _default_list():
 @with_unit_of_work
 def pair_command(gate: str, list_id: int | None, name: str) -> None:
     """Make a new device and print its one-time pairing URL (valid 24 hours)."""
-    from festival.checkin.devices import create_device
-    from festival.checkin.models import CheckinList
-    from festival.checkin.views import pairing_url
     checkin_list = db.session.get(CheckinList, list_id) if list_id else _default_list()
     if checkin_list is None:
         _fail(f"no check-in list {list_id}" if list_id else
@@ -60,7 +59,6 @@ def pair_command(gate: str, list_id: int | None, name: str) -> None:
 @devices_cli.command("list")
 def list_command() -> None:
     """Every device with its state."""
-    from festival.checkin.models import Device
     for device in db.session.scalars(select(Device).order_by(Device.id)):
         state = ("revoked" if device.revoked_at else "paired" if device.paired_at
                  else "waiting to be paired")
@@ -73,8 +71,6 @@ def list_command() -> None:
 @with_unit_of_work
 def revoke_command(device_id: int) -> None:
     """Revoke a device: it is refused from its next request."""
-    from festival.checkin.devices import revoke_device
-    from festival.checkin.models import Device
     device = db.session.get(Device, device_id)
     if device is None:
         _fail(f"no device {device_id}")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -21,14 +20,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from festival.accounts.models import ApiToken, User
 from festival.core.timeutil import utcnow
 from festival.core.types import UTCDateTime, str_enum
+from festival.editions.models import Edition
 from festival.extensions import db
-
-if TYPE_CHECKING:
-    from festival.accounts.models import ApiToken, User
-    from festival.editions.models import Edition
-    from festival.ticketing.models import Ticket, TicketType
+from festival.ticketing.models import Ticket, TicketType
 
 
 class ScanResult(str, enum.Enum):

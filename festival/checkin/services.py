@@ -41,6 +41,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from festival.accounts.models import ApiToken
 from festival.accounts.services import require_live_token, token_revoked
 from festival.checkin import queries
 from festival.checkin.models import Device, Direction, Scan, ScanKind, ScanResult, TicketPresence
@@ -152,8 +153,6 @@ def _entry_statement(reentry: bool):
     in. The other one stays under 4 kB, psycopg's limit for keeping a statement's parsing
     between executions: the short aliases and names are there for that.
     """
-    from festival.accounts.models import ApiToken
-
     tokens = ApiToken.__table__
     token_id = bindparam("token_id", type_=Integer)
     # The ticket and the list are named apart from the presence's columns: a parameter

@@ -12,7 +12,7 @@ import enum
 from dataclasses import dataclass
 from typing import Callable, TypeVar
 
-from flask import Flask, abort, g, redirect, request, url_for
+from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
 F = TypeVar("F", bound=Callable)
@@ -78,8 +78,18 @@ def current_principal():
     return g.get("api_principal")
 
 
+# The core knows no domain: the accounts register at start-up how an `Authorization` header
+# becomes a principal (an object with a `role`), and the message of the 401 that refuses one.
+PrincipalLoader = Callable[..., object | None]
+_PRINCIPAL_LOADER = "festival.access.principal_loader"
+
+
+def register_principal_loader(app: Flask, loader: PrincipalLoader, refusal: str) -> None:
+    """`loader(header, kept=bool)` gives the live principal the header names, or None."""
+    app.extensions[_PRINCIPAL_LOADER] = (loader, refusal)
+
+
 def _enforce() -> object | None:
-    from flask import current_app
     endpoint = request.endpoint
     if endpoint is None or endpoint == "static":
         return None  # 404/405 handled by Flask
@@ -87,12 +97,11 @@ def _enforce() -> object | None:
     if policy is None:  # cannot happen after check_declared; refuse rather than open
         abort(403)
     if is_api_request():
-        from festival.accounts.services import UNAUTHORIZED, principal_for_bearer
+        load_principal, refusal = current_app.extensions[_PRINCIPAL_LOADER]
         header = request.headers.get("Authorization", "")
-        principal = (principal_for_bearer(header, kept=policy.rechecks_token)
-                     if header else None)
+        principal = load_principal(header, kept=policy.rechecks_token) if header else None
         if header and principal is None:
-            abort(401, UNAUTHORIZED)
+            abort(401, refusal)
         g.api_principal = principal
         if policy.admits(principal.role if principal else None):
             return None
@@ -115,3 +124,5 @@ def check_declared(app: Flask) -> None:
     missing = sorted(e for e in app.view_functions if e != "static" and policy_of(app, e) is None)
     if missing:
         raise RuntimeError(f"endpoints without an access policy: {', '.join(missing)}")
+    if "api" in app.blueprints and _PRINCIPAL_LOADER not in app.extensions:
+        raise RuntimeError("the API has no principal loader (access.register_principal_loader)")

@@ -15,6 +15,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from festival.core.unit_of_work import refuse_request
+from festival.extensions import db, session_in_transaction
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -59,8 +62,6 @@ def committed(action: Callable[[], T]) -> T:
     """Run a service for the request. If it refuses (a DomainError), what it did is rolled
     back, the request commits nothing (core.unit_of_work), and the error goes on. Otherwise
     the request's unit of work commits its work (flushed here) once the view has answered."""
-    from festival.core.unit_of_work import refuse_request
-    from festival.extensions import db, session_in_transaction
     try:
         result = action()
     except DomainError:
@@ -140,7 +141,6 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
-        from festival.core.unit_of_work import refuse_request
         refuse_request()  # an error before the view's unit of work (a hook)
         if wants_json():
             return json_error("internal_error", "Unexpected error; nothing was changed.", 500)

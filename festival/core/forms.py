@@ -12,6 +12,7 @@ from wtforms import SelectChoice
 
 from festival.core.errors import DomainError, committed
 from festival.core.guards import NUL
+from festival.core.unit_of_work import refuse_request
 
 NUL_IN_FIELD = _l("This text may not contain NUL characters.")
 
@@ -55,7 +56,6 @@ def refuse(form: FlaskForm, error: DomainError, *,
     the request), show its errors on the form (`renames`: the service's field name → the
     form's) and give the status of the page shown again: the error's own (404, 409…), 422
     for a plain bad request."""
-    from festival.core.unit_of_work import refuse_request
     refuse_request()
     if renames:
         error.fields = {renames.get(k, k): v for k, v in (error.fields or {}).items()}

@@ -11,7 +11,6 @@ from festival.core.i18n import LANGUAGE_NAMES, text_direction
 from festival.core.money import format_cents
 from festival.core.timeutil import to_paris
 
-
 # Named formats ("short", "medium") take the locale's date and its order of date and time, but
 # always a 24-hour clock: some locales (en, ar) would otherwise show "10:24 AM" / "10:24 ص"
 # where the programme and the public pages say 10:24.

@@ -1,9 +1,19 @@
 """Site-wide pages: home, language switch, legal pages and the health check."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import text
 
 from festival.core.access import public
@@ -11,6 +21,14 @@ from festival.core.i18n import LANG_COOKIE
 from festival.extensions import db
 
 bp = Blueprint("core", __name__)
+
+# The core knows no domain: the editions register at start-up what the home page shows.
+_HOME_PAGE = "festival.core.home_page"
+
+
+def register_home_page(app: Flask, loader: Callable[[], dict]) -> None:
+    """`loader()` gives the home page template's variables."""
+    app.extensions[_HOME_PAGE] = loader
 
 
 def safe_next(target: str | None, fallback: str) -> str:
@@ -26,8 +44,7 @@ def safe_next(target: str | None, fallback: str) -> str:
 @bp.get("/")
 @public
 def home():
-    from festival.editions.queries import home_page
-    return render_template("core/home.html", **home_page())
+    return render_template("core/home.html", **current_app.extensions[_HOME_PAGE]())
 
 
 @bp.get("/lang/<code>")

@@ -10,6 +10,8 @@ from festival.core.access import Role, roles
 from festival.core.errors import NotFound
 from festival.core.timeutil import to_paris, utcnow
 from festival.dashboard import labels, present, queries, rollups
+from festival.dashboard.exports import export_csv
+from festival.dashboard.summary_pdf import edition_summary_pdf
 from festival.editions.queries import all_editions, current_edition, edition_for_year
 from festival.editions.services.editions import MAX_YEAR, MIN_YEAR
 
@@ -119,7 +121,6 @@ def comparison():
 @bp.get("/<int:year>/export/<any(orders, tickets, attendees, scans, exhibitors):dataset>.csv")
 @roles(Role.ORGANISER)
 def export(year: int, dataset: str):
-    from festival.dashboard.exports import export_csv
     edition = _edition(year)
     stamp = to_paris(utcnow()).strftime("%Y-%m-%d")
     return Response(export_csv(edition, dataset), mimetype="text/csv",
@@ -131,7 +132,6 @@ def export(year: int, dataset: str):
 @bp.get("/<int:year>/summary.pdf")
 @roles(Role.ORGANISER)
 def summary_pdf(year: int):
-    from festival.dashboard.summary_pdf import edition_summary_pdf
     edition = _counted(year)
     return Response(edition_summary_pdf(edition), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="almoggar-'

@@ -11,8 +11,8 @@ from festival.core.errors import ValidationError
 from festival.core.timeutil import to_paris
 from festival.core.urls import absolute_url
 from festival.editions.labels import track_label
-from festival.editions.services.editions import MAX_DAYS
 from festival.editions.models import Edition, ProgrammeSession, Room, Speaker, Venue
+from festival.editions.services.editions import MAX_DAYS
 
 
 def _day(value: Any) -> date:

@@ -11,6 +11,9 @@ from flask.cli import AppGroup
 from festival.core.errors import DomainError
 from festival.core.loop import run_every
 from festival.core.unit_of_work import with_unit_of_work
+from festival.core.urls import public_base
+from festival.mail.sender import make_transport, send_all_due
+from festival.mail.services import Attachment, InlineImage, queue_mail
 
 mail_cli = AppGroup("mail", help="Deliver the e-mail outbox.")
 log = logging.getLogger("festival.mail")
@@ -33,7 +36,6 @@ def _summary(report) -> str:
               help="Messages claimed at a time.")
 def send_command(loop: bool, interval: float, limit: int) -> None:
     """Send the messages that are due and print how many (or keep doing so with --loop)."""
-    from festival.mail.sender import make_transport, send_all_due
     try:
         make_transport().close()
     except RuntimeError as error:  # no SMTP server in production
@@ -72,8 +74,6 @@ def test_command(email: str, language: str) -> None:
     """Queue a test message (HTML, text, an inline image and an attachment) to EMAIL."""
     from flask_babel import lazy_gettext as _l
 
-    from festival.core.urls import public_base
-    from festival.mail.services import Attachment, InlineImage, queue_mail
     site = public_base()
     try:
         message = queue_mail(

@@ -23,8 +23,8 @@ from sqlalchemy.exc import IntegrityError
 
 from festival.core.errors import DomainError, NotFound, ValidationError
 from festival.core.i18n import RTL_LANGUAGES
-from festival.core.urls import absolute_url
 from festival.core.timeutil import utcnow
+from festival.core.urls import absolute_url
 from festival.extensions import db
 from festival.mail.models import MailStatus, OutboxAttachment, OutboxMessage
 

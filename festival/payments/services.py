@@ -22,8 +22,14 @@ from festival.core.timeutil import utcnow
 from festival.extensions import db
 from festival.payments.gateway import LineItem, PaymentError, session_expiry
 from festival.ticketing import orders, refunds
-from festival.ticketing.models import (Order, OrderStatus, Payment, PaymentEvent, PaymentMethod,
-                                       PaymentState)
+from festival.ticketing.models import (
+    Order,
+    OrderStatus,
+    Payment,
+    PaymentEvent,
+    PaymentMethod,
+    PaymentState,
+)
 
 log = logging.getLogger(__name__)
 

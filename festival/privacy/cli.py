@@ -6,6 +6,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from festival.core.unit_of_work import with_unit_of_work
+from festival.privacy.services import purge
 
 privacy_cli = AppGroup("privacy", help="Personal data: the retention purge.")
 
@@ -17,7 +18,6 @@ privacy_cli = AppGroup("privacy", help="Personal data: the retention purge.")
 @with_unit_of_work
 def purge_command(months: int | None, dry_run: bool) -> None:
     """Anonymise the attendees of editions closed for longer than the retention period."""
-    from festival.privacy.services import purge
     months = months or current_app.config["PRIVACY_RETENTION_MONTHS"]
     due = purge(months, dry_run=dry_run)
     for order in due:

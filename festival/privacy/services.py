@@ -15,10 +15,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from festival.accounts.models import User
-from festival.accounts.services import (_hash, end_other_sessions, normalise_email,
-                                        require_another_admin, require_may_change_account)
+from festival.accounts.services import (
+    _hash,
+    end_other_sessions,
+    normalise_email,
+    require_another_admin,
+    require_may_change_account,
+)
 from festival.core.errors import ValidationError
 from festival.core.timeutil import to_paris, utcnow
+from festival.editions.models import Edition, EditionStatus
 from festival.extensions import db
 from festival.mail.models import OutboxAttachment, OutboxMessage
 from festival.ticketing import orders as order_services
@@ -137,7 +143,6 @@ def erase_person(raw_email: str, *, actor: User | None, now: datetime | None = N
 
 def due_for_purge(months: int, now: datetime | None = None) -> list[Order]:
     """Orders of editions that ended more than `months` months ago and still name someone."""
-    from festival.editions.models import Edition, EditionStatus
     now = now or utcnow()
     limit_day = (to_paris(now) - timedelta(days=round(months * 30.44))).date()
     ended = [e.id for e in db.session.scalars(select(Edition).where(Edition.status.in_(

@@ -6,16 +6,21 @@ from flask import Blueprint, jsonify, request
 from flask_babel import lazy_gettext as _l
 
 from festival.core.access import Role, current_principal, public, roles
-from festival.core.errors import NotFound, committed
+from festival.core.errors import NotFound, ValidationError, committed
 from festival.core.jsonbody import json_body
 from festival.core.security import limit
 from festival.core.unit_of_work import AfterCommit, after_commit
 from festival.editions.queries import edition_for_year
 from festival.extensions import db
 from festival.ticketing import catalog, checkout, orders, refunds
-from festival.ticketing.models import TicketType, Voucher
-from festival.ticketing.schemas import (order_json, order_url, parse_order_request,
-                                        ticket_type_json, voucher_json)
+from festival.ticketing.models import OrderStatus, TicketType, Voucher
+from festival.ticketing.schemas import (
+    order_json,
+    order_url,
+    parse_order_request,
+    ticket_type_json,
+    voucher_json,
+)
 from festival.ticketing.tickets import token_for
 from festival.ticketing.tokens import public_jwk
 
@@ -59,7 +64,6 @@ def _order_for_request(code: str):
 @limit("RATE_LIMIT_ORDER_LOOKUP")
 def get_order(code: str):
     order = _order_for_request(code)
-    from festival.ticketing.models import OrderStatus
     show_tokens = order.status is OrderStatus.PAID
     tokens = {t.id: token_for(t) for t in order.tickets} if show_tokens else {}
     return jsonify(order_json(order, tokens))
@@ -73,7 +77,6 @@ def refund_order(code: str):
     ticket_ids = body.get("ticket_ids")
     if ticket_ids is not None and (not isinstance(ticket_ids, list) or not all(
             isinstance(i, int) and not isinstance(i, bool) for i in ticket_ids)):
-        from festival.core.errors import ValidationError
         raise ValidationError({"ticket_ids": [_l("Give a list of ticket ids.")]})
     amount = committed(lambda: refunds.refund(order, checkout.payment_provider(),
                                               ticket_ids=ticket_ids, actor=None,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from festival.ticketing.labels import template_globals
+
 bp = Blueprint("ticketing", __name__)
 manage_bp = Blueprint("manage_tickets", __name__, url_prefix="/manage")
 
@@ -11,5 +13,4 @@ manage_bp = Blueprint("manage_tickets", __name__, url_prefix="/manage")
 @bp.record_once
 def _labels(state) -> None:
     # Globals (not a context processor) so that imported macros see them too.
-    from festival.ticketing.labels import template_globals
     state.app.jinja_env.globals.update(template_globals())

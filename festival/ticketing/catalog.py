@@ -10,9 +10,11 @@ from sqlalchemy import func, select
 
 from festival.accounts.models import User
 from festival.core.errors import NotFound, ValidationError
+from festival.editions.models import Edition
 from festival.extensions import db
 from festival.ticketing import quotas
 from festival.ticketing.models import Quota, Ticket, TicketType, Voucher
+from festival.ticketing.tokens import generate_keypair
 
 VOUCHER_CODE = re.compile(r"^[A-Z0-9-]{4,40}$")
 BOOL_DEFAULTS = {"is_pay_what_you_want": False, "requires_attendee_name": True,
@@ -212,8 +214,6 @@ def ensure_signing_key(edition) -> bytes:
     key is still empty, and both then read the one that won."""
     from sqlalchemy import update
 
-    from festival.editions.models import Edition
-    from festival.ticketing.tokens import generate_keypair
 
     if edition.signing_private_key is None:
         private, public = generate_keypair()

@@ -9,6 +9,9 @@ from flask.cli import AppGroup
 
 from festival.core.loop import run_every
 from festival.core.unit_of_work import transaction
+from festival.ticketing import quotas
+from festival.ticketing.checkout import close_cancelled_checkouts
+from festival.ticketing.orders import expire_due
 
 orders_cli = AppGroup("orders", help="Ticket orders.")
 quotas_cli = AppGroup("quotas", help="Ticket quotas.")
@@ -18,8 +21,6 @@ log = logging.getLogger("festival.ticketing")
 def expire_once() -> int:
     """Expire every pending order past its hold, in batches; returns how many. Then close
     the Checkout Sessions of cancelled orders that were not closed at cancel time."""
-    from festival.ticketing.checkout import close_cancelled_checkouts
-    from festival.ticketing.orders import expire_due
     total = 0
     while True:
         with transaction():  # one batch
@@ -59,7 +60,6 @@ def check_command(fix: bool) -> None:
     """Compare each quota's counter with the seats its orders hold (valid tickets of pending
     and paid orders) and list every difference. Exit code 1 when one differs (with --fix:
     when one could not be fixed), 0 otherwise."""
-    from festival.ticketing import quotas
     with transaction():  # what it fixed stays, whatever the exit code says
         found, left = quotas.fix_drift() if fix else (quotas.drift(), [])
     for drift in found:

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
-from sqlalchemy import (JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint, text)
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from festival.accounts.models import User
 from festival.core.models import TimestampMixin
 from festival.core.timeutil import utcnow
 from festival.core.types import UTCDateTime, str_enum
+from festival.editions.models import Edition
 from festival.extensions import db
-
-if TYPE_CHECKING:
-    from festival.accounts.models import User
-    from festival.editions.models import Edition
 
 
 class OrderStatus(str, enum.Enum):

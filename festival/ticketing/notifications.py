@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from festival.mail.services import Attachment, InlineImage, queue_mail
 from festival.ticketing.models import Order, TicketStatus
+from festival.ticketing.printing import order_pdf
 from festival.ticketing.qr import qr_png
 from festival.ticketing.tickets import token_for
 
@@ -17,8 +18,6 @@ def _context(order: Order) -> dict:
 def queue_order_confirmation(order: Order, *, resend: int = 0) -> None:
     """The confirmation with each ticket's QR inline and the tickets as a PDF attachment.
     One per order (a repeated payment event never sends it twice); `resend` makes a new one."""
-    from festival.ticketing.printing import order_pdf
-
     context = _context(order)
     images, cids = [], {}
     for ticket in context["tickets"]:

@@ -23,8 +23,12 @@ from festival.core.timeutil import utcnow
 from festival.core.unit_of_work import AfterCommit, refuse_request
 from festival.ticketing import checkout, orders, queries, sales
 from festival.ticketing.blueprints import bp
+from festival.ticketing.ical import order_ical
 from festival.ticketing.models import Order, OrderStatus, PaymentMethod, Ticket, TicketStatus
+from festival.ticketing.pdf_cache import cached_order_pdf
+from festival.ticketing.qr import qr_png
 from festival.ticketing.schemas import order_url
+from festival.ticketing.tickets import token_for
 
 PDF_SIZES = ("a4", "phone")
 
@@ -143,8 +147,6 @@ def _ticket_or_404(found: Order, ticket_id: int) -> Ticket:
 @public
 @lookup_limit
 def ticket_qr(code: str, ticket_id: int):
-    from festival.ticketing.qr import qr_png
-    from festival.ticketing.tickets import token_for
 
     found = _order_or_404(code, request.args.get("secret"))
     png = qr_png(token_for(_ticket_or_404(found, ticket_id)), box_size=8)
@@ -158,7 +160,6 @@ pdf_limit = limiter.shared_limit(lambda: current_app.config["RATE_LIMIT_TICKET_P
 
 
 def _pdf(found: Order, tickets: list[Ticket], name: str) -> Response:
-    from festival.ticketing.pdf_cache import cached_order_pdf
 
     size = request.args.get("size", "a4")
     if size not in PDF_SIZES or not tickets:
@@ -195,7 +196,6 @@ def ticket_pdf(code: str, ticket_id: int):
 @public
 @lookup_limit
 def order_calendar(code: str):
-    from festival.ticketing.ical import order_ical
 
     found = _order_or_404(code, request.args.get("secret"))
     days = queries.order_days(found)

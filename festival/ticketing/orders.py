@@ -21,10 +21,22 @@ from festival.accounts.models import User
 from festival.accounts.services import normalise_email
 from festival.core.errors import Conflict, DomainError, NotFound, ValidationError
 from festival.core.timeutil import utcnow
+from festival.editions.models import EditionStatus
 from festival.extensions import db, session_in_transaction
 from festival.ticketing import quotas
-from festival.ticketing.models import (Order, OrderEvent, OrderStatus, Payment, PaymentMethod,
-                                       PaymentState, Ticket, TicketStatus, TicketType, Voucher)
+from festival.ticketing.models import (
+    Order,
+    OrderEvent,
+    OrderStatus,
+    Payment,
+    PaymentMethod,
+    PaymentState,
+    Ticket,
+    TicketStatus,
+    TicketType,
+    Voucher,
+)
+from festival.ticketing.notifications import queue_order_confirmation
 
 HOLD = timedelta(minutes=30)
 MAX_TICKETS_PER_ORDER = 20
@@ -143,8 +155,6 @@ def create_order(edition, *, buyer_name: str, email: str, items: list[Item],
     30 minutes while the buyer pays. At the box office (`box_office`) the sales window does
     not apply and the e-mail may be left empty.
     """
-    from festival.editions.models import EditionStatus
-
     now = now or utcnow()
     if edition.status is not EditionStatus.ON_SALE:
         raise DomainError("sales_closed", _l("Ticket sales are not open for this edition."),
@@ -351,7 +361,6 @@ def confirm_payment(payment: Payment, *, currency: str = "eur", actor: User | No
 
 def _paid(order: Order, method: PaymentMethod, *, actor: User | None, now: datetime,
           outcome: str) -> str:
-    from festival.ticketing.notifications import queue_order_confirmation
 
     order.payment_method = method
     order.paid_at = now

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image
 
 from festival.config import LANGUAGES
+from festival.ticketing.pdf_document import PdfCanvas, PdfDocument
 from festival.ticketing.pdf_drawing import Canvas, Style
 from festival.ticketing.qr import qr_image
 
@@ -67,7 +68,6 @@ def _language(ticket: TicketPrint) -> str:
 
 def render_pdf(tickets: Sequence[TicketPrint], fmt: str = "a4") -> bytes:
     """One PDF holding each ticket on a page of its own, in the given format."""
-    from festival.ticketing.pdf_document import PdfCanvas, PdfDocument
 
     _check(fmt)
     if not tickets:

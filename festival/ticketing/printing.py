@@ -1,15 +1,14 @@
 """Printable tickets of an order, as PDF."""
 from __future__ import annotations
 
-from flask_babel import format_date, force_locale
+from flask_babel import force_locale, format_date
 
 from festival.ticketing.models import Order, Ticket, TicketStatus
+from festival.ticketing.pdf import TicketPrint, render_pdf
 from festival.ticketing.tickets import token_for
 
 
 def ticket_prints(order: Order, tickets: list[Ticket] | None = None):
-    from festival.ticketing.pdf import TicketPrint
-
     chosen = tickets if tickets is not None else [
         t for t in order.tickets if t.status is TicketStatus.VALID]
     edition = order.edition
@@ -28,7 +27,6 @@ def ticket_prints(order: Order, tickets: list[Ticket] | None = None):
 
 
 def render_prints(prints, size: str = "a4") -> bytes:
-    from festival.ticketing.pdf import render_pdf
     return render_pdf(prints, size)
 
 

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
-from festival.core.errors import Conflict
+from festival.audit.services import record_command
+from festival.core.errors import Conflict, ValidationError
+from festival.editions.models import Edition
 from festival.extensions import db
-from festival.ticketing.models import (Order, OrderStatus, Quota, Ticket, TicketStatus,
-                                       TicketType)
+from festival.ticketing.models import Order, OrderStatus, Quota, Ticket, TicketStatus, TicketType
 
 
 def quotas_for(edition_id: int, ticket_type_ids: set[int]) -> dict[int | None, Quota]:
@@ -84,7 +85,6 @@ def set_quota(edition_id: int, ticket_type_id: int | None, size: int) -> Quota:
         db.session.add(quota)
     else:
         if size < quota.used:
-            from festival.core.errors import ValidationError
             raise ValidationError({"quota": [_l("%(n)s tickets are already sold or reserved; "
                                                 "the quota cannot be smaller.", n=quota.used)]})
         quota.size = size
@@ -120,7 +120,6 @@ def drift(*, lock: bool = False) -> list[Drift]:
     """Every quota whose counter differs from the seats held, by edition and quota id.
     With `lock` the quota rows are locked first (in id order, as buyers lock them) and the
     seats counted after, so that no purchase or expiry moves either in between."""
-    from festival.editions.models import Edition
 
     if lock:
         db.session.execute(select(Quota.id).order_by(Quota.id).with_for_update())
@@ -138,7 +137,6 @@ def fix_drift() -> tuple[list[Drift], list[Drift]]:
     """Set every drifted counter to the seats held. Returns (fixed, not fixed): a quota
     holding more seats than its size cannot be set (the CHECK used <= size) and is left for
     an organiser to resize. Each fix is recorded in the audit log; the caller commits."""
-    from festival.audit.services import record_command
 
     fixed, left = [], []
     for found in drift(lock=True):

@@ -14,12 +14,23 @@ from typing import Protocol
 from flask_babel import lazy_gettext as _l
 
 from festival.accounts.models import User
+from festival.checkin.queries import admissions_of
 from festival.core.errors import DomainError, ValidationError
 from festival.core.timeutil import utcnow
 from festival.extensions import db
 from festival.ticketing import orders, quotas
-from festival.ticketing.models import (Order, OrderStatus, Payment, PaymentMethod, PaymentState,
-                                       Refund, RefundState, Ticket, TicketStatus)
+from festival.ticketing.models import (
+    Order,
+    OrderStatus,
+    Payment,
+    PaymentMethod,
+    PaymentState,
+    Refund,
+    RefundState,
+    Ticket,
+    TicketStatus,
+)
+from festival.ticketing.notifications import queue_late_payment_refunded
 
 
 class RefundProvider(Protocol):
@@ -54,7 +65,6 @@ def plan_refund(order: Order, ticket_ids: list[int] | None = None) -> RefundPlan
     """The refund of the whole order (`ticket_ids` None) or of some of its valid tickets,
     as refund() would make it, for the organiser to see before confirming. Changes nothing.
     Errors: not_refundable (409), validation_failed (ticket_ids)."""
-    from festival.checkin.queries import admissions_of
 
     if order.status is not OrderStatus.PAID:
         raise DomainError("not_refundable", _l("Only a paid order can be refunded."),
@@ -132,7 +142,6 @@ def refund_late_payment(order: Order, payment: Payment, *, provider_refund_id: s
     ('refund_needed'), already sent back through the provider. An expired order whose seats
     were sold becomes refunded and its buyer is told; a cancelled order stays cancelled (the
     organiser's decision), its history saying the late payment went back."""
-    from festival.ticketing.notifications import queue_late_payment_refunded
 
     now = now or utcnow()
     order = orders.lock_order(order.id)

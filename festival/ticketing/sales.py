@@ -14,8 +14,10 @@ from sqlalchemy import select
 from festival.accounts.models import User
 from festival.core.errors import Conflict, DomainError, ValidationError
 from festival.core.timeutil import utcnow
+from festival.extensions import db
 from festival.ticketing import orders
 from festival.ticketing.models import Order, OrderEvent, OrderStatus, PaymentMethod
+from festival.ticketing.notifications import queue_order_confirmation
 from festival.ticketing.orders import Item
 
 RESEND_INTERVAL = timedelta(minutes=5)
@@ -99,7 +101,6 @@ def mark_transfer_paid(order: Order, *, actor: User, now: datetime | None = None
 
 
 def last_resend(order: Order) -> OrderEvent | None:
-    from festival.extensions import db
     return db.session.scalar(select(OrderEvent).where(
         OrderEvent.order_id == order.id, OrderEvent.kind == "email_resent")
         .order_by(OrderEvent.id.desc()).limit(1))
@@ -116,9 +117,6 @@ def resend_confirmation(order: Order, *, actor: User | None = None,
     """Queue the confirmation e-mail once more, as a new message; returns its number. At most
     one resend per order every RESEND_INTERVAL, whoever asks, so the link cannot be used to
     flood a mailbox. Errors: not_paid (409), no_email (409), resend_too_soon (429)."""
-    from festival.extensions import db
-    from festival.ticketing.notifications import queue_order_confirmation
-
     now = now or utcnow()
     order = orders.lock_order(order.id)
     if order.status is not OrderStatus.PAID:

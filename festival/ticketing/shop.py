@@ -16,6 +16,7 @@ from sqlalchemy import select
 from festival.core.errors import ValidationError
 from festival.core.forms import NUL_IN_FIELD
 from festival.core.guards import NUL
+from festival.core.money import format_cents
 from festival.core.timeutil import utcnow
 from festival.extensions import db
 from festival.ticketing import quotas
@@ -310,5 +311,4 @@ class Cart:
 def _euros(cents: int) -> str:
     from flask_babel import get_locale
 
-    from festival.core.money import format_cents
     return format_cents(cents, str(get_locale() or "fr"))

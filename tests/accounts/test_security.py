@@ -97,9 +97,8 @@ def test_known_and_unknown_addresses_cost_one_password_check_each(ctx, monkeypat
 
 
 def test_forgot_password_does_the_same_work_for_any_address(ctx, monkeypatch):
-    from festival.mail import services as mail_services
     known = factories.gen_user("organiser")
-    queued = _counting(monkeypatch, mail_services, "queue_mail")
+    queued = _counting(monkeypatch, services, "queue_mail")
     tokens = _counting(monkeypatch, services.secrets, "token_urlsafe")
     hashes = _counting(monkeypatch, services, "hash_token")
     work = []

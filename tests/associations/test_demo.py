@@ -1,8 +1,8 @@
 from sqlalchemy import func, select
 
-from festival.associations.demo import load_associations
-from festival.associations.demo_data import FICTIONAL
 from festival.associations.models import Association, MembershipEvent, MembershipStatus
+from festival.demo.associations import load_associations
+from festival.demo.associations_data import FICTIONAL
 from festival.extensions import db
 from tests import factories
 

@@ -92,12 +92,11 @@ def test_an_address_with_an_account_is_told_by_mail_not_on_the_form(ctx):
 
 def test_apply_does_the_same_work_for_a_known_and_an_unknown_address(ctx, monkeypatch):
     from festival.accounts import services as accounts
-    from festival.mail import services as mail
     factories.gen_user("volunteer", email="taken@x.example")
     hashed, queued = [], []
-    hash_password, queue_mail = accounts._hash, mail.queue_mail
+    hash_password, queue_mail = accounts._hash, services.queue_mail
     monkeypatch.setattr(accounts, "_hash", lambda pw: hashed.append(pw) or hash_password(pw))
-    monkeypatch.setattr(mail, "queue_mail",
+    monkeypatch.setattr(services, "queue_mail",
                         lambda *a, **k: queued.append(a[1]) or queue_mail(*a, **k))
     for n, email in enumerate(("taken@x.example", "new@x.example")):
         services.apply(dict(APPLICATION, name=f"Association {n}", email=f"c{n}@x.example"),

@@ -184,7 +184,7 @@ def test_devices_pair_command_prints_a_link(runner, app, edition_year):
 
 def test_demo_doors_are_idempotent(app):
     with app.app_context():
-        from festival.checkin.demo import load_checkin
+        from festival.demo.checkin import load_checkin
         edition = make_door_edition(year=2027)
         make_ticket_type(edition, "Pass dimanche")
         make_ticket_type(edition, "Pass samedi")

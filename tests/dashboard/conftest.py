@@ -184,7 +184,7 @@ def build_programme(edition):
 def known(app, monkeypatch) -> Known:
     """The known edition, committed; plus a closed edition without sales and a draft.
     (The buyers' confirmation e-mails, with their PDF tickets, are not the point here.)"""
-    monkeypatch.setattr("festival.ticketing.notifications.queue_order_confirmation",
+    monkeypatch.setattr("festival.ticketing.orders.queue_order_confirmation",
                         lambda order, **kwargs: None)
     with app.app_context():
         actor = factories.gen_user("organiser")

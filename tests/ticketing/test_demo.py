@@ -1,9 +1,9 @@
 """The demo shop: the ticket types and voucher the brief of the demo lists, made once."""
 from sqlalchemy import func, select
 
+from festival.demo.ticketing import VOUCHER_CODE, load_ticketing
 from festival.extensions import db
 from festival.ticketing import shop
-from festival.ticketing.demo import VOUCHER_CODE, load_ticketing
 from festival.ticketing.models import Quota, TicketType, Voucher
 
 

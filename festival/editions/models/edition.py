@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from festival.accounts.models import User
+from festival.associations.models import Association
 from festival.core.models import TimestampMixin
 from festival.core.timeutil import utcnow
 from festival.core.types import UTCDateTime, str_enum
 from festival.extensions import db
 
-if TYPE_CHECKING:
-    from festival.accounts.models import User
-    from festival.associations.models import Association
+if TYPE_CHECKING:  # (cycle: edition ↔ exhibitors, programme: both import Edition)
     from festival.editions.models.exhibitors import StandRequest
     from festival.editions.models.programme import ProgrammeSession, Room
 

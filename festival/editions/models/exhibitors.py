@@ -3,20 +3,17 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from festival.accounts.models import User
+from festival.associations.models import Association
 from festival.core.models import TimestampMixin
 from festival.core.timeutil import utcnow
 from festival.core.types import UTCDateTime, str_enum
 from festival.editions.models.edition import Edition
 from festival.extensions import db
-
-if TYPE_CHECKING:
-    from festival.accounts.models import User
-    from festival.associations.models import Association
 
 
 class StandSize(str, enum.Enum):

@@ -4,19 +4,15 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import datetime, time
-from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Integer, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from festival.associations.models import Pole
+from festival.associations.models import Association, Pole
 from festival.core.models import TimestampMixin
 from festival.core.types import UTCDateTime, str_enum
 from festival.editions.models.edition import Edition, Venue
 from festival.extensions import db
-
-if TYPE_CHECKING:
-    from festival.associations.models import Association
 
 
 def new_guid() -> str:

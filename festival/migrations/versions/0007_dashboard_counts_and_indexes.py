@@ -8,9 +8,8 @@ The dashboards' counts of settled scans (dashboard.models, dashboard.rollups) an
 their reads need on the scans, orders and tickets.
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0007'

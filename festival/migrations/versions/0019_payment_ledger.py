@@ -18,9 +18,8 @@ Revises: 0014
 Create Date: 2026-12-07 11:00:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0019'

@@ -1,7 +1,7 @@
 """Writing demo history fast: orders with their tickets and history rows, and scans, in bulk
 INSERTs, keeping the counters the services keep (quota seats held, voucher uses).
 
-Only for the demo data (festival/dashboard/demo.py): production rows are written by the
+Only for the demo data (festival/demo/dashboard.py): production rows are written by the
 services, one decision at a time.
 """
 from __future__ import annotations

@@ -3,7 +3,7 @@
 its big room's sessions; the coming 2027 edition gets its first weeks of sales.
 
 Idempotent: the demo's orders are recognised by their buyers' e-mail domain, and an edition
-that has them is left alone. Rows are written in bulk (demo_rows, demo_scans), with the
+that has them is left alone. Rows are written in bulk (dashboard_rows, dashboard_scans), with the
 counters the services keep (quota seats, voucher uses), so a run takes seconds.
 """
 from __future__ import annotations
@@ -18,14 +18,14 @@ from festival.accounts.models import User
 from festival.checkin.models import CheckinList, Device
 from festival.core.access import Role
 from festival.core.timeutil import paris_to_utc, utcnow
-from festival.dashboard.demo_rows import (
+from festival.demo.dashboard_rows import (
     DEMO_DOMAIN,
     PlannedOrder,
     PlannedTicket,
     insert_orders,
     person,
 )
-from festival.dashboard.demo_scans import Doors, TicketInfo, plan_scans
+from festival.demo.dashboard_scans import Doors, TicketInfo, plan_scans
 from festival.editions.models import Edition, ProgrammeSession, Room, SessionStatus
 from festival.editions.services.editions import edition_by_year
 from festival.extensions import db

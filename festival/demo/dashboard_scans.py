@@ -12,7 +12,8 @@ from sqlalchemy import insert
 
 from festival.checkin.models import Scan, TicketPresence
 from festival.core.timeutil import paris_to_utc
-from festival.dashboard.demo_rows import PlannedOrder
+from festival.dashboard.sqltime import festival_day_of
+from festival.demo.dashboard_rows import PlannedOrder
 from festival.extensions import db
 
 # Arrival curves per festival day: (weight, kind, a, b) in minutes after midnight in Paris;
@@ -193,5 +194,4 @@ def plan_scans(rng: random.Random, orders: list[PlannedOrder], info: dict[int, T
 
 
 def _festival_date(moment: datetime) -> date:
-    from festival.dashboard.sqltime import festival_day_of
     return festival_day_of(moment)

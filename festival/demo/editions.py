@@ -11,8 +11,7 @@ from festival.accounts.models import User
 from festival.associations.models import Association, MembershipStatus
 from festival.core.access import Role
 from festival.core.timeutil import paris_to_utc
-from festival.editions import services
-from festival.editions.demo_data import (
+from festival.demo.editions_data import (
     ORGANISERS,
     ROOMS_2026,
     ROOMS_2027,
@@ -21,6 +20,7 @@ from festival.editions.demo_data import (
     SPEAKERS,
     STANDS_2027,
 )
+from festival.editions import services
 from festival.editions.models import (
     Edition,
     EditionStatus,

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from festival.checkin import devices
 from festival.checkin.models import CheckinList, Device
+from festival.checkin.views import pairing_url
 from festival.editions.models import Edition
 from festival.extensions import db
 from festival.ticketing.models import TicketType
@@ -32,8 +33,6 @@ def _lists(edition: Edition) -> dict[str, dict]:
 
 def load_checkin(edition: Edition) -> list[str]:
     """The demo doors; returns the lines of the demo report."""
-    from festival.checkin.views import pairing_url
-
     existing = {item.name: item for item in db.session.scalars(
         select(CheckinList).where(CheckinList.edition_id == edition.id))}
     for name, data in _lists(edition).items():

@@ -8,12 +8,12 @@ from sqlalchemy import func, select
 
 from festival.accounts.models import User
 from festival.associations import services
-from festival.associations.demo_data import FICTIONAL_ASSOCIATIONS, REAL, REASONS
 from festival.associations.models import Association, MembershipStatus, Pole
 from festival.associations.queries import association_by_slug, history
 from festival.associations.validation import ALL_FIELDS
 from festival.core.access import Role
 from festival.core.timeutil import paris_to_utc, utcnow
+from festival.demo.associations_data import FICTIONAL_ASSOCIATIONS, REAL, REASONS
 from festival.extensions import db
 
 
