@@ -6,6 +6,10 @@ the claim is committed before anything is sent. A message is marked sent, one by
 after the SMTP server accepted it, so a crash loses none and repeats at most the one message
 in flight. A message left in `sending` by a sender that died is claimed again after
 STUCK_AFTER. Failures are retried with exponential backoff, then given up as `failed`.
+
+A message queued unrendered (festival/mail/rendering.py) is rendered here, just before it is
+sent; what was rendered is stored with its `sent` mark. A rendering that fails (its order
+gone, a full disk) is retried like a delivery that failed.
 """
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ from sqlalchemy import and_, or_, select, update
 from festival.core.timeutil import utcnow
 from festival.extensions import db
 from festival.mail.models import MailStatus, OutboxMessage
+from festival.mail.rendering import render
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +57,10 @@ class SendReport:
 
 class PermanentFailure(Exception):
     """The SMTP server refused the message for good (5xx): retrying cannot help."""
+
+
+class RenderFailure(Exception):
+    """A message queued unrendered could not be rendered this time."""
 
 
 def backoff(attempts: int) -> timedelta:
@@ -240,12 +249,17 @@ def send_pending(limit: int = 50, now: datetime | None = None) -> SendReport:
             to = message.to_address
             try:
                 try:
+                    render(message)
+                except Exception as error:
+                    log.exception("mail %s cannot be rendered", message_id)
+                    raise RenderFailure(f"cannot render the message: {error}") from error
+                try:
                     email = build_email(message, sender)
                 except Exception as error:  # a message that cannot be built never will be
                     log.exception("mail %s cannot be built", message_id)
                     raise PermanentFailure(f"cannot build the message: {error}") from error
                 transport.send(email, envelope_from, parseaddr(to)[1])
-            except (OSError, smtplib.SMTPException, PermanentFailure) as error:
+            except (OSError, smtplib.SMTPException, PermanentFailure, RenderFailure) as error:
                 db.session.rollback()
                 log.warning("mail %s to %s not sent: %s", message_id, to, error)
                 if _record_failure(message_id, error, now or utcnow(),
