@@ -13,3 +13,10 @@ def _labels(state) -> None:
     # Globals (not a context processor) so that imported macros see them too.
     from festival.ticketing.labels import template_globals
     state.app.jinja_env.globals.update(template_globals())
+
+
+@bp.record_once
+def _mail_renderers(state) -> None:
+    # The sender renders the buyers' e-mails after the commit: it finds their renderers here.
+    from festival.ticketing.notifications import register_mail_renderers
+    register_mail_renderers(state.app)
