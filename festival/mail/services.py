@@ -23,6 +23,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 
 from festival.core.errors import DomainError, NotFound, ValidationError
@@ -148,23 +149,36 @@ def queue_mail(to: str, template: str, context: Mapping[str, Any], language: str
 
 def queue_mail_to_render(to: str, template: str, ids: Mapping[str, int | str], language: str,
                          subject: Any, dedupe_key: str | None = None,
-                         reply_to: str | None = None) -> OutboxMessage:
+                         reply_to: str | None = None) -> int:
     """Queue a message that the sender renders when it sends it (no commit, nothing rendered
     but the subject): `ids` are what the renderer registered for `template` needs, stored as
-    JSON. The same rules and errors as `queue_mail`; ValueError as well for a template that
-    has no renderer."""
+    JSON. Returns the message's id (that of the message already queued under `dedupe_key`,
+    if any). The same rules and errors as `queue_mail`; ValueError as well for a template
+    that has no renderer.
+
+    Its callers often hold a busy lock (a quota's row): on PostgreSQL the row is one
+    `INSERT … ON CONFLICT (dedupe_key) DO NOTHING`, with no look-up before it and no savepoint.
+    """
     from festival.mail.rendering import renderer_for
 
     _check_language(language)
     if not TEMPLATE_NAME.match(template) or renderer_for(template) is None:
         raise ValueError(f"no renderer for the mail template {template!r}")
-    if dedupe_key is not None:
-        existing = _by_dedupe_key(dedupe_key)
-        if existing is not None:
-            return existing
     message = _new_message(to, template, language, subject, dedupe_key, reply_to)
     message.context = dict(ids)
-    return _store(message, dedupe_key)
+    if db.session.get_bind().dialect.name != "postgresql":
+        existing = _by_dedupe_key(dedupe_key) if dedupe_key is not None else None
+        return (existing or _store(message, dedupe_key)).id
+    values = {column.key: getattr(message, column.key)
+              for column in OutboxMessage.__table__.columns if column.key != "id"}
+    queued = db.session.scalar(
+        postgresql.insert(OutboxMessage).values(**values)
+        .on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key])
+        .returning(OutboxMessage.id))
+    if queued is None:  # already queued under this key, by this transaction or a committed one
+        queued = db.session.scalar(select(OutboxMessage.id).where(
+            OutboxMessage.dedupe_key == dedupe_key))
+    return queued
 
 
 def _check_language(language: str) -> None:

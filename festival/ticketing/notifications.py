@@ -21,6 +21,8 @@ from festival.ticketing.models import Order, TicketStatus
 def queue_order_confirmation(order: Order, *, resend: int = 0) -> None:
     """The confirmation with each ticket's QR inline and the tickets as a PDF attachment.
     One per order (a repeated payment event never sends it twice); `resend` makes a new one."""
+    if order.id is None:
+        db.session.flush()  # a free order, paid as it is made: the message names its id
     queue_mail_to_render(
         order.email, "order_confirmation", {"order_id": order.id}, order.language,
         _l("Your tickets for %(title)s — order %(code)s", title=order.edition.title,

@@ -218,10 +218,9 @@ def create_order(edition, *, buyer_name: str, email: str, items: list[Item],
     db.session.add(order)
     record(order, "created", actor=actor, now=now,
            note=f"{sum(counts.values())} ticket(s), {order.total_cents} cents")
-    db.session.flush()
-    if order.total_cents == 0:
+    if order.total_cents == 0:  # paid before its first flush: inserted paid, not updated
         mark_paid(order, PaymentMethod.FREE, actor=actor, now=now)
-        db.session.flush()
+    db.session.flush()
     return order
 
 

@@ -279,11 +279,16 @@ def test_renderer(app, monkeypatch):
 
 def test_a_message_queued_to_render_is_rendered_by_the_sender(ctx, smtp_server, test_renderer):
     from festival.mail.services import queue_mail_to_render
-    message = queue_mail_to_render("amina@example.org", "test", {"page": "programme"}, "en",
-                                   "Your page", dedupe_key="page:programme")
+    message_id = queue_mail_to_render("amina@example.org", "test", {"page": "programme"}, "en",
+                                      "Your page", dedupe_key="page:programme")
+    assert queue_mail_to_render("amina@example.org", "test", {"page": "other"}, "en",
+                                "Again", dedupe_key="page:programme") == message_id
     db.session.commit()
+    assert queue_mail_to_render("amina@example.org", "test", {"page": "other"}, "en",
+                                "Again", dedupe_key="page:programme") == message_id
+    assert db.session.scalar(select(db.func.count(OutboxMessage.id))) == 1
     assert test_renderer == []  # nothing rendered while the caller's transaction was open
-    stored = reload(message.id)
+    stored = reload(message_id)
     assert stored.context == {"page": "programme"} and stored.text_body is None
     assert stored.html_body is None and stored.attachments == []
 
@@ -295,7 +300,7 @@ def test_a_message_queued_to_render_is_rendered_by_the_sender(ctx, smtp_server, 
     text, related = alternative.iter_parts()
     assert "https://almoggar.example/programme" in text.get_content()
     html, image = related.iter_parts()
-    sent = reload(message.id)  # what was sent is kept
+    sent = reload(message_id)  # what was sent is kept
     content_id = sent.inline_images[0].content_id
     assert content_id.startswith("site-qr.") and image["Content-ID"] == f"<{content_id}>"
     assert f'src="cid:{content_id}"' in html.get_content() and image.get_content() == PNG
@@ -315,7 +320,7 @@ def test_a_rendering_that_fails_is_retried_later(ctx, app, smtp_server, test_ren
                                                  monkeypatch):
     from festival.mail.rendering import RENDERERS
     from festival.mail.services import queue_mail_to_render
-    message = queue_mail_to_render("amina@example.org", "test", {"page": "x"}, "en", "Hi")
+    message_id = queue_mail_to_render("amina@example.org", "test", {"page": "x"}, "en", "Hi")
     db.session.commit()
     working = app.extensions[RENDERERS]["test"]
 
@@ -325,7 +330,7 @@ def test_a_rendering_that_fails_is_retried_later(ctx, app, smtp_server, test_ren
     monkeypatch.setitem(app.extensions[RENDERERS], "test", broken)
     now = utcnow()
     assert send_pending(now=now).deferred == 1
-    waiting = reload(message.id)
+    waiting = reload(message_id)
     assert waiting.status is MailStatus.PENDING and waiting.text_body is None
     assert "No space left on device" in waiting.last_error
     monkeypatch.setitem(app.extensions[RENDERERS], "test", working)

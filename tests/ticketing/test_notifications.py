@@ -128,3 +128,34 @@ def test_a_sale_renders_nothing_and_the_sender_renders_each_message_once(
     valid = [t for t in gift.tickets]
     assert cached_order_pdf(gift, "a4", valid, valid) == PDF and len(renders["pdf"]) == 2
 
+
+
+def test_a_free_order_holds_the_quota_row_for_one_statement_more_than_a_paid_one(edition):
+    """Every statement after the quota's UPDATE runs while the other buyers of the same
+    ticket wait: a free order adds only its outbox row to what a paid order does."""
+    from sqlalchemy import event
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the single INSERT … ON CONFLICT is PostgreSQL's")
+    free, paid = make_type(edition, name="Enfant", price=0), make_type(edition)
+    db.session.commit()
+
+    def under_the_lock(type_id, email):
+        statements = []
+
+        def keep(conn, cursor, statement, *args):
+            statements.append(" ".join(statement.split()[:3]))
+
+        event.listen(db.engine, "before_cursor_execute", keep)
+        try:
+            orders.create_order(edition, buyer_name="Nadia", email=email,
+                                items=[Item(type_id, 1)])
+        finally:
+            event.remove(db.engine, "before_cursor_execute", keep)
+        db.session.commit()
+        return statements[next(i for i, s in enumerate(statements)
+                               if s.startswith("UPDATE quotas")):]
+
+    bought, given = (under_the_lock(paid.id, "a@example.fr"),
+                     under_the_lock(free.id, "b@example.fr"))
+    assert given[:len(bought)] == bought
+    assert given[len(bought):] == ["INSERT INTO outbox_messages"]
