@@ -15,8 +15,8 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from festival.mail.models import OutboxAttachment, OutboxMessage
 from festival.mail import services
+from festival.mail.models import OutboxAttachment, OutboxMessage
 from festival.mail.services import Attachment, InlineImage, _as_attachment, inline_parts
 
 RENDERERS = "festival.mail_renderers"  # the key in app.extensions
@@ -79,7 +79,7 @@ def preview(message: OutboxMessage) -> tuple[str | None, str | None]:
         prepared = _prepare(message, with_files=False)
         text, html = services.render_mail(message.template, prepared.context,
                                           message.language, _Names())
-    except Exception:  # noqa: BLE001  (the page shows the message without its text)
+    except Exception:  # the page then shows the message without its text
         current_app.logger.exception("mail %s cannot be rendered", message.id)
         return None, None
     return text, html
