@@ -1,10 +1,15 @@
-"""The outbox: one row per e-mail to deliver, with its attachments and inline images."""
+"""The outbox: one row per e-mail to deliver, with its attachments and inline images.
+
+A row is stored either rendered (its bodies and files) or as what to render: its template,
+language and `context`, the ids its renderer needs; the sender then renders it when it sends
+it (festival/mail/rendering.py), after the commit that queued it.
+"""
 from __future__ import annotations
 
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.core.timeutil import utcnow
@@ -45,10 +50,12 @@ class OutboxMessage(db.Model):
     to_address: Mapped[str] = mapped_column(String(254))
     reply_to: Mapped[str | None] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
-    text_body: Mapped[str] = mapped_column(Text)
+    text_body: Mapped[str | None] = mapped_column(Text)  # None: rendered when sent
     html_body: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(5))
     template: Mapped[str] = mapped_column(String(100))
+    # What the template's renderer needs (ids only, e.g. {"order_id": 7}) while unrendered.
+    context: Mapped[dict | None] = mapped_column(JSON)
     # Kept from the start so that a retried message keeps the same Message-ID.
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     # The same logical message (e.g. "order ABC confirmation") is never queued twice.
@@ -63,6 +70,10 @@ class OutboxMessage(db.Model):
 
     attachments: Mapped[list[OutboxAttachment]] = relationship(
         back_populates="message", cascade="all, delete-orphan", order_by="OutboxAttachment.id")
+
+    @property
+    def is_rendered(self) -> bool:
+        return self.text_body is not None
 
     @property
     def inline_images(self) -> list[OutboxAttachment]:

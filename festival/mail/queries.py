@@ -10,6 +10,7 @@ from sqlalchemy.orm import defer, selectinload
 from festival.extensions import db
 from festival.mail.masking import mask, secrets_in
 from festival.mail.models import MailStatus, OutboxAttachment, OutboxMessage
+from festival.mail.rendering import preview
 
 PER_PAGE = 50
 
@@ -45,8 +46,11 @@ class ShownMessage:
     @classmethod
     def of(cls, message: OutboxMessage, with_body: bool = False) -> ShownMessage:
         texts = [message.subject, message.last_error]
+        text_body = html_body = None
         if with_body:
-            texts += [message.text_body, message.html_body]
+            # A message queued unrendered is shown as it would be sent now (nothing stored).
+            text_body, html_body = preview(message)
+            texts += [text_body, html_body]
         secrets = secrets_in(*texts)
         return cls(
             id=message.id, to_address=message.to_address, reply_to=message.reply_to,
@@ -57,7 +61,7 @@ class ShownMessage:
             attachments=tuple(ShownAttachment(mask(a.filename, secrets), a.mimetype,
                                               a.content_id) for a in message.attachments)
             if with_body else (),
-            text_body=mask(message.text_body, secrets) if with_body else None)
+            text_body=mask(text_body, secrets) if with_body else None)
 
 
 def recent_messages(status: MailStatus | None = None, page: int = 1,

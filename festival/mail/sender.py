@@ -6,6 +6,10 @@ the claim is committed before anything is sent. A message is marked sent, one by
 after the SMTP server accepted it, so a crash loses none and repeats at most the one message
 in flight. A message left in `sending` by a sender that died is claimed again after
 STUCK_AFTER. Failures are retried with exponential backoff, then given up as `failed`.
+
+A message queued unrendered (festival/mail/rendering.py) is rendered here, just before it is
+sent; what was rendered is stored with its `sent` mark. A rendering that fails (its order
+gone, a full disk) is retried like a delivery that failed.
 """
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ from festival.core.timeutil import utcnow
 from festival.core.unit_of_work import transaction
 from festival.extensions import db
 from festival.mail.models import MailStatus, OutboxMessage
+from festival.mail.rendering import render
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +58,10 @@ class SendReport:
 
 class PermanentFailure(Exception):
     """The SMTP server refused the message for good (5xx): retrying cannot help."""
+
+
+class RenderFailure(Exception):
+    """A message queued unrendered could not be rendered this time."""
 
 
 def backoff(attempts: int) -> timedelta:
@@ -242,6 +251,11 @@ def send_pending(limit: int = 50, now: datetime | None = None) -> SendReport:
                     message = db.session.get(OutboxMessage, message_id)
                     to = message.to_address
                     try:
+                        render(message)
+                    except Exception as error:
+                        log.exception("mail %s cannot be rendered", message_id)
+                        raise RenderFailure(f"cannot render the message: {error}") from error
+                    try:
                         email = build_email(message, sender)
                     except Exception as error:  # a message that cannot be built never will be
                         log.exception("mail %s cannot be built", message_id)
@@ -251,7 +265,7 @@ def send_pending(limit: int = 50, now: datetime | None = None) -> SendReport:
                     message.sent_at = utcnow()
                     message.claimed_at = None
                     message.last_error = None
-            except (OSError, smtplib.SMTPException, PermanentFailure) as error:
+            except (OSError, smtplib.SMTPException, PermanentFailure, RenderFailure) as error:
                 log.warning("mail %s to %s not sent: %s", message_id, to, error)
                 with transaction():
                     given_up = _record_failure(message_id, error, now or utcnow(),

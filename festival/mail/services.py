@@ -4,6 +4,10 @@
 transaction without committing: the caller's commit stores it together with the change that
 caused it (an order paid, an application received), and a rollback discards both. The sender
 (festival/mail/sender.py) delivers committed messages afterwards.
+
+`queue_mail_to_render` stores only what to render (template, language, the ids its renderer
+needs): a message with costly parts (QR codes, a PDF) is then rendered by the sender, after
+the commit, and the transaction that queued it stays short (festival/mail/rendering.py).
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 
 from festival.core.errors import DomainError, NotFound, ValidationError
@@ -66,7 +71,7 @@ def render_mail(template: str, context: Mapping[str, Any], language: str,
     # E-mail clients ignore logical CSS values: the layout aligns with these.
     values.update(lang=language, dir="rtl" if rtl else "ltr", align="right" if rtl else "left",
                   align_end="left" if rtl else "right", absolute_url=absolute_url,
-                  inline_cid=dict(content_ids or {}).__getitem__)
+                  inline_cid=(content_ids if content_ids is not None else {}).__getitem__)
     with force_locale(language):
         text = render_template(f"mail/{template}.txt", **values)
         html = render_template(f"mail/{template}.html", **values)
@@ -129,30 +134,87 @@ def queue_mail(to: str, template: str, context: Mapping[str, Any], language: str
     Errors: ValidationError (`to`, `reply_to`) for an address that is not one; ValueError for a
     language, template name or content id that the code should never pass.
     """
-    if language not in current_app.config["LANGUAGES"]:
-        raise ValueError(f"unknown mail language: {language!r}")
+    _check_language(language)
     if dedupe_key is not None:
         existing = _by_dedupe_key(dedupe_key)
         if existing is not None:
             return existing
+    message = _new_message(to, template, language, subject, dedupe_key, reply_to)
+    inline, inline_cids = inline_parts(inline_images)
+    message.text_body, message.html_body = render_mail(template, context, language,
+                                                       inline_cids)
+    message.attachments = inline + [_as_attachment(a) for a in attachments]
+    return _store(message, dedupe_key)
+
+
+def queue_mail_to_render(to: str, template: str, ids: Mapping[str, int | str], language: str,
+                         subject: Any, dedupe_key: str | None = None,
+                         reply_to: str | None = None) -> int:
+    """Queue a message that the sender renders when it sends it (no commit, nothing rendered
+    but the subject): `ids` are what the renderer registered for `template` needs, stored as
+    JSON. Returns the message's id (that of the message already queued under `dedupe_key`,
+    if any). The same rules and errors as `queue_mail`; ValueError as well for a template
+    that has no renderer.
+
+    Its callers often hold a busy lock (a quota's row): on PostgreSQL the row is one
+    `INSERT … ON CONFLICT (dedupe_key) DO NOTHING`, with no look-up before it and no savepoint.
+    """
+    from festival.mail.rendering import renderer_for  # (cycle: mail.rendering ↔ services)
+
+    _check_language(language)
+    if not TEMPLATE_NAME.match(template) or renderer_for(template) is None:
+        raise ValueError(f"no renderer for the mail template {template!r}")
+    message = _new_message(to, template, language, subject, dedupe_key, reply_to)
+    message.context = dict(ids)
+    if db.session.get_bind().dialect.name != "postgresql":
+        existing = _by_dedupe_key(dedupe_key) if dedupe_key is not None else None
+        return (existing or _store(message, dedupe_key)).id
+    values = {column.key: getattr(message, column.key)
+              for column in OutboxMessage.__table__.columns if column.key != "id"}
+    queued = db.session.scalar(
+        postgresql.insert(OutboxMessage).values(**values)
+        .on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key])
+        .returning(OutboxMessage.id))
+    if queued is None:  # already queued under this key, by this transaction or a committed one
+        queued = db.session.scalar(select(OutboxMessage.id).where(
+            OutboxMessage.dedupe_key == dedupe_key))
+    return queued
+
+
+def _check_language(language: str) -> None:
+    if language not in current_app.config["LANGUAGES"]:
+        raise ValueError(f"unknown mail language: {language!r}")
+
+
+def _new_message(to: str, template: str, language: str, subject: Any, dedupe_key: str | None,
+                 reply_to: str | None) -> OutboxMessage:
     address = _check_address(to)
     if reply_to:
         reply_to = _check_address(reply_to, "reply_to")
-    domain = parseaddr(current_app.config["MAIL_FROM"])[1].rpartition("@")[2] or FALLBACK_DOMAIN
-    images = [i if isinstance(i, InlineImage) else InlineImage(*i) for i in inline_images]
-    inline = [_as_inline(i, domain) for i in images]
-    inline_cids = {i.content_id: part.content_id for i, part in zip(images, inline)}
-    text, html = render_mail(template, context, language, inline_cids)
     with force_locale(language):
         # A line break would end the header: keep one line (non-breaking spaces stay).
         title = re.sub(r"[ \t]*[\r\n]+[ \t]*", " ", str(subject)).strip()[:300]
-    message = OutboxMessage(
-        to_address=address, reply_to=reply_to or None, subject=title, text_body=text,
-        html_body=html, language=language, template=template,
-        message_id=make_msgid(domain=domain),
+    return OutboxMessage(
+        to_address=address, reply_to=reply_to or None, subject=title, language=language,
+        template=template, message_id=make_msgid(domain=sender_domain()),
         dedupe_key=dedupe_key, status=MailStatus.PENDING, attempts=0,
         next_attempt_at=utcnow(), created_at=utcnow())
-    message.attachments = (inline + [_as_attachment(a) for a in attachments])
+
+
+def sender_domain() -> str:
+    return parseaddr(current_app.config["MAIL_FROM"])[1].rpartition("@")[2] or FALLBACK_DOMAIN
+
+
+def inline_parts(inline_images: Iterable[InlineImage | tuple]
+                 ) -> tuple[list[OutboxAttachment], dict[str, str]]:
+    """The outbox rows of inline images, and the Content-ID of each image's name."""
+    domain = sender_domain()
+    images = [i if isinstance(i, InlineImage) else InlineImage(*i) for i in inline_images]
+    parts = [_as_inline(i, domain) for i in images]
+    return parts, {i.content_id: part.content_id for i, part in zip(images, parts)}
+
+
+def _store(message: OutboxMessage, dedupe_key: str | None) -> OutboxMessage:
     if dedupe_key is None or db.session.get_bind().dialect.name != "postgresql":
         # SQLite serialises writers, so the check above cannot race.
         db.session.add(message)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from festival.ticketing.labels import template_globals
+from festival.ticketing.notifications import register_mail_renderers
 
 bp = Blueprint("ticketing", __name__)
 manage_bp = Blueprint("manage_tickets", __name__, url_prefix="/manage")
@@ -14,3 +15,9 @@ manage_bp = Blueprint("manage_tickets", __name__, url_prefix="/manage")
 def _labels(state) -> None:
     # Globals (not a context processor) so that imported macros see them too.
     state.app.jinja_env.globals.update(template_globals())
+
+
+@bp.record_once
+def _mail_renderers(state) -> None:
+    # The sender renders the buyers' e-mails after the commit: it finds their renderers here.
+    register_mail_renderers(state.app)

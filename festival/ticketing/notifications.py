@@ -1,13 +1,50 @@
-"""E-mails to buyers, queued in the outbox within the transaction that caused them."""
+"""E-mails to buyers, queued in the outbox within the transaction that caused them.
+
+Only the row is queued there (the order's id, the template, the language): the mail sender
+renders the message, its QR codes and its PDF after the commit (festival/mail/rendering.py),
+so a sale never holds its quota row while they are drawn.
+"""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from festival.mail.services import Attachment, InlineImage, queue_mail
+from festival.extensions import db
+from festival.mail.rendering import Prepared, register_renderer
+from festival.mail.services import Attachment, InlineImage, queue_mail_to_render
 from festival.ticketing.models import Order, TicketStatus
-from festival.ticketing.printing import order_pdf
+from festival.ticketing.pdf_cache import cached_order_pdf
 from festival.ticketing.qr import qr_png
 from festival.ticketing.tickets import token_for
+
+
+def queue_order_confirmation(order: Order, *, resend: int = 0) -> None:
+    """The confirmation with each ticket's QR inline and the tickets as a PDF attachment.
+    One per order (a repeated payment event never sends it twice); `resend` makes a new one."""
+    if order.id is None:
+        db.session.flush()  # a free order, paid as it is made: the message names its id
+    queue_mail_to_render(
+        order.email, "order_confirmation", {"order_id": order.id}, order.language,
+        _l("Your tickets for %(title)s — order %(code)s", title=order.edition.title,
+           code=order.code),
+        dedupe_key=f"order-confirmation-{order.code}-{resend}")
+
+
+def queue_late_payment_refunded(order: Order) -> None:
+    queue_mail_to_render(order.email, "order_late_refund", {"order_id": order.id},
+                         order.language,
+                         _l("Your order %(code)s has been refunded", code=order.code),
+                         dedupe_key=f"order-late-refund-{order.code}")
+
+
+def _order(ids: Mapping[str, Any]) -> Order:
+    order = db.session.get(Order, ids["order_id"])
+    if order is None:
+        raise LookupError(f"order {ids['order_id']} no longer exists")
+    return order
 
 
 def _context(order: Order) -> dict:
@@ -15,29 +52,27 @@ def _context(order: Order) -> dict:
             "tickets": [t for t in order.tickets if t.status is TicketStatus.VALID]}
 
 
-def queue_order_confirmation(order: Order, *, resend: int = 0) -> None:
-    """The confirmation with each ticket's QR inline and the tickets as a PDF attachment.
-    One per order (a repeated payment event never sends it twice); `resend` makes a new one."""
+def render_order_confirmation(ids: Mapping[str, Any], with_files: bool) -> Prepared:
+    """The order's valid tickets as they are when the message is sent: each one's QR code
+    inline, and their PDF from the order's PDF cache (the buyer's download reuses it)."""
+    order = _order(ids)
     context = _context(order)
-    images, cids = [], {}
-    for ticket in context["tickets"]:
-        cid = f"ticket-{ticket.id}"
-        cids[ticket.id] = cid
-        images.append(InlineImage(content_id=cid, content=qr_png(token_for(ticket), box_size=6),
-                                  filename=f"ticket-{ticket.id}.png"))
-    attachments = []
-    if context["tickets"]:
-        attachments.append(Attachment(f"almoggar-{order.code}.pdf", "application/pdf",
-                                      order_pdf(order, "a4")))
-    queue_mail(order.email, "order_confirmation", dict(context, qr_cids=cids),
-               order.language,
-               _l("Your tickets for %(title)s — order %(code)s", title=order.edition.title,
-                  code=order.code),
-               attachments=attachments, inline_images=images,
-               dedupe_key=f"order-confirmation-{order.code}-{resend}")
+    tickets = context["tickets"]
+    context["qr_cids"] = {ticket.id: f"ticket-{ticket.id}" for ticket in tickets}
+    if not with_files:
+        return Prepared(context)
+    images = [InlineImage(content_id=f"ticket-{ticket.id}",
+                          content=qr_png(token_for(ticket), box_size=6),
+                          filename=f"ticket-{ticket.id}.png") for ticket in tickets]
+    attachments = [Attachment(f"almoggar-{order.code}.pdf", "application/pdf",
+                              cached_order_pdf(order, "a4", tickets, tickets))] if tickets else []
+    return Prepared(context, attachments=attachments, inline_images=images)
 
 
-def queue_late_payment_refunded(order: Order) -> None:
-    queue_mail(order.email, "order_late_refund", _context(order), order.language,
-               _l("Your order %(code)s has been refunded", code=order.code),
-               dedupe_key=f"order-late-refund-{order.code}")
+def render_late_payment_refunded(ids: Mapping[str, Any], with_files: bool) -> Prepared:
+    return Prepared(_context(_order(ids)))
+
+
+def register_mail_renderers(app: Flask) -> None:
+    register_renderer(app, "order_confirmation", render_order_confirmation)
+    register_renderer(app, "order_late_refund", render_late_payment_refunded)

@@ -246,10 +246,9 @@ def create_order(edition, *, buyer_name: str, email: str, items: list[Item],
     db.session.add(order)
     record(order, "created", actor=actor, now=now,
            note=f"{sum(counts.values())} ticket(s), {order.total_cents} cents")
-    db.session.flush()
-    if order.total_cents == 0:
+    if order.total_cents == 0:  # paid before its first flush: inserted paid, not updated
         mark_paid(order, PaymentMethod.FREE, actor=actor, now=now)
-        db.session.flush()
+    db.session.flush()
     return order
 
 
@@ -315,7 +314,9 @@ def confirm_payment(payment: Payment, *, currency: str = "eur", actor: User | No
     Errors: payment_mismatch (amount or currency differ from the order: the payment is marked
     failed and the order's history says so)."""
     now = now or utcnow()
-    order = lock_order(payment.order.id)
+    order = payment.order
+    if order.id is not None:  # (an order being made, not yet written, is seen by no one else)
+        order = lock_order(order.id)
     if payment.state is PaymentState.CONFIRMED:
         return "already_refunded" if order.status is OrderStatus.REFUNDED else "already_paid"
     payment.updated_at = now

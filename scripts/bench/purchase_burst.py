@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Purchase-burst benchmark: gunicorn (4 workers) on a fresh PostgreSQL database, one ticket
-type of quota Q, and N buyers at once asking for one ticket each through the public API
-(POST /api/v1/editions/<year>/orders). Exactly Q must be sold: the others get 409 sold_out.
-GET /healthz is measured in the same run, with as many requests at the same concurrency, as
-the baseline.
+"""Purchase-burst benchmark: gunicorn (4 workers) on a fresh PostgreSQL database, two ticket
+types of quota Q each, one paid and one free, and N buyers at once asking for one ticket each
+through the public API (POST /api/v1/editions/<year>/orders), first of the paid type, then
+of the free one. Exactly Q of each must be sold: the others get 409 sold_out. A free order
+is paid at once (and its confirmation queued), so it should go at least as fast as a paid
+one. GET /healthz is measured in the same run, with as many requests at the same
+concurrency, as the baseline.
 
     .venv/bin/python scripts/bench/purchase_burst.py [--buyers 400] [--quota 200]
         [--concurrency 400] [--base-url postgresql://postgres@127.0.0.1:5432/postgres]
@@ -39,9 +41,10 @@ YEAR = 2098
 
 
 
-def seed(url: str, quota: int) -> int:
-    """Migrate, then an edition on sale with one ticket type of `quota` (the venue is
-    larger, so the type's quota is the one that binds). Returns the ticket type's id."""
+def seed(url: str, quota: int) -> tuple[int, int]:
+    """Migrate, then an edition on sale with two ticket types of `quota`, one at 25 euros
+    and one free (the venue is larger, so the types' quotas are the ones that bind).
+    Returns the ticket types' ids: (paid, free)."""
     from datetime import date
 
     from flask_migrate import upgrade
@@ -60,13 +63,16 @@ def seed(url: str, quota: int) -> int:
         db.session.add(edition)
         db.session.flush()
         catalog.set_venue_capacity(edition, quota * 10)
-        ticket_type = catalog.create_ticket_type(edition, {
+        paid = catalog.create_ticket_type(edition, {
             "name": "Pass festival", "price_cents": 2500, "quota": quota,
             "requires_attendee_name": False})
+        free = catalog.create_ticket_type(edition, {
+            "name": "Invitation", "price_cents": 0, "quota": quota,
+            "requires_attendee_name": False})
         db.session.commit()
-        type_id = ticket_type.id
+        type_ids = paid.id, free.id
         db.engine.dispose()
-    return type_id
+    return type_ids
 
 
 def count_sold(url: str, type_id: int) -> dict:
@@ -78,7 +84,8 @@ def count_sold(url: str, type_id: int) -> dict:
             "SELECT count(*) FROM tickets t JOIN orders o ON o.id = t.order_id "
             "WHERE t.ticket_type_id = %s AND o.status IN ('pending', 'paid')",
             (type_id,)).fetchone()[0]
-        orders = conn.execute("SELECT count(*) FROM orders").fetchone()[0]
+        orders = conn.execute("SELECT count(DISTINCT t.order_id) FROM tickets t "
+                              "WHERE t.ticket_type_id = %s", (type_id,)).fetchone()[0]
     return {"quota_used": used, "quota_size": size, "tickets": tickets, "orders": orders}
 
 
@@ -137,10 +144,10 @@ def burst(port: int, name: str, jobs: list, concurrency: int) -> dict:
             "statuses": {str(k): v for k, v in sorted(counts.items())}}
 
 
-def order_jobs(type_id: int, buyers: int) -> list:
+def order_jobs(type_id: int, buyers: int, label: str = "acheteur") -> list:
     jobs = []
     for n in range(buyers):
-        body = json.dumps({"email": f"acheteur{n}@example.fr", "name": f"Acheteur {n}",
+        body = json.dumps({"email": f"{label}{n}@example.fr", "name": f"{label.title()} {n}",
                            "items": [{"ticket_type_id": type_id, "quantity": 1}]}).encode()
         jobs.append(("POST", f"/api/v1/editions/{YEAR}/orders", body,
                      {"Content-Type": "application/json"}))
@@ -162,49 +169,64 @@ def main() -> int:
     name, url = create_database(args.base_url, "purchase")
     server = None
     try:
-        print(f"Database {name}: one ticket type of quota {args.quota}; "
-              f"{args.buyers} buyers, {concurrency} at once.", flush=True)
-        type_id = seed(url, args.quota)
+        print(f"Database {name}: a paid and a free ticket type of quota {args.quota} each; "
+              f"{args.buyers} buyers of each, {concurrency} at once.", flush=True)
+        paid_id, free_id = seed(url, args.quota)
         port = free_port()
         server = start_gunicorn(url, port, ROOT / "bench-results" / "purchase_burst-server.log",
                                 workers=4, options=("--backlog", "2048"))
         burst(port, "warm-up", [("GET", "/healthz", None, {})] * 200, 8)
         health = burst(port, "healthz", [("GET", "/healthz", None, {})] * args.buyers,
                        concurrency)
-        orders = burst(port, "orders", order_jobs(type_id, args.buyers), concurrency)
+        orders = burst(port, "orders", order_jobs(paid_id, args.buyers), concurrency)
+        free = burst(port, "free", order_jobs(free_id, args.buyers, "invite"), concurrency)
     finally:
         if server is not None:
             stop_gunicorn(server)
-    sold = count_sold(url, type_id)
+    sold = count_sold(url, paid_id)
+    sold_free = count_sold(url, free_id)
     drop_database(args.base_url, name)
 
     ratios = {"throughput_vs_healthz": round(orders["per_second"] / health["per_second"], 3),
               "p50_vs_healthz": round(orders["p50_ms"] / max(health["p50_ms"], 0.1), 2),
-              "p99_vs_healthz": round(orders["p99_ms"] / max(health["p99_ms"], 0.1), 2)}
+              "p99_vs_healthz": round(orders["p99_ms"] / max(health["p99_ms"], 0.1), 2),
+              "free_vs_paid": round(free["per_second"] / orders["per_second"], 3),
+              # Orders made per second: the 2xx answers over the phase's length.
+              "paid_orders_per_second": round(orders["status_2xx"] / orders["seconds"], 1),
+              "free_orders_per_second": round(free["status_2xx"] / free["seconds"], 1)}
     print(f"{'phase':<9}{'requests':>9}{'at once':>8}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
           f"{'2xx':>6}{'409':>6}{'other':>7}")
-    for p in (health, orders):
+    for p in (health, orders, free):
         print(f"{p['phase']:<9}{p['requests']:>9}{p['concurrency']:>8}{p['per_second']:>9.1f}"
               f"{p['p50_ms']:>9.1f}{p['p99_ms']:>9.1f}{p['status_2xx']:>6}{p['status_409']:>6}"
               f"{p['status_other']:>7}")
     print(f"orders vs healthz: throughput x{ratios['throughput_vs_healthz']}, "
           f"p50 x{ratios['p50_vs_healthz']}, p99 x{ratios['p99_vs_healthz']}")
-    correct = (sold["quota_used"] == args.quota == sold["tickets"]
-               and orders["status_2xx"] == min(args.quota, args.buyers)
-               and orders["status_other"] == 0)
-    print(f"Sold {sold['tickets']} of a quota of {args.quota} "
-          f"(quota row: {sold['quota_used']}/{sold['quota_size']}; {sold['orders']} orders): "
-          f"{'exactly the quota' if correct else 'WRONG'}.")
+    print(f"orders made: paid {ratios['paid_orders_per_second']}/s, "
+          f"free {ratios['free_orders_per_second']}/s; "
+          f"free vs paid requests: x{ratios['free_vs_paid']}")
+
+    def exact(phase: dict, counted: dict) -> bool:
+        return (counted["quota_used"] == args.quota == counted["tickets"]
+                and phase["status_2xx"] == min(args.quota, args.buyers)
+                and phase["status_other"] == 0)
+
+    correct = exact(orders, sold) and exact(free, sold_free)
+    for label, counted, ok in (("paid", sold, exact(orders, sold)),
+                               ("free", sold_free, exact(free, sold_free))):
+        print(f"Sold {counted['tickets']} {label} tickets of a quota of {args.quota} "
+              f"(quota row: {counted['quota_used']}/{counted['quota_size']}; "
+              f"{counted['orders']} orders): {'exactly the quota' if ok else 'WRONG'}.")
     result = {"benchmark": "purchase_burst",
               "at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
               "buyers": args.buyers, "quota": args.quota, "concurrency": concurrency,
               "workers": 4, "cpus": os.cpu_count(), "healthz": health, "orders": orders,
-              "ratios": ratios, "sold": sold, "correct": correct}
+              "free_orders": free, "ratios": ratios, "sold": sold, "sold_free": sold_free,
+              "correct": correct}
     path = ROOT / "bench-results" / "purchase_burst.json"
     path.write_text(json.dumps(result, indent=2))
     print(f"Written to {path.relative_to(ROOT)}")
     return 0 if correct else 1
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -257,3 +257,82 @@ def test_inline_images_get_a_unique_msg_id_referenced_by_the_html(ctx, smtp_serv
         assert f'src="cid:{image["Content-ID"].strip("<>")}"' in html
         content_ids.append(image["Content-ID"])
     assert content_ids[0] != content_ids[1]
+
+
+@pytest.fixture
+def test_renderer(app, monkeypatch):
+    """A renderer for the `test` template; its calls, by the ids and files asked for."""
+    from festival.mail.rendering import RENDERERS, Prepared
+    calls = []
+
+    def render_test(ids, with_files):
+        calls.append((dict(ids), with_files))
+        context = {"site": f"https://almoggar.example/{ids['page']}", "qr_cid": "site-qr"}
+        if not with_files:
+            return Prepared(context)
+        return Prepared(context, inline_images=[InlineImage("site-qr", PNG)],
+                        attachments=[Attachment("page.pdf", "application/pdf", PDF)])
+
+    monkeypatch.setitem(app.extensions.setdefault(RENDERERS, {}), "test", render_test)
+    return calls
+
+
+def test_a_message_queued_to_render_is_rendered_by_the_sender(ctx, smtp_server, test_renderer):
+    from festival.mail.services import queue_mail_to_render
+    message_id = queue_mail_to_render("amina@example.org", "test", {"page": "programme"}, "en",
+                                      "Your page", dedupe_key="page:programme")
+    assert queue_mail_to_render("amina@example.org", "test", {"page": "other"}, "en",
+                                "Again", dedupe_key="page:programme") == message_id
+    db.session.commit()
+    assert queue_mail_to_render("amina@example.org", "test", {"page": "other"}, "en",
+                                "Again", dedupe_key="page:programme") == message_id
+    assert db.session.scalar(select(db.func.count(OutboxMessage.id))) == 1
+    assert test_renderer == []  # nothing rendered while the caller's transaction was open
+    stored = reload(message_id)
+    assert stored.context == {"page": "programme"} and stored.text_body is None
+    assert stored.html_body is None and stored.attachments == []
+
+    assert send_pending().sent == 1
+    assert test_renderer == [({"page": "programme"}, True)]
+    [received] = smtp_server.messages
+    assert received["Subject"] == "Your page" and received["Message-ID"] == stored.message_id
+    alternative, attachment = received.iter_parts()
+    text, related = alternative.iter_parts()
+    assert "https://almoggar.example/programme" in text.get_content()
+    html, image = related.iter_parts()
+    sent = reload(message_id)  # what was sent is kept
+    content_id = sent.inline_images[0].content_id
+    assert content_id.startswith("site-qr.") and image["Content-ID"] == f"<{content_id}>"
+    assert f'src="cid:{content_id}"' in html.get_content() and image.get_content() == PNG
+    assert attachment.get_filename() == "page.pdf" and attachment.get_content() == PDF
+    assert sent.status is MailStatus.SENT and "almoggar.example/programme" in sent.text_body
+    assert [a.filename for a in sent.attachments] == ["site-qr.png", "page.pdf"]
+    assert send_all_due().claimed == 0 and len(test_renderer) == 1
+
+
+def test_a_template_without_renderer_cannot_be_queued_to_render(ctx):
+    from festival.mail.services import queue_mail_to_render
+    with pytest.raises(ValueError, match="no renderer"):
+        queue_mail_to_render("amina@example.org", "no_such_mail", {"id": 1}, "en", "Hi")
+
+
+def test_a_rendering_that_fails_is_retried_later(ctx, app, smtp_server, test_renderer,
+                                                 monkeypatch):
+    from festival.mail.rendering import RENDERERS
+    from festival.mail.services import queue_mail_to_render
+    message_id = queue_mail_to_render("amina@example.org", "test", {"page": "x"}, "en", "Hi")
+    db.session.commit()
+    working = app.extensions[RENDERERS]["test"]
+
+    def broken(ids, with_files):
+        raise OSError("No space left on device")
+
+    monkeypatch.setitem(app.extensions[RENDERERS], "test", broken)
+    now = utcnow()
+    assert send_pending(now=now).deferred == 1
+    waiting = reload(message_id)
+    assert waiting.status is MailStatus.PENDING and waiting.text_body is None
+    assert "No space left on device" in waiting.last_error
+    monkeypatch.setitem(app.extensions[RENDERERS], "test", working)
+    assert send_pending(now=waiting.next_attempt_at).sent == 1
+    assert len(smtp_server.messages) == 1

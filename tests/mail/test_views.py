@@ -149,3 +149,29 @@ def test_organisers_never_see_the_reset_link_of_the_admin(client, auth, app, smt
     assert received["To"] == admin["email"]
     text = received.get_body(("plain",)).get_content()
     assert f"http://localhost/password/reset/{token}" in text
+
+
+def test_a_message_rendered_when_sent_is_shown_as_it_would_be_sent(client, auth, app):
+    """An order's confirmation waits in the outbox unrendered: its page renders the text for
+    display only (the order's secret masked, no QR code or PDF drawn, nothing stored)."""
+    from festival.mail.masking import MASK
+    from festival.ticketing import orders
+    from tests.ticketing.conftest import make_edition, make_type
+    with app.app_context():
+        edition = make_edition()
+        free = make_type(edition, name="Invitation", price=0)
+        order = orders.create_order(edition, buyer_name="Aïcha", email="aicha@example.fr",
+                                    items=[orders.Item(free.id, 1)])
+        db.session.commit()
+        code, secret = order.code, order.secret
+        message_id = db.session.scalar(select(OutboxMessage.id))
+    auth.login_as("organiser")
+    page = client.get(f"/manage/outbox/{message_id}")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert code in body and "Aïcha" in body and f"secret={MASK}" in body
+    assert secret not in body
+    with app.app_context():
+        stored = db.session.get(OutboxMessage, message_id)
+        assert stored.text_body is None and stored.attachments == []
+        assert stored.status is MailStatus.PENDING

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from festival.core.errors import ValidationError
 from festival.extensions import db
 from festival.mail.models import OutboxMessage
+from festival.mail.rendering import render
 from festival.ticketing import refunds
-from festival.ticketing.models import (Order, OrderStatus, PaymentEvent, Quota, Ticket,
-                                       TicketStatus)
+from festival.ticketing.models import Order, OrderStatus, PaymentEvent, Quota, Ticket, TicketStatus
 from tests.ticketing.conftest import make_edition, make_type
 
 
@@ -86,8 +86,11 @@ def test_a_paid_webhook_issues_the_tickets_and_the_email_once(client, app, shop,
     with app.app_context():
         mails = db.session.scalars(select(OutboxMessage)).all()
         assert len(mails) == 1 and mails[0].to_address == "amina@example.fr"
+        assert mails[0].text_body is None  # rendered by the sender, after the commit
+        render(mails[0])
         kinds = sorted(a.mimetype for a in mails[0].attachments)
         assert kinds == ["application/pdf", "image/png", "image/png"]
+        db.session.rollback()
         assert db.session.scalar(select(func.count(PaymentEvent.id))) == 1
 
 
