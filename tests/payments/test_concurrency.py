@@ -136,3 +136,56 @@ def test_expiry_sweep_racing_the_payment_webhook(app, postgres, client, shop, st
             assert order.refunds == []
         _counters_match(app, shop["type_id"])
     assert not stripe_double.refunds
+
+
+def test_a_late_payment_racing_a_buyer_for_the_last_seat(app, postgres, client, shop,
+                                                          stripe_double):
+    """An expired order's payment arrives while another buyer takes its seat, the last one:
+    exactly one of them holds it (the order revived and the buyer refused, or the buyer served
+    and the payment refunded in full), never both, and the counters stay true."""
+    from festival.editions.models import Edition
+    outcomes = set()
+    for round_ in range(ROUNDS):
+        with app.app_context():
+            edition = db.session.scalar(select(Edition).where(Edition.year == shop["year"]))
+            last = make_type(edition, name=f"Dernière place {round_}", quota=1)
+            db.session.commit()
+            scarce = {"year": shop["year"], "type_id": last.id}
+        code = _buy(client, scarce).get_json()["code"]
+        session = stripe_double.mark_paid(_order(app, code)["session"])
+        with app.app_context():
+            db.session.execute(update(Order).where(Order.code == code)
+                               .values(expires_at=utcnow() - timedelta(minutes=1)))
+            db.session.commit()
+            assert orders.expire_due() == 1
+            db.session.commit()
+        results = {}
+
+        def buy():
+            response = _buy(app.test_client(), scarce, email="yanis@example.fr")
+            results["buyer"] = response.status_code
+
+        _together(buy, _webhook(app, stripe_double, session, results))
+        assert results["webhook"][0] == 200
+        outcome = results["webhook"][1]["outcome"]
+        with app.app_context():
+            late = orders.find_order(code)
+            if outcome == "revived":
+                assert results["buyer"] == 409 and late.status is OrderStatus.PAID
+                assert late.refunds == []
+            else:
+                assert results["buyer"] == 201, (outcome, results)
+                assert late.status is OrderStatus.REFUNDED
+                assert [(r.amount_cents, r.state) for r in late.refunds] == [
+                    (late.total_cents, RefundState.DONE)]
+            valid = db.session.scalar(select(func.count(Ticket.id)).where(
+                Ticket.ticket_type_id == scarce["type_id"],
+                Ticket.status == TicketStatus.VALID))
+            used = db.session.scalar(select(Quota.used).where(
+                Quota.ticket_type_id == scarce["type_id"]))
+            assert valid == used == 1
+            venue = db.session.scalar(select(Quota.used).where(Quota.ticket_type_id.is_(None)))
+            assert venue == db.session.scalar(select(func.count(Ticket.id)).where(
+                Ticket.status == TicketStatus.VALID)) == round_ + 1  # no seat leaks
+        outcomes.add(outcome)
+    assert outcomes <= {"revived", "refund_needed"}
