@@ -55,6 +55,17 @@ def test_a_huge_picture_in_a_small_file_is_a_clear_field_error(ctx, monkeypatch)
     assert "at most 4000 pixels a side" in caught.value.fields["logo"][0]
 
 
+def test_a_jpeg_of_thousands_of_scans_is_a_clear_field_error(ctx):
+    out = io.BytesIO()
+    Image.new("RGB", (400, 400), (120, 30, 200)).save(out, "JPEG", progressive=True)
+    data = out.getvalue()
+    end = data.rfind(b"\xff\xd9")
+    last_scan = data[data.rfind(b"\xff\xda", 0, end):end]
+    with pytest.raises(ValidationError) as caught:
+        prepare_logo(io.BytesIO(data[:end] + last_scan * 1500 + b"\xff\xd9"))
+    assert "too many passes" in caught.value.fields["logo"][0]
+
+
 def test_stored_under_a_chosen_name_and_the_old_file_goes_after_commit(app):
     with app.app_context():
         association = factories.gen_association()
