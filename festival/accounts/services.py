@@ -147,6 +147,14 @@ def end_other_sessions(user: User) -> None:
     user.session_version = (user.session_version or 0) + 1
 
 
+def log_out(user: User) -> None:
+    """Logging out ends every session of the account, not only the browser's: a copy of
+    its cookie (a shared computer, a leaked file) stops working too. The session cookie
+    only holds the account's session version, so one session cannot be told from another:
+    ending them all is what the version can do, and the safe side."""
+    end_other_sessions(user)
+
+
 def user_for_session(session_id: str) -> User | None:
     """The user of a session or remember cookie (`<id>:<version>`), or None when the
     version is no longer the account's (a new password) or the cookie is malformed."""

@@ -12,6 +12,19 @@ def test_login_logout(client, auth):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
+def test_logout_ends_every_copy_of_the_session(app, client, auth):
+    user = auth.login_as("organiser")
+    copy = app.test_client()
+    copy.set_cookie("session", client.get_cookie("session").value)
+    assert copy.get("/account").status_code == 200
+    auth.logout()
+    assert copy.get("/account").status_code == 302  # to the login page
+    with app.app_context():
+        assert db.session.get(User, user["id"]).session_version == 1
+    assert auth.login(user["email"]).status_code == 302  # a new session works
+    assert client.get("/account").status_code == 200
+
+
 def test_wrong_password_says_so_and_stays_on_the_form(client, app):
     user = factories.user_in_db(app, "volunteer")
     response = client.post("/login", data={"email": user["email"], "password": "bad"})
