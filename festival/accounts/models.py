@@ -73,19 +73,23 @@ class ApiToken(db.Model):
 
 
 class PasswordReset(db.Model):
-    """A single-use link to set a new password, sent by e-mail. Only its hash is stored."""
+    """A single-use link to set a new password, sent by e-mail. Only its hash is stored.
+    An address without an account gets a row too, with no user and never sent, so that
+    asking for a link does the same work whether the address has an account or not; such
+    a row opens nothing, and is deleted once expired."""
 
     __tablename__ = "password_resets"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                                index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     requested_ip: Mapped[str] = mapped_column(String(64), default="")
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User | None] = relationship()
 
 
 class LoginThrottle(db.Model):

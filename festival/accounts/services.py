@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, delete, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from festival.accounts import throttle
@@ -170,26 +170,31 @@ def user_for_session(session_id: str) -> User | None:
 def request_password_reset(email: str, *, ip: str = "", now: datetime | None = None
                            ) -> tuple[User, str] | None:
     """A new reset link for an enabled account with this address, or None (the caller says
-    the same thing either way, so addresses cannot be probed). Queues an e-mail in both
-    cases, so both cost the same work: the link, or a note that this address has no
-    account (only the lookup and the link's row differ)."""
+    the same thing either way, so addresses cannot be probed). Both cases send the same
+    statements, so that their time tells nothing either: the account's lookup, the expired
+    links' purge, a link's row (with no user for an address without an account: it opens
+    nothing and is never sent) and an e-mail (the link, or a note that this address has no
+    account)."""
     now = now or utcnow()
     try:
         email = normalise_email(email)
     except ValidationError:
         return None
     user = user_by_email(email)
+    known = user is not None and user.is_enabled
     plain = secrets.token_urlsafe(32)
-    token_hash = hash_token(plain)
     minutes = int(RESET_LIFETIME.total_seconds() // 60)
-    if user is None or not user.is_enabled:
+    db.session.execute(delete(PasswordReset).where(PasswordReset.user_id.is_(None),
+                                                   PasswordReset.expires_at < now))
+    db.session.add(PasswordReset(user_id=user.id if known else None,
+                                 token_hash=hash_token(plain), created_at=now,
+                                 expires_at=now + RESET_LIFETIME, requested_ip=ip[:64]))
+    db.session.flush()
+    if not known:
         queue_mail(email, "password_reset_unknown", {"minutes": minutes},
                    current_app.config["BABEL_DEFAULT_LOCALE"],
                    _l("Set a new password for Almoggar"))
         return None
-    db.session.add(PasswordReset(user_id=user.id, token_hash=token_hash, created_at=now,
-                                 expires_at=now + RESET_LIFETIME, requested_ip=ip[:64]))
-    db.session.flush()
     queue_mail(user.email, "password_reset", {"user": user, "token": plain,
                                               "minutes": minutes},
                user.language or current_app.config["BABEL_DEFAULT_LOCALE"],
@@ -198,11 +203,13 @@ def request_password_reset(email: str, *, ip: str = "", now: datetime | None = N
 
 
 def reset_for_token(plain: str, *, now: datetime | None = None) -> PasswordReset:
-    """The live reset of a link. Error: reset_link_invalid (unknown, used or expired)."""
+    """The live reset of a link. Error: reset_link_invalid (unknown, used or expired, or
+    made for an address without an account)."""
     now = now or utcnow()
     reset = db.session.scalar(select(PasswordReset).where(
         PasswordReset.token_hash == hash_token(plain or "")))
-    if reset is None or reset.used_at is not None or reset.expires_at <= now:
+    if (reset is None or reset.user_id is None or reset.used_at is not None
+            or reset.expires_at <= now):
         raise DomainError("reset_link_invalid", _l("This link has expired or has already been "
                                                    "used. Ask for a new one."), status=400)
     return reset
