@@ -94,6 +94,17 @@ def test_only_organisers_and_own_representatives_change_a_logo(ctx):
     assert set_logo(association, io.BytesIO(png_bytes()), actor=own)
 
 
+def test_a_representative_whose_address_is_not_confirmed_may_not_change_the_logo(ctx):
+    from festival.associations import services
+    from tests.associations.helpers import APPLICATION, REPRESENTATIVE
+    association = services.apply(APPLICATION, **REPRESENTATIVE)
+    [applicant] = association.representatives
+    assert not applicant.is_confirmed
+    with pytest.raises(DomainError) as caught:
+        set_logo(association, io.BytesIO(png_bytes()), actor=applicant)
+    assert caught.value.code == "forbidden"
+
+
 def _with_logo(app, status=S.MEMBER):
     with app.app_context():
         association = association_with_status(status)
