@@ -9,6 +9,7 @@ RATELIMIT_SINGLE_PROCESS=true (festival/config.py).
 """
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import re
@@ -43,8 +44,30 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "frame-ancestors 'none'",
 ])
 
+IPV6_CLIENT_PREFIX = 64  # one customer line holds a whole /64
+
+
+def client_key(address: str | None) -> str:
+    """Who a client is, for counting its attempts: its IPv4 address, or the /64 network of
+    its IPv6 address (a line gets 2^64 addresses and can take a new one for each try).
+    Anything else is kept as it came (at most 64 characters)."""
+    try:
+        parsed = ipaddress.ip_address((address or "").split("%", 1)[0])
+    except ValueError:
+        return (address or "")[:64]
+    if parsed.version == 6 and parsed.ipv4_mapped is not None:
+        return str(parsed.ipv4_mapped)
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/{IPV6_CLIENT_PREFIX}", strict=False))
+    return str(parsed)
+
+
+def _client_of_request() -> str:
+    return client_key(get_remote_address())
+
+
 # No storage here: an argument would win over the app's RATELIMIT_STORAGE_URI (Redis).
-limiter = Limiter(key_func=get_remote_address)
+limiter = Limiter(key_func=_client_of_request)
 
 
 def limit(setting: str, **kwargs):

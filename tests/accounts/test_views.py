@@ -35,6 +35,16 @@ def test_wrong_password_says_so_and_stays_on_the_form(client, app):
             LoginThrottle.email == user["email"])) == 1
 
 
+def test_failed_logins_from_one_ipv6_64_count_together(client, app):
+    user = factories.user_in_db(app, "volunteer")
+    for n in range(1, 7):
+        page = client.post("/login", data={"email": user["email"], "password": "bad"},
+                           environ_base={"REMOTE_ADDR": f"2001:db8:1:2::{n:x}"})
+    assert "Too many failed" in page.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(db.select(LoginThrottle.client)).all() == ["2001:db8:1:2::/64"]
+
+
 def test_login_follows_only_local_next(client, app):
     user = factories.user_in_db(app, "volunteer")
     response = client.post("/login?next=https://evil.example/",

@@ -214,3 +214,18 @@ def test_production_keeps_rate_limits_in_redis_unless_one_process_serves(
             as info:
         load_config(production, tmp_path)
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("address, key", [
+    ("203.0.113.7", "203.0.113.7"),
+    ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+    ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
+    ("2001:DB8:1:3::1", "2001:db8:1:3::/64"),
+    ("::ffff:203.0.113.7", "203.0.113.7"),
+    ("fe80::1%eth0", "fe80::/64"),
+    ("not an address", "not an address"),
+    ("", ""),
+])
+def test_an_ipv6_client_is_counted_by_its_64(address, key):
+    from festival.core.security import client_key
+    assert client_key(address) == key
