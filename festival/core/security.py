@@ -1,4 +1,5 @@
-"""What every response carries: security headers, a request id, a log line; and rate limits.
+"""What every response carries: security headers, a request id, a log line (its path with
+secret arguments masked, core.masking; no query string); and rate limits.
 
 The Content-Security-Policy allows no inline script: every script is a file under /static.
 Rate limits are settings (festival/config.py RATE_LIMITS); `RATELIMIT_ENABLED=false` turns
@@ -25,6 +26,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wsgi import get_host
 
 from festival.core.guards import refuse_nul_in_address
+from festival.core.masking import masked_path
 
 log = logging.getLogger("festival.requests")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -108,7 +110,8 @@ def _finish(response):
     if current_app.config.get("JSON_REQUEST_LOG"):
         started = g.get("request_started")
         log.info(json.dumps({
-            "request_id": request_id, "method": request.method, "path": request.path,
+            "request_id": request_id, "method": request.method,
+            "path": masked_path(request.path, request.view_args),
             "status": response.status_code, "remote": request.remote_addr,
             "ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
             "endpoint": request.endpoint,

@@ -68,6 +68,26 @@ def test_production_logs_one_json_line_per_request(test_environ, caplog):
     assert lines and lines[-1]["request_id"] == "req-00000001" and lines[-1]["status"] == 200
 
 
+@pytest.mark.parametrize("path, endpoint", [
+    ("/password/reset/{secret}", "accounts.reset_password"),
+    ("/account/confirm/{secret}", "accounts.confirm_address"),
+    ("/scan/pair/{secret}", "checkin.pair"),
+])
+def test_the_request_log_masks_the_secrets_of_a_path(test_environ, caplog, path, endpoint):
+    import json
+    import logging
+    from festival.core.masking import MASK
+    prod = make_app(dict(test_environ, FESTIVAL_ENV="production",
+                         RATELIMIT_SINGLE_PROCESS="true"))
+    secret = "Sup3r-s3cret_token-value"
+    with caplog.at_level(logging.INFO, logger="festival.requests"):
+        prod.test_client().get(path.format(secret=secret) + f"?secret={secret}")
+    [line] = [json.loads(r.getMessage()) for r in caplog.records
+              if r.name == "festival.requests"]
+    assert secret not in json.dumps(line)
+    assert line["path"] == path.format(secret=MASK) and line["endpoint"] == endpoint
+
+
 @pytest.fixture
 def limited(test_environ):
     application = make_app(dict(test_environ, RATE_LIMIT_LOGIN="3 per 2 seconds"),
