@@ -3,7 +3,10 @@ secret arguments masked, core.masking; no query string); and rate limits.
 
 The Content-Security-Policy allows no inline script: every script is a file under /static.
 Rate limits are settings (festival/config.py RATE_LIMITS); `RATELIMIT_ENABLED=false` turns
-them off, e.g. for the load benchmarks. Counts go to Redis with REDIS_URL (the app's
+them off, e.g. for the load benchmarks. When their storage cannot be reached (Redis
+restarting), a rate-limited route answers 503, a page or JSON saying so: it fails closed
+rather than letting password guesses through unlimited, or counting them in each worker's
+memory; /healthz says so too (`ratelimit_status`), so a load balancer can route around. Counts go to Redis with REDIS_URL (the app's
 RATELIMIT_STORAGE_URI), so that every worker of every application server shares them; without
 it they stay in each process's memory, which production accepts only with
 RATELIMIT_SINGLE_PROCESS=true (festival/config.py).
@@ -21,10 +24,12 @@ from flask import Flask, abort, current_app, g, request
 from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits.errors import StorageError
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wsgi import get_host
 
+from festival.core.errors import http_error_response
 from festival.core.guards import refuse_nul_in_address
 from festival.core.masking import masked_path
 
@@ -75,6 +80,25 @@ limiter = Limiter(key_func=_client_of_request)
 def limit(setting: str, **kwargs):
     """Decorate a view with the rate limit named by a setting, read at request time."""
     return limiter.limit(lambda: current_app.config[setting], **kwargs)
+
+
+RATE_LIMITS_UNAVAILABLE = _l("This page is briefly unavailable: its attempts cannot be "
+                             "counted right now. Please try again in a moment.")
+
+
+def _storage_failed(error: StorageError):
+    log.error("rate-limit storage unavailable on %s %s: %s", request.method, request.path,
+              error.storage_error)
+    response = http_error_response(503, str(RATE_LIMITS_UNAVAILABLE))
+    response.headers["Retry-After"] = "30"
+    return response
+
+
+def ratelimit_status() -> str:
+    """"ok", "unavailable" (their storage does not answer) or "off"."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True) or not limiter.enabled:
+        return "off"
+    return "ok" if limiter.storage.check() else "unavailable"
 
 
 def _refuse_unknown_host() -> None:
@@ -129,4 +153,5 @@ def init_security(app: Flask) -> None:
     app.before_request(_start)
     app.before_request(refuse_nul_in_address)
     app.after_request(_finish)
+    app.register_error_handler(StorageError, _storage_failed)
     limiter.init_app(app)

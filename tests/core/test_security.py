@@ -249,3 +249,35 @@ def test_production_keeps_rate_limits_in_redis_unless_one_process_serves(
 def test_an_ipv6_client_is_counted_by_its_64(address, key):
     from festival.core.security import client_key
     assert client_key(address) == key
+
+
+@pytest.fixture
+def redis_down(app, test_environ):
+    """Rate limits kept in a Redis that does not answer (nothing listens on its port)."""
+    from tests.conftest import free_port
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    application = make_app(dict(test_environ, REDIS_URL=url), RATELIMIT_ENABLED=True,
+                           PROPAGATE_EXCEPTIONS=False, RATELIMIT_STORAGE_URI=url)
+    limiter.enabled = True
+    return application
+
+
+def test_with_the_rate_limits_storage_down_a_limited_page_says_503(redis_down):
+    client = redis_down.test_client()
+    response = client.post("/login", data={"email": "someone@test.example",
+                                           "password": "x" * 12})
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+    assert "attempts cannot be counted right now" in response.get_data(as_text=True)
+    assert client.get("/associations").status_code == 200  # pages without limits still work
+
+
+def test_healthz_reports_the_rate_limits_storage(redis_down, test_environ):
+    down = redis_down.test_client().get("/healthz")
+    assert down.status_code == 503
+    assert down.get_json() == {"status": "unavailable", "database": "ok",
+                               "ratelimit": "unavailable"}
+    url = "redis://127.0.0.1:6379/0"
+    up = make_app(dict(test_environ, REDIS_URL=url), RATELIMIT_ENABLED=True,
+                  RATELIMIT_STORAGE_URI=url)
+    response = up.test_client().get("/healthz")
+    assert response.status_code == 200 and response.get_json()["ratelimit"] == "ok"
