@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer, selectinload
 
-from festival.extensions import db
 from festival.core.masking import mask, secrets_in
+from festival.extensions import db
 from festival.mail.models import MailStatus, OutboxAttachment, OutboxMessage
 from festival.mail.rendering import preview
 

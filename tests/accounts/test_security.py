@@ -120,9 +120,11 @@ def test_forgot_password_sends_the_same_statements_for_any_address(app, client):
     with app.app_context():
         engine = db.engine
     sent = {}
+
+    def noting(seen):
+        return lambda conn, cursor, statement, *args: seen.append(statement.split()[0])
     for email in (user["email"], "nobody@example.fr"):
-        seen = sent.setdefault(email, [])
-        note = lambda conn, cursor, statement, *args: seen.append(statement.split()[0])  # noqa: E731
+        note = noting(sent.setdefault(email, []))
         event.listen(engine, "before_cursor_execute", note)
         try:
             assert client.post("/password/forgot", data={"email": email}).status_code == 200

@@ -76,6 +76,7 @@ def test_production_logs_one_json_line_per_request(test_environ, caplog):
 def test_the_request_log_masks_the_secrets_of_a_path(test_environ, caplog, path, endpoint):
     import json
     import logging
+
     from festival.core.masking import MASK
     prod = make_app(dict(test_environ, FESTIVAL_ENV="production",
                          RATELIMIT_SINGLE_PROCESS="true"))
