@@ -199,6 +199,8 @@ def load_config(environ: Mapping[str, str] | None = None,
         **limits,
         "RATELIMIT_ENABLED": ratelimit_enabled,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # A storage that fails raises limits' StorageError: core.security answers 503.
+        "RATELIMIT_STORAGE_OPTIONS": {"wrap_exceptions": True},
         "RATELIMIT_HEADERS_ENABLED": True,
         "PROXY_COUNT": _int(environ, "PROXY_COUNT", 0, 0, 5),
         "PRIVACY_RETENTION_MONTHS": _int(environ, "PRIVACY_RETENTION_MONTHS", 13, 1, 120),

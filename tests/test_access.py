@@ -61,6 +61,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "accounts.unlock_user": ADMIN_ONLY,
     "accounts.forgot_password": EVERYONE,
     "accounts.reset_password": EVERYONE,
+    "accounts.confirm_address": EVERYONE,
     # associations
     "associations.directory": EVERYONE,
     "associations.detail": EVERYONE,

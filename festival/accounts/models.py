@@ -27,6 +27,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     language: Mapped[str | None] = mapped_column(String(5))
     is_enabled: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the holder of the address proved it (followed a link sent to it). Accounts made
+    # by the public application form have none until then, and cannot log in.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Part of the id kept in the session cookie: raising it (a new password, an erasure)
     # logs out every session that was opened before.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -36,8 +39,12 @@ class User(UserMixin, TimestampMixin, db.Model):
     association: Mapped[Association | None] = relationship(back_populates="representatives")
 
     @property
-    def is_active(self) -> bool:  # Flask-Login: a disabled account cannot log in
-        return self.is_enabled
+    def is_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: a disabled or unconfirmed account cannot log in
+        return self.is_enabled and self.is_confirmed
 
     def get_id(self) -> str:  # Flask-Login: what the session and remember cookies keep
         return f"{self.id}:{self.session_version}"
@@ -73,19 +80,25 @@ class ApiToken(db.Model):
 
 
 class PasswordReset(db.Model):
-    """A single-use link to set a new password, sent by e-mail. Only its hash is stored."""
+    """A single-use link sent by e-mail: to set a new password, or to confirm the address of
+    an account made by the application form. Following either proves the address. Only its
+    hash is stored.
+    An address without an account gets a row too, with no user and never sent, so that
+    asking for a link does the same work whether the address has an account or not; such
+    a row opens nothing, and is deleted once expired."""
 
     __tablename__ = "password_resets"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                                index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     requested_ip: Mapped[str] = mapped_column(String(64), default="")
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User | None] = relationship()
 
 
 class LoginThrottle(db.Model):

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, delete, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from festival.accounts import throttle
@@ -26,6 +26,9 @@ from festival.mail.services import queue_mail
 
 MIN_PASSWORD_LENGTH = 10
 RESET_LIFETIME = timedelta(hours=1)
+# The link that confirms the address of an account made by the application form; once it has
+# expired, "Forgot your password?" sends a link that confirms the address as well.
+CONFIRM_LIFETIME = timedelta(days=2)
 TOKEN_PREFIX = "alm_"
 TOKEN_ROLES = (Role.ORGANISER, Role.VOLUNTEER)
 # Writing last_used_at on every call would put a write on every scan; once a minute is enough.
@@ -57,8 +60,12 @@ def user_by_email(email: str) -> User | None:
 
 
 def create_user(email: str, password: str, role: Role | str, *, name: str = "",
-                association_id: int | None = None, actor: User | None = None) -> User:
-    """Create an account. Errors: validation_failed (email, password, role), email_taken."""
+                association_id: int | None = None, actor: User | None = None,
+                confirmed: bool = True) -> User:
+    """Create an account. With `confirmed` False (the public application form: whoever
+    filled it in has not proven they hold the address), it cannot log in until its address
+    is confirmed (`email_link`, `confirm_address`).
+    Errors: validation_failed (email, password, role), email_taken."""
     email = normalise_email(email)
     try:
         role = Role(role)
@@ -70,7 +77,7 @@ def create_user(email: str, password: str, role: Role | str, *, name: str = "",
                           fields={"email": [_l("An account already exists with this address.")]},
                           status=409)
     user = User(email=email, name=name.strip(), role=role, association_id=association_id,
-                password_hash=_hash(password))
+                password_hash=_hash(password), email_confirmed_at=utcnow() if confirmed else None)
     db.session.add(user)
     db.session.flush()
     return user
@@ -97,7 +104,8 @@ def hash_anyway(password: str) -> None:
 def authenticate(email: str, password: str, *, client: str = "",
                  now: datetime | None = None) -> User:
     """The user with these credentials. Errors: invalid_credentials (the same for an unknown
-    address, a disabled account and a wrong password: one password check in every case),
+    address, a disabled account, an account whose address is not confirmed yet and a wrong
+    password: one password check in every case),
     account_locked (this client failed too often for this address: it waits, see
     accounts.throttle; other clients do not)."""
     now = now or utcnow()
@@ -107,7 +115,7 @@ def authenticate(email: str, password: str, *, client: str = "",
     user = user_by_email(email or "")
     matches = check_password_hash(user.password_hash if user is not None else _dummy_hash(),
                                   password or "")
-    if user is None or not matches or not user.is_enabled:
+    if user is None or not matches or not user.is_active:
         until = throttle.record_failure(email, client, now)
         if until is not None:
             raise DomainError("account_locked", locked_message(until), status=401)
@@ -147,6 +155,14 @@ def end_other_sessions(user: User) -> None:
     user.session_version = (user.session_version or 0) + 1
 
 
+def log_out(user: User) -> None:
+    """Logging out ends every session of the account, not only the browser's: a copy of
+    its cookie (a shared computer, a leaked file) stops working too. The session cookie
+    only holds the account's session version, so one session cannot be told from another:
+    ending them all is what the version can do, and the safe side."""
+    end_other_sessions(user)
+
+
 def user_for_session(session_id: str) -> User | None:
     """The user of a session or remember cookie (`<id>:<version>`), or None when the
     version is no longer the account's (a new password) or the cookie is malformed."""
@@ -162,26 +178,28 @@ def user_for_session(session_id: str) -> User | None:
 def request_password_reset(email: str, *, ip: str = "", now: datetime | None = None
                            ) -> tuple[User, str] | None:
     """A new reset link for an enabled account with this address, or None (the caller says
-    the same thing either way, so addresses cannot be probed). Queues an e-mail in both
-    cases, so both cost the same work: the link, or a note that this address has no
-    account (only the lookup and the link's row differ)."""
+    the same thing either way, so addresses cannot be probed). Both cases send the same
+    statements, so that their time tells nothing either: the account's lookup, the expired
+    links' purge, a link's row (with no user for an address without an account: it opens
+    nothing and is never sent) and an e-mail (the link, or a note that this address has no
+    account)."""
     now = now or utcnow()
     try:
         email = normalise_email(email)
     except ValidationError:
         return None
     user = user_by_email(email)
+    known = user is not None and user.is_enabled  # confirmed or not: the link confirms it
     plain = secrets.token_urlsafe(32)
-    token_hash = hash_token(plain)
     minutes = int(RESET_LIFETIME.total_seconds() // 60)
-    if user is None or not user.is_enabled:
+    db.session.execute(delete(PasswordReset).where(PasswordReset.user_id.is_(None),
+                                                   PasswordReset.expires_at < now))
+    _add_link(user if known else None, plain, RESET_LIFETIME, now=now, ip=ip)
+    if not known:
         queue_mail(email, "password_reset_unknown", {"minutes": minutes},
                    current_app.config["BABEL_DEFAULT_LOCALE"],
                    _l("Set a new password for Almoggar"))
         return None
-    db.session.add(PasswordReset(user_id=user.id, token_hash=token_hash, created_at=now,
-                                 expires_at=now + RESET_LIFETIME, requested_ip=ip[:64]))
-    db.session.flush()
     queue_mail(user.email, "password_reset", {"user": user, "token": plain,
                                               "minutes": minutes},
                user.language or current_app.config["BABEL_DEFAULT_LOCALE"],
@@ -189,27 +207,64 @@ def request_password_reset(email: str, *, ip: str = "", now: datetime | None = N
     return user, plain
 
 
+def _add_link(user: User | None, plain: str, lifetime: timedelta, *, now: datetime,
+              ip: str = "") -> None:
+    db.session.add(PasswordReset(user_id=user.id if user is not None else None,
+                                 token_hash=hash_token(plain), created_at=now,
+                                 expires_at=now + lifetime, requested_ip=ip[:64]))
+    db.session.flush()
+
+
+def email_link(user: User, *, lifetime: timedelta = CONFIRM_LIFETIME,
+               now: datetime | None = None) -> str:
+    """A new single-use link for `user`, to send to their address; returns its plain token
+    (only its hash is kept). It confirms the address (`confirm_address`) and, like a reset
+    link, may set a new password: either way its holder proves they read the address."""
+    plain = secrets.token_urlsafe(32)
+    _add_link(user, plain, lifetime, now=now or utcnow())
+    return plain
+
+
+def confirm_address(plain: str, *, now: datetime | None = None) -> User:
+    """The holder of the address followed a link sent to it: the account may log in. The
+    link, and every other link of the account, is used up. Errors: reset_link_invalid."""
+    now = now or utcnow()
+    reset = reset_for_token(plain, now=now)
+    _use_up_links(reset.user, now)
+    return reset.user
+
+
+def _use_up_links(user: User, now: datetime) -> None:
+    """Every live link of the account is used: its address is proven (or its password set)."""
+    for link in db.session.scalars(select(PasswordReset).where(
+            PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))):
+        link.used_at = now
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = now
+
+
 def reset_for_token(plain: str, *, now: datetime | None = None) -> PasswordReset:
-    """The live reset of a link. Error: reset_link_invalid (unknown, used or expired)."""
+    """The live reset of a link. Error: reset_link_invalid (unknown, used or expired, or
+    made for an address without an account)."""
     now = now or utcnow()
     reset = db.session.scalar(select(PasswordReset).where(
         PasswordReset.token_hash == hash_token(plain or "")))
-    if reset is None or reset.used_at is not None or reset.expires_at <= now:
+    if (reset is None or reset.user_id is None or reset.used_at is not None
+            or reset.expires_at <= now):
         raise DomainError("reset_link_invalid", _l("This link has expired or has already been "
                                                    "used. Ask for a new one."), status=400)
     return reset
 
 
 def reset_password(plain: str, new: str, *, now: datetime | None = None) -> User:
-    """Set the new password, use the link up (and every other link of the account), lift
-    every login wait, and log out every session of the account.
+    """Set the new password, use the link up (and every other link of the account), confirm
+    the address (the link was read there), lift every login wait, and log out every session
+    of the account.
     Errors: reset_link_invalid, validation_failed (password)."""
     now = now or utcnow()
     reset = reset_for_token(plain, now=now)
     set_password(reset.user, new)
-    for other in db.session.scalars(select(PasswordReset).where(
-            PasswordReset.user_id == reset.user_id, PasswordReset.used_at.is_(None))):
-        other.used_at = now
+    _use_up_links(reset.user, now)
     throttle.clear(reset.user.email)
     end_other_sessions(reset.user)
     return reset.user

@@ -1,4 +1,4 @@
-"""Failed logins, counted per (e-mail address typed, client address).
+"""Failed logins, counted per (e-mail address typed, client address; an IPv6 client by its /64).
 
 A lock of the whole account let anyone lock anyone out (five wrong passwords for the
 treasurer on festival day). Here only the client that fails waits: after MAX_FAILED_LOGINS
@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from festival.accounts.models import LoginThrottle
+from festival.core.security import client_key as network_client_key
 from festival.extensions import db
 
 MAX_FAILED_LOGINS = 5
@@ -29,7 +30,8 @@ def email_key(raw: str) -> str:
 
 
 def client_key(raw: str) -> str:
-    return (raw or "")[:64]
+    """An IPv4 address, or an IPv6 address's /64 (core.security.client_key)."""
+    return network_client_key(raw)
 
 
 def _row(email: str, client: str) -> LoginThrottle | None:

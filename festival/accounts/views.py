@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
@@ -55,6 +56,8 @@ def login():
 @bp.post("/logout")
 @public
 def logout():
+    if current_user.is_authenticated:
+        services.log_out(current_user._get_current_object())
     logout_user()
     flash(_("You are logged out."), "success")
     return redirect(url_for("core.home"))
@@ -170,6 +173,23 @@ def reset_password(token: str):
     if redirected:
         return redirected
     return render_template("accounts/reset.html", form=form), status
+
+
+@bp.route("/account/confirm/<token>", methods=["GET", "POST"])
+@public
+@limit("RATE_LIMIT_PASSWORD_RESET", methods=["POST"])
+def confirm_address(token: str):
+    """A page with a button, not a GET that confirms: mail scanners follow links."""
+    try:
+        services.reset_for_token(token)
+    except DomainError as error:
+        return render_template("accounts/reset_invalid.html", message=error.message), 400
+    form = FlaskForm()
+    if form.validate_on_submit():
+        services.confirm_address(token)
+        flash(_("Your address is confirmed. You can log in now."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/confirm.html", form=form), 400 if form.errors else 200
 
 
 @bp.post("/admin/users/<int:user_id>/unlock")

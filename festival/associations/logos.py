@@ -21,7 +21,7 @@ from festival.accounts.models import User
 from festival.associations.models import Association
 from festival.associations.services import can_edit_profile
 from festival.core.errors import DomainError, ValidationError
-from festival.core.images import TOO_MANY_PIXELS, ImageRefused, reencode_image
+from festival.core.images import TOO_MANY_PIXELS, TOO_MANY_SCANS, ImageRefused, reencode_image
 from festival.core.urls import absolute_url
 from festival.extensions import db
 
@@ -35,6 +35,7 @@ _MESSAGES = {
     "too_heavy": _l("The image is larger than %(n)s MB.", n=MAX_BYTES // (1024 * 1024)),
     "format": _l("Send a PNG, JPEG, GIF or WebP image."),
     "too_many_pixels": TOO_MANY_PIXELS,
+    "too_many_scans": TOO_MANY_SCANS,
     "unreadable": _l("This file is not an image we can read. Send a PNG, JPEG, GIF or WebP "
                      "image."),
     "damaged": _l("This image is damaged or incomplete. Export it again and retry."),

@@ -15,7 +15,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from festival.accounts.models import User
-from festival.accounts.services import MIN_PASSWORD_LENGTH, create_user, hash_anyway, user_by_email
+from festival.accounts.services import (
+    CONFIRM_LIFETIME,
+    MIN_PASSWORD_LENGTH,
+    create_user,
+    email_link,
+    hash_anyway,
+    user_by_email,
+)
 from festival.associations.membership import (  # noqa: F401  (the process, re-exported)
     ACTIONS,
     TRANSITIONS,
@@ -60,10 +67,11 @@ PROFILE_FIELDS = ("short_description", "description", "city", "postcode", "provi
 
 
 def can_edit_profile(actor: User | None, association: Association) -> bool:
-    """Organisers, and the association's own representatives."""
+    """Organisers, and the association's own representatives once their address is
+    confirmed (an account made by the application form proves nothing before that)."""
     if is_organiser(actor):
         return True
-    return (actor is not None and actor.role is Role.ASSOCIATION
+    return (actor is not None and actor.role is Role.ASSOCIATION and actor.is_confirmed
             and actor.association_id == association.id)
 
 
@@ -196,7 +204,10 @@ def _check_application(fields, representative_name, representative_email, passwo
 def apply(fields: Mapping[str, Any], *, representative_name: str, representative_email: str,
           password: str) -> Association:
     """A public application: the association (status `applied`), its first history row, and
-    its representative's account (role `association`), told by e-mail.
+    its representative's account (role `association`), told by e-mail. That account cannot
+    log in until the link of the e-mail is followed (accounts.services.confirm_address):
+    whoever filled in the form has not proven they hold the address, and until then a login
+    with it answers as a wrong password does, so the form tells nothing of other addresses.
 
     When an account already uses the representative's address, the application is taken
     the same way but that account is neither attached nor changed (whoever filled in the
@@ -216,9 +227,10 @@ def apply(fields: Mapping[str, Any], *, representative_name: str, representative
     association = _new_association(cleaned, slug_error_field="name")
     if existing is None:
         user = create_user(rep_email, password, Role.ASSOCIATION, name=rep_name,
-                           association_id=association.id)
+                           association_id=association.id, confirmed=False)
         note = _l("Application sent through the public form.")
-        _queue_application_mail(user, association, "association_applied")
+        _queue_application_mail(user, association, "association_applied",
+                                token=email_link(user, lifetime=CONFIRM_LIFETIME))
     else:
         hash_anyway(password)
         user = None
@@ -230,10 +242,13 @@ def apply(fields: Mapping[str, Any], *, representative_name: str, representative
     return association
 
 
-def _queue_application_mail(user: User, association: Association, template: str) -> None:
+def _queue_application_mail(user: User, association: Association, template: str,
+                            token: str | None = None) -> None:
     from flask import current_app
 
-    queue_mail(user.email, template, {"user": user, "association": association},
+    hours = int(CONFIRM_LIFETIME.total_seconds() // 3600)
+    queue_mail(user.email, template, {"user": user, "association": association,
+                                      "token": token, "hours": hours},
                user.language or current_app.config["BABEL_DEFAULT_LOCALE"],
                _l("Your application to CNSM: %(name)s", name=association.name))
 

@@ -52,7 +52,7 @@ def _version() -> str:
 
 def pairing_url(code: str) -> str:
     """The absolute link a phone opens to pair (on PUBLIC_URL, core.urls)."""
-    return absolute_url("checkin.pair", code=code)
+    return absolute_url("checkin.pair", token=code)
 
 
 @bp.get("/scan")
@@ -88,20 +88,22 @@ def manifest():
     return Response(json.dumps(data, ensure_ascii=False), mimetype="application/manifest+json")
 
 
-@bp.route("/scan/pair/<code>", methods=["GET", "POST"])
+# The argument is named `token` so that it is masked wherever the link is shown or logged
+# (core.masking).
+@bp.route("/scan/pair/<token>", methods=["GET", "POST"])
 @public
 @limit("RATE_LIMIT_PAIRING")
-def pair(code: str):
+def pair(token: str):
     form = FlaskForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
-            device, token = devices.pair_device(code)
+            device, api_token = devices.pair_device(token)
         except DomainError:
             refuse_request()
             raise
-        html = render_template("checkin/paired.html", device=device, token=token)
+        html = render_template("checkin/paired.html", device=device, token=api_token)
         return Response(html, headers=NO_STORE)
-    device = devices.device_for_pairing_code(code)
+    device = devices.device_for_pairing_code(token)
     html = render_template("checkin/pair.html", device=device, form=form)
     return Response(html, status=400 if form.errors else 200, headers=NO_STORE)
 

@@ -3,7 +3,8 @@
 A backup holds the editions' private signing keys and everyone's personal data: its file is
 created readable by its owner alone (0600, in a folder made 0700), before its first byte is
 written. The database password never goes on pg_dump's or pg_restore's command line (every
-local user can read it with `ps`): it goes through their environment (PGPASSWORD).
+local user can read it with `ps`): it goes through their environment (PGPASSWORD), whether
+the URL holds it before the host or as a `password` query parameter (which libpq accepts too).
 """
 from __future__ import annotations
 
@@ -34,10 +35,16 @@ def _libpq(url: str) -> tuple[str, dict[str, str]]:
     program that carries the password instead."""
     parsed = make_url(url)
     env = dict(os.environ)
-    if parsed.password is not None:
-        env["PGPASSWORD"] = str(parsed.password)
+    query = dict(parsed.query)
+    in_query = query.pop("password", None)
+    if isinstance(in_query, tuple):  # given more than once: libpq takes the last
+        in_query = in_query[-1] if in_query else None
+    # libpq reads the query after the part before the host: the query's password wins.
+    password = in_query if in_query is not None else parsed.password
+    if password is not None:
+        env["PGPASSWORD"] = str(password)
     plain = URL.create("postgresql", parsed.username, None, parsed.host, parsed.port,
-                       parsed.database, parsed.query)
+                       parsed.database, query)
     return plain.render_as_string(hide_password=False), env
 
 

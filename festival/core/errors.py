@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -108,6 +108,13 @@ def _page(status: int, message: str | None = None):
     title = http_titles().get(status, _("Something went wrong."))
     return render_template("errors/error.html", status=status, title=title,
                            message=message), status
+
+
+def http_error_response(status: int, message: str):
+    """The answer for `status` saying `message`: JSON where JSON is wanted, else a page."""
+    if wants_json():
+        return make_response(json_error(HTTP_CODES.get(status, "error"), message, status))
+    return make_response(_page(status, message))
 
 
 def register_error_handlers(app: Flask) -> None:

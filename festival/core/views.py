@@ -18,6 +18,7 @@ from sqlalchemy import text
 
 from festival.core.access import public
 from festival.core.i18n import LANG_COOKIE
+from festival.core.security import ratelimit_status
 from festival.extensions import db
 
 bp = Blueprint("core", __name__)
@@ -74,8 +75,13 @@ def privacy():
 @bp.get("/healthz")
 @public
 def healthz():
+    """The database, and the rate limits' storage: without it the rate-limited pages (login,
+    the shop's purchase) answer 503, so the service is not healthy either."""
+    ratelimit = ratelimit_status()
     try:
         db.session.execute(text("SELECT 1")).scalar_one()
     except Exception:  # any failure of the round-trip means the service cannot work
-        return jsonify(status="unavailable", database="unreachable"), 503
-    return jsonify(status="ok", database="ok")
+        return jsonify(status="unavailable", database="unreachable", ratelimit=ratelimit), 503
+    if ratelimit == "unavailable":
+        return jsonify(status="unavailable", database="ok", ratelimit=ratelimit), 503
+    return jsonify(status="ok", database="ok", ratelimit=ratelimit)

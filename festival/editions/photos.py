@@ -10,14 +10,15 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from festival.core.errors import ValidationError
-from festival.core.images import TOO_MANY_PIXELS, ImageRefused, reencode_image
+from festival.core.images import TOO_MANY_PIXELS, TOO_MANY_SCANS, ImageRefused, reencode_image
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 PHOTO_SIDE = 600
 PHOTO_FOLDER = "speakers"
 
 # Any other reason (not an image, damaged, another format) gets the general refusal.
-_MESSAGES = {"empty": _l("The file is empty."), "too_many_pixels": TOO_MANY_PIXELS}
+_MESSAGES = {"empty": _l("The file is empty."), "too_many_pixels": TOO_MANY_PIXELS,
+             "too_many_scans": TOO_MANY_SCANS}
 _NOT_ACCEPTED = _l("This file is not an image we accept (JPEG, PNG, WebP or GIF).")
 
 

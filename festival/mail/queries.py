@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer, selectinload
 
+from festival.core.masking import mask, secrets_in
 from festival.extensions import db
-from festival.mail.masking import mask, secrets_in
 from festival.mail.models import MailStatus, OutboxAttachment, OutboxMessage
 from festival.mail.rendering import preview
 
@@ -25,7 +25,7 @@ class ShownAttachment:
 @dataclass(frozen=True)
 class ShownMessage:
     """A message as the outbox pages show it: every secret its links carry (a reset token,
-    an order's secret) is masked in every field (festival/mail/masking.py). The pages never
+    an order's secret) is masked in every field (festival/core/masking.py). The pages never
     get the stored row, so no template can show a secret by mistake."""
 
     id: int

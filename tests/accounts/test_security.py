@@ -113,6 +113,42 @@ def test_forgot_password_does_the_same_work_for_any_address(ctx, monkeypatch):
     assert "no active account" in notice.text_body and "/password/reset/" not in notice.text_body
 
 
+def test_forgot_password_sends_the_same_statements_for_any_address(app, client):
+    """Counted on the wire: the time of the answer cannot tell the addresses apart."""
+    from sqlalchemy import event
+    user = factories.user_in_db(app, "organiser")
+    with app.app_context():
+        engine = db.engine
+    sent = {}
+
+    def noting(seen):
+        return lambda conn, cursor, statement, *args: seen.append(statement.split()[0])
+    for email in (user["email"], "nobody@example.fr"):
+        note = noting(sent.setdefault(email, []))
+        event.listen(engine, "before_cursor_execute", note)
+        try:
+            assert client.post("/password/forgot", data={"email": email}).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", note)
+    assert sorted(sent[user["email"]]) == sorted(sent["nobody@example.fr"])
+    assert "INSERT" in sent["nobody@example.fr"]
+
+
+def test_the_row_of_an_address_without_an_account_opens_nothing(ctx, monkeypatch):
+    monkeypatch.setattr(services.secrets, "token_urlsafe", lambda n: "known-plain-token")
+    now = utcnow()
+    assert services.request_password_reset("nobody@example.fr", now=now) is None
+    row = db.session.scalar(select(PasswordReset))
+    assert row.user_id is None and row.token_hash == services.hash_token("known-plain-token")
+    with pytest.raises(DomainError) as info:
+        services.reset_for_token("known-plain-token", now=now)
+    assert info.value.code == "reset_link_invalid"
+    # Once expired, it goes with the next request.
+    services.request_password_reset("other@example.fr",
+                                    now=now + services.RESET_LIFETIME + timedelta(seconds=1))
+    assert db.session.scalar(select(db.func.count()).select_from(PasswordReset)) == 1
+
+
 def test_a_reset_link_sets_the_password_once_and_unlocks(ctx):
     user = factories.gen_user("organiser")
     for _ in range(5):

@@ -12,6 +12,19 @@ def test_login_logout(client, auth):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
+def test_logout_ends_every_copy_of_the_session(app, client, auth):
+    user = auth.login_as("organiser")
+    copy = app.test_client()
+    copy.set_cookie("session", client.get_cookie("session").value)
+    assert copy.get("/account").status_code == 200
+    auth.logout()
+    assert copy.get("/account").status_code == 302  # to the login page
+    with app.app_context():
+        assert db.session.get(User, user["id"]).session_version == 1
+    assert auth.login(user["email"]).status_code == 302  # a new session works
+    assert client.get("/account").status_code == 200
+
+
 def test_wrong_password_says_so_and_stays_on_the_form(client, app):
     user = factories.user_in_db(app, "volunteer")
     response = client.post("/login", data={"email": user["email"], "password": "bad"})
@@ -20,6 +33,16 @@ def test_wrong_password_says_so_and_stays_on_the_form(client, app):
     with app.app_context():
         assert db.session.scalar(db.select(LoginThrottle.failures).where(
             LoginThrottle.email == user["email"])) == 1
+
+
+def test_failed_logins_from_one_ipv6_64_count_together(client, app):
+    user = factories.user_in_db(app, "volunteer")
+    for n in range(1, 7):
+        page = client.post("/login", data={"email": user["email"], "password": "bad"},
+                           environ_base={"REMOTE_ADDR": f"2001:db8:1:2::{n:x}"})
+    assert "Too many failed" in page.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(db.select(LoginThrottle.client)).all() == ["2001:db8:1:2::/64"]
 
 
 def test_login_follows_only_local_next(client, app):

@@ -55,6 +55,17 @@ def test_a_huge_picture_in_a_small_file_is_a_clear_field_error(ctx, monkeypatch)
     assert "at most 4000 pixels a side" in caught.value.fields["logo"][0]
 
 
+def test_a_jpeg_of_thousands_of_scans_is_a_clear_field_error(ctx):
+    out = io.BytesIO()
+    Image.new("RGB", (400, 400), (120, 30, 200)).save(out, "JPEG", progressive=True)
+    data = out.getvalue()
+    end = data.rfind(b"\xff\xd9")
+    last_scan = data[data.rfind(b"\xff\xda", 0, end):end]
+    with pytest.raises(ValidationError) as caught:
+        prepare_logo(io.BytesIO(data[:end] + last_scan * 1500 + b"\xff\xd9"))
+    assert "too many passes" in caught.value.fields["logo"][0]
+
+
 def test_stored_under_a_chosen_name_and_the_old_file_goes_after_commit(app):
     with app.app_context():
         association = factories.gen_association()
@@ -81,6 +92,17 @@ def test_only_organisers_and_own_representatives_change_a_logo(ctx):
     assert caught.value.code == "forbidden"
     own = factories.gen_user("association", association=association)
     assert set_logo(association, io.BytesIO(png_bytes()), actor=own)
+
+
+def test_a_representative_whose_address_is_not_confirmed_may_not_change_the_logo(ctx):
+    from festival.associations import services
+    from tests.associations.helpers import APPLICATION, REPRESENTATIVE
+    association = services.apply(APPLICATION, **REPRESENTATIVE)
+    [applicant] = association.representatives
+    assert not applicant.is_confirmed
+    with pytest.raises(DomainError) as caught:
+        set_logo(association, io.BytesIO(png_bytes()), actor=applicant)
+    assert caught.value.code == "forbidden"
 
 
 def _with_logo(app, status=S.MEMBER):

@@ -109,6 +109,31 @@ def test_application_form_creates_the_application_and_the_account(app, client):
     assert "already registered" in text(again) and "already exists" not in text(again)
 
 
+def test_the_applicant_logs_in_only_after_following_the_link_sent_to_the_address(app, client):
+    from festival.mail.models import OutboxMessage
+    data = dict(APPLICATION, **REPRESENTATIVE, password_confirm=REPRESENTATIVE["password"],
+                consent="y")
+    assert client.post("/associations/apply", data=data).status_code == 302
+    credentials = {"email": REPRESENTATIVE["representative_email"],
+                   "password": REPRESENTATIVE["password"]}
+    refused = client.post("/login", data=credentials)
+    wrong = client.post("/login", data=dict(credentials, password="not the password"))
+    assert refused.status_code == wrong.status_code == 200
+    assert "Wrong e-mail address or password." in text(refused)
+    with app.app_context():
+        body = db.session.scalar(select(OutboxMessage.text_body).where(
+            OutboxMessage.template == "association_applied"))
+    link = re.search(r"http://localhost(/account/confirm/\S+)", body).group(1)
+    page = client.get(link)
+    assert page.status_code == 200 and "Confirm my address" in text(page)
+    assert client.post("/login", data=credentials).status_code == 200  # a GET confirms nothing
+    confirmed = client.post(link)
+    assert confirmed.status_code == 302 and confirmed.headers["Location"].endswith("/login")
+    assert client.post("/login", data=credentials).status_code == 302
+    assert client.get("/my-association").status_code == 200
+    assert client.get(link).status_code == 400  # used up
+
+
 def test_the_form_answers_the_same_for_an_address_with_an_account(app):
     factories.user_in_db(app, "organiser", email="known@x.example")
     answers = []

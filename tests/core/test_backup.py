@@ -106,3 +106,20 @@ def test_the_database_password_is_never_on_a_command_line(tmp_path, monkeypatch)
         assert any("db.example" in part and "almoggar" in part for part in call["argv"])
         assert call["env"]["PGPASSWORD"] == "s3cr3t-Pa55"
     assert fake.calls[0]["mode"] == 0o600  # the file pg_dump writes into is private already
+
+
+def test_a_password_in_the_query_string_goes_to_the_environment_too(tmp_path, monkeypatch):
+    from festival.core import backup as backups
+
+    fake = _FakeTool()
+    monkeypatch.setattr(backups.subprocess, "run", fake)
+    monkeypatch.setattr(backups.shutil, "which", lambda name: f"/usr/bin/{name}")
+    url = "postgresql://almoggar@db.example/almoggar?password=s3cr3t-Pa55&sslmode=require"
+    target = tmp_path / "almoggar.dump"
+    backups.backup(url, target)
+    backups.restore(url, target)
+
+    for call in fake.calls:
+        assert not any("s3cr3t-Pa55" in part for part in call["argv"]), call["argv"]
+        assert any("sslmode=require" in part for part in call["argv"]), call["argv"]
+        assert call["env"]["PGPASSWORD"] == "s3cr3t-Pa55"

@@ -122,3 +122,51 @@ def test_a_picture_of_a_usual_size_is_still_accepted():
     photo = encoded(Image.new("RGB", (1000, 1000), (20, 120, 200)))
     out = Image.open(io.BytesIO(reencode_image(photo, **JPEG)))
     assert out.size == (50, 50)
+
+
+def repeated_last_scan(image: Image.Image, extra_scans: int, **options) -> bytes:
+    """A progressive JPEG of `image` whose last scan is repeated `extra_scans` times (each
+    one costs a few bytes in the file and a whole pass over the picture to decode)."""
+    out = io.BytesIO()
+    image.save(out, "JPEG", progressive=True, **options)
+    data = out.getvalue()
+    end = data.rfind(b"\xff\xd9")
+    last_scan = data[data.rfind(b"\xff\xda", 0, end):end]
+    return data[:end] + last_scan * extra_scans + b"\xff\xd9"
+
+
+def test_scans_are_counted_from_the_markers_not_from_bytes_that_look_like_them():
+    from festival.core.images import jpeg_scan_count
+    noise = Image.effect_noise((64, 64), 80).convert("RGB")
+    baseline = encoded(noise, "JPEG").getvalue()
+    assert jpeg_scan_count(baseline) == 1
+    progressive = repeated_last_scan(noise, 0)
+    assert jpeg_scan_count(progressive) == 10  # libjpeg's script for a colour picture
+    assert jpeg_scan_count(repeated_last_scan(noise, 5)) == 15
+    # An FF DA inside a segment (a comment) is no scan.
+    comment = b"\xff\xfe\x00\x06\xff\xda\xff\xda"
+    assert jpeg_scan_count(baseline[:2] + comment + baseline[2:]) == 1
+
+
+def test_a_jpeg_of_too_many_scans_is_refused_without_decoding(request):
+    from festival.core.images import MAX_JPEG_SCANS
+    many = repeated_last_scan(Image.new("RGB", (64, 64), (120, 30, 200)), MAX_JPEG_SCANS - 9)
+    request.getfixturevalue("no_decoding")  # from here on
+    with pytest.raises(ImageRefused) as caught:
+        reencode_image(io.BytesIO(many), **JPEG)
+    assert caught.value.reason == "too_many_scans"
+
+
+def test_scans_times_pixels_are_bounded_too(monkeypatch):
+    from festival.core import images
+    picture = Image.new("RGB", (64, 64), (120, 30, 200))
+    monkeypatch.setattr(images, "MAX_SCAN_WORK", 64 * 64 * 12)
+    assert reencode_image(io.BytesIO(repeated_last_scan(picture, 2)), **JPEG)  # 12 scans
+    with pytest.raises(ImageRefused) as caught:
+        reencode_image(io.BytesIO(repeated_last_scan(picture, 3)), **JPEG)
+    assert caught.value.reason == "too_many_scans"
+
+
+def test_an_ordinary_progressive_jpeg_is_accepted():
+    photo = io.BytesIO(repeated_last_scan(Image.effect_noise((400, 300), 60).convert("RGB"), 0))
+    assert Image.open(io.BytesIO(reencode_image(photo, **JPEG))).size == (50, 38)

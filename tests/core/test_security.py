@@ -68,6 +68,27 @@ def test_production_logs_one_json_line_per_request(test_environ, caplog):
     assert lines and lines[-1]["request_id"] == "req-00000001" and lines[-1]["status"] == 200
 
 
+@pytest.mark.parametrize("path, endpoint", [
+    ("/password/reset/{secret}", "accounts.reset_password"),
+    ("/account/confirm/{secret}", "accounts.confirm_address"),
+    ("/scan/pair/{secret}", "checkin.pair"),
+])
+def test_the_request_log_masks_the_secrets_of_a_path(test_environ, caplog, path, endpoint):
+    import json
+    import logging
+
+    from festival.core.masking import MASK
+    prod = make_app(dict(test_environ, FESTIVAL_ENV="production",
+                         RATELIMIT_SINGLE_PROCESS="true"))
+    secret = "Sup3r-s3cret_token-value"
+    with caplog.at_level(logging.INFO, logger="festival.requests"):
+        prod.test_client().get(path.format(secret=secret) + f"?secret={secret}")
+    [line] = [json.loads(r.getMessage()) for r in caplog.records
+              if r.name == "festival.requests"]
+    assert secret not in json.dumps(line)
+    assert line["path"] == path.format(secret=MASK) and line["endpoint"] == endpoint
+
+
 @pytest.fixture
 def limited(test_environ):
     application = make_app(dict(test_environ, RATE_LIMIT_LOGIN="3 per 2 seconds"),
@@ -214,3 +235,50 @@ def test_production_keeps_rate_limits_in_redis_unless_one_process_serves(
             as info:
         load_config(production, tmp_path)
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("address, key", [
+    ("203.0.113.7", "203.0.113.7"),
+    ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+    ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
+    ("2001:DB8:1:3::1", "2001:db8:1:3::/64"),
+    ("::ffff:203.0.113.7", "203.0.113.7"),
+    ("fe80::1%eth0", "fe80::/64"),
+    ("not an address", "not an address"),
+    ("", ""),
+])
+def test_an_ipv6_client_is_counted_by_its_64(address, key):
+    from festival.core.security import client_key
+    assert client_key(address) == key
+
+
+@pytest.fixture
+def redis_down(app, test_environ):
+    """Rate limits kept in a Redis that does not answer (nothing listens on its port)."""
+    from tests.conftest import free_port
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    application = make_app(dict(test_environ, REDIS_URL=url), RATELIMIT_ENABLED=True,
+                           PROPAGATE_EXCEPTIONS=False, RATELIMIT_STORAGE_URI=url)
+    limiter.enabled = True
+    return application
+
+
+def test_with_the_rate_limits_storage_down_a_limited_page_says_503(redis_down):
+    client = redis_down.test_client()
+    response = client.post("/login", data={"email": "someone@test.example",
+                                           "password": "x" * 12})
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+    assert "attempts cannot be counted right now" in response.get_data(as_text=True)
+    assert client.get("/associations").status_code == 200  # pages without limits still work
+
+
+def test_healthz_reports_the_rate_limits_storage(redis_down, test_environ):
+    down = redis_down.test_client().get("/healthz")
+    assert down.status_code == 503
+    assert down.get_json() == {"status": "unavailable", "database": "ok",
+                               "ratelimit": "unavailable"}
+    url = "redis://127.0.0.1:6379/0"
+    up = make_app(dict(test_environ, REDIS_URL=url), RATELIMIT_ENABLED=True,
+                  RATELIMIT_STORAGE_URI=url)
+    response = up.test_client().get("/healthz")
+    assert response.status_code == 200 and response.get_json()["ratelimit"] == "ok"

@@ -4,7 +4,7 @@ from festival.extensions import db
 def test_healthz_makes_a_real_round_trip(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "ratelimit": "off"}
 
 
 def test_healthz_is_503_when_the_database_is_gone(test_environ, tmp_path):

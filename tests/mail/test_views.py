@@ -116,7 +116,7 @@ def test_organisers_never_see_the_reset_link_of_the_admin(client, auth, app, smt
     find the link's token anywhere, while the sender still delivers the real link."""
     import re
 
-    from festival.mail.masking import MASK
+    from festival.core.masking import MASK
     from festival.mail.sender import send_all_due
     from tests import factories
     admin = factories.user_in_db(app, "admin")
@@ -154,7 +154,7 @@ def test_organisers_never_see_the_reset_link_of_the_admin(client, auth, app, smt
 def test_a_message_rendered_when_sent_is_shown_as_it_would_be_sent(client, auth, app):
     """An order's confirmation waits in the outbox unrendered: its page renders the text for
     display only (the order's secret masked, no QR code or PDF drawn, nothing stored)."""
-    from festival.mail.masking import MASK
+    from festival.core.masking import MASK
     from festival.ticketing import orders
     from tests.ticketing.conftest import make_edition, make_type
     with app.app_context():

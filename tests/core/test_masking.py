@@ -1,8 +1,8 @@
 """The outbox pages show messages with the secrets of their links masked."""
 from __future__ import annotations
 
+from festival.core.masking import MASK, mask_secrets, secrets_in
 from festival.core.urls import absolute_url
-from festival.mail.masking import MASK, mask_secrets, secrets_in
 
 
 def test_reset_tokens_and_order_secrets_are_masked_in_text_and_html(ctx, app, monkeypatch):

@@ -1,6 +1,14 @@
-"""What organisers may see of a message: everything but its secrets.
+"""Secrets of our URLs, masked wherever they would be shown or kept: the outbox pages and the
+request log.
 
-A password-reset link, or an order page link with the order's secret, gives whoever reads it
+A route whose path carries a secret names that argument `token` or `secret`
+(SECRET_PARAMETERS): the reset and confirmation links, a door's pairing link. Order pages
+carry their secret in the `secret` query parameter.
+
+The request log keeps the path of every request: `masked_path` writes it with those
+arguments masked, so whoever reads the logs cannot use a live link.
+
+What organisers may see of a message: everything but its secrets. A password-reset link, or an order page link with the order's secret, gives whoever reads it
 the account or the tickets. The outbox pages show messages to organisers, who must not be
 able to take over the administrator's account by asking a reset for it and reading the link.
 So every link of ours found in what the outbox shows has the values of its secret
@@ -11,13 +19,16 @@ message: only the display is masked, and messages already stored are masked as w
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from flask import current_app
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-# The URL arguments that carry a secret: the reset token, the order's secret.
+# The URL arguments that carry a secret: a reset or confirmation token, a door's pairing
+# token (in the path), the order's secret (in the query string).
 SECRET_PARAMETERS = frozenset({"token", "secret"})
 MASK = "••••••••"
 MIN_SECRET_LENGTH = 6  # shorter values are not secrets, and masking them would garble text
@@ -26,6 +37,17 @@ _URL = re.compile(r"https?://[^\s\"'<>()]+")
 _QUERY_SECRET = re.compile(
     r"(?P<name>(?:^|[?&;])(?:%s)=)(?P<value>[^&#\s\"'<>]*)"
     % "|".join(sorted(SECRET_PARAMETERS)))
+
+
+def secret_arguments(arguments: Mapping[str, Any] | None) -> set[str]:
+    """The values of the secret arguments among a route's matched `arguments`."""
+    return {str(value) for name, value in (arguments or {}).items()
+            if name in SECRET_PARAMETERS and len(str(value)) >= MIN_SECRET_LENGTH}
+
+
+def masked_path(path: str, arguments: Mapping[str, Any] | None) -> str:
+    """`path` (a request's) with the values of its route's secret `arguments` masked."""
+    return mask(path, secret_arguments(arguments)) or path
 
 
 def _path_secrets(path: str) -> list[str]:
