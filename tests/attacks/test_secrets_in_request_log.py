@@ -7,7 +7,6 @@ submits the form. (Order links keep their secret in the query string, which is n
 Expected: log the endpoint with the secret path arguments masked."""
 from __future__ import annotations
 
-import json
 import logging
 
 from festival.extensions import db
