@@ -3,6 +3,8 @@ refused with a clear 4xx here, instead of failing deep inside a query.
 
 - A number in the URL beyond a 32-bit integer (ids and years are 32-bit in the database)
   names nothing: 404.
+- A JSON body nested more than 32 levels deep: 400, before anything parses it
+  (festival.core.jsonbody).
 - Text with a NUL character (which PostgreSQL refuses in any text) in the JSON body: 400
   (in the URL and the query string, festival.core.guards refuses it for every request).
 
