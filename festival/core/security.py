@@ -23,7 +23,7 @@ from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wsgi import get_host
 
-from festival.core.guards import refuse_nul_in_address
+from festival.core.guards import refuse_unstorable_in_address
 
 log = logging.getLogger("festival.requests")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -101,6 +101,6 @@ def init_security(app: Flask) -> None:
     # First of all the hooks, the extensions' included (CSRF is bound before this runs).
     app.before_request_funcs.setdefault(None, []).insert(0, _refuse_unknown_host)
     app.before_request(_start)
-    app.before_request(refuse_nul_in_address)
+    app.before_request(refuse_unstorable_in_address)
     app.after_request(_finish)
     limiter.init_app(app)
