@@ -120,21 +120,22 @@ def refund(year: int, code: str):
         return _order_page(edition, found, refund_form=form, status=422)
     ticket_ids = form.ticket_ids.data or None
     try:
-        plan = refunds.plan_refund(found, ticket_ids)
-        if not form.confirm.data:
-            if form.reviewed.data:
-                form.confirm.errors = [_("Tick the box to confirm the refund.")]
-            return render_template("ticketing/manage/refund_confirm.html", edition=edition,
-                                   order=found, form=form, plan=plan,
-                                   ticket_ids=ticket_ids or []), \
-                422 if form.reviewed.data else 200
-        amount = refunds.refund(found, checkout.payment_provider(), ticket_ids=ticket_ids,
-                                actor=current_user, reason=form.reason.data)
+        done = refunds.refund(found, checkout.payment_provider(), ticket_ids=ticket_ids,
+                              actor=current_user, reason=form.reason.data,
+                              confirmed=bool(form.confirm.data))
+    except refunds.ConfirmationRequired as asked:
+        refuse_request()
+        if form.reviewed.data:
+            form.confirm.errors = [_("Tick the box to confirm the refund.")]
+        return render_template("ticketing/manage/refund_confirm.html", edition=edition,
+                               order=found, form=form, plan=asked.plan,
+                               ticket_ids=ticket_ids or []), \
+            422 if form.reviewed.data else 200
     except DomainError as error:
         return _refused(year, found.code, error)
     return _done(year, found.code, _("%(amount)s refunded; the tickets are revoked and their "
                                      "seats free again.",
-                                     amount=format_cents(amount, str(get_locale()))))
+                                     amount=format_cents(done.amount_cents, str(get_locale()))))
 
 
 @bp.post("/<int:year>/orders/<code>/resend")
