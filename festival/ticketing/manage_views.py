@@ -11,6 +11,7 @@ from festival.core.access import Role, roles
 from festival.core.errors import DomainError
 from festival.core.forms import choices
 from festival.core.money import format_cents
+from festival.core.paging import page_number
 from festival.core.unit_of_work import after_commit, refuse_request
 from festival.editions import queries as edition_queries
 from festival.ticketing import checkout, orders, queries, refunds, sales
@@ -46,10 +47,7 @@ def orders_list(year: int):
     status = None
     if form.validate() and form.status.data:
         status = OrderStatus(form.status.data)
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page = 1
+    page = page_number()
     rows, total = queries.search_orders(edition, form.q.data or "", status, page)
     return render_template("ticketing/manage/orders.html", edition=edition, form=form,
                            orders=rows, total=total, page=page, page_size=queries.PAGE_SIZE,
