@@ -58,7 +58,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     # (cycle: festival ↔ every module under it, which loads this package first)
     from festival import models  # noqa: F401  (every model, for Alembic and the mappers)
-    from festival.core import assets, compression, templating
+    from festival.core import assets, compression, jsonbody, templating
     from festival.core.i18n import select_locale
     from festival.extensions import babel, csrf, db, login_manager, migrate
 
@@ -77,6 +77,7 @@ def _init_extensions(app: Flask) -> None:
         from festival.accounts.services import user_for_session  # (cycle: as above)
         return user_for_session(session_id)
 
+    jsonbody.init_app(app)
     templating.init_app(app)
     assets.init_app(app)
     compression.init_app(app)  # registered first, so it runs after every other after_request

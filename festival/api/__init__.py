@@ -2,17 +2,19 @@
 from flask import Blueprint, jsonify
 
 from festival.api.contract import check_request
-from festival.api.guards import accept_integral_floats, refuse_huge_numbers, refuse_nul_characters
+from festival.api.guards import accept_integral_floats, refuse_huge_numbers, refuse_unstorable_text
 from festival.checkin.api import bp as checkin
 from festival.core.access import public
+from festival.core.jsonbody import refuse_deep_body
 from festival.dashboard.api import bp as dashboard
 from festival.ticketing.api import bp as ticketing
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 api.url_value_preprocessor(refuse_huge_numbers)
-api.before_request(refuse_nul_characters)
+api.before_request(refuse_deep_body)  # first: the guards below walk the body recursively
+api.before_request(refuse_unstorable_text)
 api.before_request(accept_integral_floats)
-api.before_request(check_request)  # after the two above: NUL is a 400, 58.0 an integer
+api.before_request(check_request)  # after the guards: NUL is a 400, 58.0 an integer
 
 
 @api.get("/")

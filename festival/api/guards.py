@@ -3,8 +3,11 @@ refused with a clear 4xx here, instead of failing deep inside a query.
 
 - A number in the URL beyond a 32-bit integer (ids and years are 32-bit in the database)
   names nothing: 404.
-- Text with a NUL character (which PostgreSQL refuses in any text) in the JSON body: 400
-  (in the URL and the query string, festival.core.guards refuses it for every request).
+- A JSON body nested more than 32 levels deep: 400, before anything parses it
+  (festival.core.jsonbody).
+- Text with a NUL character (which PostgreSQL refuses in any text) or an unpaired surrogate
+  (which no UTF-8 text holds) in the JSON body: 400 (in the URL and the query string,
+  festival.core.guards refuses them for every request).
 
 And what JSON Schema allows is understood: a whole number written with a fraction (`58.0`,
 `1e2`, as Jackson and PHP clients send them) is an `integer` there, so it is turned into an
@@ -16,7 +19,7 @@ from typing import Any
 
 from flask import abort, request
 
-from festival.core.guards import nul_in, refuse_nul
+from festival.core.guards import refuse_unstorable, unstorable_in
 
 MAX_NUMBER = 2**31 - 1
 
@@ -26,15 +29,19 @@ def refuse_huge_numbers(endpoint: str | None, values: dict[str, Any] | None) -> 
         abort(404)
 
 
-def _body_may_hold_nul() -> bool:
-    """In JSON, a NUL can only be written as the escape \\u0000: a body without it holds
-    none, and is not walked through."""
-    return request.is_json and b"\\u0000" in request.get_data(cache=True)
+def _body_may_hold_unstorable_text() -> bool:
+    """In JSON, a NUL or a surrogate can only be written as an escape (\\u0000, \\ud800),
+    or a surrogate as its bytes (which begin with 0xED): a body with neither holds none,
+    and is not walked through."""
+    if not request.is_json:
+        return False
+    data = request.get_data(cache=True)
+    return b"\\u" in data or b"\xed" in data
 
 
-def refuse_nul_characters() -> None:
-    if _body_may_hold_nul():
-        refuse_nul(nul_in(request.get_json(silent=True), "body"))
+def refuse_unstorable_text() -> None:
+    if _body_may_hold_unstorable_text():
+        refuse_unstorable(unstorable_in(request.get_json(silent=True), "body"))
 
 
 def _whole_numbers(value: Any) -> Any:

@@ -7,6 +7,7 @@ from flask import Blueprint, render_template, request
 
 from festival.audit.queries import PAGE, entries
 from festival.core.access import Role, roles
+from festival.core.paging import page_number
 
 bp = Blueprint("audit", __name__)
 
@@ -21,8 +22,7 @@ def _day(name: str) -> date | None:
 @bp.get("/manage/audit")
 @roles(Role.ORGANISER)
 def log():
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    page = page_number()
     filters = {"who": request.args.get("who", "")[:100],
                "action": request.args.get("action", "")[:100],
                "day_from": _day("from"), "day_to": _day("to")}

@@ -117,7 +117,7 @@ def bundle():
 @limit("RATE_LIMIT_CHECKIN_SEARCH")
 def search():
     door = _door(request.args.get("list_id", type=int))
-    hits = queries.search_tickets(door, request.args.get("q", ""))
+    hits = services.search_tickets(door, request.args.get("q", ""))
     return jsonify(results=[{"ticket": ticket_json(hit["ticket"]),
                              "checked_in": hit["checked_in"], "inside": hit["inside"]}
                             for hit in hits])

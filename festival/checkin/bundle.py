@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 
 from festival.checkin.queries import ORDERS, PRESENCES, TICKETS, TYPES
-from festival.checkin.rules import Door
+from festival.checkin.rules import VOID_ORDERS, Door
 from festival.checkin.services import require_open
 from festival.extensions import db
 from festival.ticketing.models import OrderStatus, PaymentMethod, TicketStatus
@@ -27,7 +27,6 @@ from festival.ticketing.tokens import b64url
 BUNDLE_VERSION = 1
 # The payment state of a ticket in the bundle.
 PAID, PENDING_BANK_TRANSFER, PENDING_PAYMENT = 0, 1, 2
-VOID = {OrderStatus.CANCELLED, OrderStatus.REFUNDED, OrderStatus.EXPIRED}
 
 
 def offline_bundle(door: Door) -> dict[str, Any]:
@@ -44,7 +43,7 @@ def offline_bundle(door: Door) -> dict[str, Any]:
         .select_from(TICKETS.join(ORDERS, ORDERS.c.id == TICKETS.c.order_id))
         .where(ORDERS.c.edition_id == door.edition_id).order_by(TICKETS.c.id))
     for row in rows:
-        if row.status is TicketStatus.REVOKED or row.order_status in VOID:
+        if row.status is TicketStatus.REVOKED or row.order_status in VOID_ORDERS:
             revoked.append(row.id)
             continue
         payment = PAID

@@ -169,11 +169,15 @@ def refusal(door: Door, ticket: TicketFacts, direction: Direction,
     return None, ""
 
 
+# The orders whose tickets no door may admit any more (their tickets are void).
+VOID_ORDERS = {OrderStatus.CANCELLED: "order_cancelled", OrderStatus.REFUNDED: "order_refunded",
+               OrderStatus.EXPIRED: "order_expired"}
+
+
 def _revocation(ticket: TicketFacts) -> str:
     if ticket.status is TicketStatus.REVOKED:
         return "ticket_revoked"
-    return {OrderStatus.CANCELLED: "order_cancelled", OrderStatus.REFUNDED: "order_refunded",
-            OrderStatus.EXPIRED: "order_expired"}.get(ticket.order_status, "")
+    return VOID_ORDERS.get(ticket.order_status, "")
 
 
 # refusal() of an entry scan, written a second time in SQL for the one-statement scan on

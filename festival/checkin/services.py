@@ -238,6 +238,14 @@ def require_open(door: Door) -> None:
                                               "closed."))
 
 
+def search_tickets(door: Door, text: str) -> list[dict]:
+    """The tickets this door may admit that `text` finds (queries.search_tickets): a door
+    is told only about people it may admit, and only while it is open. Errors: those of
+    require_open."""
+    require_open(door)
+    return queries.search_tickets(door, text)
+
+
 def sane_scanned_at(claimed: datetime | None, now: datetime) -> datetime:
     """The device's time of a scan, unless it is absent or out of all reason."""
     if claimed is None or not now - OLDEST_SCAN <= claimed <= now + CLOCK_SKEW:

@@ -121,7 +121,7 @@ def desk():
         form.list_id.data = chosen.id
     hits = []
     if chosen is not None and form.q.data:
-        hits = queries.search_tickets(queries.door_for_list(chosen.id), form.q.data)
+        hits = services.search_tickets(queries.door_for_list(chosen.id), form.q.data)
     return render_template("checkin/desk.html", form=form, lists=lists, chosen=chosen,
                            hits=hits, check_in_form=DeskCheckInForm(formdata=None))
 

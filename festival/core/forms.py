@@ -11,31 +11,42 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from festival.core.errors import DomainError, committed
-from festival.core.guards import NUL
+from festival.core.guards import flaw, without_flaws
 from festival.core.unit_of_work import refuse_request
 
 NUL_IN_FIELD = _l("This text may not contain NUL characters.")
+SURROGATE_IN_FIELD = _l("This text may not contain unpaired surrogates (broken characters).")
+FLAW_IN_FIELD = {"nul": NUL_IN_FIELD, "surrogate": SURROGATE_IN_FIELD}
 
 T = TypeVar("T")
 
 
 class Form(FlaskForm):
-    """The base of every page's form. A field whose text holds a NUL character (which
-    PostgreSQL refuses in any text) gets a field error at once, and its data is kept without
-    it, so that code reading a field before validating never sends one to the database."""
+    """The base of every page's form. A field whose text holds what no database can hold
+    (a NUL character, an unpaired surrogate: core.guards) gets a field error at once, and
+    its data is kept without it, so that code reading a field before validating never
+    sends it to the database."""
 
     def process(self, *args, **kwargs) -> None:
         super().process(*args, **kwargs)
         for field in self:
+            found = _first_flaw(field.raw_data or ())
             data = field.data
-            if isinstance(data, str) and NUL in data:
-                field.data = data.replace(NUL, "")
-            elif isinstance(data, list) and any(isinstance(v, str) and NUL in v for v in data):
-                field.data = [v.replace(NUL, "") if isinstance(v, str) else v for v in data]
-            elif not any(isinstance(v, str) and NUL in v for v in field.raw_data or ()):
+            if isinstance(data, str):
+                found = found or flaw(data)
+                field.data = without_flaws(data) if found else data
+            elif isinstance(data, list):
+                found = found or _first_flaw(data)
+                if found:
+                    field.data = [without_flaws(v) if isinstance(v, str) else v for v in data]
+            if not found:
                 continue
-            field.process_errors.append(NUL_IN_FIELD)
+            field.process_errors.append(FLAW_IN_FIELD[found])
             field.errors = list(field.process_errors)  # shown even if never validated
+
+
+def _first_flaw(values) -> str | None:
+    return next((found for v in values if isinstance(v, str) and (found := flaw(v))), None)
 
 
 def apply_field_errors(form: FlaskForm, error: DomainError) -> None:

@@ -30,7 +30,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wsgi import get_host
 
 from festival.core.errors import http_error_response
-from festival.core.guards import refuse_nul_in_address
+from festival.core.guards import refuse_unstorable_in_address
 from festival.core.masking import masked_path
 
 log = logging.getLogger("festival.requests")
@@ -151,7 +151,7 @@ def init_security(app: Flask) -> None:
     # First of all the hooks, the extensions' included (CSRF is bound before this runs).
     app.before_request_funcs.setdefault(None, []).insert(0, _refuse_unknown_host)
     app.before_request(_start)
-    app.before_request(refuse_nul_in_address)
+    app.before_request(refuse_unstorable_in_address)
     app.after_request(_finish)
     app.register_error_handler(StorageError, _storage_failed)
     limiter.init_app(app)

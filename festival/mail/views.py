@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from festival.core.access import Role, roles
 from festival.core.errors import DomainError
+from festival.core.paging import page_number
 from festival.core.unit_of_work import refuse_request
 from festival.mail import queries, services
 from festival.mail.models import MailStatus
@@ -25,7 +26,7 @@ def _status_filter() -> MailStatus | None:
 @roles(Role.ORGANISER)
 def outbox():
     status = _status_filter()
-    page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
+    page = page_number()
     messages, has_more = queries.recent_messages(status, page)
     return render_template("mail_admin/outbox.html", messages=messages, status=status,
                            page=page, has_more=has_more, counts=queries.status_counts(),

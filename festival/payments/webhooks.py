@@ -13,6 +13,8 @@ from typing import Any
 
 import stripe
 
+from festival.core.jsonbody import too_deep
+
 log = logging.getLogger(__name__)
 
 TOLERANCE = stripe.Webhook.DEFAULT_TOLERANCE  # seconds (300)
@@ -43,6 +45,8 @@ def verify_event(raw_body: bytes, signature_header: str | None, secret: str | No
         raise WebhookSignatureError("no_signature", "no Stripe-Signature header")
     if not isinstance(raw_body, (bytes, bytearray)) or len(raw_body) > MAX_BODY:
         raise WebhookSignatureError("bad_payload", "the body is not bytes or is too large")
+    if too_deep(raw_body):  # Stripe's parser would recurse into it (core.jsonbody)
+        raise WebhookSignatureError("bad_payload", "the body is nested too deep")
     try:
         body = bytes(raw_body).decode("utf-8")
     except UnicodeDecodeError:

@@ -15,9 +15,11 @@ from festival.extensions import db
 from festival.ticketing import catalog, checkout, orders, refunds
 from festival.ticketing.models import OrderStatus, TicketType, Voucher
 from festival.ticketing.schemas import (
+    admission_json,
     order_json,
     order_url,
     parse_order_request,
+    refund_plan_json,
     ticket_type_json,
     voucher_json,
 )
@@ -78,10 +80,17 @@ def refund_order(code: str):
     if ticket_ids is not None and (not isinstance(ticket_ids, list) or not all(
             isinstance(i, int) and not isinstance(i, bool) for i in ticket_ids)):
         raise ValidationError({"ticket_ids": [_l("Give a list of ticket ids.")]})
-    amount = committed(lambda: refunds.refund(order, checkout.payment_provider(),
-                                              ticket_ids=ticket_ids, actor=None,
-                                              reason=str(body.get("reason") or "")))
-    return jsonify(code=order.code, status=order.status.value, refunded_cents=amount)
+    try:
+        done = committed(lambda: refunds.refund(order, checkout.payment_provider(),
+                                                ticket_ids=ticket_ids, actor=None,
+                                                reason=str(body.get("reason") or ""),
+                                                confirmed=body.get("confirm") is True))
+    except refunds.ConfirmationRequired as asked:  # nothing was changed: the plan, to confirm
+        return jsonify(error=asked.code, message=str(asked.message),
+                       plan=refund_plan_json(asked.plan)), asked.status
+    return jsonify(code=order.code, status=order.status.value,
+                   refunded_cents=done.amount_cents,
+                   checked_in=[admission_json(a) for a in done.checked_in])
 
 
 @bp.post("/orders/<code>/cancel")

@@ -11,6 +11,7 @@ from festival.core.access import Role, roles
 from festival.core.errors import DomainError
 from festival.core.forms import choices
 from festival.core.money import format_cents
+from festival.core.paging import page_number
 from festival.core.unit_of_work import after_commit, refuse_request
 from festival.editions import queries as edition_queries
 from festival.ticketing import checkout, orders, queries, refunds, sales
@@ -46,10 +47,7 @@ def orders_list(year: int):
     status = None
     if form.validate() and form.status.data:
         status = OrderStatus(form.status.data)
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page = 1
+    page = page_number()
     rows, total = queries.search_orders(edition, form.q.data or "", status, page)
     return render_template("ticketing/manage/orders.html", edition=edition, form=form,
                            orders=rows, total=total, page=page, page_size=queries.PAGE_SIZE,
@@ -120,21 +118,22 @@ def refund(year: int, code: str):
         return _order_page(edition, found, refund_form=form, status=422)
     ticket_ids = form.ticket_ids.data or None
     try:
-        plan = refunds.plan_refund(found, ticket_ids)
-        if not form.confirm.data:
-            if form.reviewed.data:
-                form.confirm.errors = [_("Tick the box to confirm the refund.")]
-            return render_template("ticketing/manage/refund_confirm.html", edition=edition,
-                                   order=found, form=form, plan=plan,
-                                   ticket_ids=ticket_ids or []), \
-                422 if form.reviewed.data else 200
-        amount = refunds.refund(found, checkout.payment_provider(), ticket_ids=ticket_ids,
-                                actor=current_user, reason=form.reason.data)
+        done = refunds.refund(found, checkout.payment_provider(), ticket_ids=ticket_ids,
+                              actor=current_user, reason=form.reason.data,
+                              confirmed=bool(form.confirm.data))
+    except refunds.ConfirmationRequired as asked:
+        refuse_request()
+        if form.reviewed.data:
+            form.confirm.errors = [_("Tick the box to confirm the refund.")]
+        return render_template("ticketing/manage/refund_confirm.html", edition=edition,
+                               order=found, form=form, plan=asked.plan,
+                               ticket_ids=ticket_ids or []), \
+            422 if form.reviewed.data else 200
     except DomainError as error:
         return _refused(year, found.code, error)
     return _done(year, found.code, _("%(amount)s refunded; the tickets are revoked and their "
                                      "seats free again.",
-                                     amount=format_cents(amount, str(get_locale()))))
+                                     amount=format_cents(done.amount_cents, str(get_locale()))))
 
 
 @bp.post("/<int:year>/orders/<code>/resend")

@@ -33,15 +33,17 @@ from festival.ticketing.tickets import token_for
 PDF_SIZES = ("a4", "phone")
 
 
-def _not_found(response) -> bool:
-    """Only a wrong code or secret counts against the lookup limit: guessing is what it stops,
-    and a buyer's own page, its QR images and its polling never reach it."""
-    return response.status_code == 404
+def _wrong_lookup(response) -> bool:
+    """Only a wrong lookup counts against the lookup limit: guessing is what it stops, and a
+    buyer's own page, its QR images and its polling never reach it. Wrong is any answer
+    that is not the order: the 404 of a wrong code or secret, and any other refusal or
+    failure, so that no input a page stumbles on can probe codes without a limit."""
+    return response.status_code >= 400
 
 
 # One count for every address of an order (page, status, images, files), per visitor.
 lookup_limit = limiter.shared_limit(lambda: current_app.config["RATE_LIMIT_ORDER_LOOKUP"],
-                                    scope="order_pages", deduct_when=_not_found)
+                                    scope="order_pages", deduct_when=_wrong_lookup)
 
 
 def _order_or_404(code: str, secret: str | None) -> Order:

@@ -440,4 +440,10 @@ def find_order(code: str) -> Order | None:
 
 
 def check_secret(order: Order, secret: str | None) -> bool:
-    return bool(secret) and secrets.compare_digest(order.secret, secret)
+    """Whether `secret` is this order's, compared in constant time as UTF-8 bytes: any text
+    is only right or wrong (compare_digest refuses a str holding a non-ASCII character, and
+    that failure would tell an order that exists from one that does not)."""
+    if not secret:
+        return False
+    return secrets.compare_digest(order.secret.encode(),
+                                  secret.encode("utf-8", "surrogatepass"))

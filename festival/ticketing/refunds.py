@@ -61,6 +61,20 @@ class RefundPlan:
     checked_in: list[Admission]
 
 
+class ConfirmationRequired(DomainError):
+    """refund() asked without a confirmation: `plan` is what it would do, to be shown (the
+    back office's confirmation page, the API's 409) before the refund is asked again,
+    confirmed."""
+
+    status = 409
+
+    def __init__(self, plan: RefundPlan):
+        super().__init__("confirmation_required", _l(
+            "Confirm the refund: check the amount and the tickets, those already let in at a "
+            "door included, then ask again with the confirmation."))
+        self.plan = plan
+
+
 def plan_refund(order: Order, ticket_ids: list[int] | None = None) -> RefundPlan:
     """The refund of the whole order (`ticket_ids` None) or of some of its valid tickets,
     as refund() would make it, for the organiser to see before confirming. Changes nothing.
@@ -90,14 +104,16 @@ def plan_refund(order: Order, ticket_ids: list[int] | None = None) -> RefundPlan
 
 def refund(order: Order, provider: RefundProvider | None, *,
            ticket_ids: list[int] | None = None, actor: User | None, reason: str,
-           now: datetime | None = None) -> int:
+           confirmed: bool, now: datetime | None = None) -> RefundPlan:
     """Refund the whole order, or some of its tickets; revokes them and frees their seats.
     Online payments are refunded through the provider; others are recorded as a refund to be
     paid back by hand (state requested). The reason is required: it goes in the order's
-    history, with the tickets that were already let in at a door (see plan_refund). Returns
-    the amount refunded.
-    Errors: validation_failed (reason, ticket_ids), not_refundable, refund_unavailable,
-    refund_failed."""
+    history, with the tickets that were already let in at a door (see plan_refund). Nothing
+    is refunded blind: without `confirmed` (the organiser saw the plan), it raises
+    ConfirmationRequired with the plan and changes nothing. Returns the plan carried out
+    (its amount_cents is the amount refunded).
+    Errors: validation_failed (reason, ticket_ids), confirmation_required (409),
+    not_refundable, refund_unavailable, refund_failed."""
     reason = (reason or "").strip()[:500]
     if not reason:
         raise ValidationError({"reason": [_l("Give the reason for the refund: it is kept "
@@ -105,6 +121,8 @@ def refund(order: Order, provider: RefundProvider | None, *,
     now = now or utcnow()
     order = orders.lock_order(order.id)
     plan = plan_refund(order, ticket_ids)
+    if not confirmed:
+        raise ConfirmationRequired(plan)
     chosen, amount, full = plan.tickets, plan.amount_cents, plan.is_full
     online = order.payment_method is PaymentMethod.STRIPE
     note = reason
@@ -133,7 +151,7 @@ def refund(order: Order, provider: RefundProvider | None, *,
     orders.record(order, "refunded" if full else "partial_refund",
                   to=OrderStatus.REFUNDED if full else None, actor=actor, now=now,
                   note=f"{amount} cents. {note}")
-    return amount
+    return plan
 
 
 def refund_late_payment(order: Order, payment: Payment, *, provider_refund_id: str | None,

@@ -9,6 +9,7 @@ from festival.core.errors import ValidationError
 from festival.core.urls import absolute_url
 from festival.ticketing.models import Order, Ticket, TicketType, Voucher
 from festival.ticketing.orders import MAX_TICKETS_PER_ORDER, TOO_MANY_TICKETS, Item
+from festival.ticketing.refunds import Admission, RefundPlan
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 
@@ -45,6 +46,20 @@ def ticket_json(t: Ticket, token: str | None) -> dict[str, Any]:
     return {"id": t.id, "ticket_type_id": t.ticket_type_id, "ticket_type": t.ticket_type.name,
             "attendee_name": t.attendee_name, "price_cents": t.price_cents,
             "status": t.status.value, "token": token}
+
+
+def admission_json(admission: Admission) -> dict[str, Any]:
+    """A ticket to be refunded that a door has let in already: where and when."""
+    ticket = admission.ticket
+    return {"ticket_id": ticket.id, "attendee": ticket.attendee_name or ticket.order.buyer_name,
+            "list": admission.list_name, "gate": admission.gate,
+            "scanned_at": iso(admission.scanned_at)}
+
+
+def refund_plan_json(plan: RefundPlan) -> dict[str, Any]:
+    return {"amount_cents": plan.amount_cents, "is_full": plan.is_full,
+            "tickets": [ticket_json(t, None) for t in plan.tickets],
+            "checked_in": [admission_json(a) for a in plan.checked_in]}
 
 
 def order_json(order: Order, tokens: dict[int, str]) -> dict[str, Any]:

@@ -14,8 +14,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from festival.core.errors import ValidationError
-from festival.core.forms import NUL_IN_FIELD
-from festival.core.guards import NUL
+from festival.core.forms import FLAW_IN_FIELD
+from festival.core.guards import flaw
 from festival.core.money import format_cents
 from festival.core.timeutil import utcnow
 from festival.extensions import db
@@ -280,8 +280,8 @@ class Cart:
             for n, name in enumerate(line.attendees, start=1):
                 if not name:
                     line.error(f"attendee-{n}", _l("Give the name of this person."))
-                elif NUL in name:  # read from the request without a Form: checked here
-                    line.error(f"attendee-{n}", NUL_IN_FIELD)
+                elif flaw(name):  # read from the request without a Form: checked here
+                    line.error(f"attendee-{n}", FLAW_IN_FIELD[flaw(name)])
                 elif len(name) > 200:
                     line.error(f"attendee-{n}", _l("A name is 200 characters at most."))
         return not self.has_errors

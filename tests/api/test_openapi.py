@@ -142,6 +142,10 @@ def _calls(f: dict) -> list[tuple]:
          {"ticket_id": 1, "list_id": f["list_id"], "direction": "sideways"}, 422),
         ("GET", "/api/v1/checkin/bundle", "/api/v1/checkin/bundle", door, None, 200),
         ("GET", "/api/v1/checkin/search", "/api/v1/checkin/search?q=bakrim", door, None, 200),
+        ("POST", "/api/v1/orders/{code}/refund", f"/api/v1/orders/{code}/refund", organiser,
+         {"reason": "asked"}, 409),
+        ("POST", "/api/v1/orders/{code}/refund", f"/api/v1/orders/{code}/refund", organiser,
+         {"reason": "asked", "confirm": True}, 200),
     ]
 
 

@@ -207,8 +207,8 @@ def test_a_gzipped_bundle_revalidates_with_its_weak_etag(client, door, monkeypat
     assert cached.status_code == 304
 
 
-@pytest.mark.parametrize("query, expected", [("zoé", 0), ("ZOÉ AMR", 0), ("zoe@example", 0),
-                                             ("brahim", 1)])
+@pytest.mark.parametrize("query, expected", [("zoé", 0), ("ZOÉ AMR", 0),
+                                             ("ZOE@example.FR", 0), ("brahim", 1)])
 def test_search_by_name_email_or_code(client, door, query, expected):
     results = client.get("/api/v1/checkin/search", query_string={"q": query},
                          headers=door["headers"]).get_json()["results"]

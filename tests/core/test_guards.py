@@ -1,5 +1,6 @@
-"""NUL characters, which PostgreSQL refuses in any text, never reach the database from a
-page: 400 in the address, a field error in a form. Run on SQLite and on PostgreSQL
+"""NUL characters, which PostgreSQL refuses in any text, and unpaired surrogates, which no
+UTF-8 text holds, never reach the database from a page: 400 in the address, a field error in
+a form. Run on SQLite and on PostgreSQL
 (TEST_DATABASE_URL): both must answer the same."""
 from __future__ import annotations
 
@@ -8,11 +9,17 @@ import inspect
 import pkgutil
 
 import pytest
+from flask import request
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
+from wtforms import SelectMultipleField, StringField
 
 import festival
 from festival.checkin.models import CheckinList
+from festival.core.errors import DomainError
+from festival.core.forms import Form, choices
+from festival.core.guards import refuse_unstorable_in_address
 from festival.extensions import db
 from festival.ticketing import catalog
 from festival.ticketing.models import Order
@@ -80,7 +87,6 @@ def test_nul_in_a_checkin_list_name_is_a_field_error(client, app, auth, edition)
 
 def test_every_form_of_the_application_refuses_nul():
     """A new form that derives from FlaskForm directly would let NUL through again."""
-    from festival.core.forms import Form
     for module in pkgutil.walk_packages(festival.__path__, "festival."):
         if ".migrations" in module.name or not module.name.endswith("forms"):
             continue
@@ -88,3 +94,36 @@ def test_every_form_of_the_application_refuses_nul():
                                               inspect.isclass):
             if issubclass(value, FlaskForm) and value is not FlaskForm:
                 assert issubclass(value, Form), f"{module.name}.{name} derives from FlaskForm"
+
+
+def test_a_lone_surrogate_in_a_form_field_is_a_field_error(app):
+    """No HTTP form can carry one (Werkzeug decodes fields with "replace"), but a form fed
+    from elsewhere gets the same field error as for a NUL, and its data without it."""
+    class NameForm(Form):
+        class Meta:
+            csrf = False
+
+        name = StringField()
+        tags = SelectMultipleField(choices=choices([("a", "a")]),
+                                   validate_choice=False)
+
+    with app.test_request_context("/", method="POST"):
+        form = NameForm(MultiDict([("name", "Ali \ud800"), ("tags", "a\udfff"),
+                                   ("tags", "b")]))
+        assert form.name.data == "Ali " and form.tags.data == ["a", "b"]
+        message = "This text may not contain unpaired surrogates (broken characters)."
+        assert form.name.errors == [message] and form.tags.errors == [message]
+        assert not form.validate()
+        nul = NameForm(MultiDict([("name", "Ali\x00")]))
+        assert nul.name.data == "Ali" and nul.name.errors == [NUL_MESSAGE]
+
+
+def test_a_lone_surrogate_in_the_address_is_a_bad_request(app):
+    """Nor can an address (it is decoded with "replace" too): the guard is the same."""
+    with app.test_request_context("/associations?q=%ED%A0%80"):
+        refuse_unstorable_in_address()  # decoded as U+FFFD: nothing to refuse
+    with app.test_request_context("/associations"):
+        request.view_args = {"slug": "a\ud800"}
+        with pytest.raises(DomainError) as refused:
+            refuse_unstorable_in_address()
+        assert refused.value.status == 400 and "slug" in str(refused.value.message)

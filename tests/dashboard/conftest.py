@@ -78,10 +78,10 @@ def build_sales(edition, actor):
     o8 = _paid(_order(edition, pass_.id, 2, at(date(2031, 5, 10), "18:00")), "demo",
                at(date(2031, 5, 10), "18:10"))
     refunds.refund(o8, None, ticket_ids=[o8.tickets[1].id], actor=actor, reason="test",
-                   now=at(date(2031, 5, 11), "09:00"))                   # one of two
+                   confirmed=True, now=at(date(2031, 5, 11), "09:00"))                   # one of two
     o9 = _paid(_order(edition, sat.id, 1, at(date(2031, 5, 15), "12:00")), "demo",
                at(date(2031, 5, 15), "12:10"))
-    refunds.refund(o9, None, actor=actor, reason="test",
+    refunds.refund(o9, None, actor=actor, reason="test", confirmed=True,
                    now=at(date(2031, 5, 16), "09:00"))                   # all
     db.session.flush()
     types = {"pass": pass_.id, "sat": sat.id, "child": child.id}

@@ -193,7 +193,7 @@ def test_organiser_refunds_a_ticket_then_the_rest(client, app, shop, stripe_doub
     order = client.get(f"/api/v1/orders/{code}", headers=headers).get_json()
     first_ticket = order["tickets"][0]["id"]
     partial = client.post(f"/api/v1/orders/{code}/refund", headers=headers,
-                          json={"ticket_ids": [first_ticket], "reason": "malade"})
+                          json={"ticket_ids": [first_ticket], "reason": "malade", "confirm": True})
     assert partial.status_code == 200 and partial.get_json()["refunded_cents"] == 1500
     state = _order(app, code)
     assert state["status"] is OrderStatus.PAID
@@ -216,8 +216,9 @@ def test_organiser_refunds_a_ticket_then_the_rest(client, app, shop, stripe_doub
     assert reasonless.status_code == 422 and "reason" in reasonless.get_json()["fields"]
     assert _order(app, code)["tickets"] == [TicketStatus.REVOKED, TicketStatus.VALID]
     rest = client.post(f"/api/v1/orders/{code}/refund", headers=headers,
-                       json={"reason": "ne vient plus"})
-    assert rest.get_json() == {"code": code, "status": "refunded", "refunded_cents": 1500}
+                       json={"reason": "ne vient plus", "confirm": True})
+    assert rest.get_json() == {"code": code, "status": "refunded", "refunded_cents": 1500,
+                               "checked_in": []}
     assert [r["amount"] for r in stripe_double.refunds.values()] == [1500, 1500]
     assert _used(app, shop["type_id"]) == 0
     # Stripe then tells us about the refunds we made: nothing changes.

@@ -147,7 +147,8 @@ def test_ledger_rows_and_derived_amounts_after_a_partial_refund(client, app, sho
     headers = api_token("organiser")
     ticket = client.get(f"/api/v1/orders/{code}", headers=headers).get_json()["tickets"][0]
     assert client.post(f"/api/v1/orders/{code}/refund", headers=headers,
-                       json={"ticket_ids": [ticket["id"]], "reason": "malade"}
+                       json={"ticket_ids": [ticket["id"]], "reason": "malade",
+                             "confirm": True}
                        ).status_code == 200
     state = _ledger(app, code)
     (stripe_refund,) = stripe_double.refunds.values()
@@ -173,7 +174,7 @@ def test_a_box_office_sale_and_a_refund_by_hand_are_rows_too(client, app, shop, 
     with app.app_context():
         order = orders.find_order(code)
         assert orders.mark_paid(order, orders.PaymentMethod.CASH) == "paid"
-        refunds.refund(order, None, actor=None, reason="annulé")
+        refunds.refund(order, None, actor=None, reason="annulé", confirmed=True)
         db.session.commit()
     state = _ledger(app, code)
     assert state["status"] is OrderStatus.REFUNDED

@@ -105,3 +105,9 @@ def test_the_helper_signs_as_the_sdk_expects(signer):
     event = stripe.Webhook.construct_event(body, headers["Stripe-Signature"],
                                            signer.webhook_secret)
     assert event["data"]["object"]["id"] == "cs_test_a1"
+
+
+@pytest.mark.parametrize("depth", [50_000, 950])
+def test_a_signed_body_nested_too_deep_is_refused_unparsed(signer, depth):
+    payload = b'{"id": "evt_1", "type": "x", "data": ' + b"[" * depth + b"]" * depth + b"}"
+    assert refused(payload, signer.sign(payload), signer.webhook_secret) == "bad_payload"

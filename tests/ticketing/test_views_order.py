@@ -186,7 +186,7 @@ def test_cancelled_and_refunded_orders_are_explained(client, app, order, state, 
         else:
             orders.mark_paid(found, PaymentMethod.CASH, amount_cents=found.total_cents)
             from festival.ticketing.refunds import refund
-            refund(found, None, actor=None, reason="test")
+            refund(found, None, actor=None, reason="test", confirmed=True)
         db.session.commit()
     html = _page(client, order).get_data(as_text=True)
     assert text in html and "/tickets.pdf" not in html

@@ -167,10 +167,15 @@ PATHS = {
     "/api/v1/checkin/search": {"get": operation(
         "searchTickets", "Find tickets by name, e-mail or order code", tag=TAG,
         security=BEARER,
-        parameters=[query("q", STRING, "At least 2 characters (fewer find nothing); only the "
-                                       "first 100 are searched for."), LIST_QUERY],
+        description="Only tickets this list may admit (not cancelled nor refunded, of a "
+                    "ticket type on the list), and only on an open list of an edition "
+                    "that is not archived.",
+        parameters=[query("q", STRING, "A piece of a name (at least 2 characters: fewer "
+                                       "find nothing), a whole order code or a whole e-mail "
+                                       "address; only the first 100 characters are "
+                                       "searched for."), LIST_QUERY],
         responses={"200": ok(obj({"results": array(obj({
             "ticket": ref("CheckinTicket"), "checked_in": BOOLEAN, "inside": BOOLEAN}))})),
-            **errors(403, 429), **{k: v for k, v in DOOR_ERRORS.items()
-                                   if k in ("404", "422")}})},
+            **errors(403, 429), **CLOSED, **{k: v for k, v in DOOR_ERRORS.items()
+                                             if k in ("404", "422")}})},
 }

@@ -106,8 +106,9 @@ ERROR_SCHEMAS: dict[str, Schema] = {
 }
 
 _ERRORS = {
-    400: ("BadRequest", ("The request is not understood: a body that is not a JSON object, "
-                         "or text holding a NUL character."), "Error"),
+    400: ("BadRequest", ("The request is not understood: a body that is not a JSON object "
+                         "or is nested more than 32 levels deep, or text holding a NUL "
+                         "character or an unpaired surrogate."), "Error"),
     401: ("Unauthorized", ("No token where one is needed, or a token that is malformed, "
                            "unknown or revoked."), "Error"),
     403: ("Forbidden", "The token's role may not do this.", "Error"),

@@ -83,6 +83,20 @@ SCHEMAS = {
                    "token is base64url(payload ‖ signature): the 11-byte payload (version 1, "
                    "year as 2 bytes, ticket id as 8 bytes, big-endian) is what the 64-byte "
                    "Ed25519 signature signs."),
+    "CheckedInTicket": obj({
+        "ticket_id": INTEGER, "attendee": STRING, "list": STRING, "gate": STRING,
+        "scanned_at": DATETIME}, description="A ticket to be refunded that a door has let in "
+                                             "already: revoking it takes no one out."),
+    "RefundPlan": obj({
+        "amount_cents": INTEGER, "is_full": BOOLEAN, "tickets": array(ref("Ticket")),
+        "checked_in": array(ref("CheckedInTicket"))},
+        description="What the refund would do: the tickets it revokes, the amount paid back."),
+    "RefundConflict": obj({
+        "error": {"type": "string", "description": "`confirmation_required`, "
+                  "`not_refundable` or `refund_unavailable`."},
+        "message": STRING,
+        "plan": {**ref("RefundPlan"), "description": "With `confirmation_required` only."}},
+        ["error", "message"]),
     "CreatedOrder": obj({
         "code": STRING, "status": enum(OrderStatus), "total_cents": INTEGER,
         "checkout_url": nullable({**URL, "description": "Where the buyer pays; null when "
@@ -146,15 +160,24 @@ PATHS = {
     "/api/v1/orders/{code}/refund": {"post": operation(
         "refundOrder", "Refund an order, or some of its tickets", tag=TAG, security=BEARER,
         parameters=[CODE],
+        description="Nothing is refunded blind: without `\"confirm\": true` the answer is a "
+                    "409 `confirmation_required` with the plan (the amount, the tickets, "
+                    "those already let in at a door) and nothing changes; ask again with "
+                    "`\"confirm\": true` to refund.",
         body=json_body(obj({"ticket_ids": array(ID, minItems=1),
                             "reason": {"type": "string", "minLength": 1, "maxLength": 500,
-                                       "description": "Why: kept in the order's history."}},
+                                       "description": "Why: kept in the order's history."},
+                            "confirm": {**BOOLEAN, "description": "true: the plan was seen, "
+                                        "refund."}},
                            ["reason"])),
         responses={"200": ok(obj({"code": STRING, "status": enum(OrderStatus),
-                                  "refunded_cents": INTEGER})),
+                                  "refunded_cents": INTEGER,
+                                  "checked_in": array(ref("CheckedInTicket"))})),
                    **errors(400, 403, 422), "404": NOT_FOUND_ORDER,
-                   "409": error("`not_refundable` (not paid) or `refund_unavailable` "
-                                "(Stripe is not configured)."),
+                   "409": error("`confirmation_required` (no `\"confirm\": true`: the plan "
+                                "is in `plan`, nothing changed), `not_refundable` (not paid) "
+                                "or `refund_unavailable` (Stripe is not configured).",
+                                "RefundConflict"),
                    "502": error("`refund_failed`: Stripe refused the refund.")})},
     "/api/v1/orders/{code}/cancel": {"post": operation(
         "cancelOrder", "Cancel an order (frees its seats, revokes its tickets)", tag=TAG,
