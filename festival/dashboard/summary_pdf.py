@@ -122,6 +122,12 @@ def _arrivals(canvas: Canvas, y: float, a) -> float:
     return y + height + mm(8)
 
 
+def _fullest_day(s) -> str:
+    """The share sold of the festival day closest to its capacity."""
+    fullest = max(s.capacity, key=lambda c: c.sold / c.size if c.size else 0, default=None)
+    return percent(fullest.sold, fullest.size) if fullest else percent(0, None)
+
+
 def render_summary(edition: Edition) -> Image.Image:
     rtl = str(get_locale()) == "ar"
     a = queries.edition_attendance(edition)
@@ -147,7 +153,7 @@ def render_summary(edition: Edition) -> Image.Image:
         (_("people checked in"), _n(a.checked_in)),
         (_("no-show rate"), ratio(a.no_show_total / a.sold if a.sold and a.days
                                   and a.now >= a.days[0].starts_at else None)),
-        (_("of the venue's capacity sold"), percent(s.tickets_sold, s.capacity.size)),
+        (_("of the fullest day's capacity sold"), _fullest_day(s)),
         (_("net revenue"), _money(s.revenue.net)),
         (_("donations to CNSM's projects"), _money(s.revenue.donations)),
         (_("arrivals in the busiest quarter hour"),

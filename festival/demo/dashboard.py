@@ -30,7 +30,7 @@ from festival.editions.models import Edition, ProgrammeSession, Room, SessionSta
 from festival.editions.services.editions import edition_by_year
 from festival.extensions import db
 from festival.ticketing import catalog
-from festival.ticketing.models import Order, OrderStatus, Quota, TicketType, Voucher
+from festival.ticketing.models import Order, OrderStatus, TicketType, Voucher
 
 PAST, COMING = 2026, 2027
 DOOR_LIST, BIG_ROOM = "Entrée principale", "Grande salle"
@@ -206,8 +206,7 @@ def plan_orders(rng: random.Random, edition: Edition, targets: dict[int, int],
 # The archived edition ------------------------------------------------------------------------
 
 def _catalogue_2026(edition: Edition) -> None:
-    if db.session.scalar(select(Quota.id).where(Quota.edition_id == edition.id,
-                                                Quota.ticket_type_id.is_(None))) is None:
+    if edition.day_capacity is None:
         catalog.set_venue_capacity(edition, 1100)
     saturday, sunday = (d.isoformat() for d in edition.dates[:2])
     names = set(db.session.scalars(select(TicketType.name).where(

@@ -22,9 +22,11 @@ from festival.ticketing.models import (
     Quota,
     Ticket,
     TicketStatus,
+    TicketType,
     Voucher,
 )
 from festival.ticketing.orders import CODE_ALPHABET, CODE_LENGTH, HOLD
+from festival.ticketing.quotas import edition_days
 
 DEMO_DOMAIN = "demo.almoggar.example"  # the demo's buyers, found again on the next run
 FIRST_NAMES = ["Amina", "Youssef", "Fatima", "Mohamed", "Khadija", "Saïd", "Nadia", "Brahim",
@@ -156,9 +158,14 @@ def insert_orders(edition_id: int, planned: list[PlannedOrder], rng: random.Rand
         db.session.execute(update(Quota).where(Quota.edition_id == edition_id,
                                                Quota.ticket_type_id == type_id)
                            .values(used=Quota.used + seats))
-    db.session.execute(update(Quota).where(Quota.edition_id == edition_id,
-                                           Quota.ticket_type_id.is_(None))
-                       .values(used=Quota.used + sum(held.values())))
+    days = edition_days(edition_id)
+    per_day: Counter = Counter()
+    for ticket_type in db.session.scalars(select(TicketType).where(TicketType.id.in_(held))):
+        for day in ticket_type.admission_days(days):
+            per_day[day] += held[ticket_type.id]
+    for day, seats in per_day.items():
+        db.session.execute(update(Quota).where(Quota.edition_id == edition_id, Quota.day == day)
+                           .values(used=Quota.used + seats))
     uses = Counter(o.voucher_id for o in planned if o.voucher_id and o.holds_seats)
     for voucher_id, n in uses.items():
         db.session.execute(update(Voucher).where(Voucher.id == voucher_id)

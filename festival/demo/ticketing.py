@@ -8,7 +8,7 @@ from sqlalchemy import select
 from festival.editions.models import Edition
 from festival.extensions import db
 from festival.ticketing import catalog
-from festival.ticketing.models import Quota, TicketType, Voucher
+from festival.ticketing.models import TicketType, Voucher
 
 VENUE_CAPACITY = 1000
 VOUCHER_CODE = "ETUDIANT27"
@@ -40,9 +40,7 @@ def _types(edition: Edition) -> list[dict]:
 
 def load_ticketing(edition: Edition) -> list[str]:
     """Open the demo edition's shop; returns the lines of the demo report."""
-    venue = db.session.scalar(select(Quota).where(Quota.edition_id == edition.id,
-                                                  Quota.ticket_type_id.is_(None)))
-    if venue is None:
+    if edition.day_capacity is None:
         catalog.set_venue_capacity(edition, VENUE_CAPACITY)
     existing = {t.name: t for t in db.session.scalars(
         select(TicketType).where(TicketType.edition_id == edition.id))}

@@ -168,9 +168,10 @@ def delete_ticket_type(ticket_type: TicketType, *, actor: User | None = None) ->
     db.session.delete(ticket_type)
 
 
-def set_venue_capacity(edition, size: int) -> Quota:
-    """The edition's venue capacity, a quota that every ticket counts against."""
-    return quotas.set_quota(edition.id, None, size)
+def set_venue_capacity(edition, size: int) -> list[Quota]:
+    """The venue capacity: `size` people on each festival day, a quota per day that every
+    ticket admitting on that day counts against. Errors: validation_failed (capacity)."""
+    return quotas.set_day_capacity(edition, size)
 
 
 def get_ticket_type(edition, type_id: int) -> TicketType:

@@ -22,11 +22,11 @@ VOUCHER_FIELDS = {"price_override_cents": "price_override"}
 
 
 def _types_page(edition, capacity_form=None, status: int = 200):
-    type_gauges, venue = queries.gauges(edition)
+    type_gauges, days = queries.gauges(edition)
     capacity_form = capacity_form or CapacityForm(
-        formdata=None, data={"capacity": venue.size if venue else None})
+        formdata=None, data={"capacity": edition.day_capacity})
     return render_template("ticketing/manage/ticket_types.html", edition=edition,
-                           gauges=type_gauges, venue=venue, capacity_form=capacity_form), status
+                           gauges=type_gauges, days=days, capacity_form=capacity_form), status
 
 
 @bp.get("/<int:year>/ticket-types")
@@ -46,7 +46,7 @@ def capacity(year: int):
         catalog.set_venue_capacity(edition, form.capacity.data)
     except DomainError as error:
         return _types_page(edition, form, refuse(form, error, renames={"quota": "capacity"}))
-    flash(_("Venue capacity set to %(n)s people.", n=form.capacity.data), "success")
+    flash(_("Venue capacity set to %(n)s people a day.", n=form.capacity.data), "success")
     return redirect(url_for("manage_tickets.ticket_types", year=year))
 
 

@@ -74,6 +74,7 @@ def check_command(fix: bool) -> None:
 
 
 def _line(drift) -> str:
-    name = f"“{drift.ticket_type}”" if drift.ticket_type is not None else "venue capacity"
+    name = (f"“{drift.ticket_type}”" if drift.ticket_type is not None
+            else f"venue capacity on {drift.day.isoformat()}")
     return (f"{drift.edition_year} {name} (quota #{drift.quota_id}, size {drift.size}): "
             f"counter {drift.counted}, seats held {drift.held}")

@@ -240,5 +240,5 @@ class VoucherForm(Form):
 
 
 class CapacityForm(Form):
-    capacity = IntegerField(_l("Venue capacity (people)"),
+    capacity = IntegerField(_l("Venue capacity (people per day)"),
                             validators=[DataRequired(), NumberRange(1, 100_000)])

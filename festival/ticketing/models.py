@@ -8,13 +8,13 @@ from datetime import date, datetime
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -83,19 +83,18 @@ class Quota(db.Model):
     """A number of seats that tickets count against from the moment they are reserved.
 
     `used` moves only through conditional UPDATEs (see ticketing.quotas), so that concurrent
-    buyers can never push it past `size`. A ticket type has its own quota; the edition's venue
-    capacity is a quota with no ticket type.
+    buyers can never push it past `size`. A quota is either a ticket type's or a festival
+    day's: the venue capacity is one quota per day of the edition (`day`), and a ticket counts
+    against each day it admits on (TicketType.valid_days; none listed: every day).
     """
 
     __tablename__ = "quotas"
     __table_args__ = (
         CheckConstraint("used >= 0", name="used_not_negative"),
         CheckConstraint("used <= size", name="used_within_size"),
+        CheckConstraint("(ticket_type_id IS NULL) <> (day IS NULL)", name="type_or_day"),
         UniqueConstraint("edition_id", "ticket_type_id", name="uq_quotas_edition_type"),
-        # One venue-capacity quota per edition (NULLs are distinct in a unique constraint).
-        Index("uq_quotas_edition_venue", "edition_id", unique=True,
-              postgresql_where=text("ticket_type_id IS NULL"),
-              sqlite_where=text("ticket_type_id IS NULL")),
+        UniqueConstraint("edition_id", "day", name="uq_quotas_edition_day"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -103,6 +102,7 @@ class Quota(db.Model):
                                             index=True)
     ticket_type_id: Mapped[int | None] = mapped_column(
         ForeignKey("ticket_types.id", ondelete="CASCADE"))
+    day: Mapped[date | None] = mapped_column(Date)  # a festival day's venue capacity
     size: Mapped[int] = mapped_column(Integer)
     used: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -145,6 +145,13 @@ class TicketType(TimestampMixin, db.Model):
     @property
     def valid_dates(self) -> list[date]:
         return [date.fromisoformat(d) for d in self.valid_days or []]
+
+    def admission_days(self, edition_days: list[date]) -> list[date]:
+        """The festival days this ticket admits on: its valid days that are days of the
+        edition, or every day of the edition when it lists none."""
+        if not self.valid_days:
+            return list(edition_days)
+        return [d for d in edition_days if d.isoformat() in self.valid_days]
 
 
 class Voucher(TimestampMixin, db.Model):

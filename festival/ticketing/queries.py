@@ -11,11 +11,11 @@ from sqlalchemy.orm import selectinload
 
 from festival.core.errors import NotFound
 from festival.extensions import db
+from festival.ticketing import quotas
 from festival.ticketing.models import (
     Order,
     OrderEvent,
     OrderStatus,
-    Quota,
     Ticket,
     TicketStatus,
     TicketType,
@@ -62,12 +62,14 @@ def search_orders(edition, text: str = "", status: OrderStatus | None = None,
 
 @dataclass
 class Gauge:
-    """How a ticket type (or the venue) is filling: sold (paid), reserved (pending), left."""
+    """How a ticket type (or a festival day of the venue) is filling: sold (paid), reserved
+    (pending), left."""
 
     ticket_type: TicketType | None
     size: int
     sold: int
     reserved: int
+    day: date | None = None
 
     @property
     def left(self) -> int:
@@ -77,34 +79,21 @@ class Gauge:
         return round(100 * value / self.size, 1) if self.size else 0.0
 
 
-def _counts(edition) -> dict[tuple[int, OrderStatus], int]:
-    rows = db.session.execute(
-        select(Ticket.ticket_type_id, Order.status, func.count(Ticket.id))
-        .join(Order, Ticket.order_id == Order.id)
-        .where(Order.edition_id == edition.id, Ticket.status == TicketStatus.VALID,
-               Order.status.in_([OrderStatus.PAID, OrderStatus.PENDING]))
-        .group_by(Ticket.ticket_type_id, Order.status)).all()
-    return {(type_id, status): n for type_id, status, n in rows}
-
-
-def gauges(edition) -> tuple[list[Gauge], Gauge | None]:
-    """One gauge per ticket type (in shop order) and the venue's, from the tickets held."""
-    counts = _counts(edition)
+def gauges(edition) -> tuple[list[Gauge], list[Gauge]]:
+    """One gauge per ticket type (in shop order) and one per festival day of the venue
+    capacity, from the tickets held."""
+    paid = quotas.held_seats(edition.id, (OrderStatus.PAID,))
+    pending = quotas.held_seats(edition.id, (OrderStatus.PENDING,))
     types = db.session.scalars(select(TicketType).where(TicketType.edition_id == edition.id)
                                .order_by(TicketType.position, TicketType.id)).all()
     result = []
     for ticket_type in types:
-        sold = counts.get((ticket_type.id, OrderStatus.PAID), 0)
-        reserved = counts.get((ticket_type.id, OrderStatus.PENDING), 0)
+        sold, reserved = paid.per_type[ticket_type.id], pending.per_type[ticket_type.id]
         size = ticket_type.quota.size if ticket_type.quota else sold + reserved
         result.append(Gauge(ticket_type, size, sold, reserved))
-    venue = db.session.scalar(select(Quota).where(Quota.edition_id == edition.id,
-                                                  Quota.ticket_type_id.is_(None)))
-    venue_gauge = None
-    if venue is not None:
-        venue_gauge = Gauge(None, venue.size, sum(g.sold for g in result),
-                            sum(g.reserved for g in result))
-    return result, venue_gauge
+    days = [Gauge(None, q.size, paid.per_day[q.day], pending.per_day[q.day], day=q.day)
+            for q in quotas.edition_quotas(edition.id).by_day.values()]
+    return result, sorted(days, key=lambda g: g.day)
 
 
 def sales_summary(edition) -> dict:

@@ -8,7 +8,7 @@ rules themselves stay in orders.create_order, which has the last word.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -42,9 +42,11 @@ class Offer:
 
     ticket_type: TicketType
     unit_price: int          # cents; the minimum when pay-what-you-want
-    available: int | None    # seats left for this type (None: no quota)
+    available: int | None    # seats left for this type: the least of its quota and of
+                             # each day it admits on (None: no quota)
     state: str               # ON_SALE, SOLD_OUT, NOT_YET, ENDED
     via_voucher: bool = False
+    full_days: list[date] = field(default_factory=list)  # the days it admits on left full
 
     @property
     def id(self) -> int:
@@ -97,18 +99,17 @@ def offers(edition, voucher: Voucher | None = None, now: datetime | None = None,
         visible = visible | (TicketType.id == voucher.ticket_type_id)
     types = db.session.scalars(query.where(visible)
                                .order_by(TicketType.position, TicketType.id)).all()
-    found = quotas.quotas_for(edition.id, {t.id for t in types})
-    venue = found.get(None)
+    found = quotas.edition_quotas(edition.id)
     result = []
     for ticket_type in types:
-        limits = [q.available for q in (found.get(ticket_type.id), venue) if q is not None]
+        limits = [q.available for q in found.of(ticket_type)]
         available = min(limits) if limits else None
         price = ticket_type.price_cents
         own_voucher = voucher is not None and voucher.ticket_type_id == ticket_type.id
         if own_voucher and voucher.price_override_cents is not None:
             price = voucher.price_override_cents
         result.append(Offer(ticket_type, price, available, _state(ticket_type, available, now),
-                            via_voucher=own_voucher))
+                            via_voucher=own_voucher, full_days=found.full_days(ticket_type)))
     return result
 
 

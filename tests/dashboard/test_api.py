@@ -18,7 +18,10 @@ def test_the_answer_has_exactly_the_contract_keys(client, api_token, known):
     assert response.status_code == 200
     body = response.get_json()
     assert set(body) == {"tickets_sold", "tickets_reserved", "checked_in", "inside",
-                         "capacity", "revenue_cents", "by_ticket_type", "arrivals", "refusals"}
+                         "capacity", "capacity_per_day", "revenue_cents", "by_ticket_type",
+                         "arrivals", "refusals"}
+    assert all(set(d) == {"day", "capacity", "sold", "reserved"}
+               for d in body["capacity_per_day"])
     assert set(body["revenue_cents"]) == {"gross", "refunded", "net"}
     assert all(set(t) == {"id", "name", "sold", "quota", "checked_in"}
                for t in body["by_ticket_type"])
@@ -31,6 +34,9 @@ def test_the_figures_of_the_known_edition(client, api_token, known):
     body = client.get(URL, headers=api_token("organiser")).get_json()
     assert (body["tickets_sold"], body["tickets_reserved"], body["checked_in"],
             body["capacity"]) == (8, 2, 6, 100)
+    assert body["capacity_per_day"] == [
+        {"day": "2031-05-17", "capacity": 100, "sold": 8, "reserved": 2},
+        {"day": "2031-05-18", "capacity": 100, "sold": 7, "reserved": 0}]
     assert body["inside"] == 0  # the doors are closed: today is not a festival day
     assert body["revenue_cents"] == {"gross": 11900, "refunded": 3200, "net": 8700}
     assert body["by_ticket_type"] == [
@@ -91,7 +97,8 @@ def test_an_edition_without_anything(client, api_token, app):
         db.session.commit()
     body = client.get("/api/v1/editions/2033/dashboard", headers=api_token("organiser")).get_json()
     assert body == {"tickets_sold": 0, "tickets_reserved": 0, "checked_in": 0, "inside": 0,
-                    "capacity": None, "revenue_cents": {"gross": 0, "refunded": 0, "net": 0},
+                    "capacity": None, "capacity_per_day": [],
+                    "revenue_cents": {"gross": 0, "refunded": 0, "net": 0},
                     "by_ticket_type": [], "arrivals": [],
                     "refusals": {"already_checked_in": 0, "invalid": 0, "revoked": 0,
                                  "unpaid": 0, "not_valid_today": 0, "not_on_this_list": 0}}

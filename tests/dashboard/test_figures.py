@@ -31,8 +31,10 @@ def test_sales_figures(app, known):
             "Samedi": (1, 2, 30, 3, 27, 1200),
             "Enfant": (3, 0, 20, 3, 17, 0)}
         assert (s.tickets_sold, s.tickets_reserved) == (8, 2)
-        assert (s.capacity.size, s.capacity.sold, s.capacity.reserved, s.capacity.free) == (
-            100, 8, 2, 90)
+        # Per festival day: Saturday counts the passes for every day and Samedi, Sunday only
+        # the passes for every day.
+        assert [(c.day, c.size, c.sold, c.reserved, c.free) for c in s.capacity] == [
+            (SAT, 100, 8, 2, 90), (SUN, 100, 7, 0, 93)]
         # Paid or refunded orders: O1 4500 (500 donated), O2 1200, O3 0, O4 1000, O8 4000,
         # O9 1200; refunded O8 2000 (one ticket) and O9 1200.
         r = s.revenue
@@ -181,7 +183,9 @@ def test_figures_agree_with_each_other(app, known):
         assert a.checked_in == api["checked_in"] == sum(a.checked_in_by_type.values())
         assert api["inside"] == a.inside
         assert sum(b["count"] for b in api["arrivals"]) == sum(b.count for b in a.arrivals)
-        assert sum(t.used for t in s.types) == s.capacity.sold + s.capacity.reserved
+        assert api["capacity_per_day"] == [
+            {"day": c.day.isoformat(), "capacity": c.size, "sold": c.sold,
+             "reserved": c.reserved} for c in s.capacity]
         assert s.per_day[-1].cumulative == s.tickets_sold
         assert sum(c.tickets for c in s.channels) == s.tickets_sold
         assert s.revenue.gross == sum(c.amount_cents for c in s.channels) + 1200  # O9

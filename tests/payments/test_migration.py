@@ -1,5 +1,6 @@
 """Migration 0019 backfills the ledger from the orders and the webhook events already kept
-(SQLite, and PostgreSQL with TEST_DATABASE_URL), and goes back down."""
+(SQLite, and PostgreSQL with TEST_DATABASE_URL), and goes back down. Its rows are written
+through the tables as they were at 0017 (tests/old_rows.py), not through today's models."""
 from __future__ import annotations
 
 import os
@@ -11,10 +12,8 @@ from sqlalchemy import text
 
 from festival import MIGRATIONS
 from festival.extensions import db
-from festival.ticketing import orders
-from festival.ticketing.orders import Item
 from tests.conftest import _create_postgres_database, _drop_postgres_database, make_app
-from tests.ticketing.conftest import make_edition, make_type
+from tests.old_rows import insert_row
 
 PAID_AT = datetime(2027, 4, 1, 12, 0, tzinfo=timezone.utc)
 
@@ -39,11 +38,17 @@ def old_app(test_environ, tmp_path):
 def test_0019_backfills_payments_and_refunds(old_app):
     with old_app.app_context():
         upgrade(directory=str(MIGRATIONS), revision="0017")
-        edition = make_edition()
-        kind = make_type(edition)
-        made = {name: orders.create_order(edition, buyer_name=name, email=f"{name}@example.fr",
-                                          items=[Item(kind.id, 2)]).id
-                for name in ("paid", "partly", "failed", "pending", "cancelled")}
+        edition = insert_row("editions", year=2027, title="Almoggar 2027", status="on_sale")
+        kind = insert_row("ticket_types", edition_id=edition, name="Pass festival",
+                          price_cents=1500, valid_days=[], max_per_order=10)
+        made = {}
+        for n, name in enumerate(("paid", "partly", "failed", "pending", "cancelled")):
+            made[name] = insert_row("orders", edition_id=edition, code=f"CODE{n}", secret="s",
+                                    buyer_name=name, email=f"{name}@example.fr",
+                                    status="pending", tickets_cents=3000, total_cents=3000)
+            for _ in range(2):
+                insert_row("tickets", order_id=made[name], ticket_type_id=kind,
+                           price_cents=1500, status="valid")
         db.session.commit()
         run = db.session.execute
         run(text("UPDATE orders SET status='paid', payment_method='stripe', paid_at=:at, "

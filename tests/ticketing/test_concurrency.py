@@ -11,7 +11,6 @@ from festival.ticketing.orders import Item
 from tests.ticketing.conftest import make_edition, make_type
 
 
-
 def test_concurrent_buyers_never_oversell(app, postgres):
     with app.app_context():
         edition = make_edition(capacity=1000)
@@ -176,3 +175,58 @@ def test_concurrent_buyers_for_a_voucher_with_one_use_left(app, postgres):
         assert db.session.scalar(select(func.count(Order.id)).where(
             Order.voucher_id == voucher_id)) == 1
         assert {q.used for q in db.session.scalars(select(Quota))} == {1}
+
+
+def test_concurrent_buyers_never_exceed_any_days_capacity(app, postgres):
+    """Saturday, Sunday and two-day passes race for the last seats of both days: whatever
+    the order they arrive in, no day holds more than its capacity and every counter is true."""
+    from datetime import date
+
+    from festival.ticketing import quotas
+
+    saturday, sunday = date(2027, 5, 15), date(2027, 5, 16)
+    with app.app_context():
+        edition = make_edition(capacity=12)
+        kinds = {"sat": make_type(edition, "Pass samedi", quota=100,
+                                  valid_days=[saturday.isoformat()]).id,
+                 "sun": make_type(edition, "Pass dimanche", quota=100,
+                                  valid_days=[sunday.isoformat()]).id,
+                 "both": make_type(edition, "Pass deux jours", quota=100).id}
+        edition_id = edition.id
+        db.session.commit()
+
+    plan = [("sat", 2), ("sun", 1), ("both", 2), ("both", 1), ("sat", 1), ("sun", 3)] * 5
+    results = []
+    barrier = threading.Barrier(len(plan))
+
+    def buy(n: int, kind: str, count: int) -> None:
+        barrier.wait(timeout=30)
+        with app.app_context():
+            from festival.editions.models import Edition
+            try:
+                orders.create_order(db.session.get(Edition, edition_id),
+                                    buyer_name=f"Buyer {n}", email=f"b{n}@example.fr",
+                                    items=[Item(kinds[kind], count)])
+                db.session.commit()
+                results.append((kind, count))
+            except Conflict:
+                db.session.rollback()
+                results.append((kind, 0))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=buy, args=(n, kind, count), daemon=True)
+               for n, (kind, count) in enumerate(plan)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(results) == len(plan)
+    sold = {kind: sum(n for k, n in results if k == kind) for kind in kinds}
+    with app.app_context():
+        used = dict(db.session.execute(select(Quota.day, Quota.used)
+                                       .where(Quota.day.is_not(None))).all())
+        assert quotas.drift() == []
+    assert used == {saturday: sold["sat"] + sold["both"], sunday: sold["sun"] + sold["both"]}
+    assert used[saturday] <= 12 and used[sunday] <= 12
+    assert any(n == 0 for _, n in results)  # 30 seats asked of each day: some were refused

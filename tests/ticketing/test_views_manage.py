@@ -327,7 +327,13 @@ def test_ticket_types_page_shows_gauges_and_sets_the_capacity(client, app, offic
     assert small.status_code == 422 and "already sold or reserved" in small.get_data(True)
     client.post(f"{office['base']}/capacity", data={"capacity": "250"})
     with app.app_context():
-        assert db.session.scalar(select(Quota.size).where(Quota.ticket_type_id.is_(None))) == 250
+        assert db.session.scalars(select(Quota.size).where(Quota.day.is_not(None))).all() == [
+            250, 250]
+    html = client.get(f"{office['base']}/ticket-types").get_data(as_text=True)
+    venue = html.split('id="venue-h"')[1].split("</section>")[0]
+    # A gauge per festival day; the passes for every day count on both.
+    assert "Samedi 15 mai" in venue and "Dimanche 16 mai" in venue  # French, the default
+    assert venue.count("247 left of 250") == 2
 
 
 def test_create_edit_and_delete_a_ticket_type(client, app, office):

@@ -73,6 +73,24 @@ def test_sold_out_types_show_it_and_cannot_be_chosen(client, app, shop):
     assert page.status_code == 422 and "this ticket is sold out" in page.get_data(True)
 
 
+def test_a_full_day_says_so_on_the_types_that_admit_on_it(client, app):
+    with app.app_context():
+        edition = make_edition(capacity=3)
+        kinds = {"saturday": make_type(edition, "Pass samedi", valid_days=["2027-05-15"]),
+                 "sunday": make_type(edition, "Pass dimanche", valid_days=["2027-05-16"]),
+                 "both": make_type(edition, "Pass deux jours")}
+        orders.create_order(edition, buyer_name="A", email="a@example.fr",
+                            items=[orders.Item(kinds["saturday"].id, 3)])
+        db.session.commit()
+        ids = {name: kind.id for name, kind in kinds.items()}
+    html = client.get("/2027/tickets").get_data(as_text=True)  # dates in French, the default
+    blocks = {name: html.split(f'id="offer-{type_id}"')[1].split("</li>")[0]
+              for name, type_id in ids.items()}
+    assert "Samedi is full" in blocks["saturday"] and "qty-" not in blocks["saturday"]
+    assert "Samedi is full" in blocks["both"] and "qty-" not in blocks["both"]
+    assert "is full" not in blocks["sunday"] and f"qty-{ids['sunday']}" in blocks["sunday"]
+
+
 def test_the_steppers_work_without_javascript(client, shop):
     page = _post(client, shop, f"add:{shop['festival']}", **{f"qty_{shop['festival']}": "1",
                                                              "donation": "7,50"})

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from festival.api.openapi.common import (
                                          BEARER,
+                                         DATE,
                                          DATETIME,
                                          INTEGER,
                                          STRING,
@@ -22,7 +23,13 @@ COUNT = {"type": "integer", "minimum": 0}
 SCHEMAS = {
     "Dashboard": obj({
         "tickets_sold": COUNT, "tickets_reserved": COUNT, "checked_in": COUNT,
-        "inside": COUNT, "capacity": nullable(INTEGER),
+        "inside": COUNT,
+        "capacity": nullable(INTEGER | {"description": "The venue capacity: people admitted "
+                                                      "per festival day (null: none set)."}),
+        "capacity_per_day": array(
+            obj({"day": DATE, "capacity": COUNT, "sold": COUNT, "reserved": COUNT}),
+            description="Each festival day's venue capacity and the tickets sold and reserved "
+                        "that admit on it (a pass for every day counts on every day)."),
         "revenue_cents": obj({"gross": INTEGER, "refunded": INTEGER, "net": INTEGER}),
         "by_ticket_type": array(obj({"id": INTEGER, "name": STRING, "sold": COUNT,
                                      "quota": nullable(INTEGER), "checked_in": COUNT})),

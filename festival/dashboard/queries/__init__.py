@@ -27,6 +27,7 @@ from festival.dashboard.queries.programme import (
 )
 from festival.dashboard.queries.sales import (
     Sales,
+    capacity_per_day,
     edition_sales,
     revenue,
     type_counts,
@@ -60,6 +61,8 @@ def api_summary(edition: Edition, now: datetime | None = None) -> dict:
         "checked_in": sum(checked.values()),
         "inside": max(entries - exits, 0),
         "capacity": venue_capacity(edition),
+        "capacity_per_day": [{"day": c.day.isoformat(), "capacity": c.size, "sold": c.sold,
+                              "reserved": c.reserved} for c in capacity_per_day(edition)],
         "revenue_cents": {"gross": money.gross, "refunded": money.refunded, "net": money.net},
         "by_ticket_type": [{"id": t.id, "name": t.name, "sold": t.sold, "quota": t.quota,
                             "checked_in": checked.get(t.id, 0)} for t in types],

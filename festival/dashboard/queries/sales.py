@@ -1,5 +1,6 @@
-"""Sales figures of an edition: per quota, revenue, per day, orders by status, vouchers,
-box office against online. Each is one SQL aggregate; Python only arranges the few rows."""
+"""Sales figures of an edition: per quota and festival day, revenue, per day, orders by status,
+vouchers, box office against online. Each is one SQL aggregate; Python only arranges the few
+rows."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from festival.dashboard.queries.common import reserved, sold, tickets_of
 from festival.dashboard.sqltime import HOUR, bucket, from_epoch
 from festival.editions.models import Edition
 from festival.extensions import db
+from festival.ticketing import quotas
 from festival.ticketing.models import (
     Order,
     OrderStatus,
@@ -41,7 +43,10 @@ class TypeSales:
 
 @dataclass
 class Capacity:
-    size: int | None
+    """The venue capacity of one festival day, and the tickets that admit on that day."""
+
+    day: date
+    size: int
     sold: int
     reserved: int
 
@@ -82,7 +87,7 @@ class Channel:
 @dataclass
 class Sales:
     types: list[TypeSales]
-    capacity: Capacity
+    capacity: list[Capacity]        # per festival day
     revenue: Revenue
     per_day: list[SalesDay]
     by_status: dict[str, tuple[int, int]]   # status → (orders, total cents)
@@ -157,8 +162,19 @@ def type_counts(edition: Edition) -> list[TypeSales]:
 
 
 def venue_capacity(edition: Edition) -> int | None:
-    return db.session.scalar(select(Quota.size).where(Quota.edition_id == edition.id,
-                                                      Quota.ticket_type_id.is_(None)))
+    """People admitted per festival day (None: no venue capacity)."""
+    return edition.day_capacity
+
+
+def capacity_per_day(edition: Edition) -> list[Capacity]:
+    """Each festival day's venue capacity with the tickets sold and reserved that admit on it
+    (a pass for every day counts on every day): one count per ticket type, spread over its
+    days."""
+    sold_seats = quotas.held_seats(edition.id, (OrderStatus.PAID,)).per_day
+    reserved_seats = quotas.held_seats(edition.id, (OrderStatus.PENDING,)).per_day
+    return [Capacity(q.day, q.size, sold_seats[q.day], reserved_seats[q.day])
+            for q in sorted(quotas.edition_quotas(edition.id).by_day.values(),
+                            key=lambda q: q.day)]
 
 
 def revenue(edition: Edition) -> Revenue:
@@ -247,9 +263,7 @@ def channels(edition: Edition) -> list[Channel]:
 
 def edition_sales(edition: Edition) -> Sales:
     types = type_sales(edition)
-    capacity = Capacity(venue_capacity(edition), sum(t.sold for t in types),
-                        sum(t.reserved for t in types))
-    return Sales(types=types, capacity=capacity, revenue=revenue(edition),
+    return Sales(types=types, capacity=capacity_per_day(edition), revenue=revenue(edition),
                  per_day=sales_per_day(edition), by_status=orders_by_status(edition),
                  vouchers=voucher_use(edition), channels=channels(edition))
 

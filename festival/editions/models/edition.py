@@ -60,6 +60,9 @@ class Edition(TimestampMixin, db.Model):
     # Ed25519 keypair with which ticketing signs this edition's tickets (raw key bytes).
     signing_public_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
     signing_private_key: Mapped[bytes | None] = mapped_column(LargeBinary(64))
+    # People admitted per festival day, the size a new day's venue quota is given
+    # (ticketing.quotas keeps one quota per day; None: no venue capacity).
+    day_capacity: Mapped[int | None] = mapped_column(Integer)
 
     days: Mapped[list[EditionDay]] = relationship(
         back_populates="edition", cascade="all, delete-orphan", order_by="EditionDay.day",

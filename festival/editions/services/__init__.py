@@ -9,6 +9,7 @@ from festival.editions.services.editions import (  # noqa: F401
     change_edition_status,
     create_edition,
     edition_by_year,
+    register_days_listener,
     remove_organiser,
     remove_venue,
     update_edition,

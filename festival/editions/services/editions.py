@@ -1,10 +1,11 @@
 """Editions: creation, details, days, venues, status changes and organiser associations."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -27,6 +28,7 @@ from festival.editions.models.edition import NEEDS_CONFIRMATION, TRANSITIONS
 from festival.editions.services._checks import Fields, refuse_if_archived
 from festival.extensions import db
 
+_DAYS_LISTENERS = "festival.editions.days_listeners"
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_DAYS = 14
 EDITION_FIELDS = ("title", "tagline", "description", "days")
@@ -50,6 +52,17 @@ def _check_days(fields: Fields, year: int | None, days: Any) -> list[date]:
     if len(clean) > MAX_DAYS:
         fields.add("days", _l("An edition has at most %(n)s days.", n=MAX_DAYS))
     return sorted(clean)
+
+
+def register_days_listener(app: Flask, listener: Callable[[Edition], None]) -> None:
+    """`listener(edition)` runs whenever an edition's days are set or changed, in the same
+    transaction, after the flush (ticketing keeps a venue quota per festival day with it)."""
+    app.extensions.setdefault(_DAYS_LISTENERS, []).append(listener)
+
+
+def _days_changed(edition: Edition) -> None:
+    for listener in current_app.extensions.get(_DAYS_LISTENERS, ()):
+        listener(edition)
 
 
 def edition_by_year(year: int) -> Edition | None:
@@ -78,6 +91,7 @@ def create_edition(*, year: Any, title: Any, tagline: Any = "", description: Any
     edition.status_changes.append(EditionStatusChange(
         from_status=None, to_status=EditionStatus.DRAFT, note="", actor_id=_id(actor)))
     db.session.flush()
+    _days_changed(edition)
     return edition
 
 
@@ -109,6 +123,8 @@ def update_edition(edition: Edition, changes: Mapping[str, Any], *,
     if new_days is not None:
         _replace_days(edition, new_days)
     db.session.flush()
+    if new_days is not None:
+        _days_changed(edition)
     return edition
 
 
