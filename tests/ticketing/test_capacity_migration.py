@@ -43,7 +43,7 @@ def _quotas() -> set[tuple]:
 
 def test_0023_moves_the_venue_quota_to_each_day_with_its_tickets(old_app):
     with old_app.app_context():
-        upgrade(directory=str(MIGRATIONS), revision="0020")
+        upgrade(directory=str(MIGRATIONS), revision="0021")
         edition = insert_row("editions", year=2027, title="Almoggar 2027", status="on_sale")
         other = insert_row("editions", year=2026, title="Almoggar 2026", status="closed")
         for day in (SATURDAY, SUNDAY):
@@ -94,7 +94,7 @@ def test_0023_moves_the_venue_quota_to_each_day_with_its_tickets(old_app):
                     {"e": other})
         db.session.commit()
 
-        downgrade(directory=str(MIGRATIONS), revision="0020")
+        downgrade(directory=str(MIGRATIONS), revision="0021")
         rows = set(db.session.execute(sa.text(
             "SELECT edition_id, ticket_type_id, size, used FROM quotas")).all())
         assert rows == {(edition, None, 1000, 2 + 3 + 1),
