@@ -7,6 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from festival.accounts import services
+from festival.accounts.labels import template_globals
 from festival.accounts.forms import (
     ForgotPasswordForm,
     LoginForm,
@@ -26,11 +27,18 @@ from festival.extensions import db
 bp = Blueprint("accounts", __name__)
 
 
+@bp.record_once
+def _labels(state) -> None:
+    state.app.jinja_env.globals.update(template_globals())
+
+
 def landing_for(user: User) -> str:
     if user.role in (Role.ADMIN, Role.ORGANISER):
         return url_for("associations.manage_list")
     if user.role is Role.ASSOCIATION and user.association is not None:
         return url_for("associations.detail", slug=user.association.slug)
+    if user.role is Role.VOLUNTEER:
+        return url_for("checkin.start")  # the door: pair this phone, or scan if it is paired
     return url_for("accounts.account")
 
 
