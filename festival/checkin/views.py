@@ -22,15 +22,16 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from festival.checkin import devices, queries, services
-from festival.checkin.forms import DeskCheckInForm, DeskSearchForm
+from festival.checkin.forms import DeskCheckInForm, DeskSearchForm, StartForm
 from festival.checkin.labels import RESULT_TONE, reason_text, result_title, scanner_messages
 from festival.core.access import Role, public, roles
 from festival.core.assets import static_hash
 from festival.core.errors import DomainError
-from festival.core.forms import choices
+from festival.core.forms import apply_field_errors, choices
 from festival.core.security import limit
 from festival.core.unit_of_work import refuse_request
 from festival.core.urls import absolute_url
+from festival.editions.queries import current_edition
 
 bp = Blueprint("checkin", __name__)
 
@@ -104,6 +105,37 @@ def pair(code: str):
     device = devices.device_for_pairing_code(code)
     html = render_template("checkin/pair.html", device=device, form=form)
     return Response(html, status=400 if form.errors else 200, headers=NO_STORE)
+
+
+@bp.route("/scan/start", methods=["GET", "POST"])
+@roles(Role.VOLUNTEER, Role.ORGANISER)
+def start():
+    """The door's start page: a logged-in volunteer pairs the phone in their hand to a gate
+    of an open list of the current edition (where the list allows it), then scans."""
+    edition = current_edition()
+    offered = queries.self_pairing_lists(edition.id) if edition else []
+    form = StartForm()
+    form.list_id.choices = choices((item.id, item.name) for item, _gates in offered)
+    if not form.is_submitted() and offered:
+        form.list_id.data = offered[0][0].id
+    status = 200
+    if form.validate_on_submit():
+        try:
+            device, token = devices.pair_own_phone(edition, form.list_id.data,
+                                                   gate=form.gate.data, actor=current_user)
+        except DomainError as error:
+            refuse_request()
+            apply_field_errors(form, error)
+            status = 422 if error.status == 400 else error.status
+        else:
+            html = render_template("checkin/paired.html", device=device, token=token)
+            return Response(html, headers=NO_STORE)
+    elif form.is_submitted():
+        status = 422
+    gates = sorted({gate for _item, list_gates in offered for gate in list_gates})
+    html = render_template("checkin/start.html", form=form, offered=offered, gates=gates,
+                           edition=edition)
+    return Response(html, status=status, headers=NO_STORE)
 
 
 @bp.get("/scan/desk")

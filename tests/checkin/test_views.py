@@ -208,3 +208,89 @@ def test_the_scanner_ships_the_qr_decoder_minified(client):
         source = decoder.get_data(as_text=True)
     assert len(source.encode()) < 140_000
     assert "jsQR" in source and "\n  " not in source
+
+
+def test_a_volunteer_pairs_their_own_phone(client, app, auth, edition_year):
+    volunteer = auth.login_as("volunteer", name="Youssef")
+    page = client.get("/scan/start")
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    html = page.get_data(as_text=True)
+    with app.app_context():
+        checkin_list = db.session.scalar(select(CheckinList))
+        list_id = checkin_list.id
+        make_device(checkin_list, gate="Porte B")  # a gate already in use is offered
+        db.session.commit()
+    assert f'<option selected value="{list_id}">Entrée</option>' in html
+    assert '<option value="Porte B">' in client.get("/scan/start").get_data(as_text=True)
+    paired = client.post("/scan/start", data={"list_id": list_id, "gate": " Porte  B "})
+    assert paired.status_code == 200 and paired.headers["Cache-Control"] == "no-store"
+    token = re.search(r'data-token="(alm_[^"]+)"', paired.get_data(as_text=True)).group(1)
+    with app.app_context():
+        device = db.session.scalar(select(Device).order_by(Device.id.desc()))
+        assert (device.gate, device.list_id, device.created_by_id) == (
+            "Porte B", list_id, volunteer["id"])
+        assert device.is_paired and device.pairing_code_hash is None
+        assert device.name == "Youssef"
+    bundle = client.get("/api/v1/checkin/bundle", headers={"Authorization": f"Bearer {token}"})
+    assert bundle.status_code == 200
+    assert bundle.get_json()["device"]["gate"] == "Porte B"
+
+
+def test_self_pairing_only_where_the_list_allows_it(client, app, auth, edition_year):
+    auth.login_as("volunteer")
+    with app.app_context():
+        checkin_list = db.session.scalar(select(CheckinList))
+        list_id = checkin_list.id
+        closed = make_list(checkin_list.edition, "Coulisses")
+        closed.allow_self_pairing = False
+        db.session.commit()
+        closed_id = closed.id
+    html = client.get("/scan/start").get_data(as_text=True)
+    assert "Entrée" in html and "Coulisses" not in html
+    refused = client.post("/scan/start", data={"list_id": closed_id, "gate": "Porte A"})
+    assert refused.status_code == 422
+    no_gate = client.post("/scan/start", data={"list_id": list_id, "gate": "  "})
+    assert no_gate.status_code == 422
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Device)) == 0
+        db.session.get(CheckinList, list_id).allow_self_pairing = False
+        db.session.commit()
+    html = client.get("/scan/start").get_data(as_text=True)
+    assert "Ask an organiser for a pairing link" in html and 'name="gate"' not in html
+
+
+def test_the_service_refuses_a_list_closed_to_volunteers(ctx):
+    from festival.checkin.devices import pair_own_phone
+    from festival.core.errors import DomainError
+    from tests.factories import gen_user
+    edition = make_door_edition()
+    checkin_list = make_list(edition, "Coulisses")
+    other = make_list(make_door_edition(2032), "Ailleurs")
+    actor = gen_user("volunteer")
+    checkin_list.allow_self_pairing = False
+    db.session.flush()
+    with pytest.raises(DomainError) as refused:
+        pair_own_phone(edition, checkin_list.id, gate="A", actor=actor)
+    assert refused.value.code == "self_pairing_refused"
+    with pytest.raises(DomainError) as elsewhere:
+        pair_own_phone(edition, other.id, gate="A", actor=actor)
+    assert elsewhere.value.code == "list_not_found"
+    checkin_list.allow_self_pairing = True
+    checkin_list.is_active = False
+    with pytest.raises(DomainError):
+        pair_own_phone(edition, checkin_list.id, gate="A", actor=actor)
+
+
+def test_the_list_form_marks_lists_volunteers_may_pair_to(client, app, auth, edition_year):
+    auth.login_as("organiser")
+    with app.app_context():
+        checkin_list = db.session.scalar(select(CheckinList))
+        list_id = checkin_list.id
+        assert checkin_list.allow_self_pairing
+    url = f"/manage/checkin/{edition_year}/lists/{list_id}"
+    form = client.get(url).get_data(as_text=True)
+    assert 'name="allow_self_pairing"' in form
+    saved = client.post(url, data={"name": "Entrée", "is_active": "y"})
+    assert saved.status_code == 302
+    with app.app_context():
+        assert not db.session.get(CheckinList, list_id).allow_self_pairing
