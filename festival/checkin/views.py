@@ -56,6 +56,7 @@ def pairing_url(code: str) -> str:
     return absolute_url("checkin.pair", code=code)
 
 
+@bp.get("/scan/", endpoint="scanner")  # a typed address, or a bookmark with the slash
 @bp.get("/scan")
 @public
 def scanner():
@@ -69,7 +70,8 @@ def scanner():
 def service_worker():
     """Served from /scan/ so that its scope covers the scanner page."""
     source = (Path(current_app.static_folder) / "js/scanner/sw.js").read_text()
-    config = {"version": _version(), "page": url_for("checkin.scanner"),
+    page = url_for("checkin.scanner")
+    config = {"version": _version(), "page": page, "pages": [page, page + "/"],
               "assets": [url_for("static", filename=name) for name in SCANNER_ASSETS]
               + [url_for("checkin.manifest")]}
     body = f"const SCANNER = {json.dumps(config)};\n{source}"

@@ -294,3 +294,11 @@ def test_the_list_form_marks_lists_volunteers_may_pair_to(client, app, auth, edi
     assert saved.status_code == 302
     with app.app_context():
         assert not db.session.get(CheckinList, list_id).allow_self_pairing
+
+
+def test_every_address_of_the_scanner_is_the_scanner(client):
+    assert client.get("/scan/").status_code == 200
+    worker = client.get("/scan/sw.js").get_data(as_text=True)
+    assert '"page": "/scan", "pages": ["/scan", "/scan/"]' in worker
+    html = client.get("/scan").get_data(as_text=True)
+    assert 'href="/scan/start"' in html and "pairing link" in html

@@ -56,6 +56,7 @@ function render(state) {
 
 function unpaired() {
   document.body.dataset.state = "unpaired";
+  $("scan-status-text").textContent = m.not_paired;
   $("scan-unpaired").hidden = false;
   $("scan-camera").hidden = true;
   $("scan-find").hidden = true;
