@@ -3,7 +3,18 @@ every address of the scanner opens offline once visited, the camera keeps scanni
 any answer, and the torch button shows only where the camera has one."""
 from __future__ import annotations
 
+import time
+
 import pytest
+
+from tests.browser.test_scanner import (  # noqa: F401 (fixtures)
+    HEIGHT,
+    WIDTH,
+    _phone,
+    camera_browser,
+    gate,
+    write_y4m,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -29,3 +40,72 @@ def test_an_unpaired_scanner_says_what_to_do_and_opens_offline(phone):
         page.wait_for_selector("#scan-unpaired", state="visible")
         assert page.locator("body").get_attribute("data-state") == "unpaired"
     page.context.set_offline(False)
+
+
+# Every answer the scanner shows, in order, in `window.answers`.
+ANSWERS = """
+window.answers = [];
+new MutationObserver(() => {
+  const result = document.getElementById("scan-result");
+  if (result && !result.hidden && result.dataset.result
+      && result.dataset.shownAt !== result.dataset.result + result.textContent) {
+    result.dataset.shownAt = result.dataset.result + result.textContent;
+    window.answers.push(result.dataset.result);
+  }
+}).observe(document, {subtree: true, attributes: true, childList: true,
+                      attributeFilter: ["hidden", "data-result"]});
+"""
+
+
+def write_film(path, scenes, fps: int = 2) -> None:
+    """A Y4M film of `scenes`: (text or None, seconds) each, one QR code per scene, played
+    in a loop by the fake camera."""
+    from PIL import Image
+
+    from festival.ticketing.qr import qr_image
+    chroma = bytes([128]) * (WIDTH // 2 * HEIGHT // 2)
+    frames = []
+    for text, seconds in scenes:
+        frame = Image.new("L", (WIDTH, HEIGHT), 235)
+        if text is not None:
+            code = qr_image(text, box_size=8)
+            frame.paste(code, ((WIDTH - code.width) // 2, (HEIGHT - code.height) // 2))
+        frames.extend([b"FRAME\n" + frame.tobytes() + chroma + chroma] * (seconds * fps))
+    path.write_bytes(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F{fps}:1 Ip A1:1 C420jpeg\n".encode()
+                     + b"".join(frames))
+
+
+def test_the_camera_keeps_scanning_after_any_answer(camera_browser, live_server, gate):
+    write_y4m(camera_browser.camera_file, None)
+    context, page = _phone(camera_browser, live_server)
+    page.add_init_script(ANSWERS)
+    try:
+        page.goto(f"/scan/pair/{gate['code']}")
+        page.get_by_role("button", name="Pair this phone").click()
+        page.wait_for_url("**/scan")
+        page.wait_for_selector('#scan-status[data-online="true"]')
+        page.wait_for_selector('body[data-state="scanning"]')
+        torch = page.locator("#scan-torch")
+        assert torch.count() == 1 and torch.is_hidden()  # the fake camera has no torch
+
+        # A QR code that is no ticket, then a ticket shown while the first answer is still
+        # on its way (a slow network): each gets its answer, with no tap between.
+        slowed: list[str] = []
+
+        def slow_first_answer(route):
+            if not slowed:
+                slowed.append(route.request.url)
+                time.sleep(1.5)
+            route.continue_()
+        page.route("**/api/v1/checkin", slow_first_answer)
+        write_film(camera_browser.camera_file, [("https://example.org/menu", 1),
+                                                (gate["tokens"][0], 20)])
+        page.reload()
+        page.wait_for_function("() => window.answers.includes('ok')", timeout=12_000)
+        assert page.evaluate("window.answers") == ["invalid", "ok"]
+        assert slowed
+        assert "Zoé Amrani" in page.locator("#scan-result-name").inner_text()
+        assert torch.is_hidden()
+    finally:
+        context.close()
+    assert page.js_errors == []

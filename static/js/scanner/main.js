@@ -87,6 +87,9 @@ async function check(what) {
 }
 
 function onCode(text) {
+  // While an answer is on its way, a new code is not taken (nor remembered as seen): the
+  // camera keeps reading it, and it is checked at the first frame after the answer.
+  if (busy) return;
   const now = Date.now();
   if (text === lastText && now - lastSeen < SAME_CODE_MS) {
     lastSeen = now;
@@ -157,6 +160,13 @@ function cameraError(code) {
   $("scan-camera").dataset.error = code;
 }
 
+// Only where the camera has a torch (most phones' rear cameras; not laptops).
+function torchButton() {
+  const button = $("scan-torch");
+  button.hidden = !camera.hasTorch;
+  button.setAttribute("aria-pressed", String(camera.torchOn));
+}
+
 function soundButton() {
   const button = $("scan-sound");
   button.textContent = feedback.soundOn ? m.sound_on : m.sound_off;
@@ -220,10 +230,18 @@ async function main() {
     onStarted: () => {
       $("scan-hint").textContent = "";
       document.body.dataset.state = "scanning";
+      torchButton();
     },
   });
+  $("scan-torch").addEventListener("click", async () => {
+    const on = await camera.toggleTorch();
+    $("scan-torch").setAttribute("aria-pressed", String(on));
+  });
   document.addEventListener("visibilitychange", () => {
-    if (document.hidden) camera.stop();
+    if (document.hidden) {
+      camera.stop();
+      $("scan-torch").hidden = true;
+    }
     else if (document.body.dataset.state !== "unpaired") camera.start();
   });
   await camera.start();
