@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from festival.checkin import devices, queries, services
+from festival.checkin import devices, present, queries, services
 from festival.checkin.forms import DeskCheckInForm, DeskSearchForm, StartForm
 from festival.checkin.labels import RESULT_TONE, reason_text, result_title, scanner_messages
 from festival.core.access import Role, public, roles
@@ -34,6 +34,11 @@ from festival.core.urls import absolute_url
 from festival.editions.queries import current_edition
 
 bp = Blueprint("checkin", __name__)
+
+
+@bp.record_once
+def _labels(state) -> None:
+    state.app.jinja_env.globals.update(present.template_globals())
 
 # What the service worker keeps for the scanner to start with no network.
 SCANNER_ASSETS = ("css/app.css", "img/logo.svg", "vendor/jsqr/jsQR.js", "js/scanner/main.js",
@@ -60,7 +65,8 @@ def pairing_url(code: str) -> str:
 @bp.get("/scan")
 @public
 def scanner():
-    html = render_template("checkin/scan.html", messages=scanner_messages(),
+    html = render_template("checkin/scan.html",
+                           messages=scanner_messages() | {"search": present.scanner_words()},
                            version=_version())
     return Response(html, headers={"Cache-Control": "no-cache"})
 
@@ -151,11 +157,12 @@ def desk():
     if chosen is None and lists:
         chosen = lists[0]
         form.list_id.data = chosen.id
-    hits = []
+    rows = []
     if chosen is not None and form.q.data:
         hits = queries.search_tickets(queries.door_for_list(chosen.id), form.q.data)
+        rows = list(zip(hits, present.search_results(hits, form.q.data)))
     return render_template("checkin/desk.html", form=form, lists=lists, chosen=chosen,
-                           hits=hits, check_in_form=DeskCheckInForm(formdata=None))
+                           rows=rows, check_in_form=DeskCheckInForm(formdata=None))
 
 
 @bp.post("/scan/desk/check-in")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from sqlalchemy import func, select
@@ -302,3 +303,76 @@ def test_every_address_of_the_scanner_is_the_scanner(client):
     assert '"page": "/scan", "pages": ["/scan", "/scan/"]' in worker
     html = client.get("/scan").get_data(as_text=True)
     assert 'href="/scan/start"' in html and "pairing link" in html
+
+
+@pytest.fixture
+def family(app, edition_year):
+    """An order of two tickets: Brahim's, and a child's with no name; Brahim is inside."""
+    from festival.checkin import queries, services
+    from festival.ticketing.models import Ticket, TicketType
+    with app.app_context():
+        ticket_type = db.session.scalar(select(TicketType))
+        brahim = make_ticket(ticket_type, attendee="Brahim Oufkir", buyer="Samira Oufkir",
+                             email="samira@example.fr")
+        child = Ticket(order=brahim.order, ticket_type_id=ticket_type.id, attendee_name="",
+                       price_cents=0, status=brahim.status)
+        db.session.add(child)
+        db.session.flush()
+        list_id = db.session.scalar(select(CheckinList.id))
+        services.check_in(queries.door_for_list(list_id), ticket_id=brahim.id)
+        db.session.commit()
+        return {"list_id": list_id, "code": brahim.order.code, "brahim": brahim.id,
+                "child": child.id}
+
+
+def _rows(html: str) -> list[str]:
+    return [unescape(row) for row in re.findall(r'<li class="card desk-hit".*?</li>', html,
+                                                   re.S)]
+
+
+def test_desk_results_tell_people_apart(client, auth, family):
+    auth.login_as("volunteer")
+    html = client.get("/scan/desk", query_string={"q": "oufkir",
+                                                  "list_id": family["list_id"]}).get_data(
+        as_text=True)
+    inside, child = _rows(html)
+    assert 'data-state="inside"' in inside and "<bdi>Brahim Oufkir</bdi>" in inside
+    assert "Already inside" in inside and "button-secondary" in inside
+    assert "Found by: name on the ticket, buyer's name" in inside
+    assert "2 tickets in this order" in inside
+    assert 'data-state="not_in"' in child and "No name on this ticket" in child
+    assert "bought by <bdi>Samira Oufkir</bdi>" in child and "Not in yet" in child
+    assert "Found by: buyer's name" in child and "button-ok" in child
+    assert f'order <bdi dir="ltr">{family["code"]}</bdi>' in child
+    by_email = client.get("/scan/desk", query_string={"q": "samira@example",
+                                                      "list_id": family["list_id"]})
+    assert all("Found by: e-mail" in row for row in _rows(by_email.get_data(as_text=True)))
+    by_code = client.get("/scan/desk", query_string={"q": family["code"].lower(),
+                                                     "list_id": family["list_id"]})
+    assert all("Found by: order code" in row for row in _rows(by_code.get_data(as_text=True)))
+
+
+def test_desk_results_in_arabic_keep_names_and_codes_apart(client, auth, family):
+    auth.login_as("volunteer")
+    client.set_cookie("lang", "ar")
+    html = client.get("/scan/desk", query_string={"q": "oufkir",
+                                                  "list_id": family["list_id"]}).get_data(
+        as_text=True)
+    assert '<html lang="ar" dir="rtl">' in html
+    inside, child = _rows(html)
+    assert "<bdi>Brahim Oufkir</bdi>" in inside and "<bdi>Samira Oufkir</bdi>" in child
+    assert f'<bdi dir="ltr">{family["code"]}</bdi>' in child
+
+
+def test_the_door_search_answer_shows_why_and_whose(client, app, family, api_token):
+    headers = api_token("volunteer")
+    found = client.get("/api/v1/checkin/search", headers=headers,
+                       query_string={"q": "oufkir", "list_id": family["list_id"]})
+    assert found.status_code == 200
+    results = {r["ticket"]["id"]: r for r in found.get_json()["results"]}
+    brahim, child = results[family["brahim"]], results[family["child"]]
+    assert (brahim["state"], brahim["attendee_name"], brahim["matched"]) == (
+        "inside", "Brahim Oufkir", ["name", "buyer"])
+    assert (child["state"], child["attendee_name"], child["buyer_name"], child["matched"]) == (
+        "not_in", "", "Samira Oufkir", ["buyer"])
+    assert child["order_size"] == 2 and child["checked_in"] is False
