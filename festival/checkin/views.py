@@ -41,9 +41,15 @@ def _labels(state) -> None:
     state.app.jinja_env.globals.update(present.template_globals())
 
 # What the service worker keeps for the scanner to start with no network.
+# The home-screen icons (PNG: Android wants 192 and 512 px, one maskable; iOS reads the
+# apple-touch-icon) are drawn by scripts/lib/icons.py.
+ICONS = (("img/icon-192.png", "192x192", "any"), ("img/icon-512.png", "512x512", "any"),
+         ("img/icon-maskable-512.png", "512x512", "maskable"))
+APPLE_TOUCH_ICON = "img/apple-touch-icon.png"
 SCANNER_ASSETS = ("css/app.css", "img/logo.svg", "vendor/jsqr/jsQR.js", "js/scanner/main.js",
                   "js/scanner/camera.js", "js/scanner/store.js", "js/scanner/verdict.js",
-                  "js/scanner/feedback.js", "js/scanner/doorway.js")
+                  "js/scanner/feedback.js", "js/scanner/doorway.js", APPLE_TOUCH_ICON,
+                  *(name for name, _size, _purpose in ICONS))
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -92,8 +98,11 @@ def manifest():
             "start_url": url_for("checkin.scanner"), "scope": url_for("checkin.scanner"),
             "display": "standalone", "orientation": "portrait",
             "background_color": "#1d1b19", "theme_color": "#1f3a5f",
-            "icons": [{"src": url_for("static", filename="img/logo.svg"), "sizes": "any",
-                       "type": "image/svg+xml", "purpose": "any"}]}
+            "icons": [{"src": url_for("static", filename=name), "sizes": size,
+                       "type": "image/png", "purpose": purpose}
+                      for name, size, purpose in ICONS]
+            + [{"src": url_for("static", filename="img/logo.svg"), "sizes": "any",
+                "type": "image/svg+xml", "purpose": "any"}]}
     return Response(json.dumps(data, ensure_ascii=False), mimetype="application/manifest+json")
 
 

@@ -376,3 +376,26 @@ def test_the_door_search_answer_shows_why_and_whose(client, app, family, api_tok
     assert (child["state"], child["attendee_name"], child["buyer_name"], child["matched"]) == (
         "not_in", "", "Samira Oufkir", ["buyer"])
     assert child["order_size"] == 2 and child["checked_in"] is False
+
+
+def test_the_home_screen_icons_are_pngs_of_their_sizes(client):
+    from io import BytesIO
+
+    from PIL import Image
+    manifest = client.get("/scan/manifest.webmanifest").get_json(force=True)
+    pngs = [icon for icon in manifest["icons"] if icon["type"] == "image/png"]
+    assert {(icon["sizes"], icon["purpose"]) for icon in pngs} == {
+        ("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")}
+    html = client.get("/scan").get_data(as_text=True)
+    touch = re.search(r'<link rel="apple-touch-icon" href="([^"]+)">', html).group(1)
+    worker = client.get("/scan/sw.js").get_data(as_text=True)
+    images = {}
+    for src, size in [(icon["src"], icon["sizes"]) for icon in pngs] + [(touch, "180x180")]:
+        with client.get(src) as answer:
+            assert answer.status_code == 200 and answer.mimetype == "image/png"
+            images[src] = Image.open(BytesIO(answer.get_data()))
+        assert images[src].format == "PNG" and "%dx%d" % images[src].size == size
+        assert src.split("?")[0] in worker  # kept for the scanner's offline start
+    maskable = next(icon["src"] for icon in pngs if icon["purpose"] == "maskable")
+    for opaque in (maskable, touch):  # a maskable icon fills its square; iOS shows no alpha
+        assert images[opaque].convert("RGBA").getpixel((0, 0))[3] == 255
