@@ -399,3 +399,12 @@ def test_the_home_screen_icons_are_pngs_of_their_sizes(client):
     maskable = next(icon["src"] for icon in pngs if icon["purpose"] == "maskable")
     for opaque in (maskable, touch):  # a maskable icon fills its square; iOS shows no alpha
         assert images[opaque].convert("RGBA").getpixel((0, 0))[3] == 255
+
+
+def test_devices_pair_links_to_the_port_served(test_environ, app, edition_year):
+    from tests.conftest import make_app
+    served = make_app({**test_environ, "PUBLIC_URL": "", "PORT": "8123"})
+    result = served.test_cli_runner().invoke(args=["devices", "pair", "--gate", "Porte Est"])
+    assert result.exit_code == 0, result.output
+    link = result.output.strip().splitlines()[-1]
+    assert re.fullmatch(r"http://127\.0\.0\.1:8123/scan/pair/[A-Za-z0-9_-]{20,}", link)
