@@ -7,7 +7,6 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from festival.accounts import services
-from festival.accounts.labels import template_globals
 from festival.accounts.forms import (
     ForgotPasswordForm,
     LoginForm,
@@ -16,6 +15,7 @@ from festival.accounts.forms import (
     TokenCreateForm,
     UserCreateForm,
 )
+from festival.accounts.labels import template_globals
 from festival.accounts.models import ApiToken, User
 from festival.core.access import Role, logged_in, public, roles
 from festival.core.errors import DomainError

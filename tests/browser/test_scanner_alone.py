@@ -7,12 +7,14 @@ import time
 
 import pytest
 
-from tests.browser.test_scanner import (  # noqa: F401 (fixtures)
+from tests.browser.test_scanner import (  # noqa: F401 (its fixtures, used here too)
     HEIGHT,
     WIDTH,
     _phone,
+    _type,
     camera_browser,
     gate,
+    paired_phone,
     write_y4m,
 )
 
@@ -75,7 +77,8 @@ def write_film(path, scenes, fps: int = 2) -> None:
                      + b"".join(frames))
 
 
-def test_the_camera_keeps_scanning_after_any_answer(camera_browser, live_server, gate):
+def test_the_camera_keeps_scanning_after_any_answer(camera_browser, live_server,  # noqa: F811
+                                                    gate):  # noqa: F811
     write_y4m(camera_browser.camera_file, None)
     context, page = _phone(camera_browser, live_server)
     page.add_init_script(ANSWERS)
@@ -109,3 +112,42 @@ def test_the_camera_keeps_scanning_after_any_answer(camera_browser, live_server,
     finally:
         context.close()
     assert page.js_errors == []
+
+
+@pytest.mark.parametrize("paired_phone", ["fr-FR", "ar"], indirect=True)
+def test_search_results_on_the_scanner_tell_people_apart(paired_phone, gate, app,  # noqa: F811
+                                                         screenshot):
+    """An order of two: Nour is inside, the child's ticket has no name; each row says so,
+    with its own button, and why it was found; names stay whole in Arabic."""
+    from sqlalchemy import select
+
+    from festival.checkin import queries, services
+    from festival.checkin.models import CheckinList
+    from festival.extensions import db
+    from festival.ticketing.models import Ticket, TicketType
+    from tests.browser.conftest import assert_no_horizontal_overflow
+    from tests.checkin.conftest import make_ticket
+    page = paired_phone
+    with app.app_context():
+        ticket_type = db.session.get(TicketType, gate["type_id"])
+        nour = make_ticket(ticket_type, attendee="Nour Tazi", buyer="Samira Tazi",
+                           email="samira@example.fr")
+        db.session.add(Ticket(order=nour.order, ticket_type_id=ticket_type.id,
+                              attendee_name="", price_cents=0, status=nour.status))
+        list_id = db.session.scalar(select(CheckinList.id))
+        services.check_in(queries.door_for_list(list_id), ticket_id=nour.id)
+        db.session.commit()
+    _type(page, "Tazi")
+    page.wait_for_selector(".scan-hit >> nth=1")
+    inside = page.locator('.scan-hit[data-state="inside"]')
+    child = page.locator('.scan-hit[data-state="not_in"]')
+    assert inside.count() == 1 and child.count() == 1
+    assert inside.locator(".scan-hit-name bdi").inner_text() == "Nour Tazi"
+    assert child.locator(".scan-hit-name bdi").inner_text() != "Samira Tazi"  # not the buyer
+    assert child.locator(".scan-hit-buyer bdi").inner_text() == "Samira Tazi"
+    assert child.locator(".scan-hit-meta bdi").get_attribute("dir") == "ltr"  # the order code
+    assert inside.locator("button").inner_text() != child.locator("button").inner_text()
+    assert inside.locator(".scan-hit-why").inner_text().strip()
+    assert_no_horizontal_overflow(page)
+    lang = page.evaluate("document.documentElement.lang")
+    screenshot(page, f"scanner-{lang}-search-family")

@@ -327,7 +327,7 @@ def family(app, edition_year):
 
 def _rows(html: str) -> list[str]:
     return [unescape(row) for row in re.findall(r'<li class="card desk-hit".*?</li>', html,
-                                                   re.S)]
+                                                   re.DOTALL)]
 
 
 def test_desk_results_tell_people_apart(client, auth, family):
@@ -394,7 +394,7 @@ def test_the_home_screen_icons_are_pngs_of_their_sizes(client):
         with client.get(src) as answer:
             assert answer.status_code == 200 and answer.mimetype == "image/png"
             images[src] = Image.open(BytesIO(answer.get_data()))
-        assert images[src].format == "PNG" and "%dx%d" % images[src].size == size
+        assert images[src].format == "PNG" and "{}x{}".format(*images[src].size) == size
         assert src.split("?")[0] in worker  # kept for the scanner's offline start
     maskable = next(icon["src"] for icon in pngs if icon["purpose"] == "maskable")
     for opaque in (maskable, touch):  # a maskable icon fills its square; iOS shows no alpha

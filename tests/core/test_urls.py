@@ -68,7 +68,7 @@ def test_scripts_serve_makes_links_on_the_port_it_serves(environ, expected):
     env = {key: value for key, value in os.environ.items()
            if key not in ("PORT", "PUBLIC_URL")} | environ
     shown = subprocess.run(
-        ["bash", "-c", 'source scripts/lib/setup.sh && local_addresses && '
-                       'echo "$PORT $PUBLIC_URL"'],
+        ["bash", "-c", ('source scripts/lib/setup.sh && local_addresses && '
+                        'echo "$PORT $PUBLIC_URL"')],
         cwd=root, env=env, capture_output=True, text=True, check=True).stdout.strip()
     assert shown == expected
