@@ -151,3 +151,37 @@ def test_search_results_on_the_scanner_tell_people_apart(paired_phone, gate, app
     assert_no_horizontal_overflow(page)
     lang = page.evaluate("document.documentElement.lang")
     screenshot(page, f"scanner-{lang}-search-family")
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_volunteer_lands_on_the_door_and_its_pages_are_accessible(phone, live_server, app,
+                                                                    language):
+    """Logged in, a volunteer lands on the door's start page; it, the desk with results and
+    the unpaired scanner have no serious accessibility violation, in French and Arabic."""
+    import re
+
+    from festival.extensions import db
+    from tests import factories
+    from tests.browser.test_accessibility import _serious
+    from tests.checkin.conftest import make_door_edition, make_list, make_ticket, make_ticket_type
+    with app.app_context():
+        edition = make_door_edition(2035)
+        ticket_type = make_ticket_type(edition, "Pass festival")
+        checkin_list = make_list(edition, "Entrée")
+        make_ticket(ticket_type, attendee="Brahim Oufkir")
+        db.session.commit()
+        list_id = checkin_list.id
+    user = factories.user_in_db(app, "volunteer")
+    phone.context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
+    phone.goto("/login")
+    phone.fill("#email", user["email"])
+    phone.fill("#password", factories.PASSWORD)
+    phone.click("main button[type=submit]")
+    phone.wait_for_url(re.compile(r".*/scan/start$"))
+    problems = {}
+    for path in ("/scan/start", f"/scan/desk?list_id={list_id}&q=oufkir", "/scan"):
+        phone.goto(path)
+        found = _serious(phone)
+        if found:
+            problems[path] = found
+    assert problems == {}
