@@ -444,3 +444,22 @@ def test_box_office_cash_helper_works_without_javascript(client, app, door_offic
     assert "That is less than the amount to collect." in refused.get_data(True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Order)) == 0
+
+
+def test_box_office_says_which_tickets_the_list_refused(client, app, door_office):
+    from festival.editions.models import Edition
+    from festival.ticketing.models import TicketType
+    from tests.checkin.conftest import make_ticket_type, today_iso
+    with app.app_context():
+        edition_id = db.session.get(TicketType, door_office["pass"]).edition_id
+        tomorrow = make_ticket_type(db.session.get(Edition, edition_id), "Pass demain",
+                                    valid_days=[today_iso(1)], position=1)
+        db.session.commit()
+        tomorrow_id = tomorrow.id
+    sold = client.post(f"{door_office['base']}/box-office", data={
+        "action": "sell", "method": "cash", f"qty-{door_office['pass']}": "1",
+        f"qty-{tomorrow_id}": "1", "admit_list_id": door_office["list_id"]},
+        follow_redirects=True)
+    html = sold.get_data(as_text=True)
+    assert sold.status_code == 200 and "Checked in: 1 of 2. Not valid today" in html
+    assert html.count("Checked in at Entrée") == 1
