@@ -52,14 +52,16 @@ def _details(ticket_ids: list[int]) -> dict[int, Any]:
 
 
 def match_reasons(text: str, *, attendee: str, buyer: str, email: str, code: str) -> list[str]:
-    """The fields (keys of MATCH) in which `text` is found, as the search looks for it."""
+    """The fields (keys of MATCH) in which `text` is found: a piece of a name, the whole
+    e-mail address (case aside: a piece of one is never said to match, so that the answer
+    tells nothing of an address the volunteer did not type whole), the whole order code."""
     needle = " ".join((text or "").split())[:100].lower()
     found = []
     if needle and needle in (attendee or "").lower():
         found.append("name")
     if needle and needle in (buyer or "").lower():
         found.append("buyer")
-    if needle and needle in (email or "").lower():
+    if needle and needle == (email or "").lower():
         found.append("email")
     typed = normalise_code(text or "")
     if len(typed) >= 4 and typed == code:

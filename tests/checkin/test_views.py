@@ -344,9 +344,12 @@ def test_desk_results_tell_people_apart(client, auth, family):
     assert "bought by <bdi>Samira Oufkir</bdi>" in child and "Not in yet" in child
     assert "Found by: buyer's name" in child and "button-ok" in child
     assert f'order <bdi dir="ltr">{family["code"]}</bdi>' in child
-    by_email = client.get("/scan/desk", query_string={"q": "samira@example",
+    by_email = client.get("/scan/desk", query_string={"q": "Samira@Example.fr",
                                                       "list_id": family["list_id"]})
     assert all("Found by: e-mail" in row for row in _rows(by_email.get_data(as_text=True)))
+    by_piece = client.get("/scan/desk", query_string={"q": "samira@exa",
+                                                      "list_id": family["list_id"]})
+    assert not any("e-mail" in row for row in _rows(by_piece.get_data(as_text=True)))
     by_code = client.get("/scan/desk", query_string={"q": family["code"].lower(),
                                                      "list_id": family["list_id"]})
     assert all("Found by: order code" in row for row in _rows(by_code.get_data(as_text=True)))
