@@ -175,6 +175,9 @@ def load_config(environ: Mapping[str, str] | None = None,
         raise ConfigError("PUBLIC_URL must be set when FESTIVAL_ENV=production "
                           "(e.g. https://billetterie.almoggar.example)")
     allowed_hosts = _allowed_hosts(environ, public_url)
+    # Without PUBLIC_URL, links made outside a request (`flask devices pair`) lead to the
+    # local server on the port it listens on (PORT, as scripts/serve and gunicorn read it).
+    development_url = f"http://127.0.0.1:{_int(environ, 'PORT', 5000, 1, 65535)}"
 
     redis_url = environ.get("REDIS_URL", "")
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
@@ -210,6 +213,7 @@ def load_config(environ: Mapping[str, str] | None = None,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SQLALCHEMY_BINDS": _binds(database_url),
         "PUBLIC_URL": public_url,
+        "DEVELOPMENT_URL": development_url,
         "ALLOWED_HOSTS": allowed_hosts,  # any other Host is refused (core/security.py)
         "MAIL_SERVER": mail_server,
         "MAIL_PORT": _int(environ, "MAIL_PORT", 465 if mail_ssl else (587 if mail_tls else 25),

@@ -38,6 +38,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "checkin.service_worker": EVERYONE,
     "checkin.manifest": EVERYONE,
     "checkin.pair": EVERYONE,             # the one-time pairing code is checked inside
+    "checkin.start": DOOR,
     "checkin.desk": DOOR,
     "checkin.desk_check_in": DOOR,
     **{f"manage_checkin.{name}": STAFF for name in (

@@ -16,6 +16,7 @@ from festival.accounts.forms import (
     TokenCreateForm,
     UserCreateForm,
 )
+from festival.accounts.labels import template_globals
 from festival.accounts.models import ApiToken, User
 from festival.core.access import Role, logged_in, public, roles
 from festival.core.errors import DomainError
@@ -27,11 +28,18 @@ from festival.extensions import db
 bp = Blueprint("accounts", __name__)
 
 
+@bp.record_once
+def _labels(state) -> None:
+    state.app.jinja_env.globals.update(template_globals())
+
+
 def landing_for(user: User) -> str:
     if user.role in (Role.ADMIN, Role.ORGANISER):
         return url_for("associations.manage_list")
     if user.role is Role.ASSOCIATION and user.association is not None:
         return url_for("associations.detail", slug=user.association.slug)
+    if user.role is Role.VOLUNTEER:
+        return url_for("checkin.start")  # the door: pair this phone, or scan if it is paired
     return url_for("accounts.account")
 
 

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, jsonify, request
 from flask_babel import lazy_gettext as _l
 
 from festival.accounts.services import require_live_token
-from festival.checkin import queries, services
+from festival.checkin import present, queries, services
 from festival.checkin.bundle import encode, offline_bundle
 from festival.checkin.rules import Door
 from festival.checkin.schemas import (
@@ -21,7 +21,6 @@ from festival.checkin.schemas import (
     item_error_json,
     parse_scan,
     parse_sync,
-    ticket_json,
 )
 from festival.core.access import Role, current_principal, roles
 from festival.core.errors import ValidationError, committed
@@ -117,7 +116,6 @@ def bundle():
 @limit("RATE_LIMIT_CHECKIN_SEARCH")
 def search():
     door = _door(request.args.get("list_id", type=int))
-    hits = services.search_tickets(door, request.args.get("q", ""))
-    return jsonify(results=[{"ticket": ticket_json(hit["ticket"]),
-                             "checked_in": hit["checked_in"], "inside": hit["inside"]}
-                            for hit in hits])
+    text = request.args.get("q", "")
+    hits = services.search_tickets(door, text)
+    return jsonify(results=present.search_results(hits, text))

@@ -19,7 +19,7 @@ from festival.accounts.services import create_api_token, revoke_api_token
 from festival.checkin.models import CheckinList, Device
 from festival.checkin.queries import forget_doors
 from festival.core.access import Role
-from festival.core.errors import NotFound, ValidationError
+from festival.core.errors import DomainError, NotFound, ValidationError
 from festival.core.timeutil import utcnow
 from festival.extensions import db
 from festival.ticketing.models import TicketType
@@ -81,16 +81,18 @@ def _apply_list(edition, checkin_list: CheckinList, data: dict) -> None:
     checkin_list.name = name
     checkin_list.days = days
     checkin_list.ticket_types = types
-    for flag in ("allow_reentry", "admit_unpaid", "is_active"):
+    for flag in ("allow_reentry", "admit_unpaid", "is_active", "allow_self_pairing"):
         if flag in data:
             setattr(checkin_list, flag, bool(data[flag]))
 
 
 def create_list(edition, data: dict, *, actor: User | None = None) -> CheckinList:
     """A check-in list: name, days (ISO dates of the edition; none: every day), the ticket
-    types it admits (none: all), allow_reentry, admit_unpaid. Error: validation_failed."""
+    types it admits (none: all), allow_reentry, admit_unpaid, allow_self_pairing (default
+    yes). Error: validation_failed."""
     checkin_list = CheckinList(edition_id=edition.id, created_at=utcnow(), is_active=True,
-                               allow_reentry=False, admit_unpaid=False)
+                               allow_reentry=False, admit_unpaid=False,
+                               allow_self_pairing=True)
     _apply_list(edition, checkin_list, data)
     db.session.add(checkin_list)
     db.session.flush()
@@ -189,6 +191,27 @@ def create_list_token(list_id: int, *, name: str, gate: str = "",
     _device, code = create_device(checkin_list, name=name, gate=gate or name, actor=actor)
     db.session.flush()
     return pair_device(code)
+
+
+def pair_own_phone(edition, list_id, *, gate: str, actor: User,
+                   now: datetime | None = None) -> tuple[Device, str]:
+    """A logged-in volunteer pairs the phone in their hand at `gate` of a list, with no
+    pairing link: a device named after them is made and paired at once, exactly as a link
+    would pair it. The list must be open, of `edition` (the current one) and allow it
+    (allow_self_pairing). Returns the device and the plain token.
+    Errors: list_not_found (404), self_pairing_refused (403), validation_failed (gate)."""
+    checkin_list = (db.session.get(CheckinList, list_id)
+                    if isinstance(list_id, int) and 1 <= list_id <= 2**31 - 1 else None)
+    if checkin_list is None or edition is None or checkin_list.edition_id != edition.id:
+        raise NotFound("list_not_found", _l("There is no such check-in list."))
+    if not (checkin_list.is_active and checkin_list.allow_self_pairing):
+        raise DomainError("self_pairing_refused",
+                          _l("Volunteers cannot pair themselves to this list: ask an "
+                             "organiser for a pairing link."), status=403)
+    name = (actor.display_name or "")[:NAME_LENGTH]
+    _device, code = create_device(checkin_list, name=name, gate=gate, actor=actor, now=now)
+    db.session.flush()
+    return pair_device(code, now=now)
 
 
 def update_device(device: Device, data: dict, *, actor: User | None = None) -> None:

@@ -31,6 +31,9 @@ class ListForm(Form):
     allow_reentry = BooleanField(_l("Re-entry allowed (exits are scanned too)"))
     admit_unpaid = BooleanField(_l("Admit orders awaiting a bank transfer"))
     is_active = BooleanField(_l("Open (doors on this list can scan)"), default=True)
+    allow_self_pairing = BooleanField(
+        _l("Volunteers may pair themselves here (logged in, from the door's start page)"),
+        default=True)
 
     def fill_choices(self, edition, ticket_types) -> None:
         from flask_babel import format_date
@@ -42,7 +45,8 @@ class ListForm(Form):
         return {"name": self.name.data, "days": self.days.data or [],
                 "ticket_type_ids": self.ticket_type_ids.data or [],
                 "allow_reentry": self.allow_reentry.data, "admit_unpaid": self.admit_unpaid.data,
-                "is_active": self.is_active.data}
+                "is_active": self.is_active.data,
+                "allow_self_pairing": self.allow_self_pairing.data}
 
 
 class DeviceForm(Form):
@@ -68,3 +72,11 @@ class DeskCheckInForm(Form):
     list_id = HiddenField()
     ticket_id = IntegerField(validators=[DataRequired()])
     q = HiddenField()
+
+
+class StartForm(Form):
+    """A logged-in volunteer pairs the phone in their hand: the list, the gate, go."""
+    list_id = SelectField(_l("Check-in list"), coerce=int, validators=[DataRequired()])
+    gate = StringField(_l("Gate"), validators=[DataRequired(), Length(max=120)],
+                       description=_l("Where this phone scans, e.g. “Main entrance, left”."),
+                       render_kw={"list": "start-gates", "autocomplete": "off"})

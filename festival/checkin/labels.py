@@ -92,6 +92,7 @@ def scanner_messages() -> dict:
         "undone": _("Check-in undone: the ticket can be scanned again."),
         "undo_failed": _("The check-in could not be undone."),
         "unpaired": _("This phone is not paired with a door (or it was unpaired)."),
+        "not_paired": _("Not paired"),
         "list_closed": _("This check-in list is closed."),
         "no_results": _("No ticket found."),
         "searching": _("Searching…"),

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -58,7 +59,8 @@ checkin_list_types = Table(
 
 
 class CheckinList(db.Model):
-    """The rules of a door: which ticket types, which days, re-entry, unpaid orders."""
+    """The rules of a door: which ticket types, which days, re-entry, unpaid orders, and
+    whether volunteers may pair their own phones to it."""
 
     __tablename__ = "checkin_lists"
 
@@ -71,6 +73,8 @@ class CheckinList(db.Model):
     allow_reentry: Mapped[bool] = mapped_column(default=False)
     admit_unpaid: Mapped[bool] = mapped_column(default=False)  # bank-transfer pending orders
     is_active: Mapped[bool] = mapped_column(default=True)
+    # A logged-in volunteer may pair their own phone to a gate of this list (/scan/start).
+    allow_self_pairing: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     edition: Mapped[Edition] = relationship()

@@ -287,6 +287,13 @@ def lists_with_gates(edition_id: int) -> list[tuple[CheckinList, list[str]]]:
     return [(found, sorted(gates.get(found.id, ()))) for found in lists_of(edition_id)]
 
 
+def self_pairing_lists(edition_id: int) -> list[tuple[CheckinList, list[str]]]:
+    """The edition's open lists that volunteers may pair their own phones to, each with
+    the gates already in use there (lists_with_gates)."""
+    return [(found, gates) for found, gates in lists_with_gates(edition_id)
+            if found.is_active and found.allow_self_pairing]
+
+
 def open_lists() -> list[CheckinList]:
     """The active lists of editions that are not archived, for the door desk."""
     return list(db.session.scalars(

@@ -12,14 +12,16 @@ from typing import Any
 
 from flask import current_app, has_request_context, request
 
-DEVELOPMENT_URL = "http://127.0.0.1:5000"  # scripts/serve, for the command line
+DEVELOPMENT_URL = "http://127.0.0.1:5000"  # for the command line, when PORT is not set
 
 
 def public_base() -> str:
-    """PUBLIC_URL; in development without it, this request's root (or DEVELOPMENT_URL)."""
+    """PUBLIC_URL; in development without it, this request's root, or outside a request
+    the local server on its PORT (config DEVELOPMENT_URL)."""
     base = current_app.config.get("PUBLIC_URL") or ""
     if not base:
-        base = request.url_root if has_request_context() else DEVELOPMENT_URL
+        base = (request.url_root if has_request_context()
+                else current_app.config.get("DEVELOPMENT_URL") or DEVELOPMENT_URL)
     return base.rstrip("/")
 
 

@@ -141,6 +141,10 @@ class BoxOfficeForm(Form):
     email = EmailField(_l("E-mail for the tickets (optional)"),
                         validators=[Optional(), Email(), Length(max=254)])
     language = SelectField(_l("Language of the e-mail"), default="fr")
+    # 0: sell only. The choices (the edition's open check-in lists) are set by the view.
+    admit_list_id = SelectField(_l("Admit them now at"), coerce=int, default=0)
+    received = EurosField(_l("Cash received"), validators=[Optional()],
+                          render_kw={"data-received": ""})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -55,3 +55,11 @@ compile_translations() {
 }
 
 flask_cmd() { "$VENV/bin/flask" --app festival "$@"; }
+
+# The port the local server listens on (PORT, 5000 by default), and PUBLIC_URL on that port
+# when it is not set: links printed on the command line (`flask devices pair`) and in
+# e-mails then lead to this server, whatever the port.
+local_addresses() {
+  export PORT="${PORT:-5000}"
+  export PUBLIC_URL="${PUBLIC_URL:-http://127.0.0.1:$PORT}"
+}

@@ -53,7 +53,10 @@
     var donation = form.querySelector("[data-donation]");
     var gift = donation ? euros(donation.value) : null;
     if (gift) { cents += gift; }
-    if (total) { total.textContent = money.format(cents / 100); }
+    if (total) {
+      total.textContent = money.format(cents / 100);
+      total.setAttribute("data-cents", String(cents));
+    }
   }
 
   form.addEventListener("click", function (event) {

@@ -1,4 +1,7 @@
+import pytest
+
 from festival.accounts.models import LoginThrottle, User
+from festival.core.access import Role
 from festival.extensions import db
 from tests import factories
 
@@ -49,7 +52,7 @@ def test_login_follows_only_local_next(client, app):
     user = factories.user_in_db(app, "volunteer")
     response = client.post("/login?next=https://evil.example/",
                            data={"email": user["email"], "password": factories.PASSWORD})
-    assert response.headers["Location"] == "/account"
+    assert response.headers["Location"] == "/scan/start"  # a volunteer's landing
     auth_next = client.post("/login?next=/account",
                             data={"email": user["email"], "password": factories.PASSWORD})
     assert auth_next.headers["Location"] == "/account"
@@ -129,3 +132,19 @@ def test_session_and_remember_ids_of_an_older_version_are_refused(app):
         assert app.login_manager._user_callback(old_id) is None
         assert app.login_manager._user_callback(stored.get_id()).id == user["id"]
         assert app.login_manager._user_callback(str(user["id"])) is None
+
+
+def test_a_volunteer_lands_on_the_door(client, auth):
+    user = factories.user_in_db(client.application, "volunteer")
+    response = auth.login(user["email"])
+    assert response.status_code == 302 and response.headers["Location"] == "/scan/start"
+
+
+@pytest.mark.parametrize("role", [role.value for role in Role])
+def test_the_account_page_names_every_role(client, auth, role):
+    from festival.accounts.labels import ROLE
+    assert set(ROLE) == set(Role)
+    auth.login_as(role)
+    html = client.get("/account").get_data(as_text=True)
+    assert f"<dd>{ROLE[Role(role)]}</dd>" in html
+    assert f"<dd>{role}</dd>" not in html

@@ -2,6 +2,8 @@
 resend, bank transfer), the box office, ticket types, venue capacity and vouchers."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -386,3 +388,84 @@ def test_the_back_office_is_for_organisers(app, role, office):
     client.post("/login", data={"email": user["email"], "password": factories.PASSWORD})
     for path in ("/orders", "/box-office", "/ticket-types", "/vouchers"):
         assert client.get(office["base"] + path).status_code == 403
+
+
+@pytest.fixture
+def door_office(app, auth):
+    """An edition open today with a check-in list, seen by an organiser at the box office."""
+    from tests.checkin.conftest import make_door_edition, make_list, make_ticket_type
+    auth.login_as("organiser")
+    with app.app_context():
+        edition = make_door_edition(2033)
+        pass_type = make_ticket_type(edition, "Pass festival")
+        checkin_list = make_list(edition, "Entrée")
+        closed = make_list(edition, "Fermée", is_active=False)
+        db.session.commit()
+        return {"base": f"/manage/{edition.year}", "pass": pass_type.id,
+                "list_id": checkin_list.id, "closed_id": closed.id}
+
+
+def test_box_office_admits_the_tickets_sold_at_once(client, app, door_office):
+    from festival.checkin.models import Scan, ScanResult, TicketPresence
+    url = f"{door_office['base']}/box-office"
+    form = client.get(url, query_string={"admit": door_office["list_id"]}).get_data(True)
+    assert f'<option selected value="{door_office["list_id"]}">Entrée</option>' in form
+    assert "Fermée" not in form
+    sold = client.post(url, data={"action": "sell", "method": "cash",
+                                  f"qty-{door_office['pass']}": "2",
+                                  "admit_list_id": door_office["list_id"], "received": "40"})
+    assert sold.status_code == 303, sold.get_data(True)[:2000]
+    receipt = client.get(sold.headers["Location"]).get_data(as_text=True)
+    assert "2 tickets checked in." in receipt and receipt.count("Checked in at Entrée") == 2
+    assert "give back 10,00" in receipt
+    assert f"admit={door_office['list_id']}" in receipt  # the next sale keeps the desk's list
+    with app.app_context():
+        scans = list(db.session.scalars(select(Scan)))
+        assert [s.result for s in scans] == [ScanResult.OK] * 2
+        assert all(s.list_id == door_office["list_id"] and s.user_id for s in scans)
+        assert db.session.scalar(select(func.count()).select_from(TicketPresence)) == 2
+
+
+def test_box_office_sells_only_without_admitting(client, app, door_office):
+    from festival.checkin.models import Scan
+    sold = client.post(f"{door_office['base']}/box-office", data={
+        "action": "sell", "method": "card_terminal", f"qty-{door_office['pass']}": "1",
+        "admit_list_id": "0"})
+    assert sold.status_code == 303
+    assert "Checked in at" not in client.get(sold.headers["Location"]).get_data(True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Scan)) == 0
+
+
+def test_box_office_cash_helper_works_without_javascript(client, app, door_office):
+    url = f"{door_office['base']}/box-office"
+    item = {f"qty-{door_office['pass']}": "1", "method": "cash"}
+    change = client.post(url, data={**item, "action": "change", "received": "20"})
+    assert change.status_code == 200
+    assert re.search(r'<output data-change[^>]*>5,00\W€</output>', change.get_data(True))
+    short = client.post(url, data={**item, "action": "change", "received": "10"})
+    assert re.search(r"5,00\W€ missing", short.get_data(True))
+    refused = client.post(url, data={**item, "action": "sell", "received": "10"})
+    assert refused.status_code == 422
+    assert "That is less than the amount to collect." in refused.get_data(True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Order)) == 0
+
+
+def test_box_office_says_which_tickets_the_list_refused(client, app, door_office):
+    from festival.editions.models import Edition
+    from festival.ticketing.models import TicketType
+    from tests.checkin.conftest import make_ticket_type, today_iso
+    with app.app_context():
+        edition_id = db.session.get(TicketType, door_office["pass"]).edition_id
+        tomorrow = make_ticket_type(db.session.get(Edition, edition_id), "Pass demain",
+                                    valid_days=[today_iso(1)], position=1)
+        db.session.commit()
+        tomorrow_id = tomorrow.id
+    sold = client.post(f"{door_office['base']}/box-office", data={
+        "action": "sell", "method": "cash", f"qty-{door_office['pass']}": "1",
+        f"qty-{tomorrow_id}": "1", "admit_list_id": door_office["list_id"]},
+        follow_redirects=True)
+    html = sold.get_data(as_text=True)
+    assert sold.status_code == 200 and "Checked in: 1 of 2. Not valid today" in html
+    assert html.count("Checked in at Entrée") == 1

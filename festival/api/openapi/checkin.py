@@ -175,7 +175,17 @@ PATHS = {
                                        "address; only the first 100 characters are "
                                        "searched for."), LIST_QUERY],
         responses={"200": ok(obj({"results": array(obj({
-            "ticket": ref("CheckinTicket"), "checked_in": BOOLEAN, "inside": BOOLEAN}))})),
+            "ticket": ref("CheckinTicket"), "checked_in": BOOLEAN, "inside": BOOLEAN,
+            "state": {"type": "string", "enum": ["not_in", "inside", "out"],
+                      "description": "At this door: not in yet, inside, or gone out."},
+            "attendee_name": {**STRING, "description": "The name on the ticket; empty when "
+                              "it has none (the ticket's attendee is then the buyer)."},
+            "buyer_name": STRING,
+            "order_size": {**INTEGER, "description": "Tickets of its order among the "
+                           "results."},
+            "matched": array({"type": "string",
+                              "enum": ["name", "buyer", "email", "order_code"]}),
+        }))})),
             **errors(403, 429), **CLOSED, **{k: v for k, v in DOOR_ERRORS.items()
                                              if k in ("404", "422")}})},
 }

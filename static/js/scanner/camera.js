@@ -15,6 +15,7 @@ export class Camera {
     this.onStarted = onStarted;
     this.stream = null;
     this.running = false;
+    this.torchOn = false;
     this.timer = null;
     this.canvas = document.createElement("canvas");
     this.context = this.canvas.getContext("2d", { willReadFrequently: true });
@@ -41,10 +42,38 @@ export class Camera {
       this.release();
       return;
     }
+    this.torchOn = false;
     this.video.srcObject = this.stream;
     try { await this.video.play(); } catch (error) { /* a muted inline video may autoplay */ }
     this.onStarted();
     this.next();
+  }
+
+  get track() {
+    return this.stream ? this.stream.getVideoTracks()[0] || null : null;
+  }
+
+  // Whether this camera has a torch (track capabilities; absent on most laptops and on
+  // browsers without getCapabilities).
+  get hasTorch() {
+    const track = this.track;
+    if (!track || typeof track.getCapabilities !== "function") return false;
+    try {
+      return Boolean(track.getCapabilities().torch);
+    } catch (error) {
+      return false;
+    }
+  }
+
+  // Turns the torch on or off; resolves to whether it is on now.
+  async toggleTorch() {
+    const track = this.track;
+    if (!track || !this.hasTorch) return false;
+    try {
+      await track.applyConstraints({ advanced: [{ torch: !this.torchOn }] });
+      this.torchOn = !this.torchOn;
+    } catch (error) { /* the phone refused: the torch stays as it was */ }
+    return this.torchOn;
   }
 
   stop() {
@@ -56,6 +85,7 @@ export class Camera {
   release() {
     if (this.stream) this.stream.getTracks().forEach((track) => track.stop());
     this.stream = null;
+    this.torchOn = false;
     this.video.srcObject = null;
   }
 

@@ -56,6 +56,7 @@ function render(state) {
 
 function unpaired() {
   document.body.dataset.state = "unpaired";
+  $("scan-status-text").textContent = m.not_paired;
   $("scan-unpaired").hidden = false;
   $("scan-camera").hidden = true;
   $("scan-find").hidden = true;
@@ -86,6 +87,9 @@ async function check(what) {
 }
 
 function onCode(text) {
+  // While an answer is on its way, a new code is not taken (nor remembered as seen): the
+  // camera keeps reading it, and it is checked at the first frame after the answer.
+  if (busy) return;
   const now = Date.now();
   if (text === lastText && now - lastSeen < SAME_CODE_MS) {
     lastSeen = now;
@@ -135,15 +139,45 @@ async function find(event) {
   for (const hit of found.hits) list.append(hitItem(hit));
 }
 
+// One ticket found: its own name (or that it has none, and who bought it), its state at
+// this door, why it was found. Offline hits (from the bundle) carry fewer facts.
 function hitItem(hit) {
   const item = $("scan-hit").content.firstElementChild.cloneNode(true);
   const ticket = hit.ticket;
-  item.querySelector(".scan-hit-name").textContent =
-    ticket.attendee || format(m.ticket_number, { id: ticket.id });
-  const meta = [ticket.ticket_type, ticket.order_code, hit.checked_in ? m.checked_in_already : ""];
-  item.querySelector(".scan-hit-meta").textContent = meta.filter(Boolean).join(" · ");
-  if (hit.checked_in) item.classList.add("is-in");
-  item.querySelector("button").addEventListener("click", async () => {
+  const words = m.search.words;
+  const own = "attendee_name" in hit ? hit.attendee_name : ticket.attendee;
+  const name = item.querySelector(".scan-hit-name");
+  name.querySelector("bdi").textContent = own || words.no_name;
+  name.classList.toggle("scan-hit-unnamed", !own);
+  if (!own && hit.buyer_name) {
+    const buyer = document.createElement("bdi");
+    buyer.textContent = hit.buyer_name;
+    const [before, after] = words.bought_by.split("%(name)s");
+    item.querySelector(".scan-hit-buyer").append(` (${before}`, buyer, `${after || ""})`);
+  }
+  const state = hit.state || (hit.checked_in ? "inside" : "not_in");
+  item.dataset.state = state;
+  item.querySelector(".scan-hit-state").textContent =
+    (state === "inside" ? "✓ " : "") + m.search.state[state];
+  const meta = item.querySelector(".scan-hit-meta");
+  meta.append(ticket.ticket_type || "");
+  if (ticket.order_code) {
+    const code = document.createElement("bdi");
+    code.dir = "ltr";
+    code.textContent = ticket.order_code;
+    const [before, after] = words.order.split("%(code)s");
+    meta.append(" · ", before, code, after || "");
+  }
+  if (hit.order_size > 1) meta.append(` · ${format(words.order_size, { n: hit.order_size })}`);
+  if (hit.matched && hit.matched.length) {
+    item.querySelector(".scan-hit-why").textContent = format(words.found_by,
+      { fields: hit.matched.map((key) => m.search.match[key]).join(", ") });
+  }
+  const button = item.querySelector("button");
+  button.textContent = state === "inside" ? words.already_inside
+    : state === "out" ? words.check_in_again : words.check_in;
+  if (state === "inside") button.classList.add("button-secondary");
+  button.addEventListener("click", async () => {
     await check({ ticket_id: ticket.id });
     $("scan-hits").textContent = "";
     $("scan-query").value = "";
@@ -154,6 +188,13 @@ function hitItem(hit) {
 function cameraError(code) {
   $("scan-hint").textContent = m[code];
   $("scan-camera").dataset.error = code;
+}
+
+// Only where the camera has a torch (most phones' rear cameras; not laptops).
+function torchButton() {
+  const button = $("scan-torch");
+  button.hidden = !camera.hasTorch;
+  button.setAttribute("aria-pressed", String(camera.torchOn));
 }
 
 function soundButton() {
@@ -219,10 +260,18 @@ async function main() {
     onStarted: () => {
       $("scan-hint").textContent = "";
       document.body.dataset.state = "scanning";
+      torchButton();
     },
   });
+  $("scan-torch").addEventListener("click", async () => {
+    const on = await camera.toggleTorch();
+    $("scan-torch").setAttribute("aria-pressed", String(on));
+  });
   document.addEventListener("visibilitychange", () => {
-    if (document.hidden) camera.stop();
+    if (document.hidden) {
+      camera.stop();
+      $("scan-torch").hidden = true;
+    }
     else if (document.body.dataset.state !== "unpaired") camera.start();
   });
   await camera.start();

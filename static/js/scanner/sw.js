@@ -1,5 +1,7 @@
 // The scanner's service worker, served as /scan/sw.js (its scope covers /scan) with
-// SCANNER = {version, page, assets} written in front of this file by the server.
+// SCANNER = {version, page, pages, assets} written in front of this file by the server:
+// every address of the scanner page (`pages`: /scan, /scan/, with any query) is answered
+// with the one copy kept under `page`.
 // The page is fetched from the network first (fresh rules and language) and from the cache
 // when there is none; the scripts, styles and decoder come from the cache of this version.
 // The API is never cached here: the page keeps its own offline data in IndexedDB.
@@ -45,7 +47,7 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  if (request.mode === "navigate" && url.pathname === SCANNER.page) {
+  if (request.mode === "navigate" && SCANNER.pages.includes(url.pathname)) {
     event.respondWith(pageFirstFromNetwork(request));
   } else if (ASSET_PATHS.has(url.pathname)) {
     event.respondWith(assetFromCache(request));
