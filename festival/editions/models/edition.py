@@ -2,10 +2,19 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.accounts.models import User
@@ -60,6 +69,9 @@ class Edition(TimestampMixin, db.Model):
     # Ed25519 keypair with which ticketing signs this edition's tickets (raw key bytes).
     signing_public_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
     signing_private_key: Mapped[bytes | None] = mapped_column(LargeBinary(64))
+    # A festival day runs until this time the next morning, in Paris (editions.days).
+    day_cutoff: Mapped[time] = mapped_column(Time, default=time(5, 0),
+                                             server_default="05:00:00")
 
     days: Mapped[list[EditionDay]] = relationship(
         back_populates="edition", cascade="all, delete-orphan", order_by="EditionDay.day",
