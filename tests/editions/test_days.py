@@ -3,7 +3,7 @@ bounds as SQL on SQLite and PostgreSQL alike, and what the programme makes of it
 door's edges are in tests/checkin/festival_day_cases.json."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from types import SimpleNamespace
 
 import pytest
