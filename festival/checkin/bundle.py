@@ -1,6 +1,6 @@
 """The offline bundle of a door: what a phone needs to keep checking tickets in with no
 network. The edition's public key (signatures are verified in the browser with WebCrypto),
-the list's rules, the ticket types and their days, the tickets with the name to show, the
+the list's rules, the ticket types and their days, the cut-off of a festival day, the tickets with the name to show, the
 revoked tickets and those already in. Names and order codes are in it (to show and to find
 a ticket offline), never e-mail addresses, and only of the tickets this list may admit: a
 revoked ticket is only its id, one of a ticket type the list does not admit has neither
@@ -62,7 +62,9 @@ def offline_bundle(door: Door) -> dict[str, Any]:
         "version": BUNDLE_VERSION,
         "edition": {"id": door.edition_id, "year": door.year,
                     "public_key": b64url(door.public_key) if door.public_key else None,
-                    "days": sorted(door.edition_days)},
+                    "days": sorted(door.edition_days),
+                    # Its festival days end then, the next morning (editions.days).
+                    "day_cutoff": door.day_cutoff.strftime("%H:%M")},
         "list": {"id": door.list_id, "name": door.list_name, "days": sorted(door.list_days),
                  "ticket_type_ids": sorted(door.type_ids), "allow_reentry": door.allow_reentry,
                  "admit_unpaid": door.admit_unpaid, "is_active": door.is_active},

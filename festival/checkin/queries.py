@@ -28,6 +28,7 @@ from festival.checkin.rules import (
 )
 from festival.core.errors import NotFound
 from festival.core.kept import Kept
+from festival.editions.days import cutoff_of
 from festival.editions.models import Edition, EditionDay, EditionStatus
 from festival.extensions import db
 from festival.ticketing.models import (
@@ -55,7 +56,7 @@ SEARCH_LIMIT = 20
 _LIST_COLUMNS = (LISTS.c.id.label("list_id"), LISTS.c.name.label("list_name"), LISTS.c.days,
                  LISTS.c.allow_reentry, LISTS.c.admit_unpaid, LISTS.c.is_active,
                  EDITIONS.c.id.label("edition_id"), EDITIONS.c.year,
-                 EDITIONS.c.signing_public_key,
+                 EDITIONS.c.signing_public_key, EDITIONS.c.day_cutoff,
                  (EDITIONS.c.status == EditionStatus.ARCHIVED).label("is_edition_archived"))
 
 
@@ -125,7 +126,7 @@ def _door(row, **who) -> Door:
                 list_days=frozenset(row.days or []), type_ids=type_ids,
                 allow_reentry=row.allow_reentry, admit_unpaid=row.admit_unpaid,
                 is_active=row.is_active, is_edition_archived=bool(row.is_edition_archived),
-                **who)
+                day_cutoff=cutoff_of(row), **who)
 
 
 def _iso(day) -> str:

@@ -1,14 +1,16 @@
 """The rules of a door, as plain data and pure functions (the scanner's offline code in
-static/js/scanner/verdict.js applies the same rules to the offline bundle)."""
+static/js/scanner/verdict.js applies the same rules to the offline bundle). The day a scan
+belongs to is the edition's festival day (editions.days): a Saturday pass still admits on
+Sunday at 04:59 when the edition's days end at 05:00."""
 from __future__ import annotations
 
 import base64
 import struct
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from festival.checkin.models import Direction, ScanResult
-from festival.core.timeutil import to_paris
+from festival.editions.days import DEFAULT_CUTOFF, day_of
 from festival.ticketing.models import OrderStatus, PaymentMethod, TicketStatus
 from festival.ticketing.tokens import PAYLOAD, InvalidToken, verify_ticket
 
@@ -42,6 +44,7 @@ class Door:
     device_name: str = ""
     user_id: int | None = None
     last_seen_at: datetime | None = None
+    day_cutoff: time = DEFAULT_CUTOFF  # the edition's: its festival days end then
 
 
 @dataclass(frozen=True)
@@ -132,15 +135,16 @@ def _claimed_year(token: str) -> int | None:
         return None
 
 
-def scan_day(moment: datetime) -> date:
-    """The festival day of an instant: the date in Paris."""
-    return to_paris(moment).date()
+def scan_day(door: Door, scanned_at: datetime) -> date:
+    """The festival day a scan at this door belongs to (editions.days.day_of)."""
+    return day_of(scanned_at, door.day_cutoff)
 
 
 def refusal(door: Door, ticket: TicketFacts, direction: Direction,
-            day: date) -> tuple[ScanResult | None, str]:
-    """Why this door refuses this ticket on this day, as (result, reason), or (None, "")
-    when only the ticket's presence remains to be decided (ok or already_checked_in).
+            scanned_at: datetime) -> tuple[ScanResult | None, str]:
+    """Why this door refuses this ticket at this instant, as (result, reason), or (None, "")
+    when only the ticket's presence remains to be decided (ok or already_checked_in). The
+    day is the festival day the instant belongs to (scan_day).
 
     Order of the checks: the ticket's edition, cancelled or refunded, the list's ticket
     types, the day (exits are not checked for the day nor payment), payment."""
@@ -153,7 +157,7 @@ def refusal(door: Door, ticket: TicketFacts, direction: Direction,
         return ScanResult.NOT_ON_THIS_LIST, "ticket_type"
     if direction is Direction.OUT:
         return None, ""
-    iso = day.isoformat()
+    iso = scan_day(door, scanned_at).isoformat()
     if door.list_days and iso not in door.list_days:
         return ScanResult.NOT_VALID_TODAY, "list_day"
     if ticket.valid_days and iso not in ticket.valid_days:
@@ -208,8 +212,10 @@ def sql_constant(value):
 def entry_refusal_sql(tickets, orders, types):
     """What refusal() says of an entry scan, as "<result>/<reason>" (NULL: only the
     ticket's presence decides), in a PostgreSQL expression over a ticket's row (`tickets`
-    joined with its order and its type). What it needs of the door and the day are
-    parameters: entry_parameters() gives them. Its constants are written into the
+    joined with its order and its type). What it needs of the door and the scan's festival
+    day are parameters: entry_parameters() gives them, the day computed by scan_day (the
+    one definition, editions.days; computing it here too would add a copy of the rule, and
+    would take the statement past psycopg's 4 kB). Its constants are written into the
     statement, not sent with each scan."""
     from sqlalchemy import Boolean, Integer, String, any_, bindparam, case, literal_column
     from sqlalchemy.dialects.postgresql import ARRAY, JSONB
@@ -245,9 +251,9 @@ def entry_refusal_sql(tickets, orders, types):
          refused("pending_payment")))
 
 
-def entry_parameters(door: Door, day: date) -> dict:
-    """The parameters of entry_refusal_sql() for this door on this day."""
-    iso = day.isoformat()
+def entry_parameters(door: Door, scanned_at: datetime) -> dict:
+    """The parameters of entry_refusal_sql() for a scan at this door at this instant."""
+    iso = scan_day(door, scanned_at).isoformat()
     return {"edition_id": door.edition_id, "all_types": not door.type_ids,
             "type_ids": sorted(door.type_ids), "today": iso,
             "list_day_ok": not door.list_days or iso in door.list_days,

@@ -56,7 +56,6 @@ from festival.checkin.rules import (
     entry_parameters,
     entry_refusal_sql,
     refusal,
-    scan_day,
     sql_constant,
     ticket_id_from_token,
 )
@@ -326,7 +325,7 @@ def _judge(door: Door, bad_token: str, ticket_id: int | None, direction: Directi
     ticket = queries.ticket_facts(ticket_id) if ticket_id is not None else None
     if ticket is None:
         return ScanResult.INVALID, "unknown_ticket", None
-    result, reason = refusal(door, ticket, direction, scan_day(scanned_at))
+    result, reason = refusal(door, ticket, direction, scanned_at)
     return result, reason, ticket
 
 
@@ -359,7 +358,7 @@ def _entry_scan(door: Door, ticket_id: int, client_scan_id: str | None, scanned_
               "device_id": door.device_id, "user_id": door.user_id, "gate": door.gate,
               "client_scan_id": client_scan_id, "scanned_at": scanned_at, "received_at": now,
               "token_id": token_id,
-              **entry_parameters(door, scan_day(scanned_at))}
+              **entry_parameters(door, scanned_at)}
     try:
         row = _alone(_entry_statement(door.allow_reentry), params,
                      resend=door.device_id is not None and client_scan_id is not None)

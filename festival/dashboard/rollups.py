@@ -46,7 +46,8 @@ from festival.dashboard.queries.common import (
     departure,
     outcome,
 )
-from festival.dashboard.sqltime import bucket, day_index, festival_days
+from festival.dashboard.sqltime import bucket
+from festival.editions.days import day_index_sql, festival_days
 from festival.editions.models import Edition
 from festival.extensions import db
 from festival.ticketing.models import Ticket
@@ -142,7 +143,7 @@ def settle(edition: Edition, now: datetime | None = None) -> bool:
                                   func.count())
          .where(counted).group_by(Scan.list_id, Scan.gate, device, what),
          ["edition_id", "list_id", "gate", "device_key", "outcome", "n"])
-    _count_tickets(e, counted, festival_days(edition.dates))
+    _count_tickets(e, counted, festival_days(edition))
     mark.settled_until, mark.refreshed_at = until, now
     db.session.flush()
     return True
@@ -151,7 +152,7 @@ def settle(edition: Edition, now: datetime | None = None) -> bool:
 def _count_tickets(e: int, counted, days) -> None:
     """Tickets admitted in the window that were not counted yet, on any day and per day."""
     admitted = and_(counted, admission(), Scan.ticket_id.is_not(None))
-    for day in [None] + ([day_index(Scan.scanned_at, days)] if days else []):
+    for day in [None] + ([day_index_sql(Scan.scanned_at, days)] if days else []):
         index = literal(-1) if day is None else day
         new = and_(admitted, index.is_not(None), ~select(CountedCheckin.ticket_id).where(
             CountedCheckin.ticket_id == Scan.ticket_id,

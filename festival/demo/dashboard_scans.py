@@ -12,8 +12,8 @@ from sqlalchemy import insert
 
 from festival.checkin.models import Scan, TicketPresence
 from festival.core.timeutil import paris_to_utc
-from festival.dashboard.sqltime import festival_day_of
 from festival.demo.dashboard_rows import PlannedOrder
+from festival.editions.days import day_of
 from festival.extensions import db
 
 # Arrival curves per festival day: (weight, kind, a, b) in minutes after midnight in Paris;
@@ -194,4 +194,4 @@ def plan_scans(rng: random.Random, orders: list[PlannedOrder], info: dict[int, T
 
 
 def _festival_date(moment: datetime) -> date:
-    return festival_day_of(moment)
+    return day_of(moment)  # the demo's editions keep the default cut-off

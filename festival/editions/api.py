@@ -76,10 +76,10 @@ def create_edition():
 @bp.patch("/editions/<int:year>")
 @roles(Role.ORGANISER)
 def update_edition(year: int):
-    """Details and days; `status` (with `note`, and `confirm` to close or archive) moves the
+    """Details, days and `day_cutoff` (HH:MM); `status` (with `note`, and `confirm` to close or archive) moves the
     edition along its statuses."""
     edition = _edition(year)
-    data = convert(json_body(), {"days": days})
+    data = convert(json_body(), {"days": days, "day_cutoff": clock})
     transition = {k: data.pop(k) for k in ("status", "note", "confirm") if k in data}
     if data:
         services.update_edition(edition, data, actor=_actor())

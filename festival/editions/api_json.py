@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from festival.core.errors import ValidationError
 from festival.core.timeutil import to_paris
 from festival.core.urls import absolute_url
+from festival.editions.days import cutoff_of
 from festival.editions.labels import track_label
 from festival.editions.models import Edition, ProgrammeSession, Room, Speaker, Venue
 from festival.editions.services.editions import MAX_DAYS
@@ -92,6 +93,7 @@ def edition_json(edition: Edition) -> dict[str, Any]:
         "year": year, "title": edition.title, "tagline": edition.tagline,
         "description": edition.description, "status": edition.status.value,
         "days": [d.isoformat() for d in edition.dates],
+        "day_cutoff": cutoff_of(edition).strftime("%H:%M"),
         "venues": [venue_json(v) for v in edition.venues],
         "organisers": [{"association": {"slug": o.association.slug,
                                         "name": o.association.name},

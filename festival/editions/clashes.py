@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from festival.core.errors import Conflict
 from festival.core.timeutil import PARIS, to_paris
+from festival.editions.days import cutoff_of, day_bounds, day_of
 from festival.editions.models import Edition, ProgrammeSession, Room, SessionStatus
 from festival.extensions import db
 
@@ -24,8 +25,6 @@ ROOM = "room_double_booked"
 SPEAKER = "speaker_double_booked"
 OUTSIDE_DAYS = "outside_days"
 OUTSIDE_HOURS = "outside_room_hours"
-# A festival day runs until 04:00 the next morning (a late concert still belongs to it).
-DAY_ENDS_AT = time(4, 0)
 
 
 @dataclass(frozen=True)
@@ -83,22 +82,22 @@ def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datet
     return a_start < b_end and b_start < a_end
 
 
-def festival_day(moment: datetime) -> date:
-    return to_paris(moment).date()
-
-
 def _time_clashes(edition: Edition, p: Placement) -> list[Clash]:
     found: list[Clash] = []
-    day = festival_day(p.starts_at)
-    latest_end = datetime.combine(day + timedelta(days=1), DAY_ENDS_AT, tzinfo=PARIS)
+    # A session belongs to the festival day it starts in (01:30: the evening before), and
+    # ends by that day's cut-off the next morning.
+    cutoff = cutoff_of(edition)
+    day = day_of(p.starts_at, cutoff)
+    latest_end = day_bounds(day, cutoff)[1]
     if day not in edition.dates:
         found.append(Clash(OUTSIDE_DAYS, "starts_at", str(_l(
             "“%(title)s” is on %(day)s, which is not a day of the edition.", title=p.title,
             day=format_date(day, "EEEE d MMMM"))), p.session_id, key=(OUTSIDE_DAYS,)))
     elif p.ends_at > latest_end:
         found.append(Clash(OUTSIDE_DAYS, "ends_at", str(_l(
-            "“%(title)s” runs past the end of the festival day (04:00 the next morning).",
-            title=p.title)), p.session_id, key=(OUTSIDE_DAYS,)))
+            "“%(title)s” runs past the end of the festival day (%(cutoff)s the next morning).",
+            title=p.title, cutoff=cutoff.strftime("%H:%M"))), p.session_id,
+            key=(OUTSIDE_DAYS,)))
     room = p.room
     if room.opens_at is not None and room.closes_at is not None:
         opens = datetime.combine(day, room.opens_at, tzinfo=PARIS)

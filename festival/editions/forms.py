@@ -47,6 +47,14 @@ class EditionForm(Form):
         return sorted({entry.data for entry in self.days if entry.data})
 
 
+class EditionDetailsForm(EditionForm):
+    day_cutoff = TimeField(_l("A festival day ends the next morning at"),
+                           validators=[DataRequired()],
+                           description=_l("Paris time. The door, the programme and the dashboards "
+                                          "count what happens before it as part of the "
+                                          "day before."))
+
+
 class EditionCreateForm(EditionForm):
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(2000, 2100)])
 

@@ -96,7 +96,7 @@ def sessions(year: int):
     clashing = {c.session_id for c in found} | {c.other.id for c in found if c.other}
     days = sorted({queries.day_of(s) for s in items})
     return render_template("editions/manage/sessions.html", edition=edition, days=days,
-                           sessions=items, clashing=clashing)
+                           sessions=items, clashing=clashing, day_of=queries.day_of)
 
 
 @bp.get("/editions/<int:year>/conflicts")
@@ -113,9 +113,11 @@ SESSION_FORM_FIELDS = {"starts_at": "start_time", "ends_at": "end_time"}
 
 def _session_form(edition, item: ProgrammeSession | None) -> SessionForm:
     form = SessionForm()
+    # The form's day is a calendar date, combined with its wall-clock times (a session at
+    # 01:30 after a Saturday evening is on Sunday's date).
     days = list(edition.dates)
-    if item is not None and queries.day_of(item) not in days:
-        days = sorted(days + [queries.day_of(item)])
+    if item is not None and to_paris(item.starts_at).date() not in days:
+        days = sorted(days + [to_paris(item.starts_at).date()])
     form.day.choices = choices((d.isoformat(), format_date(d, "EEEE d MMMM")) for d in days)
     form.room_id.choices = choices((r.id, r.name) for r in edition.rooms)
     form.speaker_ids.choices = choices((s.id, s.name) for s in queries.all_speakers())

@@ -14,7 +14,7 @@ from festival.editions import queries, services
 from festival.editions.clashes import edition_clashes
 from festival.editions.forms import (
     EditionCreateForm,
-    EditionForm,
+    EditionDetailsForm,
     OrganiserForm,
     StandDecisionForm,
     StatusForm,
@@ -54,9 +54,10 @@ def index():
 
 def _edition_page(edition, *, form=None, venue_form=None, organiser_form=None, status=200):
     if form is None:
-        form = EditionForm(formdata=None, data={
+        form = EditionDetailsForm(formdata=None, data={
             "title": edition.title, "tagline": edition.tagline,
-            "description": edition.description, "days": edition.dates + [None]})
+            "description": edition.description, "days": edition.dates + [None],
+            "day_cutoff": edition.day_cutoff})
     organiser_form = organiser_form or OrganiserForm(formdata=None)
     taken = {o.association_id for o in edition.organisers}
     organiser_form.association_id.choices = choices(
@@ -75,13 +76,14 @@ def edition(year: int):
     edition = _edition(year)
     if request.method == "GET":
         return _edition_page(edition)
-    form = EditionForm()
+    form = EditionDetailsForm()
     if not form.validate():
         return _edition_page(edition, form=form, status=422)
     try:
         services.update_edition(edition, {
             "title": form.title.data, "tagline": form.tagline.data,
-            "description": form.description.data, "days": form.day_values()},
+            "description": form.description.data, "days": form.day_values(),
+            "day_cutoff": form.day_cutoff.data},
             actor=current_user)
     except DomainError as error:
         status = refuse(form, error)

@@ -14,6 +14,7 @@ from festival.associations.models import Association, MembershipStatus, Pole
 from festival.core.access import Role
 from festival.core.errors import NotFound
 from festival.core.timeutil import PARIS, to_paris, utcnow
+from festival.editions import days as festival_days
 from festival.editions.labels import POLE
 from festival.editions.models import (
     PUBLIC_STATUSES,
@@ -63,10 +64,11 @@ def all_editions() -> list[Edition]:
 def current_edition(today: date | None = None) -> Edition | None:
     """The edition the home page features: the next (or running) public one that is not
     archived, else the most recent public one."""
-    today = today or to_paris(utcnow()).date()
+    now = utcnow()
     editions = public_editions()
     coming = [e for e in editions if e.status is not EditionStatus.ARCHIVED
-              and e.last_day is not None and e.last_day >= today]
+              and e.last_day is not None
+              and e.last_day >= (today or festival_days.today(e, now))]
     if coming:
         return min(coming, key=lambda e: e.first_day)
     return editions[0] if editions else None
@@ -145,7 +147,8 @@ def highlights(edition: Edition, limit: int = 4) -> list[ProgrammeSession]:
 
 
 def day_of(session: ProgrammeSession) -> date:
-    return to_paris(session.starts_at).date()
+    """The festival day a session belongs to (editions.days: 01:30 is the evening before)."""
+    return festival_days.day_of(session.starts_at, festival_days.cutoff_of(session.edition))
 
 
 def sessions_on(sessions: list[ProgrammeSession], day: date) -> list[ProgrammeSession]:
@@ -325,8 +328,8 @@ def now_and_next(edition: Edition, moment: datetime) -> list[RoomNow]:
     for room in edition.rooms:
         mine = [s for s in sessions if s.room_id == room.id]
         running = [s for s in mine if s.starts_at <= moment < s.ends_at]
-        coming = [s for s in mine if s.starts_at > moment and day_of(s) == to_paris(
-            moment).date()]
+        coming = [s for s in mine if s.starts_at > moment
+                  and day_of(s) == festival_days.today(edition, moment)]
         if mine:
             result.append(RoomNow(room, running[0] if running else None,
                                   coming[0] if coming else None))

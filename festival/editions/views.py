@@ -25,6 +25,7 @@ from festival.core.errors import DomainError
 from festival.core.forms import refuse
 from festival.core.http import conditional
 from festival.core.timeutil import PARIS, to_paris, utcnow
+from festival.editions import days as festival_days
 from festival.editions import queries, services
 from festival.editions.exports.frab_json import schedule_json
 from festival.editions.exports.frab_xml import schedule_xml
@@ -80,7 +81,7 @@ def _chosen_day(edition, raw: str | None) -> date | None:
         chosen = None
     if chosen in days:
         return chosen
-    today = to_paris(utcnow()).date()
+    today = festival_days.today(edition, utcnow())
     return today if today in days else days[0]
 
 
@@ -96,7 +97,7 @@ def programme(year: int):
     at_error = bool(request.args.get("at")) and moment is None
     running = queries.running_at(of_day, moment) if moment else []
     soon = queries.starting_within(of_day, moment, timedelta(hours=1)) if moment else []
-    today = to_paris(utcnow()).date()
+    today = festival_days.today(edition, utcnow())
     return render_template(
         "editions/programme.html", edition=edition, day=day, groups=groups,
         hours=queries.hour_anchors(groups), grid=queries.day_grid(of_day, edition.rooms),
@@ -138,6 +139,7 @@ def now(year: int):
         moment = queries.parse_moment(*raw.split("T", 1))
     moment = moment or to_paris(utcnow())
     return render_template("editions/now.html", edition=edition, moment=moment.astimezone(PARIS),
+                           day=festival_days.festival_day(edition, moment),
                            rooms=queries.now_and_next(edition, moment),
                            frozen=bool(raw))
 

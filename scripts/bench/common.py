@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,13 +39,15 @@ def drop_database(base_url: str, name: str) -> None:
 
 
 def start_gunicorn(url: str, port: int, log_path: Path, *, workers: int,
-                   options: Sequence[str] = ()) -> subprocess.Popen:
+                   options: Sequence[str] = (),
+                   environ: Mapping[str, str] | None = None) -> subprocess.Popen:
     """gunicorn (`workers` workers, and any other `options`) serving the application as in
     production on 127.0.0.1:`port`, in a process group of its own, its output in `log_path`;
     returned once GET /healthz answers 200. Rate limits are off: the load comes from one
-    address."""
+    address. `environ` adds to the server's environment (libfaketime's, say)."""
     env = dict(os.environ, DATABASE_URL=url, SECRET_KEY=SECRET_KEY, FESTIVAL_ENV="production",
-               RATELIMIT_ENABLED="false", PUBLIC_URL=f"http://127.0.0.1:{port}")
+               RATELIMIT_ENABLED="false", PUBLIC_URL=f"http://127.0.0.1:{port}",
+               **(environ or {}))
     log = open(log_path, "w")  # noqa: SIM115  (the server writes to it as long as it runs)
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers),
@@ -54,14 +56,18 @@ def start_gunicorn(url: str, port: int, log_path: Path, *, workers: int,
         cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
         try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             connection.request("GET", "/healthz")
             if connection.getresponse().status == 200:
+                server.log = log  # closed by stop_gunicorn
                 return server
         except OSError:
             time.sleep(0.2)
+        finally:
+            connection.close()
     server.kill()
+    log.close()
     raise SystemExit(f"gunicorn did not start (see {log_path})")
 
 
@@ -69,3 +75,4 @@ def stop_gunicorn(server: subprocess.Popen) -> None:
     """Stop the master and its workers (the whole process group), waiting for them."""
     os.killpg(server.pid, signal.SIGTERM)
     server.wait(timeout=30)
+    server.log.close()

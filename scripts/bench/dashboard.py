@@ -143,13 +143,13 @@ def seed(url: str, tickets: int) -> dict:
     from festival import MIGRATIONS, create_app
     from festival.accounts.services import create_api_token, create_user
     from festival.core.timeutil import utcnow
-    from festival.dashboard.sqltime import festival_day_of
+    from festival.editions.days import day_of
     from festival.editions.models import Edition, EditionDay, EditionStatus
     from festival.extensions import db
 
     app = create_app({"ENVIRON": {"DATABASE_URL": url, "SECRET_KEY": SECRET_KEY}})
     now = utcnow()
-    today = festival_day_of(now)
+    today = day_of(now)
     days = [today - timedelta(days=2), today - timedelta(days=1), today]
     with app.app_context():
         upgrade(directory=str(MIGRATIONS), revision="head")

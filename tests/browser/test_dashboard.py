@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from festival.core.timeutil import utcnow
-from festival.dashboard.sqltime import festival_day_of
+from festival.editions.days import day_of
 from festival.extensions import db
 from tests import factories
 from tests.browser.conftest import assert_no_horizontal_overflow
@@ -29,7 +29,7 @@ def festival_today(app):
     from festival.ticketing.models import Order, OrderStatus, PaymentMethod, Ticket
 
     now = utcnow()
-    today = festival_day_of(now)
+    today = day_of(now)
     with app.app_context():
         edition = factories.gen_edition(today.year, status="on_sale", days=[today])
         catalog.set_venue_capacity(edition, 500)

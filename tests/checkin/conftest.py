@@ -7,14 +7,16 @@ from datetime import timedelta
 
 import pytest
 
-from festival.core.timeutil import PARIS, utcnow
+from festival.core.timeutil import utcnow
 from festival.extensions import db
 
 _seq = itertools.count(1)
 
 
 def today_iso(offset_days: int = 0) -> str:
-    return (utcnow().astimezone(PARIS).date() + timedelta(days=offset_days)).isoformat()
+    """The festival day it is (editions.days: before 05:00, the day before), and the next."""
+    from festival.editions.days import day_of
+    return (day_of(utcnow()) + timedelta(days=offset_days)).isoformat()
 
 
 def make_door_edition(year: int = 2031):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import psycopg
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from sqlalchemy import select
 from festival.checkin import queries
 from festival.checkin.models import Device, Direction, Scan, TicketPresence
 from festival.checkin.rules import ENTRY_REFUSALS, entry_parameters, entry_refusal_sql, refusal
+from festival.core.timeutil import paris_to_utc
 from festival.extensions import db
 from tests.checkin.conftest import (
     make_device,
@@ -60,10 +61,10 @@ def test_the_statement_refuses_what_refusal_refuses(app, postgres):
                 for unpaid in (False, True):
                     door = replace(base, type_ids=types, list_days=days, admit_unpaid=unpaid)
                     for day in (today, today + timedelta(days=1), today + timedelta(days=9)):
-                        rows = db.session.execute(statement, entry_parameters(door, day))
-                        for ticket_id, said in rows:
-                            result, reason = refusal(door, facts[ticket_id], Direction.IN,
-                                                     day)
+                        at = paris_to_utc(day, time(12))  # midday: the edges are in
+                        rows = db.session.execute(statement, entry_parameters(door, at))
+                        for ticket_id, said in rows:  # test_festival_day.py
+                            result, reason = refusal(door, facts[ticket_id], Direction.IN, at)
                             expected = f"{result.value}/{reason}" if result else None
                             assert said == expected, (door, day, facts[ticket_id])
                             seen[reason] += 1

@@ -1,4 +1,4 @@
-"""Buckets of time and festival days computed in SQL, on SQLite and PostgreSQL alike."""
+"""Buckets of time computed in SQL, on SQLite and PostgreSQL alike (festival days: tests/editions/test_days.py)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
@@ -7,14 +7,7 @@ import pytest
 from sqlalchemy import literal, select
 
 from festival.core.types import UTCDateTime
-from festival.dashboard.sqltime import (
-    QUARTER,
-    bucket,
-    day_index,
-    festival_day_of,
-    festival_days,
-    from_epoch,
-)
+from festival.dashboard.sqltime import QUARTER, bucket, from_epoch
 from festival.extensions import db
 from tests.factories import paris
 
@@ -60,18 +53,3 @@ def test_bucket_groups_in_sql(ctx):
 def test_a_bucket_lasts_at_least_a_second():
     with pytest.raises(ValueError):
         bucket(literal(1), 0)
-
-
-def test_festival_days_run_from_five_to_five_in_paris(ctx):
-    days = festival_days([date(2031, 5, 18), date(2031, 5, 17)])
-    assert [d.day for d in days] == [date(2031, 5, 17), date(2031, 5, 18)]
-    assert days[0].starts_at == paris(date(2031, 5, 17), "05:00")
-    assert days[0].ends_at == days[1].starts_at
-    index = day_index(literal(paris(date(2031, 5, 18), "01:30"), UTCDateTime()), days)
-    assert db.session.scalar(select(index)) == 0              # after midnight: Saturday night
-    index = day_index(literal(paris(date(2031, 5, 18), "05:00"), UTCDateTime()), days)
-    assert db.session.scalar(select(index)) == 1
-    index = day_index(literal(paris(date(2031, 5, 20), "12:00"), UTCDateTime()), days)
-    assert db.session.scalar(select(index)) is None
-    assert festival_day_of(paris(date(2031, 5, 18), "04:59")) == date(2031, 5, 17)
-    assert festival_day_of(paris(date(2031, 5, 18), "05:00")) == date(2031, 5, 18)

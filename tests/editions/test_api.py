@@ -220,3 +220,16 @@ def test_a_list_of_days_longer_than_an_edition_is_refused_before_reading_it(
     assert response.status_code == 422
     assert response.get_json()["fields"]["days"] == ["Choose at most the 14 days of this "
                                                      "edition."]
+
+
+def test_the_cutoff_of_a_festival_day(client, published, api_token):
+    headers = api_token("organiser")
+    url = f"/api/v1/editions/{published['year']}"
+    assert client.get(url).get_json()["day_cutoff"] == "05:00"
+    changed = client.patch(url, headers=headers, json={"day_cutoff": "04:00"})
+    assert changed.status_code == 200 and changed.get_json()["day_cutoff"] == "04:00"
+    for wrong in ("04:30", "13:00", "4h", None):
+        refused = client.patch(url, headers=headers, json={"day_cutoff": wrong})
+        assert refused.status_code == 422, wrong
+        assert "day_cutoff" in refused.get_json()["fields"], wrong
+    assert client.get(url).get_json()["day_cutoff"] == "04:00"

@@ -3,7 +3,7 @@ edition's days or its room's hours; and the confirmation that saving one needs."
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, time
 
 import pytest
 
@@ -109,22 +109,39 @@ def test_a_session_outside_the_edition_days(ctx):
                 ends_at=paris(date(2035, 5, 17), "15:00"))
     with pytest.raises(ClashError) as error:
         services.create_session(edition, data, actor=None)
-    assert [c.kind for c in error.value.clashes] == [OUTSIDE_DAYS]
+    assert OUTSIDE_DAYS in {c.kind for c in error.value.clashes}
     assert "starts_at" in error.value.fields
 
 
-def test_a_late_concert_belongs_to_its_day_until_four(ctx):
+def test_a_late_concert_belongs_to_its_day_until_the_cutoff(ctx):
     edition = gen_edition(2036, days=[date(2036, 5, 15)])
     room = gen_room(edition, opens="10:00", closes="02:00")
     data = _data(edition, room, "22:00", "01:30")
     data["ends_at"] = paris(date(2036, 5, 16), "01:30")
     session, clashes = services.create_session(edition, data, actor=None)
     assert clashes == []
-    data.update(title="Trop tard", starts_at=paris(date(2036, 5, 16), "01:30"),
+    night = gen_room(edition, name="Chapiteau", opens=None, closes=None)  # open all night
+    # 01:30 belongs to the evening before, and the day ends at 05:00 (the edition's cut-off).
+    data.update(title="Tard", room_id=night.id, starts_at=paris(date(2036, 5, 16), "01:30"),
                 ends_at=paris(date(2036, 5, 16), "05:00"))
+    _late, clashes = services.create_session(edition, data, actor=None)
+    assert clashes == []
+    data.update(title="Trop tard", ends_at=paris(date(2036, 5, 16), "05:30"))
     with pytest.raises(ClashError) as error:
         services.create_session(edition, data, actor=None)
     assert OUTSIDE_DAYS in {c.kind for c in error.value.clashes}
+    assert "05:00" in error.value.message
+    data.update(title="Le lendemain", starts_at=paris(date(2036, 5, 16), "05:00"),
+                ends_at=paris(date(2036, 5, 16), "06:00"))
+    with pytest.raises(ClashError) as error:
+        services.create_session(edition, data, actor=None)
+    assert OUTSIDE_DAYS in {c.kind for c in error.value.clashes}
+    edition.day_cutoff = time(4, 0)
+    data.update(title="Trop tard", starts_at=paris(date(2036, 5, 16), "03:00"),
+                ends_at=paris(date(2036, 5, 16), "04:30"))
+    with pytest.raises(ClashError) as error:
+        services.create_session(edition, data, actor=None)
+    assert "04:00" in error.value.message
 
 
 def test_a_session_outside_the_room_hours(ctx):

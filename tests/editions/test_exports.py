@@ -179,8 +179,8 @@ def test_schedule_json_field_by_field(client, programme):
 
     day_one, day_two = conference["days"]
     assert (day_one["index"], day_one["date"]) == (1, "2037-05-15")
-    assert day_one["day_start"] == "2037-05-15T04:00:00+02:00"
-    assert day_one["day_end"] == "2037-05-16T03:59:00+02:00"
+    assert day_one["day_start"] == "2037-05-15T05:00:00+02:00"
+    assert day_one["day_end"] == "2037-05-16T04:59:00+02:00"
     assert sorted(day_one["rooms"]) == ["Grande salle", "Salle Tiznit"]
     assert list(day_two["rooms"]) == ["Grande salle"]  # the draft in Salle Tiznit is left out
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+from datetime import time
 
 import pytest
 
@@ -12,6 +13,7 @@ from festival.editions.models import (
     StandRequest,
     StandStatus,
 )
+from festival.editions.queries import edition_for_year
 from festival.extensions import db
 from tests.factories import gen_association, gen_edition, gen_room, gen_session, gen_stand, gen_user
 
@@ -248,3 +250,18 @@ def test_organisers_cancel_a_session_from_its_form(app, client, organiser):
     with app.app_context():
         saved = db.session.get(ProgrammeSession, session_id)
         assert (saved.status.value, saved.sequence) == ("cancelled", 1)
+
+
+def test_the_cutoff_of_a_festival_day_is_set_in_the_edition_form(app, client, organiser):
+    year = _edition(app)["year"]
+    with app.app_context():
+        days = [d.isoformat() for d in edition_for_year(year, include_drafts=True).dates]
+    page = _text(client.get(f"/manage/editions/{year}"))
+    assert 'name="day_cutoff"' in page and 'value="05:00"' in page
+    form = {"title": "Almoggar", "days-0": days[0], "days-1": days[-1], "days-2": ""}
+    refused = client.post(f"/manage/editions/{year}", data={**form, "day_cutoff": "04:30"})
+    assert refused.status_code == 422
+    saved = client.post(f"/manage/editions/{year}", data={**form, "day_cutoff": "04:00"})
+    assert saved.status_code == 302
+    with app.app_context():
+        assert edition_for_year(year, include_drafts=True).day_cutoff == time(4, 0)

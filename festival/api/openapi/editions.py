@@ -42,12 +42,18 @@ TAG = "Editions"
 CAPACITY = whole(1, 100_000)
 ASSOCIATION_REF = obj({"slug": STRING, "name": STRING})
 
+_CUTOFF = {**CLOCK, "description": (
+    "A festival day runs until this time the next morning, in Europe/Paris (05:00 unless "
+    "changed): the door, the programme, the dashboards and the exports count an instant "
+    "before it as part of the day before. A whole hour from 00:00 to 12:00.")}
+
 SCHEMAS = {
     "Venue": obj({"id": INTEGER, "name": STRING, "address": STRING, "postcode": STRING,
                   "city": STRING, "capacity": nullable(INTEGER)}),
     "Edition": obj({
         "year": INTEGER, "title": STRING, "tagline": STRING, "description": STRING,
-        "status": enum(EditionStatus), "days": array(DATE), "venues": array(ref("Venue")),
+        "status": enum(EditionStatus), "days": array(DATE), "day_cutoff": _CUTOFF,
+        "venues": array(ref("Venue")),
         "organisers": array(obj({"association": ASSOCIATION_REF,
                                  "role": enum(OrganiserRole)})),
         "links": obj({"page": URL, "programme": URL, "schedule_xml": URL,
@@ -127,7 +133,8 @@ PATHS = {
             security=BEARER, parameters=[YEAR],
             description="`status` moves it (draft → published → on_sale → closed → "
                         "archived); closing and archiving need `confirm: true`.",
-            body=json_body(obj({**EDITION_FIELDS, "status": enum(EditionStatus),
+            body=json_body(obj({**EDITION_FIELDS, "day_cutoff": _CUTOFF,
+                                "status": enum(EditionStatus),
                                 "note": text(2000), "confirm": BOOLEAN}, [], closed=True)),
             responses={"200": ok(ref("Edition")), **WRITE}),
     },

@@ -33,7 +33,7 @@ from festival.dashboard.queries.sales import (
     type_counts,
     venue_capacity,
 )
-from festival.dashboard.sqltime import festival_days
+from festival.editions.days import festival_days
 from festival.editions.models import Edition
 
 __all__ = ["Attendance", "Bucket", "EditionRow", "Sales", "api_summary", "association_figures",
@@ -49,7 +49,7 @@ def iso(moment: datetime | None) -> str | None:
 def api_summary(edition: Edition, now: datetime | None = None) -> dict:
     """The dashboard API's answer: GET /api/v1/editions/<year>/dashboard."""
     now = now or utcnow()
-    today = next((d for d in festival_days(edition.dates) if d.holds(now)), None)
+    today = next((d for d in festival_days(edition) if d.holds(now)), None)
     split = counted.split(edition)
     types = type_counts(edition)
     checked = {t: n for (t, _day), n in counted.checked_in_by_type(split).items()}

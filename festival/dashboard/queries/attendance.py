@@ -23,7 +23,8 @@ from festival.checkin.models import Device
 from festival.core.timeutil import utcnow
 from festival.dashboard.queries import counted
 from festival.dashboard.queries.sales import TypeSales, type_counts, venue_capacity
-from festival.dashboard.sqltime import FIVE_MINUTES, QUARTER, FestivalDay, festival_days, from_epoch
+from festival.dashboard.sqltime import FIVE_MINUTES, QUARTER, from_epoch
+from festival.editions.days import FestivalDay, festival_days
 from festival.editions.models import Edition
 from festival.extensions import db
 from festival.ticketing.models import TicketType
@@ -170,7 +171,7 @@ def no_shows(edition: Edition, types: list[TypeSales], days: list[FestivalDay],
 
 def edition_attendance(edition: Edition, now: datetime | None = None) -> Attendance:
     now = now or utcnow()
-    days = festival_days(edition.dates)
+    days = festival_days(edition)
     today = next((d for d in days if d.holds(now)), None)
     split = counted.split(edition)
     types = type_counts(edition)

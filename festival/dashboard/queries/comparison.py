@@ -11,7 +11,7 @@ from festival.core.timeutil import utcnow
 from festival.dashboard.queries import counted
 from festival.dashboard.queries.attendance import arrivals
 from festival.dashboard.queries.sales import type_counts, venue_capacity
-from festival.dashboard.sqltime import festival_days
+from festival.editions.days import festival_days
 from festival.editions.models import Edition, EditionStatus
 from festival.extensions import db
 from festival.ticketing.models import Order, OrderStatus
@@ -57,7 +57,7 @@ def comparison(now: datetime | None = None) -> list[EditionRow]:
         checked = {t: n for (t, _day), n in counted.checked_in_by_type(split).items()}
         peak = max(arrivals(edition, split), key=lambda b: (b.count, -b.start.timestamp()),
                    default=None)
-        days = festival_days(edition.dates)
+        days = festival_days(edition)
         rows.append(EditionRow(
             edition.year, edition.title, edition.status.value, venue_capacity(edition),
             sum(t.sold for t in types), sum(checked.values()),

@@ -28,7 +28,8 @@ from festival.dashboard.queries.common import (
     departure,
     outcome,
 )
-from festival.dashboard.sqltime import FestivalDay, bucket, day_index
+from festival.dashboard.sqltime import bucket
+from festival.editions.days import FestivalDay, day_index_sql
 from festival.editions.models import Edition
 from festival.extensions import db
 from festival.ticketing.models import Ticket
@@ -143,7 +144,7 @@ def checked_in_by_type(s: Split, days: list[FestivalDay] | None = None
              .where(CheckinCount.edition_id == s.edition_id)]
     if days is None:
         parts[0] = parts[0].where(CheckinCount.day_index == -1)
-    for index in [literal(-1)] + ([day_index(Scan.scanned_at, days)] if days else []):
+    for index in [literal(-1)] + ([day_index_sql(Scan.scanned_at, days)] if days else []):
         parts.append(
             select(Ticket.ticket_type_id, index.label("day_index"),
                    func.count(func.distinct(Scan.ticket_id)))

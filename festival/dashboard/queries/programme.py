@@ -11,7 +11,8 @@ from sqlalchemy import and_, case, func, select
 from festival.associations.models import Association, MembershipStatus
 from festival.checkin.models import Scan
 from festival.dashboard.queries.common import admission, room_lists
-from festival.dashboard.sqltime import HOUR, bucket, festival_day_of, from_epoch
+from festival.dashboard.sqltime import HOUR, bucket, from_epoch
+from festival.editions.days import cutoff_of, day_of
 from festival.editions.models import (
     Edition,
     EditionOrganiser,
@@ -64,7 +65,7 @@ def rooms_per_day(edition: Edition) -> tuple[list[date], list[RoomDays], int]:
             .where(ProgrammeSession.edition_id == edition.id,
                    ProgrammeSession.status == SessionStatus.PUBLISHED)
             .group_by(ProgrammeSession.room_id, "start_hour")):
-        key = (room_id, festival_day_of(from_epoch(hour)))
+        key = (room_id, day_of(from_epoch(hour), cutoff_of(edition)))
         counts[key] = counts.get(key, 0) + n
     listed = {room_id for _, room_id in db.session.execute(room_lists())}
     rooms = [RoomDays(r.id, r.name, r.capacity,

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from festival.core.slugs import slugify
 from festival.core.timeutil import PARIS, to_paris
 from festival.core.urls import absolute_url
-from festival.editions.clashes import DAY_ENDS_AT
+from festival.editions.days import cutoff_of, day_bounds, festival_day
 from festival.editions.labels import track_label
 from festival.editions.models import Edition, ProgrammeSession, Room, Speaker
 
@@ -92,8 +92,8 @@ def schedule_event(edition: Edition, session: ProgrammeSession) -> ScheduleEvent
 class ScheduleDay:
     index: int
     day: date
-    start: datetime   # 04:00 in Paris
-    end: datetime     # 03:59 the next morning
+    start: datetime   # the cut-off (05:00) in Paris
+    end: datetime     # a minute before the next morning's cut-off
     rooms: list[tuple[Room, list[ScheduleEvent]]]
 
 
@@ -108,21 +108,18 @@ class Schedule:
     days: list[ScheduleDay]
 
 
-def festival_day_of(session: ProgrammeSession, days: list[date]) -> date | None:
-    local = to_paris(session.starts_at)
-    day = local.date()
-    if local.time() < DAY_ENDS_AT and day - timedelta(days=1) in days:
-        return day - timedelta(days=1)
-    return day if day in days else None
+def festival_day_of(edition: Edition, session: ProgrammeSession) -> date | None:
+    """The day of the edition a session is exported in (editions.days)."""
+    return festival_day(edition, session.starts_at)
 
 
 def schedule_days(edition: Edition, sessions: list[ProgrammeSession]) -> list[ScheduleDay]:
     days = edition.dates
     result = []
     for index, day in enumerate(days, start=1):
-        start = datetime.combine(day, DAY_ENDS_AT, tzinfo=PARIS)
-        end = start + timedelta(days=1, minutes=-1)
-        mine = [s for s in sessions if festival_day_of(s, days) == day]
+        start, next_start = (to_paris(b) for b in day_bounds(day, cutoff_of(edition)))
+        end = next_start - timedelta(minutes=1)
+        mine = [s for s in sessions if festival_day_of(edition, s) == day]
         rooms = []
         for room in edition.rooms:
             in_room = [schedule_event(edition, s) for s in mine if s.room_id == room.id]

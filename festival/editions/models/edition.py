@@ -2,10 +2,19 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.accounts.models import User
@@ -63,6 +72,9 @@ class Edition(TimestampMixin, db.Model):
     # People admitted per festival day, the size a new day's venue quota is given
     # (ticketing.quotas keeps one quota per day; None: no venue capacity).
     day_capacity: Mapped[int | None] = mapped_column(Integer)
+    # A festival day runs until this time the next morning, in Paris (editions.days).
+    day_cutoff: Mapped[time] = mapped_column(Time, default=time(5, 0),
+                                             server_default="05:00:00")
 
     days: Mapped[list[EditionDay]] = relationship(
         back_populates="edition", cascade="all, delete-orphan", order_by="EditionDay.day",

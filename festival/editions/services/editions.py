@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from flask import Flask, current_app
@@ -12,7 +12,7 @@ from sqlalchemy import select
 from festival.accounts.models import User
 from festival.associations.models import Association, MembershipStatus
 from festival.core.errors import Conflict, DomainError, ValidationError
-from festival.core.timeutil import to_paris
+from festival.editions.days import cutoff_of, day_of, valid_cutoff
 from festival.editions.labels import EDITION_STATUS
 from festival.editions.models import (
     Edition,
@@ -31,7 +31,7 @@ from festival.extensions import db
 _DAYS_LISTENERS = "festival.editions.days_listeners"
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_DAYS = 14
-EDITION_FIELDS = ("title", "tagline", "description", "days")
+EDITION_FIELDS = ("title", "tagline", "description", "days", "day_cutoff")
 
 
 def _check_days(fields: Fields, year: int | None, days: Any) -> list[date]:
@@ -97,8 +97,9 @@ def create_edition(*, year: Any, title: Any, tagline: Any = "", description: Any
 
 def update_edition(edition: Edition, changes: Mapping[str, Any], *,
                    actor: User | None) -> Edition:
-    """Change an edition's title, tagline, description or days. A day that still has sessions
-    cannot be removed. Errors: validation_failed, edition_archived (409)."""
+    """Change an edition's title, tagline, description, days or day cut-off (a whole
+    hour from 00:00 to 12:00: editions.days). A day that still
+    has sessions cannot be removed. Errors: validation_failed, edition_archived (409)."""
     refuse_if_archived(edition)
     fields = Fields()
     unknown = set(changes) - set(EDITION_FIELDS)
@@ -112,6 +113,12 @@ def update_edition(edition: Edition, changes: Mapping[str, Any], *,
     if "description" in changes:
         values["description"] = fields.text("description", changes["description"],
                                             max_length=10_000)
+    if "day_cutoff" in changes:
+        cutoff = changes["day_cutoff"]
+        if not isinstance(cutoff, time) or not valid_cutoff(cutoff):
+            fields.add("day_cutoff", _l("Give a whole hour from 00:00 to 12:00."))
+        else:
+            values["day_cutoff"] = cutoff
     new_days = None
     if "days" in changes:
         new_days = _check_days(fields, edition.year, changes["days"])
@@ -145,7 +152,7 @@ def _sessions_per_day(edition: Edition, days: set[date]) -> dict[date, int]:
     starts = db.session.scalars(select(ProgrammeSession.starts_at).where(
         ProgrammeSession.edition_id == edition.id))
     for start in starts:
-        day = to_paris(start).date()
+        day = day_of(start, cutoff_of(edition))
         if day in days:
             counts[day] = counts.get(day, 0) + 1
     return counts

@@ -4,7 +4,7 @@ A change of time, room or status counts one more. The new `cancelled` status nee
 change (statuses are a VARCHAR with no CHECK constraint).
 
 Revision ID: 0014
-Revises: 0009
+Revises: 0012
 Create Date: 2026-12-07 10:00:00.000000
 
 """

@@ -14,7 +14,7 @@ The ledger is backfilled from what the orders and the Stripe events kept:
   back by hand otherwise), dated by its last refund event.
 
 Revision ID: 0019
-Revises: 0014
+Revises: 0017
 Create Date: 2026-12-07 11:00:00.000000
 
 """

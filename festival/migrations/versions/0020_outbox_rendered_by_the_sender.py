@@ -5,7 +5,7 @@ its renderer needs) and rendered by the sender after the commit: `text_body` is 
 then. Rows already rendered keep their bodies and are sent as they are.
 
 Revision ID: 0020
-Revises: 0014
+Revises: 0019
 Create Date: 2026-12-07 10:00:00.000000
 
 """

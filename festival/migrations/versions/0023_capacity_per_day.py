@@ -9,7 +9,7 @@ day added later is given. A day already holding more tickets than the old size g
 as large as what it holds.
 
 Revision ID: 0023
-Revises: 0020
+Revises: 0021
 Create Date: 2026-12-07 11:00:00.000000
 
 """

@@ -5,7 +5,7 @@ start page (/scan/start), where the list allows it. Existing lists allow it, as 
 by default; organisers untick the lists where only their pairing links should work.
 
 Revision ID: 0024
-Revises: 0020
+Revises: 0023
 Create Date: 2026-12-07 11:00:00.000000
 
 """

@@ -19,13 +19,18 @@ export function base64urlDecode(text) {
   return bytes;
 }
 
-// The festival day of an instant: its date in Paris, as YYYY-MM-DD.
-const PARIS_DATE = new Intl.DateTimeFormat("en-GB", {
+// The festival day of an instant, as YYYY-MM-DD (festival/editions/days.py, day_of): its
+// date in Paris, or the day before while the clock in Paris has not reached the edition's
+// cut-off ("HH:MM", in the bundle). tests/checkin/festival_day_cases.json holds its edges.
+const PARIS_CLOCK = new Intl.DateTimeFormat("en-GB", {
   timeZone: "Europe/Paris", year: "numeric", month: "2-digit", day: "2-digit",
+  hour: "2-digit", minute: "2-digit", hourCycle: "h23",
 });
-export function parisDay(when) {
-  const parts = Object.fromEntries(PARIS_DATE.formatToParts(when).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day}`;
+export function festivalDay(when, cutoff = "05:00") {
+  const parts = Object.fromEntries(PARIS_CLOCK.formatToParts(when).map((p) => [p.type, p.value]));
+  if (`${parts.hour}:${parts.minute}` >= cutoff) return `${parts.year}-${parts.month}-${parts.day}`;
+  const before = new Date(Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day) - 1));
+  return before.toISOString().slice(0, 10);
 }
 
 export async function importPublicKey(base64url) {
@@ -85,7 +90,7 @@ export class OfflineDoor {
       return this.answer("not_on_this_list", "ticket_type", ticket, direction);
     }
     if (direction === "in") {
-      const day = parisDay(when);
+      const day = festivalDay(when, this.bundle.edition.day_cutoff);
       const listDays = this.bundle.list.days;
       const typeDays = info && this.types.has(info.type) ? this.types.get(info.type).valid_days : [];
       if (listDays.length && !listDays.includes(day)) return this.answer("not_valid_today", "list_day", ticket, direction);
