@@ -112,6 +112,25 @@ def app(test_environ, tmp_path_factory):
 
 
 @pytest.fixture
+def old_app(test_environ, tmp_path):
+    """An application on an empty database of its own, for migration tests: they upgrade it
+    to an old revision, write rows as they were then (tests/old_rows.py) and migrate on."""
+    base = os.environ.get("TEST_DATABASE_URL", "")
+    admin = None
+    if base:
+        admin, url = _create_postgres_database(base)
+    else:
+        url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    application = make_app({**test_environ, "DATABASE_URL": url})
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    if admin:
+        _drop_postgres_database(admin, url)
+
+
+@pytest.fixture
 def postgres(app):
     """Skips the test on SQLite: what it proves (concurrency, PostgreSQL's own statements) is
     proven on PostgreSQL, with TEST_DATABASE_URL (as CI does)."""
@@ -244,8 +263,7 @@ class SmtpSink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        from email import message_from_bytes
-        from email import policy
+        from email import message_from_bytes, policy
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         self.messages.append(message_from_bytes(envelope.original_content or envelope.content,
                                                 policy=policy.default))

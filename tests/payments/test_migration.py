@@ -3,36 +3,16 @@
 through the tables as they were at 0017 (tests/old_rows.py), not through today's models."""
 from __future__ import annotations
 
-import os
 from datetime import datetime, timezone
 
-import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
 from festival import MIGRATIONS
 from festival.extensions import db
-from tests.conftest import _create_postgres_database, _drop_postgres_database, make_app
 from tests.old_rows import insert_row
 
 PAID_AT = datetime(2027, 4, 1, 12, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def old_app(test_environ, tmp_path):
-    base = os.environ.get("TEST_DATABASE_URL", "")
-    admin = None
-    if base:
-        admin, url = _create_postgres_database(base)
-    else:
-        url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
-    application = make_app({**test_environ, "DATABASE_URL": url})
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    if admin:
-        _drop_postgres_database(admin, url)
 
 
 def test_0019_backfills_payments_and_refunds(old_app):

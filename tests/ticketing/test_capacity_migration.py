@@ -3,7 +3,6 @@ the tickets held that admit on each day (SQLite, and PostgreSQL with TEST_DATABA
 goes back down to one venue quota counting every ticket held."""
 from __future__ import annotations
 
-import os
 from datetime import date
 
 import pytest
@@ -13,27 +12,9 @@ from flask_migrate import downgrade, upgrade
 from festival import MIGRATIONS
 from festival.extensions import db
 from festival.ticketing.models import Quota
-from tests.conftest import _create_postgres_database, _drop_postgres_database, make_app
 from tests.old_rows import insert_row
 
 SATURDAY, SUNDAY = date(2027, 5, 15), date(2027, 5, 16)
-
-
-@pytest.fixture
-def old_app(test_environ, tmp_path):
-    base = os.environ.get("TEST_DATABASE_URL", "")
-    admin = None
-    if base:
-        admin, url = _create_postgres_database(base)
-    else:
-        url = f"sqlite:///{tmp_path / 'capacity.sqlite'}"
-    application = make_app({**test_environ, "DATABASE_URL": url})
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    if admin:
-        _drop_postgres_database(admin, url)
 
 
 def _quotas() -> set[tuple]:
