@@ -104,8 +104,9 @@ def test_a_buyer_on_a_phone_buys_with_the_demo_payment(phone, app, shop, smtp_se
     assert order["status"] is OrderStatus.PAID and len(order["tickets"]) == 3
     images = phone.locator("img.ticket-qr")
     assert images.count() == 3
-    assert all(images.nth(i).evaluate("img => img.complete && img.naturalWidth > 100")
-               for i in range(3))
+    phone.wait_for_function(  # the QR images load after the page: wait, then check them
+        "[...document.querySelectorAll('img.ticket-qr')]"
+        ".every(img => img.complete && img.naturalWidth > 100)")
     screenshot(phone, "demo-4-order")
     _decode_the_emailed_ticket(app, smtp_server, tmp_path, order)
 
