@@ -60,6 +60,9 @@ class OutboxMessage(db.Model):
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     # The same logical message (e.g. "order ABC confirmation") is never queued twice.
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # The mailing a message belongs to ("reminder:3:2027-05-08", "message:12"), for the
+    # organisers' counts per mailing (queued, sent, failed); None for one-off e-mails.
+    batch: Mapped[str | None] = mapped_column(String(120), index=True)
     status: Mapped[MailStatus] = mapped_column(mail_status_enum, default=MailStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

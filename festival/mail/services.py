@@ -123,14 +123,16 @@ def _by_dedupe_key(key: str) -> OutboxMessage | None:
 def queue_mail(to: str, template: str, context: Mapping[str, Any], language: str, subject: Any,
                attachments: Iterable[Attachment | tuple] = (),
                inline_images: Iterable[InlineImage | tuple] = (),
-               dedupe_key: str | None = None, reply_to: str | None = None) -> OutboxMessage:
+               dedupe_key: str | None = None, reply_to: str | None = None,
+               batch: str | None = None) -> OutboxMessage:
     """Render a message in `language` and add it to the current transaction (no commit).
 
     `subject` may be a lazy string: it is translated in `language`. Inline images are named by
     the caller (`ticket-12`); each gets a unique Content-ID `<name.random@domain>`, which the
     templates write as `cid:{{ inline_cid(name) }}` (the `inline_image` macro). With a
     `dedupe_key`, a message already queued under that key is returned and nothing new is
-    queued, so a retried webhook or a double click never sends the same e-mail twice.
+    queued, so a retried webhook or a double click never sends the same e-mail twice. `batch`
+    names the mailing the message belongs to (OutboxMessage.batch).
     Errors: ValidationError (`to`, `reply_to`) for an address that is not one; ValueError for a
     language, template name or content id that the code should never pass.
     """
@@ -139,7 +141,7 @@ def queue_mail(to: str, template: str, context: Mapping[str, Any], language: str
         existing = _by_dedupe_key(dedupe_key)
         if existing is not None:
             return existing
-    message = _new_message(to, template, language, subject, dedupe_key, reply_to)
+    message = _new_message(to, template, language, subject, dedupe_key, reply_to, batch)
     inline, inline_cids = inline_parts(inline_images)
     message.text_body, message.html_body = render_mail(template, context, language,
                                                        inline_cids)
@@ -149,7 +151,7 @@ def queue_mail(to: str, template: str, context: Mapping[str, Any], language: str
 
 def queue_mail_to_render(to: str, template: str, ids: Mapping[str, int | str], language: str,
                          subject: Any, dedupe_key: str | None = None,
-                         reply_to: str | None = None) -> int:
+                         reply_to: str | None = None, batch: str | None = None) -> int:
     """Queue a message that the sender renders when it sends it (no commit, nothing rendered
     but the subject): `ids` are what the renderer registered for `template` needs, stored as
     JSON. Returns the message's id (that of the message already queued under `dedupe_key`,
@@ -164,7 +166,7 @@ def queue_mail_to_render(to: str, template: str, ids: Mapping[str, int | str], l
     _check_language(language)
     if not TEMPLATE_NAME.match(template) or renderer_for(template) is None:
         raise ValueError(f"no renderer for the mail template {template!r}")
-    message = _new_message(to, template, language, subject, dedupe_key, reply_to)
+    message = _new_message(to, template, language, subject, dedupe_key, reply_to, batch)
     message.context = dict(ids)
     if db.session.get_bind().dialect.name != "postgresql":
         existing = _by_dedupe_key(dedupe_key) if dedupe_key is not None else None
@@ -187,7 +189,7 @@ def _check_language(language: str) -> None:
 
 
 def _new_message(to: str, template: str, language: str, subject: Any, dedupe_key: str | None,
-                 reply_to: str | None) -> OutboxMessage:
+                 reply_to: str | None, batch: str | None = None) -> OutboxMessage:
     address = _check_address(to)
     if reply_to:
         reply_to = _check_address(reply_to, "reply_to")
@@ -197,7 +199,7 @@ def _new_message(to: str, template: str, language: str, subject: Any, dedupe_key
     return OutboxMessage(
         to_address=address, reply_to=reply_to or None, subject=title, language=language,
         template=template, message_id=make_msgid(domain=sender_domain()),
-        dedupe_key=dedupe_key, status=MailStatus.PENDING, attempts=0,
+        dedupe_key=dedupe_key, batch=batch, status=MailStatus.PENDING, attempts=0,
         next_attempt_at=utcnow(), created_at=utcnow())
 
 

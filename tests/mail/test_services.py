@@ -99,6 +99,16 @@ def test_same_dedupe_key_is_queued_once(ctx):
     assert count() == 2
 
 
+def test_a_message_keeps_the_mailing_it_belongs_to(ctx):
+    queue_mail("a@example.org", "test", CONTEXT, "fr", "Hi", batch="message:7")
+    queue_mail("b@example.org", "test", CONTEXT, "fr", "Hi", batch="message:7")
+    queue_mail("c@example.org", "test", CONTEXT, "fr", "Hi")
+    db.session.commit()
+    per_batch = dict(db.session.execute(
+        select(OutboxMessage.batch, func.count()).group_by(OutboxMessage.batch)).all())
+    assert per_batch == {"message:7": 2, None: 1}
+
+
 def test_messages_without_key_are_all_queued(ctx):
     queue_mail("a@example.org", "test", CONTEXT, "fr", "Hi")
     queue_mail("a@example.org", "test", CONTEXT, "fr", "Hi")
