@@ -168,7 +168,7 @@ def samples(app):
 
 # Parameters that depend on the endpoint rather than on their name.
 ENDPOINT_PARAMS: dict[str, dict] = {"core.set_language": {"code": "en"},
-                                    "dashboard.export": {"dataset": "orders"}}
+                                    "dashboard.export": {"dataset": "orders", "fmt": "xlsx"}}
 
 
 def _rules(app) -> list[Rule]:

@@ -1,63 +1,54 @@
-"""CSV exports of an edition for organisers: orders, tickets, attendees with their check-in
-time, scans, exhibitors.
+"""Exports of an edition for organisers: orders, tickets, attendees with their check-in
+time, scans, exhibitors; as CSV or as an XLSX workbook (festival/core/spreadsheet.py).
 
-As the registry's export: UTF-8 with a byte-order mark and `;` between columns, as a French
-spreadsheet expects; a cell a spreadsheet would run as a formula gets a leading apostrophe.
-Amounts are whole cents (columns named *_cents); times are ISO 8601 in Paris time with their
-offset.
+Each export is one table: headers in the organiser's language, amounts in euros, times in
+Paris local time to the second, labels instead of codes. Machines read the JSON API, in cents.
 """
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable
-
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from festival.accounts.models import User
 from festival.associations.models import Association
-from festival.checkin.models import CheckinList, Device, Scan
-from festival.dashboard.queries import iso
+from festival.checkin.labels import reason_text, result_title
+from festival.checkin.models import CheckinList, Device, Direction, Scan, ScanKind
+from festival.core.i18n import LANGUAGE_NAMES
+from festival.core.spreadsheet import EUROS, INSTANT, NUMBER, YES_NO, Column, Table, write
+from festival.dashboard.labels import STAND_SIZE, STAND_STATUS
 from festival.dashboard.queries.common import admission
 from festival.editions.models import Edition, StandRequest
 from festival.extensions import db
+from festival.ticketing.labels import ORDER_STATUS, PAYMENT_METHOD, TICKET_STATUS
 from festival.ticketing.models import Order, OrderStatus, Ticket, TicketStatus, TicketType, Voucher
 
 DATASETS = ("orders", "tickets", "attendees", "scans", "exhibitors")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+TITLES = {"orders": _l("Orders"), "tickets": _l("Tickets"), "attendees": _l("Attendees"),
+          "scans": _l("Scans"), "exhibitors": _l("Exhibitors")}
+
+DIRECTION = {Direction.IN: _l("Entry"), Direction.OUT: _l("Exit")}
+SCAN_KIND = {ScanKind.SCAN: _l("Scan"), ScanKind.UNDO: _l("Undo of a scan")}
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if hasattr(value, "value"):  # an enum
-        value = value.value
-    if hasattr(value, "tzinfo"):  # an instant
-        return iso(value) or ""
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) and not _is_number(text) else text
+def _label(table: dict):
+    return lambda value: table.get(value, value)
 
 
-def _is_number(text: str) -> bool:
-    try:
-        int(text)
-    except ValueError:
-        return False
-    return True
+def _language(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)
 
 
-def _csv(columns: tuple[str, ...], rows: Iterable) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(columns)
-    writer.writerows([_cell(value) for value in row] for row in rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+def _enum_value(value) -> str:
+    return getattr(value, "value", value)
 
 
-def _orders(edition: Edition) -> bytes:
+def _stand(table: dict):
+    return lambda value: table.get(_enum_value(value), value)
+
+
+def _orders(edition: Edition) -> Table:
     tickets = (select(Ticket.order_id, func.count(Ticket.id).label("n"))
                .group_by(Ticket.order_id).subquery())
     rows = db.session.execute(
@@ -68,23 +59,33 @@ def _orders(edition: Edition) -> bytes:
         .outerjoin(tickets, tickets.c.order_id == Order.id)
         .outerjoin(Voucher, Voucher.id == Order.voucher_id)
         .where(Order.edition_id == edition.id).order_by(Order.created_at, Order.id))
-    return _csv(("code", "status", "buyer_name", "email", "language", "payment_method",
-                 "box_office", "tickets", "tickets_cents", "donation_cents", "total_cents",
-                 "refunded_cents", "voucher", "created_at", "paid_at"), rows)
+    return Table(TITLES["orders"], (
+        Column(_l("Order")), Column(_l("Status"), label=_label(ORDER_STATUS)),
+        Column(_l("Buyer")), Column(_l("E-mail")), Column(_l("Language"), label=_language),
+        Column(_l("Payment"), label=_label(PAYMENT_METHOD)),
+        Column(_l("Box office"), YES_NO), Column(_l("Tickets"), NUMBER),
+        Column(_l("Tickets (€)"), EUROS), Column(_l("Donation (€)"), EUROS),
+        Column(_l("Total (€)"), EUROS), Column(_l("Refunded (€)"), EUROS),
+        Column(_l("Voucher")), Column(_l("Ordered at"), INSTANT),
+        Column(_l("Paid at"), INSTANT)), rows)
 
 
-def _tickets(edition: Edition) -> bytes:
+def _tickets(edition: Edition) -> Table:
     rows = db.session.execute(
         select(Ticket.id, Order.code, Order.status, TicketType.name, Ticket.attendee_name,
                Ticket.price_cents, Ticket.refunded_cents, Ticket.status, Ticket.created_at)
         .join(Order, Order.id == Ticket.order_id)
         .join(TicketType, TicketType.id == Ticket.ticket_type_id)
         .where(Order.edition_id == edition.id).order_by(Ticket.id))
-    return _csv(("ticket_id", "order_code", "order_status", "ticket_type", "attendee",
-                 "price_cents", "refunded_cents", "ticket_status", "created_at"), rows)
+    return Table(TITLES["tickets"], (
+        Column(_l("Ticket no."), NUMBER), Column(_l("Order")),
+        Column(_l("Order status"), label=_label(ORDER_STATUS)), Column(_l("Ticket type")),
+        Column(_l("Attendee")), Column(_l("Price (€)"), EUROS),
+        Column(_l("Refunded (€)"), EUROS), Column(_l("Ticket status"), label=_label(TICKET_STATUS)),
+        Column(_l("Issued at"), INSTANT)), rows)
 
 
-def _attendees(edition: Edition) -> bytes:
+def _attendees(edition: Edition) -> Table:
     """Valid tickets of paid or pending orders, with their first admission (if any)."""
     first = (select(Scan.ticket_id, func.min(Scan.scanned_at).label("first_in"),
                     func.count(Scan.id).label("entries"))
@@ -100,11 +101,15 @@ def _attendees(edition: Edition) -> bytes:
         .where(Order.edition_id == edition.id, Ticket.status == TicketStatus.VALID,
                Order.status.in_((OrderStatus.PAID, OrderStatus.PENDING)))
         .order_by(func.lower(Ticket.attendee_name), Ticket.id))
-    return _csv(("ticket_id", "attendee", "buyer_name", "email", "ticket_type", "order_code",
-                 "order_status", "ticket_status", "checked_in_at", "entries"), rows)
+    return Table(TITLES["attendees"], (
+        Column(_l("Ticket no."), NUMBER), Column(_l("Attendee")), Column(_l("Buyer")),
+        Column(_l("E-mail")), Column(_l("Ticket type")), Column(_l("Order")),
+        Column(_l("Order status"), label=_label(ORDER_STATUS)),
+        Column(_l("Ticket status"), label=_label(TICKET_STATUS)),
+        Column(_l("Checked in at"), INSTANT), Column(_l("Entries"), NUMBER)), rows)
 
 
-def _scans(edition: Edition) -> bytes:
+def _scans(edition: Edition) -> Table:
     volunteer = aliased(User)
     rows = db.session.execute(
         select(Scan.id, Scan.scanned_at, Scan.received_at, CheckinList.name, Scan.gate,
@@ -117,12 +122,19 @@ def _scans(edition: Edition) -> bytes:
         .outerjoin(Ticket, Ticket.id == Scan.ticket_id)
         .outerjoin(TicketType, TicketType.id == Ticket.ticket_type_id)
         .where(Scan.edition_id == edition.id).order_by(Scan.scanned_at, Scan.id))
-    return _csv(("scan_id", "scanned_at", "received_at", "list", "gate", "device",
-                 "volunteer", "direction", "kind", "result", "reason", "ticket_id",
-                 "ticket_type", "offline", "undone", "undoes_scan_id"), rows)
+    return Table(TITLES["scans"], (
+        Column(_l("Scan no."), NUMBER), Column(_l("Scanned at"), INSTANT),
+        Column(_l("Received at"), INSTANT), Column(_l("Check-in list")), Column(_l("Gate")),
+        Column(_l("Device")), Column(_l("Volunteer")),
+        Column(_l("Direction"), label=_label(DIRECTION)),
+        Column(_l("Kind"), label=_label(SCAN_KIND)),
+        Column(_l("Result"), label=result_title), Column(_l("Reason"), label=reason_text),
+        Column(_l("Ticket no."), NUMBER), Column(_l("Ticket type")),
+        Column(_l("Offline"), YES_NO), Column(_l("Undone"), YES_NO),
+        Column(_l("Undoes scan no."), NUMBER)), rows)
 
 
-def _exhibitors(edition: Edition) -> bytes:
+def _exhibitors(edition: Edition) -> Table:
     rows = db.session.execute(
         select(Association.name, Association.email, Association.phone, StandRequest.status,
                StandRequest.stand_number, StandRequest.zone, StandRequest.size,
@@ -132,12 +144,27 @@ def _exhibitors(edition: Edition) -> bytes:
         .where(StandRequest.edition_id == edition.id)
         .order_by(StandRequest.stand_number.is_(None), StandRequest.stand_number,
                   Association.name))
-    return _csv(("association", "email", "phone", "status", "stand_number", "zone", "size",
-                 "electricity", "tables", "chairs", "showcase", "other_needs"), rows)
+    return Table(TITLES["exhibitors"], (
+        Column(_l("Association")), Column(_l("E-mail")), Column(_l("Phone")),
+        Column(_l("Status"), label=_stand(STAND_STATUS)),
+        Column(_l("Stand")), Column(_l("Zone")),
+        Column(_l("Size"), label=_stand(STAND_SIZE)),
+        Column(_l("Electricity"), YES_NO), Column(_l("Tables"), NUMBER),
+        Column(_l("Chairs"), NUMBER), Column(_l("Showcase")),
+        Column(_l("Other needs"))), rows)
 
 
-def export_csv(edition: Edition, dataset: str) -> bytes:
+def export_table(edition: Edition, dataset: str) -> Table:
     if dataset not in DATASETS:
         raise ValueError(f"unknown export {dataset!r}")
     return {"orders": _orders, "tickets": _tickets, "attendees": _attendees,
             "scans": _scans, "exhibitors": _exhibitors}[dataset](edition)
+
+
+def export_file(edition: Edition, dataset: str, fmt: str) -> bytes:
+    """One export as `fmt` ("csv" or "xlsx"), headers and labels in the current language."""
+    return write(export_table(edition, dataset), fmt)
+
+
+def export_title(dataset: str) -> str:
+    return _(str(TITLES[dataset]))

@@ -10,7 +10,8 @@ from festival.core.access import Role, roles
 from festival.core.errors import NotFound
 from festival.core.timeutil import to_paris, utcnow
 from festival.dashboard import labels, present, queries, rollups
-from festival.dashboard.exports import export_csv
+from festival.core.spreadsheet import MIMETYPES
+from festival.dashboard.exports import export_file
 from festival.dashboard.summary_pdf import edition_summary_pdf
 from festival.editions.queries import all_editions, current_edition, edition_for_year
 from festival.editions.services.editions import MAX_YEAR, MIN_YEAR
@@ -118,14 +119,15 @@ def comparison():
                            nav_edition=current_edition(), updated_at=utcnow())
 
 
-@bp.get("/<int:year>/export/<any(orders, tickets, attendees, scans, exhibitors):dataset>.csv")
+@bp.get("/<int:year>/export/<any(orders, tickets, attendees, scans, exhibitors):dataset>"
+        ".<any(csv, xlsx):fmt>")
 @roles(Role.ORGANISER)
-def export(year: int, dataset: str):
+def export(year: int, dataset: str, fmt: str):
     edition = _edition(year)
     stamp = to_paris(utcnow()).strftime("%Y-%m-%d")
-    return Response(export_csv(edition, dataset), mimetype="text/csv",
+    return Response(export_file(edition, dataset, fmt), mimetype=MIMETYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="almoggar-'
-                                                    f'{edition.year}-{dataset}-{stamp}.csv"',
+                                                    f'{edition.year}-{dataset}-{stamp}.{fmt}"',
                              "Cache-Control": "no-store"})
 
 
