@@ -74,7 +74,8 @@ EXPECTED: dict[str, frozenset[str]] = {
     **{f"associations.{name}": STAFF for name in (
         "manage_list", "review_queue", "manage_new", "manage_detail", "manage_edit",
         "manage_decide", "manage_logo", "manage_logo_delete", "manage_add_representative",
-        "manage_export", "manage_import", "manage_import_confirm", "manage_poles",
+        "manage_export", "manage_registry_sheet", "manage_import", "manage_import_confirm",
+        "manage_poles",
         "manage_pole_attach", "manage_pole_detach")},
     # mail (the outbox)
     "mail.outbox": STAFF,
@@ -168,6 +169,7 @@ def samples(app):
 
 # Parameters that depend on the endpoint rather than on their name.
 ENDPOINT_PARAMS: dict[str, dict] = {"core.set_language": {"code": "en"},
+                                    "associations.manage_registry_sheet": {"fmt": "xlsx"},
                                     "dashboard.export": {"dataset": "orders", "fmt": "xlsx"}}
 
 

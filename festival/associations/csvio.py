@@ -17,10 +17,17 @@ from flask_babel import lazy_gettext as _l
 
 from festival.accounts.models import User
 from festival.associations import services
+from festival.associations.labels import (
+    POLE_LABELS,
+    PROVINCE_LABELS,
+    STATUS_LABELS,
+    THEME_LABELS,
+)
 from festival.associations.models import Association, MembershipStatus
 from festival.associations.queries import association_by_slug
 from festival.associations.validation import ALL_FIELDS, MAX_LENGTHS, clean_fields, slugify
 from festival.core.errors import DomainError, ValidationError
+from festival.core.spreadsheet import DAY, INSTANT, Column, Table
 from festival.core.timeutil import paris_to_utc, to_paris
 from festival.extensions import db
 
@@ -62,6 +69,25 @@ def export_csv(associations: list[Association]) -> bytes:
         }
         writer.writerow([_cell(row[c] or "") for c in COLUMNS])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def registry_table(associations: list[Association]) -> Table:
+    """The registry for people's spreadsheets: labels instead of codes, in the reader's
+    language (the CSV above, with codes, is the one the import reads back)."""
+    def names(labels: dict):
+        return lambda values: ", ".join(str(labels.get(v, v)) for v in values)
+
+    return Table(_l("Associations"), (
+        Column(_l("Name")), Column(_l("Status"), label=lambda v: STATUS_LABELS.get(v, v)),
+        Column(_l("Member since"), DAY), Column(_l("City")), Column(_l("Postcode")),
+        Column(_l("Province"), label=lambda v: PROVINCE_LABELS.get(v, v)),
+        Column(_l("Commune")), Column(_l("Themes"), label=names(THEME_LABELS)),
+        Column(_l("Working groups"), label=names(POLE_LABELS)), Column(_l("E-mail")),
+        Column(_l("Phone")), Column(_l("Website")), Column(_l("Short description")),
+        Column(_l("Registered at"), INSTANT)),
+        [(a.name, a.status, to_paris(a.member_since) if a.member_since else None, a.city,
+          a.postcode, a.province, a.commune, a.theme_values, a.pole_values, a.email, a.phone,
+          a.website, a.short_description, a.created_at) for a in associations])
 
 
 @dataclass

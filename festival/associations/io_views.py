@@ -12,10 +12,17 @@ from flask_login import current_user
 from festival.accounts.models import User
 from festival.associations import queries, services
 from festival.associations.blueprint import bp
-from festival.associations.csvio import MAX_BYTES, ImportRefused, export_csv, import_csv
+from festival.associations.csvio import (
+    MAX_BYTES,
+    ImportRefused,
+    export_csv,
+    import_csv,
+    registry_table,
+)
 from festival.associations.forms import ImportConfirmForm, ImportForm, PoleMemberForm
 from festival.core.access import Role, roles
 from festival.core.errors import DomainError
+from festival.core.spreadsheet import MIMETYPES, write
 from festival.core.timeutil import to_paris, utcnow
 from festival.core.unit_of_work import refuse_request
 from festival.extensions import db
@@ -28,6 +35,18 @@ def manage_export():
     return Response(export_csv(queries.all_associations()), mimetype="text/csv",
                     headers={"Content-Disposition":
                              f'attachment; filename="associations-{stamp}.csv"',
+                             "Cache-Control": "no-store"})
+
+
+@bp.get("/manage/associations/registry.<any(xlsx, csv):fmt>")
+@roles(Role.ORGANISER)
+def manage_registry_sheet(fmt: str):
+    """The registry for a spreadsheet, in the organiser's language (not for re-import)."""
+    stamp = to_paris(utcnow()).strftime("%Y-%m-%d")
+    return Response(write(registry_table(queries.all_associations()), fmt),
+                    mimetype=MIMETYPES[fmt],
+                    headers={"Content-Disposition":
+                             f'attachment; filename="associations-{stamp}.{fmt}"',
                              "Cache-Control": "no-store"})
 
 

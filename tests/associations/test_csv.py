@@ -42,6 +42,31 @@ def test_export_has_every_field_a_bom_and_semicolons(ctx):
     assert row["member_since"] and row["created_at"]
 
 
+def test_the_spreadsheet_has_labels_in_the_readers_language(app, client, auth):
+    from openpyxl import load_workbook
+    with app.app_context():
+        services.create_association(
+            {"name": "Amis d'Anzi", "themes": ["water", "health"], "poles": ["mre"],
+             "province": "tiznit", "city": "Saint-Denis", "phone": "+33 1 99 00 00 01"},
+            actor=None, initial_status="member")
+        db.session.commit()
+    auth.login_as("organiser")
+    response = client.get("/manage/associations/registry.xlsx")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].endswith('.xlsx"')
+    sheet = list(load_workbook(io.BytesIO(response.get_data())).active.iter_rows(
+        values_only=True))
+    row = dict(zip(sheet[0], sheet[1]))
+    assert (row["Name"], row["Status"], row["Province"], row["Working groups"]) == (
+        "Amis d'Anzi", "Member", "Tiznit", "Moroccans living abroad (MRE)")
+    assert row["Themes"] == "Water, Health" and row["Phone"] == "+33 1 99 00 00 01"
+    text = client.get("/manage/associations/registry.csv").get_data().decode("utf-8")
+    [csv_row] = list(csv.DictReader(io.StringIO(text[1:]), delimiter=";"))
+    assert csv_row["Phone"] == "'+33 1 99 00 00 01" and csv_row["Status"] == "Member"
+    auth.login_as("volunteer")
+    assert client.get("/manage/associations/registry.xlsx").status_code in (302, 403)
+
+
 def test_import_creates_and_updates_by_slug(ctx):
     organiser = factories.gen_user("organiser")
     existing = services.create_association({"name": "Old name", "city": "Lyon"}, actor=None)
