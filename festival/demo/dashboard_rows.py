@@ -95,22 +95,26 @@ def _codes(rng: random.Random, count: int) -> list[str]:
 
 def _events(order: PlannedOrder) -> list[dict]:
     events = [dict(order_id=order.id, kind="created", from_status=None, to_status=None,
-                   note=f"{len(order.tickets)} ticket(s), {order.tickets_cents} cents",
+                   note="", data={"tickets": len(order.tickets),
+                                  "total_cents": order.tickets_cents},
                    created_at=order.created_at)]
     if order.paid_at is not None:
         events.append(dict(order_id=order.id, kind="paid", from_status=OrderStatus.PENDING,
-                           to_status=OrderStatus.PAID, note=order.method or "",
+                           to_status=OrderStatus.PAID, note="",
+                           data={"method": order.method} if order.method else None,
                            created_at=order.paid_at))
     closing = {OrderStatus.EXPIRED: "expired", OrderStatus.CANCELLED: "cancelled",
                OrderStatus.REFUNDED: "refunded"}
     if order.status in closing:
         events.append(dict(order_id=order.id, kind=closing[order.status],
                            from_status=OrderStatus.PAID if order.paid_at else
-                           OrderStatus.PENDING, to_status=order.status,
-                           note="", created_at=order.closed_at or order.created_at))
+                           OrderStatus.PENDING, to_status=order.status, note="",
+                           data={"amount_cents": order.refunded_cents}
+                           if order.status is OrderStatus.REFUNDED else None,
+                           created_at=order.closed_at or order.created_at))
     elif order.refunded_cents:
         events.append(dict(order_id=order.id, kind="partial_refund", from_status=None,
-                           to_status=None, note=f"{order.refunded_cents} cents.",
+                           to_status=None, note="", data={"amount_cents": order.refunded_cents},
                            created_at=order.closed_at or order.created_at))
     return events
 

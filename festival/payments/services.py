@@ -115,8 +115,7 @@ def handle_event(event: dict, gateway, *, now: datetime | None = None) -> str:
         if obj.get("payment_status") not in ("paid", "no_payment_required"):
             if order.status is OrderStatus.PENDING:
                 order.expires_at = max(order.expires_at or now, now + ASYNC_PAYMENT_HOLD)
-                orders.record(order, "awaiting_payment", now=now,
-                              note="completed; payment not yet confirmed")
+                orders.record(order, "awaiting_payment", now=now)
             seen.outcome = "awaiting_payment"
         else:
             seen.outcome = _paid(order, obj, gateway, now)

@@ -1,9 +1,11 @@
 """Human labels of the ticketing enums and history rows, translated on display."""
 from __future__ import annotations
 
+from flask_babel import get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
-from festival.ticketing.models import OrderStatus, PaymentMethod, TicketStatus
+from festival.core.money import format_cents
+from festival.ticketing.models import OrderEvent, OrderStatus, PaymentMethod, TicketStatus
 
 ORDER_STATUS = {
     OrderStatus.PENDING: _l("Waiting for payment"),
@@ -52,10 +54,53 @@ EVENT_KIND = {
     "payment_failed": _l("Payment failed"),
     "awaiting_bank_transfer": _l("Waiting for a bank transfer"),
     "email_resent": _l("E-mail sent again"),
+    "paid_after_cancel": _l("Paid after the order was cancelled: to refund"),
+    "late_payment_refunded": _l("Late payment refunded automatically"),
+    "anonymised": _l("Personal data erased"),
 }
+
+# Why a payment came too late or a refund happened by itself (OrderEvent.data["reason"]).
+EVENT_REASON = {
+    "no_seats": _l("The hold had ended and no seats were left."),
+    "voucher_used": _l("The hold had ended and the voucher had no use left."),
+    "paid_too_late": _l("Paid after the hold ended, when the tickets were gone."),
+    "at_stripe": _l("Refunded from Stripe's dashboard."),
+}
+
+
+def _money(cents: int) -> str:
+    return format_cents(int(cents), str(get_locale()))
+
+
+def describe_event(event: OrderEvent) -> str:
+    """The facts of a line of history (its `data`) in words, in the reader's language; ""
+    when it has none."""
+    data = event.data or {}
+    parts = []
+    if "tickets" in data:
+        parts.append(ngettext("%(num)d ticket", "%(num)d tickets", int(data["tickets"])))
+    if "total_cents" in data:
+        parts.append(gettext("total %(amount)s", amount=_money(data["total_cents"])))
+    if "method" in data:
+        method = next((m for m in PaymentMethod if m.value == data["method"]), None)
+        parts.append(str(PAYMENT_METHOD[method]) if method else data["method"])
+    if data.get("revived"):
+        parts.append(gettext("after the hold had ended, seats were still free"))
+    if "expected_cents" in data:
+        parts.append(gettext("%(paid)s received instead of %(expected)s",
+                             paid=_money(data.get("amount_cents", 0)),
+                             expected=_money(data["expected_cents"]))
+                     if str(data.get("currency", "eur")).lower() == "eur" else
+                     gettext("paid in another currency (%(currency)s)",
+                             currency=str(data["currency"]).upper()))
+    elif "amount_cents" in data:
+        parts.append(_money(data["amount_cents"]))
+    if data.get("reason") in EVENT_REASON:
+        parts.append(str(EVENT_REASON[data["reason"]]))
+    return " · ".join(parts)
 
 
 def template_globals() -> dict:
     return {"ORDER_STATUS": ORDER_STATUS, "ORDER_BADGE": ORDER_BADGE,
             "PAYMENT_METHOD": PAYMENT_METHOD, "TICKET_STATUS": TICKET_STATUS,
-            "EVENT_KIND": EVENT_KIND}
+            "EVENT_KIND": EVENT_KIND, "describe_event": describe_event}

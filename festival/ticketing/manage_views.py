@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from festival.checkin.queries import admissions_of
 from festival.core.access import Role, roles
 from festival.core.errors import DomainError
 from festival.core.forms import choices
@@ -59,8 +60,11 @@ def _order_page(edition, order, *, cancel_form=None, refund_form=None, status: i
     refund_form.ticket_ids.choices = choices(
         (t.id, f"#{t.id} · {t.ticket_type.name} · {t.attendee_name or order.buyer_name}")
         for t in queries.valid_tickets(order))
+    admissions: dict[int, list] = {}
+    for row in admissions_of([t.id for t in order.tickets]):
+        admissions.setdefault(row.ticket_id, []).append(row)
     return render_template(
-        "ticketing/manage/order.html", edition=edition, order=order,
+        "ticketing/manage/order.html", edition=edition, order=order, admissions=admissions,
         cancel_form=cancel_form or CancelForm(formdata=None), refund_form=refund_form,
         awaiting_transfer=sales.is_awaiting_transfer(order),
         last_resend=sales.last_resend(order)), status

@@ -264,8 +264,22 @@ class Ticket(db.Model):
     ticket_type: Mapped[TicketType] = relationship()
 
 
+# Every kind of line in an order's history (orders.record refuses any other): each has its
+# words in ticketing/labels.py (EVENT_KIND), which a test holds to this set.
+ORDER_EVENT_KINDS = frozenset({
+    "created", "checkout_started", "awaiting_payment", "payment_failed", "payment_mismatch",
+    "awaiting_bank_transfer", "paid", "paid_too_late", "paid_after_cancel", "expired",
+    "cancelled", "refunded", "partial_refund", "partial_refund_at_stripe",
+    "late_payment_refunded", "email_resent", "anonymised",
+})
+
+
 class OrderEvent(db.Model):
-    """One change of an order: state change, payment, refund, e-mail resent. Never edited."""
+    """One change of an order: state change, payment, refund, e-mail resent. Never edited.
+
+    `data` holds the facts of the change (amounts in cents, counts, the payment method's
+    code), written in words in the reader's language when shown (labels.describe_event);
+    `note` holds only what a person wrote (a reason) or an address."""
 
     __tablename__ = "order_events"
 
@@ -278,6 +292,7 @@ class OrderEvent(db.Model):
     to_status: Mapped[OrderStatus | None] = mapped_column(
         str_enum(OrderStatus, "order_status", length=20))
     note: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict | None] = mapped_column(JSON)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

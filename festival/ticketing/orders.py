@@ -25,6 +25,7 @@ from festival.editions.models import EditionStatus
 from festival.extensions import db, session_in_transaction
 from festival.ticketing import quotas
 from festival.ticketing.models import (
+    ORDER_EVENT_KINDS,
     Order,
     OrderEvent,
     OrderStatus,
@@ -67,14 +68,19 @@ def normalise_code(raw: str) -> str:
 
 
 def record(order: Order, kind: str, *, to: OrderStatus | None = None, note: str = "",
-           actor: User | None = None, now: datetime | None = None) -> None:
+           data: dict | None = None, actor: User | None = None,
+           now: datetime | None = None) -> None:
     """Write one line of the order's history and, with `to`, move it to that state: only the
-    moves of ORDER_TRANSITIONS are allowed. Errors: invalid_transition (409)."""
+    moves of ORDER_TRANSITIONS are allowed. `data`: the facts, in codes and cents (shown in
+    words by labels.describe_event); `note`: what a person wrote. Errors: invalid_transition
+    (409); ValueError for a kind that is not in ORDER_EVENT_KINDS (a bug)."""
+    if kind not in ORDER_EVENT_KINDS:
+        raise ValueError(f"unknown order event kind {kind!r}")
     if to is not None and not order.status.can_become(to):
         raise DomainError("invalid_transition", _l("This order can no longer change this way."),
                           status=409)
     event = OrderEvent(order=order, kind=kind, from_status=order.status if to else None,
-                       to_status=to, note=note, actor_id=actor.id if actor else None,
+                       to_status=to, note=note, data=data or None, actor_id=actor.id if actor else None,
                        created_at=now or utcnow())
     db.session.add(event)
     if to is not None:
@@ -245,7 +251,7 @@ def create_order(edition, *, buyer_name: str, email: str, items: list[Item],
                             created_at=now) for t, name, price in planned]
     db.session.add(order)
     record(order, "created", actor=actor, now=now,
-           note=f"{sum(counts.values())} ticket(s), {order.total_cents} cents")
+           data={"tickets": sum(counts.values()), "total_cents": order.total_cents})
     if order.total_cents == 0:  # paid before its first flush: inserted paid, not updated
         mark_paid(order, PaymentMethod.FREE, actor=actor, now=now)
     db.session.flush()
@@ -323,8 +329,8 @@ def confirm_payment(payment: Payment, *, currency: str = "eur", actor: User | No
     if payment.amount_cents != order.total_cents or currency.lower() != "eur":
         payment.state = PaymentState.FAILED
         record(order, "payment_mismatch", actor=actor, now=now,
-               note=f"received {payment.amount_cents} {currency}, "
-                    f"expected {order.total_cents} eur")
+               data={"amount_cents": payment.amount_cents, "currency": currency,
+                     "expected_cents": order.total_cents})
         raise DomainError("payment_mismatch", _l("The amount paid does not match the order."),
                           status=409)
     payment.state = PaymentState.CONFIRMED
@@ -337,7 +343,7 @@ def confirm_payment(payment: Payment, *, currency: str = "eur", actor: User | No
         return "already_refunded"
     if order.status is OrderStatus.CANCELLED:
         record(order, "paid_after_cancel", actor=actor, now=now,
-               note=f"{payment.amount_cents} cents paid after the order was cancelled: refund")
+               data={"amount_cents": payment.amount_cents})
         return "refund_needed"
     outcome = "paid"
     if order.status is OrderStatus.EXPIRED:
@@ -348,11 +354,11 @@ def confirm_payment(payment: Payment, *, currency: str = "eur", actor: User | No
                     _use_voucher(order.voucher_id)
         except Conflict:
             record(order, "paid_too_late", actor=actor, now=now,
-                   note="paid after expiry; no seats left: refund")
+                   data={"reason": "no_seats"})
             return "refund_needed"
         except ValidationError:
             record(order, "paid_too_late", actor=actor, now=now,
-                   note="paid after expiry; the voucher has no use left: refund")
+                   data={"reason": "voucher_used"})
             return "refund_needed"
         for ticket in order.tickets:
             ticket.status = TicketStatus.VALID
@@ -366,7 +372,7 @@ def _paid(order: Order, method: PaymentMethod, *, actor: User | None, now: datet
     order.payment_method = method
     order.paid_at = now
     record(order, "paid", to=OrderStatus.PAID, actor=actor, now=now,
-           note=method.value if outcome == "paid" else f"{method.value}, revived after expiry")
+           data={"method": method.value, "revived": outcome != "paid"})
     if order.email:
         queue_order_confirmation(order)
     return outcome

@@ -150,7 +150,7 @@ def refund(order: Order, provider: RefundProvider | None, *,
             for a in plan.checked_in)
     orders.record(order, "refunded" if full else "partial_refund",
                   to=OrderStatus.REFUNDED if full else None, actor=actor, now=now,
-                  note=f"{amount} cents. {note}")
+                  note=note, data={"amount_cents": amount})
     return plan
 
 
@@ -171,11 +171,10 @@ def refund_late_payment(order: Order, payment: Payment, *, provider_refund_id: s
                 else "paid after the hold ended and the tickets were gone", now=now)
     if cancelled:
         orders.record(order, "late_payment_refunded", now=now,
-                      note=f"{payment.amount_cents} cents paid after the order was "
-                           "cancelled: refunded automatically")
+                      data={"amount_cents": payment.amount_cents})
         return
     orders.record(order, "refunded", to=OrderStatus.REFUNDED, now=now,
-                  note="paid after the hold ended and the tickets were gone")
+                  data={"reason": "paid_too_late"})
     if order.email:
         queue_late_payment_refunded(order)
 
@@ -195,10 +194,10 @@ def refunded_at_provider(order: Order, refunded_cents: int, *,
     if refunded_cents >= order.total_cents:
         revoke(order, [t for t in order.tickets if t.status is TicketStatus.VALID])
         orders.record(order, "refunded", to=OrderStatus.REFUNDED, now=now,
-                      note="refunded in Stripe")
+                      data={"reason": "at_stripe"})
         return "refunded"
     orders.record(order, "partial_refund_at_stripe", now=now,
-                  note=f"{more} cents refunded in Stripe; tickets left valid")
+                  data={"amount_cents": more})
     return "partially_refunded"
 
 
