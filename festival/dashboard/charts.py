@@ -167,4 +167,51 @@ def bar_cell(value: int, largest: int, label: str = "", color: str = INDIGO) -> 
                   f'{aria} xmlns="http://www.w3.org/2000/svg">{rect}</svg>')
 
 
+# One colour per edition in the curves that compare them, the most recent first; the
+# others are told apart by their dashes as well, so colour is never the only signal.
+SERIES_COLORS = (OCHRE, INDIGO, ARGAN, SAFFRON, MUTED)
+SERIES_DASHES = ("", "10 6", "3 5", "14 5 3 5", "2 3")
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    values: list[int]   # one per step of the x axis, left to right; None: not known yet
+
+
+def line_chart(series: list[Series], label: str, *, x_labels: dict[int, str],
+               width: int = WIDTH, css: str = "chart") -> str:
+    """Curves on one scale (e.g. one per edition); `x_labels` names a few steps of the x axis
+    (index → text). A series stops where its values stop (None), as this year's curve does
+    today."""
+    drawn = [s for s in series if any(v is not None for v in s.values)]
+    if not drawn:
+        return ""
+    steps = max(len(s.values) for s in drawn)
+    top, bottom, end = PAD_TOP, HEIGHT - PAD_BOTTOM, width - PAD_END
+    scale = nice_ceiling(max(v for s in drawn for v in s.values if v is not None))
+    step = (end - PAD_START) / max(steps - 1, 1)
+    parts = _axis(top, bottom, PAD_START, end, scale, _short)
+    for index, text in x_labels.items():
+        x = PAD_START + index * step
+        parts.append(f'<line x1="{x:.2f}" y1="{bottom}" x2="{x:.2f}" y2="{bottom + 6}" '
+                     f'stroke="{MUTED}"/>')
+        parts.append(f'<text x="{x:.2f}" y="{bottom + 28}" text-anchor="middle" '
+                     f'fill="{MUTED}">{escape(text)}</text>')
+    for n, one in enumerate(series):
+        points = " ".join(f"{PAD_START + i * step:.2f},{bottom - (bottom - top) * v / scale:.2f}"
+                          for i, v in enumerate(one.values) if v is not None)
+        if not points:
+            continue
+        dash = SERIES_DASHES[n % len(SERIES_DASHES)]
+        dashed = f' stroke-dasharray="{dash}"' if dash else ""
+        parts.append(f'<polyline points="{points}" fill="none" '
+                     f'stroke="{SERIES_COLORS[n % len(SERIES_COLORS)]}" stroke-width="4" '
+                     f'stroke-linejoin="round"{dashed}><title>{escape(one.label)}</title>'
+                     f'</polyline>')
+    parts.append(f'<line x1="{PAD_START}" y1="{bottom}" x2="{end}" y2="{bottom}" '
+                 f'stroke="{MUTED}" stroke-width="1.5"/>')
+    return _svg(label, "".join(parts), width=width, css=css)
+
+
 COLORS = {"sold": INDIGO, "reserved": SAFFRON, "free": LINE, "refusal": OCHRE, "ok": ARGAN}

@@ -78,6 +78,43 @@ def sales_chart(days, label: str) -> Markup:
     return charts.responsive(draw(True), draw(False))
 
 
+PACE_TICKS = (0, 7, 30, 60, 90, 120, 180, 270, 360, 540, 720)
+
+
+def _pace_ticks(horizon: int, width: int) -> dict[int, str]:
+    """Days-before labels that do not run into each other, from the festival backwards."""
+    room = (width - charts.PAD_START - charts.PAD_END) / horizon  # pixels per day
+    kept, last = {}, None
+    for days in PACE_TICKS + (horizon,):
+        if days > horizon or days in kept.values():
+            continue
+        if last is None or (days - last) * room >= 5 * charts.CHAR_WIDTH:
+            kept[days] = days
+            last = days
+    return {horizon - days: str(days) for days in kept}
+
+
+def pace_chart(pace) -> Markup:
+    """One curve per edition: tickets sold by days before its first festival day."""
+    if not pace.rows:
+        return Markup("")
+    series = [charts.Series(str(row.year), row.cumulative) for row in pace.rows]
+    label = _("Tickets sold by days before the festival, one curve per edition")
+
+    def draw(narrow: bool) -> str:
+        width = 400 if narrow else 1000
+        return charts.line_chart(series, label, x_labels=_pace_ticks(pace.horizon, width),
+                                 width=width)
+    return charts.responsive(draw(True), draw(False))
+
+
+def pace_key(pace) -> list[tuple[str, str, str]]:
+    """The legend of the pace chart: (year, colour, dashes) per curve, in drawing order."""
+    return [(str(row.year), charts.SERIES_COLORS[n % len(charts.SERIES_COLORS)],
+             charts.SERIES_DASHES[n % len(charts.SERIES_DASHES)])
+            for n, row in enumerate(pace.rows)]
+
+
 def gauge(sold: int, reserved: int, total: int | None) -> Markup:
     label = _("%(sold)s sold, %(reserved)s reserved", sold=sold, reserved=reserved)
     if total:
@@ -89,4 +126,4 @@ def gauge(sold: int, reserved: int, total: int | None) -> Markup:
 def jinja_globals() -> dict:
     return {"clock": clock, "clock_seconds": clock_seconds, "num": num, "percent": percent,
             "ratio": ratio, "bar_cell": charts.bar_cell, "chart_colors": charts.COLORS,
-            "arrivals_chart": arrivals_chart, "day_scale": day_scale}
+            "arrivals_chart": arrivals_chart, "day_scale": day_scale, "pace_key": pace_key}

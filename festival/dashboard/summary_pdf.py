@@ -151,8 +151,8 @@ def render_summary(edition: Edition) -> Image.Image:
     y = _figures(canvas, mm(41), [
         (_("tickets sold"), _n(s.tickets_sold)),
         (_("people checked in"), _n(a.checked_in)),
-        (_("no-show rate"), ratio(a.no_show_total / a.sold if a.sold and a.days
-                                  and a.now >= a.days[0].starts_at else None)),
+        (_("no-show rate"), ratio(a.no_show_total / a.sold
+                                  if a.sold and a.no_show_total is not None else None)),
         (_("of the fullest day's capacity sold"), _fullest_day(s)),
         (_("net revenue"), _money(s.revenue.net)),
         (_("donations to CNSM's projects"), _money(s.revenue.donations)),

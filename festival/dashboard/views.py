@@ -115,7 +115,10 @@ def comparison():
     for edition in all_editions():
         rollups.settle_quietly(edition)
     rollups.read_consistently()
+    pace = queries.sales_pace()
     return render_template("dashboard/comparison.html", rows=queries.comparison(),
+                           pace=pace, pace_chart=present.pace_chart(pace),
+                           horizon=pace.horizon,
                            nav_edition=current_edition(), updated_at=utcnow())
 
 

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+
+from tests.dashboard.conftest import SAT, SUN, at
 
 PAGES = ["/dashboard/2031", "/dashboard/2031/sales", "/dashboard/2031/programme",
          "/dashboard/2031/associations", "/dashboard/editions"]
@@ -25,17 +28,44 @@ def test_organisers_see_every_dashboard(client, auth, known, path):
     assert 'aria-current="page"' in html
 
 
-def test_attendance_page_shows_the_figures(client, auth, known):
+def _clock(monkeypatch, moment):
+    """The dashboards' clock (what `now` the attendance figures are read at)."""
+    from festival.dashboard.queries import attendance
+    monkeypatch.setattr(attendance, "utcnow", lambda: moment)
+
+
+def test_attendance_page_shows_the_figures(client, auth, known, monkeypatch):
+    _clock(monkeypatch, known.now)  # Sunday 11:00
     auth.login_as("organiser")
     html = client.get("/dashboard/2031").get_data(as_text=True)
     assert _figure(html, "checked_in") == "6"
     assert _figure(html, "refusals") == "6"
     assert _figure(html, "busiest") == "3"
     assert _figure(html, "no_shows") == "2"
-    assert _figure(html, "inside") == "—"       # today is not a festival day
+    assert _figure(html, "inside") == "2"       # Sunday's two entries, no exit
     assert 'data-refusal="unpaid">1<' in html
     assert 'src="/static/js/dashboard/live.js?v=' in html
     assert 'data-live-url="/dashboard/2031/live"' in html
+    assert "data-not-begun" not in html
+
+
+def test_before_the_festival_the_attendance_page_says_it_has_not_started(
+        client, auth, known, monkeypatch):
+    _clock(monkeypatch, at(SAT - timedelta(days=3), "12:00"))
+    auth.login_as("organiser")
+    html = client.get("/dashboard/2031").get_data(as_text=True)
+    assert "data-not-begun" in html and "The festival has not started" in html
+    assert _figure(html, "no_shows") == "—" and _figure(html, "inside") == "—"
+    assert 'data-live-url="/dashboard/2031/live"' in html  # sales still move
+
+
+def test_after_the_festival_the_attendance_page_stops_refreshing(
+        client, auth, known, monkeypatch):
+    _clock(monkeypatch, at(SUN + timedelta(days=2), "12:00"))
+    auth.login_as("organiser")
+    html = client.get("/dashboard/2031").get_data(as_text=True)
+    assert "data-final" in html and _figure(html, "no_shows") == "2"
+    assert "data-live-url" not in html and "live.js" not in html
 
 
 def test_live_endpoint_gives_html_and_figures(client, auth, known):

@@ -18,7 +18,13 @@ from festival.dashboard.queries.attendance import (
     edition_attendance,
     inside_now,
 )
-from festival.dashboard.queries.comparison import EditionRow, comparison
+from festival.dashboard.queries.comparison import (
+    PACE_HORIZON,
+    EditionRow,
+    Pace,
+    comparison,
+    sales_pace,
+)
 from festival.dashboard.queries.programme import (
     association_figures,
     room_fill,
@@ -36,9 +42,9 @@ from festival.dashboard.queries.sales import (
 from festival.editions.days import festival_days
 from festival.editions.models import Edition
 
-__all__ = ["Attendance", "Bucket", "EditionRow", "Sales", "api_summary", "association_figures",
+__all__ = ["PACE_HORIZON", "Attendance", "Bucket", "EditionRow", "Pace", "Sales", "api_summary", "association_figures",
            "comparison", "edition_attendance", "edition_sales", "iso", "room_fill",
-           "rooms_per_day", "speakers_per_association"]
+           "rooms_per_day", "sales_pace", "speakers_per_association"]
 
 
 def iso(moment: datetime | None) -> str | None:

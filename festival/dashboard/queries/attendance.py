@@ -97,8 +97,18 @@ class Attendance:
     checked_in_by_type: dict[int, int] = field(default_factory=dict)
 
     @property
-    def no_show_total(self) -> int:
-        return self.sold - self.checked_in_sold
+    def has_begun(self) -> bool:
+        """No one can be a no-show, nor inside, before the first festival day starts."""
+        return bool(self.days) and self.now >= self.days[0].starts_at
+
+    @property
+    def is_over(self) -> bool:
+        """The last festival day has ended: the figures no longer move."""
+        return bool(self.days) and self.now >= self.days[-1].ends_at
+
+    @property
+    def no_show_total(self) -> int | None:
+        return self.sold - self.checked_in_sold if self.has_begun else None
 
     @property
     def refusal_total(self) -> int:
