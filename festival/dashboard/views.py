@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 
 from festival.core.access import Role, roles
 from festival.core.errors import NotFound
+from festival.core.spreadsheet import MIMETYPES
 from festival.core.timeutil import to_paris, utcnow
 from festival.dashboard import labels, present, queries, rollups
-from festival.core.spreadsheet import MIMETYPES
 from festival.dashboard.exports import export_file
 from festival.dashboard.summary_pdf import edition_summary_pdf
 from festival.editions.queries import all_editions, current_edition, edition_for_year

@@ -1,7 +1,7 @@
 """Reads for the editions' pages, exports and API. Nothing here changes a row."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import groupby
 
@@ -30,7 +30,6 @@ from festival.editions.models import (
 )
 from festival.extensions import db
 
-SLOT = timedelta(minutes=15)
 PREVIEW_ROLES = (Role.ADMIN, Role.ORGANISER)
 
 
@@ -191,30 +190,51 @@ def starting_within(sessions: list[ProgrammeSession], moment: datetime,
     return [s for s in sessions if moment < s.starts_at <= moment + window]
 
 
-# The grid of one day (large screens): a table with one column per room, one row per slot.
+# The grid of one day (large screens), drawn to scale: one column per room, one grid line
+# every GRID_STEP; a session spans the lines from its start to its end, so its height follows
+# its duration and it starts at its time's line. Sessions that overlap in one room (a
+# clash) sit side by side in lanes of that room's column.
 
-@dataclass
-class GridCell:
-    start: int                 # first slot
-    end: int                   # slot after the last
-    sessions: list[ProgrammeSession] = field(default_factory=list)
-
-    @property
-    def span(self) -> int:
-        return self.end - self.start
+GRID_STEP = timedelta(minutes=5)
+# Grid row 1 holds the rooms' names, row 2 a little room for the first time's label.
+FIRST_LINE = 3
 
 
 @dataclass
-class GridRow:
-    label: str                 # "15:00" on full and half hours, else ""
+class PlacedSession:
+    session: ProgrammeSession
+    room: Room
+    row: int                   # first grid row (1-based; FIRST_LINE is the first time's)
+    row_end: int               # grid row after its end
+    column: int                # first grid column (1-based; column 1 holds the times)
+    lanes: int = 1             # of its room's lanes, how many it spans (1)
+
+
+@dataclass
+class GridMark:
+    row: int
+    label: str                 # "15:00" on full and half hours
     anchor: str
-    cells: list[GridCell | None | str]  # a cell starting here, None (empty), "covered"
+    is_hour: bool
+
+
+@dataclass
+class GridRoom:
+    room: Room
+    column: int
+    lanes: int
 
 
 @dataclass
 class DayGrid:
-    rooms: list[Room]
-    rows: list[GridRow]
+    rooms: list[GridRoom]
+    rows: int                  # grid rows of the day (one per GRID_STEP)
+    marks: list[GridMark]
+    sessions: list[PlacedSession]   # in time order (the reading order)
+
+    @property
+    def columns(self) -> int:
+        return 1 + sum(r.lanes for r in self.rooms)
 
 
 def _floor(moment: datetime, step: timedelta) -> datetime:
@@ -224,49 +244,53 @@ def _floor(moment: datetime, step: timedelta) -> datetime:
     return base + step * minutes
 
 
+def _lanes(sessions: list[ProgrammeSession]) -> tuple[dict[int, int], int]:
+    """A lane per session so that overlapping sessions never share one: the first free lane
+    in start order. Returns each session's lane and how many lanes the room needs."""
+    ends: list[datetime] = []
+    lane_of: dict[int, int] = {}
+    for s in sorted(sessions, key=lambda s: (s.starts_at, s.ends_at, s.id)):
+        lane = next((i for i, end in enumerate(ends) if end <= s.starts_at), len(ends))
+        if lane == len(ends):
+            ends.append(s.ends_at)
+        else:
+            ends[lane] = s.ends_at
+        lane_of[s.id] = lane
+    return lane_of, max(len(ends), 1)
+
+
 def day_grid(sessions: list[ProgrammeSession], rooms: list[Room]) -> DayGrid:
-    """The day as a table: sessions overlapping in one room (a confirmed clash) share a cell."""
-    used = [r for r in rooms if any(s.room_id == r.id for s in sessions)]
-    if not sessions:
-        return DayGrid(used, [])
-    first = _floor(min(s.starts_at for s in sessions), timedelta(hours=1))
-    last = max(to_paris(s.ends_at) for s in sessions)
+    """The day drawn to scale (see above); rooms without a session that day are left out."""
+    placed_rooms = [r for r in rooms if any(s.room_id == r.id for s in sessions)]
+    with_room = [s for s in sessions if any(s.room_id == r.id for r in placed_rooms)]
+    if not with_room:
+        return DayGrid([], 0, [], [])
+    first = _floor(min(s.starts_at for s in with_room), timedelta(hours=1))
+    last = max(to_paris(s.ends_at) for s in with_room)
+    step = GRID_STEP.total_seconds()
 
-    def slot(moment: datetime, up: bool = False) -> int:
-        seconds = (to_paris(moment) - first).total_seconds()
-        whole, rest = divmod(seconds, SLOT.total_seconds())
-        return int(whole) + (1 if up and rest else 0)
+    def line(moment: datetime, up: bool = False) -> int:
+        whole, rest = divmod((to_paris(moment) - first).total_seconds(), step)
+        return FIRST_LINE + int(whole) + (1 if up and rest else 0)
 
-    count = max(slot(last, up=True), 1)
-    columns: list[dict[int, GridCell]] = []
-    for room in used:
-        cells: dict[int, GridCell] = {}
-        current: GridCell | None = None
-        for s in (s for s in sessions if s.room_id == room.id):
-            start, end = slot(s.starts_at), max(slot(s.ends_at, up=True), slot(s.starts_at) + 1)
-            if current is not None and start < current.end:
-                current.sessions.append(s)
-                current.end = max(current.end, end)
-            else:
-                current = GridCell(start, end, [s])
-                cells[start] = current
-        columns.append(cells)
-    rows: list[GridRow] = []
-    covered_until = [0] * len(used)
-    for index in range(count):
-        moment = first + SLOT * index
-        label = moment.strftime("%H:%M") if moment.minute in (0, 30) else ""
-        row_cells: list[GridCell | None | str] = []
-        for col, cells in enumerate(columns):
-            if index in cells:
-                row_cells.append(cells[index])
-                covered_until[col] = cells[index].end
-            elif index < covered_until[col]:
-                row_cells.append("covered")
-            else:
-                row_cells.append(None)
-        rows.append(GridRow(label, "g-" + moment.strftime("%H%M"), row_cells))
-    return DayGrid(used, rows)
+    rows = max(line(last, up=True) - FIRST_LINE, 1)
+    grid_rooms, placed, column = [], [], 2
+    for room in placed_rooms:
+        of_room = [s for s in with_room if s.room_id == room.id]
+        lane_of, lanes = _lanes(of_room)
+        grid_rooms.append(GridRoom(room, column, lanes))
+        for s in of_room:
+            start = line(s.starts_at)
+            placed.append(PlacedSession(s, room, start, max(line(s.ends_at, up=True), start + 1),
+                                        column + lane_of[s.id]))
+        column += lanes
+    placed.sort(key=lambda p: (p.session.starts_at, p.column))
+    marks = []
+    for index in range(0, rows + 1, int(timedelta(minutes=30).total_seconds() // step)):
+        moment = first + GRID_STEP * index
+        marks.append(GridMark(FIRST_LINE + index, moment.strftime("%H:%M"),
+                              "g-" + moment.strftime("%H%M"), moment.minute == 0))
+    return DayGrid(grid_rooms, rows, marks, placed)
 
 
 # Tracks and speakers ------------------------------------------------------------------------

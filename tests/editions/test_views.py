@@ -95,10 +95,11 @@ def test_the_public_programme_never_shows_a_draft_session(client, auth, festival
 def test_the_grid_has_one_column_per_room(client, festival):
     page = _text(client.get(f"/{festival['year']}/programme",
                             query_string={"day": festival["tomorrow"].isoformat()}))
-    grid = page[page.index('class="programme-grid"'):]
-    header = grid[:grid.index("</thead>")]
-    assert "Grande salle" in header and "Salle Tiznit" in header
-    assert 'rowspan="6"' in grid  # 14:00–15:30 is six quarters of an hour
+    grid = page[page.index('class="prog-grid"'):]
+    rooms = re.findall(r'class="prog-room"[^>]*>([^<]*)', grid)
+    assert [r.strip() for r in rooms] == ["Grande salle", "Salle Tiznit"]
+    rows = [int(b) - int(a) for a, b in re.findall(r"grid-row: (\d+) / (\d+);", grid)]
+    assert 18 in rows  # 14:00–15:30 spans eighteen lines of five minutes
 
 
 def test_tracks_and_speakers(client, festival):

@@ -1,0 +1,54 @@
+"""The laptop's programme grid, measured in Chromium: a session's box starts at its time's
+line and ends at its end's line (11:00–12:30 ends below 12:00, at 12:30), and a session that
+overlaps it in the same room starts at its own line, beside it."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from festival.extensions import db
+from tests import factories
+
+
+@pytest.fixture
+def grid_day(app):
+    with app.app_context():
+        edition = factories.gen_edition(status="published")
+        big = factories.gen_room(edition, name="Grande salle")
+        small = factories.gen_room(edition, name="Salle Tiznit")
+        factories.gen_session(edition, big, start="11:00", end="12:30", title="Conférence longue")
+        factories.gen_session(edition, big, start="11:45", end="12:15", title="Table qui déborde",
+                              confirm_clashes=True)
+        factories.gen_session(edition, small, start="10:00", end="11:00",
+                              title="Atelier " + "très " * 30 + "long")
+        db.session.commit()
+        return edition.year, date.isoformat(edition.dates[0])
+
+
+def _box(page, selector: str) -> dict:
+    box = page.locator(selector).first.bounding_box()
+    assert box is not None, selector
+    return box
+
+
+def test_the_grid_is_drawn_to_scale(laptop, grid_day, screenshot):
+    year, day = grid_day
+    laptop.goto(f"/{year}/programme?day={day}")
+    line = {t: _box(laptop, f"#g-{t.replace(':', '')}")["y"] for t in
+            ("10:00", "11:00", "12:00", "12:30")}
+    hour = line["11:00"] - line["10:00"]
+    assert hour > 40
+    assert line["12:30"] - line["12:00"] == pytest.approx(hour / 2, abs=2)
+    long = _box(laptop, ".prog-grid .grid-card:has-text('Conférence longue')")
+    clash = _box(laptop, ".prog-grid .grid-card:has-text('Table qui déborde')")
+    workshop = _box(laptop, ".prog-grid .grid-card:has-text('Atelier')")
+    # The time labels sit on their line (their top a little above it): compare to the lines.
+    top_of = {t: y + 0.6 * 16 for t, y in line.items()}  # the label is raised by 0.6rem
+    assert long["y"] == pytest.approx(top_of["11:00"], abs=3)
+    assert long["y"] + long["height"] == pytest.approx(top_of["12:30"], abs=3)
+    assert clash["y"] == pytest.approx(top_of["11:00"] + hour * 0.75, abs=3)
+    assert clash["x"] >= long["x"] + long["width"] - 1  # beside it, not under it
+    # A long text is cut to its hour, not stretching the grid.
+    assert workshop["height"] == pytest.approx(hour, abs=3)
+    screenshot(laptop, "programme-grid")
