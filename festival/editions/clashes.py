@@ -8,7 +8,7 @@ clash of its own. Reads only: nothing here changes a row.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from flask_babel import format_date
@@ -51,6 +51,10 @@ class Clash:
     session_id: int | None
     other: ProgrammeSession | None = None
     key: tuple = field(default=(), compare=False)
+    speaker: str = ""          # the speaker in two places (speaker clashes)
+    # The session itself, when the clash was found among saved sessions (edition_clashes):
+    # the conflicts page names both sides.
+    session: ProgrammeSession | None = field(default=None, compare=False)
 
 
 class ClashError(Conflict):
@@ -127,7 +131,8 @@ def _pair_clashes(p: Placement, other: ProgrammeSession) -> list[Clash]:
             found.append(Clash(SPEAKER, "speaker_ids", str(_l(
                 "%(speaker)s is also in “%(other)s” in “%(room)s” (%(span)s).",
                 speaker=link.speaker.name, other=other.title, room=other.room.name,
-                span=span)), p.session_id, other, key=(SPEAKER, other.id, link.speaker_id)))
+                span=span)), p.session_id, other, key=(SPEAKER, other.id, link.speaker_id),
+                speaker=link.speaker.name))
     return found
 
 
@@ -161,9 +166,10 @@ def edition_clashes(edition: Edition) -> list[Clash]:
     found: list[Clash] = []
     for index, session in enumerate(sessions):
         placement = Placement.of(session)
-        found.extend(_time_clashes(edition, placement))
+        mine = _time_clashes(edition, placement)
         for other in sessions[index + 1:]:
             if other.starts_at >= session.ends_at:
                 break
-            found.extend(_pair_clashes(placement, other))
+            mine.extend(_pair_clashes(placement, other))
+        found.extend(replace(clash, session=session) for clash in mine)
     return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from festival.associations.labels import POLE_LABELS as POLE  # the pôles are the registry's
+from festival.editions import clashes
 from festival.editions.models import (
     EditionStatus,
     Language,
@@ -91,10 +92,19 @@ def track_label(session) -> str:
     return session.theme or ""
 
 
+CLASH_KIND = {
+    clashes.ROOM: _l("A room booked twice"),
+    clashes.SPEAKER: _l("A speaker in two places at once"),
+    clashes.OUTSIDE_DAYS: _l("Outside the festival's days"),
+    clashes.OUTSIDE_HOURS: _l("Outside the room's opening hours"),
+}
+
+
 def template_globals() -> dict:
     return {
         "EDITION_STATUS": EDITION_STATUS, "edition_action": edition_action,
         "ORGANISER_ROLE": ORGANISER_ROLE, "SESSION_KIND": SESSION_KIND,
         "SESSION_STATUS": SESSION_STATUS, "LANGUAGE": LANGUAGE, "POLE": POLE,
         "STAND_SIZE": STAND_SIZE, "STAND_STATUS": STAND_STATUS, "track_label": track_label,
+        "CLASH_KIND": CLASH_KIND,
     }

@@ -1,6 +1,8 @@
 """The organisers' back office and the representatives' stand page, through the client."""
 from __future__ import annotations
 
+import re
+
 import html
 from datetime import time
 
@@ -101,7 +103,13 @@ def test_an_organiser_who_double_books_a_room_is_stopped(app, client, organiser)
     edit = _text(client.get(f"/manage/editions/{data['year']}/sessions/{clashing}"))
     assert "is already booked for “Table ronde diaspora”" in edit  # warned on the edit form
     conflicts = _text(client.get(f"/manage/editions/{data['year']}/conflicts"))
-    assert "Concert surprise" in conflicts or "Table ronde diaspora" in conflicts
+    clash = conflicts[conflicts.index('class="card clash clash-room_double_booked"'):]
+    clash = clash[:clash.find('class="card clash', 1)]  # this clash's card only
+    sides = re.findall(r'<a href="/manage/editions/\d+/sessions/(\d+)" dir="auto">([^<]+)</a>',
+                       clash)
+    assert {title for _id, title in sides} == {"Concert surprise", "Table ronde diaspora"}
+    assert str(clashing) in {i for i, _title in sides}
+    assert "A room booked twice" in clash and "15:00–16:00" in clash and "14:00–15:30" in clash
     listing = _text(client.get(f"/manage/editions/{data['year']}/sessions"))
     assert "clash" in listing
 
