@@ -85,7 +85,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     **{f"editions.{name}": EVERYONE for name in (
         "index", "current_programme", "edition", "programme", "tracks", "speakers", "session",
         "now", "exhibitors", "tickets", "schedule_xml_export", "schedule_json_export",
-        "programme_ics", "session_ics", "speaker_photo")},
+        "programme_ics", "session_ics", "speaker_photo", "agenda", "agenda_ics")},
     "editions.stand": REPRESENTATIVE,
     "editions.stand_withdraw": REPRESENTATIVE,
     **{f"manage_editions.{name}": STAFF for name in (

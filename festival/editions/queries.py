@@ -103,6 +103,24 @@ def listed_sessions(edition: Edition) -> list[ProgrammeSession]:
         ProgrammeSession.status.in_(PUBLIC_STATUSES))).unique())
 
 
+# A visitor's agenda holds at most this many sessions (the browser keeps it; the calendar
+# export reads it from the address).
+AGENDA_LIMIT = 200
+
+
+def agenda_ids(raw: str) -> set[int]:
+    """The session ids of an agenda's address (`12,15,40`). Errors: ValueError with a message
+    for a reader, for anything but at most AGENDA_LIMIT whole numbers."""
+    parts = [p for p in raw.split(",") if p.strip()] if raw else []
+    if len(parts) > AGENDA_LIMIT:
+        raise ValueError(str(_l("An agenda holds at most %(n)s sessions.", n=AGENDA_LIMIT)))
+    if not all(p.strip().isascii() and p.strip().isdigit() and len(p.strip()) <= 10
+               for p in parts):
+        raise ValueError(str(_l("This agenda's address is not valid: it should list session "
+                                "numbers separated by commas.")))
+    return {int(p) for p in parts}
+
+
 def all_sessions(edition: Edition) -> list[ProgrammeSession]:
     return list(db.session.scalars(_sessions_query(edition)).unique())
 

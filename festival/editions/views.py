@@ -195,6 +195,31 @@ def programme_ics(year: int):
     return _download(body, "text/calendar", f"almoggar-{edition.year}.ics")
 
 
+@bp.get("/<int:year>/agenda")
+@public
+def agenda(year: int):
+    """The visitor's own agenda: every session of the programme, of which the page's script
+    shows those starred in this browser (nothing is stored on the server)."""
+    edition = queries.visible_edition(year)
+    return render_template("editions/agenda.html", edition=edition,
+                           sessions=queries.published_sessions(edition),
+                           limit=queries.AGENDA_LIMIT)
+
+
+@bp.get("/<int:year>/agenda.ics")
+@public
+def agenda_ics(year: int):
+    """The starred sessions (`?s=12,15,…`, as the agenda page writes it) as a calendar."""
+    edition = queries.visible_edition(year)
+    try:
+        ids = queries.agenda_ids(request.args.get("s", ""))
+    except ValueError as error:
+        abort(400, description=str(error))
+    chosen = [s for s in queries.listed_sessions(edition) if s.id in ids]
+    return _download(programme_ical(edition, chosen), "text/calendar",
+                     f"almoggar-{edition.year}-agenda.ics")
+
+
 @bp.get("/<int:year>/sessions/<int:session_id>.ics")
 @public
 def session_ics(year: int, session_id: int):

@@ -26,6 +26,7 @@
         if (fresh && board) {
           board.replaceWith(fresh);
           board = fresh;
+          document.dispatchEvent(new CustomEvent("almoggar:board-refreshed"));
         }
         document.documentElement.classList.remove("is-offline");
       })

@@ -52,3 +52,25 @@ def test_the_grid_is_drawn_to_scale(laptop, grid_day, screenshot):
     # A long text is cut to its hour, not stretching the grid.
     assert workshop["height"] == pytest.approx(hour, abs=3)
     screenshot(laptop, "programme-grid")
+
+
+def test_a_visitor_stars_sessions_into_an_agenda_kept_in_the_browser(laptop, grid_day, live_server,
+                                                                       screenshot):
+    year, day = grid_day
+    laptop.goto(f"/{year}/programme?day={day}")
+    star = laptop.locator(".grid-slot:has-text('Conférence longue') [data-star]")
+    star.click()
+    assert star.get_attribute("aria-pressed") == "true"
+    laptop.goto(f"/{year}/agenda")
+    shown = laptop.locator("[data-agenda-item]:visible")
+    assert shown.count() == 1 and "Conférence longue" in shown.inner_text()
+    assert laptop.locator("[data-agenda-empty]").is_hidden()
+    link = laptop.locator("[data-agenda-ics]").get_attribute("href")
+    calendar = laptop.request.get(live_server.url + link).text()
+    assert "Conférence longue" in calendar.replace("\r\n ", "")
+    assert "Table qui déborde" not in calendar.replace("\r\n ", "")
+    screenshot(laptop, "agenda")
+    # Taking it out again empties the agenda, on this page too.
+    laptop.locator("[data-agenda-item]:visible [data-star]").click()
+    assert laptop.locator("[data-agenda-empty]").is_visible()
+    assert laptop.locator("[data-agenda-item]:visible").count() == 0
