@@ -2,15 +2,16 @@
 conflicts page, and speakers."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from festival.core.access import Role, roles
-from festival.core.errors import DomainError
+from festival.core.errors import DomainError, ValidationError
 from festival.core.forms import choices, refuse
 from festival.core.timeutil import paris_to_utc, to_paris
 from festival.core.unit_of_work import refuse_request
@@ -97,6 +98,88 @@ def sessions(year: int):
     days = sorted({queries.day_of(s) for s in items})
     return render_template("editions/manage/sessions.html", edition=edition, days=days,
                            sessions=items, clashing=clashing, day_of=queries.day_of)
+
+
+# The grid: sessions moved by drag and drop --------------------------------------------------
+
+# The organisers' grid spans at least these hours (Paris), so that a session can be dropped
+# before the first one or after the last.
+GRID_OPENS, GRID_CLOSES = time(9, 0), time(23, 0)
+
+
+def _grid_day(edition, raw: str | None) -> date | None:
+    days = edition.dates
+    try:
+        chosen = date.fromisoformat(raw or "")
+    except ValueError:
+        chosen = None
+    return chosen if chosen in days else (days[0] if days else None)
+
+
+@bp.get("/editions/<int:year>/grid")
+@roles(Role.ORGANISER)
+def grid(year: int):
+    """The day's sessions (drafts too) drawn to scale, one column per room; a session is moved
+    by dragging it (static/js/programme-grid.js), the clashes shown before it is saved."""
+    edition = _edition(year)
+    day = _grid_day(edition, request.args.get("day"))
+    of_day = [s for s in queries.all_sessions(edition)
+              if day is not None and queries.day_of(s) == day and not s.is_cancelled]
+    spans = (paris_to_utc(day, GRID_OPENS), paris_to_utc(day, GRID_CLOSES)) if day else None
+    found = edition_clashes(edition)
+    clashing = {c.session_id for c in found} | {c.other.id for c in found if c.other}
+    return render_template(
+        "editions/manage/grid.html", edition=edition, day=day, clashing=clashing,
+        grid=queries.day_grid(of_day, edition.rooms, every_room=True, spans=spans))
+
+
+def _move_target(edition, form) -> tuple[int, datetime]:
+    """The room and start of a drop: `room_id`, `day` (a day of the edition) and `start`
+    (HH:MM, Paris). Errors: validation_failed."""
+    try:
+        room_id = int(form.get("room_id", ""))
+        day = date.fromisoformat(form.get("day", ""))
+        start = time.fromisoformat(form.get("start", ""))
+    except ValueError:
+        raise ValidationError({"start": [_l("Drop the session on a room at a time.")]}) from None
+    if day not in edition.dates or start.second or start.microsecond:
+        raise ValidationError({"start": [_l("Drop the session on a room at a time.")]})
+    return room_id, paris_to_utc(day, start)
+
+
+def _clash_answer(clashes) -> list[str]:
+    return [c.message for c in clashes]
+
+
+@bp.post("/editions/<int:year>/sessions/<int:session_id>/move")
+@roles(Role.ORGANISER)
+def move(year: int, session_id: int):
+    """A drop on the grid: `check=1` answers the clashes the move would add, without saving;
+    otherwise the move is saved (with `confirm_clashes=1` despite new clashes). JSON."""
+    edition = _edition(year)
+    item = queries.session_in_edition(edition, session_id)
+    try:
+        room_id, starts_at = _move_target(edition, request.form)
+        dry_run = request.form.get("check") == "1"
+        _session, clashes = services.move_session(
+            item, room_id, starts_at, actor=current_user, dry_run=dry_run,
+            confirm_clashes=request.form.get("confirm_clashes") == "1")
+    except ClashError as error:
+        refuse_request()
+        return jsonify(saved=False, clashes=_clash_answer(error.clashes)), 409
+    except DomainError as error:
+        refuse_request()
+        messages = [str(m) for ms in (error.fields or {}).values() for m in ms]
+        return jsonify(saved=False, error=str(error.message), details=messages), error.status
+    room = queries.room_in_edition(edition, room_id)
+    ends_at = starts_at + (item.ends_at - item.starts_at) if dry_run else item.ends_at
+    answer = {"saved": not dry_run, "clashes": _clash_answer(clashes), "room": room.name,
+              "span": f"{to_paris(starts_at):%H:%M}–{to_paris(ends_at):%H:%M}",
+              "title": item.title}
+    if not dry_run:
+        flash(_("“%(title)s” moved to %(room)s, %(span)s.", title=item.title,
+                room=room.name, span=answer["span"]), "success")
+    return jsonify(answer)
 
 
 @bp.get("/editions/<int:year>/conflicts")

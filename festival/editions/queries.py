@@ -277,14 +277,20 @@ def _lanes(sessions: list[ProgrammeSession]) -> tuple[dict[int, int], int]:
     return lane_of, max(len(ends), 1)
 
 
-def day_grid(sessions: list[ProgrammeSession], rooms: list[Room]) -> DayGrid:
-    """The day drawn to scale (see above); rooms without a session that day are left out."""
-    placed_rooms = [r for r in rooms if any(s.room_id == r.id for s in sessions)]
+def day_grid(sessions: list[ProgrammeSession], rooms: list[Room], *,
+             every_room: bool = False, spans: tuple[datetime, datetime] | None = None
+             ) -> DayGrid:
+    """The day drawn to scale (see above). Rooms without a session that day are left out,
+    unless `every_room` (the organisers' grid, to drop sessions into); `spans` widens the
+    day to at least these two instants (the rooms' opening hours)."""
+    placed_rooms = [r for r in rooms if every_room or any(s.room_id == r.id for s in sessions)]
     with_room = [s for s in sessions if any(s.room_id == r.id for r in placed_rooms)]
-    if not with_room:
+    if not with_room and spans is None:
         return DayGrid([], 0, [], [])
-    first = _floor(min(s.starts_at for s in with_room), timedelta(hours=1))
-    last = max(to_paris(s.ends_at) for s in with_room)
+    starts = [s.starts_at for s in with_room] + ([spans[0]] if spans else [])
+    ends = [s.ends_at for s in with_room] + ([spans[1]] if spans else [])
+    first = _floor(min(starts), timedelta(hours=1))
+    last = max(to_paris(e) for e in ends)
     step = GRID_STEP.total_seconds()
 
     def line(moment: datetime, up: bool = False) -> int:

@@ -3,6 +3,7 @@ line and ends at its end's line (11:00–12:30 ends below 12:00, at 12:30), and 
 overlaps it in the same room starts at its own line, beside it."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -74,3 +75,53 @@ def test_a_visitor_stars_sessions_into_an_agenda_kept_in_the_browser(laptop, gri
     laptop.locator("[data-agenda-item]:visible [data-star]").click()
     assert laptop.locator("[data-agenda-empty]").is_visible()
     assert laptop.locator("[data-agenda-item]:visible").count() == 0
+
+
+def _log_in(page, email: str) -> None:
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", factories.PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*(?<!/login)$"))
+
+
+def test_an_organiser_drags_a_session_and_sees_the_clash_before_saving(laptop, app, screenshot):
+    from festival.core.timeutil import to_paris
+    from festival.editions.models import ProgrammeSession
+    with app.app_context():
+        edition = factories.gen_edition(status="published")
+        big = factories.gen_room(edition, name="Grande salle")
+        small = factories.gen_room(edition, name="Salle Tiznit")
+        talk = factories.gen_session(edition, big, start="11:00", end="12:30", title="Conférence")
+        factories.gen_session(edition, small, start="14:00", end="15:00", title="Atelier")
+        db.session.commit()
+        year, day, talk_id, small_id = edition.year, edition.dates[0], talk.id, small.id
+    _log_in(laptop, factories.user_in_db(app, "organiser")["email"])
+    laptop.set_viewport_size({"width": 1280, "height": 2200})  # the whole day in view
+    laptop.goto(f"/manage/editions/{year}/grid?day={day.isoformat()}")
+    zone = laptop.locator(f"[data-drop-room='{small_id}']")
+    box = zone.bounding_box()
+    rows = int(laptop.locator(".prog-grid").get_attribute("data-grid-rows"))
+    row = box["height"] / rows
+    card = laptop.locator(f"[data-session='{talk_id}']")
+    grab = card.bounding_box()["height"] / 2
+    # 14:15 is 63 lines of five minutes after 09:00; the card is held by its middle.
+    laptop.drag_and_drop(f"[data-session='{talk_id}']", f"[data-drop-room='{small_id}']",
+                         target_position={"x": box["width"] / 2, "y": 63 * row + grab + 1},
+                         force=True)
+    dialog = laptop.locator("#move-dialog")
+    dialog.wait_for(state="visible")
+    assert "Conférence" in dialog.inner_text() and "14:15–15:45" in dialog.inner_text()
+    assert "Atelier" in dialog.locator("[data-move-clash-list]").inner_text()
+    assert dialog.locator("[data-move-save]").is_hidden()  # only "despite the clashes"
+    screenshot(laptop, "grid-move-clash")
+    with app.app_context():  # nothing saved yet
+        assert db.session.get(ProgrammeSession, talk_id).room_id != small_id
+    dialog.locator("[data-move-force]").click()
+    laptop.wait_for_load_state("load")
+    laptop.locator(".flash-success").wait_for()
+    with app.app_context():
+        moved = db.session.get(ProgrammeSession, talk_id)
+        assert moved.room_id == small_id
+        assert f"{to_paris(moved.starts_at):%H:%M}" == "14:15"
+        assert f"{to_paris(moved.ends_at):%H:%M}" == "15:45"

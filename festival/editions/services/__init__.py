@@ -19,6 +19,7 @@ from festival.editions.services.programme import (  # noqa: F401
     create_room,
     create_session,
     create_speaker,
+    move_session,
     set_speaker_photo,
     update_room,
     update_session,

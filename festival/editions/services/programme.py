@@ -353,3 +353,24 @@ def update_session(session: ProgrammeSession, data: Mapping[str, Any], *, actor:
     _save(session, merged)
     db.session.flush()
     return session, clashes
+
+
+def move_session(session: ProgrammeSession, room_id: int, starts_at: datetime, *,
+                 actor: User | None, confirm_clashes: bool = False,
+                 dry_run: bool = False) -> tuple[ProgrammeSession, list[Clash]]:
+    """Move a session to another room and start, keeping its duration (the grid's drag and
+    drop). With `dry_run`, only say which clashes the move would add (nothing changes):
+    returns them. Errors: as update_session (clash 409 unless `confirm_clashes`)."""
+    data = {"room_id": room_id, "starts_at": starts_at,
+            "ends_at": starts_at + (session.ends_at - session.starts_at)}
+    if not dry_run:
+        return update_session(session, data, actor=actor, confirm_clashes=confirm_clashes)
+    edition = session.edition
+    refuse_if_archived(edition)
+    fields = Fields()
+    before = _current(session)
+    merged = {**before, **_session_values(edition, fields, data, partial=True)}
+    _check_session(fields, merged)
+    fields.raise_if_any()
+    return session, new_clashes(clashes_for(edition, _placement(session.id, before)),
+                                clashes_for(edition, _placement(session.id, merged)))

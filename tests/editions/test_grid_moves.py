@@ -1,0 +1,85 @@
+"""Moving a session on the organisers' grid: the check answers the clashes without saving,
+the move keeps the duration, a clash needs a confirmation, bad drops get a clear answer."""
+from __future__ import annotations
+
+import pytest
+
+from festival.core.timeutil import to_paris
+from festival.editions.models import ProgrammeSession
+from festival.extensions import db
+from tests.factories import gen_edition, gen_room, gen_session
+
+
+@pytest.fixture
+def plan(app, auth):
+    auth.login_as("organiser")
+    with app.app_context():
+        edition = gen_edition(status="published")
+        big, small = gen_room(edition, name="Grande salle"), gen_room(edition, name="Salle Tiznit")
+        talk = gen_session(edition, big, start="11:00", end="12:30", title="Conférence")
+        other = gen_session(edition, small, start="14:00", end="15:00", title="Atelier")
+        db.session.commit()
+        return {"year": edition.year, "day": edition.dates[0].isoformat(), "big": big.id,
+                "small": small.id, "talk": talk.id, "other": other.id}
+
+
+def _move(client, plan, session_key: str, **fields):
+    return client.post(f"/manage/editions/{plan['year']}/sessions/{plan[session_key]}/move",
+                       data={"day": plan["day"], **fields})
+
+
+def _where(app, session_id: int) -> tuple[int, str, str]:
+    with app.app_context():
+        s = db.session.get(ProgrammeSession, session_id)
+        return s.room_id, f"{to_paris(s.starts_at):%H:%M}", f"{to_paris(s.ends_at):%H:%M}"
+
+
+def test_the_check_answers_the_clashes_and_saves_nothing(app, client, plan):
+    answer = _move(client, plan, "talk", room_id=plan["small"], start="13:45", check="1")
+    assert answer.status_code == 200
+    body = answer.get_json()
+    assert body["saved"] is False and body["span"] == "13:45–15:15"
+    assert body["room"] == "Salle Tiznit" and "Atelier" in " ".join(body["clashes"])
+    assert _where(app, plan["talk"]) == (plan["big"], "11:00", "12:30")
+
+
+def test_a_move_keeps_the_duration(app, client, plan):
+    answer = _move(client, plan, "talk", room_id=plan["small"], start="09:30")
+    assert answer.status_code == 200 and answer.get_json()["saved"] is True
+    assert _where(app, plan["talk"]) == (plan["small"], "09:30", "11:00")
+
+
+def test_a_move_into_a_clash_needs_a_confirmation(app, client, plan):
+    refused = _move(client, plan, "talk", room_id=plan["small"], start="14:30")
+    assert refused.status_code == 409 and refused.get_json()["clashes"]
+    assert _where(app, plan["talk"]) == (plan["big"], "11:00", "12:30")
+    forced = _move(client, plan, "talk", room_id=plan["small"], start="14:30",
+                   confirm_clashes="1")
+    assert forced.status_code == 200
+    assert _where(app, plan["talk"]) == (plan["small"], "14:30", "16:00")
+
+
+@pytest.mark.parametrize("fields", [
+    {"room_id": "x", "start": "10:00"}, {"room_id": "1", "start": "25:00"},
+    {"start": "10:00"}, {"room_id": "1", "start": "10:00", "day": "1999-01-01"},
+    {"room_id": "999999", "start": "10:00"},
+])
+def test_a_bad_drop_is_refused_with_a_message(app, client, plan, fields):
+    answer = _move(client, plan, "talk", **fields)
+    assert 400 <= answer.status_code < 500
+    assert answer.get_json()["error"]
+    assert _where(app, plan["talk"]) == (plan["big"], "11:00", "12:30")
+
+
+def test_the_grid_has_every_room_and_the_drafts(app, client, plan):
+    with app.app_context():
+        from festival.editions.models import Edition
+        edition = db.session.scalar(db.select(Edition).where(Edition.year == plan["year"]))
+        gen_room(edition, name="Salle vide")
+        gen_session(edition, db.session.get(type(edition.rooms[0]), plan["big"]),
+                    start="16:00", end="17:00", title="Brouillon", status="draft")
+        db.session.commit()
+    html = client.get(f"/manage/editions/{plan['year']}/grid?day={plan['day']}").get_data(
+        as_text=True)
+    assert html.count('data-drop-room="') == 3 and "Brouillon" in html
+    assert 'draggable="true"' in html and "js/programme-grid.js" in html
