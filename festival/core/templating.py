@@ -4,12 +4,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from babel import Locale
+from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, get_locale
 
 from festival.core.i18n import LANGUAGE_NAMES, text_direction
 from festival.core.money import format_cents
-from festival.core.timeutil import to_paris
+from festival.core.timeutil import PARIS, to_paris
 
 # Named formats ("short", "medium") take the locale's date and its order of date and time, but
 # always a 24-hour clock: some locales (en, ar) would otherwise show "10:24 AM" / "10:24 ص"
@@ -36,7 +37,10 @@ def init_app(app: Flask) -> None:
     def when(moment: datetime | None, fmt: str = "medium") -> str:
         if moment is None:
             return ""
-        return format_datetime(to_paris(moment), clock_24h(fmt, get_locale()))
+        # Babel itself, with the zoneinfo zone: Flask-Babel's pytz zone knows no summer time
+        # after 2037.
+        return babel_format_datetime(moment, clock_24h(fmt, get_locale()), tzinfo=PARIS,
+                                     locale=get_locale())
 
     @app.template_filter("day")
     def day(value, fmt: str = "full") -> str:

@@ -17,3 +17,14 @@ def test_times_are_shown_in_paris_on_a_24_hour_clock(app, language):
     for twelve_hour in ("10:05", "PM", "AM"):
         assert twelve_hour not in short + medium
     assert "2027" in medium or "27" in short
+
+
+@pytest.mark.parametrize("year", [2027, 2038, 2045, 2099])
+def test_summer_time_holds_in_every_year(app, year):
+    """Paris keeps summer time after 2037 too (a pytz zone would stop at 2037)."""
+    noon = datetime(year, 7, 14, 10, 0, tzinfo=UTC)
+    winter = datetime(year, 1, 14, 10, 0, tzinfo=UTC)
+    with app.test_request_context("/"):
+        shown = render_template_string("{{ a|when('HH:mm') }} {{ b|when('HH:mm') }}",
+                                       a=noon, b=winter)
+    assert shown == "12:00 11:00"
