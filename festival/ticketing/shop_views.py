@@ -7,6 +7,8 @@ without JavaScript), apply (the voucher code), continue, back, pay.
 """
 from __future__ import annotations
 
+from datetime import date
+
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from festival.accounts.services import normalise_email
 from festival.core.access import public
 from festival.core.errors import DomainError, ValidationError
+from festival.core.legal import legal_context
 from festival.core.security import limit
 from festival.core.unit_of_work import refuse_request
 from festival.editions.queries import visible_edition
@@ -22,7 +25,9 @@ from festival.ticketing.blueprints import bp
 from festival.ticketing.forms import ShopForm, euros_input
 from festival.ticketing.models import OrderStatus
 from festival.ticketing.order_views import to_payment
+from festival.ticketing.terms import TERMS_VERSION
 
+HOLD_MINUTES = int(orders.HOLD.total_seconds() // 60)
 SOLD_OUT_ALERT = _l("Sorry, someone was faster: there are no longer enough tickets for your "
                     "order. What is left is shown below; change your choice and try again.")
 
@@ -113,6 +118,15 @@ def shop_page(year: int):
     if order.status is OrderStatus.PENDING:
         return to_payment(order)
     return redirect(url_for("ticketing.order", code=order.code, secret=order.secret), 303)
+
+
+@bp.get("/terms-of-sale", endpoint="terms")
+@public
+def terms_page():
+    """The terms of sale, in the reader's language, with the seller's details."""
+    return render_template("ticketing/terms.html", terms_version=TERMS_VERSION,
+                           terms_date=date.fromisoformat(TERMS_VERSION),
+                           hold_minutes=HOLD_MINUTES, **legal_context())
 
 
 def _refused(edition, form: ShopForm, error: DomainError):
