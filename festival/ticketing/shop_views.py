@@ -55,6 +55,11 @@ def _check_buyer(form: ShopForm) -> bool:
     except ValidationError as error:
         form.email.errors = list(form.email.errors) + list(error.fields["email"])
         ok = False
+    if not form.accept_terms.data:
+        form.accept_terms.errors = list(form.accept_terms.errors) + [
+            _("Please tick the box to accept the terms of sale: your order cannot be made "
+              "without it.")]
+        ok = False
     return ok
 
 
@@ -111,7 +116,8 @@ def shop_page(year: int):
             edition, buyer_name=form.name.data, email=form.email.data, items=cart.items(),
             voucher_code=voucher.code if cart.uses(voucher) else None,
             donation_cents=cart.donation_cents,
-            language=form.language.data, marketing_consent=bool(form.marketing_consent.data))
+            language=form.language.data, marketing_consent=bool(form.marketing_consent.data),
+            terms_accepted=bool(form.accept_terms.data))
     except DomainError as error:
         refuse_request()
         return _refused(edition, form, error)

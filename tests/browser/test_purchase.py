@@ -50,6 +50,8 @@ def _choose_and_fill(page, shop, screenshot, prefix: str) -> None:
     page.fill("#name", "Yasmine Amrani")
     page.fill("#email", "yasmine@example.fr")
     assert not page.locator("#marketing_consent").is_checked()
+    assert not page.locator("#accept_terms").is_checked()  # never ticked for the buyer
+    page.check("#accept_terms")
     screenshot(page, f"{prefix}-2-details")
     page.locator(".shop-bar button[value=pay]").click()
 
@@ -162,6 +164,9 @@ def test_the_whole_purchase_works_with_the_keyboard_alone(laptop, app, shop, scr
     _tab_to(page, "#marketing_consent")
     page.keyboard.press("Space")
     assert page.locator("#marketing_consent").is_checked()
+    _tab_to(page, "#accept_terms")
+    page.keyboard.press("Space")
+    assert page.locator("#accept_terms").is_checked()
     _tab_to(page, ".shop-bar button[value=pay]")
     screenshot(page, "keyboard-details")
     page.keyboard.press("Enter")
@@ -220,6 +225,7 @@ def test_the_shop_pages_have_no_serious_accessibility_violation(phone, live_serv
     phone.fill(f"#attendee-{shop['festival']}-1", "Nadia")
     phone.fill("#name", "Nadia")
     phone.fill("#email", "nadia@example.fr")
+    phone.check("#accept_terms")
     phone.locator(".shop-bar button[value=pay]").click()
     phone.wait_for_url(re.compile(r"/demo-payment"))
     problems["demo payment"] = serious()

@@ -32,7 +32,7 @@ def office(app, auth):
         hidden = make_type(edition, "Invité", 0, quota=5, is_hidden=True)
 
         def buy(name, email, n=1, pay=None):
-            order = orders.create_order(edition, buyer_name=name, email=email,
+            order = orders.create_order(edition, terms_accepted=True, buyer_name=name, email=email,
                                         items=[orders.Item(pass_type.id, n)])
             if pay:
                 orders.mark_paid(order, pay, amount_cents=order.total_cents)

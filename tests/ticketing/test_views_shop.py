@@ -34,7 +34,10 @@ def shop(app):
 
 
 def _post(client, shop, action, **fields):
+    """The shop's form, sent; paying ticks the terms unless accept_terms="" says not."""
     data = {"action": action, "language": "fr"}
+    if action == "pay":
+        data["accept_terms"] = "y"
     data.update({k.replace("_", "-") if k.startswith(("qty_", "price_", "attendee_")) else k: v
                  for k, v in fields.items()})
     return client.post(shop["url"], data=data)
@@ -63,7 +66,7 @@ def test_sold_out_types_show_it_and_cannot_be_chosen(client, app, shop):
     with app.app_context():
         from festival.editions.models import Edition
         edition = db.session.scalar(select(Edition))
-        orders.create_order(edition, buyer_name="A", email="a@example.fr",
+        orders.create_order(edition, terms_accepted=True, buyer_name="A", email="a@example.fr",
                             items=[orders.Item(shop["saturday"], 5)])
         db.session.commit()
     html = client.get(shop["url"]).get_data(as_text=True)
@@ -79,7 +82,7 @@ def test_a_full_day_says_so_on_the_types_that_admit_on_it(client, app):
         kinds = {"saturday": make_type(edition, "Pass samedi", valid_days=["2027-05-15"]),
                  "sunday": make_type(edition, "Pass dimanche", valid_days=["2027-05-16"]),
                  "both": make_type(edition, "Pass deux jours")}
-        orders.create_order(edition, buyer_name="A", email="a@example.fr",
+        orders.create_order(edition, terms_accepted=True, buyer_name="A", email="a@example.fr",
                             items=[orders.Item(kinds["saturday"].id, 3)])
         db.session.commit()
         ids = {name: kind.id for name, kind in kinds.items()}
@@ -234,7 +237,7 @@ def test_sold_out_at_the_last_moment_keeps_the_form(client, app, shop):
     with app.app_context():  # someone else is faster
         from festival.editions.models import Edition
         edition = db.session.scalar(select(Edition))
-        orders.create_order(edition, buyer_name="B", email="b@example.fr",
+        orders.create_order(edition, terms_accepted=True, buyer_name="B", email="b@example.fr",
                             items=[orders.Item(shop["saturday"], 4)])
         db.session.commit()
     page = _post(client, shop, "pay", **fields)
