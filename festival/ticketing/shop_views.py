@@ -63,15 +63,30 @@ def _check_buyer(form: ShopForm) -> bool:
     return ok
 
 
+def _voucher_answer(edition, form: ShopForm, cart, voucher):
+    """The answer to "Apply": shown next to the voucher field, with the ticket the code
+    opened right under it, focused (autofocus without JavaScript; shop.js does the same
+    without reloading the page). Everything already chosen stays as it was."""
+    if not form.voucher.data and not form.voucher.errors:
+        form.voucher.errors = [_("Type the code you received, then press Apply.")]
+    if form.voucher.errors or voucher is None:
+        return _page(1, edition, form, cart, None, status=422, voucher_answer=True)
+    opened = cart.line_for(voucher.ticket_type_id)
+    notice = (_("Code %(code)s applied: “%(name)s” is now available below.",
+                code=voucher.code, name=opened.ticket_type.name) if opened
+              else _("Code %(code)s applied.", code=voucher.code))
+    return _page(1, edition, form, cart, voucher, notice=notice, voucher_answer=True)
+
+
 def _page(step: int, edition, form, cart, voucher, *, status: int = 200, alert: str = "",
-          notice: str = ""):
+          notice: str = "", voucher_answer: bool = False):
     template = "ticketing/shop.html" if step == 1 else "ticketing/shop_details.html"
     form.name.flags.required = form.email.flags.required = True  # shown with a * at step 2
     has_errors = cart.has_errors or any(f.errors for f in form)
     return render_template(template, edition=edition, form=form, cart=cart, voucher=voucher,
                            alert=alert, notice=notice, euros_input=euros_input,
-                           has_errors=has_errors,
-                           hold_minutes=int(orders.HOLD.total_seconds() // 60)), status
+                           has_errors=has_errors, voucher_answer=voucher_answer,
+                           hold_minutes=HOLD_MINUTES), status
 
 
 @bp.route("/<int:year>/tickets", methods=["GET", "POST"], endpoint="shop")
@@ -90,15 +105,7 @@ def shop_page(year: int):
     fresh_code = bool(form.voucher.data) and form.voucher.data != applied
 
     if action == "apply" or (action == "continue" and fresh_code):
-        if form.voucher.errors:
-            return _page(1, edition, form, cart, None, status=422)
-        if voucher is not None:
-            opened = next((o for o in cart.lines if o.offer.id == voucher.ticket_type_id), None)
-            notice = (_("Code %(code)s applied: “%(name)s” is now available below.",
-                        code=voucher.code, name=opened.ticket_type.name) if opened
-                      else _("Code %(code)s applied.", code=voucher.code))
-            return _page(1, edition, form, cart, voucher, notice=notice)
-        return _page(1, edition, form, cart, None)
+        return _voucher_answer(edition, form, cart, voucher)
     if action not in ("continue", "pay"):
         return _page(1, edition, form, cart, voucher)  # first visit, stepper, back
 
