@@ -6,7 +6,6 @@ from flask import Blueprint, g
 from sqlalchemy.exc import SQLAlchemyError
 
 from festival.editions.queries import year_on_sale
-
 from festival.editions.services import register_days_listener
 from festival.ticketing.labels import template_globals
 from festival.ticketing.notifications import register_mail_renderers

@@ -15,6 +15,7 @@ from tests.browser.conftest import assert_no_horizontal_overflow, device_page
 from tests.ticketing.conftest import make_edition, make_type
 
 pytestmark = pytest.mark.browser
+expect = pytest.importorskip("playwright.sync_api").expect
 
 PHONE = "Pixel 5"
 
@@ -76,16 +77,6 @@ def _apply(page, code: str) -> None:
             page.click("[data-voucher-apply]")
 
 
-def _focused_id(page, expected: str) -> str:
-    # Focus moves once the answer is in (script) or the page has loaded (autofocus).
-    try:
-        page.wait_for_function("id => document.activeElement && document.activeElement.id === id",
-                               arg=expected, timeout=5000)
-    except Exception:
-        pass
-    return page.evaluate("document.activeElement && document.activeElement.id")
-
-
 def test_the_voucher_answers_next_to_its_field_and_opens_its_ticket(pixel, shop, screenshot):
     page = pixel
     page.goto(shop["url"])
@@ -111,7 +102,7 @@ def test_the_voucher_answers_next_to_its_field_and_opens_its_ticket(pixel, shop,
     _apply(page, "etudiant27")
     status.get_by_text("Code ETUDIANT27 applied").wait_for()
     opened = f"offer-{shop['student']}"
-    assert _focused_id(page, opened) == opened
+    expect(page.locator(f"#{opened}")).to_be_focused()  # once the answer is in, or loaded
     assert page.locator(f"[data-voucher-offers] #{opened}").is_visible()
     assert _in_view(page, "#voucher-status")
     assert _in_view(page, f"#{opened} h3")  # the ticket's name, under the answer

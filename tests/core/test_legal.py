@@ -6,8 +6,6 @@ import re
 
 import pytest
 
-from tests.mail.conftest import compiled_translations, translated_app  # noqa: F401
-
 GIVEN = {"SELLER_NAME": "Coordination N’Souss Massa", "SELLER_ADDRESS": "3 rue Réelle, 69001 Lyon",
          "SELLER_LEGAL_FORM": "Association loi 1901", "SELLER_REGISTRATION": "RNA W691234567",
          "SELLER_EMAIL": "bureau@cnsm.example", "PUBLICATION_DIRECTOR": "Fatima Ouali",

@@ -8,7 +8,6 @@ import pytest
 
 from festival.editions.models import EditionStatus
 from festival.extensions import db
-from tests.mail.conftest import compiled_translations, translated_app  # noqa: F401
 from tests.ticketing.conftest import make_edition
 
 LINK = re.compile(r'<a href="([^"]+)" class="menu-tickets"[^>]*>([^<]+)</a>')

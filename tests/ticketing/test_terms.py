@@ -15,7 +15,6 @@ from festival.ticketing.models import Order, OrderStatus, PaymentMethod, TermsAc
 from festival.ticketing.orders import Item
 from festival.ticketing.terms import TERMS_VERSION
 from tests import factories
-from tests.mail.conftest import compiled_translations, translated_app  # noqa: F401
 from tests.ticketing.conftest import make_edition, make_type
 
 
