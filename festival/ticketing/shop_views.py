@@ -12,6 +12,7 @@ from datetime import date
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from festival.accounts.services import normalise_email
 from festival.core.access import public
@@ -72,8 +73,10 @@ def _voucher_answer(edition, form: ShopForm, cart, voucher):
     if form.voucher.errors or voucher is None:
         return _page(1, edition, form, cart, None, status=422, voucher_answer=True)
     opened = cart.line_for(voucher.ticket_type_id)
-    notice = (_("Code %(code)s applied: “%(name)s” is now available below.",
-                code=voucher.code, name=opened.ticket_type.name) if opened
+    # The ticket's name isolated (<bdi>): a French name inside an Arabic sentence.
+    notice = (Markup(escape(_("Code %(code)s applied: “%(name)s” is now available below.")))
+              % {"code": voucher.code,
+                 "name": Markup("<bdi>%s</bdi>") % opened.ticket_type.name} if opened
               else _("Code %(code)s applied.", code=voucher.code))
     return _page(1, edition, form, cart, voucher, notice=notice, voucher_answer=True)
 
