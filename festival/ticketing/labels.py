@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from festival.ticketing.models import OrderStatus, PaymentMethod, TicketStatus
+from festival.ticketing.models import OrderStatus, PaymentMethod, TermsAcceptance, TicketStatus
 
 ORDER_STATUS = {
     OrderStatus.PENDING: _l("Waiting for payment"),
@@ -55,7 +55,17 @@ EVENT_KIND = {
 }
 
 
+# How the buyer agreed to the terms of sale, as the back office says it.
+TERMS_ACCEPTANCE = {
+    TermsAcceptance.ONLINE: _l("Accepted online"),
+    TermsAcceptance.AT_DESK: _l("Sold at the desk (terms posted there, nothing ticked)"),
+    TermsAcceptance.BY_STAFF: _l("Order taken by an organiser"),
+    TermsAcceptance.NOT_RECORDED: _l("Not recorded (ordered before the terms were asked)"),
+}
+
+
 def template_globals() -> dict:
     return {"ORDER_STATUS": ORDER_STATUS, "ORDER_BADGE": ORDER_BADGE,
+            "TERMS_ACCEPTANCE": TERMS_ACCEPTANCE,
             "PAYMENT_METHOD": PAYMENT_METHOD, "TICKET_STATUS": TICKET_STATUS,
             "EVENT_KIND": EVENT_KIND}
