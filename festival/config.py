@@ -32,6 +32,23 @@ _LIMIT = re.compile(r"\d+\s*(/|per)\s*\d*\s*(second|minute|hour|day)s?"
                     r"(\s*;\s*\d+\s*(/|per)\s*\d*\s*(second|minute|hour|day)s?)*")
 
 
+# Who sells the tickets and publishes the site (the terms of sale, the legal notice). Each
+# has a demo value, shown marked as an example until the setting is given.
+LEGAL_SETTINGS = {
+    "SELLER_NAME": "Coordination N’Souss Massa (CNSM)",
+    "SELLER_LEGAL_FORM": "Association loi 1901",
+    "SELLER_ADDRESS": "12 rue de l’Exemple, 75011 Paris, France",
+    "SELLER_REGISTRATION": "RNA W751000000",
+    "SELLER_EMAIL": "contact@almoggar.example",
+    "SELLER_VAT_NUMBER": "",
+    "PUBLICATION_DIRECTOR": "Prénom Nom, président·e de la CNSM",
+    "HOSTING_NAME": "Hébergeur Exemple SAS",
+    "HOSTING_ADDRESS": "1 avenue de l’Exemple, 59100 Roubaix, France",
+    "HOSTING_CONTACT": "+33 1 23 45 67 89",
+}
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
 _HOST = re.compile(r"(?P<host>\.?[a-z0-9]([a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\])(:\d{1,5})?")
 
 
@@ -64,6 +81,27 @@ def _int(environ: Mapping[str, str], name: str, default: int, minimum: int = 0,
         upper = f" and {maximum}" if maximum is not None else ""
         raise ConfigError(f"{name} must be between {minimum}{upper}, not {value}")
     return value
+
+
+def _legal(environ: Mapping[str, str]) -> dict:
+    """The seller's and the host's details, and LEGAL_EXAMPLES: the names of those left to
+    their demo value (the pages mark them as examples). SELLER_VAT_NUMBER has no demo value:
+    empty, the terms say VAT does not apply."""
+    values: dict = {}
+    examples = []
+    for name, default in LEGAL_SETTINGS.items():
+        raw = " ".join((environ.get(name) or "").split())  # one line, as the pages show it
+        if len(raw) > 300 or any(ord(ch) < 32 or ch in "<>" for ch in raw):
+            raise ConfigError(f"{name} must be one line of at most 300 characters, "
+                              "without < or >")
+        if not raw and default:
+            examples.append(name)
+        values[name] = raw or default
+    if not _EMAIL.fullmatch(values["SELLER_EMAIL"]):
+        raise ConfigError(f"SELLER_EMAIL must be an e-mail address, "
+                          f"not {values['SELLER_EMAIL']!r}")
+    values["LEGAL_EXAMPLES"] = frozenset(examples)
+    return values
 
 
 def _binds(database_url: str) -> dict:
@@ -227,6 +265,7 @@ def load_config(environ: Mapping[str, str] | None = None,
         "STRIPE_WEBHOOK_SECRET": environ.get("STRIPE_WEBHOOK_SECRET", ""),
         "STRIPE_API_BASE": stripe_base,
         "DEMO_PAYMENTS": (not production) and not stripe_key,
+        **_legal(environ),
         "MAX_CONTENT_LENGTH": _int(environ, "MAX_UPLOAD_MB", 8, 1, 100) * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -142,7 +142,8 @@ def gen_ticketing_samples(year: int) -> dict:
     ticket_type = catalog.create_ticket_type(edition, {"name": "Pass", "price_cents": 1000,
                                                        "quota": 10,
                                                        "requires_attendee_name": False})
-    order = orders.create_order(edition, buyer_name="Sample", email="sample@example.fr",
+    order = orders.create_order(edition, terms_accepted=True,
+                                buyer_name="Sample", email="sample@example.fr",
                                 items=[orders.Item(ticket_type.id, 1)])
     return {"type_id": ticket_type.id, "code": order.code}
 

@@ -105,6 +105,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "api.openapi": EVERYONE,
     # ticketing and payments
     "ticketing.order": EVERYONE,          # the order's secret is checked inside
+    "ticketing.terms": EVERYONE,          # the terms of sale
     "ticketing.demo_payment": EVERYONE,   # likewise; development only
     **{f"ticketing.{name}": EVERYONE for name in (  # the shop, and the secret checked inside
         "shop", "order_status", "pay", "resend", "ticket_qr", "order_pdf", "ticket_pdf",

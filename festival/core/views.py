@@ -18,6 +18,7 @@ from sqlalchemy import text
 
 from festival.core.access import public
 from festival.core.i18n import LANG_COOKIE
+from festival.core.legal import legal_context
 from festival.core.security import ratelimit_status
 from festival.extensions import db
 
@@ -62,7 +63,7 @@ def set_language(code: str):
 @bp.get("/legal")
 @public
 def legal():
-    return render_template("core/legal.html")
+    return render_template("core/legal.html", **legal_context())
 
 
 @bp.get("/privacy")

@@ -73,6 +73,13 @@ def current_edition(today: date | None = None) -> Edition | None:
     return editions[0] if editions else None
 
 
+def year_on_sale() -> int | None:
+    """The year of the edition whose tickets are on sale (the earliest, should there be two),
+    or None: the public menu links to its shop."""
+    return db.session.scalar(select(Edition.year).where(Edition.status == EditionStatus.ON_SALE)
+                             .order_by(Edition.year).limit(1))
+
+
 def past_editions(current: Edition | None) -> list[Edition]:
     return [e for e in public_editions() if current is None or e.id != current.id]
 

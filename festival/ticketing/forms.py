@@ -101,6 +101,7 @@ class ShopForm(Form):
     marketing_consent = BooleanField(
         _l("Tell me about the next editions of the festival (optional; you can stop at any "
            "time)"), default=False)
+    accept_terms = BooleanField(_l("I have read and I accept the terms of sale"), default=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,7 +5,13 @@ from flask_babel import get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from festival.core.money import format_cents
-from festival.ticketing.models import OrderEvent, OrderStatus, PaymentMethod, TicketStatus
+from festival.ticketing.models import (
+    OrderEvent,
+    OrderStatus,
+    PaymentMethod,
+    TermsAcceptance,
+    TicketStatus,
+)
 
 ORDER_STATUS = {
     OrderStatus.PENDING: _l("Waiting for payment"),
@@ -100,7 +106,17 @@ def describe_event(event: OrderEvent) -> str:
     return " · ".join(parts)
 
 
+# How the buyer agreed to the terms of sale, as the back office says it.
+TERMS_ACCEPTANCE = {
+    TermsAcceptance.ONLINE: _l("Accepted online"),
+    TermsAcceptance.AT_DESK: _l("Sold at the desk (terms posted there, nothing ticked)"),
+    TermsAcceptance.BY_STAFF: _l("Order taken by an organiser"),
+    TermsAcceptance.NOT_RECORDED: _l("Not recorded (ordered before the terms were asked)"),
+}
+
+
 def template_globals() -> dict:
     return {"ORDER_STATUS": ORDER_STATUS, "ORDER_BADGE": ORDER_BADGE,
+            "TERMS_ACCEPTANCE": TERMS_ACCEPTANCE,
             "PAYMENT_METHOD": PAYMENT_METHOD, "TICKET_STATUS": TICKET_STATUS,
             "EVENT_KIND": EVENT_KIND, "describe_event": describe_event}

@@ -74,6 +74,15 @@ class PaymentMethod(str, enum.Enum):
     CARD_TERMINAL = "card_terminal"  # box office
 
 
+class TermsAcceptance(str, enum.Enum):
+    """How the buyer of an order agreed to the terms of sale (ticketing/terms.py)."""
+
+    ONLINE = "online"              # ticked in the shop, or `accept_terms: true` in the API
+    AT_DESK = "at_desk"            # sold at the box office: the terms hang at the desk
+    BY_STAFF = "by_staff"          # taken by an organiser (bank transfer), agreed by mail
+    NOT_RECORDED = "not_recorded"  # ordered before the shop asked for it
+
+
 class TicketStatus(str, enum.Enum):
     VALID = "valid"
     REVOKED = "revoked"      # cancelled or refunded
@@ -206,6 +215,13 @@ class Order(TimestampMixin, db.Model):
                                                               ondelete="SET NULL"))
     is_box_office: Mapped[bool] = mapped_column(default=False)
     marketing_consent: Mapped[bool] = mapped_column(default=False)
+    # The terms of sale in force when the order was made, and how its buyer agreed to them;
+    # accepted_at only when the buyer ticked them (online).
+    terms_acceptance: Mapped[TermsAcceptance] = mapped_column(
+        str_enum(TermsAcceptance, "terms_acceptance", length=20),
+        default=TermsAcceptance.NOT_RECORDED, server_default="not_recorded")
+    terms_version: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    terms_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     stripe_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     stripe_session_url: Mapped[str | None] = mapped_column(Text)
     stripe_payment_intent: Mapped[str | None] = mapped_column(String(255), index=True)

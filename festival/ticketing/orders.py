@@ -32,12 +32,14 @@ from festival.ticketing.models import (
     Payment,
     PaymentMethod,
     PaymentState,
+    TermsAcceptance,
     Ticket,
     TicketStatus,
     TicketType,
     Voucher,
 )
 from festival.ticketing.notifications import queue_order_confirmation
+from festival.ticketing.terms import TERMS_VERSION
 
 HOLD = timedelta(minutes=30)
 MAX_TICKETS_PER_ORDER = 20
@@ -152,14 +154,19 @@ def _price(ticket_type: TicketType, item: Item, voucher: Voucher | None, index: 
 def create_order(edition, *, buyer_name: str, email: str, items: list[Item],
                  voucher_code: str | None = None, donation_cents: int = 0,
                  language: str = "fr", marketing_consent: bool = False,
-                 box_office: bool = False, actor: User | None = None,
-                 now: datetime | None = None) -> Order:
+                 terms_accepted: bool = False, box_office: bool = False,
+                 actor: User | None = None, now: datetime | None = None) -> Order:
     """Reserve the tickets of an order.
 
-    Errors: validation_failed (fields: name, email, items.N.*, voucher, donation_cents),
-    sales_closed, sold_out (409). A free order is paid at once; any other holds its seats for
-    30 minutes while the buyer pays. At the box office (`box_office`) the sales window does
-    not apply and the e-mail may be left empty.
+    Errors: validation_failed (fields: name, email, items.N.*, voucher, donation_cents,
+    accept_terms), sales_closed, sold_out (409). A free order is paid at once; any other
+    holds its seats for 30 minutes while the buyer pays. At the box office (`box_office`) the
+    sales window does not apply and the e-mail may be left empty.
+
+    A buyer ordering alone (the shop, the API) must accept the terms of sale
+    (`terms_accepted`): the order keeps their version and the moment. An order made by staff
+    (`box_office`) is recorded as agreed at the desk, under the terms in force, with no
+    moment: the buyer ticked nothing (see sales.sell_at_door).
     """
     now = now or utcnow()
     if edition.status is not EditionStatus.ON_SALE:
@@ -180,6 +187,8 @@ def create_order(edition, *, buyer_name: str, email: str, items: list[Item],
         errors["donation_cents"] = [_l("The donation must be between 0 and 10,000 euros.")]
     if not items:
         errors["items"] = [_l("Choose at least one ticket.")]
+    if not box_office and terms_accepted is not True:
+        errors["accept_terms"] = [_l("Please accept the terms of sale to order.")]
     voucher = None
     if voucher_code and voucher_code.strip():
         try:
@@ -246,6 +255,10 @@ def create_order(edition, *, buyer_name: str, email: str, items: list[Item],
                   donation_cents=donation_cents, total_cents=tickets_cents + donation_cents,
                   expires_at=now + HOLD, voucher_id=voucher.id if voucher else None,
                   is_box_office=box_office, marketing_consent=bool(marketing_consent),
+                  terms_version=TERMS_VERSION,
+                  terms_acceptance=TermsAcceptance.AT_DESK if box_office
+                  else TermsAcceptance.ONLINE,
+                  terms_accepted_at=None if box_office else now,
                   created_by_id=actor.id if actor else None, created_at=now, updated_at=now)
     order.tickets = [Ticket(ticket_type_id=t.id, attendee_name=name, price_cents=price,
                             created_at=now) for t, name, price in planned]

@@ -16,7 +16,13 @@ from festival.core.errors import Conflict, DomainError, ValidationError
 from festival.core.timeutil import utcnow
 from festival.extensions import db
 from festival.ticketing import orders
-from festival.ticketing.models import Order, OrderEvent, OrderStatus, PaymentMethod
+from festival.ticketing.models import (
+    Order,
+    OrderEvent,
+    OrderStatus,
+    PaymentMethod,
+    TermsAcceptance,
+)
 from festival.ticketing.notifications import queue_order_confirmation
 from festival.ticketing.orders import Item
 
@@ -41,6 +47,12 @@ def sell_at_door(edition, *, items: list[Item], method: PaymentMethod | str, act
     """A box-office sale: the tickets are reserved and paid at once (cash or card terminal),
     whatever the sales window; they are valid as soon as this returns. The buyer's name and
     e-mail are optional; without an e-mail nothing is sent.
+
+    No box is ticked at the desk: the order records that it was sold there
+    (terms_acceptance at_desk) under the terms in force, with no moment of acceptance. A
+    door sale is made face to face and paid on the spot, for the same day: the buyer sees
+    the prices and the terms posted at the desk, and asking a queue to tick a screen would
+    prove nothing more.
     Errors: validation_failed (method, and those of create_order), sales_closed, sold_out."""
     now = now or utcnow()
     try:
@@ -71,6 +83,7 @@ def create_transfer_order(edition, *, buyer_name: str, email: str, items: list[I
                                 voucher_code=voucher_code, language=language, box_office=True,
                                 actor=actor, now=now)
     order.is_box_office = False
+    order.terms_acceptance = TermsAcceptance.BY_STAFF  # agreed with the organiser, by mail
     if order.status is OrderStatus.PENDING:
         order.expires_at = None
         orders.record(order, "awaiting_bank_transfer", actor=actor, now=now)

@@ -139,8 +139,12 @@ def parse_order_request(body: Any) -> dict[str, Any]:
     consent = body.get("marketing_consent", False)
     if not isinstance(consent, bool):
         errors["marketing_consent"] = [_l("Give true or false.")]
+    # The buyer accepts the terms of sale (ticketing.terms) explicitly: nothing assumes it.
+    accepted = body.get("accept_terms")
+    if accepted is not True:
+        errors["accept_terms"] = [_l("Please accept the terms of sale to order.")]
     if errors:
         raise ValidationError(errors)
     return {"buyer_name": body["name"], "email": body["email"], "items": items,
             "voucher_code": voucher, "donation_cents": donation or 0, "language": language,
-            "marketing_consent": consent}
+            "marketing_consent": consent, "terms_accepted": accepted}

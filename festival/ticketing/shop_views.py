@@ -7,13 +7,17 @@ without JavaScript), apply (the voucher code), continue, back, pay.
 """
 from __future__ import annotations
 
+from datetime import date
+
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from festival.accounts.services import normalise_email
 from festival.core.access import public
 from festival.core.errors import DomainError, ValidationError
+from festival.core.legal import legal_context
 from festival.core.security import limit
 from festival.core.unit_of_work import refuse_request
 from festival.editions.queries import visible_edition
@@ -22,7 +26,9 @@ from festival.ticketing.blueprints import bp
 from festival.ticketing.forms import ShopForm, euros_input
 from festival.ticketing.models import OrderStatus
 from festival.ticketing.order_views import to_payment
+from festival.ticketing.terms import TERMS_VERSION
 
+HOLD_MINUTES = int(orders.HOLD.total_seconds() // 60)
 SOLD_OUT_ALERT = _l("Sorry, someone was faster: there are no longer enough tickets for your "
                     "order. What is left is shown below; change your choice and try again.")
 
@@ -50,18 +56,40 @@ def _check_buyer(form: ShopForm) -> bool:
     except ValidationError as error:
         form.email.errors = list(form.email.errors) + list(error.fields["email"])
         ok = False
+    if not form.accept_terms.data:
+        form.accept_terms.errors = list(form.accept_terms.errors) + [
+            _("Please tick the box to accept the terms of sale: your order cannot be made "
+              "without it.")]
+        ok = False
     return ok
 
 
+def _voucher_answer(edition, form: ShopForm, cart, voucher):
+    """The answer to "Apply": shown next to the voucher field, with the ticket the code
+    opened right under it, focused (autofocus without JavaScript; shop.js does the same
+    without reloading the page). Everything already chosen stays as it was."""
+    if not form.voucher.data and not form.voucher.errors:
+        form.voucher.errors = [_("Type the code you received, then press Apply.")]
+    if form.voucher.errors or voucher is None:
+        return _page(1, edition, form, cart, None, status=422, voucher_answer=True)
+    opened = cart.line_for(voucher.ticket_type_id)
+    # The ticket's name isolated (<bdi>): a French name inside an Arabic sentence.
+    notice = (Markup(escape(_("Code %(code)s applied: “%(name)s” is now available below.")))
+              % {"code": voucher.code,
+                 "name": Markup("<bdi>%s</bdi>") % opened.ticket_type.name} if opened
+              else _("Code %(code)s applied.", code=voucher.code))
+    return _page(1, edition, form, cart, voucher, notice=notice, voucher_answer=True)
+
+
 def _page(step: int, edition, form, cart, voucher, *, status: int = 200, alert: str = "",
-          notice: str = ""):
+          notice: str = "", voucher_answer: bool = False):
     template = "ticketing/shop.html" if step == 1 else "ticketing/shop_details.html"
     form.name.flags.required = form.email.flags.required = True  # shown with a * at step 2
     has_errors = cart.has_errors or any(f.errors for f in form)
     return render_template(template, edition=edition, form=form, cart=cart, voucher=voucher,
                            alert=alert, notice=notice, euros_input=euros_input,
-                           has_errors=has_errors,
-                           hold_minutes=int(orders.HOLD.total_seconds() // 60)), status
+                           has_errors=has_errors, voucher_answer=voucher_answer,
+                           hold_minutes=HOLD_MINUTES), status
 
 
 @bp.route("/<int:year>/tickets", methods=["GET", "POST"], endpoint="shop")
@@ -80,15 +108,7 @@ def shop_page(year: int):
     fresh_code = bool(form.voucher.data) and form.voucher.data != applied
 
     if action == "apply" or (action == "continue" and fresh_code):
-        if form.voucher.errors:
-            return _page(1, edition, form, cart, None, status=422)
-        if voucher is not None:
-            opened = next((o for o in cart.lines if o.offer.id == voucher.ticket_type_id), None)
-            notice = (_("Code %(code)s applied: “%(name)s” is now available below.",
-                        code=voucher.code, name=opened.ticket_type.name) if opened
-                      else _("Code %(code)s applied.", code=voucher.code))
-            return _page(1, edition, form, cart, voucher, notice=notice)
-        return _page(1, edition, form, cart, None)
+        return _voucher_answer(edition, form, cart, voucher)
     if action not in ("continue", "pay"):
         return _page(1, edition, form, cart, voucher)  # first visit, stepper, back
 
@@ -106,13 +126,23 @@ def shop_page(year: int):
             edition, buyer_name=form.name.data, email=form.email.data, items=cart.items(),
             voucher_code=voucher.code if cart.uses(voucher) else None,
             donation_cents=cart.donation_cents,
-            language=form.language.data, marketing_consent=bool(form.marketing_consent.data))
+            language=form.language.data, marketing_consent=bool(form.marketing_consent.data),
+            terms_accepted=bool(form.accept_terms.data))
     except DomainError as error:
         refuse_request()
         return _refused(edition, form, error)
     if order.status is OrderStatus.PENDING:
         return to_payment(order)
     return redirect(url_for("ticketing.order", code=order.code, secret=order.secret), 303)
+
+
+@bp.get("/terms-of-sale", endpoint="terms")
+@public
+def terms_page():
+    """The terms of sale, in the reader's language, with the seller's details."""
+    return render_template("ticketing/terms.html", terms_version=TERMS_VERSION,
+                           terms_date=date.fromisoformat(TERMS_VERSION),
+                           hold_minutes=HOLD_MINUTES, **legal_context())
 
 
 def _refused(edition, form: ShopForm, error: DomainError):

@@ -75,4 +75,76 @@
   });
   form.addEventListener("input", update);
   update();
+
+  // The voucher: "Apply" asks the server without leaving the page. Its answer goes next to
+  // the field (a live region) and the ticket the code opened appears right under it, with
+  // the keyboard on it. Any surprise (offline, a refusal page) falls back to the plain
+  // submission, which shows the same answer.
+  var apply = form.querySelector("[data-voucher-apply]");
+  var status = form.querySelector("[data-voucher-status]");
+  var field = form.querySelector("#voucher");
+  if (!apply || !status || !field || !window.fetch || !window.DOMParser) { return; }
+  var busy = false;
+
+  function showOpened() {
+    var opened = form.querySelector("[data-voucher-offers] [data-voucher-opened]");
+    if (!opened) { return; }
+    opened.focus({ preventScroll: true });
+    // The field, its answer and the ticket together, from the field down; on a screen too
+    // short for all three, the answer and the ticket (the sticky total bar stays below).
+    var row = field.closest(".field");
+    row.scrollIntoView({ block: "start" });
+    var bar = form.querySelector(".shop-bar");
+    var bottom = bar ? bar.getBoundingClientRect().top : window.innerHeight;
+    var short = opened.getBoundingClientRect().bottom + 8 - bottom;
+    if (short > 0) { window.scrollBy(0, Math.min(short, status.getBoundingClientRect().top)); }
+  }
+
+  function send() {
+    if (busy) { return; }
+    busy = true;
+    apply.setAttribute("aria-busy", "true");
+    var data = new FormData(form);
+    data.set("action", "apply");
+    fetch(form.getAttribute("action"), { method: "POST", body: data, credentials: "same-origin" })
+      .then(function (response) {
+        if (response.status !== 200 && response.status !== 422) { throw new Error(response.status); }
+        return response.text();
+      })
+      .then(function (html) {
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var parts = ["[data-voucher-status]", "[data-voucher-offers]", "[data-offers]"];
+        var found = parts.map(function (selector) { return page.querySelector(selector); });
+        if (found.some(function (part) { return !part; })) { throw new Error("page"); }
+        parts.forEach(function (selector, n) {
+          form.querySelector(selector).innerHTML = found[n].innerHTML;
+        });
+        var answered = page.querySelector("#voucher");
+        ["aria-invalid", "aria-describedby"].forEach(function (name) {
+          if (answered.hasAttribute(name)) { field.setAttribute(name, answered.getAttribute(name)); }
+          else { field.removeAttribute(name); }
+        });
+        field.value = answered.value;
+        field.closest(".field").classList.toggle("has-error", answered.hasAttribute("aria-invalid"));
+        form.querySelector("[data-voucher-applied]").value =
+          page.querySelector("[data-voucher-applied]").value;
+        update();
+        showOpened();
+      })
+      .catch(function () {
+        apply.setAttribute("data-submitting", "");
+        if (form.requestSubmit) { form.requestSubmit(apply); } else { apply.click(); }
+      })
+      .then(function () { busy = false; apply.removeAttribute("aria-busy"); });
+  }
+
+  apply.addEventListener("click", function (event) {
+    if (busy) { event.preventDefault(); return; }
+    if (apply.hasAttribute("data-submitting")) { return; }
+    event.preventDefault();
+    send();
+  });
+  field.addEventListener("keydown", function (event) {
+    if (event.key === "Enter") { event.preventDefault(); send(); }
+  });
 }());

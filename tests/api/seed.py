@@ -77,14 +77,15 @@ def _sales(edition, organiser) -> dict:
         "requires_attendee_name": True})
     catalog.create_voucher(edition, {"code": "BENEVOLE-2", "ticket_type_id": volunteer.id,
                                      "max_uses": 20, "price_override_cents": 0})
-    paid = orders.create_order(edition, buyer_name="Amina Bakrim", email="amina@example.fr",
+    paid = orders.create_order(edition, terms_accepted=True,
+                               buyer_name="Amina Bakrim", email="amina@example.fr",
                                items=[orders.Item(festival_pass.id, 2),
                                       orders.Item(day_pass.id, 1, ["Youssef Bakrim"])])
     orders.mark_paid(paid, PaymentMethod.DEMO)
-    pending = orders.create_order(edition, buyer_name="Karim Idrissi",
+    pending = orders.create_order(edition, terms_accepted=True, buyer_name="Karim Idrissi",
                                   email="karim@example.fr",
                                   items=[orders.Item(solidarity.id, 1, price_cents=1200)])
-    cancelled = orders.create_order(edition, buyer_name="Nadia Amrani",
+    cancelled = orders.create_order(edition, terms_accepted=True, buyer_name="Nadia Amrani",
                                     email="nadia@example.fr",
                                     items=[orders.Item(festival_pass.id, 1)])
     orders.cancel_order(cancelled, actor=organiser, reason="Changement de programme")

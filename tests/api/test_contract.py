@@ -51,7 +51,8 @@ REFUSED = [
      "price_cents"),
     ("POST", "/api/v1/editions/{year}/orders",
      {"name": "Nora", "email": "nora@example.fr",
-      "items": [{"ticket_type_id": "{type_id}", "quantity": 1, "price_cents": None}]},
+      "items": [{"ticket_type_id": "{type_id}", "quantity": 1, "price_cents": None}],
+      "accept_terms": True},
      "items.0.price_cents"),
 ]
 

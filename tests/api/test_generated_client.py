@@ -103,7 +103,7 @@ def test_the_generated_client_reads_real_answers(generated, live_server, festiva
 
     body = models.CreateOrderBody.from_dict({
         "email": "lina@example.fr", "name": "Lina Ait",
-        "items": [{"ticket_type_id": type_id, "quantity": 2}]})
+        "items": [{"ticket_type_id": type_id, "quantity": 2}], "accept_terms": True})
     created = _module("api.tickets.create_order").sync(year, client=public, body=body)
     assert isinstance(created, models.CreatedOrder), created
 

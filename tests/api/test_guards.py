@@ -63,7 +63,8 @@ def test_the_text_of_a_nul_escape_is_no_nul(client, organiser):
     ("/api/v1/editions/2030/vouchers", {"code": "ABCD", "ticket_type_id": HUGE},
      "ticket_type_id"),
     ("/api/v1/editions/2030/orders", {"name": "A", "email": "a@example.fr",
-                                      "items": [{"ticket_type_id": HUGE, "quantity": 1}]},
+                                      "items": [{"ticket_type_id": HUGE, "quantity": 1}],
+                                      "accept_terms": True},
      "items.0.ticket_type_id"),
 ])
 def test_a_huge_id_in_the_body_is_a_field_error(client, organiser, edition, path, body, field):
@@ -120,7 +121,8 @@ def test_an_order_takes_whole_numbers_written_with_a_fraction(client, samples, q
              f'"quantity": {quantity}}}]')
     response = client.post("/api/v1/editions/2030/orders", content_type="application/json",
                            data=f'{{"name": "Ali", "email": "ali@example.fr", '
-                                f'"items": {items}, "donation_cents": 100.0}}')
+                                f'"items": {items}, "donation_cents": 100.0, '
+                                f'"accept_terms": true}}')
     assert response.status_code == 201, response.get_data(as_text=True)
     assert response.get_json()["total_cents"] == 2 * 1000 + 100
 
@@ -129,7 +131,7 @@ def test_a_number_with_a_true_fraction_is_still_refused(client, samples):
     response = client.post("/api/v1/editions/2030/orders", content_type="application/json",
                            data=f'{{"name": "Ali", "email": "ali@example.fr", "items": '
                                 f'[{{"ticket_type_id": {samples["type_id"]}, '
-                                f'"quantity": 1.5}}]}}')
+                                f'"quantity": 1.5}}], "accept_terms": true}}')
     assert response.status_code == 422
     assert "items.0.quantity" in response.get_json()["fields"]
 

@@ -33,7 +33,7 @@ def _post(client, path, body: bytes, **kwargs):
 def test_an_order_with_a_lone_surrogate_in_the_name_is_a_400(app, client, ticket_type_id,
                                                              name):
     body = (b'{"name":"%s","email":"s@example.fr","items":[{"ticket_type_id":%d,'
-            b'"quantity":1}]}' % (name, ticket_type_id))
+            b'"quantity":1}],"accept_terms":true}' % (name, ticket_type_id))
     response = _post(client, "/api/v1/editions/2033/orders", body)
     assert response.status_code == 400
     assert response.get_json()["error"] == "bad_request"
@@ -44,7 +44,7 @@ def test_an_order_with_a_lone_surrogate_in_the_name_is_a_400(app, client, ticket
 
 def test_a_surrogate_pair_is_one_character_and_is_kept(client, ticket_type_id):
     body = (b'{"name":"Smile \\ud83d\\ude00","email":"s@example.fr","items":'
-            b'[{"ticket_type_id":%d,"quantity":1}]}' % ticket_type_id)
+            b'[{"ticket_type_id":%d,"quantity":1}],"accept_terms":true}' % ticket_type_id)
     response = _post(client, "/api/v1/editions/2033/orders", body)
     assert response.status_code == 201, response.get_json()
 

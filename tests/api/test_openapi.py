@@ -108,7 +108,7 @@ def _calls(f: dict) -> list[tuple]:
     code, secret = f["order_codes"][0], f["order_secrets"][0]
     festival_pass = f["ticket_type_ids"][0]
     order = {"email": "lina@example.fr", "name": "Lina Ait", "donation_cents": 500,
-             "items": [{"ticket_type_id": festival_pass, "quantity": 2}]}
+             "items": [{"ticket_type_id": festival_pass, "quantity": 2}], "accept_terms": True}
     return [
         ("GET", "/api/v1/", "/api/v1/", {}, None, 200),
         ("GET", "/api/v1/editions", "/api/v1/editions", organiser, None, 200),

@@ -17,6 +17,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# Playwright's device descriptors ("Pixel 5", "iPhone 13"…), read once the browser starts.
+DEVICES: dict[str, dict] = {}
 HERE = Path(__file__).resolve().parent
 
 
@@ -54,6 +56,7 @@ def browser():
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
+        DEVICES.update(playwright.devices)
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                               args=CHROMIUM_ARGS)
         yield chromium
@@ -87,6 +90,13 @@ def phone(browser, live_server):
     yield page
     context.close()
     assert page.js_errors == [], page.js_errors
+
+
+def device_page(browser, live_server, device: str, **options):
+    """(context, page) emulating one of Playwright's device descriptors, in French; the
+    caller closes the context. `options` add to or replace the descriptor's."""
+    descriptor = {k: v for k, v in DEVICES[device].items() if k != "default_browser_type"}
+    return _page(browser, live_server, **{**descriptor, **options})
 
 
 @pytest.fixture

@@ -95,3 +95,26 @@ def test_postgresql_gets_the_door_engine_and_sqlite_none(tmp_path):
     assert binds == {"door": {"url": normalise_database_url(url),
                               "isolation_level": "AUTOCOMMIT", "pool_pre_ping": False,
                               "pool_reset_on_return": None}}
+
+
+def test_the_legal_details_have_demo_values_marked_as_examples_until_set(tmp_path):
+    demo = load_config({}, tmp_path)
+    assert demo["SELLER_NAME"] == "Coordination N’Souss Massa (CNSM)"
+    assert "SELLER_NAME" in demo["LEGAL_EXAMPLES"] and "HOSTING_NAME" in demo["LEGAL_EXAMPLES"]
+    assert demo["SELLER_VAT_NUMBER"] == "" and "SELLER_VAT_NUMBER" not in demo["LEGAL_EXAMPLES"]
+    given = load_config({"SELLER_NAME": "  CNSM   Paris ", "HOSTING_CONTACT": "+33 9 00 00 00 00",
+                         "SELLER_EMAIL": "bureau@cnsm.example"}, tmp_path)
+    assert given["SELLER_NAME"] == "CNSM Paris"  # one line, as the pages show it
+    assert given["SELLER_EMAIL"] == "bureau@cnsm.example"
+    assert {"SELLER_NAME", "HOSTING_CONTACT", "SELLER_EMAIL"}.isdisjoint(given["LEGAL_EXAMPLES"])
+    assert "SELLER_ADDRESS" in given["LEGAL_EXAMPLES"]
+
+
+@pytest.mark.parametrize("environ, message", [
+    ({"SELLER_EMAIL": "not an address"}, "SELLER_EMAIL must be an e-mail address"),
+    ({"SELLER_NAME": "x" * 301}, "SELLER_NAME must be one line of at most 300 characters"),
+    ({"HOSTING_NAME": "<b>Host</b>"}, "HOSTING_NAME must be one line"),
+])
+def test_bad_legal_details_stop_the_start(tmp_path, environ, message):
+    with pytest.raises(ConfigError, match=message):
+        load_config(environ, tmp_path)

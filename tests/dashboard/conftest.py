@@ -34,7 +34,8 @@ class Known:
 
 def _order(edition, type_id: int, quantity: int, when: datetime, **fields):
     from festival.ticketing import orders
-    return orders.create_order(edition, buyer_name=fields.pop("name", "Acheteuse"),
+    return orders.create_order(edition, terms_accepted=True,
+                               buyer_name=fields.pop("name", "Acheteuse"),
                                email=fields.pop("email", "acheteuse@example.fr"),
                                items=[orders.Item(type_id, quantity)], now=when, **fields)
 

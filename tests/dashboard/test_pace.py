@@ -20,7 +20,8 @@ def _sell(edition, kind, quantity: int, day: date, *, pay: bool = True):
     from festival.ticketing.models import PaymentMethod
     when = factories.paris(day, "12:00")
     order = orders.create_order(edition, buyer_name="Amina", email="amina@example.fr",
-                                items=[orders.Item(kind.id, quantity)], now=when)
+                                items=[orders.Item(kind.id, quantity)], now=when,
+                                terms_accepted=True)
     if pay:
         orders.mark_paid(order, PaymentMethod.CASH, now=when)
     return order

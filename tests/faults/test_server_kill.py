@@ -61,7 +61,8 @@ def advance(buyer: Buyer, *, port: int, stripe, type_id: int, year: int, phase: 
         body = json.dumps({"email": f"acheteur{buyer.n}@example.fr",
                            "name": f"Acheteur {buyer.n}",
                            "items": [{"ticket_type_id": type_id,
-                                      "quantity": buyer.quantity}]}).encode()
+                                      "quantity": buyer.quantity}],
+                           "accept_terms": True}).encode()
         status, answer = post(port, f"/api/v1/editions/{year}/orders", body,
                               {"Content-Type": "application/json"})
         buyer.tries.append(("order", status, phase))

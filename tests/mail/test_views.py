@@ -160,7 +160,8 @@ def test_a_message_rendered_when_sent_is_shown_as_it_would_be_sent(client, auth,
     with app.app_context():
         edition = make_edition()
         free = make_type(edition, name="Invitation", price=0)
-        order = orders.create_order(edition, buyer_name="Aïcha", email="aicha@example.fr",
+        order = orders.create_order(edition, terms_accepted=True,
+                                    buyer_name="Aïcha", email="aicha@example.fr",
                                     items=[orders.Item(free.id, 1)])
         db.session.commit()
         code, secret = order.code, order.secret

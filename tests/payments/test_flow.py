@@ -28,7 +28,8 @@ def shop(app):
 
 def _buy(client, shop, quantity=1, **extra):
     body = {"email": "amina@example.fr", "name": "Amina",
-            "items": [{"ticket_type_id": shop["type_id"], "quantity": quantity}]}
+            "items": [{"ticket_type_id": shop["type_id"], "quantity": quantity}],
+            "accept_terms": True}
     body.update(extra)
     return client.post(f"/api/v1/editions/{shop['year']}/orders", json=body)
 
@@ -261,7 +262,8 @@ def test_stripe_return_urls_and_the_order_url_are_on_public_url(client, app, sho
     response = client.post(f"/api/v1/editions/{shop['year']}/orders",
                            headers={"Host": "127.0.0.1:8000"},
                            json={"email": "amina@example.fr", "name": "Amina",
-                                 "items": [{"ticket_type_id": shop["type_id"], "quantity": 1}]})
+                                 "items": [{"ticket_type_id": shop["type_id"], "quantity": 1}],
+                                 "accept_terms": True})
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert body["order_url"].startswith(f"{public}/orders/{body['code']}?secret=")

@@ -187,7 +187,8 @@ def test_the_state_machine_refuses_reviving_a_cancelled_order(app, ctx, shop):
     from festival.editions.models import Edition
 
     edition = db.session.scalar(select(Edition))
-    order = orders.create_order(edition, buyer_name="Amina", email="amina@example.fr",
+    order = orders.create_order(edition, terms_accepted=True,
+                                buyer_name="Amina", email="amina@example.fr",
                                 items=[orders.Item(shop["type_id"], 1)])
     orders.cancel_order(order, actor=None, reason="test")
     with pytest.raises(DomainError) as refused:

@@ -23,7 +23,8 @@ from tests.ticketing.conftest import make_edition, make_type
 def _paid_order(edition, email="leila@example.fr", names=("Leïla", "Brahim")):
     kind = make_type(edition, name=f"Pass {len(names)} {email}", requires_attendee_name=True,
                      quota=50)
-    order = orders.create_order(edition, buyer_name="Leïla Amghar", email=email,
+    order = orders.create_order(edition, terms_accepted=True,
+                                buyer_name="Leïla Amghar", email=email,
                                 items=[orders.Item(kind.id, len(names), list(names))],
                                 marketing_consent=True)
     orders.mark_paid(order, PaymentMethod.CASH)

@@ -7,6 +7,9 @@ import pytest
 
 from festival.extensions import db
 
+# The application with its real catalogues: the shop's pages in French and Arabic.
+from tests.mail.conftest import compiled_translations, translated_app  # noqa: F401
+
 
 def make_edition(year: int = 2027, status: str = "on_sale", capacity: int | None = 1000):
     from festival.editions.models import Edition, EditionDay, EditionStatus

@@ -34,7 +34,7 @@ def no_service(monkeypatch):
 def test_absurd_counts_are_refused_while_parsing(client, app, edition, no_service, item,
                                                  field):
     body = {"name": "Nora", "email": "nora@example.fr",
-            "items": [dict(item, ticket_type_id=edition["type_id"])]}
+            "items": [dict(item, ticket_type_id=edition["type_id"])], "accept_terms": True}
     response = client.post(edition["url"], json=body)
     assert response.status_code == 422, response.get_json()
     assert field in response.get_json()["fields"]
@@ -44,7 +44,8 @@ def test_absurd_counts_are_refused_while_parsing(client, app, edition, no_servic
 
 def test_an_absurd_quantity_gets_the_order_limit(client, edition, no_service):
     body = {"name": "Nora", "email": "nora@example.fr",
-            "items": [{"ticket_type_id": edition["type_id"], "quantity": 10_000_000}]}
+            "items": [{"ticket_type_id": edition["type_id"], "quantity": 10_000_000}],
+            "accept_terms": True}
     fields = client.post(edition["url"], json=body).get_json()["fields"]
     assert fields["items.0.quantity"] == [
         f"Give a number between 1 and {orders.MAX_TICKETS_PER_ORDER}."]

@@ -31,7 +31,8 @@ def _day_sizes(edition) -> dict[date, int]:
 
 
 def _buy(edition, ticket_type, n: int, who: str = "buyer"):
-    return orders.create_order(edition, buyer_name=who, email=f"{who}@example.fr",
+    return orders.create_order(edition, terms_accepted=True,
+                               buyer_name=who, email=f"{who}@example.fr",
                                items=[Item(ticket_type.id, n)])
 
 

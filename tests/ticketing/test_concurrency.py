@@ -28,7 +28,7 @@ def test_concurrent_buyers_never_oversell(app, postgres):
             from festival.editions.models import Edition
             try:
                 edition = db.session.get(Edition, edition_id)
-                orders.create_order(edition, buyer_name=f"Buyer {n}",
+                orders.create_order(edition, terms_accepted=True, buyer_name=f"Buyer {n}",
                                     email=f"b{n}@example.fr",
                                     items=[Item(type_id, 1)])
                 db.session.commit()
@@ -84,7 +84,8 @@ def test_the_buyers_page_never_expires_an_order_the_webhook_is_paying(app, postg
     with app.app_context():
         edition = make_edition(capacity=10)
         ticket_type = make_type(edition, quota=5)
-        order = orders.create_order(edition, buyer_name="Lina", email="lina@example.fr",
+        order = orders.create_order(edition, terms_accepted=True,
+                                    buyer_name="Lina", email="lina@example.fr",
                                     items=[Item(ticket_type.id, 2)],
                                     now=utcnow() - timedelta(minutes=31))  # its hold is over
         code, secret, total = order.code, order.secret, order.total_cents
@@ -153,7 +154,7 @@ def test_concurrent_buyers_for_a_voucher_with_one_use_left(app, postgres):
         with app.app_context():
             from festival.editions.models import Edition
             try:
-                orders.create_order(db.session.get(Edition, edition_id),
+                orders.create_order(db.session.get(Edition, edition_id), terms_accepted=True,
                                     buyer_name=f"Buyer {n}", email=f"b{n}@example.fr",
                                     items=[Item(type_id, 1)], voucher_code="dernier")
                 db.session.commit()
@@ -204,7 +205,7 @@ def test_concurrent_buyers_never_exceed_any_days_capacity(app, postgres):
         with app.app_context():
             from festival.editions.models import Edition
             try:
-                orders.create_order(db.session.get(Edition, edition_id),
+                orders.create_order(db.session.get(Edition, edition_id), terms_accepted=True,
                                     buyer_name=f"Buyer {n}", email=f"b{n}@example.fr",
                                     items=[Item(kinds[kind], count)])
                 db.session.commit()

@@ -30,7 +30,8 @@ PDF = b"%PDF-1.4\n% the tickets\n%%EOF\n"
 
 def test_inline_images_have_valid_content_ids_that_the_html_references(edition):
     pass_type = make_type(edition, quota=5)
-    order = orders.create_order(edition, buyer_name="Amina", email="amina@example.fr",
+    order = orders.create_order(edition, terms_accepted=True,
+                                buyer_name="Amina", email="amina@example.fr",
                                 items=[Item(pass_type.id, 2)])
     orders.mark_paid(order, PaymentMethod.DEMO)
     message = db.session.scalars(select(OutboxMessage)).one()
@@ -76,9 +77,11 @@ def _sell(edition):
     """A free order of two tickets (paid at once) and a paid order of one, confirmed."""
     free = make_type(edition, name="Enfant", price=0)
     paid = make_type(edition)
-    gift = orders.create_order(edition, buyer_name="Aïcha", email="aicha@example.fr",
+    gift = orders.create_order(edition, terms_accepted=True,
+                               buyer_name="Aïcha", email="aicha@example.fr",
                                items=[Item(free.id, 2)])
-    bought = orders.create_order(edition, buyer_name="Omar", email="omar@example.fr",
+    bought = orders.create_order(edition, terms_accepted=True,
+                                 buyer_name="Omar", email="omar@example.fr",
                                  items=[Item(paid.id, 1)], language="en")
     assert orders.mark_paid(bought, PaymentMethod.STRIPE,
                             amount_cents=bought.total_cents) == "paid"
@@ -149,7 +152,7 @@ def test_a_free_order_holds_the_quota_row_for_two_statements_more_than_a_paid_on
 
         event.listen(db.engine, "before_cursor_execute", keep)
         try:
-            orders.create_order(edition, buyer_name="Nadia", email=email,
+            orders.create_order(edition, terms_accepted=True, buyer_name="Nadia", email=email,
                                 items=[Item(type_id, 1)])
         finally:
             event.remove(db.engine, "before_cursor_execute", keep)

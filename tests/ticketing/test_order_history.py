@@ -38,7 +38,7 @@ def test_an_unknown_kind_is_refused(ctx):
     edition = make_edition()
     kind = make_type(edition)
     order = orders.create_order(edition, buyer_name="Amina", email="amina@example.fr",
-                                items=[orders.Item(kind.id, 1)])
+                                items=[orders.Item(kind.id, 1)], terms_accepted=True)
     with pytest.raises(ValueError):
         orders.record(order, "teleported")
 
@@ -87,7 +87,8 @@ def test_the_order_page_tells_the_history_and_the_door_in_words(app, client, aut
         kind = make_ticket_type(edition)
         order = orders.create_order(edition, buyer_name="Amina Idrissi",
                                     email="amina@example.fr", items=[orders.Item(kind.id, 2, ["Amina Idrissi",
-                                                                      "Yassine Idrissi"])])
+                                                                      "Yassine Idrissi"])],
+                                    terms_accepted=True)
         orders.mark_paid(order, PaymentMethod.DEMO, amount_cents=order.total_cents)
         device, _token = make_device(make_list(edition), gate="Nord")
         check_in(door_of(device), ticket_id=order.tickets[0].id, direction=Direction.IN)

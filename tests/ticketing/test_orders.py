@@ -16,7 +16,7 @@ from tests.ticketing.conftest import make_edition, make_type
 def _order(edition, items, **kw):
     kw.setdefault("buyer_name", "Aïcha Ben")
     kw.setdefault("email", "aicha@example.fr")
-    return orders.create_order(edition, items=items, **kw)
+    return orders.create_order(edition, terms_accepted=True, items=items, **kw)
 
 
 def _used(type_or_none, edition):

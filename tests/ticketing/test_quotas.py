@@ -27,7 +27,7 @@ def _used(edition, ticket_type=None) -> int:
 def _order(edition, items, **kw):
     kw.setdefault("buyer_name", "Aïcha Ben")
     kw.setdefault("email", "aicha@example.fr")
-    return orders.create_order(edition, items=items, **kw)
+    return orders.create_order(edition, terms_accepted=True, items=items, **kw)
 
 
 def test_a_take_refused_on_the_second_quota_leaves_the_first_unchanged(edition):

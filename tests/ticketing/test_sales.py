@@ -72,10 +72,10 @@ def test_a_transfer_order_holds_its_seats_until_paid(edition, organiser):
 
 def test_a_transfer_for_an_expired_order_whose_seats_are_gone_is_refused(edition, organiser):
     pass_type = make_type(edition, quota=1)
-    order = orders.create_order(edition, buyer_name="A", email="a@example.fr",
+    order = orders.create_order(edition, terms_accepted=True, buyer_name="A", email="a@example.fr",
                                 items=[Item(pass_type.id, 1)])
     orders.expire_order(order, now=utcnow() + timedelta(hours=1))
-    orders.create_order(edition, buyer_name="B", email="b@example.fr",
+    orders.create_order(edition, terms_accepted=True, buyer_name="B", email="b@example.fr",
                         items=[Item(pass_type.id, 1)])
     with pytest.raises(DomainError) as info:
         sales.mark_transfer_paid(order, actor=organiser)
@@ -84,7 +84,7 @@ def test_a_transfer_for_an_expired_order_whose_seats_are_gone_is_refused(edition
 
 def test_resend_is_limited_to_once_per_interval(edition):
     pass_type = make_type(edition, quota=5)
-    order = orders.create_order(edition, buyer_name="A", email="a@example.fr",
+    order = orders.create_order(edition, terms_accepted=True, buyer_name="A", email="a@example.fr",
                                 items=[Item(pass_type.id, 1)])
     with pytest.raises(DomainError) as info:
         sales.resend_confirmation(order)
@@ -116,10 +116,10 @@ def test_the_expire_command_prints_how_many(app, runner):
         edition = make_edition()
         pass_type = make_type(edition, quota=5)
         for _ in range(3):
-            orders.create_order(edition, buyer_name="A", email="a@example.fr",
+            orders.create_order(edition, terms_accepted=True, buyer_name="A", email="a@example.fr",
                                 items=[Item(pass_type.id, 1)],
                                 now=utcnow() - timedelta(hours=1))
-        orders.create_order(edition, buyer_name="B", email="b@example.fr",
+        orders.create_order(edition, terms_accepted=True, buyer_name="B", email="b@example.fr",
                             items=[Item(pass_type.id, 1)])
         db.session.commit()
     result = runner.invoke(args=["orders", "expire"])

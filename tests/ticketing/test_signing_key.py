@@ -25,7 +25,8 @@ def paid_ticket(app):
     with app.app_context():
         edition = make_edition(2031)
         ticket_type = make_type(edition)
-        order = orders.create_order(edition, buyer_name="Lina Ait", email="lina@example.fr",
+        order = orders.create_order(edition, terms_accepted=True,
+                                    buyer_name="Lina Ait", email="lina@example.fr",
                                     items=[orders.Item(ticket_type.id, 1)])
         orders.mark_paid(order, PaymentMethod.DEMO)
         ticket = order.tickets[0]

@@ -32,8 +32,8 @@ def office(app, auth):
         hidden = make_type(edition, "Invité", 0, quota=5, is_hidden=True)
 
         def buy(name, email, n=1, pay=None):
-            order = orders.create_order(edition, buyer_name=name, email=email,
-                                        items=[orders.Item(pass_type.id, n)])
+            order = orders.create_order(edition, terms_accepted=True, buyer_name=name,
+                                        email=email, items=[orders.Item(pass_type.id, n)])
             if pay:
                 orders.mark_paid(order, pay, amount_cents=order.total_cents)
             return order
@@ -92,6 +92,7 @@ def test_one_order_shows_its_tickets_and_history(client, office):
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Khadija Ait Ali" in html
     assert "Order placed" in html and "Paid" in html and "Cash" in html
+    assert re.search(r"<dt>Terms of sale</dt><dd>Accepted online, [^<]*· version 20\d\d-", html)
     assert client.get(f"{office['base']}/orders/NOSUCH1").status_code == 404
 
 

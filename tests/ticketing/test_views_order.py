@@ -23,7 +23,8 @@ def order(app):
     with app.app_context():
         edition = make_edition()
         pass_type = make_type(edition, quota=10, requires_attendee_name=True)
-        made = orders.create_order(edition, buyer_name="Amina Tazi", email="amina@example.fr",
+        made = orders.create_order(edition, terms_accepted=True,
+                                   buyer_name="Amina Tazi", email="amina@example.fr",
                                    items=[orders.Item(pass_type.id, 2, ["Amina", "Samir"])],
                                    donation_cents=300)
         db.session.commit()

@@ -34,7 +34,10 @@ def shop(app):
 
 
 def _post(client, shop, action, **fields):
+    """The shop's form, sent; paying ticks the terms unless accept_terms="" says not."""
     data = {"action": action, "language": "fr"}
+    if action == "pay":
+        data["accept_terms"] = "y"
     data.update({k.replace("_", "-") if k.startswith(("qty_", "price_", "attendee_")) else k: v
                  for k, v in fields.items()})
     return client.post(shop["url"], data=data)
@@ -63,7 +66,7 @@ def test_sold_out_types_show_it_and_cannot_be_chosen(client, app, shop):
     with app.app_context():
         from festival.editions.models import Edition
         edition = db.session.scalar(select(Edition))
-        orders.create_order(edition, buyer_name="A", email="a@example.fr",
+        orders.create_order(edition, terms_accepted=True, buyer_name="A", email="a@example.fr",
                             items=[orders.Item(shop["saturday"], 5)])
         db.session.commit()
     html = client.get(shop["url"]).get_data(as_text=True)
@@ -79,7 +82,7 @@ def test_a_full_day_says_so_on_the_types_that_admit_on_it(client, app):
         kinds = {"saturday": make_type(edition, "Pass samedi", valid_days=["2027-05-15"]),
                  "sunday": make_type(edition, "Pass dimanche", valid_days=["2027-05-16"]),
                  "both": make_type(edition, "Pass deux jours")}
-        orders.create_order(edition, buyer_name="A", email="a@example.fr",
+        orders.create_order(edition, terms_accepted=True, buyer_name="A", email="a@example.fr",
                             items=[orders.Item(kinds["saturday"].id, 3)])
         db.session.commit()
         ids = {name: kind.id for name, kind in kinds.items()}
@@ -205,6 +208,57 @@ def test_a_voucher_reveals_its_hidden_ticket(client, shop):
     assert "Tarif réduit" not in bad.get_data(True)
 
 
+def _voucher_box(html: str) -> str:
+    """The voucher's card: its field, the answer and the ticket it opened."""
+    start = html.index('<section class="card shop-voucher"')
+    return html[start:html.index("</section>", start)]
+
+
+def test_without_javascript_the_voucher_answer_is_next_to_its_field(client, shop):
+    """No script: the page after Apply shows the answer in the voucher's card (a live region
+    under the field) and the opened ticket right under it; autofocus (on the field after a
+    refusal, on the ticket after a success) brings them into view. What was chosen is
+    kept."""
+    chosen = {f"qty_{shop['festival']}": "2", f"qty_{shop['support']}": "1",
+              f"price_{shop['support']}": "42,50", "donation": "7"}
+    bad = _post(client, shop, "apply", voucher="nope-nope", **chosen)
+    html = bad.get_data(as_text=True)
+    box = _voucher_box(html)
+    assert bad.status_code == 422
+    status = box[box.index('id="voucher-status"'):]
+    assert status.startswith('id="voucher-status" role="status" aria-live="polite"')
+    assert "This voucher code is not valid." in status[:status.index("</div>")]
+    assert re.search(r'<input[^>]*aria-invalid="true"[^>]*autofocus[^>]*id="voucher"|'
+                     r'<input[^>]*id="voucher"[^>]*autofocus', box), box
+    assert 'value="NOPE-NOPE"' in box  # what was typed stays, to be corrected
+    assert "data-error-summary" not in html  # the answer is by the field, not at the top
+    assert "#voucher" not in box  # a #fragment would cancel autofocus
+    assert f'name="qty-{shop["festival"]}" value="2"' in html and 'value="42,50"' in html
+    assert re.search(r'name="donation"[^>]*value="7"', html)
+
+    good = _post(client, shop, "apply", voucher="etudiant27", **chosen)
+    html = good.get_data(as_text=True)
+    box = _voucher_box(html)
+    assert good.status_code == 200
+    status = box[box.index('id="voucher-status"'):]
+    assert "Code ETUDIANT27 applied: “<bdi>Tarif réduit</bdi>” is now available below." in \
+        status[:status.index("</div>")]
+    opened = re.search(r'<li class="card shop-offer is-voucher" id="offer-(\d+)"[^>]*>', box)
+    assert opened and opened.group(1) == str(shop["reduced"])
+    assert 'tabindex="-1"' in opened.group(0) and "autofocus" in opened.group(0)
+    assert box.index('id="voucher-status"') < box.index(f'id="offer-{shop["reduced"]}"')
+    assert html.count(f'id="offer-{shop["reduced"]}"') == 1  # not in the main list as well
+    assert html.count("autofocus") == 1
+    assert f'name="qty-{shop["festival"]}" value="2"' in html and 'value="42,50"' in html
+    assert re.search(r'name="donation"[^>]*value="7"', html)
+
+
+def test_apply_with_no_code_says_what_to_do(client, shop):
+    page = _post(client, shop, "apply", voucher="  ")
+    assert page.status_code == 422
+    assert "Type the code you received" in _voucher_box(page.get_data(as_text=True))
+
+
 def test_enter_in_the_voucher_field_applies_it_before_continuing(client, shop):
     page = _post(client, shop, "continue", voucher="ETUDIANT27",
                  **{f"qty_{shop['child']}": "1"})
@@ -234,7 +288,7 @@ def test_sold_out_at_the_last_moment_keeps_the_form(client, app, shop):
     with app.app_context():  # someone else is faster
         from festival.editions.models import Edition
         edition = db.session.scalar(select(Edition))
-        orders.create_order(edition, buyer_name="B", email="b@example.fr",
+        orders.create_order(edition, terms_accepted=True, buyer_name="B", email="b@example.fr",
                             items=[orders.Item(shop["saturday"], 4)])
         db.session.commit()
     page = _post(client, shop, "pay", **fields)

@@ -115,7 +115,11 @@ ORDER_BODY = obj({
     "items": array(ORDER_ITEM, minItems=1, maxItems=20),
     "voucher": nullable(STRING), "donation_cents": whole(0, MAX_DONATION_CENTS),
     "language": LANGUAGE, "marketing_consent": BOOLEAN,
-}, ["email", "name", "items"])
+    "accept_terms": {"type": "boolean", "enum": [True],
+                     "description": "The buyer has read and accepts the terms of sale "
+                                    "(`/terms-of-sale`): required, and only `true` orders. The "
+                                    "order keeps the terms' version and the moment."},
+}, ["email", "name", "items", "accept_terms"])
 
 TYPE_FIELDS = {
     "name": text(120, required=True), "description": STRING, "price_cents": PRICE,

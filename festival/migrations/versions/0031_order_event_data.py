@@ -6,7 +6,7 @@ used to write in English ("3 ticket(s), 5500 cents") are turned into data; what 
 wrote (reasons) stays in `note`.
 
 Revision ID: 0031
-Revises: 0026
+Revises: 0030
 Create Date: 2026-12-07 12:50:00.000000
 
 """
@@ -18,7 +18,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0031'
-down_revision = '0026'
+down_revision = '0030'
 branch_labels = None
 depends_on = None
 
