@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from urllib.parse import quote_plus, urlsplit
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from festival.core.i18n import in_language
@@ -98,6 +99,18 @@ def where_and_when(edition: Edition, days: Iterable[date] | None = None,
             doors_open=day.doors_open, doors_close=day.doors_close,
             opens_at=opens_at, closes_at=closes_at))
     return sorted(result, key=lambda item: item.day)
+
+
+def door_hours(item: DayPractical) -> str:
+    """The day's door hours as one short line in the current language ("" when unknown);
+    a closing time after midnight reads as such (18:00 – 01:30)."""
+    if item.doors_open is None:
+        return ""
+    opens = item.doors_open.strftime("%H:%M")
+    if item.doors_close is None:
+        return _("Doors open at %(open)s", open=opens)
+    return _("Doors %(open)s – %(close)s", open=opens,
+             close=item.doors_close.strftime("%H:%M"))
 
 
 def same_place(items: list[DayPractical]) -> bool:
