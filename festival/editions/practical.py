@@ -115,7 +115,17 @@ def door_hours(item: DayPractical) -> str:
 
 def same_place(items: list[DayPractical]) -> bool:
     """Whether every day is at the same venue (it is then named once)."""
-    return len({(i.venue_name, i.address) for i in items}) <= 1
+    return len(places(items)) <= 1
+
+
+def places(items: list[DayPractical]) -> list[DayPractical]:
+    """The first day at each distinct venue, in date order: what to say about each place
+    (name, address, map, transport, access) once."""
+    seen: dict[tuple[str, str], DayPractical] = {}
+    for item in items:
+        if item.has_venue:
+            seen.setdefault((item.venue_name, item.address), item)
+    return list(seen.values())
 
 
 # Rules the services check -----------------------------------------------------------------

@@ -34,7 +34,7 @@ from festival.editions.exports.ical import programme_ical, session_ical
 from festival.editions.forms import StandRequestForm
 from festival.editions.labels import template_globals
 from festival.editions.photos import photo_folder
-from festival.editions.practical import door_hours, same_place, where_and_when
+from festival.editions.practical import door_hours, places, same_place, where_and_when
 
 bp = Blueprint("editions", __name__)
 
@@ -42,8 +42,10 @@ bp = Blueprint("editions", __name__)
 @bp.record_once
 def _labels(state) -> None:
     # Globals (not a context processor) so that imported macros see them too.
+    # The "where and when" partials (templates/mail/_where_and_when.*,
+    # editions/_where_and_when.html) format editions.practical's days with these.
     state.app.jinja_env.globals.update(template_globals(), door_hours=door_hours,
-                                       same_place=same_place)
+                                       same_place=same_place, practical_places=places)
 
 
 @bp.get("/editions")

@@ -291,8 +291,7 @@ def _a4(canvas: Canvas, ticket: TicketPrint, labels: dict[str, str]) -> None:
     tip = Style(pt(11))
     wide = right - left - 2 * pad - mm(6)
     # How to get there comes first; the general advice makes room for it if need be.
-    tips = [canvas.wrap(f"{labels[name]} : {text}" if ticket.language == "fr"
-                        else f"{labels[name]}: {text}", tip, wide, max_lines=4)
+    tips = [canvas.wrap(f"{labels[name]}: {text}", tip, wide, max_lines=4)
             for name, text in (("transport", ticket.transport), ("access", ticket.access))
             if text]
     tips += [canvas.wrap(text, tip, wide)
