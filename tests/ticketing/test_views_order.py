@@ -166,6 +166,23 @@ def test_add_to_calendar_gives_the_festival_days(client, app, order):
     assert "DTSTART;VALUE=DATE:20270515" in body and "DTSTART;VALUE=DATE:20270516" in body
 
 
+def test_the_calendar_says_each_days_venue_and_door_hours(client, app, order):
+    from icalendar import Calendar
+
+    from tests.factories import gen_where_and_when
+    with app.app_context():
+        gen_where_and_when(db.session.get(Order, order["id"]).edition, sunday_venue=True)
+        db.session.commit()
+    _pay(app, order)
+    ics = client.get(f"/orders/{order['code']}/calendar.ics?secret={order['secret']}")
+    events = {str(e["DTSTART"].dt): e for e in Calendar.from_ical(ics.get_data()).walk("VEVENT")}
+    assert str(events["2027-05-15"]["DESCRIPTION"]).startswith("Doors 18:00 – 01:30\n")
+    assert str(events["2027-05-15"]["LOCATION"]) == \
+        "Espace Léo-Lagrange, 12 avenue Gabriel-Péri, 92230 Gennevilliers"
+    assert str(events["2027-05-16"]["DESCRIPTION"]).startswith("Doors 10:00 – 20:00\n")
+    assert str(events["2027-05-16"]["LOCATION"]) == "Parc des sports, Bobigny"
+
+
 def test_an_order_past_its_hold_is_expired_when_read(client, app, order):
     with app.app_context():
         db.session.execute(update(Order).values(expires_at=utcnow() - timedelta(minutes=1)))
