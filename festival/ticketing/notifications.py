@@ -57,11 +57,9 @@ def render_order_confirmation(ids: Mapping[str, Any], with_files: bool) -> Prepa
     """The order's valid tickets as they are when the message is sent: each one's QR code
     inline, and their PDF from the order's PDF cache (the buyer's download reuses it); where
     and when for the days they admit on, in the buyer's language."""
-    from festival.ticketing.queries import order_days  # (cycle: queries → orders → here)
-
     order = _order(ids)
     context = _context(order)
-    context["where_and_when"] = where_and_when(order.edition, order_days(order),
+    context["where_and_when"] = where_and_when(order.edition, order.admission_days,
                                                order.language)
     tickets = context["tickets"]
     context["qr_cids"] = {ticket.id: f"ticket-{ticket.id}" for ticket in tickets}
