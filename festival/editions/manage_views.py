@@ -134,19 +134,18 @@ def days_practical(year: int):
 
 
 def _place_day_errors(form: DaysPracticalForm, error: DomainError) -> DaysPracticalForm:
-    """Put the service's "days-<index>-<field>" errors on the rows' fields; `refuse` shows
-    the rest."""
-    left = {}
+    """Put the service's "days-<index>-<field>" errors on the rows' fields, the others (a day
+    that is not the edition's) above the form; `refuse` adds the error's message."""
     for name, messages in (error.fields or {}).items():
         index, _sep, field = name.removeprefix("days-").partition("-")
         entry = form.days.entries[int(index)] if index.isdigit() and \
             int(index) < len(form.days.entries) else None
         target = getattr(entry.form, field, None) if entry is not None else None
         if target is None or field == "day":
-            left[name] = messages
+            form.form_errors.extend(messages)
         else:
             target.errors = list(target.errors) + list(messages)
-    error.fields = left
+    error.fields = {}
     return form
 
 

@@ -342,3 +342,15 @@ def test_an_organiser_writes_how_to_reach_a_venue_in_each_language(app, client, 
         assert venue.access == {"en": "Step-free entrance on the square"}
     page = _text(client.get(url))
     assert 'dir="rtl" id="transport_ar" lang="ar"' in page and "المترو 13</textarea>" in page
+
+
+def test_a_tampered_day_is_refused_with_a_message(app, client, organiser):
+    year = _edition(app)["year"]
+    response = client.post(f"/manage/editions/{year}/days", data={
+        "days-0-day": "2099-01-01", "days-0-venue_id": "0", "days-0-doors_open": "10:00",
+        "days-1-day": "not a day", "days-1-venue_id": "0"})
+    assert response.status_code == 422
+    assert "This is not a day of this edition." in _text(response)
+    wrong_venue = client.post(f"/manage/editions/{year}/days", data={
+        "days-0-day": f"{year}-05-15", "days-0-venue_id": "999999"})
+    assert wrong_venue.status_code == 422 and "Not a valid choice" in _text(wrong_venue)
