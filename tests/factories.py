@@ -156,3 +156,33 @@ def gen_checkin_samples(year: int) -> dict:
     checkin_list = create_list(edition, {"name": "Entrée"})
     device, _ = create_device(checkin_list, name="Téléphone", gate="Porte A")
     return {"list_id": checkin_list.id, "device_id": device.id}
+
+
+def gen_where_and_when(edition, *, sunday_venue: bool = False):
+    """Where and when for `edition`'s first two days: its main venue (added if it has none)
+    with a map link, transport and access in French and Arabic (no English: it falls back to
+    French), doors 18:00–01:30 on the first day and 10:00–20:00 on the second, at a second
+    venue when `sunday_venue`."""
+    from datetime import time
+
+    from festival.editions import services
+    texts = {"map_url": "https://www.openstreetmap.org/way/42",
+             "transport": {"fr": "Métro 13, station Gabriel Péri", "ar": "المترو 13، محطة غابرييل بيري"},
+             "access": {"fr": "Entrée de plain-pied par le parvis",
+                        "ar": "مدخل بدون درج من الساحة"}}
+    if edition.main_venue is None:
+        services.add_venue(edition, {"name": "Espace Léo-Lagrange",
+                                     "address": "12 avenue Gabriel-Péri", "postcode": "92230",
+                                     "city": "Gennevilliers", **texts}, actor=None)
+    else:
+        services.update_venue(edition.main_venue, texts, actor=None)
+    second = None
+    if sunday_venue:
+        second = services.add_venue(edition, {"name": "Parc des sports", "city": "Bobigny"},
+                                    actor=None).id
+    first, then = edition.dates[:2]
+    services.update_days_practical(edition, [
+        {"day": first, "doors_open": time(18), "doors_close": time(1, 30)},
+        {"day": then, "doors_open": time(10), "doors_close": time(20), "venue_id": second}],
+        actor=None)
+    return edition

@@ -89,7 +89,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "editions.stand": REPRESENTATIVE,
     "editions.stand_withdraw": REPRESENTATIVE,
     **{f"manage_editions.{name}": STAFF for name in (
-        "index", "edition", "change_status", "add_venue", "venue", "remove_venue",
+        "index", "edition", "change_status", "days_practical", "add_venue", "venue", "remove_venue",
         "add_organiser", "remove_organiser", "stands", "decide_stand")},
     **{f"manage_programme.{name}": STAFF for name in (
         "rooms", "room", "sessions", "conflicts", "new_session", "session", "speakers",

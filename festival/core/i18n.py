@@ -1,6 +1,8 @@
 """Language choice: the visitor's remembered choice, else the browser's, else French."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 
@@ -21,3 +23,15 @@ def select_locale() -> str:
 
 def text_direction() -> str:
     return "rtl" if str(get_locale()) in RTL_LANGUAGES else "ltr"
+
+
+def in_language(texts: Mapping[str, str] | None, language: str) -> str:
+    """Organiser-written text kept per language ({"fr": …, "en": …, "ar": …}) in
+    `language`, else in French (the default), else in any language that has it; "" when
+    none has."""
+    texts = texts if isinstance(texts, Mapping) else {}
+    for code in (language, "fr", *sorted(texts)):
+        value = texts.get(code)
+        if isinstance(value, str) and value.strip():
+            return value
+    return ""

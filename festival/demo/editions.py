@@ -42,7 +42,29 @@ EDITIONS = {
                            "rendez-vous au printemps.\n\nEntrée sur billet, gratuite pour les "
                            "moins de 12 ans.",
                venue=dict(name="Espace municipal Léo-Lagrange", address="12 avenue Gabriel-Péri",
-                          postcode="92230", city="Gennevilliers", capacity=1000),
+                          postcode="92230", city="Gennevilliers", capacity=1000,
+                          transport={
+                              "fr": "Métro ligne 13, station Gabriel Péri (sortie 1), puis 6 "
+                                    "minutes à pied. Bus 235 et 238, arrêt Place Voltaire. "
+                                    "RER C, gare de Gennevilliers, puis bus 238.",
+                              "en": "Metro line 13 to Gabriel Péri (exit 1), then a 6-minute "
+                                    "walk. Buses 235 and 238, stop Place Voltaire. RER C to "
+                                    "Gennevilliers station, then bus 238.",
+                              "ar": "الميترو، الخط 13، محطة Gabriel Péri (المخرج 1)، ثم 6 "
+                                    "دقائق مشيًا. الحافلتان 235 و238، محطة Place Voltaire. "
+                                    "قطار RER C إلى محطة Gennevilliers، ثم الحافلة 238."},
+                          access={
+                              "fr": "Entrée de plain-pied par le parvis de l'avenue ; ascenseur "
+                                    "vers la salle haute ; toilettes accessibles au "
+                                    "rez-de-chaussée ; deux places de stationnement réservées "
+                                    "devant l'entrée.",
+                              "en": "Step-free entrance from the square on the avenue; lift to "
+                                    "the upper hall; accessible toilets on the ground floor; "
+                                    "two reserved parking spaces at the entrance.",
+                              "ar": "مدخل بدون درج من الساحة المطلة على الشارع؛ مصعد إلى القاعة "
+                                    "العليا؛ مراحيض مهيأة في الطابق الأرضي؛ موقفان مخصصان "
+                                    "للسيارات أمام المدخل."}),
+               doors=[("10:00", "01:00"), ("10:00", "19:00")],
                rooms=ROOMS_2027, sessions=SESSIONS_2027,
                path=[EditionStatus.PUBLISHED, EditionStatus.ON_SALE]),
     2026: dict(title="Festival Almoggar", days=[date(2026, 5, 16), date(2026, 5, 17)],
@@ -50,7 +72,24 @@ EDITIONS = {
                description="L'édition 2026 a réuni près de 900 personnes autour des projets "
                            "des associations du réseau.",
                venue=dict(name="Salle des fêtes Pablo-Neruda", address="3 rue de la République",
-                          postcode="93200", city="Saint-Denis", capacity=800),
+                          postcode="93200", city="Saint-Denis", capacity=800,
+                          transport={
+                              "fr": "Métro ligne 13, station Basilique de Saint-Denis. RER D "
+                                    "ou Transilien H, gare de Saint-Denis. Tram T1, arrêt "
+                                    "Marché de Saint-Denis.",
+                              "en": "Metro line 13 to Basilique de Saint-Denis. RER D or "
+                                    "Transilien H to Saint-Denis station. Tram T1, stop "
+                                    "Marché de Saint-Denis.",
+                              "ar": "الميترو، الخط 13، محطة Basilique de Saint-Denis. قطار "
+                                    "RER D أو Transilien H إلى محطة Saint-Denis. الترام T1، "
+                                    "محطة Marché de Saint-Denis."},
+                          access={
+                              "fr": "Entrée de plain-pied rue de la République ; toilettes "
+                                    "accessibles.",
+                              "en": "Step-free entrance on rue de la République; accessible "
+                                    "toilets.",
+                              "ar": "مدخل بدون درج من شارع الجمهورية؛ مراحيض مهيأة."}),
+               doors=[("10:00", "23:00"), ("10:00", "19:00")],
                rooms=ROOMS_2026, sessions=SESSIONS_2026,
                path=[EditionStatus.PUBLISHED, EditionStatus.ON_SALE, EditionStatus.CLOSED,
                      EditionStatus.ARCHIVED]),
@@ -97,6 +136,24 @@ def _programme(edition: Edition, spec: dict, speakers: list[Speaker], actor: Use
             "ends_at": ends_at, "speaker_ids": [speakers[i].id for i in who],
             "status": "published" if published else "draft", "is_highlight": highlight},
             actor=actor)
+
+
+def _doors(edition: Edition, spec: dict, actor: User | None) -> None:
+    services.update_days_practical(edition, [
+        {"day": day, "doors_open": _clock(opens), "doors_close": _clock(closes)}
+        for day, (opens, closes) in zip(spec["days"], spec["doors"])], actor=actor)
+
+
+def _where_and_when(edition: Edition, spec: dict, actor: User | None) -> None:
+    """A demo database made before the venues had their access and the days their door
+    hours gets them (an archived edition stays as it is)."""
+    venue = edition.main_venue
+    if edition.is_archived or venue is None or venue.transport or any(
+            d.doors_open for d in edition.days):
+        return
+    services.update_venue(venue, {k: spec["venue"][k] for k in ("transport", "access")},
+                          actor=actor)
+    _doors(edition, spec, actor)
 
 
 def _organisers(edition: Edition, actor: User | None) -> None:
@@ -147,6 +204,7 @@ def load_editions() -> int:
                                               description=spec["description"],
                                               days=spec["days"], actor=actor)
             services.add_venue(edition, spec["venue"], actor=actor)
+            _doors(edition, spec, actor)
             _programme(edition, spec, speakers, actor)
             _organisers(edition, actor)
             for status in spec["path"]:
@@ -154,6 +212,7 @@ def load_editions() -> int:
                                                note="Démonstration", confirm=True)
         else:
             _organisers(edition, actor)
+            _where_and_when(edition, spec, actor)
         if year == 2027:
             _stands(edition, actor)
     db.session.flush()

@@ -13,6 +13,7 @@ from festival.core.urls import absolute_url
 from festival.editions.days import cutoff_of
 from festival.editions.labels import track_label
 from festival.editions.models import Edition, ProgrammeSession, Room, Speaker, Venue
+from festival.editions.practical import door_instants, venue_of
 from festival.editions.services.editions import MAX_DAYS
 
 
@@ -87,6 +88,14 @@ def venue_json(venue: Venue) -> dict[str, Any]:
             "postcode": venue.postcode, "city": venue.city, "capacity": venue.capacity}
 
 
+def _doors_json(day) -> dict[str, Any]:
+    opens, closes = door_instants(day.day, day.doors_open, day.doors_close)
+    venue = venue_of(day)
+    return {"day": day.day.isoformat(), "venue_id": venue.id if venue else None,
+            "opens_at": _iso(opens) if opens else None,
+            "closes_at": _iso(closes) if closes else None}
+
+
 def edition_json(edition: Edition) -> dict[str, Any]:
     year = edition.year
     return {
@@ -95,6 +104,7 @@ def edition_json(edition: Edition) -> dict[str, Any]:
         "days": [d.isoformat() for d in edition.dates],
         "day_cutoff": cutoff_of(edition).strftime("%H:%M"),
         "venues": [venue_json(v) for v in edition.venues],
+        "doors": [_doors_json(d) for d in edition.days],
         "organisers": [{"association": {"slug": o.association.slug,
                                         "name": o.association.name},
                         "role": o.role.value} for o in edition.organisers],

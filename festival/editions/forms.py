@@ -1,12 +1,15 @@
 """Forms of the editions' pages. They only shape input; the services check the rules."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
+    FormField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -16,6 +19,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
+from wtforms import Form as SubForm
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -72,6 +76,49 @@ class VenueForm(Form):
     city = StringField(_l("City"), validators=[Length(max=120)])
     capacity = IntegerField(_l("Capacity (people)"),
                             validators=[Optional(), NumberRange(1, 100_000)])
+
+
+def _texts(label, language: str, direction: str = "ltr"):
+    return TextAreaField(label, render_kw={"lang": language, "dir": direction, "rows": 3,
+                                           "maxlength": 1000})
+
+
+class VenueDetailsForm(VenueForm):
+    """A venue's page: its address and how to get there, written per language."""
+    map_url = StringField(_l("Map link"),
+                          render_kw={"dir": "ltr", "inputmode": "url", "maxlength": 500},
+                          description=_l("An https:// address of a map of the venue. Left "
+                                         "empty, a link to OpenStreetMap is made from the "
+                                         "address."))
+    transport_fr = _texts(_l("Public transport, in French"), "fr")
+    transport_en = _texts(_l("Public transport, in English"), "en")
+    transport_ar = _texts(_l("Public transport, in Arabic"), "ar", "rtl")
+    access_fr = _texts(_l("Step-free access, in French"), "fr")
+    access_en = _texts(_l("Step-free access, in English"), "en")
+    access_ar = _texts(_l("Step-free access, in Arabic"), "ar", "rtl")
+
+    def texts(self, name: str) -> dict[str, str]:
+        return {language: self[f"{name}_{language}"].data or ""
+                for language in ("fr", "en", "ar")}
+
+
+class DayPracticalEntry(SubForm):
+    """One festival day's venue and door hours (a row of DaysPracticalForm)."""
+    day = HiddenField()
+    venue_id = SelectField(_l("Venue"), coerce=int)
+    doors_open = TimeField(_l("Doors open at"), validators=[Optional()])
+    doors_close = TimeField(_l("Doors close at"), validators=[Optional()])
+
+
+class DaysPracticalForm(Form):
+    days = FieldList(FormField(DayPracticalEntry), max_entries=14)
+
+    @staticmethod
+    def date_of(entry) -> date | None:
+        try:
+            return date.fromisoformat(entry.day.data or "")
+        except (TypeError, ValueError):
+            return None
 
 
 class OrganiserForm(Form):

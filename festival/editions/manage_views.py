@@ -13,11 +13,13 @@ from festival.core.unit_of_work import refuse_request
 from festival.editions import queries, services
 from festival.editions.clashes import edition_clashes
 from festival.editions.forms import (
+    DaysPracticalForm,
     EditionCreateForm,
     EditionDetailsForm,
     OrganiserForm,
     StandDecisionForm,
     StatusForm,
+    VenueDetailsForm,
     VenueForm,
 )
 from festival.editions.labels import EDITION_STATUS
@@ -52,7 +54,24 @@ def index():
                            editions=queries.all_editions()), status
 
 
-def _edition_page(edition, *, form=None, venue_form=None, organiser_form=None, status=200):
+def _days_form(edition, form: DaysPracticalForm | None = None) -> DaysPracticalForm:
+    """The days' venues and door hours: as they are, or as sent (with their errors)."""
+    if form is None:
+        form = DaysPracticalForm(formdata=None, data={"days": [
+            {"day": d.day.isoformat(), "venue_id": d.venue_id or 0,
+             "doors_open": d.doors_open, "doors_close": d.doors_close}
+            for d in edition.days]})
+    main = edition.main_venue
+    venue_choices = choices(
+        [(0, _("Main venue (%(name)s)", name=main.name) if main else _("Main venue"))]
+        + [(v.id, v.name) for v in edition.venues[1:]])
+    for entry in form.days:
+        entry.venue_id.choices = venue_choices
+    return form
+
+
+def _edition_page(edition, *, form=None, venue_form=None, organiser_form=None,
+                  days_form=None, status=200):
     if form is None:
         form = EditionDetailsForm(formdata=None, data={
             "title": edition.title, "tagline": edition.tagline,
@@ -65,6 +84,7 @@ def _edition_page(edition, *, form=None, venue_form=None, organiser_form=None, s
     return render_template(
         "editions/manage/edition.html", edition=edition, form=form,
         venue_form=venue_form or VenueForm(formdata=None), organiser_form=organiser_form,
+        days_form=_days_form(edition, days_form),
         clash_count=len(edition_clashes(edition)),
         session_count=len(queries.all_sessions(edition)),
         stand_count=len(queries.stand_requests(edition))), status
@@ -90,6 +110,43 @@ def edition(year: int):
         return _edition_page(_edition(year), form=form, status=status)
     flash(_("Edition %(year)s saved.", year=year), "success")
     return redirect(url_for("manage_editions.edition", year=year))
+
+
+@bp.post("/<int:year>/days")
+@roles(Role.ORGANISER)
+def days_practical(year: int):
+    """Each day's venue and door hours, all saved together or none."""
+    edition = _edition(year)
+    form = _days_form(edition, DaysPracticalForm())
+    if not form.validate():
+        return _edition_page(edition, days_form=form, status=422)
+    changes = [{"day": form.date_of(entry), "venue_id": entry.venue_id.data or None,
+                "doors_open": entry.doors_open.data, "doors_close": entry.doors_close.data}
+               for entry in form.days]
+    try:
+        services.update_days_practical(edition, changes, actor=current_user)
+    except DomainError as error:
+        status = refuse(_place_day_errors(form, error), error)
+        return _edition_page(_edition(year), days_form=_days_form(_edition(year), form),
+                             status=status)
+    flash(_("Venues and door hours saved."), "success")
+    return redirect(url_for("manage_editions.edition", year=year) + "#days")
+
+
+def _place_day_errors(form: DaysPracticalForm, error: DomainError) -> DaysPracticalForm:
+    """Put the service's "days-<index>-<field>" errors on the rows' fields, the others (a day
+    that is not the edition's) above the form; `refuse` adds the error's message."""
+    for name, messages in (error.fields or {}).items():
+        index, _sep, field = name.removeprefix("days-").partition("-")
+        entry = form.days.entries[int(index)] if index.isdigit() and \
+            int(index) < len(form.days.entries) else None
+        target = getattr(entry.form, field, None) if entry is not None else None
+        if target is None or field == "day":
+            form.form_errors.extend(messages)
+        else:
+            target.errors = list(target.errors) + list(messages)
+    error.fields = {}
+    return form
 
 
 @bp.post("/<int:year>/status")
@@ -130,9 +187,13 @@ def add_venue(year: int):
 
 
 def _venue_data(form: VenueForm) -> dict:
-    return {"name": form.name.data, "address": form.address.data,
+    data = {"name": form.name.data, "address": form.address.data,
             "postcode": form.postcode.data, "city": form.city.data,
             "capacity": form.capacity.data}
+    if isinstance(form, VenueDetailsForm):
+        data.update(map_url=form.map_url.data, transport=form.texts("transport"),
+                    access=form.texts("access"))
+    return data
 
 
 def _venue(edition, venue_id: int) -> Venue:
@@ -147,7 +208,9 @@ def _venue(edition, venue_id: int) -> Venue:
 def venue(year: int, venue_id: int):
     edition = _edition(year)
     item = _venue(edition, venue_id)
-    form = VenueForm(obj=item)
+    form = VenueDetailsForm(obj=item, data={
+        f"{name}_{language}": (getattr(item, name) or {}).get(language, "")
+        for name in ("transport", "access") for language in ("fr", "en", "ar")})
     status = 200
     if form.validate_on_submit():
         try:

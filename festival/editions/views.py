@@ -17,6 +17,7 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -33,6 +34,7 @@ from festival.editions.exports.ical import programme_ical, session_ical
 from festival.editions.forms import StandRequestForm
 from festival.editions.labels import template_globals
 from festival.editions.photos import photo_folder
+from festival.editions.practical import door_hours, places, same_place, where_and_when
 
 bp = Blueprint("editions", __name__)
 
@@ -40,7 +42,10 @@ bp = Blueprint("editions", __name__)
 @bp.record_once
 def _labels(state) -> None:
     # Globals (not a context processor) so that imported macros see them too.
-    state.app.jinja_env.globals.update(template_globals())
+    # The "where and when" partials (templates/mail/_where_and_when.*,
+    # editions/_where_and_when.html) format editions.practical's days with these.
+    state.app.jinja_env.globals.update(template_globals(), door_hours=door_hours,
+                                       same_place=same_place, practical_places=places)
 
 
 @bp.get("/editions")
@@ -66,6 +71,7 @@ def edition(year: int):
     edition = queries.visible_edition(year)
     sessions = queries.published_sessions(edition)
     return render_template("editions/edition.html", edition=edition,
+                           where_and_when=where_and_when(edition, None, str(get_locale())),
                            highlights=queries.highlights(edition, limit=6),
                            session_count=len(sessions),
                            exhibitor_count=len(queries.approved_exhibitors(edition)))

@@ -259,6 +259,15 @@ class Order(TimestampMixin, db.Model):
     def holds_seats(self) -> bool:
         return self.status in (OrderStatus.PENDING, OrderStatus.PAID)
 
+    @property
+    def admission_days(self) -> list[date]:
+        """The festival days the order's valid tickets admit on, in date order."""
+        days: set[date] = set()
+        for ticket in self.tickets:
+            if ticket.status is TicketStatus.VALID:
+                days.update(ticket.ticket_type.admission_days(self.edition.dates))
+        return sorted(days)
+
 
 class Ticket(db.Model):
     """One admission. Its QR token is derived from its id and the edition's key."""

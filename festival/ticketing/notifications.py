@@ -12,6 +12,7 @@ from typing import Any
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from festival.editions.practical import where_and_when
 from festival.extensions import db
 from festival.mail.rendering import Prepared, register_renderer
 from festival.mail.services import Attachment, InlineImage, queue_mail_to_render
@@ -54,9 +55,12 @@ def _context(order: Order) -> dict:
 
 def render_order_confirmation(ids: Mapping[str, Any], with_files: bool) -> Prepared:
     """The order's valid tickets as they are when the message is sent: each one's QR code
-    inline, and their PDF from the order's PDF cache (the buyer's download reuses it)."""
+    inline, and their PDF from the order's PDF cache (the buyer's download reuses it); where
+    and when for the days they admit on, in the buyer's language."""
     order = _order(ids)
     context = _context(order)
+    context["where_and_when"] = where_and_when(order.edition, order.admission_days,
+                                               order.language)
     tickets = context["tickets"]
     context["qr_cids"] = {ticket.id: f"ticket-{ticket.id}" for ticket in tickets}
     if not with_files:

@@ -14,6 +14,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from festival.core.access import public
@@ -21,6 +22,7 @@ from festival.core.errors import DomainError
 from festival.core.security import limiter
 from festival.core.timeutil import utcnow
 from festival.core.unit_of_work import AfterCommit, refuse_request
+from festival.editions.practical import where_and_when
 from festival.ticketing import checkout, orders, queries, sales
 from festival.ticketing.blueprints import bp
 from festival.ticketing.ical import order_ical
@@ -76,6 +78,7 @@ def order(code: str):
     if found.status is OrderStatus.PENDING and found.expires_at is not None:
         minutes_left = max(0, int((found.expires_at - now).total_seconds() // 60))
     allowed_at = sales.next_resend_at(found) if found.status is OrderStatus.PAID else None
+    days = queries.order_days(found)
     page = render_template(
         "ticketing/order.html", order=found, edition=found.edition,
         tickets=list(found.tickets), valid_tickets=queries.valid_tickets(found),
@@ -83,7 +86,8 @@ def order(code: str):
         came_back=state == "cancelled" and found.status is OrderStatus.PENDING,
         awaiting_transfer=sales.is_awaiting_transfer(found), minutes_left=minutes_left,
         resend_wait=allowed_at is not None and allowed_at > now,
-        days=queries.order_days(found), lines=queries.order_lines(found))
+        days=days, lines=queries.order_lines(found),
+        where_and_when=where_and_when(found.edition, days, str(get_locale())))
     return _private(Response(page))
 
 

@@ -55,6 +55,13 @@ class TicketPrint:
     order_code: str = ""
     token: str = ""
     language: str = "fr"
+    # Where and when (editions.practical), already in the ticket's language: each valid
+    # day's door hours ("" when unknown), the place (venue name, then its address; one line
+    # per day when the days are at different venues), how to get there, step-free access.
+    door_hours: list[str] = field(default_factory=list)
+    place: list[str] = field(default_factory=list)
+    transport: str = ""
+    access: str = ""
 
 
 def _check(fmt: str) -> None:
@@ -108,6 +115,9 @@ def _labels() -> dict[str, object]:
         "attendee": _l("Attendee"),
         "ticket": _l("Ticket"),
         "days": _l("Valid on"),
+        "place": _l("Where"),
+        "transport": _l("Getting there"),
+        "access": _l("Step-free access"),
         "order": _l("Order"),
         "admission": _l("Admission ticket"),
         "show": _l("Show this QR code at the entrance, printed or on your phone. "
@@ -186,10 +196,33 @@ def _days(canvas: Canvas, days: list[str], style: Style, width: float, max_lines
     return canvas.wrap(" · ".join(days), style, width, max_lines=max_lines)
 
 
+def _hours(ticket: TicketPrint) -> list[str]:
+    """The door hours of each valid day ("" when unknown)."""
+    return list(ticket.door_hours) + [""] * (len(ticket.valid_days) - len(ticket.door_hours))
+
+
+def _days_with_hours(ticket: TicketPrint) -> list[str]:
+    """Each valid day followed by its door hours, when known."""
+    return [f"{day} · {door}" if door else day
+            for day, door in zip(ticket.valid_days, _hours(ticket))]
+
+
+def _place_lines(canvas: Canvas, place: list[str], style: Style, width: float,
+                 max_lines: int) -> list[str]:
+    """The venue's name and address, each wrapped, within `max_lines` in all."""
+    lines: list[str] = []
+    for part in place:
+        room = max_lines - len(lines)
+        if room <= 0:
+            break
+        lines += canvas.wrap(part, style, width, max_lines=room)
+    return lines
+
+
 def _a4(canvas: Canvas, ticket: TicketPrint, labels: dict[str, str]) -> None:
     margin, pad, border, radius = mm(12), mm(7), 4, mm(5)
     left, right, top = margin, mm(210) - margin, margin
-    bottom = top + mm(122)
+    bottom = top + mm(130)
     stub = mm(76)
     perforation = right - stub
     header = mm(34)
@@ -219,8 +252,18 @@ def _a4(canvas: Canvas, ticket: TicketPrint, labels: dict[str, str]) -> None:
     _field(canvas, right - stub - pad - code_width, y, labels["order"], [order_code],
            code, 1.0)
     days = Style(pt(13))
-    _field(canvas, left + pad, below_type + mm(6), labels["days"],
-           _days(canvas, ticket.valid_days, days, inner, 3), days, 1.0)
+    day_lines = _days_with_hours(ticket)
+    if len(day_lines) <= 3:  # one line a day: as large as the longest allows
+        days = min((canvas.fit(line, days, inner) for line in day_lines),
+                   key=lambda style: style.size, default=days)
+    y = _field(canvas, left + pad, below_type + mm(6), labels["days"],
+               _days(canvas, day_lines, days, inner, 3), days, 1.0)
+    if ticket.place:
+        place = Style(pt(11))
+        room = int((bottom - mm(5) - (y + mm(4) + pt(8.5) * 1.35)) // (place.size * 1.25))
+        _field(canvas, left + pad, y + mm(4), labels["place"],
+               canvas.wrap(", ".join(ticket.place), place, inner, max_lines=max(1, room)),
+               place, 1.0)
 
     # The stub: the QR code on white, under a saffron band, with a line of instructions.
     _dashes(canvas, perforation, top + radius + mm(2), bottom - radius - mm(2), INDIGO,
@@ -246,9 +289,20 @@ def _a4(canvas: Canvas, ticket: TicketPrint, labels: dict[str, str]) -> None:
     canvas.text(mm(105), cut + mm(7), labels["cut"], Style(pt(9)), INK_SOFT, "center")
     box_top = cut + mm(16)
     tip = Style(pt(11))
-    tips = [canvas.wrap(text, tip, right - left - 2 * pad - mm(6))
-            for text in (labels["show"], labels["tip_share"], labels["tip_phone"])]
-    box_bottom = box_top + mm(22) + sum(len(lines) * tip.size * 1.35 + mm(3) for lines in tips)
+    wide = right - left - 2 * pad - mm(6)
+    # How to get there comes first; the general advice makes room for it if need be.
+    tips = [canvas.wrap(f"{labels[name]}: {text}", tip, wide, max_lines=4)
+            for name, text in (("transport", ticket.transport), ("access", ticket.access))
+            if text]
+    tips += [canvas.wrap(text, tip, wide)
+             for text in (labels["show"], labels["tip_share"], labels["tip_phone"])]
+
+    def box_height(tips):
+        return mm(22) + sum(len(lines) * tip.size * 1.35 + mm(3) for lines in tips)
+
+    while len(tips) > 1 and box_top + box_height(tips) > mm(297) - margin - mm(16):
+        tips.pop()
+    box_bottom = box_top + box_height(tips)
     canvas.rect((left, box_top, right, box_bottom), fill=SAND, radius=radius)
     y = box_top + mm(12)
     canvas.text(left + pad, y, labels["good_to_know"], Style(pt(14), "bold"), INDIGO)
@@ -298,8 +352,25 @@ def _phone(canvas: Canvas, ticket: TicketPrint, labels: dict[str, str]) -> int:
                canvas.wrap(ticket.order_code, order, inner, max_lines=1), order,
                0.9, "center")
     days = Style(pt(10))
-    y = _field(canvas, centre, y + mm(2.5), labels["days"],
-               _days(canvas, ticket.valid_days, days, inner, 3), days, 0.9, "center")
+    if len(ticket.valid_days) <= 3 and any(ticket.door_hours):
+        # A narrow page: each day on its line, its door hours below in a lighter hand.
+        y = _field(canvas, centre, y + mm(2.5), labels["days"], [], days, 0.9, "center")
+        day, door = Style(pt(10), "bold"), Style(pt(9.5))
+        for on, hours in zip(ticket.valid_days, _hours(ticket)):
+            y = canvas.lines(centre, y + mm(0.8), canvas.wrap(on, day, inner, max_lines=1),
+                             day, INDIGO, "center")
+            if hours:
+                y = canvas.lines(centre, y + mm(0.4), canvas.wrap(hours, door, inner,
+                                                                  max_lines=1),
+                                 door, INK_SOFT, "center")
+    else:
+        y = _field(canvas, centre, y + mm(2.5), labels["days"],
+                   _days(canvas, _days_with_hours(ticket), days, inner, 3), days, 0.9,
+                   "center")
+    if ticket.place:
+        place = Style(pt(9.5))
+        y = _field(canvas, centre, y + mm(2.5), labels["place"],
+                   _place_lines(canvas, ticket.place, place, inner, 5), place, 0.9, "center")
     small = Style(pt(8))
     y = canvas.lines(centre, y + mm(3), canvas.wrap(labels["show"], small, inner, max_lines=3),
                      small, INK_SOFT, "center", leading=1.25)

@@ -3,9 +3,24 @@ from __future__ import annotations
 
 from flask_babel import force_locale, format_date
 
+from festival.editions.practical import door_hours, same_place, where_and_when
 from festival.ticketing.models import Order, Ticket, TicketStatus
 from festival.ticketing.pdf import TicketPrint, render_pdf
 from festival.ticketing.tickets import token_for
+
+
+def _where_and_when(items) -> dict:
+    """A ticket's door hours per day, place, transport and access (TicketPrint's fields)."""
+    if same_place(items):
+        first = items[0] if items else None
+        place = [p for p in (first.venue_name, first.address) if p] if first else []
+        transport, access = (first.transport, first.access) if first else ("", "")
+    else:
+        place = [f"{format_date(i.day, 'EEEE d MMMM')} — "
+                 + ", ".join(p for p in (i.venue_name, i.address) if p) for i in items]
+        transport = access = ""
+    return {"door_hours": [door_hours(i) for i in items], "place": place,
+            "transport": transport, "access": access}
 
 
 def ticket_prints(order: Order, tickets: list[Ticket] | None = None):
@@ -13,16 +28,17 @@ def ticket_prints(order: Order, tickets: list[Ticket] | None = None):
         t for t in order.tickets if t.status is TicketStatus.VALID]
     edition = order.edition
     with force_locale(order.language):
-        all_days = [format_date(d, "EEEE d MMMM") for d in edition.dates]
         prints = []
         for ticket in chosen:
-            days = ([format_date(d, "EEEE d MMMM") for d in ticket.ticket_type.valid_dates]
-                    or all_days)
+            items = where_and_when(edition, ticket.ticket_type.valid_dates or edition.dates,
+                                   order.language)
             prints.append(TicketPrint(
                 festival="Almoggar", edition_title=edition.title, year=edition.year,
                 attendee=ticket.attendee_name or order.buyer_name,
-                ticket_type=ticket.ticket_type.name, valid_days=days, order_code=order.code,
-                token=token_for(ticket), language=order.language))
+                ticket_type=ticket.ticket_type.name,
+                valid_days=[format_date(i.day, "EEEE d MMMM") for i in items],
+                order_code=order.code, token=token_for(ticket), language=order.language,
+                **_where_and_when(items)))
     return prints
 
 

@@ -128,10 +128,7 @@ def valid_tickets(order: Order) -> list[Ticket]:
 
 def order_days(order: Order) -> list[date]:
     """The festival days the order's valid tickets admit on."""
-    days: set[date] = set()
-    for ticket in valid_tickets(order):
-        days.update(ticket.ticket_type.valid_dates or order.edition.dates)
-    return sorted(days)
+    return order.admission_days
 
 
 def order_lines(order: Order) -> list[tuple[str, int, int]]:

@@ -233,3 +233,17 @@ def test_the_cutoff_of_a_festival_day(client, published, api_token):
         assert refused.status_code == 422, wrong
         assert "day_cutoff" in refused.get_json()["fields"], wrong
     assert client.get(url).get_json()["day_cutoff"] == "04:00"
+
+
+def test_an_edition_gives_each_days_venue_and_door_hours(app, client):
+    from tests.factories import gen_where_and_when
+    with app.app_context():
+        edition = gen_where_and_when(gen_edition(2033, status="published"), sunday_venue=True)
+        main, second = (v.id for v in edition.venues)
+        db.session.commit()
+    body = client.get("/api/v1/editions/2033").get_json()
+    assert body["doors"] == [
+        {"day": "2033-05-15", "venue_id": main, "opens_at": "2033-05-15T18:00:00+02:00",
+         "closes_at": "2033-05-16T01:30:00+02:00"},
+        {"day": "2033-05-16", "venue_id": second, "opens_at": "2033-05-16T10:00:00+02:00",
+         "closes_at": "2033-05-16T20:00:00+02:00"}]

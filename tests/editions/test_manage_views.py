@@ -273,3 +273,92 @@ def test_the_cutoff_of_a_festival_day_is_set_in_the_edition_form(app, client, or
     assert saved.status_code == 302
     with app.app_context():
         assert edition_for_year(year, include_drafts=True).day_cutoff == time(4, 0)
+
+
+# Where and when ------------------------------------------------------------------------------
+
+def test_an_organiser_sets_each_days_venue_and_door_hours(app, client, organiser):
+    data = _edition(app, status="published")
+    year = data["year"]
+    with app.app_context():
+        edition = edition_for_year(year, include_drafts=True)
+        from festival.editions import services
+        second = services.add_venue(edition, {"name": "Gymnase Jean-Jaurès"}, actor=None).id
+        db.session.commit()
+    page = _text(client.get(f"/manage/editions/{year}"))
+    assert "Where and when, day by day" in page and 'name="days-1-doors_close"' in page
+    response = client.post(f"/manage/editions/{year}/days", data={
+        "days-0-day": f"{year}-05-15", "days-0-venue_id": "0",
+        "days-0-doors_open": "18:00", "days-0-doors_close": "01:30",
+        "days-1-day": f"{year}-05-16", "days-1-venue_id": str(second),
+        "days-1-doors_open": "10:00", "days-1-doors_close": ""})
+    assert response.status_code == 302 and response.headers["Location"].endswith("#days")
+    with app.app_context():
+        saturday, sunday = edition_for_year(year, include_drafts=True).days
+        assert (saturday.venue_id, saturday.doors_open, saturday.doors_close) == (
+            None, time(18), time(1, 30))
+        assert (sunday.venue_id, sunday.doors_open, sunday.doors_close) == (
+            second, time(10), None)
+    page = _text(client.get(f"/manage/editions/{year}"))
+    assert 'value="01:30"' in page
+
+
+def test_door_hours_past_the_end_of_the_festival_day_are_shown_on_their_field(
+        app, client, organiser):
+    year = _edition(app)["year"]
+    response = client.post(f"/manage/editions/{year}/days", data={
+        "days-0-day": f"{year}-05-15", "days-0-venue_id": "0",
+        "days-0-doors_open": "18:00", "days-0-doors_close": "07:00",
+        "days-1-day": f"{year}-05-16", "days-1-venue_id": "0",
+        "days-1-doors_open": "25:00", "days-1-doors_close": ""})
+    assert response.status_code == 422
+    response = client.post(f"/manage/editions/{year}/days", data={
+        "days-0-day": f"{year}-05-15", "days-0-venue_id": "0",
+        "days-0-doors_open": "18:00", "days-0-doors_close": "07:00",
+        "days-1-day": f"{year}-05-16", "days-1-venue_id": "0",
+        "days-1-doors_open": "10:00", "days-1-doors_close": ""})
+    page = _text(response)
+    assert response.status_code == 422
+    assert 'id="days-0-doors_close-errors"' in page and "close by 05:00" in page
+    with app.app_context():
+        assert [d.doors_open for d in edition_for_year(year, include_drafts=True).days] == [None, None]
+
+
+def test_an_organiser_writes_how_to_reach_a_venue_in_each_language(app, client, organiser):
+    year = _edition(app)["year"]
+    with app.app_context():
+        venue_id = edition_for_year(year, include_drafts=True).venues[0].id
+    url = f"/manage/editions/{year}/venues/{venue_id}"
+    base = {"name": "Salle des fêtes", "address": "1 place de la Mairie", "postcode": "93200",
+            "city": "Saint-Denis"}
+    refused = client.post(url, data={**base, "map_url": "javascript:alert(1)",
+                                      "transport_fr": "x" * 1001})
+    assert refused.status_code == 422
+    page = _text(refused)
+    assert "Give a web address starting with https://" in page
+    assert 'id="transport_fr-errors"' in page
+    response = client.post(url, data={
+        **base, "map_url": "https://www.openstreetmap.org/way/1",
+        "transport_fr": "Métro 13, Basilique de Saint-Denis", "transport_ar": "المترو 13",
+        "access_en": "Step-free entrance on the square"})
+    assert response.status_code == 302
+    with app.app_context():
+        venue = edition_for_year(year, include_drafts=True).venues[0]
+        assert venue.map_url == "https://www.openstreetmap.org/way/1"
+        assert venue.transport == {"fr": "Métro 13, Basilique de Saint-Denis",
+                                   "ar": "المترو 13"}
+        assert venue.access == {"en": "Step-free entrance on the square"}
+    page = _text(client.get(url))
+    assert 'dir="rtl" id="transport_ar" lang="ar"' in page and "المترو 13</textarea>" in page
+
+
+def test_a_tampered_day_is_refused_with_a_message(app, client, organiser):
+    year = _edition(app)["year"]
+    response = client.post(f"/manage/editions/{year}/days", data={
+        "days-0-day": "2099-01-01", "days-0-venue_id": "0", "days-0-doors_open": "10:00",
+        "days-1-day": "not a day", "days-1-venue_id": "0"})
+    assert response.status_code == 422
+    assert "This is not a day of this edition." in _text(response)
+    wrong_venue = client.post(f"/manage/editions/{year}/days", data={
+        "days-0-day": f"{year}-05-15", "days-0-venue_id": "999999"})
+    assert wrong_venue.status_code == 422 and "Not a valid choice" in _text(wrong_venue)

@@ -221,3 +221,20 @@ def test_unknown_years_and_sessions_are_404(client, festival):
     assert client.get(f"/{festival['year']}/sessions/999999").status_code == 404
     assert client.get("/speakers/photos/nothing.jpg").status_code == 404
     assert client.get("/speakers/photos/..%2Fsecret_key").status_code == 404
+
+
+@pytest.mark.parametrize("language, access", [
+    ("fr", "Entrée de plain-pied par le parvis"), ("en", "Entrée de plain-pied par le parvis"),
+    ("ar", "مدخل بدون درج من الساحة")])
+def test_the_edition_page_says_where_and_when_each_day(client, app, language, access):
+    from tests.factories import gen_where_and_when
+    with app.app_context():
+        gen_where_and_when(gen_edition(2032, status="on_sale"))
+        db.session.commit()
+    client.set_cookie("lang", language)
+    page = _text(client.get("/2032/"))
+    assert "Where and when" in page and access in page
+    assert "Doors 18:00 – 01:30" in page and "Doors 10:00 – 20:00" in page
+    assert '<time datetime="2032-05-15T16:00:00+00:00">' in page
+    assert "Salle des fêtes" in page and "1 place de la Mairie, 93200 Saint-Denis" in page
+    assert ('dir="rtl"' in page) is (language == "ar")

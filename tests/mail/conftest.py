@@ -31,7 +31,10 @@ def translated_app(test_environ, compiled_translations, app):
     """The application with those catalogues (same database as `app`)."""
     from festival.extensions import babel
     from tests.conftest import make_app
-    # Flask-Babel caches catalogues per language across applications: start and end clean.
-    babel.domain_instance.cache.clear()
+    # Flask-Babel caches catalogues per language across applications: start and end clean
+    # (its domain is found through an application).
+    with app.app_context():
+        babel.domain_instance.cache.clear()
     yield make_app(test_environ, BABEL_TRANSLATION_DIRECTORIES=str(compiled_translations))
-    babel.domain_instance.cache.clear()
+    with app.app_context():
+        babel.domain_instance.cache.clear()

@@ -165,3 +165,28 @@ def test_a_free_order_holds_the_quota_row_for_two_statements_more_than_a_paid_on
     extra = Counter(given)
     extra.subtract(Counter(bought))
     assert +extra == Counter(["INSERT INTO payments", "INSERT INTO outbox_messages"]), given
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "ar"])
+def test_the_confirmation_says_where_and_when_in_the_buyers_language(edition, language):
+    from tests.factories import gen_where_and_when
+    gen_where_and_when(edition)
+    saturday = make_type(edition, name="Samedi", valid_days=[edition.dates[0].isoformat()])
+    order = orders.create_order(edition, buyer_name="Amina", email="amina@example.fr",
+                                items=[Item(saturday.id, 1)], language=language,
+                                terms_accepted=True)
+    orders.mark_paid(order, PaymentMethod.DEMO)
+    message = db.session.scalars(select(OutboxMessage)).one()
+    render(message)
+    for body in (message.text_body, message.html_body):
+        assert "Where and when" in body and "Espace Léo-Lagrange" in body
+        assert "12 avenue Gabriel-Péri, 92230 Gennevilliers" in body
+        assert "Doors 18:00 – 01:30" in body  # the day the ticket admits on…
+        assert "10:00" not in body            # …and not the other one
+        transport = "المترو 13، محطة غابرييل بيري" if language == "ar" else \
+            "Métro 13, station Gabriel Péri"
+        assert transport in body
+    assert "Step-free access: Entrée de plain-pied" in message.text_body or language == "ar"
+    assert 'href="https://www.openstreetmap.org/way/42"' in message.html_body
+    assert "See it on a map: https://www.openstreetmap.org/way/42" in message.text_body
+    assert f'dir="{"rtl" if language == "ar" else "ltr"}"' in message.html_body

@@ -281,3 +281,29 @@ def test_a_percent_sign_goes_with_its_number():
     a lone neutral between the number and Arabic would take the line's direction (1)."""
     from festival.ticketing.pdf_drawing import levels
     assert levels("15% تخفيض", rtl_base=True)[:4] == [2, 2, 2, 1]
+
+
+@needs_poppler
+@pytest.mark.parametrize("fmt", ["a4", "phone"])
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_ticket_says_where_and_when_for_the_days_it_admits(ctx, tmp_path, fmt, language):
+    """Each valid day with its door hours, the venue and its address; on A4 also how to get
+    there and step-free access, in the ticket's language."""
+    from festival.ticketing import orders, printing
+    from tests.factories import gen_where_and_when
+    from tests.ticketing.conftest import make_edition, make_type
+
+    edition = gen_where_and_when(make_edition(2029))
+    saturday = make_type(edition, name="Samedi", valid_days=["2029-05-15"])
+    order = orders.create_order(edition, buyer_name="Amina", email="amina@example.fr",
+                                items=[orders.Item(saturday.id, 1)], language=language,
+                                terms_accepted=True)
+    prints = printing.ticket_prints(order)
+    assert prints[0].door_hours == ["Doors 18:00 – 01:30"]
+    assert prints[0].place == ["Espace Léo-Lagrange", "12 avenue Gabriel-Péri, 92230 Gennevilliers"]
+    text = " ".join(pdf_text(printing.render_prints(prints, fmt), tmp_path)[0].split())
+    assert "18:00" in text and "01:30" in text and "20:00" not in text
+    assert "Espace Léo-Lagrange" in text and "Gennevilliers" in text
+    if fmt == "a4":
+        access = "بدون درج" if language == "ar" else "Entrée de plain-pied par le parvis"
+        assert access in text

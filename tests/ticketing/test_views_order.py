@@ -167,6 +167,23 @@ def test_add_to_calendar_gives_the_festival_days(client, app, order):
     assert "DTSTART;VALUE=DATE:20270515" in body and "DTSTART;VALUE=DATE:20270516" in body
 
 
+def test_the_calendar_says_each_days_venue_and_door_hours(client, app, order):
+    from icalendar import Calendar
+
+    from tests.factories import gen_where_and_when
+    with app.app_context():
+        gen_where_and_when(db.session.get(Order, order["id"]).edition, sunday_venue=True)
+        db.session.commit()
+    _pay(app, order)
+    ics = client.get(f"/orders/{order['code']}/calendar.ics?secret={order['secret']}")
+    events = {str(e["DTSTART"].dt): e for e in Calendar.from_ical(ics.get_data()).walk("VEVENT")}
+    assert str(events["2027-05-15"]["DESCRIPTION"]).startswith("Doors 18:00 – 01:30\n")
+    assert str(events["2027-05-15"]["LOCATION"]) == \
+        "Espace Léo-Lagrange, 12 avenue Gabriel-Péri, 92230 Gennevilliers"
+    assert str(events["2027-05-16"]["DESCRIPTION"]).startswith("Doors 10:00 – 20:00\n")
+    assert str(events["2027-05-16"]["LOCATION"]) == "Parc des sports, Bobigny"
+
+
 def test_an_order_past_its_hold_is_expired_when_read(client, app, order):
     with app.app_context():
         db.session.execute(update(Order).values(expires_at=utcnow() - timedelta(minutes=1)))
@@ -334,3 +351,35 @@ def test_erasing_the_buyer_removes_the_cached_pdfs(client, app, order):
         erase_person("amina@example.fr", actor=None)
         db.session.commit()
         assert not folder.exists()
+
+
+@pytest.mark.parametrize("language, transport, direction", [
+    ("fr", "Métro 13, station Gabriel Péri", "ltr"),
+    ("en", "Métro 13, station Gabriel Péri", "ltr"),   # no English text: French
+    ("ar", "المترو 13، محطة غابرييل بيري", "rtl")])
+def test_the_order_page_says_where_and_when_in_the_readers_language(
+        client, app, order, language, transport, direction):
+    from tests.factories import gen_where_and_when
+    with app.app_context():
+        gen_where_and_when(db.session.get(Order, order["id"]).edition, sunday_venue=True)
+        db.session.commit()
+    _pay(app, order)
+    client.set_cookie("lang", language)
+    page = _page(client, order).get_data(as_text=True)
+    assert f'dir="{direction}"' in page and "Where and when" in page
+    assert "Doors 18:00 – 01:30" in page and "Doors 10:00 – 20:00" in page
+    assert "Espace Léo-Lagrange" in page and "Parc des sports" in page
+    assert transport in page
+    assert 'href="https://www.openstreetmap.org/way/42"' in page
+    # The second venue has no map link of its own: one from its address.
+    assert 'href="https://www.openstreetmap.org/search?query=Bobigny"' in page
+
+
+def test_a_cancelled_order_does_not_say_where_to_go(client, app, order):
+    with app.app_context():
+        found = db.session.get(Order, order["id"])
+        from tests.factories import gen_where_and_when
+        gen_where_and_when(found.edition)
+        orders.cancel_order(found, actor=None, reason="Test")
+        db.session.commit()
+    assert "Where and when" not in _page(client, order).get_data(as_text=True)

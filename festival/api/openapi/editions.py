@@ -54,6 +54,15 @@ SCHEMAS = {
         "year": INTEGER, "title": STRING, "tagline": STRING, "description": STRING,
         "status": enum(EditionStatus), "days": array(DATE), "day_cutoff": _CUTOFF,
         "venues": array(ref("Venue")),
+        "doors": array(obj({
+            "day": DATE,
+            "venue_id": {**nullable(INTEGER), "description": (
+                "Where the day takes place: its own venue, else the edition's main one.")},
+            "opens_at": nullable(DATETIME),
+            "closes_at": {**nullable(DATETIME), "description": (
+                "The next morning when the doors close after midnight.")}}),
+            description="When the doors open and close on each festival day (null: not "
+                        "announced yet), in Europe/Paris."),
         "organisers": array(obj({"association": ASSOCIATION_REF,
                                  "role": enum(OrganiserRole)})),
         "links": obj({"page": URL, "programme": URL, "schedule_xml": URL,

@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    JSON,
     Date,
     ForeignKey,
     Integer,
@@ -137,7 +138,9 @@ class Edition(TimestampMixin, db.Model):
 
 
 class EditionDay(db.Model):
-    """One day of the festival (a date in Paris)."""
+    """One day of the festival (a date in Paris), with where it takes place and when the
+    doors open and close (wall-clock times in Paris; a closing time before the opening one
+    is after midnight, within the festival day: editions.practical)."""
 
     __tablename__ = "edition_days"
     __table_args__ = (UniqueConstraint("edition_id", "day"),)
@@ -146,7 +149,13 @@ class EditionDay(db.Model):
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"),
                                             index=True)
     day: Mapped[date] = mapped_column(Date)
+    # None: the edition's main venue.
+    venue_id: Mapped[int | None] = mapped_column(
+        ForeignKey("edition_venues.id", ondelete="SET NULL"), index=True)
+    doors_open: Mapped[time | None] = mapped_column(Time)
+    doors_close: Mapped[time | None] = mapped_column(Time)
     edition: Mapped[Edition] = relationship(back_populates="days")
+    venue: Mapped[Venue | None] = relationship(lazy="joined")
 
 
 class Venue(db.Model):
@@ -160,6 +169,11 @@ class Venue(db.Model):
     postcode: Mapped[str] = mapped_column(String(10), default="")
     city: Mapped[str] = mapped_column(String(120), default="")
     capacity: Mapped[int | None] = mapped_column(Integer)
+    # An http(s) address of a map; empty: one is made from the address (editions.practical).
+    map_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # Organiser-written public text, per language: {"fr": …, "en": …, "ar": …}.
+    transport: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
+    access: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
     edition: Mapped[Edition] = relationship(back_populates="venues")
 
     @property

@@ -15,6 +15,7 @@ from festival.editions.services.editions import (  # noqa: F401
     update_edition,
     update_venue,
 )
+from festival.editions.services.practical import update_days_practical  # noqa: F401
 from festival.editions.services.programme import (  # noqa: F401
     create_room,
     create_session,

@@ -26,6 +26,7 @@ from festival.editions.models import (
 )
 from festival.editions.models.edition import NEEDS_CONFIRMATION, TRANSITIONS
 from festival.editions.services._checks import Fields, refuse_if_archived
+from festival.editions.services.practical import venue_practical_values
 from festival.extensions import db
 
 _DAYS_LISTENERS = "festival.editions.days_listeners"
@@ -211,12 +212,13 @@ def _venue_values(fields: Fields, data: Mapping[str, Any], partial: bool) -> dic
     if not partial or "capacity" in data:
         values["capacity"] = fields.whole_number("capacity", data.get("capacity"), minimum=1,
                                                  maximum=100_000)
+    values.update(venue_practical_values(fields, data, partial))
     return values
 
 
 def add_venue(edition: Edition, data: Mapping[str, Any], *, actor: User | None) -> Venue:
-    """A venue (name, address, postcode, city, capacity). Errors: validation_failed,
-    edition_archived (409)."""
+    """A venue (name, address, postcode, city, capacity; its map link, transport and access:
+    services.practical). Errors: validation_failed, edition_archived (409)."""
     refuse_if_archived(edition)
     fields = Fields()
     values = _venue_values(fields, data, partial=False)
@@ -244,6 +246,9 @@ def remove_venue(venue: Venue, *, actor: User | None) -> None:
     refuse_if_archived(edition)
     if edition.is_public and len(edition.venues) == 1:
         raise Conflict("last_venue", _l("A published edition keeps at least one venue."))
+    for day in edition.days:  # its days go back to the main venue
+        if day.venue_id == venue.id:
+            day.venue = None
     edition.venues.remove(venue)
     db.session.flush()
 

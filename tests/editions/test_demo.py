@@ -1,0 +1,37 @@
+"""The demo editions say where and when: venue in Île-de-France, transport, step-free
+access and door hours per day, in each language; a demo database made before gets them."""
+from __future__ import annotations
+
+from datetime import time
+
+from festival.demo.editions import load_editions
+from festival.editions.practical import where_and_when
+from festival.editions.services.editions import edition_by_year
+from festival.extensions import db
+
+
+def test_the_demo_editions_say_where_and_when(ctx):
+    load_editions()
+    coming = edition_by_year(2027)
+    saturday, sunday = where_and_when(coming, None, "ar")
+    assert saturday.venue_name == "Espace municipal Léo-Lagrange"
+    assert saturday.address.endswith("92230 Gennevilliers")
+    assert "الخط 13" in saturday.transport and "بدون درج" in saturday.access
+    assert (saturday.doors_open, saturday.doors_close) == (time(10), time(1))
+    assert saturday.closes_after_midnight and sunday.doors_close == time(19)
+    assert "Metro line 13" in where_and_when(coming, None, "en")[0].transport
+    assert where_and_when(edition_by_year(2026))[0].doors_open == time(10)
+
+
+def test_a_demo_made_before_gets_where_and_when_once(ctx):
+    load_editions()
+    coming = edition_by_year(2027)
+    coming.main_venue.transport, coming.main_venue.access = {}, {}
+    for day in coming.days:
+        day.doors_open = day.doors_close = None
+    db.session.flush()
+    load_editions()
+    assert coming.days[0].doors_open == time(10) and coming.main_venue.transport["fr"]
+    coming.days[1].doors_close = time(18)
+    load_editions()  # what the organisers changed since stays
+    assert coming.days[1].doors_close == time(18)
