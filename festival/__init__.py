@@ -111,6 +111,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(mail)
     for blueprint in (editions, manage_editions, manage_programme):
         app.register_blueprint(blueprint)
+    from festival.messaging.views import bp as messaging
+    app.register_blueprint(messaging)
     from festival.privacy.views import bp as privacy
     app.register_blueprint(privacy)
     from festival.audit.views import bp as audit
