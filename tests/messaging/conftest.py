@@ -17,7 +17,7 @@ Edition 2027, Saturday 15 and Sunday 16 May. Types: Pass (every day), Samedi, Di
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -25,7 +25,7 @@ from festival.extensions import db
 from tests import factories
 
 SAT, SUN = date(2027, 5, 15), date(2027, 5, 16)
-START = datetime(2027, 4, 1, 8, 0, tzinfo=timezone.utc)  # orders placed from here, an hour apart
+START = datetime(2027, 4, 1, 8, 0, tzinfo=UTC)  # orders placed from here, an hour apart
 
 
 @dataclass

@@ -95,8 +95,8 @@ def test_a_box_office_order_without_address_reaches_nobody(ctx, world):
 
 
 def test_another_editions_buyers_are_never_reached(ctx, world):
-    from tests.ticketing.conftest import make_edition, make_type
     from festival.ticketing import orders
+    from tests.ticketing.conftest import make_edition, make_type
     other = make_edition(2028)
     kind = make_type(other, name="Pass 2028")
     orders.create_order(other, buyer_name="X", email="other@example.fr",
