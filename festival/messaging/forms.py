@@ -26,6 +26,15 @@ class CheckboxListField(SelectMultipleField):
         pass
 
 
+def _subject(lang: str) -> dict:
+    return {"maxlength": MAX_SUBJECT, "lang": lang, "dir": "rtl" if lang == "ar" else "ltr"}
+
+
+def _body(lang: str) -> dict:
+    return {"rows": 8, "maxlength": MAX_BODY, "lang": lang,
+            "dir": "rtl" if lang == "ar" else "ltr"}
+
+
 class ChoiceField(RadioField):
     """Radio buttons whose value parse_audience checks."""
 
@@ -34,12 +43,13 @@ class ChoiceField(RadioField):
 
 
 class ComposeForm(Form):
-    subject_fr = StringField(_l("Subject"), render_kw={"maxlength": MAX_SUBJECT})
-    body_fr = TextAreaField(_l("Message"), render_kw={"rows": 8, "maxlength": MAX_BODY})
-    subject_en = StringField(_l("Subject"), render_kw={"maxlength": MAX_SUBJECT})
-    body_en = TextAreaField(_l("Message"), render_kw={"rows": 8, "maxlength": MAX_BODY})
-    subject_ar = StringField(_l("Subject"), render_kw={"maxlength": MAX_SUBJECT})
-    body_ar = TextAreaField(_l("Message"), render_kw={"rows": 8, "maxlength": MAX_BODY})
+    # Each text field is in its language and direction; labels stay in the page's.
+    subject_fr = StringField(_l("Subject"), render_kw=_subject("fr"))
+    body_fr = TextAreaField(_l("Message"), render_kw=_body("fr"))
+    subject_en = StringField(_l("Subject"), render_kw=_subject("en"))
+    body_en = TextAreaField(_l("Message"), render_kw=_body("en"))
+    subject_ar = StringField(_l("Subject"), render_kw=_subject("ar"))
+    body_ar = TextAreaField(_l("Message"), render_kw=_body("ar"))
     ticket_type_ids = CheckboxListField(_l("Ticket types"))
     days = CheckboxListField(_l("Festival days (tickets valid that day)"))
     checked_in = ChoiceField(_l("Checked in at the door"), default="")
