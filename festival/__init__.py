@@ -119,10 +119,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit)
     from festival.payments import provider as payment_provider
     from festival.payments.views import bp as payments
-    from festival.ticketing.views import bp as ticketing
-    from festival.ticketing.views import manage_bp as manage_tickets
-    app.register_blueprint(ticketing)
-    app.register_blueprint(manage_tickets)
+    from festival.ticketing import views as ticketing  # the buyers' and the back office's
+    app.register_blueprint(ticketing.bp)
+    app.register_blueprint(ticketing.manage_bp)
     app.register_blueprint(payments)
     payment_provider.init_app(app)
     from festival.checkin.manage_views import bp as manage_checkin

@@ -11,6 +11,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 from festival.core.forms import Form, choices
 from festival.core.i18n import LANGUAGE_NAMES
 from festival.messaging.models import MAX_BODY, MAX_SUBJECT
+from festival.messaging.services import Texts
 from festival.ticketing.labels import ORDER_STATUS
 
 LANGUAGES = ("fr", "en", "ar")
@@ -65,8 +66,7 @@ class ComposeForm(Form):
         self.statuses.choices = choices((s.value, label) for s, label in ORDER_STATUS.items())
         self.languages.choices = choices((lang, LANGUAGE_NAMES[lang]) for lang in LANGUAGES)
 
-    def texts(self):
-        from festival.messaging.services import Texts
+    def texts(self) -> Texts:
         return Texts(subjects={lang: getattr(self, f"subject_{lang}").data or ""
                                for lang in LANGUAGES},
                      bodies={lang: getattr(self, f"body_{lang}").data or ""
