@@ -79,3 +79,33 @@ def test_the_compose_page_fits_a_phone(phone, messages_edition):
     phone.goto(f"/manage/{messages_edition['year']}/messages/new")
     phone.wait_for_function("() => document.querySelector('[data-reach]').textContent")
     assert_no_horizontal_overflow(phone)
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_messages_pages_have_no_serious_axe_violation(phone, app, live_server,
+                                                         messages_edition, language):
+    pytest.importorskip("axe_playwright_python")
+    from tests.browser.test_accessibility import _serious
+    with app.app_context():
+        from festival.editions.models import Edition
+        from festival.mail.services import queue_mail
+        edition = db.session.scalar(db.select(Edition).where(
+            Edition.year == messages_edition["year"]))
+        draft = factories.gen_broadcast(edition, texts={"fr": ("Portes", "Bonjour"),
+                                                        "ar": ("الأبواب", "مرحبا")})
+        queue_mail("x@example.fr", "test", {"site": "x"}, "fr", "Portes", batch=draft.batch)
+        db.session.commit()
+        draft_id, batch = draft.id, draft.batch
+    phone.context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
+    _log_in(phone, messages_edition["email"])
+    year = messages_edition["year"]
+    problems = {}
+    for path in (f"/manage/{year}/messages", f"/manage/{year}/messages/{draft_id}",
+                 f"/manage/{year}/messages/{draft_id}/send", f"/manage/{year}/mailings",
+                 f"/manage/{year}/mailings/{batch}"):
+        phone.goto(path)
+        assert phone.locator("html").get_attribute("lang") == language
+        found = _serious(phone)
+        if found:
+            problems[path] = found
+    assert problems == {}
