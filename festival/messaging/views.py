@@ -55,13 +55,12 @@ def messages(year: int):
 
 
 def _compose_page(edition, form: ComposeForm, broadcast: Broadcast | None, status: int = 200,
-                  count: int | None = None, audience=None):
-    if count is None and audience is not None:
-        count = audiences.count_recipients(edition, audience)
+                  audience=None, unsaved: bool = False):
+    count = audiences.count_recipients(edition, audience) if audience is not None else None
     return render_template(
         "messaging/compose.html", edition=edition, form=form, broadcast=broadcast,
         count=count, reach=reach_text(count) if count is not None else None,
-        counted=request.args.get("counted") == "1",
+        counted=unsaved or request.args.get("counted") == "1", unsaved=unsaved,
         max_recipients=services.MAX_RECIPIENTS), status
 
 
@@ -81,29 +80,30 @@ def _form(edition, broadcast: Broadcast | None = None) -> ComposeForm:
 
 def _save(edition, form: ComposeForm, broadcast: Broadcast | None):
     """Save the draft, then go where the button asked: the same page (with its count) or
-    the confirmation."""
-    status = 422
-    if form.validate():
-        try:
-            audience = audiences.parse_audience(edition, request.form)
-            saved = services.save_broadcast(edition, form.texts(), audience,
-                                            actor=current_user, broadcast=broadcast)
-        except DomainError as error:
-            status = refuse(form, error)
-        else:
-            action = request.form.get("action", "save")
-            if action == "review":
-                return redirect(url_for("messaging.confirm", year=edition.year,
-                                        broadcast_id=saved.id))
-            if action == "count":
-                return redirect(url_for("messaging.message", year=edition.year,
-                                        broadcast_id=saved.id, counted=1) + "#reach")
-            flash(_("Draft saved."), "success")
-            return redirect(url_for("messaging.message", year=edition.year,
-                                    broadcast_id=saved.id))
-    else:
+    the confirmation. "Count" with texts not written yet shows the count, saving nothing."""
+    action = request.form.get("action", "save")
+    if not form.validate():
         refuse_request()
-    return _compose_page(edition, form, broadcast, status)
+        return _compose_page(edition, form, broadcast, 422)
+    try:
+        audience = audiences.parse_audience(edition, request.form)
+    except DomainError as error:
+        return _compose_page(edition, form, broadcast, refuse(form, error))
+    try:
+        saved = services.save_broadcast(edition, form.texts(), audience, actor=current_user,
+                                        broadcast=broadcast)
+    except DomainError as error:
+        if action == "count" and isinstance(error, ValidationError):
+            # Nothing was written: the count, and the texts still to write, without errors.
+            return _compose_page(edition, form, broadcast, audience=audience, unsaved=True)
+        return _compose_page(edition, form, broadcast, refuse(form, error), audience=audience)
+    if action == "review":
+        return redirect(url_for("messaging.confirm", year=edition.year, broadcast_id=saved.id))
+    if action == "count":
+        return redirect(url_for("messaging.message", year=edition.year, broadcast_id=saved.id,
+                                counted=1) + "#reach")
+    flash(_("Draft saved."), "success")
+    return redirect(url_for("messaging.message", year=edition.year, broadcast_id=saved.id))
 
 
 @bp.route("/messages/new", methods=["GET", "POST"])

@@ -220,3 +220,13 @@ def test_a_mailing_of_another_edition_or_unknown_is_not_found(client, app, organ
     assert client.get(f"/manage/{world.year}/mailings/{'x' * 300}").status_code == 404
     assert client.get(f"/manage/{world.year}/messages/{other_id}").status_code == 404
     assert client.get(f"/manage/{world.year}/messages/{other_id}/send").status_code == 404
+
+
+def test_count_before_writing_shows_the_count_and_saves_nothing(client, organiser, world):
+    response = write(client, world, subject_fr="", body_fr="", action="count",
+                     statuses="refunded")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "This message reaches 1 person." in html
+    assert "Not saved yet" in html and "Write the subject in French." not in html
+    assert broadcast(client.application) is None
