@@ -24,6 +24,7 @@ from festival.messaging.mail import preview, register_mail_renderers
 from festival.messaging.models import BATCH_PREFIX, Broadcast
 
 bp = Blueprint("messaging", __name__, url_prefix="/manage/<int:year>")
+UNDELIVERED_SHOWN = 500  # addresses listed on a mailing's page; the rest are counted
 
 
 @bp.record_once
@@ -226,10 +227,11 @@ def mailing(year: int, batch: str):
     edition = _edition(year)
     found = _mailing(edition, batch)
     broadcast = queries.broadcast_of_batch(edition, batch)
+    undelivered = batch_undelivered(batch, UNDELIVERED_SHOWN)
     return render_template("messaging/mailing.html", edition=edition, mailing=found,
-                           stats=found.stats, broadcast=broadcast,
-                           progress=progress_json(found.stats),
-                           undelivered=batch_undelivered(batch))
+                           stats=found.stats, broadcast=broadcast, undelivered=undelivered,
+                           more_undelivered=found.stats.failed + found.stats.bounced
+                           - len(undelivered))
 
 
 @bp.get("/mailings/<batch>/progress")

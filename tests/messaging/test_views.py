@@ -230,3 +230,16 @@ def test_count_before_writing_shows_the_count_and_saves_nothing(client, organise
     assert "This message reaches 1 person." in html
     assert "Not saved yet" in html and "Write the subject in French." not in html
     assert broadcast(client.application) is None
+
+
+def test_a_queued_message_reads_in_the_outbox_as_it_will_be_sent(client, app, organiser,
+                                                                  world):
+    write(client, world, action="save", body_fr="Bonjour <b>tous</b>,\n\n{{ 7 * 7 }}")
+    draft = broadcast(app)
+    client.post(f"/manage/{world.year}/messages/{draft.id}/send",
+                data={"recipient_count": "4"})
+    with app.app_context():
+        message_id = db.session.scalar(select(OutboxMessage.id).where(
+            OutboxMessage.to_address == "chama@example.fr"))
+    page = client.get(f"/manage/outbox/{message_id}").get_data(as_text=True)
+    assert "Bonjour &lt;b&gt;tous&lt;/b&gt;," in page and "{{ 7 * 7 }}" in page
