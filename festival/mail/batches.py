@@ -20,12 +20,11 @@ KINDS = "festival.mail_batch_kinds"  # the key in app.extensions
 
 @dataclass(frozen=True)
 class BatchInfo:
-    """What a batch is: its label for people, its edition (None: not known), and the page
-    of the thing that sent it (a message's page), if any."""
+    """What a batch is: its label for people, its edition (None: not known) and its kind
+    (the prefix of its name: "message", "rule"…)."""
 
     label: str
     edition_id: int | None = None
-    url: str | None = None
     kind: str = ""
 
 

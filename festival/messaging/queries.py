@@ -1,7 +1,6 @@
 """Reads of the messages for the back office and the mailings pages."""
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -40,7 +39,7 @@ def broadcast_of_batch(edition: Edition, batch: str) -> Broadcast | None:
 
 
 def describe_message_batches(batches: list[str]) -> dict[str, BatchInfo]:
-    """The mailings "message:<id>": the message's French subject, its edition and page."""
+    """The mailings "message:<id>": the message's French subject and its edition."""
     ids = {batch: _id_of(batch) for batch in batches}
     found = {b.id: b for b in db.session.scalars(
         select(Broadcast).where(Broadcast.id.in_([i for i in ids.values() if i])))}
@@ -48,7 +47,6 @@ def describe_message_batches(batches: list[str]) -> dict[str, BatchInfo]:
     for batch, broadcast_id in ids.items():
         broadcast = found.get(broadcast_id)
         if broadcast is not None:
-            infos[batch] = BatchInfo(
-                label=broadcast.title, edition_id=broadcast.edition_id, kind=BATCH_PREFIX,
-                url=url_for("messaging.mailing", year=broadcast.edition.year, batch=batch))
+            infos[batch] = BatchInfo(label=broadcast.title, edition_id=broadcast.edition_id,
+                                     kind=BATCH_PREFIX)
     return infos
