@@ -35,6 +35,7 @@ class ShownMessage:
     language: str
     template: str
     status: MailStatus
+    is_bounced: bool
     attempts: int
     created_at: datetime
     next_attempt_at: datetime
@@ -55,7 +56,8 @@ class ShownMessage:
         return cls(
             id=message.id, to_address=message.to_address, reply_to=message.reply_to,
             subject=mask(message.subject, secrets), language=message.language,
-            template=message.template, status=message.status, attempts=message.attempts,
+            template=message.template, status=message.status,
+            is_bounced=bool(message.is_bounced), attempts=message.attempts,
             created_at=message.created_at, next_attempt_at=message.next_attempt_at,
             sent_at=message.sent_at, last_error=mask(message.last_error, secrets),
             attachments=tuple(ShownAttachment(mask(a.filename, secrets), a.mimetype,
