@@ -111,16 +111,17 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(mail)
     for blueprint in (editions, manage_editions, manage_programme):
         app.register_blueprint(blueprint)
+    from festival.messaging.views import bp as messaging
+    app.register_blueprint(messaging)
     from festival.privacy.views import bp as privacy
     app.register_blueprint(privacy)
     from festival.audit.views import bp as audit
     app.register_blueprint(audit)
     from festival.payments import provider as payment_provider
     from festival.payments.views import bp as payments
-    from festival.ticketing.views import bp as ticketing
-    from festival.ticketing.views import manage_bp as manage_tickets
-    app.register_blueprint(ticketing)
-    app.register_blueprint(manage_tickets)
+    from festival.ticketing import views as ticketing  # the buyers' and the back office's
+    app.register_blueprint(ticketing.bp)
+    app.register_blueprint(ticketing.manage_bp)
     app.register_blueprint(payments)
     payment_provider.init_app(app)
     from festival.checkin.manage_views import bp as manage_checkin

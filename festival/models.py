@@ -37,6 +37,7 @@ from festival.editions.models import (  # noqa: F401
     Venue,
 )
 from festival.mail.models import OutboxAttachment, OutboxMessage  # noqa: F401
+from festival.messaging.models import Broadcast  # noqa: F401
 from festival.ticketing.models import (  # noqa: F401
     Order,
     OrderEvent,

@@ -255,10 +255,13 @@ class SmtpSink:
         self.messages: list = []      # email.message.EmailMessage, in order of arrival
         self.envelopes: list = []     # (mail_from, [rcpt_tos])
         self.refuse: set[str] = set()  # recipients answered with a permanent 550
+        self.defer: set[str] = set()   # recipients answered with a temporary 451
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
             return "550 5.1.1 No such user here"
+        if address in self.defer:
+            return "451 4.3.0 Mailbox busy, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

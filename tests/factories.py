@@ -186,3 +186,28 @@ def gen_where_and_when(edition, *, sunday_venue: bool = False):
         {"day": then, "doors_open": time(10), "doors_close": time(20), "venue_id": second}],
         actor=None)
     return edition
+
+
+# Messages to attendees -----------------------------------------------------------------------
+
+def gen_broadcast(edition, *, subject: str = "Infos pratiques",
+                  body: str = "Bonjour,\n\nÀ bientôt.", texts: dict | None = None, actor: User | None = None, **filters):
+    """A draft message of `edition` (French unless `texts` {lang: (subject, body)}); the
+    audience filters as keyword arguments of messaging.audience.Audience."""
+    from festival.messaging.audience import Audience
+    from festival.messaging.services import Texts, save_broadcast
+    texts = texts or {"fr": (subject, body)}
+    return save_broadcast(edition, Texts(subjects={k: v[0] for k, v in texts.items()},
+                                         bodies={k: v[1] for k, v in texts.items()}),
+                          Audience(**filters), actor=actor)
+
+
+def gen_messaging_samples(year: int) -> dict:
+    """URL parameter values for the access walk: a draft message and a mailing of `year`."""
+    from festival.editions.models import Edition
+    from festival.mail.services import queue_mail
+    edition = db.session.scalar(db.select(Edition).where(Edition.year == year))
+    broadcast = gen_broadcast(edition)
+    queue_mail("sample@example.org", "test", {"site": "x"}, "fr", "Hi",
+               batch=broadcast.batch)
+    return {"broadcast_id": broadcast.id, "batch": broadcast.batch}

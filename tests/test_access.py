@@ -81,6 +81,10 @@ EXPECTED: dict[str, frozenset[str]] = {
     "mail.outbox": STAFF,
     "mail.message": STAFF,
     "mail.retry": STAFF,
+    # messages to attendees and the edition's mailings
+    **{f"messaging.{name}": STAFF for name in (
+        "messages", "new_message", "message", "count", "confirm", "mailings", "mailing",
+        "mailing_progress")},
     # editions: public pages and exports, a representative's stand, the back office
     **{f"editions.{name}": EVERYONE for name in (
         "index", "current_programme", "edition", "programme", "tracks", "speakers", "session",
@@ -164,6 +168,7 @@ def samples(app):
         values.update(factories.gen_checkin_samples(values["year"]))
         from festival.ticketing.orders import find_order
         values["ticket_id"] = find_order(values["code"]).tickets[0].id
+        values.update(factories.gen_messaging_samples(values["year"]))
         db.session.commit()
     return values
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.core.timeutil import utcnow
@@ -21,7 +21,7 @@ class MailStatus(str, enum.Enum):
     PENDING = "pending"    # waiting for its next attempt (next_attempt_at)
     SENDING = "sending"    # claimed by a sender; reclaimed if it stays here too long
     SENT = "sent"
-    FAILED = "failed"      # gave up: permanent refusal or too many attempts
+    FAILED = "failed"      # gave up: permanent refusal (is_bounced) or too many attempts
 
     @property
     def title(self) -> str:
@@ -64,6 +64,9 @@ class OutboxMessage(db.Model):
     # organisers' counts per mailing (queued, sent, failed); None for one-off e-mails.
     batch: Mapped[str | None] = mapped_column(String(120), index=True)
     status: Mapped[MailStatus] = mapped_column(mail_status_enum, default=MailStatus.PENDING)
+    # A failed message the receiving server refused for good (an SMTP 5xx answer): a bounce,
+    # told apart from a message given up after too many temporary failures.
+    is_bounced: Mapped[bool] = mapped_column(default=False, server_default=false())
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

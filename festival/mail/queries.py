@@ -35,6 +35,7 @@ class ShownMessage:
     language: str
     template: str
     status: MailStatus
+    is_bounced: bool
     attempts: int
     created_at: datetime
     next_attempt_at: datetime
@@ -55,7 +56,8 @@ class ShownMessage:
         return cls(
             id=message.id, to_address=message.to_address, reply_to=message.reply_to,
             subject=mask(message.subject, secrets), language=message.language,
-            template=message.template, status=message.status, attempts=message.attempts,
+            template=message.template, status=message.status,
+            is_bounced=bool(message.is_bounced), attempts=message.attempts,
             created_at=message.created_at, next_attempt_at=message.next_attempt_at,
             sent_at=message.sent_at, last_error=mask(message.last_error, secrets),
             attachments=tuple(ShownAttachment(mask(a.filename, secrets), a.mimetype,
@@ -89,3 +91,82 @@ def shown_message(message_id: int) -> ShownMessage | None:
         select(OutboxMessage).where(OutboxMessage.id == message_id)
         .options(selectinload(OutboxMessage.attachments).defer(OutboxAttachment.content)))
     return ShownMessage.of(message, with_body=True) if message is not None else None
+
+
+# Mailings: the messages of one batch (OutboxMessage.batch) counted together --------------
+
+@dataclass(frozen=True)
+class BatchStats:
+    """One mailing's messages by state. `failed` excludes the bounced ones (failed for good
+    after an SMTP 5xx refusal): queued = pending + sending + sent + failed + bounced."""
+
+    batch: str
+    queued: int = 0
+    pending: int = 0
+    sending: int = 0
+    sent: int = 0
+    failed: int = 0
+    bounced: int = 0
+    first_queued_at: datetime | None = None
+    last_sent_at: datetime | None = None
+
+    @property
+    def waiting(self) -> int:
+        return self.pending + self.sending
+
+    @property
+    def is_done(self) -> bool:
+        return self.waiting == 0
+
+    @property
+    def percent_sent(self) -> int:
+        return round(100 * self.sent / self.queued) if self.queued else 0
+
+
+def batch_stats(batches: list[str] | None = None) -> dict[str, BatchStats]:
+    """Counts per batch, in one grouped query over the outbox: of the named batches, or of
+    every batch when `batches` is None."""
+    query = (select(OutboxMessage.batch, OutboxMessage.status, OutboxMessage.is_bounced,
+                    func.count(), func.min(OutboxMessage.created_at),
+                    func.max(OutboxMessage.sent_at))
+             .where(OutboxMessage.batch.is_not(None))
+             .group_by(OutboxMessage.batch, OutboxMessage.status, OutboxMessage.is_bounced))
+    if batches is not None:
+        if not batches:
+            return {}
+        query = query.where(OutboxMessage.batch.in_(batches))
+    found: dict[str, dict] = {}
+    for batch, status, bounced, count, first, last in db.session.execute(query):
+        row = found.setdefault(batch, {"batch": batch, "queued": 0, "first_queued_at": None,
+                                       "last_sent_at": None})
+        key = "bounced" if status is MailStatus.FAILED and bounced else status.value
+        row[key] = row.get(key, 0) + count
+        row["queued"] += count
+        if first is not None and (row["first_queued_at"] is None
+                                  or first < row["first_queued_at"]):
+            row["first_queued_at"] = first
+        if last is not None and (row["last_sent_at"] is None or last > row["last_sent_at"]):
+            row["last_sent_at"] = last
+    return {batch: BatchStats(**values) for batch, values in found.items()}
+
+
+@dataclass(frozen=True)
+class Undelivered:
+    """An address of a mailing that was not reached, and why (secrets masked)."""
+
+    message_id: int
+    to_address: str
+    is_bounced: bool
+    last_error: str | None
+
+
+def batch_undelivered(batch: str, limit: int = 500) -> list[Undelivered]:
+    """The failed and bounced addresses of one batch (at most `limit`), by address."""
+    rows = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.to_address, OutboxMessage.is_bounced,
+               OutboxMessage.last_error)
+        .where(OutboxMessage.batch == batch, OutboxMessage.status == MailStatus.FAILED)
+        .order_by(OutboxMessage.to_address, OutboxMessage.id).limit(limit)).all()
+    return [Undelivered(row.id, row.to_address, row.is_bounced,
+                        mask(row.last_error, secrets_in(row.last_error)))
+            for row in rows]

@@ -57,7 +57,11 @@ class SendReport:
 
 
 class PermanentFailure(Exception):
-    """The SMTP server refused the message for good (5xx): retrying cannot help."""
+    """The message cannot be sent, ever: retrying cannot help."""
+
+
+class Refused(PermanentFailure):
+    """The SMTP server refused the message for good (5xx): the message bounced."""
 
 
 class RenderFailure(Exception):
@@ -172,18 +176,18 @@ class SmtpTransport:
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _ in error.recipients.values()]
             if codes and all(code >= 500 for code in codes):
-                raise PermanentFailure(f"recipient refused: {error.recipients}") from error
+                raise Refused(f"recipient refused: {error.recipients}") from error
             raise
         except smtplib.SMTPResponseException as error:
             if error.smtp_code >= 500 and not isinstance(error, smtplib.SMTPAuthenticationError):
-                raise PermanentFailure(f"{error.smtp_code} {error.smtp_error!r}") from error
+                raise Refused(f"{error.smtp_code} {error.smtp_error!r}") from error
             self.close()
             raise
         except (OSError, smtplib.SMTPException):
             self.close()  # the connection may be unusable: start afresh for the next one
             raise
         if refused:
-            raise PermanentFailure(f"recipient refused: {refused}")
+            raise Refused(f"recipient refused: {refused}")
 
     def close(self) -> None:
         if self.connection is not None:
@@ -224,12 +228,14 @@ def make_transport():
 
 
 def _record_failure(message_id: int, error: Exception, now: datetime, permanent: bool) -> bool:
-    """Keep the error; schedule the next attempt or give up. True when given up."""
+    """Keep the error; schedule the next attempt or give up. True when given up. A message
+    the server refused for good (Refused) is marked bounced."""
     message = db.session.get(OutboxMessage, message_id)
     message.last_error = f"{type(error).__name__}: {error}"[:2000]
     message.claimed_at = None
     if permanent or message.attempts >= MAX_ATTEMPTS:
         message.status = MailStatus.FAILED
+        message.is_bounced = isinstance(error, Refused)
     else:
         message.status = MailStatus.PENDING
         message.next_attempt_at = now + backoff(message.attempts)

@@ -199,8 +199,8 @@ def _new_message(to: str, template: str, language: str, subject: Any, dedupe_key
     return OutboxMessage(
         to_address=address, reply_to=reply_to or None, subject=title, language=language,
         template=template, message_id=make_msgid(domain=sender_domain()),
-        dedupe_key=dedupe_key, batch=batch, status=MailStatus.PENDING, attempts=0,
-        next_attempt_at=utcnow(), created_at=utcnow())
+        dedupe_key=dedupe_key, batch=batch, status=MailStatus.PENDING, is_bounced=False,
+        attempts=0, next_attempt_at=utcnow(), created_at=utcnow())
 
 
 def sender_domain() -> str:
@@ -246,6 +246,7 @@ def retry_message(message_id: int, actor=None) -> OutboxMessage:
         raise DomainError("not_failed", _l("Only a failed message can be retried."),
                           status=409)
     message.status = MailStatus.PENDING
+    message.is_bounced = False
     message.attempts = 0
     message.next_attempt_at = utcnow()
     message.claimed_at = None

@@ -139,8 +139,33 @@ def test_a_permanent_refusal_fails_at_once(ctx, smtp_server):
     message = reload(refused)
     assert message.status is MailStatus.FAILED and message.attempts == 1
     assert "550" in message.last_error
-    assert reload(fine).status is MailStatus.SENT
+    assert message.is_bounced  # refused by the server: a bounce
+    assert reload(fine).status is MailStatus.SENT and not reload(fine).is_bounced
     assert [m["To"] for m in smtp_server.messages] == ["amina@example.org"]
+
+
+def test_a_message_given_up_after_temporary_failures_is_not_a_bounce(ctx, app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nobody listens: refused
+    message_id = queue()
+    now = utcnow()
+    for _ in range(sender.MAX_ATTEMPTS):
+        send_pending(now=now)
+        now += sender.MAX_DELAY
+    message = reload(message_id)
+    assert message.status is MailStatus.FAILED and not message.is_bounced
+
+
+def test_a_retried_bounce_is_no_longer_counted_as_bounced(ctx, smtp_server):
+    from festival.mail.services import retry_message
+    smtp_server.refuse.add("nobody@example.org")
+    message_id = queue("nobody@example.org")
+    send_pending()
+    assert reload(message_id).is_bounced
+    retry_message(message_id)
+    db.session.commit()
+    message = reload(message_id)
+    assert message.status is MailStatus.PENDING and not message.is_bounced
 
 
 def test_a_message_left_sending_by_a_dead_sender_is_sent_again(ctx, smtp_server):

@@ -176,3 +176,16 @@ def test_a_message_rendered_when_sent_is_shown_as_it_would_be_sent(client, auth,
         stored = db.session.get(OutboxMessage, message_id)
         assert stored.text_body is None and stored.attachments == []
         assert stored.status is MailStatus.PENDING
+
+
+def test_a_bounced_message_says_so(client, auth, app):
+    ids = make_messages(app)
+    auth.login_as("organiser")
+    assert "↩ Bounced" not in client.get("/manage/outbox").get_data(as_text=True)
+    with app.app_context():
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.id == ids["failed"])
+                           .values(is_bounced=True))
+        db.session.commit()
+    assert client.get("/manage/outbox").get_data(as_text=True).count("↩ Bounced") == 1
+    page = client.get(f"/manage/outbox/{ids['failed']}").get_data(as_text=True)
+    assert "↩ Bounced" in page
