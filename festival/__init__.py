@@ -129,6 +129,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(manage_checkin)
     from festival.dashboard.views import bp as dashboard
     app.register_blueprint(dashboard)
+    from festival.outreach.views import bp as outreach
+    from festival.outreach.views import unsubscribe
+    app.register_blueprint(outreach)
+    csrf.exempt(unsubscribe)  # RFC 8058: a mail client's one-click POST; the token decides
     csrf.exempt(payments)  # Stripe signs its webhooks; there is no form and no cookie
     csrf.exempt(api)  # the API authenticates with bearer tokens, never the session cookie
     app.register_blueprint(api)

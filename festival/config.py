@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 ENVIRONMENTS = ("development", "production")
 DEFAULT_ALLOWED_HOSTS = ("localhost", "127.0.0.1")
 LANGUAGES = ("fr", "en", "ar")
+_EMAIL = re.compile(r"[^@\s<>,;?&]+@[^@\s<>,;?&]+\.[^@\s<>,;?&]+")
 
 
 # Each limit is a setting (flask-limiter's notation); the defaults make brute force hopeless.
@@ -156,6 +157,11 @@ def load_config(environ: Mapping[str, str] | None = None,
     if mail_tls and mail_ssl:
         raise ConfigError("MAIL_USE_TLS and MAIL_USE_SSL cannot both be true")
 
+    # The announcements' List-Unsubscribe also names this mailbox (mailto:), when set.
+    unsubscribe_to = environ.get("MAIL_UNSUBSCRIBE_TO", "").strip()
+    if unsubscribe_to and (not _EMAIL.fullmatch(unsubscribe_to)):
+        raise ConfigError("MAIL_UNSUBSCRIBE_TO must be one e-mail address (a@b.example)")
+
     stripe_key = environ.get("STRIPE_SECRET_KEY", "")
     if stripe_key and not stripe_key.startswith(("sk_", "rk_")):
         raise ConfigError("STRIPE_SECRET_KEY must start with sk_ or rk_")
@@ -223,6 +229,7 @@ def load_config(environ: Mapping[str, str] | None = None,
         "MAIL_USE_TLS": mail_tls,
         "MAIL_USE_SSL": mail_ssl,
         "MAIL_FROM": environ.get("MAIL_FROM", "Almoggar <billetterie@almoggar.example>"),
+        "MAIL_UNSUBSCRIBE_TO": unsubscribe_to,
         "STRIPE_SECRET_KEY": stripe_key,
         "STRIPE_WEBHOOK_SECRET": environ.get("STRIPE_WEBHOOK_SECRET", ""),
         "STRIPE_API_BASE": stripe_base,

@@ -100,6 +100,19 @@ def programme(year: int):
                            updated_at=utcnow())
 
 
+@bp.get("/<int:year>/feedback")
+@roles(Role.ORGANISER)
+def feedback(year: int):
+    """The attendees' answers to the feedback form sent after the festival."""
+    from festival.outreach.feedback import feedback_summary
+    edition = _edition(year)
+    figures = feedback_summary(edition)
+    return render_template("dashboard/feedback.html", edition=edition, f=figures,
+                           marks_chart=present.marks_chart(figures["per_mark"],
+                                                           _("Answers per mark")),
+                           updated_at=utcnow())
+
+
 @bp.get("/<int:year>/associations")
 @roles(Role.ORGANISER)
 def associations(year: int):

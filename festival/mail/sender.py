@@ -28,7 +28,7 @@ from sqlalchemy import and_, or_, select, update
 from festival.core.timeutil import utcnow
 from festival.core.unit_of_work import transaction
 from festival.extensions import db
-from festival.mail.models import MailStatus, OutboxMessage
+from festival.mail.models import EXTRA_HEADERS, MailStatus, OutboxMessage
 from festival.mail.rendering import render
 
 log = logging.getLogger(__name__)
@@ -122,6 +122,9 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     email["Date"] = format_datetime(message.created_at)
     email["Message-ID"] = message.message_id
     email["Auto-Submitted"] = "auto-generated"
+    for name, value in (message.headers or {}).items():
+        if name in EXTRA_HEADERS:  # (checked when queued; a row edited by hand stays safe)
+            email[name] = value
     email.set_content(message.text_body)
     if message.html_body is not None:
         email.add_alternative(message.html_body, subtype="html")
