@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from festival.core.forms import Form
+from festival.core.forms import Form, choices
 from festival.outreach.feedback import COMMENT_LENGTH
 from festival.outreach.texts import BODY_LENGTH, SUBJECT_LENGTH
 
@@ -27,7 +27,7 @@ class RuleForm(Form):
 
 class FeedbackForm(Form):
     mark = RadioField(_l("Overall, how was the festival?"),
-                      choices=[(str(n), str(n)) for n in range(1, 6)],
+                      choices=choices((str(n), str(n)) for n in range(1, 6)),
                       validators=[InputRequired(_l("Choose a mark from 1 to 5."))])
     best_session_id = SelectField(_l("Your favourite moment (optional)"), choices=[],
                                   validate_choice=False)

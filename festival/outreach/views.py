@@ -20,7 +20,7 @@ from flask_login import current_user
 
 from festival.core.access import Role, public, roles
 from festival.core.errors import DomainError, NotFound
-from festival.core.forms import refuse
+from festival.core.forms import choices, refuse
 from festival.core.timeutil import utcnow
 from festival.core.unit_of_work import refuse_request
 from festival.editions.queries import edition_for_year
@@ -154,8 +154,8 @@ def _private(response) -> Response:
 
 def _feedback_page(order, form: FeedbackForm, status: int = 200, saved: bool = False):
     sessions = feedback_service.sessions_to_choose(order.edition)
-    form.best_session_id.choices = [("", _("— None in particular —"))] + [
-        (str(s.id), s.title) for s in sessions]
+    form.best_session_id.choices = choices([("", _("— None in particular —"))] + [
+        (str(s.id), s.title) for s in sessions])
     return _private((render_template(
         "outreach/feedback.html", order=order, edition=order.edition, form=form,
         saved=saved, is_open=feedback_service.can_answer(order, utcnow()),
