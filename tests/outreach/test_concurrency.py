@@ -1,0 +1,63 @@
+"""Two schedulers at once (PostgreSQL): both find the same orders to remind, and each order
+still gets one reminder, from whichever scheduler inserted its delivery row first."""
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from festival.extensions import db
+from festival.mail.models import OutboxMessage
+from festival.outreach import schedule
+from festival.outreach.cli import schedule_due
+from festival.outreach.models import RuleDelivery, RuleKind
+from tests.outreach.conftest import DAY1, at, make_edition, paid_order, switch_on
+from tests.ticketing.conftest import make_type
+
+
+def test_two_schedulers_at_once_queue_each_reminder_once(app, postgres, monkeypatch):
+    buyers = 12
+    with app.app_context():
+        edition = make_edition()
+        pass_type = make_type(edition, quota=100)
+        for n in range(buyers):
+            paid_order(edition, pass_type, at(DAY1 - timedelta(days=3), "12:00"),
+                       email=f"b{n}@example.fr")
+        switch_on(edition, RuleKind.REMINDER)
+        db.session.commit()
+
+    # Both schedulers find every order still to remind before either inserts anything.
+    found_both = threading.Barrier(2)
+    real_pending = schedule.pending_orders
+
+    def pending_orders(rule, occasion, limit):
+        found = real_pending(rule, occasion, limit)
+        if found:
+            found_both.wait(timeout=30)
+        return found
+    monkeypatch.setattr(schedule, "pending_orders", pending_orders)
+
+    results, errors = [], []
+
+    def scheduler() -> None:
+        with app.app_context():
+            try:
+                results.append(sum(schedule_due(at(DAY1 - timedelta(days=1), "10:00"),
+                                                echo=lambda *_: None).values()))
+            except Exception as error:  # shown by the assertion below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=scheduler, daemon=True) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == [] and len(results) == 2
+    assert sum(results) == buyers  # split between the two, never doubled
+    with app.app_context():
+        assert db.session.scalar(select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.template == "rule_reminder")) == buyers
+        assert db.session.scalar(select(func.count(RuleDelivery.id))) == buyers
