@@ -21,6 +21,13 @@ class RuleForm(Form):
     subject_ar = StringField(_l("Subject"), [Optional(), Length(max=SUBJECT_LENGTH)])
     body_ar = TextAreaField(_l("Text"), [Optional(), Length(max=BODY_LENGTH)])
 
+    def show_defaults(self, subjects: dict[str, str], bodies: dict[str, str]) -> None:
+        """Each text field in its language's direction, the default text as placeholder."""
+        for lang in ("fr", "en", "ar"):
+            for prefix, defaults in (("subject", subjects), ("body", bodies)):
+                getattr(self, f"{prefix}_{lang}").render_kw = {
+                    "lang": lang, "dir": "auto", "placeholder": defaults[lang]}
+
     def texts(self, prefix: str) -> dict[str, str]:
         return {lang: getattr(self, f"{prefix}_{lang}").data or "" for lang in ("fr", "en", "ar")}
 
@@ -30,6 +37,7 @@ class FeedbackForm(Form):
                       choices=choices((str(n), str(n)) for n in range(1, 6)),
                       validators=[InputRequired(_l("Choose a mark from 1 to 5."))])
     best_session_id = SelectField(_l("Your favourite moment (optional)"), choices=[],
-                                  validate_choice=False)
+                                  validate_choice=False, render_kw={"dir": "auto"})
     comment = TextAreaField(_l("Anything to tell us? (optional)"),
-                            [Optional(), Length(max=COMMENT_LENGTH)])
+                            [Optional(), Length(max=COMMENT_LENGTH)],
+                            render_kw={"dir": "auto", "maxlength": COMMENT_LENGTH})

@@ -68,11 +68,12 @@ def published_at(edition: Edition) -> datetime | None:
     """When the edition was first made public (None while it is a draft)."""
     if edition.status is EditionStatus.DRAFT:
         return None
+    # An edition made public without a recorded change (loaded data): since it exists.
     return db.session.scalar(
         select(EditionStatusChange.created_at)
         .where(EditionStatusChange.edition_id == edition.id,
                EditionStatusChange.to_status != EditionStatus.DRAFT)
-        .order_by(EditionStatusChange.id).limit(1))
+        .order_by(EditionStatusChange.id).limit(1)) or edition.created_at
 
 
 def announcement_occasions(edition: Edition) -> list[Occasion]:

@@ -60,3 +60,11 @@ def paragraphs(text: str) -> list[list[str]]:
     escape and join with <br>."""
     blocks = [block.strip() for block in text.replace("\r\n", "\n").split("\n\n")]
     return [[line.strip() for line in block.split("\n")] for block in blocks if block]
+
+
+def sent_when_empty(rule: MessageRule) -> tuple[dict[str, str], dict[str, str]]:
+    """The subject and text each language gets from the saved rule (its own, the French or
+    the default one): the edit form shows them greyed in the fields left empty."""
+    languages = current_app.config["LANGUAGES"]
+    return ({lang: subject(rule, lang) for lang in languages},
+            {lang: body(rule, lang) for lang in languages})

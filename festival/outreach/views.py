@@ -26,7 +26,8 @@ from festival.core.unit_of_work import refuse_request
 from festival.editions.queries import edition_for_year
 from festival.editions.services.editions import MAX_YEAR, MIN_YEAR
 from festival.outreach import feedback as feedback_service
-from festival.outreach import moments, notifications, schedule, services, unsubscribe as optout
+from festival.outreach import moments, notifications, schedule, services, texts
+from festival.outreach import unsubscribe as optout
 from festival.outreach.forms import LANGUAGE_LABELS, FeedbackForm, RuleForm
 from festival.outreach.models import RuleKind
 from festival.ticketing import orders
@@ -77,6 +78,8 @@ def switch(year: int, kind: str):
 
 def _rule_page(edition, kind: RuleKind, form: RuleForm, status: int = 200):
     rule = services.rule_of(edition, kind)
+    form.show_defaults(*texts.sent_when_empty(rule or services.rules_of(edition)[
+        list(RuleKind).index(kind)]))
     return render_template("outreach/rule.html", edition=edition, kind=kind, rule=rule,
                            form=form, languages=LANGUAGE_LABELS), status
 
