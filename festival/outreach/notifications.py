@@ -50,6 +50,14 @@ def _common(rule: MessageRule, edition: Edition, language: str) -> dict:
             "venue": edition.main_venue}
 
 
+def ticket_summary(tickets) -> str:
+    """"2 × Pass festival, Dimanche": the tickets by type, in the order they were bought."""
+    counts: dict[str, int] = {}
+    for ticket in tickets:
+        counts[ticket.ticket_type.name] = counts.get(ticket.ticket_type.name, 0) + 1
+    return ", ".join(name if n == 1 else f"{n} × {name}" for name, n in counts.items())
+
+
 def order_url(order: Order) -> str:
     return absolute_url("ticketing.order", code=order.code, secret=order.secret)
 
@@ -64,7 +72,8 @@ def render_reminder(ids: Mapping[str, Any], with_files: bool) -> Prepared:
     day = date.fromisoformat(ids["day"])
     tickets = day_tickets(order, day)
     context = {**_common(rule, order.edition, order.language), "order": order, "day": day,
-               "tickets": tickets, "order_url": order_url(order)}
+               "tickets": tickets, "ticket_summary": ticket_summary(tickets),
+               "order_url": order_url(order)}
     if not with_files or not tickets:
         return Prepared(context)
     every = valid_tickets(order)
@@ -106,6 +115,7 @@ def preview(rule: MessageRule, edition: Edition, language: str) -> tuple[str, st
         subject = texts.subject(rule, language)
     context = {**_common(rule, edition, language), "order": sample,
                "day": edition.first_day or date.today(), "tickets": [ticket],
+               "ticket_summary": ticket_summary([ticket]),
                "order_url": absolute_url("editions.edition", year=edition.year),
                "feedback_url": absolute_url("editions.edition", year=edition.year),
                "edition_url": absolute_url("editions.edition", year=edition.year),

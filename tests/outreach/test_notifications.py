@@ -68,3 +68,9 @@ def test_every_rule_previews_in_every_language(edition, kind, language):
     subject, text, html = notifications.preview(rule, edition, language)
     assert subject and text.strip() and f'lang="{language}"' in html
     assert services.rule_of(edition, kind) is None  # a preview stores nothing
+
+
+def test_tickets_are_summed_up_by_type():
+    from types import SimpleNamespace as Row
+    tickets = [Row(ticket_type=Row(name=name)) for name in ("Pass", "Dimanche", "Pass")]
+    assert notifications.ticket_summary(tickets) == "2 × Pass, Dimanche"
