@@ -39,6 +39,14 @@ def answer_of(order: Order) -> FeedbackAnswer | None:
     return db.session.scalar(select(FeedbackAnswer).where(FeedbackAnswer.order_id == order.id))
 
 
+def feedback_of(order_ids: list[int]) -> list[FeedbackAnswer]:
+    """The answers of these orders (a person's export)."""
+    if not order_ids:
+        return []
+    return db.session.scalars(select(FeedbackAnswer).where(
+        FeedbackAnswer.order_id.in_(order_ids)).order_by(FeedbackAnswer.id)).all()
+
+
 def can_answer(order: Order, now: datetime) -> bool:
     opens = feedback_opens_at(order.edition)
     return order.status is OrderStatus.PAID and opens is not None and now >= opens

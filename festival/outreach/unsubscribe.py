@@ -70,3 +70,15 @@ def unsubscribe(address: str) -> None:
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Unsubscribe)
     db.session.execute(insert.values(address=normalise(address), created_at=utcnow())
                        .on_conflict_do_nothing(index_elements=["address"]))
+
+
+def forget_address(address: str) -> None:
+    """An erasure (festival/privacy): the address leaves the opt-out list and the
+    announcements' delivery rows (its orders are anonymised, so nothing is sent to it any
+    more). No commit."""
+    from festival.outreach.models import RuleDelivery
+    address = normalise(address)
+    db.session.execute(db.delete(Unsubscribe).where(Unsubscribe.address == address))
+    for delivery in db.session.scalars(select(RuleDelivery).where(
+            RuleDelivery.recipient == f"address:{address}")):
+        delivery.recipient = f"address:erased-{delivery.id}"
