@@ -14,6 +14,7 @@ from festival.dashboard.exports import export_csv
 from festival.dashboard.summary_pdf import edition_summary_pdf
 from festival.editions.queries import all_editions, current_edition, edition_for_year
 from festival.editions.services.editions import MAX_YEAR, MIN_YEAR
+from festival.outreach.feedback import feedback_summary
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 DOOR = (Role.VOLUNTEER, Role.ORGANISER)
@@ -104,7 +105,6 @@ def programme(year: int):
 @roles(Role.ORGANISER)
 def feedback(year: int):
     """The attendees' answers to the feedback form sent after the festival."""
-    from festival.outreach.feedback import feedback_summary
     edition = _edition(year)
     figures = feedback_summary(edition)
     return render_template("dashboard/feedback.html", edition=edition, f=figures,

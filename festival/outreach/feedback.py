@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from festival.core.errors import DomainError, ValidationError
 from festival.core.guards import without_flaws
 from festival.core.timeutil import utcnow
-from festival.editions.days import day_bounds, cutoff_of
+from festival.editions.days import cutoff_of, day_bounds
 from festival.editions.models import Edition, ProgrammeSession, SessionStatus
 from festival.extensions import db
 from festival.outreach.models import FeedbackAnswer

@@ -38,6 +38,7 @@ from festival.mail.services import queue_mail_to_render
 from festival.outreach import moments, texts
 from festival.outreach.models import MessageRule, RuleDelivery, RuleKind, Unsubscribe
 from festival.outreach.moments import Occasion
+from festival.outreach.unsubscribe import unsubscribe_headers
 from festival.ticketing.models import Order, OrderStatus, Ticket, TicketStatus, TicketType
 
 BATCH_SIZE = 100
@@ -183,7 +184,6 @@ def schedule_occasion(work: DueWork, now: datetime, limit: int = BATCH_SIZE) -> 
         return 0, 0
     queued = 0
     if rule.kind is RuleKind.ANNOUNCEMENT:
-        from festival.outreach.unsubscribe import unsubscribe_headers
         found = pending_addresses(rule, work.occasion, limit)
         for address, language in found:
             recipient = address_recipient(address)

@@ -13,7 +13,7 @@ from festival.core.errors import NotFound
 from festival.core.timeutil import utcnow
 from festival.core.urls import absolute_url
 from festival.extensions import db
-from festival.outreach.models import Unsubscribe
+from festival.outreach.models import RuleDelivery, Unsubscribe
 
 SALT = "almoggar.unsubscribe"
 TOKEN_LENGTH = 400  # far above any token of a 254-character address
@@ -76,7 +76,6 @@ def forget_address(address: str) -> None:
     """An erasure (festival/privacy): the address leaves the opt-out list and the
     announcements' delivery rows (its orders are anonymised, so nothing is sent to it any
     more). No commit."""
-    from festival.outreach.models import RuleDelivery
     address = normalise(address)
     db.session.execute(db.delete(Unsubscribe).where(Unsubscribe.address == address))
     for delivery in db.session.scalars(select(RuleDelivery).where(

@@ -27,9 +27,9 @@ from festival.core.timeutil import to_paris, utcnow
 from festival.editions.models import Edition, EditionStatus
 from festival.extensions import db
 from festival.mail.models import OutboxAttachment, OutboxMessage
-from festival.ticketing import orders as order_services
 from festival.outreach.feedback import feedback_of
 from festival.outreach.unsubscribe import forget_address, is_unsubscribed
+from festival.ticketing import orders as order_services
 from festival.ticketing.models import Order
 from festival.ticketing.pdf_cache import forget_order_pdfs
 

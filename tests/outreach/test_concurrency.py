@@ -45,7 +45,7 @@ def test_two_schedulers_at_once_queue_each_reminder_once(app, postgres, monkeypa
             try:
                 results.append(sum(schedule_due(at(DAY1 - timedelta(days=1), "10:00"),
                                                 echo=lambda *_: None).values()))
-            except Exception as error:  # shown by the assertion below
+            except Exception as error:  # noqa: BLE001 (shown by the assertion below)
                 errors.append(error)
             finally:
                 db.session.remove()

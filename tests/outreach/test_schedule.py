@@ -38,7 +38,7 @@ def test_a_reminder_goes_the_day_before_to_holders_of_tickets_valid_that_day(
     run(at(DAY1, "10:00"))
     assert reminders() == [(both.id, DAY1.isoformat()), (both.id, DAY2.isoformat()),
                            (sunday.id, DAY2.isoformat())]
-    arabic = [m for m in rule_messages() if m.to_address == "samir@example.fr"][0]
+    arabic = next(m for m in rule_messages() if m.to_address == "samir@example.fr")
     assert arabic.language == "ar" and arabic.batch == f"rule:{rule.id}:{DAY2.isoformat()}"
 
 
