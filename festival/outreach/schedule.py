@@ -14,9 +14,9 @@ Who gets what (festival/outreach/moments.py has when):
   reminder when one of its tickets still valid admits on D, and only those are attached.
   Cancelled, refunded, expired or pending orders get nothing.
 - thank-you: each paid order of the edition, paid before the moment, with a valid ticket.
-- announcement: each address of a paid order of an earlier edition whose buyer ticked the
-  news box, paid before the edition was published, not unsubscribed; once per address, in
-  the language of that address's latest such order.
+- announcement: each address of a paid order of an earlier edition, paid before the edition
+  was published, whose latest such order has the news box ticked, and not unsubscribed;
+  once per address, in the language of that latest order.
 """
 from __future__ import annotations
 
@@ -117,22 +117,25 @@ def pending_orders(rule: MessageRule, occasion: Occasion, limit: int) -> list[Or
 
 def pending_addresses(rule: MessageRule, occasion: Occasion, limit: int
                       ) -> list[tuple[str, str]]:
-    """(address, language) the announcement has still to go to, once per address."""
+    """(address, language) the announcement has still to go to, once per address. The
+    address's latest paid order (before the publication) decides: its news box, and its
+    language; an address that unticked the box on a later order gets nothing."""
     edition = rule.edition
     address = func.lower(func.trim(Order.email))
     rows = db.session.execute(
-        select(address, Order.language)
+        select(address, Order.language, Order.marketing_consent)
         .join(Edition, Edition.id == Order.edition_id)
-        .where(Edition.year < edition.year, Order.marketing_consent.is_(True),
+        .where(Edition.year < edition.year,
                Order.status == OrderStatus.PAID, Order.paid_at.is_not(None),
                Order.paid_at <= occasion.due_at, Order.email != "",
                ~exists().where(Unsubscribe.address == address),
                ~_delivered(rule.id, occasion.key, literal("address:", String) + address))
         .order_by(address, Order.paid_at.desc(), Order.id.desc())).all()
-    chosen: dict[str, str] = {}
-    for value, language in rows:  # the latest order of each address comes first
-        chosen.setdefault(value, language)
-    return list(chosen.items())[:limit]
+    latest: dict[str, tuple[str, bool]] = {}
+    for value, language, consent in rows:  # the latest order of each address comes first
+        latest.setdefault(value, (language, consent))
+    return [(value, language) for value, (language, consent) in latest.items()
+            if consent][:limit]
 
 
 def _claim(rule_id: int, recipient: str, occasion: str, order_id: int | None) -> int | None:

@@ -154,3 +154,22 @@ def test_the_announcement_renders_with_its_unsubscribe_link(ctx):
     # The organisers' text is shown as it was written, never as HTML.
     assert "Rendez-vous &lt;b&gt;en mai&lt;/b&gt; !" in message.html_body
     assert db.session.scalar(select(EditionStatusChange.id)) is not None
+
+
+def test_the_latest_order_of_an_address_says_whether_it_wants_news(ctx):
+    older, newer = make_edition(2025, days=(date(2025, 5, 17),)), make_edition(2026, days=(
+        date(2026, 5, 16),))
+    old_type, new_type = make_type(older, quota=9), make_type(newer, quota=9)
+    paid_order(older, old_type, at(date(2025, 4, 1), "12:00"), email="changed@example.fr",
+               consent=True)
+    paid_order(newer, new_type, at(date(2026, 4, 1), "12:00"), email="changed@example.fr",
+               consent=False)
+    paid_order(older, old_type, at(date(2025, 4, 1), "12:00"), email="later@example.fr",
+               consent=False)
+    paid_order(newer, new_type, at(date(2026, 4, 1), "12:00"), email="later@example.fr",
+               consent=True, language="en")
+    coming = make_edition(2028, days=(date(2028, 5, 13),), status=EditionStatus.DRAFT)
+    switch_on(coming, RuleKind.ANNOUNCEMENT)
+    publish(coming, PUBLISHED)
+    run(PUBLISHED)
+    assert [(m.to_address, m.language) for m in rule_messages()] == [("later@example.fr", "en")]

@@ -67,3 +67,45 @@ def test_mail_schedule_under_the_moved_clock(app, test_environ):
             (order_id, f"rule:{rule_id}:{DAY1.isoformat()}")]
         # Queued at the moved clock's time: the process really believed it was that day.
         assert at(the_day_before, "10:01") <= queued[0].created_at < at(the_day_before, "10:02")
+
+
+def test_the_loop_queues_what_becomes_due_and_stops_on_sigterm(app, test_environ):
+    import signal
+    import time as clock_time
+    from datetime import date
+
+    from festival.core.timeutil import utcnow
+    from festival.editions.models import EditionStatus, EditionStatusChange
+    with app.app_context():
+        past_day = date(2024, 5, 18)
+        past = make_edition(2024, days=(past_day,))
+        paid_order(past, make_type(past, quota=5), at(past_day - timedelta(days=7), "12:00"),
+                   consent=True)
+        coming = make_edition(utcnow().year + 2, days=(date(utcnow().year + 2, 5, 13),))
+        db.session.add(EditionStatusChange(edition=coming, from_status=EditionStatus.DRAFT,
+                                           to_status=EditionStatus.PUBLISHED,
+                                           created_at=utcnow() - timedelta(minutes=1)))
+        switch_on(coming, RuleKind.ANNOUNCEMENT)
+        db.session.commit()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "festival", "mail", "schedule", "--loop",
+         "--interval", "1"], cwd=ROOT, env=dict(os.environ, **test_environ),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = clock_time.monotonic() + 30
+        queued = []
+        while not queued and clock_time.monotonic() < deadline:
+            clock_time.sleep(0.2)
+            with app.app_context():
+                queued = db.session.scalars(select(OutboxMessage.to_address).where(
+                    OutboxMessage.template == "rule_announcement")).all()
+        assert queued == ["amina@example.fr"]
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, output
+    assert "Queued 1 automatic message(s)." in output
+    assert "Message scheduler stopped." in output

@@ -74,3 +74,12 @@ def test_tickets_are_summed_up_by_type():
     from types import SimpleNamespace as Row
     tickets = [Row(ticket_type=Row(name=name)) for name in ("Pass", "Dimanche", "Pass")]
     assert notifications.ticket_summary(tickets) == "2 × Pass, Dimanche"
+
+
+def test_a_rules_batch_in_words(edition):
+    from festival.outreach.queries import describe_batch
+    rule = switch_on(edition, RuleKind.REMINDER)
+    assert describe_batch(rule.batch("2027-05-15")).startswith("Reminder the day before · ")
+    assert describe_batch(rule.batch("2027-05-15")).endswith("(2027)")
+    assert describe_batch("message:12") is None
+    assert describe_batch("rule:999:after") is None
