@@ -97,3 +97,26 @@ def test_the_rule_page_and_its_preview(app, laptop, live_server, screenshot):
     page.goto("/manage/editions/2027/messages/reminder/preview?language=ar")
     assert frame.locator("html").get_attribute("dir") == "rtl"
     screenshot(page, "rule-preview-ar")
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_unsubscribing_on_a_phone_without_javascript(app, browser, live_server, screenshot,
+                                                     language):
+    from festival.outreach import unsubscribe as optout
+    with app.app_context():
+        token = optout.unsubscribe_token("amina@example.fr")
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False,
+                                  viewport={"width": 360, "height": 740}, is_mobile=True)
+    context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
+    page = context.new_page()
+    try:
+        page.goto(f"/unsubscribe/{token}")
+        assert_no_horizontal_overflow(page)
+        screenshot(page, f"unsubscribe-{language}")
+        page.click("button[type=submit]")
+        assert page.locator("[role=status]").is_visible()
+        screenshot(page, f"unsubscribed-{language}")
+    finally:
+        context.close()
+    with app.app_context():
+        assert optout.is_unsubscribed("amina@example.fr")

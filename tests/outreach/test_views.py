@@ -85,6 +85,7 @@ def test_unsubscribe_get_shows_a_button_and_post_unsubscribes(app, client):
         token = optout.unsubscribe_token("Amina@Example.fr")
     page = client.get(f"/unsubscribe/{token}")
     assert page.status_code == 200 and "<form method=\"post\">" in page.get_data(as_text=True)
+    assert "<bdi>amina@example.fr</bdi>" in page.get_data(as_text=True)  # (left to right in Arabic)
     with app.app_context():
         assert not optout.is_unsubscribed("amina@example.fr")
     assert client.post(f"/unsubscribe/{token}").status_code == 200
