@@ -70,6 +70,8 @@ class OutboxMessage(db.Model):
     batch: Mapped[str | None] = mapped_column(String(120), index=True)
     # Extra headers the sender adds ({"List-Unsubscribe": …}), only those of EXTRA_HEADERS.
     headers: Mapped[dict | None] = mapped_column(JSON)
+    # Not sent at or after this instant (a reminder once its day has begun): given up instead.
+    send_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[MailStatus] = mapped_column(mail_status_enum, default=MailStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

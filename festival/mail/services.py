@@ -15,6 +15,7 @@ import re
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from email.utils import make_msgid, parseaddr
 from typing import Any
 
@@ -152,12 +153,15 @@ def queue_mail(to: str, template: str, context: Mapping[str, Any], language: str
 def queue_mail_to_render(to: str, template: str, ids: Mapping[str, int | str], language: str,
                          subject: Any, dedupe_key: str | None = None,
                          reply_to: str | None = None, batch: str | None = None,
-                         headers: Mapping[str, str] | None = None) -> int:
+                         headers: Mapping[str, str] | None = None,
+                         send_before: datetime | None = None) -> int:
     """Queue a message that the sender renders when it sends it (no commit, nothing rendered
     but the subject): `ids` are what the renderer registered for `template` needs, stored as
     JSON. Returns the message's id (that of the message already queued under `dedupe_key`,
     if any). The same rules and errors as `queue_mail`; ValueError as well for a template
     that has no renderer, or `headers` other than EXTRA_HEADERS (or with a line break).
+    `send_before`: the sender gives the message up (failed, with the reason) rather than send
+    it at or after that instant (a reminder once its day has begun).
 
     Its callers often hold a busy lock (a quota's row): on PostgreSQL the row is one
     `INSERT … ON CONFLICT (dedupe_key) DO NOTHING`, with no look-up before it and no savepoint.
@@ -170,6 +174,7 @@ def queue_mail_to_render(to: str, template: str, ids: Mapping[str, int | str], l
     message = _new_message(to, template, language, subject, dedupe_key, reply_to, batch)
     message.context = dict(ids)
     message.headers = _checked_headers(headers)
+    message.send_before = send_before
     if db.session.get_bind().dialect.name != "postgresql":
         existing = _by_dedupe_key(dedupe_key) if dedupe_key is not None else None
         return (existing or _store(message, dedupe_key)).id

@@ -169,7 +169,7 @@ def _queue(rule: MessageRule, occasion: Occasion, recipient: str, to: str, langu
         message_id = queue_mail_to_render(
             to, TEMPLATES[rule.kind], ids, language, subject,
             dedupe_key=dedupe_key(rule.id, recipient, occasion.key),
-            batch=rule.batch(occasion.key), headers=headers)
+            batch=rule.batch(occasion.key), headers=headers, send_before=occasion.ends_at)
     except ValidationError:
         # An address the outbox refuses (typed wrong at the box office): its delivery row
         # stays, with no message, so that it is not tried again at every round.

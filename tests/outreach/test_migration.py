@@ -21,8 +21,9 @@ def test_0028_up_and_down(old_app):
         inspector = sa.inspect(db.engine)
         assert {"message_rules", "rule_deliveries", "unsubscribed_addresses",
                 "feedback_answers"} <= set(inspector.get_table_names())
-        assert db.session.execute(sa.text("SELECT subject, headers FROM outbox_messages")
-                                  ).all() == [("Old", None)]
+        assert db.session.execute(sa.text(
+            "SELECT subject, headers, send_before FROM outbox_messages")).all() == [
+            ("Old", None, None)]
         uniques = {tuple(u["column_names"])
                    for u in inspector.get_unique_constraints("rule_deliveries")}
         assert ("rule_id", "recipient", "occasion") in uniques
@@ -30,5 +31,6 @@ def test_0028_up_and_down(old_app):
         downgrade(directory=str(MIGRATIONS), revision="0026")
         inspector = sa.inspect(db.engine)
         assert "message_rules" not in inspector.get_table_names()
-        assert "headers" not in {c["name"] for c in inspector.get_columns("outbox_messages")}
+        assert not {"headers", "send_before"} & {
+            c["name"] for c in inspector.get_columns("outbox_messages")}
         db.session.commit()

@@ -181,3 +181,46 @@ def test_thank_you_not_weeks_later(edition, day_pass):
     paid_order(edition, day_pass, at(DAY1 - timedelta(days=10), "12:00"))
     run(at(DAY2 + timedelta(days=30), "10:00"))
     assert rule_messages() == []
+
+
+def test_a_reminder_the_sender_reaches_too_late_is_given_up(app, smtp_server):
+    """The scheduler queued it in time, but the sender only runs once the day has begun."""
+    from festival.mail.models import MailStatus
+    from festival.mail.sender import send_all_due
+    from tests.outreach.conftest import make_edition
+    from tests.ticketing.conftest import make_type
+    with app.app_context():
+        edition = make_edition()
+        pass_type = make_type(edition, quota=5)
+        switch_on(edition, RuleKind.REMINDER)
+        paid_order(edition, pass_type, at(DAY1 - timedelta(days=10), "12:00"),
+                   email="early@example.fr")
+        db.session.commit()
+        run(at(THE_DAY_BEFORE, "10:00"))
+        [reminder] = rule_messages()
+        assert reminder.send_before == at(DAY1, "05:00")
+        send_all_due(now=at(DAY1, "05:00"))
+        db.session.expire_all()
+        [reminder] = rule_messages()
+        assert reminder.status is MailStatus.FAILED
+        assert "moment passed" in reminder.last_error
+    assert [m["To"] for m in smtp_server.messages if m["Subject"].startswith("Tomorrow")] == []
+
+
+def test_a_reminder_sent_in_time_reaches_the_smtp_server(app, smtp_server):
+    from festival.mail.sender import send_all_due
+    from tests.outreach.conftest import make_edition
+    from tests.ticketing.conftest import make_type
+    with app.app_context():
+        edition = make_edition()
+        switch_on(edition, RuleKind.REMINDER)
+        paid_order(edition, make_type(edition, quota=5), at(DAY1 - timedelta(days=10), "12:00"),
+                   email="early@example.fr")
+        db.session.commit()
+        run(at(THE_DAY_BEFORE, "10:00"))
+        send_all_due(now=at(THE_DAY_BEFORE, "10:01"))
+    [reminder] = [m for m in smtp_server.messages if m["Subject"].startswith("Tomorrow")]
+    assert reminder["To"] == "early@example.fr"
+    pdf = [part for part in reminder.iter_attachments()
+           if part.get_content_type() == "application/pdf"]
+    assert len(pdf) == 1 and pdf[0].get_filename().endswith(f"{DAY1.isoformat()}.pdf")

@@ -3,7 +3,8 @@
 Each edition's automatic messages (reminder, thank-you, announcement) with their texts per
 language; one delivery row per message a rule queued (unique per rule, recipient and
 occasion); the attendees' feedback (one per order); the addresses that asked for no more
-announcements; and `outbox_messages.headers` for a marketing message's List-Unsubscribe.
+announcements; `outbox_messages.headers` for a marketing message's List-Unsubscribe, and
+`outbox_messages.send_before`, after which a message is given up rather than sent late.
 
 Revision ID: 0028
 Revises: 0026
@@ -25,6 +26,7 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.add_column(sa.Column('headers', sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column('send_before', UTCDateTime(), nullable=True))
 
     op.create_table(
         'message_rules',
@@ -108,4 +110,5 @@ def downgrade():
     op.drop_table('rule_deliveries')
     op.drop_table('message_rules')
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.drop_column('send_before')
         batch_op.drop_column('headers')
