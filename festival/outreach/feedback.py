@@ -15,6 +15,7 @@ from festival.editions.models import Edition, ProgrammeSession, SessionStatus
 from festival.extensions import db
 from festival.outreach.models import FeedbackAnswer
 from festival.ticketing.models import Order, OrderStatus
+from festival.ticketing.orders import lock_order
 
 COMMENT_LENGTH = 2000
 COMMENTS_SHOWN = 200
@@ -54,12 +55,15 @@ def can_answer(order: Order, now: datetime) -> bool:
 
 def give_feedback(order: Order, mark: object, best_session_id: object, comment: str,
                   language: str, now: datetime | None = None) -> FeedbackAnswer:
-    """Record (or replace) the order's answer.
+    """Record (or replace) the order's answer. The order's row is locked first
+    (ticketing.orders.lock_order), so two submissions at once make one answer, the later
+    one's.
 
     Errors: DomainError `feedback_closed` (409) for an order that is not paid or before the
     festival; ValidationError on `mark` (a whole number 1–5), `best_session_id` (a published
     session of the edition, or none) and `comment` (at most COMMENT_LENGTH characters).
     """
+    order = lock_order(order.id)
     if not can_answer(order, now or utcnow()):
         raise DomainError("feedback_closed",
                           _l("Feedback opens on the first day of the festival, for paid "
