@@ -3,7 +3,9 @@ rendering.py), and their previews in the back office.
 
 Templates: templates/mail/rule_reminder, rule_thank_you, rule_announcement (.html, .txt).
 The reminder's "where and when" is the block `where_and_when` of rule_reminder.html and
-.txt: the day's date and the edition's main venue for now.
+.txt: the day's date and the edition's main venue for now. Its context: `edition`, `day`
+(a date), `edition_day` (that day's EditionDay row, or None), `venue` (the main venue, or
+None), `order`, `tickets` (the order's valid tickets of that day).
 """
 from __future__ import annotations
 
@@ -58,6 +60,11 @@ def ticket_summary(tickets) -> str:
     return ", ".join(name if n == 1 else f"{n} × {name}" for name, n in counts.items())
 
 
+def _day_row(edition: Edition, day: date):
+    """The EditionDay of `day` (its door hours, once days have them), None if it is gone."""
+    return next((row for row in edition.days if row.day == day), None)
+
+
 def order_url(order: Order) -> str:
     return absolute_url("ticketing.order", code=order.code, secret=order.secret)
 
@@ -72,6 +79,7 @@ def render_reminder(ids: Mapping[str, Any], with_files: bool) -> Prepared:
     day = date.fromisoformat(ids["day"])
     tickets = day_tickets(order, day)
     context = {**_common(rule, order.edition, order.language), "order": order, "day": day,
+               "edition_day": _day_row(order.edition, day),
                "tickets": tickets, "ticket_summary": ticket_summary(tickets),
                "order_url": order_url(order)}
     if not with_files or not tickets:
@@ -114,7 +122,8 @@ def preview(rule: MessageRule, edition: Edition, language: str) -> tuple[str, st
                                  attendee_name="")
         subject = texts.subject(rule, language)
     context = {**_common(rule, edition, language), "order": sample,
-               "day": edition.first_day or date.today(), "tickets": [ticket],
+               "day": edition.first_day or date.today(),
+               "edition_day": edition.days[0] if edition.days else None, "tickets": [ticket],
                "ticket_summary": ticket_summary([ticket]),
                "order_url": absolute_url("editions.edition", year=edition.year),
                "feedback_url": absolute_url("editions.edition", year=edition.year),
