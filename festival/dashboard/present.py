@@ -83,17 +83,6 @@ def sales_chart(days, label: str) -> Markup:
     return charts.responsive(draw(True), draw(False))
 
 
-def marks_chart(per_mark: list[tuple[int, int]], label: str) -> Markup:
-    """The feedback's answers per mark (1 to 5), as bars."""
-    if not any(n for _, n in per_mark):
-        return Markup("")
-
-    def draw(narrow: bool) -> str:
-        bars = [charts.Bar(str(mark), n, show_label=True) for mark, n in per_mark]
-        return charts.bar_chart(bars, label, width=400 if narrow else 720)
-    return charts.responsive(draw(True), draw(False))
-
-
 def gauge(sold: int, reserved: int, total: int | None) -> Markup:
     label = _("%(sold)s sold, %(reserved)s reserved", sold=sold, reserved=reserved)
     if total:

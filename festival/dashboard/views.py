@@ -108,8 +108,6 @@ def feedback(year: int):
     edition = _edition(year)
     figures = feedback_summary(edition)
     return render_template("dashboard/feedback.html", edition=edition, f=figures,
-                           marks_chart=present.marks_chart(figures["per_mark"],
-                                                           _("Answers per mark")),
                            updated_at=utcnow())
 
 
