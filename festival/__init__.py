@@ -124,12 +124,15 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(ticketing.manage_bp)
     app.register_blueprint(payments)
     payment_provider.init_app(app)
-    from festival.checkin.manage_views import bp as manage_checkin
-    from festival.checkin.views import bp as checkin
-    app.register_blueprint(checkin)
-    app.register_blueprint(manage_checkin)
+    from festival.checkin import manage_views as checkin_back_office, views as checkin_views
+    app.register_blueprint(checkin_views.bp)
+    app.register_blueprint(checkin_back_office.bp)
     from festival.dashboard.views import bp as dashboard
     app.register_blueprint(dashboard)
+    from festival.outreach.views import bp as outreach
+    app.register_blueprint(outreach)
+    # RFC 8058: a mail client's one-click POST carries no CSRF token; the signed token decides.
+    csrf.exempt("festival.outreach.views.unsubscribe")
     csrf.exempt(payments)  # Stripe signs its webhooks; there is no form and no cookie
     csrf.exempt(api)  # the API authenticates with bearer tokens, never the session cookie
     app.register_blueprint(api)

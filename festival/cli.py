@@ -24,6 +24,7 @@ from festival.core.unit_of_work import with_unit_of_work
 from festival.demo import demo_command
 from festival.extensions import db
 from festival.mail.cli import mail_cli
+from festival.outreach.cli import schedule_command
 from festival.privacy.cli import privacy_cli
 from festival.ticketing.cli import orders_cli, quotas_cli
 
@@ -154,6 +155,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(token_cli)
     app.cli.add_command(accounts_cli)
     app.cli.add_command(demo_command)
+    mail_cli.add_command(schedule_command)
     app.cli.add_command(mail_cli)
     app.cli.add_command(orders_cli)
     app.cli.add_command(quotas_cli)

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 ENVIRONMENTS = ("development", "production")
 DEFAULT_ALLOWED_HOSTS = ("localhost", "127.0.0.1")
 LANGUAGES = ("fr", "en", "ar")
+# One e-mail address, nothing around it (no list, no name, no mailto: parameters).
+_EMAIL = re.compile(r"[^@\s<>,;?&]+@[^@\s<>,;?&]+\.[^@\s<>,;?&]+")
 
 
 # Each limit is a setting (flask-limiter's notation); the defaults make brute force hopeless.
@@ -46,7 +48,6 @@ LEGAL_SETTINGS = {
     "HOSTING_ADDRESS": "1 avenue de l’Exemple, 59100 Roubaix, France",
     "HOSTING_CONTACT": "+33 1 23 45 67 89",
 }
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 _HOST = re.compile(r"(?P<host>\.?[a-z0-9]([a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\])(:\d{1,5})?")
@@ -194,6 +195,11 @@ def load_config(environ: Mapping[str, str] | None = None,
     if mail_tls and mail_ssl:
         raise ConfigError("MAIL_USE_TLS and MAIL_USE_SSL cannot both be true")
 
+    # The announcements' List-Unsubscribe also names this mailbox (mailto:), when set.
+    unsubscribe_to = environ.get("MAIL_UNSUBSCRIBE_TO", "").strip()
+    if unsubscribe_to and (not _EMAIL.fullmatch(unsubscribe_to)):
+        raise ConfigError("MAIL_UNSUBSCRIBE_TO must be one e-mail address (a@b.example)")
+
     stripe_key = environ.get("STRIPE_SECRET_KEY", "")
     if stripe_key and not stripe_key.startswith(("sk_", "rk_")):
         raise ConfigError("STRIPE_SECRET_KEY must start with sk_ or rk_")
@@ -261,6 +267,7 @@ def load_config(environ: Mapping[str, str] | None = None,
         "MAIL_USE_TLS": mail_tls,
         "MAIL_USE_SSL": mail_ssl,
         "MAIL_FROM": environ.get("MAIL_FROM", "Almoggar <billetterie@almoggar.example>"),
+        "MAIL_UNSUBSCRIBE_TO": unsubscribe_to,
         "STRIPE_SECRET_KEY": stripe_key,
         "STRIPE_WEBHOOK_SECRET": environ.get("STRIPE_WEBHOOK_SECRET", ""),
         "STRIPE_API_BASE": stripe_base,

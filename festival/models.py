@@ -38,6 +38,12 @@ from festival.editions.models import (  # noqa: F401
 )
 from festival.mail.models import OutboxAttachment, OutboxMessage  # noqa: F401
 from festival.messaging.models import Broadcast  # noqa: F401
+from festival.outreach.models import (  # noqa: F401
+    FeedbackAnswer,
+    MessageRule,
+    RuleDelivery,
+    Unsubscribe,
+)
 from festival.ticketing.models import (  # noqa: F401
     Order,
     OrderEvent,

@@ -138,8 +138,14 @@ EXPECTED: dict[str, frozenset[str]] = {
     "dashboard.attendance": DOOR,
     "dashboard.attendance_live": DOOR,
     **{f"dashboard.{name}": STAFF for name in (
-        "sales", "programme", "associations", "comparison", "export", "summary_pdf")},
+        "sales", "programme", "associations", "comparison", "export", "summary_pdf",
+        "feedback")},
     "api.dashboard.edition_dashboard": STAFF,
+    # automatic messages: the rules' back office; the attendees' feedback and unsubscribe
+    **{f"outreach.{name}": STAFF for name in (
+        "rules", "switch", "rule", "preview", "preview_html")},
+    "outreach.feedback": EVERYONE,        # the order's secret is checked inside
+    "outreach.unsubscribe": EVERYONE,     # the signed token is checked inside
 }
 
 # Endpoints whose effect would spoil the rest of the walk are tried last.
@@ -161,6 +167,7 @@ def samples(app):
             "user_id": factories.gen_user("volunteer").id,
             "token": "unknown-reset-token",
             "code": "en",
+            "kind": "reminder",
             "message_id": queue_mail("sample@example.org", "test", {"site": "x"}, "fr", "Hi").id,
         }
         values.update(factories.gen_edition_samples())

@@ -1,7 +1,7 @@
 """From figures to what the pages draw: chart bars with their axis labels, percentages."""
 from __future__ import annotations
 
-from flask_babel import format_date, format_number, format_percent
+from flask_babel import format_date, format_decimal, format_number, format_percent
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -27,6 +27,11 @@ def percent(part: int | None, whole: int | None) -> str:
     if not whole or part is None:
         return "—"
     return format_percent(part / whole, "#,##0 %")
+
+
+def mark(value: float | None) -> str:
+    """An average mark out of 5, with one decimal in the reader's language ("4,2 / 5")."""
+    return "—" if value is None else format_decimal(value, "0.0") + " / 5"
 
 
 def ratio(value: float | None) -> str:
@@ -125,5 +130,6 @@ def gauge(sold: int, reserved: int, total: int | None) -> Markup:
 
 def jinja_globals() -> dict:
     return {"clock": clock, "clock_seconds": clock_seconds, "num": num, "percent": percent,
-            "ratio": ratio, "bar_cell": charts.bar_cell, "chart_colors": charts.COLORS,
-            "arrivals_chart": arrivals_chart, "day_scale": day_scale, "pace_key": pace_key}
+            "ratio": ratio, "mark": mark, "bar_cell": charts.bar_cell,
+            "chart_colors": charts.COLORS, "arrivals_chart": arrivals_chart,
+            "day_scale": day_scale, "pace_key": pace_key}

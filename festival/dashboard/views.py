@@ -15,6 +15,7 @@ from festival.dashboard.exports import export_file
 from festival.dashboard.summary_pdf import edition_summary_pdf
 from festival.editions.queries import all_editions, current_edition, edition_for_year
 from festival.editions.services.editions import MAX_YEAR, MIN_YEAR
+from festival.outreach.feedback import feedback_summary
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 DOOR = (Role.VOLUNTEER, Role.ORGANISER)
@@ -98,6 +99,16 @@ def programme(year: int):
     return render_template("dashboard/programme.html", edition=edition, dates=dates,
                            rooms=rooms, drafts=drafts, fill=queries.room_fill(edition),
                            speakers=queries.speakers_per_association(edition),
+                           updated_at=utcnow())
+
+
+@bp.get("/<int:year>/feedback")
+@roles(Role.ORGANISER)
+def feedback(year: int):
+    """The attendees' answers to the feedback form sent after the festival."""
+    edition = _edition(year)
+    figures = feedback_summary(edition)
+    return render_template("dashboard/feedback.html", edition=edition, f=figures,
                            updated_at=utcnow())
 
 

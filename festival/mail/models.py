@@ -34,6 +34,11 @@ class MailStatus(str, enum.Enum):
         }[self]
 
 
+# The only extra headers a message may carry: a marketing message's unsubscribe links
+# (RFC 2369 and RFC 8058's one-click POST).
+EXTRA_HEADERS = ("List-Unsubscribe", "List-Unsubscribe-Post")
+
+
 mail_status_enum = str_enum(MailStatus, "mail_status", length=20)
 
 
@@ -63,6 +68,10 @@ class OutboxMessage(db.Model):
     # The mailing a message belongs to ("reminder:3:2027-05-08", "message:12"), for the
     # organisers' counts per mailing (queued, sent, failed); None for one-off e-mails.
     batch: Mapped[str | None] = mapped_column(String(120), index=True)
+    # Extra headers the sender adds ({"List-Unsubscribe": …}), only those of EXTRA_HEADERS.
+    headers: Mapped[dict | None] = mapped_column(JSON)
+    # Not sent at or after this instant (a reminder once its day has begun): given up instead.
+    send_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[MailStatus] = mapped_column(mail_status_enum, default=MailStatus.PENDING)
     # A failed message the receiving server refused for good (an SMTP 5xx answer): a bounce,
     # told apart from a message given up after too many temporary failures.

@@ -5,7 +5,9 @@ rows with `SELECT … FOR UPDATE SKIP LOCKED`, so two senders never take the sam
 the claim is committed before anything is sent. A message is marked sent, one by one, right
 after the SMTP server accepted it, so a crash loses none and repeats at most the one message
 in flight. A message left in `sending` by a sender that died is claimed again after
-STUCK_AFTER. Failures are retried with exponential backoff, then given up as `failed`.
+STUCK_AFTER. Failures are retried with exponential backoff, then given up as `failed`. A
+message whose `send_before` has passed (a reminder once its day has begun) is given up too,
+never sent late.
 
 A message queued unrendered (festival/mail/rendering.py) is rendered here, just before it is
 sent; what was rendered is stored with its `sent` mark. A rendering that fails (its order
@@ -28,7 +30,7 @@ from sqlalchemy import and_, or_, select, update
 from festival.core.timeutil import utcnow
 from festival.core.unit_of_work import transaction
 from festival.extensions import db
-from festival.mail.models import MailStatus, OutboxMessage
+from festival.mail.models import EXTRA_HEADERS, MailStatus, OutboxMessage
 from festival.mail.rendering import render
 
 log = logging.getLogger(__name__)
@@ -126,6 +128,9 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     email["Date"] = format_datetime(message.created_at)
     email["Message-ID"] = message.message_id
     email["Auto-Submitted"] = "auto-generated"
+    for name, value in (message.headers or {}).items():
+        if name in EXTRA_HEADERS:  # (checked when queued; a row edited by hand stays safe)
+            email[name] = value
     email.set_content(message.text_body)
     if message.html_body is not None:
         email.add_alternative(message.html_body, subtype="html")
@@ -256,6 +261,11 @@ def send_pending(limit: int = 50, now: datetime | None = None) -> SendReport:
                 with transaction():  # one message: marked sent once it is
                     message = db.session.get(OutboxMessage, message_id)
                     to = message.to_address
+                    if message.send_before is not None and (now or utcnow()) >= \
+                            message.send_before:
+                        raise PermanentFailure(
+                            "not sent: its moment passed at "
+                            f"{message.send_before.isoformat(timespec='minutes')}")
                     try:
                         render(message)
                     except Exception as error:

@@ -15,6 +15,7 @@ import re
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from email.utils import make_msgid, parseaddr
 from typing import Any
 
@@ -31,7 +32,7 @@ from festival.core.i18n import RTL_LANGUAGES
 from festival.core.timeutil import utcnow
 from festival.core.urls import absolute_url
 from festival.extensions import db
-from festival.mail.models import MailStatus, OutboxAttachment, OutboxMessage
+from festival.mail.models import EXTRA_HEADERS, MailStatus, OutboxAttachment, OutboxMessage
 
 TEMPLATE_NAME = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)*$")
 # A caller names an inline image with a short dot-atom; queue_mail makes it a msg-id.
@@ -151,12 +152,16 @@ def queue_mail(to: str, template: str, context: Mapping[str, Any], language: str
 
 def queue_mail_to_render(to: str, template: str, ids: Mapping[str, int | str], language: str,
                          subject: Any, dedupe_key: str | None = None,
-                         reply_to: str | None = None, batch: str | None = None) -> int:
+                         reply_to: str | None = None, batch: str | None = None,
+                         headers: Mapping[str, str] | None = None,
+                         send_before: datetime | None = None) -> int:
     """Queue a message that the sender renders when it sends it (no commit, nothing rendered
     but the subject): `ids` are what the renderer registered for `template` needs, stored as
     JSON. Returns the message's id (that of the message already queued under `dedupe_key`,
     if any). The same rules and errors as `queue_mail`; ValueError as well for a template
-    that has no renderer.
+    that has no renderer, or `headers` other than EXTRA_HEADERS (or with a line break).
+    `send_before`: the sender gives the message up (failed, with the reason) rather than send
+    it at or after that instant (a reminder once its day has begun).
 
     Its callers often hold a busy lock (a quota's row): on PostgreSQL the row is one
     `INSERT … ON CONFLICT (dedupe_key) DO NOTHING`, with no look-up before it and no savepoint.
@@ -168,6 +173,8 @@ def queue_mail_to_render(to: str, template: str, ids: Mapping[str, int | str], l
         raise ValueError(f"no renderer for the mail template {template!r}")
     message = _new_message(to, template, language, subject, dedupe_key, reply_to, batch)
     message.context = dict(ids)
+    message.headers = _checked_headers(headers)
+    message.send_before = send_before
     if db.session.get_bind().dialect.name != "postgresql":
         existing = _by_dedupe_key(dedupe_key) if dedupe_key is not None else None
         return (existing or _store(message, dedupe_key)).id
@@ -181,6 +188,16 @@ def queue_mail_to_render(to: str, template: str, ids: Mapping[str, int | str], l
         queued = db.session.scalar(select(OutboxMessage.id).where(
             OutboxMessage.dedupe_key == dedupe_key))
     return queued
+
+
+def _checked_headers(headers: Mapping[str, str] | None) -> dict[str, str] | None:
+    if not headers:
+        return None
+    for name, value in headers.items():
+        if name not in EXTRA_HEADERS or not isinstance(value, str) or any(
+                c in value for c in "\r\n"):
+            raise ValueError(f"header not allowed on an outbox message: {name!r}")
+    return dict(headers)
 
 
 def _check_language(language: str) -> None:

@@ -27,6 +27,8 @@ from festival.core.timeutil import to_paris, utcnow
 from festival.editions.models import Edition, EditionStatus
 from festival.extensions import db
 from festival.mail.models import OutboxAttachment, OutboxMessage
+from festival.outreach.feedback import feedback_of
+from festival.outreach.unsubscribe import forget_address, is_unsubscribed
 from festival.ticketing import orders as order_services
 from festival.ticketing.models import Order
 from festival.ticketing.pdf_cache import forget_order_pdfs
@@ -75,6 +77,11 @@ def export_person(raw_email: str) -> dict:
                    for o in orders],
         "messages": [{"subject": m.subject, "created_at": _iso(m.created_at),
                       "status": m.status.value} for m in messages],
+        "feedback": [{"order": a.order.code, "mark": a.mark, "comment": a.comment,
+                      "best_session": a.best_session.title if a.best_session else None,
+                      "updated_at": _iso(a.updated_at)}
+                     for a in feedback_of([o.id for o in orders])],
+        "unsubscribed_from_announcements": is_unsubscribed(email),
     }
 
 
@@ -137,6 +144,7 @@ def erase_person(raw_email: str, *, actor: User | None, now: datetime | None = N
         end_other_sessions(user)
         done.accounts += 1
     done.messages = _erase_messages(email)
+    forget_address(email)
     db.session.flush()
     return done
 

@@ -1,0 +1,109 @@
+"""Two schedulers at once (PostgreSQL): both find the same orders to remind, and each order
+still gets one reminder, from whichever scheduler inserted its delivery row first."""
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from festival.extensions import db
+from festival.mail.models import OutboxMessage
+from festival.outreach import schedule
+from festival.outreach.cli import schedule_due
+from festival.outreach.models import RuleDelivery, RuleKind
+from tests.outreach.conftest import DAY1, at, make_edition, paid_order, switch_on
+from tests.ticketing.conftest import make_type
+
+
+def test_two_schedulers_at_once_queue_each_reminder_once(app, postgres, monkeypatch):
+    buyers = 12
+    with app.app_context():
+        edition = make_edition()
+        pass_type = make_type(edition, quota=100)
+        for n in range(buyers):
+            paid_order(edition, pass_type, at(DAY1 - timedelta(days=3), "12:00"),
+                       email=f"b{n}@example.fr")
+        switch_on(edition, RuleKind.REMINDER)
+        db.session.commit()
+
+    # Both schedulers find every order still to remind before either inserts anything.
+    found_both = threading.Barrier(2)
+    real_pending = schedule.pending_orders
+
+    def pending_orders(rule, occasion, limit):
+        found = real_pending(rule, occasion, limit)
+        if found:
+            found_both.wait(timeout=30)
+        return found
+    monkeypatch.setattr(schedule, "pending_orders", pending_orders)
+
+    results, errors = [], []
+
+    def scheduler() -> None:
+        with app.app_context():
+            try:
+                results.append(sum(schedule_due(at(DAY1 - timedelta(days=1), "10:00"),
+                                                echo=lambda *_: None).values()))
+            except Exception as error:  # noqa: BLE001 (shown by the assertion below)
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=scheduler, daemon=True) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == [] and len(results) == 2
+    assert sum(results) == buyers  # split between the two, never doubled
+    with app.app_context():
+        assert db.session.scalar(select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.template == "rule_reminder")) == buyers
+        assert db.session.scalar(select(func.count(RuleDelivery.id))) == buyers
+
+
+def test_two_feedback_submissions_at_once_make_one_answer(app, postgres):
+    """The second submission waits for the first one's lock on the order, then replaces its
+    answer (without the lock it would insert a second answer and fail on the unique order)."""
+    from datetime import date
+
+    from festival.outreach.feedback import give_feedback
+    from festival.outreach.models import FeedbackAnswer
+    from festival.ticketing.models import Order
+    from tests.ticketing.test_concurrency import _wait_for_a_lock_wait
+    with app.app_context():
+        day = date(2020, 5, 15)
+        edition = make_edition(2020, days=(day,))
+        order_id = paid_order(edition, make_type(edition, quota=5),
+                              at(day - timedelta(days=2), "12:00")).id
+        db.session.commit()
+
+    first_written, outcomes, errors = threading.Event(), [], []
+
+    def submit(mark: int) -> None:
+        with app.app_context():
+            try:
+                if mark == 5:
+                    first_written.wait(30)
+                give_feedback(db.session.get(Order, order_id), mark, None, f"Note {mark}",
+                              "fr", now=at(day, "22:00"))
+                if mark == 2:  # written, not committed: the other submission must wait
+                    first_written.set()
+                    outcomes.append(_wait_for_a_lock_wait(app))
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 (shown by the assertion below)
+                errors.append(error)
+            finally:
+                first_written.set()
+                db.session.remove()
+
+    threads = [threading.Thread(target=submit, args=(mark,), daemon=True) for mark in (2, 5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == [] and outcomes == [True]
+    with app.app_context():
+        assert db.session.execute(select(FeedbackAnswer.mark, FeedbackAnswer.comment)
+                                  ).all() == [(5, "Note 5")]
