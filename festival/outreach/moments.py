@@ -20,6 +20,7 @@ from sqlalchemy import select
 from festival.core.timeutil import paris_to_utc
 from festival.editions.days import cutoff_of, day_bounds
 from festival.editions.models import Edition, EditionDay, EditionStatus, EditionStatusChange
+from festival.editions.practical import door_instants
 from festival.extensions import db
 from festival.outreach.models import RuleKind
 
@@ -44,12 +45,8 @@ class Occasion:
 def day_begins(edition: Edition, row: EditionDay) -> datetime:
     """The instant festival day `row` begins for a reminder's purpose: its door opening if
     it has one, otherwise the start of the festival day (editions.days)."""
-    cutoff = cutoff_of(edition)
-    doors = getattr(row, "doors_open", None)
-    if doors is not None:
-        # Doors opening after midnight but before the cut-off belong to the next morning.
-        return paris_to_utc(row.day if doors >= cutoff else row.day + timedelta(days=1), doors)
-    return day_bounds(row.day, cutoff)[0]
+    opens, _closes = door_instants(row.day, row.doors_open, row.doors_close)
+    return opens if opens is not None else day_bounds(row.day, cutoff_of(edition))[0]
 
 
 def reminder_occasions(edition: Edition) -> list[Occasion]:

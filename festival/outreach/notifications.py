@@ -3,9 +3,11 @@ rendering.py), and their previews in the back office.
 
 Templates: templates/mail/rule_reminder, rule_thank_you, rule_announcement (.html, .txt).
 The reminder's "where and when" is the block `where_and_when` of rule_reminder.html and
-.txt: the day's date and the edition's main venue for now. Its context: `edition`, `day`
-(a date), `edition_day` (that day's EditionDay row, or None), `venue` (the main venue, or
-None), `order`, `tickets` (the order's valid tickets of that day).
+.txt: the day's venue, door hours and access (the partials mail/_where_and_when.*, from
+editions.practical.where_and_when), or its date and the main venue when the day is gone.
+Its context: `edition`, `day` (a date), `edition_day` (that day's EditionDay row, or None),
+`where_and_when`, `venue` (the main venue, or None), `order`, `tickets` (the order's valid
+tickets of that day).
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from flask_babel import gettext as _
 
 from festival.core.urls import absolute_url
 from festival.editions.models import Edition
+from festival.editions.practical import where_and_when
 from festival.extensions import db
 from festival.mail.rendering import Prepared, register_renderer
 from festival.mail.services import Attachment, render_mail
@@ -80,6 +83,7 @@ def render_reminder(ids: Mapping[str, Any], with_files: bool) -> Prepared:
     tickets = day_tickets(order, day)
     context = {**_common(rule, order.edition, order.language), "order": order, "day": day,
                "edition_day": _day_row(order.edition, day),
+               "where_and_when": where_and_when(order.edition, [day], order.language),
                "tickets": tickets, "ticket_summary": ticket_summary(tickets),
                "order_url": order_url(order)}
     if not with_files or not tickets:
@@ -124,6 +128,8 @@ def preview(rule: MessageRule, edition: Edition, language: str) -> tuple[str, st
     context = {**_common(rule, edition, language), "order": sample,
                "day": edition.first_day or date.today(),
                "edition_day": edition.days[0] if edition.days else None, "tickets": [ticket],
+               "where_and_when": where_and_when(edition, [edition.first_day], language)
+               if edition.first_day else [],
                "ticket_summary": ticket_summary([ticket]),
                "order_url": absolute_url("editions.edition", year=edition.year),
                "feedback_url": absolute_url("editions.edition", year=edition.year),

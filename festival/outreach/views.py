@@ -25,8 +25,9 @@ from festival.core.timeutil import utcnow
 from festival.core.unit_of_work import refuse_request
 from festival.editions.queries import edition_for_year
 from festival.editions.services.editions import MAX_YEAR, MIN_YEAR
+from festival.mail.batches import register_batch_kind
 from festival.outreach import feedback as feedback_service
-from festival.outreach import moments, notifications, schedule, services, texts
+from festival.outreach import moments, notifications, queries, schedule, services, texts
 from festival.outreach import unsubscribe as optout
 from festival.outreach.forms import LANGUAGE_LABELS, FeedbackForm, RuleForm
 from festival.outreach.models import RuleKind
@@ -35,6 +36,8 @@ from festival.ticketing.order_views import lookup_limit
 
 bp = Blueprint("outreach", __name__)
 bp.record_once(lambda state: notifications.register_mail_renderers(state.app))
+bp.record_once(lambda state: register_batch_kind(state.app, "rule",
+                                                 queries.describe_rule_batches))
 KINDS = "<any(reminder, thank_you, announcement):kind>"
 PREVIEW_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
                   "frame-ancestors 'self'; sandbox")

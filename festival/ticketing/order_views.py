@@ -23,6 +23,7 @@ from festival.core.security import limiter
 from festival.core.timeutil import utcnow
 from festival.core.unit_of_work import AfterCommit, refuse_request
 from festival.editions.practical import where_and_when
+from festival.outreach import feedback
 from festival.ticketing import checkout, orders, queries, sales
 from festival.ticketing.blueprints import bp
 from festival.ticketing.ical import order_ical
@@ -87,7 +88,8 @@ def order(code: str):
         awaiting_transfer=sales.is_awaiting_transfer(found), minutes_left=minutes_left,
         resend_wait=allowed_at is not None and allowed_at > now,
         days=days, lines=queries.order_lines(found),
-        where_and_when=where_and_when(found.edition, days, str(get_locale())))
+        where_and_when=where_and_when(found.edition, days, str(get_locale())),
+        feedback=feedback.can_answer(found, now), answered=feedback.answer_of(found) is not None)
     return _private(Response(page))
 
 

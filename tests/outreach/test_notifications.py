@@ -83,3 +83,32 @@ def test_a_rules_batch_in_words(edition):
     assert describe_batch(rule.batch("2027-05-15")).endswith("(2027)")
     assert describe_batch("message:12") is None
     assert describe_batch("rule:999:after") is None
+
+
+def test_the_reminder_gives_the_days_door_hours_and_access(edition, day_pass):
+    from tests.factories import gen_where_and_when
+    gen_where_and_when(edition, sunday_venue=True)
+    switch_on(edition, RuleKind.REMINDER)
+    paid_order(edition, day_pass, at(DAY1 - timedelta(days=5), "12:00"))
+    # Day 1's doors open at 18:00: at 10:00 its reminder may still go, with day 2's.
+    schedule_due(at(DAY1, "10:00"), echo=lambda *_: None)
+    [message] = [m for m in rule_messages() if m.context["day"] == DAY2.isoformat()]
+    render(message)
+    text = message.text_body
+    assert "10:00 – 20:00" in text and "Parc des sports" in text  # day 2: its own venue
+    assert "18:00" not in text and "Métro 13" not in text         # not day 1's
+    assert "Parc des sports" in message.html_body
+
+
+def test_a_rules_mailing_is_listed_with_its_edition_in_words(edition, day_pass, app):
+    from festival.mail.batches import edition_mailings
+    from tests.outreach.conftest import make_edition
+    rule = switch_on(edition, RuleKind.REMINDER)
+    paid_order(edition, day_pass, at(DAY1 - timedelta(days=5), "12:00"))
+    schedule_due(at(DAY1 - timedelta(days=1), "10:00"), echo=lambda *_: None)
+    [mailing] = [m for m in edition_mailings(edition.id) if m.batch.startswith("rule:")]
+    assert mailing.batch == rule.batch(DAY1.isoformat())
+    assert mailing.info.label.startswith("Reminder the day before · ")
+    assert mailing.info.edition_id == edition.id and mailing.stats.queued == 1
+    other = make_edition(year=2028, days=(DAY1.replace(year=2028),))
+    assert not [m for m in edition_mailings(other.id) if m.batch.startswith("rule:")]

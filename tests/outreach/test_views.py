@@ -60,6 +60,29 @@ def test_the_feedback_form_records_then_replaces_the_answer(app, client, order):
     assert "Your answer is saved" in shown
 
 
+def test_the_order_page_leads_to_the_feedback_form_once_the_festival_has_begun(
+        app, client, order):
+    page = client.get(f"/orders/{order['code']}?secret={order['secret']}").get_data(
+        as_text=True)
+    assert "How was the festival?" in page and "Give my opinion" in page
+    assert f"/orders/{order['code']}/feedback?secret=" in page
+    client.post(f"/orders/{order['code']}/feedback",
+                data={"secret": order["secret"], "mark": "4"})
+    again = client.get(f"/orders/{order['code']}?secret={order['secret']}").get_data(
+        as_text=True)
+    assert "Change my answer" in again
+
+
+def test_no_feedback_link_before_the_festival(app, client):
+    with app.app_context():
+        edition = make_edition(2031, days=(DAY1.replace(year=2031),))
+        bought = paid_order(edition, make_type(edition, quota=10),
+                            at(DAY1.replace(year=2031) - timedelta(days=3), "12:00"))
+        db.session.commit()
+        url = f"/orders/{bought.code}?secret={bought.secret}"
+    assert "How was the festival?" not in client.get(url).get_data(as_text=True)
+
+
 @pytest.mark.parametrize("data, field", [
     ({"mark": "6"}, "mark"),
     ({"mark": ""}, "mark"),
