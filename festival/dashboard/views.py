@@ -15,7 +15,7 @@ from festival.dashboard.exports import export_file
 from festival.dashboard.summary_pdf import edition_summary_pdf
 from festival.editions.queries import all_editions, current_edition, edition_for_year
 from festival.editions.services.editions import MAX_YEAR, MIN_YEAR
-from festival.outreach.feedback import feedback_summary
+from festival.outreach.feedback import best_votes, feedback_summary
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 DOOR = (Role.VOLUNTEER, Role.ORGANISER)
@@ -98,6 +98,7 @@ def programme(year: int):
     dates, rooms, drafts = queries.rooms_per_day(edition)
     return render_template("dashboard/programme.html", edition=edition, dates=dates,
                            rooms=rooms, drafts=drafts, fill=queries.room_fill(edition),
+                           votes=best_votes(edition),
                            speakers=queries.speakers_per_association(edition),
                            updated_at=utcnow())
 

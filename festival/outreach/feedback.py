@@ -97,6 +97,15 @@ def give_feedback(order: Order, mark: object, best_session_id: object, comment: 
     return answer
 
 
+def best_votes(edition: Edition) -> dict[int, int]:
+    """How many answers named each session of the edition the best one (session id → n)."""
+    return dict(db.session.execute(
+        select(FeedbackAnswer.best_session_id, func.count(FeedbackAnswer.id))
+        .where(FeedbackAnswer.edition_id == edition.id,
+               FeedbackAnswer.best_session_id.is_not(None))
+        .group_by(FeedbackAnswer.best_session_id)).all())
+
+
 def feedback_summary(edition: Edition) -> dict:
     """The dashboard's figures: count, average, answers per mark, best sessions ranked and
     the latest comments."""

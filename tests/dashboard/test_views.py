@@ -164,3 +164,26 @@ def test_empty_edition_pages_render(client, auth, app):
         assert response.status_code == 200, path
     assert "Nobody has been scanned in yet." in client.get("/dashboard/2032").get_data(
         as_text=True)
+
+
+def test_the_programme_page_says_which_sessions_attendees_liked(app, client, auth, known):
+    from sqlalchemy import select
+
+    from festival.editions.models import ProgrammeSession
+    from festival.extensions import db
+    from festival.outreach.models import FeedbackAnswer
+    from festival.ticketing.models import Order, OrderStatus
+    with app.app_context():
+        session_a = db.session.scalar(select(ProgrammeSession).where(
+            ProgrammeSession.title == "Session A"))
+        paid = db.session.scalars(select(Order).where(
+            Order.edition_id == known.edition_id, Order.status == OrderStatus.PAID)).all()
+        for order, best in zip(paid[:3], (session_a.id, session_a.id, None)):
+            db.session.add(FeedbackAnswer(order_id=order.id, edition_id=known.edition_id,
+                                          mark=4, best_session_id=best))
+        db.session.commit()
+        session_id = session_a.id
+    auth.login_as("organiser")
+    html = client.get("/dashboard/2031/programme").get_data(as_text=True)
+    assert f'data-votes="{session_id}">2<' in html
+    assert "/dashboard/2031/feedback" in html
