@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from typing import Any, Iterable, Mapping
-from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
@@ -16,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from festival.associations.models import Pole, Province, Theme
 from festival.core.errors import ValidationError
 from festival.core.slugs import slugify  # noqa: F401 (the registry's slugs)
+from festival.core.urls import is_web_address
 
 SLUG_MAX = 80
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -61,13 +61,7 @@ def clean_website(raw: Any) -> str:
         return ""
     if "://" not in value:
         value = "https://" + value
-    try:
-        parts = urlsplit(value)
-        host = parts.hostname or ""
-    except ValueError:
-        parts, host = None, ""
-    if (parts is None or parts.scheme.lower() not in ("http", "https") or " " in value
-            or "." not in host or host.startswith(".") or host.endswith(".")):
+    if not is_web_address(value):
         raise ValueError(str(_l("Give a web address starting with http:// or https://.")))
     return value
 

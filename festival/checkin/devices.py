@@ -81,15 +81,31 @@ def _apply_list(edition, checkin_list: CheckinList, data: dict) -> None:
     checkin_list.name = name
     checkin_list.days = days
     checkin_list.ticket_types = types
+    if "room_id" in data:
+        checkin_list.room_id = _room(edition, data["room_id"])
+    elif checkin_list.id is None:  # a new list named after a room keeps that room's door
+        checkin_list.room_id = next((r.id for r in edition.rooms
+                                     if r.name.strip().lower() == name.strip().lower()), None)
     for flag in ("allow_reentry", "admit_unpaid", "is_active", "allow_self_pairing"):
         if flag in data:
             setattr(checkin_list, flag, bool(data[flag]))
 
 
+def _room(edition, raw) -> int | None:
+    """The id of one of the edition's rooms, or None for none. Error: validation_failed."""
+    if raw in (None, "", 0, "0"):
+        return None
+    room_id = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
+    if room_id is None or not any(r.id == room_id for r in edition.rooms):
+        raise ValidationError({"room_id": [_l("Choose one of the edition's rooms.")]})
+    return room_id
+
+
 def create_list(edition, data: dict, *, actor: User | None = None) -> CheckinList:
     """A check-in list: name, days (ISO dates of the edition; none: every day), the ticket
     types it admits (none: all), allow_reentry, admit_unpaid, allow_self_pairing (default
-    yes). Error: validation_failed."""
+    yes), room_id (the room whose door it keeps; by default the room it is named after, if
+    any). Error: validation_failed."""
     checkin_list = CheckinList(edition_id=edition.id, created_at=utcnow(), is_active=True,
                                allow_reentry=False, admit_unpaid=False,
                                allow_self_pairing=True)

@@ -28,6 +28,8 @@ class ListForm(Form):
     days = CheckboxListField(_l("Days (none ticked: every day of the festival)"))
     ticket_type_ids = CheckboxListField(_l("Ticket types admitted (none ticked: all)"),
                                         coerce=int)
+    room_id = SelectField(_l("Door of a room (its occupancy is counted from this list)"),
+                          coerce=int, default=0)
     allow_reentry = BooleanField(_l("Re-entry allowed (exits are scanned too)"))
     admit_unpaid = BooleanField(_l("Admit orders awaiting a bank transfer"))
     is_active = BooleanField(_l("Open (doors on this list can scan)"), default=True)
@@ -40,10 +42,13 @@ class ListForm(Form):
         self.days.choices = choices((d.isoformat(), format_date(d, "EEEE d MMMM"))
                                     for d in edition.dates)
         self.ticket_type_ids.choices = choices((t.id, t.name) for t in ticket_types)
+        self.room_id.choices = choices([(0, _l("— a door of the venue —"))] +
+                                       [(r.id, r.name) for r in edition.rooms])
 
     def service_data(self) -> dict:
         return {"name": self.name.data, "days": self.days.data or [],
                 "ticket_type_ids": self.ticket_type_ids.data or [],
+                "room_id": self.room_id.data or None,
                 "allow_reentry": self.allow_reentry.data, "admit_unpaid": self.admit_unpaid.data,
                 "is_active": self.is_active.data,
                 "allow_self_pairing": self.allow_self_pairing.data}

@@ -95,7 +95,7 @@ def edit_list(year: int, list_id: int):
     else:
         form = ListForm(formdata=None, obj=checkin_list, data={
             "ticket_type_ids": [t.id for t in checkin_list.ticket_types],
-            "days": list(checkin_list.days or [])})
+            "days": list(checkin_list.days or []), "room_id": checkin_list.room_id or 0})
     form.fill_choices(edition, _types(edition))
     redirected, status = submit_form(
         form, lambda: devices.update_list(checkin_list, form.service_data(), actor=current_user),

@@ -75,6 +75,10 @@ class CheckinList(db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     # A logged-in volunteer may pair their own phone to a gate of this list (/scan/start).
     allow_self_pairing: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The room whose door this list keeps (its occupancy is counted from it); None: a door
+    # of the venue.
+    room_id: Mapped[int | None] = mapped_column(
+        ForeignKey("edition_rooms.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     edition: Mapped[Edition] = relationship()

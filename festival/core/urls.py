@@ -9,6 +9,7 @@ is used; its Host has then been checked against ALLOWED_HOSTS (core/security.py)
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, request
 
@@ -32,3 +33,17 @@ def absolute_url(endpoint: str, **values: Any) -> str:
     current_app.inject_url_defaults(endpoint, values)
     path = current_app.url_map.bind("localhost").build(endpoint, values)
     return public_base() + path + (f"#{anchor}" if anchor else "")
+
+
+def is_web_address(url: str) -> bool:
+    """Whether `url` is a link people may follow from our pages: http or https, a host name
+    with a dot, no space or control character (an association's website, a venue's map, a
+    room's stream)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return False
+    return (parts.scheme.lower() in ("http", "https") and "." in host.strip(".")
+            and not host.startswith(".") and not host.endswith(".")
+            and not any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url))

@@ -15,6 +15,7 @@ from festival.dashboard.exports import export_file
 from festival.dashboard.summary_pdf import edition_summary_pdf
 from festival.editions.queries import all_editions, current_edition, edition_for_year
 from festival.editions.services.editions import MAX_YEAR, MIN_YEAR
+from festival.checkin.occupancy import room_occupancy
 from festival.outreach.feedback import best_votes, feedback_summary
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -99,6 +100,7 @@ def programme(year: int):
     return render_template("dashboard/programme.html", edition=edition, dates=dates,
                            rooms=rooms, drafts=drafts, fill=queries.room_fill(edition),
                            votes=best_votes(edition),
+                           occupancy=list(room_occupancy(edition).values()),
                            speakers=queries.speakers_per_association(edition),
                            updated_at=utcnow())
 

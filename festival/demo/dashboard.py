@@ -228,10 +228,14 @@ def _doors_2026(edition: Edition, volunteer_id: int | None) -> Doors:
     if DOOR_LIST not in lists:
         lists[DOOR_LIST] = CheckinList(edition_id=edition.id, name=DOOR_LIST, days=[],
                                        allow_reentry=True, is_active=False)
-    if BIG_ROOM not in lists:   # named after the room: its scans fill the room's sessions
+    big_room = next((r.id for r in edition.rooms if r.name == BIG_ROOM), None)
+    if BIG_ROOM not in lists:   # the room's door: its scans fill the room's sessions
         adults = [k.type for kind, ks in _kinds(edition).items() if kind != "child" for k in ks]
         lists[BIG_ROOM] = CheckinList(edition_id=edition.id, name=BIG_ROOM, days=[],
-                                      allow_reentry=True, is_active=False, ticket_types=adults)
+                                      allow_reentry=True, is_active=False, ticket_types=adults,
+                                      room_id=big_room)
+    elif lists[BIG_ROOM].room_id is None:   # a demo database made before rooms had lists
+        lists[BIG_ROOM].room_id = big_room
     db.session.add_all(lists.values())
     db.session.flush()
     devices = {d.name: d for d in db.session.scalars(

@@ -137,6 +137,9 @@ class RoomForm(Form):
     venue_id = SelectField(_l("Venue"), coerce=int)
     position = IntegerField(_l("Order in the programme"), default=0,
                             validators=[Optional(), NumberRange(0, 1000)])
+    overflow_room_id = SelectField(_l("When it is full, send people to"), coerce=int,
+                                   default=0)
+    stream_url = StringField(_l("Live stream (address)"), validators=[Length(max=500)])
 
 
 class SpeakerForm(Form):
@@ -166,6 +169,8 @@ class SessionForm(Form):
     status = SelectField(_l("Status"), choices=choices(
         (status.value, label) for status, label in SESSION_STATUS.items()))
     is_highlight = BooleanField(_l("Highlight on the home page"))
+    capacity = IntegerField(_l("Seats for this session (if fewer than the room's)"),
+                            validators=[Optional(), NumberRange(1, 100_000)])
     confirm_clashes = BooleanField(_l("Save despite the clashes listed above"))
 
 

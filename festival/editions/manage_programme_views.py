@@ -33,8 +33,12 @@ def _room_form(edition, room: Room | None = None) -> RoomForm:
     form = RoomForm(obj=room) if room is not None else RoomForm()
     form.venue_id.choices = choices([(0, _("— none —"))] +
                                     [(v.id, v.name) for v in edition.venues])
+    form.overflow_room_id.choices = choices(
+        [(0, _("— no other room —"))] +
+        [(r.id, r.name) for r in edition.rooms if room is None or r.id != room.id])
     if room is not None and request.method == "GET":
         form.venue_id.data = room.venue_id or 0
+        form.overflow_room_id.data = room.overflow_room_id or 0
     return form
 
 
@@ -42,7 +46,9 @@ def _room_data(form: RoomForm) -> dict:
     return {"name": form.name.data, "description": form.description.data,
             "capacity": form.capacity.data, "opens_at": form.opens_at.data,
             "closes_at": form.closes_at.data, "venue_id": form.venue_id.data or None,
-            "position": form.position.data or 0}
+            "position": form.position.data or 0,
+            "overflow_room_id": form.overflow_room_id.data or None,
+            "stream_url": form.stream_url.data or ""}
 
 
 @bp.route("/editions/<int:year>/rooms", methods=["GET", "POST"])
@@ -213,7 +219,7 @@ def _session_form(edition, item: ProgrammeSession | None) -> SessionForm:
             "day": start.date().isoformat(), "start_time": start.time(),
             "end_time": end.time(), "room_id": item.room_id,
             "speaker_ids": [s.id for s in item.speakers], "status": item.status.value,
-            "is_highlight": item.is_highlight})
+            "is_highlight": item.is_highlight, "capacity": item.capacity})
     return form
 
 
@@ -226,7 +232,7 @@ def _session_data(form: SessionForm) -> dict:
             "theme": form.theme.data, "room_id": form.room_id.data, "starts_at": start,
             "ends_at": paris_to_utc(end_day, form.end_time.data),
             "speaker_ids": form.speaker_ids.data or [], "status": form.status.data,
-            "is_highlight": form.is_highlight.data}
+            "is_highlight": form.is_highlight.data, "capacity": form.capacity.data}
 
 
 def _session_page(edition, item: ProgrammeSession | None):

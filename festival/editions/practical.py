@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from urllib.parse import quote_plus, urlsplit
+from urllib.parse import quote_plus
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from festival.core.i18n import in_language
 from festival.core.timeutil import paris_to_utc
+from festival.core.urls import is_web_address
 from festival.editions.days import cutoff_of
 from festival.editions.models import Edition, EditionDay, Venue
 
@@ -136,12 +137,7 @@ def map_url_problem(url: str):
         return None
     if len(url) > MAP_URL_LENGTH:
         return _l("At most %(n)s characters.", n=MAP_URL_LENGTH)
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        parts = None
-    if (parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname
-            or any(c.isspace() or ord(c) < 32 for c in url)):
+    if not is_web_address(url):
         return _l("Give a web address starting with https:// (or http://).")
     return None
 

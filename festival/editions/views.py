@@ -21,6 +21,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from festival.checkin.occupancy import room_occupancy
 from festival.core.access import Role, public, roles
 from festival.core.errors import DomainError
 from festival.core.forms import refuse
@@ -132,7 +133,9 @@ def speakers(year: int):
 def session(year: int, session_id: int):
     edition = queries.visible_edition(year)
     item = queries.public_session(edition, session_id)
-    return render_template("editions/session.html", edition=edition, session=item)
+    occ = room_occupancy(edition).get(item.room_id)
+    return render_template("editions/session.html", edition=edition, session=item,
+                           occupancy=occ if occ is not None and occ.session is item else None)
 
 
 @bp.get("/<int:year>/now")
@@ -147,6 +150,7 @@ def now(year: int):
     return render_template("editions/now.html", edition=edition, moment=moment.astimezone(PARIS),
                            day=festival_days.festival_day(edition, moment),
                            rooms=queries.now_and_next(edition, moment),
+                           occupancy={} if raw else room_occupancy(edition),
                            frozen=bool(raw))
 
 

@@ -123,7 +123,9 @@ def build_scans(edition, tickets: dict[str, int], volunteer) -> dict[int, int]:
     from festival.checkin.models import CheckinList, Device, Scan
 
     main = CheckinList(edition_id=edition.id, name="Entrée principale", allow_reentry=True)
-    room = CheckinList(edition_id=edition.id, name="  grande SALLE ", allow_reentry=True)
+    # The door of the Grande salle (its room is set once the programme is built: known()).
+    room = CheckinList(edition_id=edition.id, name="Porte de la grande salle",
+                       allow_reentry=True)
     db.session.add_all([main, room])
     db.session.flush()
     devices = {"d1": Device(edition_id=edition.id, list_id=main.id, name="Téléphone 1",
@@ -196,5 +198,9 @@ def known(app, monkeypatch) -> Known:
         types, tickets = build_sales(edition, actor)
         scans = build_scans(edition, tickets, volunteer)
         build_programme(edition)
+        from festival.checkin.models import CheckinList
+        door = db.session.scalar(db.select(CheckinList).where(
+            CheckinList.name == "Porte de la grande salle"))
+        door.room_id = next(r.id for r in edition.rooms if r.name == "Grande salle")
         db.session.commit()
         return Known(edition.year, edition.id, types, tickets, scans)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, and_, case, cast, func, literal, select
+from sqlalchemy import String, and_, case, cast, literal, select
 from sqlalchemy.sql.expression import ColumnElement
 
 from festival.checkin.models import CheckinList, Direction, Scan, ScanKind, ScanResult
 from festival.checkin.rules import OFFLINE_CONFLICT
 from festival.dashboard.models import LiveScan
-from festival.editions.models import Edition, Room
+from festival.editions.models import Edition
 from festival.ticketing.models import Order, OrderStatus, Ticket, TicketStatus
 
 REFUSALS = [r for r in ScanResult if r is not ScanResult.OK]
@@ -64,16 +64,11 @@ def changed_after_counting(edition_id: int, settled_until: datetime) -> ColumnEl
                     LiveScan.edition_id == edition_id)))
 
 
-def _same_name(a, b) -> ColumnElement[bool]:
-    return func.lower(func.trim(a)) == func.lower(func.trim(b))
-
-
 def room_lists():
-    """Check-in lists named after a room of their edition (case and outer spaces ignored)
-    stand for that room, as (list id, room id) rows; the other lists are the venue's doors."""
-    return (select(CheckinList.id.label("list_id"), Room.id.label("room_id"))
-            .join(Room, and_(Room.edition_id == CheckinList.edition_id,
-                             _same_name(Room.name, CheckinList.name))))
+    """Check-in lists that keep a room's door (CheckinList.room_id), as (list id, room id)
+    rows; the other lists are the venue's doors."""
+    return (select(CheckinList.id.label("list_id"), CheckinList.room_id.label("room_id"))
+            .where(CheckinList.room_id.is_not(None)))
 
 
 def at_the_doors(list_id=Scan.list_id) -> ColumnElement[bool]:

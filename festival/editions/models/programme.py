@@ -62,9 +62,14 @@ class Room(TimestampMixin, db.Model):
     opens_at: Mapped[time | None] = mapped_column(Time)
     closes_at: Mapped[time | None] = mapped_column(Time)  # earlier than opens_at: after midnight
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # Where to send people when the room is full: another room, and/or a live stream.
+    overflow_room_id: Mapped[int | None] = mapped_column(
+        ForeignKey("edition_rooms.id", ondelete="SET NULL"))
+    stream_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     edition: Mapped[Edition] = relationship(back_populates="rooms")
     venue: Mapped[Venue | None] = relationship()
+    overflow_room: Mapped[Room | None] = relationship(remote_side=[id])
 
     def __repr__(self) -> str:
         return f"<Room {self.name}>"
@@ -120,6 +125,8 @@ class ProgrammeSession(TimestampMixin, db.Model):
         str_enum(SessionStatus, "session_status", length=30), default=SessionStatus.DRAFT,
         index=True)
     is_highlight: Mapped[bool] = mapped_column(default=False)
+    # Seats of the session itself, when fewer than its room's (None: the room's capacity).
+    capacity: Mapped[int | None] = mapped_column(Integer)
     # iCalendar's SEQUENCE: one more at each change of time, room or status, so that
     # calendar clients replace the copy they imported (services.programme._save).
     sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

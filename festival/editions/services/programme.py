@@ -11,6 +11,7 @@ from sqlalchemy import select
 from festival.accounts.models import User
 from festival.associations.models import Association, Pole
 from festival.core.errors import Conflict, ValidationError
+from festival.core.urls import is_web_address
 from festival.editions import photos
 from festival.editions.clashes import Clash, ClashError, Placement, clashes_for, new_clashes
 from festival.editions.models import (
@@ -30,9 +31,9 @@ from festival.extensions import db
 
 MAX_SESSION = timedelta(hours=14)
 SESSION_FIELDS = ("kind", "title", "abstract", "languages", "pole", "theme", "room_id",
-                  "starts_at", "ends_at", "speaker_ids", "status", "is_highlight")
+                  "starts_at", "ends_at", "speaker_ids", "status", "is_highlight", "capacity")
 ROOM_FIELDS = ("name", "description", "capacity", "opens_at", "closes_at", "venue_id",
-               "position")
+               "position", "overflow_room_id", "stream_url")
 SPEAKER_FIELDS = ("name", "bio", "association_id")
 
 
@@ -73,6 +74,22 @@ def _room_values(edition: Edition, fields: Fields, data: Mapping[str, Any],
                 fields.add("venue_id", _l("Choose one of this edition's venues."))
             else:
                 values["venue_id"] = venue.id
+    if not partial or "overflow_room_id" in data:
+        overflow_id = data.get("overflow_room_id")
+        if overflow_id in (None, "", 0):
+            values["overflow_room_id"] = None
+        else:
+            overflow = db.session.get(Room, overflow_id) if is_id(overflow_id) else None
+            if overflow is None or overflow.edition_id != edition.id:
+                fields.add("overflow_room_id", _l("Choose one of this edition's rooms."))
+            else:
+                values["overflow_room_id"] = overflow.id
+    if not partial or "stream_url" in data:
+        stream = fields.text("stream_url", data.get("stream_url"), max_length=500)
+        if stream and not is_web_address(stream):
+            fields.add("stream_url", _l("Give a web address starting with https:// (or "
+                                        "http://)."))
+        values["stream_url"] = stream or ""
     return values
 
 
@@ -93,8 +110,9 @@ def _check_room_name(edition: Edition, name: str, room_id: int | None) -> None:
 
 
 def create_room(edition: Edition, data: Mapping[str, Any], *, actor: User | None) -> Room:
-    """A room or stage (name, capacity, opening hours in Paris, venue). Errors:
-    validation_failed, room_name_taken (409), edition_archived (409)."""
+    """A room or stage (name, capacity, opening hours in Paris, venue; where to send people
+    when it is full: an overflow room and a stream's address). Errors: validation_failed,
+    room_name_taken (409), edition_archived (409)."""
     refuse_if_archived(edition)
     fields = Fields()
     _unknown(fields, data, ROOM_FIELDS)
@@ -115,6 +133,8 @@ def update_room(room: Room, data: Mapping[str, Any], *, actor: User | None) -> R
     fields = Fields()
     _unknown(fields, data, ROOM_FIELDS)
     values = _room_values(room.edition, fields, data, partial=True)
+    if values.get("overflow_room_id") == room.id:
+        fields.add("overflow_room_id", _l("The overflow room must be another room."))
     _check_hours(fields, values.get("opens_at", room.opens_at),
                  values.get("closes_at", room.closes_at))
     fields.raise_if_any()
@@ -204,6 +224,9 @@ def _session_values(edition: Edition, fields: Fields, data: Mapping[str, Any],
         values["status"] = fields.choice("status", data.get("status") or "draft", SessionStatus)
     if given("is_highlight"):
         values["is_highlight"] = bool(data.get("is_highlight"))
+    if given("capacity"):
+        values["capacity"] = fields.whole_number("capacity", data.get("capacity"), minimum=1,
+                                                 maximum=100_000)
     if given("pole"):
         values["pole"] = fields.choice("pole", data.get("pole"), Pole, required=False)
     if given("theme"):
@@ -263,7 +286,7 @@ def _check_session(fields: Fields, merged: Mapping[str, Any]) -> None:
 def _current(session: ProgrammeSession) -> dict[str, Any]:
     return {"kind": session.kind, "title": session.title, "abstract": session.abstract,
             "status": session.status, "is_highlight": session.is_highlight,
-            "pole": session.pole, "theme": session.theme, "languages": session.languages,
+            "capacity": session.capacity, "pole": session.pole, "theme": session.theme, "languages": session.languages,
             "room": session.room, "starts_at": session.starts_at, "ends_at": session.ends_at,
             "speakers": session.speakers}
 
@@ -287,8 +310,8 @@ def _save(session: ProgrammeSession, values: Mapping[str, Any]) -> None:
                                       for name in RESCHEDULING):
         # In SQL, so that two organisers saving at once still count two changes.
         session.sequence = ProgrammeSession.sequence + 1
-    for name in ("kind", "title", "abstract", "status", "is_highlight", "pole", "theme",
-                 "starts_at", "ends_at"):
+    for name in ("kind", "title", "abstract", "status", "is_highlight", "capacity", "pole",
+                 "theme", "starts_at", "ends_at"):
         setattr(session, name, values[name])
     session.room = values["room"]
     wanted = list(values["languages"])
