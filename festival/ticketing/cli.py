@@ -20,7 +20,8 @@ log = logging.getLogger("festival.ticketing")
 
 def expire_once() -> int:
     """Expire every pending order past its hold, in batches; returns how many. Then close
-    the Checkout Sessions of cancelled orders that were not closed at cancel time."""
+    the Checkout Sessions of cancelled orders that were not closed at cancel time, and run
+    the waiting lists' sweep (waitlist.services.sweep)."""
     total = 0
     while True:
         with transaction():  # one batch
@@ -29,6 +30,9 @@ def expire_once() -> int:
         if count == 0:
             break
     close_cancelled_checkouts()
+    # Seats that came back (expiry, cancel, refund, a larger quota) go to the waiting lists.
+    from festival.waitlist.cli import sweep_once  # (cycle: waitlist → ticketing)
+    sweep_once()
     return total
 
 
