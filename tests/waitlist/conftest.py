@@ -11,7 +11,7 @@ from tests.mail.conftest import compiled_translations, translated_app  # noqa: F
 
 def buy(edition, ticket_type, n: int = 1, email: str = "buyer@example.fr", paid=True):
     order = orders.create_order(edition, buyer_name="Buyer", email=email,
-                                items=[Item(ticket_type.id, n)], terms_accepted=True)
+                                items=[Item(ticket_type.id, n, [f"Person {k}" for k in range(n)])], terms_accepted=True)
     if paid:
         from festival.ticketing.models import PaymentMethod
         orders.mark_paid(order, PaymentMethod.BANK_TRANSFER)
