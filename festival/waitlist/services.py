@@ -9,8 +9,11 @@ line, in joining order.
 
 An offer holds its seats in the quotas with the same conditional UPDATE as an order
 (quotas.take), so an offered seat can be neither sold nor offered twice: two sweeps running
-at once both try the UPDATE, and only one wins each seat. The entries are claimed with
-`FOR UPDATE SKIP LOCKED`, and a partial unique index allows one open offer per entry.
+at once both try the UPDATE, and only one wins each seat. The entries are locked (FOR
+UPDATE, not SKIP LOCKED: a person whose row another transaction holds is waited for, never
+overtaken) and re-read, and a partial unique index allows one open offer per entry. Locks
+are always taken in the same order, entry → its offer → quotas (in id order), so that
+leaving, using, expiring and offering cannot deadlock one another.
 
 The line is strict: when the first person waiting wants more seats than are free, no one
 behind them is served before them (the seats wait for more to come back, or for an
@@ -247,18 +250,28 @@ def offer_by_hand(entry: WaitlistEntry, *, actor: User,
 def expire_offers(*, now: datetime | None = None, limit: int = 500) -> int:
     """Close the open offers past their time; their seats go back. Returns how many."""
     now = now or utcnow()
-    due = db.session.scalars(
-        select(WaitlistOffer).where(WaitlistOffer.state == OfferState.OPEN,
-                                    WaitlistOffer.expires_at <= now)
-        .order_by(WaitlistOffer.id).limit(limit).with_for_update(skip_locked=True)).all()
-    for offer in due:
+    due = db.session.execute(
+        select(WaitlistOffer.id, WaitlistOffer.entry_id)
+        .where(WaitlistOffer.state == OfferState.OPEN, WaitlistOffer.expires_at <= now)
+        .order_by(WaitlistOffer.id).limit(limit)).all()
+    count = 0
+    for offer_id, entry_id in due:
+        entry = _lock_entry(entry_id)
+        offer = _lock_offer(offer_id)
+        if offer.state is not OfferState.OPEN or offer.expires_at > now:
+            continue  # used or withdrawn meanwhile
         _release(offer, OfferState.EXPIRED, now)
-        entry = offer.entry
         if entry.status is EntryStatus.OFFERED:
             entry.status = EntryStatus.EXPIRED
             entry.closed_at = entry.updated_at = now
+        count += 1
     db.session.flush()
-    return len(due)
+    return count
+
+
+def _lock_offer(offer_id: int) -> WaitlistOffer:
+    return db.session.scalar(select(WaitlistOffer).where(WaitlistOffer.id == offer_id)
+                             .with_for_update().execution_options(populate_existing=True))
 
 
 def offer_freed_seats(ticket_type: TicketType, *, now: datetime | None = None) -> int:
@@ -274,7 +287,7 @@ def offer_freed_seats(ticket_type: TicketType, *, now: datetime | None = None) -
         select(WaitlistEntry).where(WaitlistEntry.ticket_type_id == ticket_type.id,
                                     WaitlistEntry.status == EntryStatus.WAITING)
         .order_by(WaitlistEntry.id).limit(SWEEP_BATCH)
-        .with_for_update(skip_locked=True).execution_options(populate_existing=True)).all()
+        .with_for_update().execution_options(populate_existing=True)).all()
     for entry in waiting:
         if has_bought(entry):
             entry.status = EntryStatus.BOUGHT
@@ -333,9 +346,8 @@ def use_offer(offer: WaitlistOffer, *, buyer_name: str, email: str, quantity: in
     and the next sweep offers them. Errors: those of check_offer, validation_failed
     (quantity, and create_order's), sold_out (never expected: the seats are held)."""
     now = now or utcnow()
-    db.session.flush()
-    offer = db.session.scalar(select(WaitlistOffer).where(WaitlistOffer.id == offer.id)
-                              .with_for_update().execution_options(populate_existing=True))
+    _lock_entry(offer.entry_id)
+    offer = _lock_offer(offer.id)
     check_offer(offer, now)
     if not isinstance(quantity, int) or not 1 <= quantity <= offer.quantity:
         raise ValidationError({"quantity": [_l("Choose between 1 and %(n)s tickets.",
