@@ -12,6 +12,7 @@ from festival.core.unit_of_work import transaction
 from festival.ticketing import quotas
 from festival.ticketing.checkout import close_cancelled_checkouts
 from festival.ticketing.orders import expire_due
+from festival.waitlist.cli import sweep_once
 
 orders_cli = AppGroup("orders", help="Ticket orders.")
 quotas_cli = AppGroup("quotas", help="Ticket quotas.")
@@ -31,7 +32,6 @@ def expire_once() -> int:
             break
     close_cancelled_checkouts()
     # Seats that came back (expiry, cancel, refund, a larger quota) go to the waiting lists.
-    from festival.waitlist.cli import sweep_once  # (cycle: waitlist → ticketing)
     sweep_once()
     return total
 

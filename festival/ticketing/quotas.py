@@ -31,6 +31,7 @@ from festival.core.errors import Conflict, ValidationError
 from festival.editions.models import Edition, EditionDay
 from festival.extensions import db
 from festival.ticketing.models import Order, OrderStatus, Quota, Ticket, TicketStatus, TicketType
+from festival.waitlist.queries import held_by_offers
 
 
 @dataclass
@@ -206,7 +207,6 @@ def held_seats(edition_id: int, statuses: Iterable[OrderStatus] = (
         .group_by(Ticket.ticket_type_id)).all()))
     if OrderStatus.PENDING in statuses:
         # Seats held for someone on a waiting list count as reserved, like a pending order's.
-        from festival.waitlist.queries import held_by_offers  # (cycle: waitlist → ticketing)
         per_type.update(held_by_offers(edition_id))
     days = edition_days(edition_id)
     per_day: Counter[date] = Counter({d: 0 for d in days})

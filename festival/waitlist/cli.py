@@ -7,14 +7,13 @@ import click
 from flask.cli import AppGroup
 
 from festival.core.unit_of_work import transaction
+from festival.waitlist.services import sweep
 
 waitlist_cli = AppGroup("waitlist", help="The waiting lists of sold-out tickets.")
 
 
 def sweep_once() -> tuple[int, int]:
     """One sweep in its own transaction: (offers expired, offers made)."""
-    from festival.waitlist.services import sweep  # (cycle: ticketing.cli → waitlist)
-
     with transaction():
         return sweep()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import Counter
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from festival.extensions import db
 from festival.waitlist.models import OfferState, WaitlistEntry, WaitlistOffer
@@ -20,8 +21,6 @@ def held_by_offers(edition_id: int) -> Counter[int]:
 
 def entries_of(edition_id: int) -> list[WaitlistEntry]:
     """Every entry of the edition, by ticket type then joining order, with their offers."""
-    from sqlalchemy.orm import selectinload
-
     return list(db.session.scalars(
         select(WaitlistEntry).where(WaitlistEntry.edition_id == edition_id)
         .options(selectinload(WaitlistEntry.offers), selectinload(WaitlistEntry.ticket_type))

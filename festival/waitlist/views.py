@@ -136,7 +136,7 @@ def offer(token: str):
                 target.errors = list(target.errors) + list(messages)
             else:
                 name_errors.extend(messages)
-        return _offer_page(found, form, names, 422, alert=" ".join(map(str, name_errors)))
+        return _offer_page(found, form, names, 422, name_errors=name_errors)
     except DomainError as error:
         refuse_request()
         return render_template("waitlist/offer_gone.html", offer=found, error=error), \
@@ -146,15 +146,15 @@ def offer(token: str):
     return redirect(url_for("ticketing.order", code=order.code, secret=order.secret), 303)
 
 
-def _offer_page(found, form, names, status: int = 200, alert: str = ""):
+def _offer_page(found, form, names, status: int = 200, name_errors=()):
     form.name.flags.required = form.email.flags.required = True
     ticket_type = found.entry.ticket_type
     price = ticket_type.price_cents if not ticket_type.is_pay_what_you_want else max(
         ticket_type.suggested_price_cents or 0, ticket_type.price_cents)
     return render_template("waitlist/offer.html", offer=found, entry=found.entry,
                            edition=found.entry.edition, ticket_type=ticket_type, form=form,
-                           names=names, unit_price=price, alert=alert,
-                           has_errors=bool(alert) or any(f.errors for f in form)), status
+                           names=names, unit_price=price, name_errors=list(name_errors),
+                           has_errors=bool(name_errors) or any(f.errors for f in form)), status
 
 
 # The back office -----------------------------------------------------------------------------
