@@ -3,7 +3,7 @@ never give one person two offers."""
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
@@ -15,7 +15,7 @@ from festival.waitlist.models import OfferState, WaitlistEntry, WaitlistOffer
 from tests.factories import gen_user
 from tests.waitlist.conftest import make_edition, sold_out_type
 
-NOW = datetime(2027, 4, 1, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2027, 4, 1, 10, 0, tzinfo=UTC)
 
 
 def test_concurrent_releases_never_offer_one_seat_twice(app, postgres):

@@ -1,12 +1,13 @@
 """The waiting list's rules, on a database session (waitlist.services)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
-from festival.core.errors import DomainError, NotFound, ValidationError
+from festival.core.errors import Conflict, DomainError, NotFound, ValidationError
 from festival.core.timeutil import utcnow
 from festival.editions.models import EditionStatus
 from festival.extensions import db
@@ -18,7 +19,7 @@ from festival.waitlist.models import EntryStatus, OfferState, WaitlistOffer
 from tests.factories import gen_user
 from tests.waitlist.conftest import buy, make_type, sold_out_type
 
-NOW = datetime(2027, 4, 1, 10, 0, tzinfo=timezone.utc)  # weeks before the festival (15 May)
+NOW = datetime(2027, 4, 1, 10, 0, tzinfo=UTC)  # weeks before the festival (15 May)
 
 
 def join(edition, ticket_type, name: str, quantity: int = 1, now=NOW):
@@ -89,7 +90,7 @@ def test_offers_go_in_joining_order_and_hold_the_seats(edition):
         OutboxMessage.template == "waitlist_offer"))
     assert mail.to_address == "amina@example.fr"
     assert f"/waiting-list/offer/{offer.token}" in mail.text_body
-    with pytest.raises(Exception):  # the shop sees it sold out
+    with pytest.raises(Conflict):  # the shop sees it sold out
         buy(edition, ticket_type, 1, email="late@example.fr")
 
 
@@ -135,7 +136,7 @@ def test_no_offer_once_the_festival_has_started_or_sales_are_closed(edition):
     ticket_type, held = sold_out_type(edition, quota=1)
     entry = join(edition, ticket_type, "Amina")
     free_one(held[0])
-    festival_morning = datetime(2027, 5, 15, 8, 0, tzinfo=timezone.utc)
+    festival_morning = datetime(2027, 5, 15, 8, 0, tzinfo=UTC)
     assert services.sweep(now=festival_morning) == (0, 0)
     ticket_type.sales_close_at = NOW - timedelta(minutes=1)
     assert services.sweep(now=NOW) == (0, 0)
@@ -174,7 +175,7 @@ def test_one_person_never_holds_two_offers(edition):
     # The database says so too.
     db.session.add(WaitlistOffer(entry=entry, quantity=1, token="x" * 20,
                                  state=OfferState.OPEN, created_at=NOW, expires_at=NOW))
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):
         db.session.flush()
 
 
@@ -249,3 +250,34 @@ def test_a_day_that_is_full_is_a_sold_out_ticket_too(ctx):
     services.sweep(now=NOW)
     assert entry.status is EntryStatus.OFFERED
     assert quotas.drift() == []
+
+
+def test_a_larger_quota_is_offered_to_the_line(edition):
+    ticket_type, _ = sold_out_type(edition, quota=1)
+    entry = join(edition, ticket_type, "Amina", 2)
+    quotas.set_quota(edition.id, ticket_type.id, 3)
+    services.sweep(now=NOW)
+    assert entry.status is EntryStatus.OFFERED and entry.open_offer.quantity == 2
+    assert used(ticket_type) == 3
+
+
+def test_the_expiry_loop_runs_the_sweep(app, runner):
+    """An order that expires frees its seat; the same round of the loop offers it."""
+    from festival.ticketing.cli import expire_once
+    from tests.waitlist.conftest import make_edition
+
+    with app.app_context():
+        edition = make_edition()
+        ticket_type = make_type(edition, quota=1)
+        unpaid = buy(edition, ticket_type, 1, paid=False)  # the last seat, held 30 minutes
+        entry = services.join(edition, ticket_type.id, name="Amina", email="amina@example.fr",
+                              quantity=1, language="fr")
+        unpaid.expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+        entry_id = entry.id
+    with app.app_context():
+        assert expire_once() == 1
+        from festival.waitlist.models import WaitlistEntry
+        assert db.session.get(WaitlistEntry, entry_id).status is EntryStatus.OFFERED
+    result = runner.invoke(args=["waitlist", "sweep"])
+    assert result.exit_code == 0 and "offers made: 0" in result.output

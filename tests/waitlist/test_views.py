@@ -2,8 +2,6 @@
 offer up to payment, and the organisers' list."""
 from __future__ import annotations
 
-import re
-
 import pytest
 from sqlalchemy import select
 
