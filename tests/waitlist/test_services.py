@@ -281,3 +281,18 @@ def test_the_expiry_loop_runs_the_sweep(app, runner):
         assert db.session.get(WaitlistEntry, entry_id).status is EntryStatus.OFFERED
     result = runner.invoke(args=["waitlist", "sweep"])
     assert result.exit_code == 0 and "offers made: 0" in result.output
+
+
+def test_erasing_a_person_takes_them_off_the_lists(edition):
+    from festival.privacy.services import erase_person, export_person
+
+    ticket_type, held = sold_out_type(edition, quota=1)
+    entry = join(edition, ticket_type, "Amina")
+    free_one(held[0])
+    services.sweep(now=NOW)
+    exported = export_person("amina@example.fr")["waiting_lists"]
+    assert [e["status"] for e in exported] == ["offered"]
+    done = erase_person("amina@example.fr", actor=organiser(), now=NOW)
+    assert done.waiting == 1
+    assert entry.status is EntryStatus.LEFT and "amina" not in entry.email + entry.name.lower()
+    assert used(ticket_type) == 0  # the seat held for her went back
