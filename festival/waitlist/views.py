@@ -19,7 +19,7 @@ from festival.ticketing.models import OrderStatus
 from festival.ticketing.order_views import to_payment
 from festival.waitlist import queries, services
 from festival.waitlist.forms import EmptyForm, JoinForm, OfferForm
-from festival.waitlist.models import EntryStatus, OfferState
+from festival.waitlist.models import EntryStatus
 
 bp = Blueprint("waitlist", __name__)
 
@@ -148,6 +148,8 @@ def offer(token: str):
 
 def _offer_page(found, form, names, status: int = 200, name_errors=()):
     form.name.flags.required = form.email.flags.required = True
+    if found.quantity == 1:  # no quantity field is shown: its errors go with the ticket
+        name_errors = list(name_errors) + list(form.quantity.errors)
     ticket_type = found.entry.ticket_type
     price = ticket_type.price_cents if not ticket_type.is_pay_what_you_want else max(
         ticket_type.suggested_price_cents or 0, ticket_type.price_cents)
@@ -171,8 +173,7 @@ def manage(year: int):
     groups: dict[int, list] = {}
     for entry in entries:
         groups.setdefault(entry.ticket_type_id, []).append(entry)
-    return render_template("waitlist/manage.html", edition=edition, groups=groups,
-                           form=EmptyForm(), OfferState=OfferState, EntryStatus=EntryStatus)
+    return render_template("waitlist/manage.html", edition=edition, groups=groups)
 
 
 def _entry(edition, entry_id: int):

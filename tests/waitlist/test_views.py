@@ -160,3 +160,26 @@ def test_organisers_see_the_list_offer_by_hand_and_remove(client, app, auth, ful
         actions = set(db.session.scalars(select(AuditEntry.action)))
     assert {"waitlist.offer_now", "waitlist.remove"} <= actions
     assert client.post(f"/manage/{full['year']}/waiting-list/99999/remove").status_code == 404
+
+
+@pytest.mark.parametrize("fields", [
+    {"quantity": "abc"}, {"quantity": "-1"}, {"name": "x" * 5000},
+    {"email": "a@" + "b" * 300 + ".fr"}, {"name": "Nul\x00"}])
+def test_bad_input_is_refused_clearly(client, app, full, fields):
+    response = _join(client, full, **fields)
+    assert response.status_code == 422
+    with app.app_context():
+        assert db.session.scalar(select(WaitlistEntry)) is None
+
+
+def test_an_offer_refuses_a_quantity_beyond_it(client, app, full):
+    _join(client, full)
+    token = _offer(app, full)
+    response = client.post(f"/waiting-list/offer/{token}", data={
+        "name": "Amina", "email": "amina@example.fr", "language": "fr", "quantity": "5",
+        "attendee-1": "Amina", "accept_terms": "y"})
+    assert response.status_code == 422
+    assert "Choose between 1 and 1 tickets" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Order).where(Order.email == "amina@example.fr")) is None
+    assert client.get(f"/waiting-list/offer/{'x' * 500}").status_code == 404
