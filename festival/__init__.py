@@ -9,6 +9,7 @@ from typing import Any, Mapping
 from flask import Flask
 
 from festival.config import ConfigError, load_config
+from festival.extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -60,7 +61,6 @@ def _init_extensions(app: Flask) -> None:
     from festival import models  # noqa: F401  (every model, for Alembic and the mappers)
     from festival.core import assets, compression, jsonbody, templating
     from festival.core.i18n import select_locale
-    from festival.extensions import babel, csrf, db, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True,
@@ -103,7 +103,6 @@ def _register_blueprints(app: Flask) -> None:
     from festival.editions.manage_programme_views import bp as manage_programme
     from festival.editions.manage_views import bp as manage_editions
     from festival.editions.views import bp as editions
-    from festival.extensions import csrf
     from festival.mail.views import bp as mail
 
     for blueprint in (core, accounts, associations):
@@ -131,6 +130,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard)
     from festival.outreach.views import bp as outreach
     app.register_blueprint(outreach)
+    from festival.waitlist.views import bp as waitlist
+    app.register_blueprint(waitlist)
     # RFC 8058: a mail client's one-click POST carries no CSRF token; the signed token decides.
     csrf.exempt("festival.outreach.views.unsubscribe")
     csrf.exempt(payments)  # Stripe signs its webhooks; there is no form and no cookie

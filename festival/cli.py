@@ -27,6 +27,7 @@ from festival.mail.cli import mail_cli
 from festival.outreach.cli import schedule_command
 from festival.privacy.cli import privacy_cli
 from festival.ticketing.cli import orders_cli, quotas_cli
+from festival.waitlist.cli import waitlist_cli
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 token_cli = AppGroup("token", help="Manage API tokens.")
@@ -159,4 +160,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(mail_cli)
     app.cli.add_command(orders_cli)
     app.cli.add_command(quotas_cli)
+    app.cli.add_command(waitlist_cli)
     app.cli.add_command(devices_cli)

@@ -53,3 +53,4 @@ from festival.ticketing.models import (  # noqa: F401
     TicketType,
     Voucher,
 )
+from festival.waitlist.models import WaitlistEntry, WaitlistOffer  # noqa: F401

@@ -146,6 +146,11 @@ EXPECTED: dict[str, frozenset[str]] = {
         "rules", "switch", "rule", "preview", "preview_html")},
     "outreach.feedback": EVERYONE,        # the order's secret is checked inside
     "outreach.unsubscribe": EVERYONE,     # the signed token is checked inside
+    # waiting list: joining from the shop, the e-mails' personal links, the back office
+    "waitlist.join": EVERYONE,
+    "waitlist.leave": EVERYONE,           # the entry's secret is checked inside
+    "waitlist.offer": EVERYONE,           # the offer's token is checked inside
+    **{f"waitlist.{name}": STAFF for name in ("manage", "offer_now", "remove")},
 }
 
 # Endpoints whose effect would spoil the rest of the walk are tried last.
@@ -176,6 +181,7 @@ def samples(app):
         from festival.ticketing.orders import find_order
         values["ticket_id"] = find_order(values["code"]).tickets[0].id
         values.update(factories.gen_messaging_samples(values["year"]))
+        values.update(entry_id=1, secret="unknown-waiting-list-secret")
         db.session.commit()
     return values
 

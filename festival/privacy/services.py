@@ -32,6 +32,8 @@ from festival.outreach.unsubscribe import forget_address, is_unsubscribed
 from festival.ticketing import orders as order_services
 from festival.ticketing.models import Order
 from festival.ticketing.pdf_cache import forget_order_pdfs
+from festival.waitlist import services as waitlist_services
+from festival.waitlist.models import WaitlistEntry
 
 ANONYMISED_DOMAIN = "anonymised.invalid"
 ANONYMISED_NAME = "—"
@@ -82,6 +84,15 @@ def export_person(raw_email: str) -> dict:
                       "updated_at": _iso(a.updated_at)}
                      for a in feedback_of([o.id for o in orders])],
         "unsubscribed_from_announcements": is_unsubscribed(email),
+        "waiting_lists": [{"edition": e.edition.year, "ticket_type": e.ticket_type.name,
+                           "name": e.name, "quantity": e.quantity, "language": e.language,
+                           "status": e.status.value, "joined_at": _iso(e.created_at),
+                           "offers": [{"quantity": o.quantity, "state": o.state.value,
+                                       "sent_at": _iso(o.created_at),
+                                       "expires_at": _iso(o.expires_at)} for o in e.offers]}
+                          for e in db.session.scalars(select(WaitlistEntry).where(
+                              func.lower(WaitlistEntry.email) == email)
+                              .order_by(WaitlistEntry.id))],
     }
 
 
@@ -90,10 +101,11 @@ class Erasure:
     orders: list[str] = field(default_factory=list)
     accounts: int = 0
     messages: int = 0
+    waiting: int = 0  # places on waiting lists
 
     @property
     def total(self) -> int:
-        return len(self.orders) + self.accounts + self.messages
+        return len(self.orders) + self.accounts + self.messages + self.waiting
 
 
 def _anonymise_order(order: Order, *, actor: User | None, reason: str,
@@ -120,6 +132,16 @@ def _erase_messages(address: str) -> int:
     return len(messages)
 
 
+def _anonymise_waiting(entries, now: datetime) -> int:
+    """Take each entry off its list (an offer held for it gives its seats back) and forget
+    who it was."""
+    for entry in entries:
+        waitlist_services.leave(entry, now=now)
+        entry.name = ANONYMISED_NAME
+        entry.email = f"waiting-{entry.id}@{ANONYMISED_DOMAIN}"
+    return len(entries)
+
+
 def erase_person(raw_email: str, *, actor: User | None, now: datetime | None = None) -> Erasure:
     """Anonymise every order, account and message of this address. A staff account is
     erased by an administrator only, and never the last active administrator; its sessions
@@ -144,18 +166,25 @@ def erase_person(raw_email: str, *, actor: User | None, now: datetime | None = N
         end_other_sessions(user)
         done.accounts += 1
     done.messages = _erase_messages(email)
+    done.waiting = _anonymise_waiting(db.session.scalars(select(WaitlistEntry).where(
+        func.lower(WaitlistEntry.email) == email)).all(), now)
     forget_address(email)
     db.session.flush()
     return done
 
 
+def _ended(months: int, now: datetime) -> list[int]:
+    """The editions that ended more than `months` months ago."""
+    limit_day = (to_paris(now) - timedelta(days=round(months * 30.44))).date()
+    return [e.id for e in db.session.scalars(select(Edition).where(Edition.status.in_(
+        (EditionStatus.CLOSED, EditionStatus.ARCHIVED))))
+            if e.last_day is not None and e.last_day < limit_day]
+
+
 def due_for_purge(months: int, now: datetime | None = None) -> list[Order]:
     """Orders of editions that ended more than `months` months ago and still name someone."""
     now = now or utcnow()
-    limit_day = (to_paris(now) - timedelta(days=round(months * 30.44))).date()
-    ended = [e.id for e in db.session.scalars(select(Edition).where(Edition.status.in_(
-        (EditionStatus.CLOSED, EditionStatus.ARCHIVED))))
-             if e.last_day is not None and e.last_day < limit_day]
+    ended = _ended(months, now)
     if not ended:
         return []
     return list(db.session.scalars(select(Order).where(
@@ -177,5 +206,10 @@ def purge(months: int, *, dry_run: bool, now: datetime | None = None) -> list[Or
             if db.session.scalar(select(func.count(Order.id)).where(
                     func.lower(Order.email) == address)) == 0:
                 _erase_messages(address)
+        ended = _ended(months, now)
+        if ended:  # their waiting lists too
+            _anonymise_waiting(db.session.scalars(select(WaitlistEntry).where(
+                WaitlistEntry.edition_id.in_(ended),
+                ~WaitlistEntry.email.like(f"%@{ANONYMISED_DOMAIN}"))).all(), now)
         db.session.flush()
     return due

@@ -12,6 +12,7 @@ from festival.core.unit_of_work import transaction
 from festival.ticketing import quotas
 from festival.ticketing.checkout import close_cancelled_checkouts
 from festival.ticketing.orders import expire_due
+from festival.waitlist.cli import sweep_once
 
 orders_cli = AppGroup("orders", help="Ticket orders.")
 quotas_cli = AppGroup("quotas", help="Ticket quotas.")
@@ -20,7 +21,8 @@ log = logging.getLogger("festival.ticketing")
 
 def expire_once() -> int:
     """Expire every pending order past its hold, in batches; returns how many. Then close
-    the Checkout Sessions of cancelled orders that were not closed at cancel time."""
+    the Checkout Sessions of cancelled orders that were not closed at cancel time, and run
+    the waiting lists' sweep (waitlist.services.sweep)."""
     total = 0
     while True:
         with transaction():  # one batch
@@ -29,6 +31,8 @@ def expire_once() -> int:
         if count == 0:
             break
     close_cancelled_checkouts()
+    # Seats that came back (expiry, cancel, refund, a larger quota) go to the waiting lists.
+    sweep_once()
     return total
 
 

@@ -31,6 +31,7 @@ from festival.core.errors import Conflict, ValidationError
 from festival.editions.models import Edition, EditionDay
 from festival.extensions import db
 from festival.ticketing.models import Order, OrderStatus, Quota, Ticket, TicketStatus, TicketType
+from festival.waitlist.queries import held_by_offers
 
 
 @dataclass
@@ -186,8 +187,8 @@ def sync_days(edition: Edition) -> list[Quota]:
 
 @dataclass
 class Held:
-    """Seats held (valid tickets of pending and paid orders, or of the statuses asked for)
-    per ticket type and per festival day."""
+    """Seats held (valid tickets of pending and paid orders, or of the statuses asked for;
+    with pending ones, the open waiting-list offers) per ticket type and per festival day."""
 
     per_type: Counter[int]
     per_day: Counter[date]
@@ -197,12 +198,16 @@ def held_seats(edition_id: int, statuses: Iterable[OrderStatus] = (
         OrderStatus.PENDING, OrderStatus.PAID)) -> Held:
     """The seats held in one edition: one SQL count per ticket type, then spread over the days
     each type admits on (a two-day pass is one seat on each day)."""
+    statuses = tuple(statuses)
     per_type = Counter(dict(db.session.execute(
         select(Ticket.ticket_type_id, func.count(Ticket.id))
         .join(Order, Order.id == Ticket.order_id)
         .where(Order.edition_id == edition_id, Order.status.in_(tuple(statuses)),
                Ticket.status == TicketStatus.VALID)
         .group_by(Ticket.ticket_type_id)).all()))
+    if OrderStatus.PENDING in statuses:
+        # Seats held for someone on a waiting list count as reserved, like a pending order's.
+        per_type.update(held_by_offers(edition_id))
     days = edition_days(edition_id)
     per_day: Counter[date] = Counter({d: 0 for d in days})
     for ticket_type in db.session.scalars(select(TicketType).where(

@@ -6,7 +6,7 @@ and `stream_url` say where to send people when the room is full; `programme_sess
 is a session's own number of seats, below its room's.
 
 Revision ID: 0035
-Revises: 0031
+Revises: 0034
 Create Date: 2026-12-07 13:40:00.000000
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0035'
-down_revision = '0031'
+down_revision = '0034'
 branch_labels = None
 depends_on = None
 
