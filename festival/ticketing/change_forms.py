@@ -31,6 +31,7 @@ class CorrectionForm(Form):
         super().__init__(*args, **kwargs)
         self.names: dict[int, str] = {}
         self.name_errors: dict[int, list] = {}
+        self.focus = ""  # the name field to put the keyboard on (apply_errors)
 
 
 class OrganiserCorrectionForm(CorrectionForm):
@@ -71,15 +72,25 @@ def transfer_form(ticket: Ticket, formdata: MultiDict | None = None) -> Transfer
     return TransferForm(formdata=formdata, prefix=f"t{ticket.id}")
 
 
-def apply_errors(form: CorrectionForm, fields: dict) -> None:
-    """A service's field errors put beside the fields they are about."""
+def apply_errors(form, fields: dict | None = None) -> None:
+    """A service's field errors put beside the fields they are about, and the keyboard put
+    on the first field in error (its `autofocus` brings the page back to the form, with or
+    without JavaScript)."""
     for key, messages in (fields or {}).items():
-        if key.startswith("name-") and key[5:].isdigit():
+        if key.startswith("name-") and key[5:].isdigit() and hasattr(form, "name_errors"):
             form.name_errors[int(key[5:])] = list(messages)
         elif key in form._fields:
             form[key].errors = list(form[key].errors or []) + list(messages)
         else:
             form.form_errors.extend(messages)
+    for ticket_id in getattr(form, "names", {}):
+        if form.name_errors.get(ticket_id):
+            form.focus = f"name-{ticket_id}"
+            return
+    for field in form:
+        if field.errors and field.type not in ("CSRFTokenField", "HiddenField"):
+            field.render_kw = {**(field.render_kw or {}), "autofocus": True}
+            return
 
 
 def buyer_context(order: Order, now: datetime, *, correction: CorrectionForm | None = None,

@@ -45,6 +45,7 @@ def correct(code: str):
     found = _order_or_404(code, request.form.get("secret"))
     form = correction_form(found, formdata=request.form)
     if not form.validate():
+        apply_errors(form)
         return render_order_page(found, correction=form, status=422)
     try:
         done = changes.correct_order(found, names=form.names, email=form.email.data or "",
@@ -80,6 +81,7 @@ def transfer(code: str, ticket_id: int):
         abort(404)
     form = transfer_form(ticket, request.form)
     if not form.validate():
+        apply_errors(form)
         return render_order_page(found, transfers={ticket.id: form}, status=422)
     try:
         new = changes.transfer_ticket(found, ticket.id, name=form.name.data,
@@ -105,6 +107,7 @@ def correct_order(year: int, code: str):
     orders.expire_order(found)
     form = correction_form(found, organiser=True, formdata=request.form)
     if not form.validate():
+        apply_errors(form)
         return _order_page(edition, found, correction_form=form, status=422)
     try:
         done = changes.correct_order(found, names=form.names, email=form.email.data or "",

@@ -39,6 +39,10 @@ def _order(app, paid):
                             for t in order.tickets]}
 
 
+def _tag(html: str, field_id: str) -> str:
+    return re.search(rf'<input[^>]*\bid="{field_id}"[^>]*>', html).group(0)
+
+
 def _mails(app):
     with app.app_context():
         return [(m.to_address, m.template) for m in db.session.scalars(
@@ -82,6 +86,9 @@ def test_a_refused_correction_keeps_what_was_typed_beside_its_errors(client, app
     assert f'name="name-{first}" value="Amina Tazi"' in html
     assert re.search(rf'id="name-{second}-errors"><li>Please give the name', html)
     assert 'id="email-errors"' in html and 'value="pas-une-adresse"' in html
+    # the keyboard goes to the first field in error, which brings the page back to the form
+    assert "autofocus" in _tag(html, f"name-{second}")
+    assert html.count("autofocus") == 1
     assert _order(app, paid)["tickets"][0][2] == "Amina"  # nothing written
 
 
@@ -125,6 +132,7 @@ def test_a_refused_transfer_opens_its_form_with_the_errors(client, app, paid):
     assert answer.status_code == 422
     assert '<details class="transfer" open>' in html
     assert f'id="t{second}-email-errors"' in html and 'value="Yanis"' in html
+    assert "autofocus" in _tag(html, f"t{second}-email")
     assert _order(app, paid)["tickets"][1][1] is TicketStatus.VALID
 
 
