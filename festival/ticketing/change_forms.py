@@ -44,7 +44,7 @@ class TransferForm(Form):
 
     name = StringField(_l("Name of the new holder"),
                        validators=[DataRequired(), Length(max=changes.NAME_LENGTH)],
-                       render_kw={"autocomplete": "off"})
+                       render_kw={"autocomplete": "off", "dir": "auto"})
     email = EmailField(_l("Their e-mail address (the ticket is sent there)"),
                        validators=[DataRequired(), Length(max=254)],
                        render_kw={"dir": "ltr", "autocomplete": "off", "spellcheck": "false"})

@@ -72,6 +72,8 @@ def test_the_messages_in_french_and_arabic(made, language, words):
     for word in words["order_email_changed"]:
         assert word in changed.text_body and word in changed.html_body, word
     assert "aicha@nouveau.fr" not in changed.text_body + changed.html_body
+    # the address isolated, so that Arabic text keeps its full stop after it
+    assert '<bdi dir="ltr">contact@' in changed.html_body
     assert order.code in changed.subject
 
 
