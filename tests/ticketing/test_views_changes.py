@@ -206,3 +206,37 @@ def test_the_back_office_shows_a_ticket_handed_over(client, app, auth, paid):
     assert f"handed over: now #{new}" in html and "yanis@example.org" in html
     assert "Ticket handed over to someone else" in html
     assert f"ticket #{second} revoked, ticket #{new} issued and sent to the new holder" in html
+
+
+def test_changes_are_rate_limited_per_visitor(test_environ, app, paid):
+    """Each change may send e-mails: RATE_LIMIT_ORDER_CHANGE counts every attempt."""
+    from festival.core.security import limiter
+    from tests.conftest import make_app
+
+    limited = make_app(dict(test_environ, RATE_LIMIT_ORDER_CHANGE="2 per minute"),
+                       RATELIMIT_ENABLED=True)
+    client = limited.test_client()
+    first = paid["tickets"][0]
+    try:
+        answers = [client.post(f"/orders/{paid['code']}/correct",
+                               data={"secret": paid["secret"], f"name-{first}": f"Amina {n}",
+                                     "email": "amina@example.fr"}).status_code
+                   for n in range(3)]
+        assert answers == [303, 303, 429]
+        assert client.get(paid["url"]).status_code == 200  # the page itself still answers
+    finally:
+        limiter.reset()
+    assert _order(app, paid)["tickets"][0][2] == "Amina 1"
+
+
+def test_the_buyers_forms_carry_their_csrf_token(test_environ, app, paid):
+    from tests.conftest import make_app
+    protected = make_app(test_environ, WTF_CSRF_ENABLED=True)
+    client = protected.test_client()
+    html = client.get(paid["url"]).get_data(as_text=True)
+    second = paid["tickets"][1]
+    assert 'name="csrf_token"' in html and f'name="t{second}-csrf_token"' in html
+    refused = client.post(f"/orders/{paid['code']}/correct",
+                          data={"secret": paid["secret"], "email": "x@example.fr"})
+    assert refused.status_code == 400
+    assert _order(app, paid)["email"] == "amina@example.fr"
