@@ -48,8 +48,7 @@ def correct(code: str):
         apply_errors(form)
         return render_order_page(found, correction=form, status=422)
     try:
-        done = changes.correct_order(found, names=form.names, email=form.email.data or "",
-                                     language=str(get_locale()))
+        done = changes.correct_order(found, names=form.names, email=form.email.data or "")
     except ValidationError as error:
         refuse_request()
         apply_errors(form, error.fields)

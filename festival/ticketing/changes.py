@@ -114,7 +114,7 @@ def _clean_name(raw: object) -> str:
 
 def correct_order(order: Order, *, names: dict[int, str] | None = None,
                   email: str | None = None, actor: User | None = None, reason: str = "",
-                  language: str | None = None, now: datetime | None = None,
+                  now: datetime | None = None,
                   limits: Limits | None = None) -> list[str]:
     """Correct attendee names (`names`: ticket id → name, for valid tickets of the order)
     and the buyer's address (`email`, None: unchanged). Without `actor` it is the buyer,

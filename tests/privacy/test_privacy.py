@@ -181,7 +181,7 @@ def _handed_over(edition, to="yanis@example.org"):
 
 
 def test_a_ticket_handed_over_is_in_its_holders_export(ctx):
-    order, new = _handed_over(make_edition())
+    _order, new = _handed_over(make_edition())
     data = services.export_person("Yanis@Example.org")
     assert [(t["id"], t["attendee_name"], t["email"]) for t in
             data["tickets_handed_over_to_you"]] == [(new.id, "Yanis Amrani",
@@ -203,6 +203,6 @@ def test_erasing_a_holder_leaves_the_buyers_order(ctx):
 
 
 def test_erasing_the_buyer_erases_the_holders_address_too(ctx):
-    order, new = _handed_over(make_edition())
+    _order, new = _handed_over(make_edition())
     services.erase_person("leila@example.fr", actor=None)
     assert new.holder_email is None and new.attendee_name == ""

@@ -61,7 +61,7 @@ def test_the_messages_in_french_and_arabic(made, language, words):
     for word in words["ticket_transferred"]:
         assert word in transferred.text_body and word in transferred.html_body, word
     assert f"#{new.id}" in transferred.text_body
-    assert f'src="cid:' in transferred.html_body
+    assert 'src="cid:' in transferred.html_body
     assert ('dir="rtl"' in transferred.html_body) is (language == "ar")
     assert sorted(a.mimetype for a in transferred.attachments) == [
         "application/pdf", "image/png"]

@@ -15,7 +15,7 @@ from festival.ticketing import changes, orders
 from festival.ticketing.labels import EVENT_KIND, describe_event
 from festival.ticketing.models import OrderStatus, PaymentMethod, Quota, Ticket, TicketStatus
 from festival.ticketing.orders import Item
-from tests.ticketing.conftest import make_edition, make_type
+from tests.ticketing.conftest import make_type
 
 LIMITS = changes.Limits(close_hours=48, per_ticket=2, per_order=3)
 
