@@ -85,11 +85,18 @@ def transfers_of_order(order: Order) -> int:
         OrderEvent.order_id == order.id, OrderEvent.kind == "ticket_transferred")) or 0
 
 
+def transfers_open(order: Order, now: datetime) -> bool:
+    """Tickets change hands until the festival begins (a ticket handed over the evening
+    before is still a ticket sent in time)."""
+    starts = festival_starts_at(order)
+    return starts is None or now < starts
+
+
 def buyer_can_transfer(order: Order, now: datetime, limits: Limits | None = None) -> bool:
     """Whether the order's page offers to hand tickets over at all (each ticket has its own
     limit, see transferable)."""
     limits = limits or Limits.from_config()
-    return order.status is OrderStatus.PAID and buyer_can_correct(order, now, limits) \
+    return order.status is OrderStatus.PAID and transfers_open(order, now) \
         and limits.per_ticket > 0 and transfers_of_order(order) < limits.per_order
 
 
@@ -188,9 +195,10 @@ def correct_order(order: Order, *, names: dict[int, str] | None = None,
 def transfer_ticket(order: Order, ticket_id: int, *, name: str, email: str,
                     language: str | None = None, actor: User | None = None,
                     now: datetime | None = None, limits: Limits | None = None) -> Ticket:
-    """Hand a valid ticket of a paid order over to someone else: the ticket is revoked and a
-    new one (same type, same price, same order) is issued to `name`, sent to `email` with
-    its PDF in `language` (the order's by default). Quotas do not move (see the module).
+    """Hand a valid ticket of a paid order over to someone else, until the festival begins:
+    the ticket is revoked and a new one (same type, same price, same order) is issued to
+    `name`, sent to `email` with its PDF in `language` (the order's by default). Quotas do
+    not move (see the module).
 
     Errors: order_closed, changes_closed, transfer_limit, ticket_not_transferable,
     already_checked_in (409); validation_failed on `name`, `email`."""
@@ -200,10 +208,7 @@ def transfer_ticket(order: Order, ticket_id: int, *, name: str, email: str,
     if order.status is not OrderStatus.PAID:
         raise DomainError("order_closed", _l("Only the tickets of a paid order can be handed "
                                              "over."), status=409)
-    if actor is None:
-        _closed(order, now, limits)
-    starts = festival_starts_at(order)
-    if starts is not None and now >= starts:
+    if not transfers_open(order, now):
         raise DomainError("changes_closed", _l("The festival has begun: tickets can no longer "
                                                "be handed over."), status=409)
     ticket = db.session.scalar(select(Ticket).where(

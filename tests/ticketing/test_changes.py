@@ -193,7 +193,7 @@ def test_limits_per_ticket_and_per_order(edition):
     assert not changes.buyer_can_transfer(order, now, LIMITS)
 
 
-def test_no_transfer_of_a_revoked_ticket_nor_once_changes_closed(order):
+def test_no_transfer_of_a_revoked_ticket_nor_once_the_festival_has_begun(order):
     start = _start(order)
     old = order.tickets[0]
     changes.transfer_ticket(order, old.id, name="A", email="a@example.org",
@@ -202,9 +202,16 @@ def test_no_transfer_of_a_revoked_ticket_nor_once_changes_closed(order):
         changes.transfer_ticket(order, old.id, name="B", email="b@example.org",
                                 now=start - timedelta(days=3), limits=LIMITS)
     assert info.value.code == "ticket_not_transferable"
+    # after the corrections' delay, until the festival begins
+    late = changes.transfer_ticket(order, order.tickets[1].id, name="B", email="b@example.org",
+                                   now=start - timedelta(seconds=1), limits=LIMITS)
+    assert late.status is TicketStatus.VALID
+    assert not changes.buyer_can_correct(order, start - timedelta(seconds=1), LIMITS)
+    assert changes.buyer_can_transfer(order, start - timedelta(seconds=1), LIMITS)
+    assert not changes.buyer_can_transfer(order, start, LIMITS)
     with pytest.raises(DomainError) as info:
-        changes.transfer_ticket(order, order.tickets[1].id, name="B", email="b@example.org",
-                                now=start - timedelta(hours=48), limits=LIMITS)
+        changes.transfer_ticket(order, late.id, name="C", email="c@example.org",
+                                now=start, limits=LIMITS)
     assert info.value.code == "changes_closed"
 
 
