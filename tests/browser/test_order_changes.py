@@ -69,3 +69,22 @@ def test_a_buyer_corrects_a_name_and_hands_a_ticket_over(phone, app, paid, scree
         assert [(t.attendee_name, t.status) for t in order.tickets] == [
             ("Amina Tazi", TicketStatus.VALID), ("Samir Tazi", TicketStatus.REVOKED),
             ("Yanis Amrani", TicketStatus.VALID)]
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_order_page_with_its_forms_has_no_serious_violation(phone, live_server, paid,
+                                                                 language):
+    pytest.importorskip("axe_playwright_python")
+    from tests.browser.test_accessibility import _serious
+    phone.context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
+    phone.goto(paid["url"])
+    phone.locator("details.transfer").first.locator("summary").click()
+    assert _serious(phone) == []
+    second = paid["tickets"][1]
+    phone.fill(f"#name-{second}", "")
+    phone.fill("#email", "pas-une-adresse")
+    with phone.expect_navigation():
+        phone.locator("#correct-h ~ form button[type=submit]").click()
+    expect(phone.locator(f"#name-{second}")).to_be_focused()
+    assert _serious(phone) == []
+    assert_no_horizontal_overflow(phone)
