@@ -29,6 +29,7 @@ RATE_LIMITS = {
     "RATE_LIMIT_CHECKIN_SEARCH": "60 per minute",
     "RATE_LIMIT_PAIRING": "10 per minute; 30 per hour",
     "RATE_LIMIT_ASSOCIATION_APPLY": "10 per hour; 30 per day",
+    "RATE_LIMIT_ORDER_CHANGE": "10 per minute; 30 per hour",
 }
 _LIMIT = re.compile(r"\d+\s*(/|per)\s*\d*\s*(second|minute|hour|day)s?"
                     r"(\s*;\s*\d+\s*(/|per)\s*\d*\s*(second|minute|hour|day)s?)*")
@@ -253,6 +254,11 @@ def load_config(environ: Mapping[str, str] | None = None,
         "PRIVACY_RETENTION_MONTHS": _int(environ, "PRIVACY_RETENTION_MONTHS", 13, 1, 120),
         "WAITLIST_OFFER_HOURS": _int(environ, "WAITLIST_OFFER_HOURS", 24, 1, 168),
         "WAITLIST_MAX_QUANTITY": _int(environ, "WAITLIST_MAX_QUANTITY", 4, 1, 20),
+        # Buyers correct names and their address until this many hours before the festival;
+        # a ticket changes hands at most so many times, an order's tickets so many in all.
+        "ORDER_CHANGES_CLOSE_HOURS": _int(environ, "ORDER_CHANGES_CLOSE_HOURS", 48, 0, 720),
+        "TRANSFERS_PER_TICKET": _int(environ, "TRANSFERS_PER_TICKET", 3, 0, 20),
+        "TRANSFERS_PER_ORDER": _int(environ, "TRANSFERS_PER_ORDER", 10, 0, 200),
         "FESTIVAL_ENV": env,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,

@@ -113,9 +113,9 @@ EXPECTED: dict[str, frozenset[str]] = {
     "ticketing.demo_payment": EVERYONE,   # likewise; development only
     **{f"ticketing.{name}": EVERYONE for name in (  # the shop, and the secret checked inside
         "shop", "order_status", "pay", "resend", "ticket_qr", "order_pdf", "ticket_pdf",
-        "order_calendar")},
+        "order_calendar", "correct", "transfer")},
     **{f"manage_tickets.{name}": STAFF for name in (
-        "home", "orders", "order", "cancel", "refund", "resend", "mark_paid",
+        "home", "orders", "order", "cancel", "refund", "resend", "mark_paid", "correct_order",
         "new_transfer_order", "box_office", "box_office_receipt", "ticket_types", "capacity",
         "new_ticket_type", "edit_ticket_type", "delete_ticket_type", "vouchers")},
     "payments.stripe_webhook": EVERYONE,  # Stripe's signature is checked inside

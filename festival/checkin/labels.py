@@ -40,7 +40,7 @@ REASON = {
     "no_key": _l("No ticket has been issued for this edition yet."),
     "other_edition": _l("This ticket is for another edition of the festival."),
     "unknown_ticket": _l("This ticket does not exist."),
-    "ticket_revoked": _l("The ticket was cancelled or refunded."),
+    "ticket_revoked": _l("The ticket was cancelled, refunded or handed over to someone else."),
     "order_cancelled": _l("The order was cancelled."),
     "order_refunded": _l("The order was refunded."),
     "order_expired": _l("The order was never paid."),

@@ -50,6 +50,7 @@ def _stand(table: dict):
 
 def _orders(edition: Edition) -> Table:
     tickets = (select(Ticket.order_id, func.count(Ticket.id).label("n"))
+               .where(Ticket.transferred_from_id.is_(None))  # bought, not handed over
                .group_by(Ticket.order_id).subquery())
     rows = db.session.execute(
         select(Order.code, Order.status, Order.buyer_name, Order.email, Order.language,

@@ -30,7 +30,7 @@ from festival.mail.models import OutboxAttachment, OutboxMessage
 from festival.outreach.feedback import feedback_of
 from festival.outreach.unsubscribe import forget_address, is_unsubscribed
 from festival.ticketing import orders as order_services
-from festival.ticketing.models import Order
+from festival.ticketing.models import Order, Ticket
 from festival.ticketing.pdf_cache import forget_order_pdfs
 from festival.waitlist import services as waitlist_services
 from festival.waitlist.models import WaitlistEntry
@@ -62,6 +62,7 @@ def export_person(raw_email: str) -> dict:
                                 .order_by(Order.id)).all()
     messages = db.session.scalars(select(OutboxMessage).where(
         func.lower(OutboxMessage.to_address) == email).order_by(OutboxMessage.id)).all()
+    held = _tickets_held(email)
     return {
         "email": email,
         "exported_at": _iso(utcnow()),
@@ -77,6 +78,10 @@ def export_person(raw_email: str) -> dict:
                                  "attendee_name": t.attendee_name, "status": t.status.value}
                                 for t in o.tickets]}
                    for o in orders],
+        "tickets_handed_over_to_you": [
+            {"id": t.id, "edition": t.order.edition.year, "type": t.ticket_type.name,
+             "attendee_name": t.attendee_name, "email": t.holder_email,
+             "status": t.status.value, "created_at": _iso(t.created_at)} for t in held],
         "messages": [{"subject": m.subject, "created_at": _iso(m.created_at),
                       "status": m.status.value} for m in messages],
         "feedback": [{"order": a.order.code, "mark": a.mark, "comment": a.comment,
@@ -102,10 +107,18 @@ class Erasure:
     accounts: int = 0
     messages: int = 0
     waiting: int = 0  # places on waiting lists
+    tickets: int = 0  # handed over to the person, in someone else's order
 
     @property
     def total(self) -> int:
-        return len(self.orders) + self.accounts + self.messages + self.waiting
+        return (len(self.orders) + self.accounts + self.messages + self.waiting
+                + self.tickets)
+
+
+def _tickets_held(email: str) -> list[Ticket]:
+    """The tickets handed over to this address (ticketing/changes.py)."""
+    return list(db.session.scalars(select(Ticket).where(
+        func.lower(Ticket.holder_email) == email).order_by(Ticket.id)))
 
 
 def _anonymise_order(order: Order, *, actor: User | None, reason: str,
@@ -115,6 +128,7 @@ def _anonymise_order(order: Order, *, actor: User | None, reason: str,
     order.marketing_consent = False
     for ticket in order.tickets:
         ticket.attendee_name = ""
+        ticket.holder_email = None
     forget_order_pdfs(order)  # the cached PDFs print the names
     order_services.record(order, "anonymised", actor=actor, now=now, note=reason)
 
@@ -158,6 +172,11 @@ def erase_person(raw_email: str, *, actor: User | None, now: datetime | None = N
     for order in db.session.scalars(select(Order).where(func.lower(Order.email) == email)):
         done.orders.append(order.code)
         _anonymise_order(order, actor=actor, reason="erased on request", now=now)
+    for ticket in _tickets_held(email):  # a holder is not the buyer: the order stays
+        ticket.attendee_name = ""
+        ticket.holder_email = None
+        forget_order_pdfs(ticket.order)
+        done.tickets += 1
     for user in users:
         user.email = f"user-{user.id}@{ANONYMISED_DOMAIN}"
         user.name = ""

@@ -59,7 +59,8 @@ def erase():
         refuse_request()
         flash(str(error.message), "error")
         return redirect(url_for("privacy.search", email=email))
-    flash(_("Erased: %(orders)s order(s), %(accounts)s account(s), %(messages)s message(s). "
-            "The amounts and the check-in figures are kept.", orders=len(done.orders),
-            accounts=done.accounts, messages=done.messages), "success")
+    flash(_("Erased: %(orders)s order(s), %(accounts)s account(s), %(messages)s message(s), "
+            "%(tickets)s ticket(s) handed over to them. The amounts and the check-in figures "
+            "are kept.", orders=len(done.orders), accounts=done.accounts,
+            messages=done.messages, tickets=done.tickets), "success")
     return redirect(url_for("privacy.search"))

@@ -63,6 +63,9 @@ EVENT_KIND = {
     "paid_after_cancel": _l("Paid after the order was cancelled: to refund"),
     "late_payment_refunded": _l("Late payment refunded automatically"),
     "anonymised": _l("Personal data erased"),
+    "names_corrected": _l("Attendee names corrected"),
+    "email_corrected": _l("Buyer's e-mail address corrected"),
+    "ticket_transferred": _l("Ticket handed over to someone else"),
 }
 
 # Why a payment came too late or a refund happened by itself (OrderEvent.data["reason"]).
@@ -101,6 +104,17 @@ def describe_event(event: OrderEvent) -> str:
                              currency=str(data["currency"]).upper()))
     elif "amount_cents" in data:
         parts.append(_money(data["amount_cents"]))
+    if data.get("ticket_ids"):
+        ids = [int(i) for i in data["ticket_ids"]]
+        parts.append(ngettext("ticket %(numbers)s", "tickets %(numbers)s", len(ids),
+                              numbers=", ".join(f"#{i}" for i in ids)))
+    if "new_ticket_id" in data:
+        parts.append(gettext("ticket #%(old)s revoked, ticket #%(new)s issued and sent to the "
+                             "new holder", old=int(data.get("ticket_id", 0)),
+                             new=int(data["new_ticket_id"])))
+    if "by_organiser" in data:
+        parts.append(gettext("by an organiser") if data["by_organiser"]
+                     else gettext("by the buyer, from the order's page"))
     if data.get("reason") in EVENT_REASON:
         parts.append(str(EVENT_REASON[data["reason"]]))
     return " · ".join(parts)

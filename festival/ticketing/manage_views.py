@@ -15,7 +15,7 @@ from festival.core.money import format_cents
 from festival.core.paging import page_number
 from festival.core.unit_of_work import after_commit, refuse_request
 from festival.editions import queries as edition_queries
-from festival.ticketing import checkout, orders, queries, refunds, sales
+from festival.ticketing import change_forms, changes, checkout, orders, queries, refunds, sales
 from festival.ticketing.blueprints import manage_bp as bp
 from festival.ticketing.forms import CancelForm, OrderSearchForm, RefundForm
 from festival.ticketing.labels import ORDER_STATUS
@@ -55,7 +55,8 @@ def orders_list(year: int):
                            summary=queries.sales_summary(edition))
 
 
-def _order_page(edition, order, *, cancel_form=None, refund_form=None, status: int = 200):
+def _order_page(edition, order, *, cancel_form=None, refund_form=None, correction_form=None,
+                status: int = 200):
     refund_form = refund_form or RefundForm(formdata=None)
     refund_form.ticket_ids.choices = choices(
         (t.id, f"#{t.id} · {t.ticket_type.name} · {t.attendee_name or order.buyer_name}")
@@ -67,7 +68,10 @@ def _order_page(edition, order, *, cancel_form=None, refund_form=None, status: i
         "ticketing/manage/order.html", edition=edition, order=order, admissions=admissions,
         cancel_form=cancel_form or CancelForm(formdata=None), refund_form=refund_form,
         awaiting_transfer=sales.is_awaiting_transfer(order),
-        last_resend=sales.last_resend(order)), status
+        last_resend=sales.last_resend(order),
+        correction_form=correction_form or (change_forms.correction_form(order, organiser=True)
+                                            if order.status in changes.CORRECTABLE else None),
+        successors=changes.successors(order)), status
 
 
 @bp.get("/<int:year>/orders/<code>")

@@ -284,6 +284,13 @@ class Ticket(db.Model):
                                                  default=TicketStatus.VALID)
     refunded_cents: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A ticket handed over (ticketing/changes.py): the one it replaces, how many hands the
+    # seat has passed through since it was bought, and the new holder's address (personal
+    # data: exported and erased with the person, festival/privacy).
+    transferred_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tickets.id", ondelete="SET NULL"), index=True)
+    transfer_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    holder_email: Mapped[str | None] = mapped_column(String(254), index=True)
 
     order: Mapped[Order] = relationship(back_populates="tickets")
     ticket_type: Mapped[TicketType] = relationship()
@@ -296,6 +303,7 @@ ORDER_EVENT_KINDS = frozenset({
     "awaiting_bank_transfer", "paid", "paid_too_late", "paid_after_cancel", "expired",
     "cancelled", "refunded", "partial_refund", "partial_refund_at_stripe",
     "late_payment_refunded", "email_resent", "anonymised",
+    "names_corrected", "email_corrected", "ticket_transferred",
 })
 
 

@@ -16,13 +16,13 @@ from festival.editions.practical import where_and_when
 from festival.extensions import db
 from festival.mail.rendering import Prepared, register_renderer
 from festival.mail.services import Attachment, InlineImage, queue_mail_to_render
-from festival.ticketing.models import Order, TicketStatus
+from festival.ticketing.models import Order, Ticket, TicketStatus
 from festival.ticketing.pdf_cache import cached_order_pdf
 from festival.ticketing.qr import qr_png
 from festival.ticketing.tickets import token_for
 
 
-def queue_order_confirmation(order: Order, *, resend: int = 0) -> None:
+def queue_order_confirmation(order: Order, *, resend: int | str = 0) -> None:
     """The confirmation with each ticket's QR inline and the tickets as a PDF attachment.
     One per order (a repeated payment event never sends it twice); `resend` makes a new one."""
     if order.id is None:
@@ -39,6 +39,25 @@ def queue_late_payment_refunded(order: Order) -> None:
                          order.language,
                          _l("Your order %(code)s has been refunded", code=order.code),
                          dedupe_key=f"order-late-refund-{order.code}")
+
+
+def queue_email_changed(order: Order, old_email: str, number: int) -> None:
+    """Tell the order's former address that its tickets now go to another one (in the
+    order's language; the message names no new address)."""
+    queue_mail_to_render(old_email, "order_email_changed", {"order_id": order.id},
+                         order.language,
+                         _l("The e-mail address of your order %(code)s was changed",
+                            code=order.code),
+                         dedupe_key=f"order-email-changed-{order.code}-{number}")
+
+
+def queue_ticket_transferred(ticket: Ticket, language: str) -> None:
+    """The new holder's ticket, its QR inline and its PDF attached."""
+    queue_mail_to_render(ticket.holder_email, "ticket_transferred",
+                         {"order_id": ticket.order_id, "ticket_id": ticket.id,
+                          "language": language}, language,
+                         _l("A ticket for %(title)s for you", title=ticket.order.edition.title),
+                         dedupe_key=f"ticket-transferred-{ticket.id}")
 
 
 def _order(ids: Mapping[str, Any]) -> Order:
@@ -73,6 +92,31 @@ def render_order_confirmation(ids: Mapping[str, Any], with_files: bool) -> Prepa
     return Prepared(context, attachments=attachments, inline_images=images)
 
 
+def render_email_changed(ids: Mapping[str, Any], with_files: bool) -> Prepared:
+    return Prepared(_context(_order(ids)))
+
+
+def render_ticket_transferred(ids: Mapping[str, Any], with_files: bool) -> Prepared:
+    """The handed-over ticket alone, as it is when sent: nothing once it is no longer valid
+    (handed over again, refunded) but a word saying so."""
+    order = _order(ids)
+    ticket = next((t for t in order.tickets if t.id == ids["ticket_id"]), None)
+    valid = ticket is not None and ticket.status is TicketStatus.VALID
+    context = {"order": order, "edition": order.edition, "ticket": ticket, "valid": valid,
+               "qr_cid": f"ticket-{ids['ticket_id']}",
+               "where_and_when": where_and_when(
+                   order.edition, ticket.ticket_type.admission_days(order.edition.dates)
+                   if valid else [], ids.get("language", order.language))}
+    if not with_files or not valid:
+        return Prepared(context)
+    image = InlineImage(content_id=context["qr_cid"], content=qr_png(token_for(ticket), box_size=6),
+                        filename=f"ticket-{ticket.id}.png")
+    every = [t for t in order.tickets if t.status is TicketStatus.VALID]
+    pdf = Attachment(f"almoggar-{order.code}-{ticket.id}.pdf", "application/pdf",
+                     cached_order_pdf(order, "a4", [ticket], every))
+    return Prepared(context, attachments=[pdf], inline_images=[image])
+
+
 def render_late_payment_refunded(ids: Mapping[str, Any], with_files: bool) -> Prepared:
     return Prepared(_context(_order(ids)))
 
@@ -80,3 +124,5 @@ def render_late_payment_refunded(ids: Mapping[str, Any], with_files: bool) -> Pr
 def register_mail_renderers(app: Flask) -> None:
     register_renderer(app, "order_confirmation", render_order_confirmation)
     register_renderer(app, "order_late_refund", render_late_payment_refunded)
+    register_renderer(app, "order_email_changed", render_email_changed)
+    register_renderer(app, "ticket_transferred", render_ticket_transferred)

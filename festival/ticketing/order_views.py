@@ -26,6 +26,7 @@ from festival.editions.practical import where_and_when
 from festival.outreach import feedback
 from festival.ticketing import checkout, orders, queries, sales
 from festival.ticketing.blueprints import bp
+from festival.ticketing.change_forms import buyer_context
 from festival.ticketing.ical import order_ical
 from festival.ticketing.models import Order, OrderStatus, PaymentMethod, Ticket, TicketStatus
 from festival.ticketing.pdf_cache import cached_order_pdf
@@ -72,7 +73,13 @@ def _back(order: Order, **extra) -> str:
 @public
 @lookup_limit
 def order(code: str):
-    found = _order_or_404(code, request.args.get("secret"))
+    return render_order_page(_order_or_404(code, request.args.get("secret")))
+
+
+def render_order_page(found: Order, *, correction=None, transfers=None,
+                      status: int = 200) -> Response:
+    """The order's page; `correction` and `transfers` (ticket id → form) bring back a
+    refused form with what was typed and its errors, answered with `status`."""
     now = utcnow()
     state = request.args.get("checkout", "")
     minutes_left = None
@@ -89,8 +96,9 @@ def order(code: str):
         resend_wait=allowed_at is not None and allowed_at > now,
         days=days, lines=queries.order_lines(found),
         where_and_when=where_and_when(found.edition, days, str(get_locale())),
-        feedback=feedback.can_answer(found, now), answered=feedback.answer_of(found) is not None)
-    return _private(Response(page))
+        feedback=feedback.can_answer(found, now), answered=feedback.answer_of(found) is not None,
+        **buyer_context(found, now, correction=correction, transfers=transfers))
+    return _private(Response(page, status=status))
 
 
 @bp.get("/orders/<code>/status.json")

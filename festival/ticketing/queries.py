@@ -132,9 +132,12 @@ def order_days(order: Order) -> list[date]:
 
 
 def order_lines(order: Order) -> list[tuple[str, int, int]]:
-    """(ticket type, quantity, unit price) of every ticket of the order, grouped."""
+    """(ticket type, quantity, unit price) of every ticket bought in the order, grouped (a
+    ticket issued when one was handed over replaces it: it is not counted again)."""
     groups: dict[tuple[str, int], int] = {}
     for ticket in order.tickets:
+        if ticket.transferred_from_id is not None:
+            continue
         key = (ticket.ticket_type.name, ticket.price_cents)
         groups[key] = groups.get(key, 0) + 1
     return [(name, n, price) for (name, price), n in groups.items()]

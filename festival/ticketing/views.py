@@ -5,6 +5,7 @@ from __future__ import annotations
 from festival.ticketing import (  # noqa: F401 (their routes register on import)
     box_office_views,
     catalog_views,
+    change_views,
     manage_views,
     order_views,
     shop_views,

@@ -118,3 +118,25 @@ def test_the_legal_details_have_demo_values_marked_as_examples_until_set(tmp_pat
 def test_bad_legal_details_stop_the_start(tmp_path, environ, message):
     with pytest.raises(ConfigError, match=message):
         load_config(environ, tmp_path)
+
+
+def test_the_delays_and_limits_of_order_changes(tmp_path):
+    default = load_config({}, tmp_path)
+    assert (default["ORDER_CHANGES_CLOSE_HOURS"], default["TRANSFERS_PER_TICKET"],
+            default["TRANSFERS_PER_ORDER"]) == (48, 3, 10)
+    assert default["RATE_LIMIT_ORDER_CHANGE"] == "10 per minute; 30 per hour"
+    given = load_config({"ORDER_CHANGES_CLOSE_HOURS": "0", "TRANSFERS_PER_TICKET": "0"},
+                        tmp_path)
+    assert (given["ORDER_CHANGES_CLOSE_HOURS"], given["TRANSFERS_PER_TICKET"]) == (0, 0)
+
+
+@pytest.mark.parametrize("environ, message", [
+    ({"ORDER_CHANGES_CLOSE_HOURS": "-1"}, "ORDER_CHANGES_CLOSE_HOURS must be between 0 and 720"),
+    ({"ORDER_CHANGES_CLOSE_HOURS": "deux jours"}, "ORDER_CHANGES_CLOSE_HOURS must be a whole"),
+    ({"TRANSFERS_PER_TICKET": "21"}, "TRANSFERS_PER_TICKET must be between 0 and 20"),
+    ({"TRANSFERS_PER_ORDER": "1000"}, "TRANSFERS_PER_ORDER must be between 0 and 200"),
+    ({"RATE_LIMIT_ORDER_CHANGE": "often"}, "RATE_LIMIT_ORDER_CHANGE must read like"),
+])
+def test_bad_order_change_settings_stop_the_start(tmp_path, environ, message):
+    with pytest.raises(ConfigError, match=message):
+        load_config(environ, tmp_path)

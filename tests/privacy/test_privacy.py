@@ -169,3 +169,40 @@ def test_the_erase_page_refuses_an_organiser_a_staff_account(client, auth, app):
     other = app.test_client()
     assert other.post("/login", data={"email": admin["email"],
                                       "password": factories.PASSWORD}).status_code == 302
+
+
+def _handed_over(edition, to="yanis@example.org"):
+    from festival.ticketing import changes
+    order = _paid_order(edition)
+    now = changes.festival_starts_at(order) - timedelta(days=5)
+    new = changes.transfer_ticket(order, order.tickets[1].id, name="Yanis Amrani", email=to,
+                                  now=now)
+    return order, new
+
+
+def test_a_ticket_handed_over_is_in_its_holders_export(ctx):
+    _order, new = _handed_over(make_edition())
+    data = services.export_person("Yanis@Example.org")
+    assert [(t["id"], t["attendee_name"], t["email"]) for t in
+            data["tickets_handed_over_to_you"]] == [(new.id, "Yanis Amrani",
+                                                     "yanis@example.org")]
+    assert data["orders"] == []  # the order is the buyer's
+    assert [m["subject"] for m in data["messages"]]  # the ticket sent to them
+    json.dumps(data)
+    # the buyer's own export does not hold the holder's address
+    assert "yanis@example.org" not in json.dumps(services.export_person("leila@example.fr"))
+
+
+def test_erasing_a_holder_leaves_the_buyers_order(ctx):
+    order, new = _handed_over(make_edition())
+    done = services.erase_person("yanis@example.org", actor=None)
+    assert done.tickets == 1 and done.orders == []
+    assert (new.attendee_name, new.holder_email) == ("", None)
+    assert order.buyer_name == "Leïla Amghar" and order.tickets[0].attendee_name == "Leïla"
+    assert services.export_person("yanis@example.org")["tickets_handed_over_to_you"] == []
+
+
+def test_erasing_the_buyer_erases_the_holders_address_too(ctx):
+    _order, new = _handed_over(make_edition())
+    services.erase_person("leila@example.fr", actor=None)
+    assert new.holder_email is None and new.attendee_name == ""
