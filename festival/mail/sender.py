@@ -11,7 +11,8 @@ never sent late.
 
 A message queued unrendered (festival/mail/rendering.py) is rendered here, just before it is
 sent; what was rendered is stored with its `sent` mark. A rendering that fails (its order
-gone, a full disk) is retried like a delivery that failed.
+gone, a full disk) is retried like a delivery that failed; one its renderer says is no longer
+wanted (rendering.NotToSend: a reminder to an order refunded since) is given up.
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ from festival.core.timeutil import utcnow
 from festival.core.unit_of_work import transaction
 from festival.extensions import db
 from festival.mail.models import EXTRA_HEADERS, MailStatus, OutboxMessage
-from festival.mail.rendering import render
+from festival.mail.rendering import NotToSend, render
 
 log = logging.getLogger(__name__)
 
@@ -268,6 +269,8 @@ def send_pending(limit: int = 50, now: datetime | None = None) -> SendReport:
                             f"{message.send_before.isoformat(timespec='minutes')}")
                     try:
                         render(message)
+                    except NotToSend as error:
+                        raise PermanentFailure(f"not sent: {error}") from error
                     except Exception as error:
                         log.exception("mail %s cannot be rendered", message_id)
                         raise RenderFailure(f"cannot render the message: {error}") from error
