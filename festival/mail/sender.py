@@ -17,10 +17,13 @@ wanted (rendering.NotToSend: a reminder to an order refunded since) is given up.
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email import policy
+from email.headerregistry import HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
@@ -118,9 +121,28 @@ def claim_due(limit: int, now: datetime | None = None) -> list[int]:
     return claimed
 
 
+class _UrlListHeader(UnstructuredHeader):
+    """List-Unsubscribe as mail clients read it (RFC 2369): its <URL>s as they are, one per
+    line. The default folding turns a URL longer than a line into RFC 2047 encoded-words,
+    which no client decodes in this header: the unsubscribe link would be lost."""
+
+    def fold(self, *, policy) -> str:
+        urls = re.findall(r"<[^<>]*>", str(self))
+        return f"{self.name}: " + f",{policy.linesep} ".join(urls) + policy.linesep
+
+
+def _mail_policy() -> policy.EmailPolicy:
+    headers = HeaderRegistry()
+    headers.map_to_type("list-unsubscribe", _UrlListHeader)
+    return policy.default.clone(header_factory=headers)
+
+
+MAIL_POLICY = _mail_policy()
+
+
 def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     """multipart/mixed( alternative( text, related( html, inline images ) ), attachments )."""
-    email = EmailMessage()
+    email = EmailMessage(policy=MAIL_POLICY)
     email["From"] = sender
     email["To"] = message.to_address
     if message.reply_to:
