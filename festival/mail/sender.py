@@ -207,7 +207,9 @@ class SmtpTransport:
                 raise Refused(f"recipient refused: {error.recipients}") from error
             raise
         except smtplib.SMTPResponseException as error:
-            if error.smtp_code >= 500 and not isinstance(error, smtplib.SMTPAuthenticationError):
+            # Our own login or envelope sender refused says nothing of the recipient: retried.
+            if error.smtp_code >= 500 and not isinstance(
+                    error, (smtplib.SMTPAuthenticationError, smtplib.SMTPSenderRefused)):
                 raise Refused(f"{error.smtp_code} {error.smtp_error!r}") from error
             self.close()
             raise
