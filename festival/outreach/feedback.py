@@ -98,8 +98,8 @@ def give_feedback(order: Order, mark: object, best_session_id: object, comment: 
 
 
 def feedback_summary(edition: Edition) -> dict:
-    """The dashboard's figures: count, average, answers per mark, best sessions ranked and
-    the latest comments."""
+    """The dashboard's figures: count, average, answers per mark, best sessions ranked, the
+    number of comments and the latest COMMENTS_SHOWN of them."""
     edition_answers = FeedbackAnswer.edition_id == edition.id
     per_mark = dict(db.session.execute(
         select(FeedbackAnswer.mark, func.count()).where(edition_answers)
@@ -111,6 +111,8 @@ def feedback_summary(edition: Edition) -> dict:
         .join(ProgrammeSession, ProgrammeSession.id == FeedbackAnswer.best_session_id)
         .where(edition_answers).group_by(ProgrammeSession.id, ProgrammeSession.title)
         .order_by(func.count(FeedbackAnswer.id).desc(), ProgrammeSession.title)).all()
+    comment_count = db.session.scalar(
+        select(func.count(FeedbackAnswer.id)).where(edition_answers, FeedbackAnswer.comment != ""))
     comments = db.session.execute(
         select(FeedbackAnswer.mark, FeedbackAnswer.comment, FeedbackAnswer.language,
                FeedbackAnswer.updated_at)
@@ -119,4 +121,5 @@ def feedback_summary(edition: Edition) -> dict:
         .limit(COMMENTS_SHOWN)).all()
     return {"count": count, "average": average,
             "per_mark": [(m, per_mark.get(m, 0)) for m in range(1, 6)],
-            "best_sessions": [(title, n) for title, n in best], "comments": comments}
+            "best_sessions": [(title, n) for title, n in best], "comments": comments,
+            "comment_count": comment_count or 0}
