@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from festival.core.errors import DomainError, ValidationError
 from festival.core.guards import without_flaws
@@ -57,7 +58,8 @@ def give_feedback(order: Order, mark: object, best_session_id: object, comment: 
                   language: str, now: datetime | None = None) -> FeedbackAnswer:
     """Record (or replace) the order's answer. The order's row is locked first
     (ticketing.orders.lock_order), so two submissions at once make one answer, the later
-    one's.
+    one's; where there is no row lock (SQLite) the answer's row is inserted or left as it
+    is, then written.
 
     Errors: DomainError `feedback_closed` (409) for an order that is not paid or before the
     festival; ValidationError on `mark` (a whole number 1–5), `best_session_id` (a published
@@ -89,10 +91,19 @@ def give_feedback(order: Order, mark: object, best_session_id: object, comment: 
         errors["comment"] = [_l("At most %(n)s characters, please.", n=COMMENT_LENGTH)]
     if errors:
         raise ValidationError(errors)
-    answer = answer_of(order) or FeedbackAnswer(order_id=order.id, edition_id=order.edition_id)
+    if answer_of(order) is None:
+        # Where no row lock holds a second submission back (SQLite), the other one may
+        # write the answer between this look and the insert: insert or nothing, then write.
+        dialect = db.session.get_bind().dialect.name
+        insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(
+            FeedbackAnswer)
+        db.session.execute(insert.values(order_id=order.id, edition_id=order.edition_id,
+                                         mark=mark_value, comment="", language=language)
+                           .on_conflict_do_nothing(index_elements=["order_id"]))
+    answer = db.session.scalar(select(FeedbackAnswer).where(
+        FeedbackAnswer.order_id == order.id).execution_options(populate_existing=True))
     answer.mark, answer.best_session_id, answer.comment = mark_value, session_id, text
     answer.language = language
-    db.session.add(answer)
     db.session.flush()
     return answer
 
