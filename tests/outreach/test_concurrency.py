@@ -156,3 +156,46 @@ def test_a_submission_that_found_no_answer_before_the_other_committed(app, monke
         assert other == ["committed"]
         assert db.session.execute(select(FeedbackAnswer.mark, FeedbackAnswer.comment)
                                   ).all() == [(5, "Note 5")]
+
+
+def test_two_clicks_on_a_rule_never_saved_store_it_once(app, postgres, monkeypatch):
+    """A double click on "Switch on" (or two organisers saving) for a rule not stored yet:
+    both look for it, find none and insert it; the second failed on the unique
+    (edition, kind) with a 500. Both must succeed, with one rule."""
+    from festival.outreach import services
+    from festival.outreach.models import MessageRule
+    with app.app_context():
+        edition_id = make_edition().id
+        db.session.commit()
+    both_looked = threading.Barrier(2)
+    real_rule_of = services.rule_of
+
+    def rule_of(edition, kind):
+        found = real_rule_of(edition, kind)
+        if found is None:
+            both_looked.wait(timeout=30)
+        return found
+    monkeypatch.setattr(services, "rule_of", rule_of)
+    errors: list[Exception] = []
+
+    def click() -> None:
+        from festival.editions.models import Edition
+        with app.app_context():
+            try:
+                services.switch_rule(db.session.get(Edition, edition_id), RuleKind.REMINDER,
+                                     True, actor=None)
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 (shown by the assertion below)
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=click, daemon=True) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    with app.app_context():
+        assert db.session.execute(select(MessageRule.kind, MessageRule.is_enabled)).all() == [
+            (RuleKind.REMINDER, True)]
