@@ -10,8 +10,9 @@ Its context: `edition`, `day` (a date), `edition_day` (that day's EditionDay row
 tickets of that day).
 
 Who gets the message is checked again when it is sent: an order cancelled or refunded since
-it was queued (or left with no valid ticket for the reminder's day), or an address
-unsubscribed since, gets nothing (mail.rendering.NotToSend).
+it was queued (or left with no valid ticket for the reminder's day), an address
+unsubscribed since, or any message of a rule switched off since, is not sent
+(mail.rendering.NotToSend).
 """
 from __future__ import annotations
 
@@ -43,6 +44,8 @@ def _rule(ids: Mapping[str, Any]) -> MessageRule:
     rule = db.session.get(MessageRule, ids["rule_id"])
     if rule is None:
         raise LookupError(f"rule {ids['rule_id']} no longer exists")
+    if not rule.is_enabled:
+        raise NotToSend("the rule was switched off")
     return rule
 
 

@@ -269,3 +269,29 @@ def test_refunded_or_unsubscribed_after_the_queueing_is_not_sent(app, smtp_serve
     assert sorted((m["To"], m["Subject"]) for m in smtp_server.messages
                   if not m["Subject"].startswith("Your tickets")) == [
         ("thanked@example.fr", "Tomorrow at the festival: your tickets")]
+
+
+def test_a_rule_switched_off_while_its_messages_wait_sends_no_more(app, smtp_server):
+    """An organiser who switches a rule off (a wrong text seen going out) stops what is still
+    waiting in the outbox, not only the next occasions."""
+    from festival.mail.models import MailStatus
+    from festival.mail.sender import send_all_due
+    from festival.outreach import services
+    from tests.outreach.conftest import make_edition
+    from tests.ticketing.conftest import make_type
+    with app.app_context():
+        edition = make_edition()
+        pass_type = make_type(edition, quota=5)
+        switch_on(edition, RuleKind.REMINDER)
+        paid_order(edition, pass_type, at(DAY1 - timedelta(days=10), "12:00"),
+                   email="waiting@example.fr")
+        db.session.commit()
+        run(at(THE_DAY_BEFORE, "10:00"))
+        services.switch_rule(edition, RuleKind.REMINDER, False, actor=None)
+        db.session.commit()
+        send_all_due(now=at(THE_DAY_BEFORE, "10:01"))
+        db.session.expire_all()
+        [reminder] = rule_messages()
+        assert reminder.status is MailStatus.FAILED and "switched off" in reminder.last_error
+    assert [m for m in smtp_server.messages if m["To"] == "waiting@example.fr"
+            and m["Subject"].startswith("Tomorrow")] == []
