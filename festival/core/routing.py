@@ -1,12 +1,13 @@
-"""The `<int:…>` of every route holds at most the largest database integer: a longer number
-in an address matches no route (404), where looking it up would overflow the database driver
-(SQLite: "Python int too large to convert to SQLite INTEGER", a 500)."""
+"""The `<int:…>` of every route holds at most the largest id column's integer (PostgreSQL's
+INTEGER; every `<int:…>` is an id or a year): a larger number in an address matches no route
+(404), where looking it up would fail in the database driver (a 500: SQLite "Python int too
+large to convert to SQLite INTEGER", PostgreSQL "integer out of range")."""
 from __future__ import annotations
 
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-LARGEST_ID = 2**63 - 1  # BIGINT, and SQLite's INTEGER
+LARGEST_ID = 2**31 - 1  # PostgreSQL INTEGER
 
 
 class BoundedIntegerConverter(IntegerConverter):
