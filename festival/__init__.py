@@ -9,6 +9,7 @@ from typing import Any, Mapping
 from flask import Flask
 
 from festival.config import ConfigError, load_config
+from festival.core.routing import init_routing
 from festival.extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("festival").setLevel(logging.INFO)
 
+    init_routing(app)
     _init_extensions(app)
     _register_blueprints(app)
 

@@ -256,6 +256,14 @@ class SmtpSink:
         self.envelopes: list = []     # (mail_from, [rcpt_tos])
         self.refuse: set[str] = set()  # recipients answered with a permanent 550
         self.defer: set[str] = set()   # recipients answered with a temporary 451
+        self.refuse_senders: set[str] = set()  # envelope senders answered with a 550
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if address in self.refuse_senders:
+            return "550 5.7.1 Sender not allowed"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:

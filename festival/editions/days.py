@@ -57,6 +57,12 @@ def today(edition: Edition | None, now: datetime) -> date:
     return day_of(now, cutoff_of(edition))
 
 
+def instant_of(day: date, at: time, cutoff: time = DEFAULT_CUTOFF) -> datetime:
+    """The UTC instant of wall-clock time `at` during festival day `day`: before the
+    cut-off, that is the next morning (00:30 of Saturday's day is Sunday 00:30)."""
+    return paris_to_utc(day + timedelta(days=1) if at < cutoff else day, at)
+
+
 def day_bounds(day: date, cutoff: time = DEFAULT_CUTOFF) -> tuple[datetime, datetime]:
     """The UTC instants `day` runs between: from its cut-off to the next morning's."""
     return paris_to_utc(day, cutoff), paris_to_utc(day + timedelta(days=1), cutoff)

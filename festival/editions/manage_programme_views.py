@@ -17,6 +17,7 @@ from festival.core.timeutil import paris_to_utc, to_paris
 from festival.core.unit_of_work import refuse_request
 from festival.editions import queries, services
 from festival.editions.clashes import ClashError, Placement, clashes_for, edition_clashes
+from festival.editions.days import cutoff_of, instant_of
 from festival.editions.forms import RoomForm, SessionForm, SpeakerForm
 from festival.editions.models import ProgrammeSession, Room, Speaker
 
@@ -141,16 +142,17 @@ def grid(year: int):
 
 def _move_target(edition, form) -> tuple[int, datetime]:
     """The room and start of a drop: `room_id`, `day` (a day of the edition) and `start`
-    (HH:MM, Paris). Errors: validation_failed."""
+    (HH:MM, Paris, during that festival day: past midnight on a grid that runs so late, it
+    is the next morning). Errors: validation_failed."""
     try:
         room_id = int(form.get("room_id", ""))
         day = date.fromisoformat(form.get("day", ""))
         start = time.fromisoformat(form.get("start", ""))
     except ValueError:
         raise ValidationError({"start": [_l("Drop the session on a room at a time.")]}) from None
-    if day not in edition.dates or start.second or start.microsecond:
+    if day not in edition.dates or start.second or start.microsecond or start.tzinfo:
         raise ValidationError({"start": [_l("Drop the session on a room at a time.")]})
-    return room_id, paris_to_utc(day, start)
+    return room_id, instant_of(day, start, cutoff_of(edition))
 
 
 def _clash_answer(clashes) -> list[str]:

@@ -28,6 +28,7 @@ from festival.editions.models import (
     StandRequest,
     StandStatus,
 )
+from festival.editions.services.editions import MAX_YEAR, MIN_YEAR
 from festival.extensions import db
 
 PREVIEW_ROLES = (Role.ADMIN, Role.ORGANISER)
@@ -40,7 +41,10 @@ def viewer_may_preview(user=None) -> bool:
 
 
 def edition_for_year(year: int, *, include_drafts: bool = False) -> Edition:
-    edition = db.session.scalar(select(Edition).where(Edition.year == year))
+    """Errors: edition_not_found (a year out of MIN_YEAR…MAX_YEAR is never looked up: no
+    database integer holds the year an address may carry)."""
+    edition = (db.session.scalar(select(Edition).where(Edition.year == year))
+               if MIN_YEAR <= year <= MAX_YEAR else None)
     if edition is None or (edition.status is EditionStatus.DRAFT and not include_drafts):
         raise NotFound("edition_not_found", _l("There is no edition in this year."))
     return edition

@@ -31,7 +31,14 @@ class Prepared:
     inline_images: list[InlineImage] = field(default_factory=list)
 
 
-# renderer(ids, with_files) -> Prepared; it raises when the ids name nothing any more.
+class NotToSend(Exception):
+    """A renderer's answer for a message that must no longer go (its order was refunded
+    after it was queued, its address unsubscribed): the sender gives it up, with this
+    reason, and never retries it."""
+
+
+# renderer(ids, with_files) -> Prepared; it raises when the ids name nothing any more, and
+# NotToSend when the message is no longer wanted.
 Renderer = Callable[[Mapping[str, Any], bool], Prepared]
 
 
@@ -79,6 +86,8 @@ def preview(message: OutboxMessage) -> tuple[str | None, str | None]:
         prepared = _prepare(message, with_files=False)
         text, html = services.render_mail(message.template, prepared.context,
                                           message.language, _Names())
+    except NotToSend:
+        return None, None
     except Exception:  # the page then shows the message without its text
         current_app.logger.exception("mail %s cannot be rendered", message.id)
         return None, None

@@ -11,15 +11,19 @@ never sent late.
 
 A message queued unrendered (festival/mail/rendering.py) is rendered here, just before it is
 sent; what was rendered is stored with its `sent` mark. A rendering that fails (its order
-gone, a full disk) is retried like a delivery that failed.
+gone, a full disk) is retried like a delivery that failed; one its renderer says is no longer
+wanted (rendering.NotToSend: a reminder to an order refunded since) is given up.
 """
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email import policy
+from email.headerregistry import HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
@@ -31,7 +35,7 @@ from festival.core.timeutil import utcnow
 from festival.core.unit_of_work import transaction
 from festival.extensions import db
 from festival.mail.models import EXTRA_HEADERS, MailStatus, OutboxMessage
-from festival.mail.rendering import render
+from festival.mail.rendering import NotToSend, render
 
 log = logging.getLogger(__name__)
 
@@ -117,9 +121,28 @@ def claim_due(limit: int, now: datetime | None = None) -> list[int]:
     return claimed
 
 
+class _UrlListHeader(UnstructuredHeader):
+    """List-Unsubscribe as mail clients read it (RFC 2369): its <URL>s as they are, one per
+    line. The default folding turns a URL longer than a line into RFC 2047 encoded-words,
+    which no client decodes in this header: the unsubscribe link would be lost."""
+
+    def fold(self, *, policy) -> str:
+        urls = re.findall(r"<[^<>]*>", str(self))
+        return f"{self.name}: " + f",{policy.linesep} ".join(urls) + policy.linesep
+
+
+def _mail_policy() -> policy.EmailPolicy:
+    headers = HeaderRegistry()
+    headers.map_to_type("list-unsubscribe", _UrlListHeader)
+    return policy.default.clone(header_factory=headers)
+
+
+MAIL_POLICY = _mail_policy()
+
+
 def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     """multipart/mixed( alternative( text, related( html, inline images ) ), attachments )."""
-    email = EmailMessage()
+    email = EmailMessage(policy=MAIL_POLICY)
     email["From"] = sender
     email["To"] = message.to_address
     if message.reply_to:
@@ -184,7 +207,9 @@ class SmtpTransport:
                 raise Refused(f"recipient refused: {error.recipients}") from error
             raise
         except smtplib.SMTPResponseException as error:
-            if error.smtp_code >= 500 and not isinstance(error, smtplib.SMTPAuthenticationError):
+            # Our own login or envelope sender refused says nothing of the recipient: retried.
+            if error.smtp_code >= 500 and not isinstance(
+                    error, (smtplib.SMTPAuthenticationError, smtplib.SMTPSenderRefused)):
                 raise Refused(f"{error.smtp_code} {error.smtp_error!r}") from error
             self.close()
             raise
@@ -268,6 +293,8 @@ def send_pending(limit: int = 50, now: datetime | None = None) -> SendReport:
                             f"{message.send_before.isoformat(timespec='minutes')}")
                     try:
                         render(message)
+                    except NotToSend as error:
+                        raise PermanentFailure(f"not sent: {error}") from error
                     except Exception as error:
                         log.exception("mail %s cannot be rendered", message_id)
                         raise RenderFailure(f"cannot render the message: {error}") from error

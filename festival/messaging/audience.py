@@ -113,7 +113,7 @@ def parse_audience(edition: Edition, data: Mapping) -> Audience:
     type_ids = {t.id for t in ticket_types_of(edition)}
     chosen_types: list[int] = []
     for raw in _values(data, "ticket_type_ids")[:len(type_ids) + 1]:
-        if not raw.isdigit() or int(raw) not in type_ids:
+        if not (raw.isascii() and raw.isdigit()) or int(raw) not in type_ids:
             errors.add("ticket_type_ids", _l("This ticket type is not one of this edition."))
             break
         chosen_types.append(int(raw))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from sqlalchemy import update
 
 from festival.accounts.models import User
 from festival.core.errors import DomainError, NotFound, ValidationError
@@ -141,15 +142,23 @@ def send_broadcast(edition: Edition, broadcast_id: int, *, actor: User,
             "The group has changed: it now has %(num)s person. Check it again before "
             "sending.", "The group has changed: it now has %(num)s people. Check it again "
             "before sending.", len(found)), status=409)
+    # The draft becomes sent by a conditional UPDATE, before anything is queued: where no
+    # row lock holds a second click back (SQLite), it waits here for the first one's
+    # commit and then finds the message sent.
+    marked = db.session.execute(
+        update(Broadcast)
+        .where(Broadcast.id == broadcast.id, Broadcast.status == BroadcastStatus.DRAFT)
+        .values(status=BroadcastStatus.SENT, sent_by_id=actor.id if actor else None,
+                sent_at=utcnow(), recipient_count=len(found))
+        .execution_options(synchronize_session=False))
+    if marked.rowcount != 1:
+        raise DomainError("already_sent", _l("This message was already sent."), status=409)
+    db.session.refresh(broadcast)
     for recipient in found:
         language = broadcast.language_for(recipient.language)
         queue_mail_to_render(recipient.email, MAIL_TEMPLATE, {"broadcast_id": broadcast.id},
                              language, broadcast.subject_in(language),
                              dedupe_key=dedupe_key(broadcast, recipient.email),
                              batch=broadcast.batch)
-    broadcast.status = BroadcastStatus.SENT
-    broadcast.sent_by_id = actor.id if actor else None
-    broadcast.sent_at = utcnow()
-    broadcast.recipient_count = len(found)
     db.session.flush()
     return broadcast

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from festival.core.errors import DomainError, ValidationError
 from festival.core.guards import without_flaws
@@ -57,7 +58,8 @@ def give_feedback(order: Order, mark: object, best_session_id: object, comment: 
                   language: str, now: datetime | None = None) -> FeedbackAnswer:
     """Record (or replace) the order's answer. The order's row is locked first
     (ticketing.orders.lock_order), so two submissions at once make one answer, the later
-    one's.
+    one's; where there is no row lock (SQLite) the answer's row is inserted or left as it
+    is, then written.
 
     Errors: DomainError `feedback_closed` (409) for an order that is not paid or before the
     festival; ValidationError on `mark` (a whole number 1–5), `best_session_id` (a published
@@ -89,10 +91,19 @@ def give_feedback(order: Order, mark: object, best_session_id: object, comment: 
         errors["comment"] = [_l("At most %(n)s characters, please.", n=COMMENT_LENGTH)]
     if errors:
         raise ValidationError(errors)
-    answer = answer_of(order) or FeedbackAnswer(order_id=order.id, edition_id=order.edition_id)
+    if answer_of(order) is None:
+        # Where no row lock holds a second submission back (SQLite), the other one may
+        # write the answer between this look and the insert: insert or nothing, then write.
+        dialect = db.session.get_bind().dialect.name
+        insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(
+            FeedbackAnswer)
+        db.session.execute(insert.values(order_id=order.id, edition_id=order.edition_id,
+                                         mark=mark_value, comment="", language=language)
+                           .on_conflict_do_nothing(index_elements=["order_id"]))
+    answer = db.session.scalar(select(FeedbackAnswer).where(
+        FeedbackAnswer.order_id == order.id).execution_options(populate_existing=True))
     answer.mark, answer.best_session_id, answer.comment = mark_value, session_id, text
     answer.language = language
-    db.session.add(answer)
     db.session.flush()
     return answer
 
@@ -107,8 +118,8 @@ def best_votes(edition: Edition) -> dict[int, int]:
 
 
 def feedback_summary(edition: Edition) -> dict:
-    """The dashboard's figures: count, average, answers per mark, best sessions ranked and
-    the latest comments."""
+    """The dashboard's figures: count, average, answers per mark, best sessions ranked, the
+    number of comments and the latest COMMENTS_SHOWN of them."""
     edition_answers = FeedbackAnswer.edition_id == edition.id
     per_mark = dict(db.session.execute(
         select(FeedbackAnswer.mark, func.count()).where(edition_answers)
@@ -120,6 +131,8 @@ def feedback_summary(edition: Edition) -> dict:
         .join(ProgrammeSession, ProgrammeSession.id == FeedbackAnswer.best_session_id)
         .where(edition_answers).group_by(ProgrammeSession.id, ProgrammeSession.title)
         .order_by(func.count(FeedbackAnswer.id).desc(), ProgrammeSession.title)).all()
+    comment_count = db.session.scalar(
+        select(func.count(FeedbackAnswer.id)).where(edition_answers, FeedbackAnswer.comment != ""))
     comments = db.session.execute(
         select(FeedbackAnswer.mark, FeedbackAnswer.comment, FeedbackAnswer.language,
                FeedbackAnswer.updated_at)
@@ -128,4 +141,5 @@ def feedback_summary(edition: Edition) -> dict:
         .limit(COMMENTS_SHOWN)).all()
     return {"count": count, "average": average,
             "per_mark": [(m, per_mark.get(m, 0)) for m in range(1, 6)],
-            "best_sessions": [(title, n) for title, n in best], "comments": comments}
+            "best_sessions": [(title, n) for title, n in best], "comments": comments,
+            "comment_count": comment_count or 0}

@@ -8,6 +8,11 @@ editions.practical.where_and_when), or its date and the main venue when the day 
 Its context: `edition`, `day` (a date), `edition_day` (that day's EditionDay row, or None),
 `where_and_when`, `venue` (the main venue, or None), `order`, `tickets` (the order's valid
 tickets of that day).
+
+Who gets the message is checked again when it is sent: an order cancelled or refunded since
+it was queued (or left with no valid ticket for the reminder's day), an address
+unsubscribed since, or any message of a rule switched off since, is not sent
+(mail.rendering.NotToSend).
 """
 from __future__ import annotations
 
@@ -24,13 +29,13 @@ from festival.core.urls import absolute_url
 from festival.editions.models import Edition
 from festival.editions.practical import where_and_when
 from festival.extensions import db
-from festival.mail.rendering import Prepared, register_renderer
+from festival.mail.rendering import NotToSend, Prepared, register_renderer
 from festival.mail.services import Attachment, render_mail
 from festival.outreach import texts
 from festival.outreach.models import MessageRule, RuleKind
 from festival.outreach.schedule import TEMPLATES, day_tickets
-from festival.outreach.unsubscribe import unsubscribe_url
-from festival.ticketing.models import Order
+from festival.outreach.unsubscribe import is_unsubscribed, unsubscribe_url
+from festival.ticketing.models import Order, OrderStatus
 from festival.ticketing.pdf_cache import cached_order_pdf
 from festival.ticketing.queries import valid_tickets
 
@@ -39,13 +44,19 @@ def _rule(ids: Mapping[str, Any]) -> MessageRule:
     rule = db.session.get(MessageRule, ids["rule_id"])
     if rule is None:
         raise LookupError(f"rule {ids['rule_id']} no longer exists")
+    if not rule.is_enabled:
+        raise NotToSend("the rule was switched off")
     return rule
 
 
 def _order(ids: Mapping[str, Any]) -> Order:
+    """The order, still paid: one cancelled or refunded since the message was queued gets
+    nothing (NotToSend)."""
     order = db.session.get(Order, ids["order_id"])
     if order is None:
         raise LookupError(f"order {ids['order_id']} no longer exists")
+    if order.status is not OrderStatus.PAID:
+        raise NotToSend(f"order {order.code} is {order.status.value}")
     return order
 
 
@@ -81,12 +92,14 @@ def render_reminder(ids: Mapping[str, Any], with_files: bool) -> Prepared:
     rule, order = _rule(ids), _order(ids)
     day = date.fromisoformat(ids["day"])
     tickets = day_tickets(order, day)
+    if not tickets:
+        raise NotToSend(f"order {order.code} has no valid ticket for {day.isoformat()}")
     context = {**_common(rule, order.edition, order.language), "order": order, "day": day,
                "edition_day": _day_row(order.edition, day),
                "where_and_when": where_and_when(order.edition, [day], order.language),
                "tickets": tickets, "ticket_summary": ticket_summary(tickets),
                "order_url": order_url(order)}
-    if not with_files or not tickets:
+    if not with_files:
         return Prepared(context)
     every = valid_tickets(order)
     pdf = cached_order_pdf(order, "a4", tickets, every)
@@ -102,6 +115,8 @@ def render_thank_you(ids: Mapping[str, Any], with_files: bool) -> Prepared:
 
 def render_announcement(ids: Mapping[str, Any], with_files: bool) -> Prepared:
     rule = _rule(ids)
+    if is_unsubscribed(ids["address"]):
+        raise NotToSend("the address unsubscribed")
     language = ids.get("language", "fr")
     return Prepared({**_common(rule, rule.edition, language),
                      "edition_url": absolute_url("editions.edition", year=rule.edition.year),

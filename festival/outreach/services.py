@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from festival.core.errors import ValidationError
 from festival.core.guards import without_flaws
@@ -30,11 +31,18 @@ def rules_of(edition: Edition) -> list[MessageRule]:
 
 
 def _stored(edition: Edition, kind: RuleKind) -> MessageRule:
+    """The stored rule, inserted first when there is none: insert or nothing, so that a
+    double click (or two organisers) saving a rule not stored yet store it once."""
     rule = rule_of(edition, kind)
     if rule is None:
-        rule = MessageRule(edition_id=edition.id, kind=kind, is_enabled=False, subjects={},
-                           bodies={})
-        db.session.add(rule)
+        dialect = db.session.get_bind().dialect.name
+        insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(MessageRule)
+        db.session.execute(insert.values(edition_id=edition.id, kind=kind, is_enabled=False,
+                                         subjects={}, bodies={})
+                           .on_conflict_do_nothing(index_elements=["edition_id", "kind"]))
+        rule = db.session.scalar(select(MessageRule).where(
+            MessageRule.edition_id == edition.id, MessageRule.kind == kind)
+            .execution_options(populate_existing=True))
     return rule
 
 

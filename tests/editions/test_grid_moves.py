@@ -62,7 +62,7 @@ def test_a_move_into_a_clash_needs_a_confirmation(app, client, plan):
 @pytest.mark.parametrize("fields", [
     {"room_id": "x", "start": "10:00"}, {"room_id": "1", "start": "25:00"},
     {"start": "10:00"}, {"room_id": "1", "start": "10:00", "day": "1999-01-01"},
-    {"room_id": "999999", "start": "10:00"},
+    {"room_id": "999999", "start": "10:00"}, {"room_id": "1", "start": "10:00+05:00"},
 ])
 def test_a_bad_drop_is_refused_with_a_message(app, client, plan, fields):
     answer = _move(client, plan, "talk", **fields)
@@ -83,3 +83,36 @@ def test_the_grid_has_every_room_and_the_drafts(app, client, plan):
         as_text=True)
     assert html.count('data-drop-room="') == 3 and "Brouillon" in html
     assert 'draggable="true"' in html and "js/programme-grid.js" in html
+
+
+def test_a_drop_after_midnight_stays_in_the_festival_day(app, client, auth):
+    """The grid of a day runs past midnight when a session does (a festival day ends at its
+    cut-off, 05:00): its script sends the wall-clock time ("00:00") with the grid's day, which
+    is the next calendar date, not the morning before the day began."""
+    from datetime import timedelta
+
+    from tests.factories import paris
+    auth.login_as("organiser")
+    with app.app_context():
+        edition = gen_edition(status="published")
+        stage = gen_room(edition, name="Scène", opens=None, closes=None)
+        first, second = edition.dates
+        late = gen_session(edition, stage, title="Nuit du malhoun", day=0, start="22:00",
+                           end="23:00")
+        concert = gen_session(edition, stage, title="Concert", day=1, start="21:00",
+                              end="22:00")
+        late.ends_at = paris(first + timedelta(days=1), "00:30")  # the grid reaches 00:30
+        db.session.commit()
+        year, concert_id, late_id, stage_id = edition.year, concert.id, late.id, stage.id
+    moved = client.post(f"/manage/editions/{year}/sessions/{late_id}/move",
+                        data={"day": first.isoformat(), "room_id": stage_id,
+                              "start": "00:00", "check": "1"})
+    assert moved.status_code == 200, moved.get_json()
+    assert moved.get_json()["span"] == "00:00–02:30"
+    saved = client.post(f"/manage/editions/{year}/sessions/{late_id}/move",
+                        data={"day": first.isoformat(), "room_id": stage_id, "start": "00:00"})
+    assert saved.status_code == 200, saved.get_json()
+    with app.app_context():
+        session = db.session.get(ProgrammeSession, late_id)
+        assert session.starts_at == paris(first + timedelta(days=1), "00:00")
+        assert db.session.get(ProgrammeSession, concert_id).starts_at == paris(second, "21:00")

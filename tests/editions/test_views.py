@@ -218,6 +218,10 @@ def test_a_file_that_is_not_an_image_is_refused_cleanly(client, auth):
 
 def test_unknown_years_and_sessions_are_404(client, festival):
     assert client.get("/1999/programme").status_code == 404
+    # A year no database integer holds (SQLite: OverflowError; PostgreSQL: out of range).
+    for path in ("/99999999999999999999/", "/99999999999999999999/agenda",
+                 "/99999999999999999999/agenda.ics", "/99999999999999999999/programme"):
+        assert client.get(path).status_code == 404, path
     assert client.get(f"/{festival['year']}/sessions/999999").status_code == 404
     assert client.get("/speakers/photos/nothing.jpg").status_code == 404
     assert client.get("/speakers/photos/..%2Fsecret_key").status_code == 404

@@ -144,6 +144,21 @@ def test_a_permanent_refusal_fails_at_once(ctx, smtp_server):
     assert [m["To"] for m in smtp_server.messages] == ["amina@example.org"]
 
 
+def test_our_own_address_refused_is_no_bounce_of_the_recipients(ctx, app, smtp_server):
+    """A 550 to MAIL FROM says nothing of the recipient's address: the organisers' list of
+    bounced addresses must not fill with every recipient of a mailing; retried later."""
+    from email.utils import parseaddr
+    smtp_server.refuse_senders.add(parseaddr(app.config["MAIL_FROM"])[1])
+    message_id = queue("amina@example.org")
+    report = send_pending()
+    assert (report.sent, report.deferred) == (0, 1)
+    message = reload(message_id)
+    assert message.status is MailStatus.PENDING and not message.is_bounced
+    assert "550" in message.last_error
+    smtp_server.refuse_senders.clear()
+    assert send_pending(now=utcnow() + sender.MAX_DELAY).sent == 1
+
+
 def test_a_message_given_up_after_temporary_failures_is_not_a_bounce(ctx, app, monkeypatch):
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
     monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nobody listens: refused

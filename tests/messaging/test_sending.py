@@ -159,3 +159,48 @@ def test_two_clicks_at_once_send_the_message_once(app, world, postgres):
         assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 4
         assert db.session.get(Broadcast, broadcast_id).status is BroadcastStatus.SENT
         assert set(db.session.scalars(select(OutboxMessage.status))) == {MailStatus.PENDING}
+
+
+def test_a_second_click_that_read_the_draft_before_the_first_committed_finds_it_sent(
+        app, world, monkeypatch):
+    """On SQLite no row lock holds the second click back: it read the message as a draft,
+    the first click sent it and committed, then the second queued its rows and failed on
+    the outbox's unique key (a 500). It must find the message sent instead. (On PostgreSQL
+    the row lock orders the clicks: test_two_clicks_at_once_send_the_message_once.)"""
+    import pytest
+
+    from festival.messaging import services
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("PostgreSQL's row lock makes the first click wait: the test above")
+    with app.app_context():
+        organiser_id = factories.gen_user("organiser").id
+        broadcast_id = factories.gen_broadcast(edition_of(world)).id
+        db.session.commit()
+    real_recipients = services.recipients
+    first_click: list[str] = []
+
+    def first() -> None:
+        with app.app_context():
+            from festival.accounts.models import User
+            _send(world, broadcast_id, db.session.get(User, organiser_id))
+            db.session.commit()
+            first_click.append("sent")
+            db.session.remove()
+
+    def recipients_then_the_other_click(*args, **kwargs):
+        found = real_recipients(*args, **kwargs)
+        if not first_click:
+            monkeypatch.setattr(services, "recipients", real_recipients)
+            thread = threading.Thread(target=first)
+            thread.start()
+            thread.join(timeout=30)
+        return found
+
+    monkeypatch.setattr(services, "recipients", recipients_then_the_other_click)
+    with app.app_context():
+        from festival.accounts.models import User
+        with pytest.raises(DomainError) as second:
+            _send(world, broadcast_id, db.session.get(User, organiser_id))
+        db.session.rollback()
+        assert first_click == ["sent"] and second.value.code == "already_sent"
+        assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 4

@@ -243,3 +243,19 @@ def test_a_queued_message_reads_in_the_outbox_as_it_will_be_sent(client, app, or
             OutboxMessage.to_address == "chama@example.fr"))
     page = client.get(f"/manage/outbox/{message_id}").get_data(as_text=True)
     assert "Bonjour &lt;b&gt;tous&lt;/b&gt;," in page and "{{ 7 * 7 }}" in page
+
+
+def test_a_superscript_digit_as_ticket_type_is_a_clear_refusal(app, client, auth):
+    """"²" passes str.isdigit() but not int(): the live count and the form answered 500."""
+    with app.app_context():
+        from tests.factories import gen_edition
+        year = gen_edition(status="on_sale").year
+        db.session.commit()
+    auth.login_as("organiser")
+    counted = client.get(f"/manage/{year}/messages/count", query_string={"ticket_type_ids": "²"})
+    assert counted.status_code == 422
+    assert counted.get_json()["error"] == "validation_failed"
+    saved = client.post(f"/manage/{year}/messages/new",
+                        data={"subject_fr": "Infos", "body_fr": "Bonjour", "action": "save",
+                              "ticket_type_ids": "²"})
+    assert saved.status_code == 422

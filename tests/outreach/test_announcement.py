@@ -120,6 +120,37 @@ def test_the_headers_reach_the_smtp_server(app, smtp_server):
     assert "Almoggar 2028" in received.get_body(("plain",)).get_content()
 
 
+def test_a_mail_client_reads_the_list_unsubscribe_header_as_sent(app, smtp_server):
+    """Mail clients read List-Unsubscribe as it is on the wire (RFC 2369: URLs in angle
+    brackets), never decoding RFC 2047 encoded-words in it: a line too long for the default
+    folding must not turn the URLs into "=?utf-8?q?=3Chttps=3A//…" (the one-click link is
+    then lost)."""
+    import re
+    long_address = "fatima-zahra.benali-el-idrissi@association-culturelle-marocaine.example"
+    with app.app_context():
+        app.config["MAIL_UNSUBSCRIBE_TO"] = "desabonnement@almoggar.example"
+        try:
+            past = make_edition(2027)
+            paid_order(past, make_type(past, quota=5), at(DAY1 - timedelta(days=20), "12:00"),
+                       email=long_address, consent=True)
+            coming = make_edition(2028, days=(date(2028, 5, 13),), status=EditionStatus.DRAFT)
+            switch_on(coming, RuleKind.ANNOUNCEMENT)
+            publish(coming, PUBLISHED)
+            db.session.commit()
+            run(PUBLISHED)
+            assert send_all_due().failed == 0
+        finally:
+            app.config["MAIL_UNSUBSCRIBE_TO"] = ""
+        url = optout.unsubscribe_url(long_address)
+    [received] = [m for m in smtp_server.messages if m["List-Unsubscribe"]]
+    raw = dict(received.raw_items())["List-Unsubscribe"]
+    assert "=?" not in raw
+    assert all(len(line) <= 998 for line in received.as_string().splitlines())
+    unfolded = re.sub(r"\r?\n[ \t]+", " ", raw).strip()
+    assert re.findall(r"<([^>]*)>", unfolded) == [
+        url, "mailto:desabonnement@almoggar.example?subject=unsubscribe"]
+
+
 def test_a_message_without_headers_has_no_list_unsubscribe(ctx):
     from festival.mail.sender import build_email
     from festival.mail.services import queue_mail

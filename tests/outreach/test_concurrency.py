@@ -107,3 +107,95 @@ def test_two_feedback_submissions_at_once_make_one_answer(app, postgres):
     with app.app_context():
         assert db.session.execute(select(FeedbackAnswer.mark, FeedbackAnswer.comment)
                                   ).all() == [(5, "Note 5")]
+
+
+def test_a_submission_that_found_no_answer_before_the_other_committed(app, monkeypatch):
+    """SQLite has no row lock: the second submission looks for the order's answer, finds
+    none, the first one writes and commits, then the second inserted a second answer and
+    failed on the unique order (a 500). It must replace the answer instead. (On PostgreSQL
+    the order's lock orders them: the test above.)"""
+    from datetime import date
+
+    import pytest
+
+    from festival.outreach import feedback
+    from festival.outreach.models import FeedbackAnswer
+    from festival.ticketing.models import Order
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("PostgreSQL's row lock makes the first submission wait: the test above")
+    with app.app_context():
+        day = date(2020, 5, 15)
+        edition = make_edition(2020, days=(day,))
+        order_id = paid_order(edition, make_type(edition, quota=5),
+                              at(day - timedelta(days=2), "12:00")).id
+        db.session.commit()
+    real_answer_of = feedback.answer_of
+    other: list[str] = []
+
+    def the_other_submission() -> None:
+        with app.app_context():
+            feedback.give_feedback(db.session.get(Order, order_id), 2, None, "Note 2", "fr",
+                                   now=at(day, "22:00"))
+            db.session.commit()
+            other.append("committed")
+            db.session.remove()
+
+    def no_answer_yet_then_the_other_submission(order):
+        found = real_answer_of(order)
+        monkeypatch.setattr(feedback, "answer_of", real_answer_of)
+        thread = threading.Thread(target=the_other_submission)
+        thread.start()
+        thread.join(30)
+        return found
+
+    monkeypatch.setattr(feedback, "answer_of", no_answer_yet_then_the_other_submission)
+    with app.app_context():
+        feedback.give_feedback(db.session.get(Order, order_id), 5, None, "Note 5", "fr",
+                               now=at(day, "22:00"))
+        db.session.commit()
+        assert other == ["committed"]
+        assert db.session.execute(select(FeedbackAnswer.mark, FeedbackAnswer.comment)
+                                  ).all() == [(5, "Note 5")]
+
+
+def test_two_clicks_on_a_rule_never_saved_store_it_once(app, postgres, monkeypatch):
+    """A double click on "Switch on" (or two organisers saving) for a rule not stored yet:
+    both look for it, find none and insert it; the second failed on the unique
+    (edition, kind) with a 500. Both must succeed, with one rule."""
+    from festival.outreach import services
+    from festival.outreach.models import MessageRule
+    with app.app_context():
+        edition_id = make_edition().id
+        db.session.commit()
+    both_looked = threading.Barrier(2)
+    real_rule_of = services.rule_of
+
+    def rule_of(edition, kind):
+        found = real_rule_of(edition, kind)
+        if found is None:
+            both_looked.wait(timeout=30)
+        return found
+    monkeypatch.setattr(services, "rule_of", rule_of)
+    errors: list[Exception] = []
+
+    def click() -> None:
+        from festival.editions.models import Edition
+        with app.app_context():
+            try:
+                services.switch_rule(db.session.get(Edition, edition_id), RuleKind.REMINDER,
+                                     True, actor=None)
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 (shown by the assertion below)
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=click, daemon=True) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    with app.app_context():
+        assert db.session.execute(select(MessageRule.kind, MessageRule.is_enabled)).all() == [
+            (RuleKind.REMINDER, True)]

@@ -224,3 +224,74 @@ def test_a_reminder_sent_in_time_reaches_the_smtp_server(app, smtp_server):
     pdf = [part for part in reminder.iter_attachments()
            if part.get_content_type() == "application/pdf"]
     assert len(pdf) == 1 and pdf[0].get_filename().endswith(f"{DAY1.isoformat()}.pdf")
+
+
+def test_refunded_or_unsubscribed_after_the_queueing_is_not_sent(app, smtp_server):
+    """The scheduler queued the reminder, the thank-you and the announcement; then the orders
+    were refunded and the address unsubscribed before the sender's round: nothing goes."""
+    from festival.mail.models import MailStatus
+    from festival.mail.sender import send_all_due
+    from festival.outreach import unsubscribe as optout
+    from tests.outreach.conftest import make_edition
+    from tests.ticketing.conftest import make_type
+    with app.app_context():
+        past = make_edition(2026, days=(DAY1.replace(year=2026),))
+        paid_order(past, make_type(past, quota=5), at(DAY1.replace(year=2026), "09:00"),
+                   email="news@example.fr", consent=True)
+        edition = make_edition()
+        pass_type = make_type(edition, quota=5)
+        for kind in RuleKind:
+            switch_on(edition, kind)
+        reminded = paid_order(edition, pass_type, at(DAY1 - timedelta(days=10), "12:00"),
+                              email="reminded@example.fr")
+        thanked = paid_order(edition, pass_type, at(DAY1 - timedelta(days=10), "12:00"),
+                             email="thanked@example.fr")
+        db.session.commit()
+        run(at(THE_DAY_BEFORE, "10:00"))
+        assert {m.to_address for m in rule_messages()} == {"news@example.fr",
+                                                           "reminded@example.fr",
+                                                           "thanked@example.fr"}
+        refunds.refund(reminded, None, actor=None, reason="Empêchée", confirmed=True,
+                       now=at(THE_DAY_BEFORE, "10:01"))
+        optout.unsubscribe("news@example.fr")
+        db.session.commit()
+        send_all_due(now=at(THE_DAY_BEFORE, "10:02"))
+        the_day_after = DAY2 + timedelta(days=1)
+        run(at(the_day_after, "10:00"))
+        orders.cancel_order(thanked, actor=None, reason="Doublon", now=at(the_day_after, "10:01"))
+        db.session.commit()
+        send_all_due(now=at(the_day_after, "10:02"))
+        db.session.expire_all()
+        withdrawn = {m.to_address: m for m in rule_messages()
+                     if m.to_address != "thanked@example.fr" or m.template == "rule_thank_you"}
+        assert {m.status for m in withdrawn.values()} == {MailStatus.FAILED}
+        assert all("not sent" in m.last_error for m in withdrawn.values())
+    assert sorted((m["To"], m["Subject"]) for m in smtp_server.messages
+                  if not m["Subject"].startswith("Your tickets")) == [
+        ("thanked@example.fr", "Tomorrow at the festival: your tickets")]
+
+
+def test_a_rule_switched_off_while_its_messages_wait_sends_no_more(app, smtp_server):
+    """An organiser who switches a rule off (a wrong text seen going out) stops what is still
+    waiting in the outbox, not only the next occasions."""
+    from festival.mail.models import MailStatus
+    from festival.mail.sender import send_all_due
+    from festival.outreach import services
+    from tests.outreach.conftest import make_edition
+    from tests.ticketing.conftest import make_type
+    with app.app_context():
+        edition = make_edition()
+        pass_type = make_type(edition, quota=5)
+        switch_on(edition, RuleKind.REMINDER)
+        paid_order(edition, pass_type, at(DAY1 - timedelta(days=10), "12:00"),
+                   email="waiting@example.fr")
+        db.session.commit()
+        run(at(THE_DAY_BEFORE, "10:00"))
+        services.switch_rule(edition, RuleKind.REMINDER, False, actor=None)
+        db.session.commit()
+        send_all_due(now=at(THE_DAY_BEFORE, "10:01"))
+        db.session.expire_all()
+        [reminder] = rule_messages()
+        assert reminder.status is MailStatus.FAILED and "switched off" in reminder.last_error
+    assert [m for m in smtp_server.messages if m["To"] == "waiting@example.fr"
+            and m["Subject"].startswith("Tomorrow")] == []

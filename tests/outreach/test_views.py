@@ -2,6 +2,7 @@
 test client."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -183,3 +184,24 @@ def test_the_feedback_dashboard(app, client, auth, order):
     assert page.status_code == 200
     assert "4,0 / 5" in body  # (French, the default language) and "Concert d&#39;ouverture" in body and "Très bien" in body
     assert "<svg" in body  # the answers per mark, as a chart
+
+
+def test_the_feedback_dashboard_counts_every_comment_not_only_those_listed(
+        app, client, auth, monkeypatch):
+    """Only the latest COMMENTS_SHOWN comments are listed; the figure above counts them all."""
+    from festival.outreach import feedback as feedback_service
+    monkeypatch.setattr(feedback_service, "COMMENTS_SHOWN", 2)
+    with app.app_context():
+        edition = make_edition(2020, days=(DAY1.replace(year=2020),))
+        kind = make_type(edition, quota=10)
+        for n in range(3):
+            bought = paid_order(edition, kind, at(DAY1.replace(year=2020) - timedelta(days=3),
+                                                  "12:00"), email=f"p{n}@example.fr")
+            feedback_service.give_feedback(bought, 5, None, f"Commentaire {n}", "fr",
+                                           now=at(DAY1.replace(year=2020), "20:00"))
+        db.session.commit()
+        assert feedback_service.feedback_summary(edition)["comment_count"] == 3
+    auth.login_as("organiser")
+    body = client.get("/dashboard/2020/feedback").get_data(as_text=True)
+    assert body.count("Commentaire ") == 2
+    assert re.search(r'data-figure="feedback_comments">\s*3\s*<', body)
