@@ -64,26 +64,11 @@ def _room_values(edition: Edition, fields: Fields, data: Mapping[str, Any],
             if value is not None and not isinstance(value, time):
                 fields.add(name, _l("Give a time of day (HH:MM)."))
             values[name] = value if isinstance(value, time) else None
-    if not partial or "venue_id" in data:
-        venue_id = data.get("venue_id")
-        if venue_id in (None, ""):
-            values["venue_id"] = None
-        else:
-            venue = db.session.get(Venue, venue_id) if is_id(venue_id) else None
-            if venue is None or venue.edition_id != edition.id:
-                fields.add("venue_id", _l("Choose one of this edition's venues."))
-            else:
-                values["venue_id"] = venue.id
-    if not partial or "overflow_room_id" in data:
-        overflow_id = data.get("overflow_room_id")
-        if overflow_id in (None, "", 0):
-            values["overflow_room_id"] = None
-        else:
-            overflow = db.session.get(Room, overflow_id) if is_id(overflow_id) else None
-            if overflow is None or overflow.edition_id != edition.id:
-                fields.add("overflow_room_id", _l("Choose one of this edition's rooms."))
-            else:
-                values["overflow_room_id"] = overflow.id
+    for name, model, refusal in (
+            ("venue_id", Venue, _l("Choose one of this edition's venues.")),
+            ("overflow_room_id", Room, _l("Choose one of this edition's rooms."))):
+        if not partial or name in data:
+            values[name] = _own_row(edition, fields, name, model, data.get(name), refusal)
     if not partial or "stream_url" in data:
         stream = fields.text("stream_url", data.get("stream_url"), max_length=500)
         if stream and not is_web_address(stream):
@@ -91,6 +76,18 @@ def _room_values(edition: Edition, fields: Fields, data: Mapping[str, Any],
                                         "http://)."))
         values["stream_url"] = stream or ""
     return values
+
+
+def _own_row(edition: Edition, fields: Fields, name: str, model, raw: Any,
+             refusal) -> int | None:
+    """The id of a row of `model` (a venue, a room) of this edition, or None for none."""
+    if raw in (None, "", 0):
+        return None
+    row = db.session.get(model, raw) if is_id(raw) else None
+    if row is None or row.edition_id != edition.id:
+        fields.add(name, refusal)
+        return None
+    return row.id
 
 
 def _check_hours(fields: Fields, opens: time | None, closes: time | None) -> None:
