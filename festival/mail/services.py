@@ -205,14 +205,20 @@ def _check_language(language: str) -> None:
         raise ValueError(f"unknown mail language: {language!r}")
 
 
+# C0 and C1 controls, DEL, and the embeddings and overrides of text direction (U+202A–E).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e]")
+
+
 def _new_message(to: str, template: str, language: str, subject: Any, dedupe_key: str | None,
                  reply_to: str | None, batch: str | None = None) -> OutboxMessage:
     address = _check_address(to)
     if reply_to:
         reply_to = _check_address(reply_to, "reply_to")
     with force_locale(language):
-        # A line break would end the header: keep one line (non-breaking spaces stay).
-        title = re.sub(r"[ \t]*[\r\n]+[ \t]*", " ", str(subject)).strip()[:300]
+        # A line break would end the header: keep one line (non-breaking spaces stay); other
+        # control characters and the direction overrides that disguise text are dropped.
+        title = re.sub(r"[ \t]*[\r\n]+[ \t]*", " ", str(subject))
+        title = _UNPRINTABLE.sub("", title).strip()[:300]
     return OutboxMessage(
         to_address=address, reply_to=reply_to or None, subject=title, language=language,
         template=template, message_id=make_msgid(domain=sender_domain()),

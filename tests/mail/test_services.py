@@ -136,3 +136,9 @@ def test_rendering_in_a_language_leaves_the_page_language_alone(translated_app):
         assert str(get_locale()) == "en"
         render_mail("test", CONTEXT, "fr")
         assert str(get_locale()) == "en"
+
+
+def test_a_subject_keeps_no_control_character_nor_direction_override(ctx):
+    message = queue_mail("a@example.org", "test", CONTEXT, "fr",
+                         "Infos\x07 pratiques\x1b[31m \u202eevil\u202c\x7f\x85 ٢٠٢٧")
+    assert message.subject == "Infos pratiques[31m evil ٢٠٢٧"
