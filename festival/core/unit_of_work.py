@@ -19,12 +19,13 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from flask import Flask, g, has_request_context
-from sqlalchemy import event
+from sqlalchemy import event, select
 from werkzeug.wrappers import Response
 
 from festival.extensions import db, session_in_transaction
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 AFTER_COMMIT = "after_commit"     # db.session.info: callables waiting for the commit
 _OPEN = "unit_of_work_open"       # g: the request's unit of work has not ended yet
@@ -53,6 +54,24 @@ def after_commit(callback: Callable[[], Any]) -> None:
     """Run `callback` once the current unit of work has committed; never if it rolls back.
     A callback that writes does so in a transaction of its own (`with transaction():`)."""
     db.session.info.setdefault(AFTER_COMMIT, []).append(callback)
+
+
+def lock_row(model: type[T], row_id: int) -> T | None:
+    """The row, re-read under a row lock (PostgreSQL: SELECT … FOR UPDATE) so that
+    concurrent changes queue; the caller re-checks its state on what this returns and only
+    then changes it. Pending changes are flushed first, so the re-read keeps them. None when
+    there is no such row.
+
+    Like pretix's lock_objects, it refuses to run outside a transaction (RuntimeError): the
+    lock lasts until the caller's commit, so the caller must already be inside the unit of
+    work that ends with it, having read or written something since its last commit or
+    rollback. SQLAlchemy would otherwise begin a transaction silently at this SELECT, and the
+    lock would last until whoever commits next."""
+    if not session_in_transaction():
+        raise RuntimeError(f"locking a {model.__name__} needs a transaction")
+    db.session.flush()
+    return db.session.scalar(select(model).where(model.id == row_id)
+                             .with_for_update().execution_options(populate_existing=True))
 
 
 def refuse_request() -> None:

@@ -21,8 +21,9 @@ from festival.accounts.models import User
 from festival.accounts.services import normalise_email
 from festival.core.errors import Conflict, DomainError, NotFound, ValidationError
 from festival.core.timeutil import utcnow
+from festival.core.unit_of_work import lock_row
 from festival.editions.models import EditionStatus
-from festival.extensions import db, session_in_transaction
+from festival.extensions import db
 from festival.ticketing import quotas
 from festival.ticketing.models import (
     ORDER_EVENT_KINDS,
@@ -287,20 +288,9 @@ def seats_of(order: Order, tickets: list[Ticket] | None = None) -> Counter[int]:
 
 
 def lock_order(order_id: int) -> Order:
-    """The order, re-read under a row lock (PostgreSQL: SELECT … FOR UPDATE) so that
-    concurrent changes queue; the caller re-checks the order's state on what this returns
-    and only then changes it. Pending changes are flushed first, so the re-read keeps them.
-
-    Like pretix's lock_objects, it refuses to run outside a transaction (RuntimeError): the
-    lock lasts until the caller's commit, so the caller must already be inside the unit of
-    work that ends with it, having read or written something since its last commit or
-    rollback. SQLAlchemy would otherwise begin a transaction silently at this SELECT, and the
-    lock would last until whoever commits next."""
-    if not session_in_transaction():
-        raise RuntimeError("lock_order needs a transaction")
-    db.session.flush()
-    order = db.session.scalar(select(Order).where(Order.id == order_id)
-                              .with_for_update().execution_options(populate_existing=True))
+    """The order under its row lock (core.unit_of_work.lock_row). Errors: order_not_found
+    (404); RuntimeError outside a transaction."""
+    order = lock_row(Order, order_id)
     if order is None:
         raise NotFound("order_not_found", _l("No such order."))
     return order

@@ -37,9 +37,10 @@ from festival.accounts.models import User
 from festival.accounts.services import normalise_email
 from festival.core.errors import Conflict, DomainError, NotFound, ValidationError
 from festival.core.timeutil import utcnow
+from festival.core.unit_of_work import lock_row
 from festival.editions.days import festival_days
 from festival.editions.models import Edition, EditionStatus
-from festival.extensions import db, session_in_transaction
+from festival.extensions import db
 from festival.ticketing import quotas, shop
 from festival.ticketing.models import Order, OrderStatus, Ticket, TicketStatus, TicketType
 from festival.ticketing.orders import Item, create_order
@@ -170,11 +171,7 @@ def _close_entry(entry: WaitlistEntry, status: EntryStatus, *, now: datetime) ->
 
 
 def _lock_entry(entry_id: int) -> WaitlistEntry:
-    if not session_in_transaction():
-        raise RuntimeError("the waiting list needs a transaction")
-    db.session.flush()
-    entry = db.session.scalar(select(WaitlistEntry).where(WaitlistEntry.id == entry_id)
-                              .with_for_update().execution_options(populate_existing=True))
+    entry = lock_row(WaitlistEntry, entry_id)
     if entry is None:
         raise NotFound("entry_not_found", _l("This person is not on the waiting list."))
     return entry
@@ -270,8 +267,7 @@ def expire_offers(*, now: datetime | None = None, limit: int = 500) -> int:
 
 
 def _lock_offer(offer_id: int) -> WaitlistOffer:
-    return db.session.scalar(select(WaitlistOffer).where(WaitlistOffer.id == offer_id)
-                             .with_for_update().execution_options(populate_existing=True))
+    return lock_row(WaitlistOffer, offer_id)
 
 
 def offer_freed_seats(ticket_type: TicketType, *, now: datetime | None = None) -> int:

@@ -225,7 +225,7 @@ def test_lock_order_refuses_to_run_outside_a_transaction(app):
         order = _order(edition, [Item(make_type(edition).id, 1)])
         order_id = order.id
         db.session.commit()
-        with pytest.raises(RuntimeError, match="lock_order needs a transaction"):
+        with pytest.raises(RuntimeError, match="locking a Order needs a transaction"):
             orders.lock_order(order_id)
         db.session.scalar(select(Order.id).where(Order.id == order_id))  # the unit of work
         assert orders.lock_order(order_id).id == order_id
