@@ -87,13 +87,15 @@ def _tickets(edition: Edition) -> Table:
 
 
 def _attendees(edition: Edition) -> Table:
-    """Valid tickets of paid or pending orders, with their first admission (if any)."""
+    """Valid tickets of paid or pending orders, with their first admission (if any); the
+    e-mail is the holder's: the buyer's, or the address a ticket was handed over to."""
     first = (select(Scan.ticket_id, func.min(Scan.scanned_at).label("first_in"),
                     func.count(Scan.id).label("entries"))
              .where(Scan.edition_id == edition.id, admission())
              .group_by(Scan.ticket_id).subquery())
     rows = db.session.execute(
-        select(Ticket.id, Ticket.attendee_name, Order.buyer_name, Order.email, TicketType.name,
+        select(Ticket.id, Ticket.attendee_name, Order.buyer_name,
+               func.coalesce(Ticket.holder_email, Order.email), TicketType.name,
                Order.code, Order.status, Ticket.status, first.c.first_in,
                func.coalesce(first.c.entries, 0))
         .join(Order, Order.id == Ticket.order_id)

@@ -41,6 +41,7 @@ from festival.ticketing.models import (
 )
 from festival.ticketing.notifications import queue_order_confirmation
 from festival.ticketing.terms import TERMS_VERSION
+from festival.waitlist.rules import kept_for_the_line
 
 HOLD = timedelta(minutes=30)
 MAX_TICKETS_PER_ORDER = 20
@@ -156,7 +157,8 @@ def create_order(edition, *, buyer_name: str, email: str, items: list[Item],
                  voucher_code: str | None = None, donation_cents: int = 0,
                  language: str = "fr", marketing_consent: bool = False,
                  terms_accepted: bool = False, box_office: bool = False,
-                 actor: User | None = None, now: datetime | None = None) -> Order:
+                 for_waitlist_offer: bool = False, actor: User | None = None,
+                 now: datetime | None = None) -> Order:
     """Reserve the tickets of an order.
 
     Errors: validation_failed (fields: name, email, items.N.*, voucher, donation_cents,
@@ -168,6 +170,9 @@ def create_order(edition, *, buyer_name: str, email: str, items: list[Item],
     (`terms_accepted`): the order keeps their version and the moment. An order made by staff
     (`box_office`) is recorded as agreed at the desk, under the terms in force, with no
     moment: the buyer ticked nothing (see sales.sell_at_door).
+
+    The seats of a type people are waiting for go to them (waitlist/rules.py): only the
+    box office and an order made from a waiting-list offer (`for_waitlist_offer`) take them.
     """
     now = now or utcnow()
     if edition.status is not EditionStatus.ON_SALE:
@@ -244,6 +249,10 @@ def create_order(edition, *, buyer_name: str, email: str, items: list[Item],
         raise ValidationError(errors)
     if voucher is not None and voucher.ticket_type_id not in counts:
         voucher = None  # a code that opens none of the order's tickets is not spent
+    if not (box_office or for_waitlist_offer) and kept_for_the_line(
+            edition, [types[i] for i in counts], now):
+        raise Conflict("sold_out", _l("Sorry, this ticket is sold out: the tickets that come "
+                                      "back go first to the people on its waiting list."))
 
     quotas.take(quotas.needed_seats(edition.id, counts))
     if voucher is not None:

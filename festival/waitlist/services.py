@@ -5,7 +5,9 @@ or a quota is raised. Rather than hook into each of those places, a sweep (`swee
 the expiry loop (`flask orders expire --loop`, ticketing/cli.py expire_once) and by
 `flask waitlist sweep` looks at what is free: first it closes the offers past their time
 (their seats go back), then, per ticket type, it offers the free seats to the people in
-line, in joining order.
+line, in joining order. Meanwhile the shop does not sell the seats of a type people are
+waiting for (waitlist/rules.kept_for_the_line): a seat freed a second after a sweep is not
+lost to a buyer who happened to be in the shop.
 
 An offer holds its seats in the quotas with the same conditional UPDATE as an order
 (quotas.take), so an offered seat can be neither sold nor offered twice: two sweeps running
@@ -38,8 +40,7 @@ from festival.accounts.services import normalise_email
 from festival.core.errors import Conflict, DomainError, NotFound, ValidationError
 from festival.core.timeutil import utcnow
 from festival.core.unit_of_work import lock_row
-from festival.editions.days import festival_days
-from festival.editions.models import Edition, EditionStatus
+from festival.editions.models import Edition
 from festival.extensions import db
 from festival.ticketing import quotas, shop
 from festival.ticketing.models import Order, OrderStatus, Ticket, TicketStatus, TicketType
@@ -52,6 +53,7 @@ from festival.waitlist.models import (
     WaitlistOffer,
 )
 from festival.waitlist.notifications import offer_hours, queue_joined, queue_offer
+from festival.waitlist.rules import festival_start, offers_allowed
 
 DEFAULT_MAX_QUANTITY = 4
 SWEEP_BATCH = 200  # entries looked at per ticket type and sweep
@@ -63,24 +65,6 @@ def max_quantity(ticket_type: TicketType | None = None) -> int:
 
 
 # When offers may be made --------------------------------------------------------------------
-
-def festival_start(edition: Edition) -> datetime | None:
-    days = festival_days(edition)
-    return days[0].starts_at if days else None
-
-
-def offers_allowed(edition: Edition, ticket_type: TicketType, now: datetime) -> bool:
-    """Sales open (the edition on sale, the type active and inside its sales window) and the
-    festival not begun."""
-    if edition.status is not EditionStatus.ON_SALE or not ticket_type.is_active:
-        return False
-    if ticket_type.sales_open_at and now < ticket_type.sales_open_at:
-        return False
-    if ticket_type.sales_close_at and now >= ticket_type.sales_close_at:
-        return False
-    start = festival_start(edition)
-    return start is None or now < start
-
 
 def _offer_ends(edition: Edition, ticket_type: TicketType, now: datetime) -> datetime:
     ends = [now + timedelta(hours=offer_hours())]
@@ -353,7 +337,8 @@ def use_offer(offer: WaitlistOffer, *, buyer_name: str, email: str, quantity: in
     order = create_order(entry.edition, buyer_name=buyer_name, email=email,
                          items=[Item(entry.ticket_type_id, quantity, attendees, price_cents)],
                          language=language, marketing_consent=marketing_consent,
-                         terms_accepted=terms_accepted, now=now)
+                         terms_accepted=terms_accepted, for_waitlist_offer=True,
+                         now=now)
     offer.state = OfferState.USED
     offer.closed_at = now
     offer.order_id = order.id

@@ -186,3 +186,21 @@ def test_a_table_writes_each_kind(app):
     with app.test_request_context():
         text = to_csv(table).decode("utf-8")
     assert text.splitlines()[1] == "'+33 6;19,99;2031-01-05 10:30:15;no"
+
+
+def test_a_handed_over_ticket_is_exported_with_its_new_holder(organiser, app, known):
+    from festival.extensions import db
+    from festival.ticketing import changes
+    from festival.ticketing.models import Ticket
+
+    with app.app_context():
+        ticket = db.session.get(Ticket, known.tickets["P4"])
+        new = changes.transfer_ticket(ticket.order, ticket.id, name="Yasmine Amrani",
+                                      email="yasmine@example.fr")
+        buyer, new_id = ticket.order.email, new.id
+        db.session.commit()
+    by_id = {int(r["Ticket no."]): r for r in _rows(organiser, "attendees")}
+    assert known.tickets["P4"] not in by_id  # revoked
+    assert (by_id[new_id]["Attendee"], by_id[new_id]["E-mail"]) == (
+        "Yasmine Amrani", "yasmine@example.fr")
+    assert by_id[new_id]["E-mail"] != buyer

@@ -12,10 +12,12 @@ from tests.ticketing.conftest import (  # noqa: F401  (edition: the fixture)
 )
 
 
-def buy(an_edition, ticket_type, n: int = 1, email: str = "buyer@example.fr", paid=True):
+def buy(an_edition, ticket_type, n: int = 1, email: str = "buyer@example.fr", paid=True,
+        box_office=False):
     names = [f"Person {k}" for k in range(n)]
     order = orders.create_order(an_edition, buyer_name="Buyer", email=email,
-                                items=[Item(ticket_type.id, n, names)], terms_accepted=True)
+                                items=[Item(ticket_type.id, n, names)], terms_accepted=True,
+                                box_office=box_office)
     if paid:
         orders.mark_paid(order, PaymentMethod.BANK_TRANSFER)
     db.session.flush()

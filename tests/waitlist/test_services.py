@@ -12,7 +12,7 @@ from festival.core.timeutil import utcnow
 from festival.editions.models import EditionStatus
 from festival.extensions import db
 from festival.mail.models import OutboxMessage
-from festival.ticketing import orders, quotas
+from festival.ticketing import orders, quotas, shop
 from festival.ticketing.models import Quota
 from festival.waitlist import services
 from festival.waitlist.models import EntryStatus, OfferState, WaitlistOffer
@@ -112,7 +112,8 @@ def test_who_left_or_already_bought_is_skipped(edition):
     left, bought, third = (join(edition, ticket_type, n) for n in ("Amina", "Brahim", "Chadia"))
     services.leave(left, now=NOW)
     free_one(held[0])
-    buy(edition, ticket_type, 1, email="brahim@example.fr")  # bought the seat in the shop
+    # bought the freed seat at the box office (the shop keeps it for the line)
+    buy(edition, ticket_type, 1, email="brahim@example.fr", box_office=True)
     free_one(held[1])
     services.sweep(now=NOW)
     assert left.status is EntryStatus.LEFT and not left.offers
@@ -296,3 +297,36 @@ def test_erasing_a_person_takes_them_off_the_lists(edition):
     assert done.waiting == 1
     assert entry.status is EntryStatus.LEFT and "amina" not in entry.email + entry.name.lower()
     assert used(ticket_type) == 0  # the seat held for her went back
+
+
+def test_a_seat_freed_between_sweeps_is_kept_for_the_line(edition):
+    """No sweep has run since the seat came back: the shop still says sold out and refuses
+    the seat to a buyer; the box office may sell it; once no one waits it is on sale again."""
+    ticket_type, held = sold_out_type(edition, quota=1)
+    entry = join(edition, ticket_type, "Amina")
+    free_one(held[0])
+    offer = next(o for o in shop.offers(edition, None, NOW) if o.id == ticket_type.id)
+    assert (offer.state, offer.available) == (shop.SOLD_OUT, 0)
+    with pytest.raises(Conflict) as refused:
+        orders.create_order(edition, buyer_name="Brahim", email="brahim@example.fr",
+                            items=[orders.Item(ticket_type.id, 1, ["Brahim"])],
+                            terms_accepted=True, now=NOW)
+    assert refused.value.code == "sold_out" and "waiting list" in refused.value.message
+    assert used(ticket_type) == 0
+    services.leave(entry, now=NOW)
+    offer = next(o for o in shop.offers(edition, None, NOW) if o.id == ticket_type.id)
+    assert (offer.state, offer.available) == (shop.ON_SALE, 1)
+    assert buy(edition, ticket_type, 1, email="brahim@example.fr").tickets
+
+
+def test_the_box_office_and_the_offer_itself_are_not_held_back_by_the_line(edition):
+    ticket_type, held = sold_out_type(edition, quota=2)
+    first, _second = join(edition, ticket_type, "Amina"), join(edition, ticket_type, "Brahim")
+    free_one(held[0])
+    services.sweep(now=NOW)
+    order = services.use_offer(first.open_offer, buyer_name="Amina", email="amina@example.fr",
+                               quantity=1, attendees=["Amina"], language="fr",
+                               terms_accepted=True, now=NOW)
+    assert order.tickets  # Brahim still waits behind, yet Amina's offer is hers
+    free_one(held[1])
+    assert buy(edition, ticket_type, 1, email="door@example.fr", box_office=True).tickets
