@@ -252,6 +252,8 @@ def load_config(environ: Mapping[str, str] | None = None,
         "RATELIMIT_HEADERS_ENABLED": True,
         "PROXY_COUNT": _int(environ, "PROXY_COUNT", 0, 0, 5),
         "PRIVACY_RETENTION_MONTHS": _int(environ, "PRIVACY_RETENTION_MONTHS", 13, 1, 120),
+        # Answers about health or access, kept this many days after the festival's last day.
+        "SENSITIVE_ANSWERS_DAYS": _int(environ, "SENSITIVE_ANSWERS_DAYS", 30, 1, 400),
         "WAITLIST_OFFER_HOURS": _int(environ, "WAITLIST_OFFER_HOURS", 24, 1, 168),
         "WAITLIST_MAX_QUANTITY": _int(environ, "WAITLIST_MAX_QUANTITY", 4, 1, 20),
         # Buyers correct names and their address until this many hours before the festival;

@@ -44,6 +44,7 @@ from festival.outreach.models import (  # noqa: F401
     RuleDelivery,
     Unsubscribe,
 )
+from festival.questions.models import Answer, Question  # noqa: F401
 from festival.ticketing.models import (  # noqa: F401
     Order,
     OrderEvent,

@@ -125,6 +125,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "api.ticketing.cancel_order": STAFF,
     "api.ticketing.signing_key": EVERYONE,
     "api.ticketing.list_ticket_types": EVERYONE,
+    "api.ticketing.list_questions": EVERYONE,
     "api.ticketing.create_ticket_type": STAFF,
     "api.ticketing.get_ticket_type": STAFF,
     "api.ticketing.update_ticket_type": STAFF,
@@ -151,6 +152,8 @@ EXPECTED: dict[str, frozenset[str]] = {
     "waitlist.leave": EVERYONE,           # the entry's secret is checked inside
     "waitlist.offer": EVERYONE,           # the offer's token is checked inside
     **{f"waitlist.{name}": STAFF for name in ("manage", "offer_now", "remove")},
+    **{f"manage_tickets.{name}": STAFF for name in (
+        "questions", "questions_new", "questions_edit", "questions_delete", "questions_move")},
 }
 
 # Endpoints whose effect would spoil the rest of the walk are tried last.
@@ -181,7 +184,7 @@ def samples(app):
         from festival.ticketing.orders import find_order
         values["ticket_id"] = find_order(values["code"]).tickets[0].id
         values.update(factories.gen_messaging_samples(values["year"]))
-        values.update(entry_id=1, secret="unknown-waiting-list-secret")
+        values.update(entry_id=1, secret="unknown-waiting-list-secret", question_id=1)
         db.session.commit()
     return values
 

@@ -8,7 +8,7 @@ from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask, request
 from flask_babel import format_date, get_locale
 
-from festival.core.i18n import LANGUAGE_NAMES, text_direction
+from festival.core.i18n import LANGUAGE_NAMES, in_language, text_direction
 from festival.core.money import format_cents
 from festival.core.timeutil import PARIS, to_paris
 
@@ -41,6 +41,11 @@ def init_app(app: Flask) -> None:
         # after 2037.
         return babel_format_datetime(moment, clock_24h(fmt, get_locale()), tzinfo=PARIS,
                                      locale=get_locale())
+
+    @app.template_filter("localised")
+    def localised(texts) -> str:
+        """Organiser-written text kept per language, in the reader's (core.i18n)."""
+        return in_language(texts, str(get_locale()))
 
     @app.template_filter("day")
     def day(value, fmt: str = "full") -> str:

@@ -6,6 +6,7 @@ Paris local time to the second, labels instead of codes. Machines read the JSON 
 """
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -15,18 +16,20 @@ from festival.accounts.models import User
 from festival.associations.models import Association
 from festival.checkin.labels import reason_text, result_title
 from festival.checkin.models import CheckinList, Device, Direction, Scan, ScanKind
-from festival.core.i18n import LANGUAGE_NAMES
+from festival.core.i18n import LANGUAGE_NAMES, in_language
 from festival.core.spreadsheet import EUROS, INSTANT, NUMBER, YES_NO, Column, Table, write
 from festival.dashboard.labels import STAND_SIZE, STAND_STATUS
 from festival.dashboard.queries.common import admission
 from festival.editions.models import Edition, StandRequest
 from festival.extensions import db
+from festival.questions import services as questions
+from festival.questions.models import Answer, Question
 from festival.ticketing.labels import ORDER_STATUS, PAYMENT_METHOD, TICKET_STATUS
 from festival.ticketing.models import Order, OrderStatus, Ticket, TicketStatus, TicketType, Voucher
 
-DATASETS = ("orders", "tickets", "attendees", "scans", "exhibitors")
+DATASETS = ("orders", "tickets", "attendees", "scans", "exhibitors", "answers")
 TITLES = {"orders": _l("Orders"), "tickets": _l("Tickets"), "attendees": _l("Attendees"),
-          "scans": _l("Scans"), "exhibitors": _l("Exhibitors")}
+          "scans": _l("Scans"), "exhibitors": _l("Exhibitors"), "answers": _l("Answers")}
 
 DIRECTION = {Direction.IN: _l("Entry"), Direction.OUT: _l("Exit")}
 SCAN_KIND = {ScanKind.SCAN: _l("Scan"), ScanKind.UNDO: _l("Undo of a scan")}
@@ -157,11 +160,36 @@ def _exhibitors(edition: Edition) -> Table:
         Column(_l("Other needs"))), rows)
 
 
+def _answers(edition: Edition) -> Table:
+    """The answers to the checkout questions, of paid and pending orders, in the reader's
+    language (the question as written in it, the option's text, yes or no)."""
+    language = str(get_locale() or "fr")
+    rows = db.session.execute(
+        select(Order.code, Answer.ticket_id, Ticket.attendee_name, Order.buyer_name,
+               Question, Answer.value, Answer.created_at)
+        .join(Answer, Answer.order_id == Order.id)
+        .join(Question, Question.id == Answer.question_id)
+        .outerjoin(Ticket, Ticket.id == Answer.ticket_id)
+        .where(Order.edition_id == edition.id,
+               Order.status.in_((OrderStatus.PAID, OrderStatus.PENDING)),
+               Answer.ticket_id.is_(None) | (Ticket.status == TicketStatus.VALID))
+        .order_by(Order.created_at, Order.id, Question.position, Question.id,
+                  Answer.ticket_id)).all()
+    return Table(TITLES["answers"], (
+        Column(_l("Order")), Column(_l("Ticket no."), NUMBER), Column(_l("Person")),
+        Column(_l("Question")), Column(_l("Answer")), Column(_l("Personal"), YES_NO),
+        Column(_l("Answered at"), INSTANT)),
+        [(code, ticket_id, attendee or buyer if ticket_id else buyer,
+          in_language(question.texts, language),
+          questions.answer_text(question, value, language), question.is_sensitive, at)
+         for code, ticket_id, attendee, buyer, question, value, at in rows])
+
+
 def export_table(edition: Edition, dataset: str) -> Table:
     if dataset not in DATASETS:
         raise ValueError(f"unknown export {dataset!r}")
     return {"orders": _orders, "tickets": _tickets, "attendees": _attendees,
-            "scans": _scans, "exhibitors": _exhibitors}[dataset](edition)
+            "scans": _scans, "exhibitors": _exhibitors, "answers": _answers}[dataset](edition)
 
 
 def export_file(edition: Edition, dataset: str, fmt: str) -> bytes:

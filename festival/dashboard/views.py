@@ -136,8 +136,8 @@ def comparison():
                            nav_edition=current_edition(), updated_at=utcnow())
 
 
-@bp.get("/<int:year>/export/<any(orders, tickets, attendees, scans, exhibitors):dataset>"
-        ".<any(csv, xlsx):fmt>")
+@bp.get("/<int:year>/export/<any(orders, tickets, attendees, scans, exhibitors, answers)"
+        ":dataset>.<any(csv, xlsx):fmt>")
 @roles(Role.ORGANISER)
 def export(year: int, dataset: str, fmt: str):
     edition = _edition(year)

@@ -1,18 +1,44 @@
 """The demo edition's ticket shop: venue capacity, passes, a reduced price behind a voucher,
-free entry for children and a pay-what-you-want support ticket, on sale now. Idempotent:
-what exists (found by name or code) is left as it is."""
+free entry for children and a pay-what-you-want support ticket, on sale now, with three
+questions at checkout. Idempotent: what exists (found by name or code) is left as it is."""
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from festival.editions.models import Edition
 from festival.extensions import db
+from festival.questions import services as questions
 from festival.ticketing import catalog
 from festival.ticketing.models import TicketType, Voucher
 
 VENUE_CAPACITY = 1000
 VOUCHER_CODE = "ETUDIANT27"
 REDUCED = "Tarif réduit (étudiants, demandeurs d'emploi)"
+
+
+QUESTIONS = [
+    {"texts": {"fr": "Avez-vous des besoins d'accessibilité ?",
+               "en": "Do you have access needs?", "ar": "هل لديكم احتياجات خاصة بالولوج؟"},
+     "help_texts": {"fr": "Nous préparons les places et l'accueil en conséquence.",
+                    "en": "We prepare seats and welcome accordingly.",
+                    "ar": "نُعدّ المقاعد والاستقبال وفقًا لذلك."},
+     "kind": "choice", "scope": "ticket", "is_required": True, "is_sensitive": True,
+     "options": [{"label": {"fr": "Aucun", "en": "None", "ar": "لا شيء"}},
+                 {"label": {"fr": "Fauteuil roulant", "en": "Wheelchair",
+                            "ar": "كرسي متحرك"}},
+                 {"label": {"fr": "Boucle magnétique", "en": "Hearing loop",
+                            "ar": "حلقة سمعية"}},
+                 {"label": {"fr": "Autre (nous vous contacterons)",
+                            "en": "Other (we will contact you)",
+                            "ar": "أخرى (سنتواصل معكم)"}}]},
+    {"texts": {"fr": "Êtes-vous membre d'une association de la CNSM ? Laquelle ?",
+               "en": "Are you a member of a CNSM association? Which one?",
+               "ar": "هل أنتم أعضاء في جمعية من جمعيات التنسيقية؟ أيّها؟"},
+     "kind": "text", "scope": "order"},
+    {"texts": {"fr": "Repas du samedi soir : végétarien ?",
+               "en": "Saturday dinner: vegetarian?", "ar": "عشاء السبت: نباتي؟"},
+     "kind": "yes_no", "scope": "ticket"},
+]
 
 
 def _types(edition: Edition) -> list[dict]:
@@ -54,6 +80,10 @@ def load_ticketing(edition: Edition) -> list[str]:
         catalog.create_voucher(edition, {"code": VOUCHER_CODE, "max_uses": 100,
                                          "ticket_type_id": existing[REDUCED].id,
                                          "note": "Étudiants et demandeurs d'emploi"})
+    asked = {q.texts.get("fr") for q in questions.questions_of(edition)}
+    for data in QUESTIONS:
+        if data["texts"]["fr"] not in asked:
+            questions.create_question(edition, data)
     db.session.flush()
     return [f"  ticket shop of {edition.year} open: {len(_types(edition))} ticket types, "
             f"venue capacity {VENUE_CAPACITY}",

@@ -29,6 +29,7 @@ from festival.extensions import db
 from festival.mail.models import OutboxAttachment, OutboxMessage
 from festival.outreach.feedback import feedback_of
 from festival.outreach.unsubscribe import forget_address, is_unsubscribed
+from festival.questions import services as questions
 from festival.ticketing import orders as order_services
 from festival.ticketing.models import Order, Ticket
 from festival.ticketing.pdf_cache import forget_order_pdfs
@@ -76,7 +77,8 @@ def export_person(raw_email: str) -> dict:
                     "created_at": _iso(o.created_at), "paid_at": _iso(o.paid_at),
                     "tickets": [{"id": t.id, "type": t.ticket_type.name,
                                  "attendee_name": t.attendee_name, "status": t.status.value}
-                                for t in o.tickets]}
+                                for t in o.tickets],
+                    "answers": questions.answers_for_export(o)}
                    for o in orders],
         "tickets_handed_over_to_you": [
             {"id": t.id, "edition": t.order.edition.year, "type": t.ticket_type.name,
@@ -129,6 +131,7 @@ def _anonymise_order(order: Order, *, actor: User | None, reason: str,
     for ticket in order.tickets:
         ticket.attendee_name = ""
         ticket.holder_email = None
+    questions.erase_order_answers(order)  # access needs, diet…: about the people
     forget_order_pdfs(order)  # the cached PDFs print the names
     order_services.record(order, "anonymised", actor=actor, now=now, note=reason)
 
@@ -175,6 +178,7 @@ def erase_person(raw_email: str, *, actor: User | None, now: datetime | None = N
     for ticket in _tickets_held(email):  # a holder is not the buyer: the order stays
         ticket.attendee_name = ""
         ticket.holder_email = None
+        questions.erase_ticket_answers(ticket)
         forget_order_pdfs(ticket.order)
         done.tickets += 1
     for user in users:

@@ -12,6 +12,8 @@ from festival.core.security import limit
 from festival.core.unit_of_work import AfterCommit, after_commit
 from festival.editions.queries import edition_for_year
 from festival.extensions import db
+from festival.questions import services as questions
+from festival.questions.services import question_json
 from festival.ticketing import catalog, checkout, orders, refunds
 from festival.ticketing.models import OrderStatus, TicketType, Voucher
 from festival.ticketing.schemas import (
@@ -116,6 +118,14 @@ def signing_key(year: int):
     response = jsonify(jwk | {"edition": edition.year, "public_key": jwk["x"]})
     response.headers["Cache-Control"] = "public, max-age=3600"  # a key never changes
     return response
+
+
+@bp.get("/editions/<int:year>/questions")
+@public
+def list_questions(year: int):
+    edition = edition_for_year(year)
+    return jsonify(questions=[question_json(q) for q in
+                              questions.questions_of(edition, active_only=True)])
 
 
 @bp.get("/editions/<int:year>/ticket-types")

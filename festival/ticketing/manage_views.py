@@ -15,6 +15,7 @@ from festival.core.money import format_cents
 from festival.core.paging import page_number
 from festival.core.unit_of_work import after_commit, refuse_request
 from festival.editions import queries as edition_queries
+from festival.questions import services as questions
 from festival.ticketing import change_forms, changes, checkout, orders, queries, refunds, sales
 from festival.ticketing.blueprints import manage_bp as bp
 from festival.ticketing.forms import CancelForm, OrderSearchForm, RefundForm
@@ -71,7 +72,8 @@ def _order_page(edition, order, *, cancel_form=None, refund_form=None, correctio
         last_resend=sales.last_resend(order),
         correction_form=correction_form or (change_forms.correction_form(order, organiser=True)
                                             if order.status in changes.CORRECTABLE else None),
-        successors=changes.successors(order)), status
+        successors=changes.successors(order),
+        answers=questions.answers_of(order, str(get_locale()))), status
 
 
 @bp.get("/<int:year>/orders/<code>")

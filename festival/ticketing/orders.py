@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -24,6 +25,7 @@ from festival.core.timeutil import utcnow
 from festival.core.unit_of_work import lock_row
 from festival.editions.models import EditionStatus
 from festival.extensions import db
+from festival.questions import services as questions
 from festival.ticketing import quotas
 from festival.ticketing.models import (
     ORDER_EVENT_KINDS,
@@ -60,6 +62,7 @@ class Item:
     quantity: int
     attendees: list[str] = field(default_factory=list)
     price_cents: int | None = None  # pay-what-you-want only
+    answers: list = field(default_factory=list)  # per ticket: {question id: value}
 
 
 def new_order_code() -> str:
@@ -157,8 +160,8 @@ def create_order(edition, *, buyer_name: str, email: str, items: list[Item],
                  voucher_code: str | None = None, donation_cents: int = 0,
                  language: str = "fr", marketing_consent: bool = False,
                  terms_accepted: bool = False, box_office: bool = False,
-                 for_waitlist_offer: bool = False, actor: User | None = None,
-                 now: datetime | None = None) -> Order:
+                 for_waitlist_offer: bool = False, answers: Mapping | None = None,
+                 actor: User | None = None, now: datetime | None = None) -> Order:
     """Reserve the tickets of an order.
 
     Errors: validation_failed (fields: name, email, items.N.*, voucher, donation_cents,
@@ -170,6 +173,10 @@ def create_order(edition, *, buyer_name: str, email: str, items: list[Item],
     (`terms_accepted`): the order keeps their version and the moment. An order made by staff
     (`box_office`) is recorded as agreed at the desk, under the terms in force, with no
     moment: the buyer ticked nothing (see sales.sell_at_door).
+
+    The edition's questions are answered in `answers` ({question id: value}) for the order
+    and in each item's `answers` for its tickets (festival/questions; errors answers.* and
+    items.N.answers.*); at the box office none is required.
 
     The seats of a type people are waiting for go to them (waitlist/rules.py): only the
     box office and an order made from a waiting-list offer (`for_waitlist_offer`) take them.
@@ -245,6 +252,10 @@ def create_order(edition, *, buyer_name: str, email: str, items: list[Item],
         planned += [(ticket_type, attendees[n], price) for n in range(item.quantity)]
     if sum(counts.values()) > MAX_TICKETS_PER_ORDER:
         errors["items"] = [TOO_MANY_TICKETS]
+    try:
+        checked = questions.check_answers(edition, items, answers, required=not box_office)
+    except ValidationError as error:
+        errors.update(error.fields)
     if errors:
         raise ValidationError(errors)
     if voucher is not None and voucher.ticket_type_id not in counts:
@@ -273,6 +284,7 @@ def create_order(edition, *, buyer_name: str, email: str, items: list[Item],
     order.tickets = [Ticket(ticket_type_id=t.id, attendee_name=name, price_cents=price,
                             created_at=now) for t, name, price in planned]
     db.session.add(order)
+    questions.record_answers(order, checked, now=now)
     record(order, "created", actor=actor, now=now,
            data={"tickets": sum(counts.values()), "total_cents": order.total_cents})
     if order.total_cents == 0:  # paid before its first flush: inserted paid, not updated

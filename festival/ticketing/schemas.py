@@ -126,8 +126,15 @@ def parse_order_request(body: Any) -> dict[str, Any]:
         price = raw.get("price_cents")
         if price is not None:
             price = _int_field(price, f"{key}.price_cents", errors)
+        per_ticket = raw.get("answers", [])
+        if not isinstance(per_ticket, list) or len(per_ticket) > MAX_TICKETS_PER_ORDER \
+                or any(_answer_map(a) is None for a in per_ticket):
+            errors[f"{key}.answers"] = [_l("Give a list with, per ticket, an object of "
+                                           "answers by question id.")]
+            per_ticket = []
         if type_id is not None and quantity is not None:
-            items.append(Item(type_id, quantity, attendees, price))
+            items.append(Item(type_id, quantity, attendees, price,
+                              [_answer_map(a) for a in per_ticket]))
     voucher = body.get("voucher")
     if voucher is not None and not isinstance(voucher, str):
         errors["voucher"] = [_l("Give the voucher code as text.")]
@@ -143,8 +150,29 @@ def parse_order_request(body: Any) -> dict[str, Any]:
     accepted = body.get("accept_terms")
     if accepted is not True:
         errors["accept_terms"] = [_l("Please accept the terms of sale to order.")]
+    answers = body.get("answers", {})
+    if _answer_map(answers) is None:
+        errors["answers"] = [_l("Give an object of answers by question id.")]
     if errors:
         raise ValidationError(errors)
     return {"buyer_name": body["name"], "email": body["email"], "items": items,
             "voucher_code": voucher, "donation_cents": donation or 0, "language": language,
-            "marketing_consent": consent, "terms_accepted": accepted}
+            "marketing_consent": consent, "terms_accepted": accepted,
+            "answers": _answer_map(answers)}
+
+
+MAX_ANSWERS = 50  # answers in one object: more than an edition has questions
+
+
+def _answer_map(raw: Any) -> dict[int, Any] | None:
+    """{question id: value} from a JSON object keyed by ids ("12": …), or None when it is
+    not one (too many keys, keys that are not ids, values neither text nor true/false)."""
+    if not isinstance(raw, dict) or len(raw) > MAX_ANSWERS:
+        return None
+    result: dict[int, Any] = {}
+    for key, value in raw.items():
+        if not (isinstance(key, str) and key.isdigit() and len(key) <= 9) \
+                or not isinstance(value, (str, bool)):
+            return None
+        result[int(key)] = value
+    return result

@@ -21,6 +21,8 @@ from festival.core.legal import legal_context
 from festival.core.security import limit
 from festival.core.unit_of_work import refuse_request
 from festival.editions.queries import visible_edition
+from festival.questions import forms as question_forms
+from festival.questions import services as questions
 from festival.ticketing import orders, shop
 from festival.ticketing.blueprints import bp
 from festival.ticketing.forms import ShopForm, euros_input
@@ -81,15 +83,26 @@ def _voucher_answer(edition, form: ShopForm, cart, voucher):
     return _page(1, edition, form, cart, voucher, notice=notice, voucher_answer=True)
 
 
+def _answers(edition, cart) -> tuple[questions.Asked, question_forms.Typed]:
+    """The questions the chosen tickets are asked, and what the buyer answered so far."""
+    asked = questions.asked(edition, [line.offer.id for line in cart.chosen])
+    return asked, question_forms.read(request.form, asked,
+                                      [(line.offer.id, line.quantity) for line in cart.chosen])
+
+
 def _page(step: int, edition, form, cart, voucher, *, status: int = 200, alert: str = "",
-          notice: str = "", voucher_answer: bool = False):
+          notice: str = "", voucher_answer: bool = False, answer_errors=None):
     template = "ticketing/shop.html" if step == 1 else "ticketing/shop_details.html"
     form.name.flags.required = form.email.flags.required = True  # shown with a * at step 2
-    has_errors = cart.has_errors or any(f.errors for f in form)
+    asked, typed = _answers(edition, cart)
+    answer_errors = answer_errors or {}
+    has_errors = cart.has_errors or any(f.errors for f in form) or bool(answer_errors)
     return render_template(template, edition=edition, form=form, cart=cart, voucher=voucher,
                            alert=alert, notice=notice, euros_input=euros_input,
                            has_errors=has_errors, voucher_answer=voucher_answer,
-                           hold_minutes=HOLD_MINUTES), status
+                           hold_minutes=HOLD_MINUTES, asked=asked, typed=typed,
+                           answer_errors=answer_errors,
+                           answer_field=question_forms.field_name), status
 
 
 @bp.route("/<int:year>/tickets", methods=["GET", "POST"], endpoint="shop")
@@ -119,21 +132,37 @@ def shop_page(year: int):
     if action == "continue":
         return _page(2, edition, form, cart, voucher)
     buyer_ok = _check_buyer(form)
-    if not (cart.check_names() and buyer_ok):
-        return _page(2, edition, form, cart, voucher, status=422)
+    items, order_answers, answer_errors = _items_with_answers(edition, cart)
+    if not (cart.check_names() and buyer_ok) or answer_errors:
+        return _page(2, edition, form, cart, voucher, status=422, answer_errors=answer_errors)
     try:
         order = orders.create_order(
-            edition, buyer_name=form.name.data, email=form.email.data, items=cart.items(),
+            edition, buyer_name=form.name.data, email=form.email.data, items=items,
             voucher_code=voucher.code if cart.uses(voucher) else None,
             donation_cents=cart.donation_cents,
             language=form.language.data, marketing_consent=bool(form.marketing_consent.data),
-            terms_accepted=bool(form.accept_terms.data))
+            terms_accepted=bool(form.accept_terms.data), answers=order_answers)
     except DomainError as error:
         refuse_request()
         return _refused(edition, form, error)
     if order.status is OrderStatus.PENDING:
         return to_payment(order)
     return redirect(url_for("ticketing.order", code=order.code, secret=order.secret), 303)
+
+
+def _items_with_answers(edition, cart):
+    """The order's items with their tickets' answers, the order's answers, and the answers'
+    problems by field (checked here so that they show with the step's other problems)."""
+    asked, typed = _answers(edition, cart)
+    items = cart.items()
+    for item in items:
+        item.answers = typed.for_type(item.ticket_type_id)
+    try:
+        questions.check_answers(edition, items, typed.order)
+    except ValidationError as error:
+        return items, typed.order, question_forms.errors_by_field(
+            error.fields, [item.ticket_type_id for item in items])
+    return items, typed.order, {}
 
 
 @bp.get("/terms-of-sale", endpoint="terms")
@@ -154,7 +183,10 @@ def _refused(edition, form: ShopForm, error: DomainError):
         return _page(1, edition, form, cart, voucher, status=409, alert=SOLD_OUT_ALERT)
     if error.code != "validation_failed":
         return _page(1, edition, form, cart, voucher, status=error.status, alert=error.message)
-    rest = cart.place_order_errors(error.fields)
+    answer_errors = question_forms.errors_by_field(
+        error.fields, [line.offer.id for line in cart.chosen])
+    rest = cart.place_order_errors({k: v for k, v in error.fields.items()
+                                    if not (k.startswith("answers.") or ".answers." in k)})
     for name, messages in rest.items():
         target = getattr(form, name, None)
         if target is not None and hasattr(target, "errors"):
@@ -163,4 +195,5 @@ def _refused(edition, form: ShopForm, error: DomainError):
             cart.errors.setdefault("", []).extend(messages)
     first_step = bool(cart.errors) or form.voucher.errors or any(
         key in ("quantity", "price") for line in cart.lines for key in line.errors)
-    return _page(1 if first_step else 2, edition, form, cart, voucher, status=422)
+    return _page(1 if first_step else 2, edition, form, cart, voucher, status=422,
+                 answer_errors=answer_errors)

@@ -319,12 +319,15 @@ def check_offer(offer: WaitlistOffer | None, now: datetime | None = None) -> Wai
 def use_offer(offer: WaitlistOffer, *, buyer_name: str, email: str, quantity: int,
               attendees: list[str], price_cents: int | None = None, language: str,
               terms_accepted: bool, marketing_consent: bool = False,
+              answers: dict | None = None, ticket_answers: list | None = None,
               now: datetime | None = None) -> Order:
     """Turn the offer into an order for up to its quantity, in one step: the held seats are
     given back and taken again by create_order in the same transaction (the quota rows stay
     locked in between), so no one else can take them. Unused seats go back to the quotas
-    and the next sweep offers them. Errors: those of check_offer, validation_failed
-    (quantity, and create_order's), sold_out (never expected: the seats are held)."""
+    and the next sweep offers them. The checkout questions are answered as in the shop
+    (`answers` for the order, `ticket_answers` one mapping per ticket). Errors: those of
+    check_offer, validation_failed (quantity, and create_order's), sold_out (never
+    expected: the seats are held)."""
     now = now or utcnow()
     _lock_entry(offer.entry_id)
     offer = _lock_offer(offer.id)
@@ -335,7 +338,9 @@ def use_offer(offer: WaitlistOffer, *, buyer_name: str, email: str, quantity: in
     entry = offer.entry
     quotas.give_back(_seats(entry, offer.quantity))
     order = create_order(entry.edition, buyer_name=buyer_name, email=email,
-                         items=[Item(entry.ticket_type_id, quantity, attendees, price_cents)],
+                         items=[Item(entry.ticket_type_id, quantity, attendees, price_cents,
+                                     list(ticket_answers or [])[:quantity])],
+                         answers=answers,
                          language=language, marketing_consent=marketing_consent,
                          terms_accepted=terms_accepted, for_waitlist_offer=True,
                          now=now)

@@ -14,6 +14,8 @@ from festival.core.security import limit
 from festival.core.unit_of_work import refuse_request
 from festival.editions import queries as edition_queries
 from festival.editions.queries import visible_edition
+from festival.questions import forms as question_forms
+from festival.questions import services as questions
 from festival.ticketing import shop
 from festival.ticketing.models import OrderStatus
 from festival.ticketing.order_views import to_payment
@@ -118,16 +120,21 @@ def offer(token: str):
         return _offer_page(found, form, names, 422)
     quantity = form.quantity.data if isinstance(form.quantity.data, int) else 0
     needs_names = entry.ticket_type.requires_attendee_name
+    typed = _typed(found)
     try:
         order = services.use_offer(
             found, buyer_name=form.name.data or "", email=form.email.data or "",
             quantity=quantity, attendees=names[:quantity] if needs_names else [],
             language=form.language.data, terms_accepted=bool(form.accept_terms.data),
-            marketing_consent=bool(form.marketing_consent.data))
+            marketing_consent=bool(form.marketing_consent.data), answers=typed.order,
+            ticket_answers=typed.for_type(entry.ticket_type_id))
     except ValidationError as error:
         refuse_request()
         name_errors = []
+        answer_errors = question_forms.errors_by_field(error.fields, [entry.ticket_type_id])
         for key, messages in error.fields.items():
+            if key.startswith("answers.") or ".answers." in key:
+                continue  # shown at their questions
             target = getattr(form, key, None) if "." not in key else None
             if key == "accept_terms":
                 messages = [_("Please tick the box to accept the terms of sale: your order "
@@ -136,7 +143,8 @@ def offer(token: str):
                 target.errors = list(target.errors) + list(messages)
             else:
                 name_errors.extend(messages)
-        return _offer_page(found, form, names, 422, name_errors=name_errors)
+        return _offer_page(found, form, names, 422, name_errors=name_errors,
+                           answer_errors=answer_errors)
     except DomainError as error:
         refuse_request()
         return render_template("waitlist/offer_gone.html", offer=found, error=error), \
@@ -146,8 +154,16 @@ def offer(token: str):
     return redirect(url_for("ticketing.order", code=order.code, secret=order.secret), 303)
 
 
-def _offer_page(found, form, names, status: int = 200, name_errors=()):
+def _typed(found) -> question_forms.Typed:
+    """The answers typed on the offer's page, for each ticket it holds."""
+    asked = questions.asked(found.entry.edition, [found.entry.ticket_type_id])
+    return question_forms.read(request.form, asked,
+                               [(found.entry.ticket_type_id, found.quantity)])
+
+
+def _offer_page(found, form, names, status: int = 200, name_errors=(), answer_errors=None):
     form.name.flags.required = form.email.flags.required = True
+    answer_errors = answer_errors or {}
     if found.quantity == 1:  # no quantity field is shown: its errors go with the ticket
         name_errors = list(name_errors) + list(form.quantity.errors)
     ticket_type = found.entry.ticket_type
@@ -156,7 +172,11 @@ def _offer_page(found, form, names, status: int = 200, name_errors=()):
     return render_template("waitlist/offer.html", offer=found, entry=found.entry,
                            edition=found.entry.edition, ticket_type=ticket_type, form=form,
                            names=names, unit_price=price, name_errors=list(name_errors),
-                           has_errors=bool(name_errors) or any(f.errors for f in form)), status
+                           asked=questions.asked(found.entry.edition, [ticket_type.id]),
+                           typed=_typed(found), answer_errors=answer_errors,
+                           answer_field=question_forms.field_name,
+                           has_errors=bool(name_errors) or bool(answer_errors)
+                           or any(f.errors for f in form)), status
 
 
 # The back office -----------------------------------------------------------------------------

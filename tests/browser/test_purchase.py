@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from festival.extensions import db
+from festival.questions import services as questions
 from festival.ticketing.models import Order, OrderStatus
 from tests.browser.conftest import assert_no_horizontal_overflow
 from tests.ticketing.conftest import make_edition, make_type
@@ -27,9 +28,19 @@ def shop(app):
         festival = make_type(edition, "Pass festival", 2500, quota=100,
                              requires_attendee_name=True, position=1)
         child = make_type(edition, "Entrée enfant", 0, quota=50, position=2)
+        access = questions.create_question(edition, {
+            "texts": {"fr": "Besoins d'accès ?", "en": "Access needs?", "ar": "احتياجات الولوج؟"},
+            "kind": "choice", "scope": "ticket", "is_sensitive": True,
+            "ticket_type_ids": [festival.id],
+            "options": [{"label": {"fr": "Aucun", "en": "None", "ar": "لا شيء"}},
+                        {"label": {"fr": "Fauteuil roulant", "en": "Wheelchair",
+                                   "ar": "كرسي متحرك"}}]})
+        questions.create_question(edition, {"texts": {"fr": "Votre association ?",
+                                                      "en": "Your association?"},
+                                            "kind": "text", "scope": "order"})
         db.session.commit()
         return {"year": edition.year, "festival": festival.id, "child": child.id,
-                "url": f"/{edition.year}/tickets"}
+                "url": f"/{edition.year}/tickets", "access": access.id}
 
 
 def _choose_and_fill(page, shop, screenshot, prefix: str) -> None:
@@ -49,6 +60,11 @@ def _choose_and_fill(page, shop, screenshot, prefix: str) -> None:
     page.fill(f"#attendee-{shop['festival']}-2", "Idir Amrani")
     page.fill("#name", "Yasmine Amrani")
     page.fill("#email", "yasmine@example.fr")
+    # the questions: per ticket of the pass only (the child's ticket is not asked)
+    wheelchair = page.locator(f"input[name='answer-{shop['access']}-{shop['festival']}-1']"
+                              "[value='o2']")
+    wheelchair.check()
+    assert page.locator(f"[name^='answer-{shop['access']}-{shop['child']}-']").count() == 0
     assert not page.locator("#marketing_consent").is_checked()
     assert not page.locator("#accept_terms").is_checked()  # never ticked for the buyer
     page.check("#accept_terms")
@@ -104,6 +120,8 @@ def test_a_buyer_on_a_phone_buys_with_the_demo_payment(phone, app, shop, smtp_se
     assert_no_horizontal_overflow(phone)
     order = _order(app)
     assert order["status"] is OrderStatus.PAID and len(order["tickets"]) == 3
+    assert phone.locator("#answers-h + dl.answers dd, .answers dd").first.inner_text() \
+        in ("Wheelchair", "Fauteuil roulant")
     images = phone.locator("img.ticket-qr")
     assert images.count() == 3
     images.last.wait_for()  # the QR images load after the page: wait, then check them

@@ -183,3 +183,30 @@ def test_an_offer_refuses_a_quantity_beyond_it(client, app, full):
     with app.app_context():
         assert db.session.scalar(select(Order).where(Order.email == "amina@example.fr")) is None
     assert client.get(f"/waiting-list/offer/{'x' * 500}").status_code == 404
+
+
+def test_an_offer_asks_the_checkout_questions_too(client, app, full):
+    from festival.editions.models import Edition
+    from festival.questions import services as questions
+    from festival.questions.models import Answer
+
+    with app.app_context():
+        edition = db.session.scalar(select(Edition).where(Edition.year == full["year"]))
+        dinner = questions.create_question(edition, {
+            "texts": {"fr": "Dîner végétarien ?", "en": "Vegetarian dinner?"},
+            "kind": "yes_no", "scope": "ticket", "is_required": True}).id
+        db.session.commit()
+    _join(client, full)
+    token = _offer(app, full)
+    url = f"/waiting-list/offer/{token}"
+    client.set_cookie("lang", "en")
+    field = f"answer-{dinner}-{full['type']}-1"
+    assert f'name="{field}"' in client.get(url).get_data(as_text=True)
+    data = {"name": "Amina Tazi", "email": "amina@example.fr", "language": "fr",
+            "quantity": "1", "attendee-1": "Amina Tazi", "accept_terms": "y"}
+    refused = client.post(url, data=data)
+    assert refused.status_code == 422
+    assert f'id="{field}-errors"' in refused.get_data(as_text=True)
+    assert client.post(url, data={**data, field: "yes"}).status_code == 303
+    with app.app_context():
+        assert [a.value for a in db.session.scalars(select(Answer))] == ["yes"]

@@ -97,6 +97,21 @@ SCHEMAS = {
         "message": STRING,
         "plan": {**ref("RefundPlan"), "description": "With `confirmation_required` only."}},
         ["error", "message"]),
+    "Question": obj({
+        "id": ID, "scope": {"type": "string", "enum": ["order", "ticket"]},
+        "kind": {"type": "string", "enum": ["text", "choice", "yes_no"]},
+        "required": BOOLEAN,
+        "personal": {**BOOLEAN, "description": "About health or access: kept for a short "
+                                               "time only."},
+        "texts": ref("Texts"), "help": ref("Texts"),
+        "options": array(ref("QuestionOption")),
+        "ticket_type_ids": array(ID, description="Empty: asked for every type."),
+    }, ["id", "scope", "kind", "required", "personal", "texts", "help", "options",
+        "ticket_type_ids"]),
+    "QuestionOption": obj({"key": STRING, "label": ref("Texts")}, ["key", "label"]),
+    "Texts": obj({"fr": STRING, "en": STRING, "ar": STRING}, [],
+                 description="A text per language (a question's own text is always there "
+                             "in French)."),
     "CreatedOrder": obj({
         "code": STRING, "status": enum(OrderStatus), "total_cents": INTEGER,
         "checkout_url": nullable({**URL, "description": "Where the buyer pays; null when "
@@ -105,16 +120,27 @@ SCHEMAS = {
     }),
 }
 
+ANSWERS = {"type": "object", "maxProperties": 50,
+           "propertyNames": {"type": "string", "pattern": "^[0-9]{1,9}$"},
+           "additionalProperties": text(1000),
+           "description": "Answers to the edition's questions (listQuestions) by question id: "
+                          "the text, an option's `key`, or `yes`/`no`. Required questions "
+                          "must be answered; see the errors `answers.<id>`."}
 ORDER_ITEM = obj({
     "ticket_type_id": ID, "quantity": whole(1, MAX_TICKETS_PER_ORDER),
     "attendees": array(text(200), description="One name per ticket where the type needs it."),
     "price_cents": {**PRICE, "description": "Pay-what-you-want types only."},
+    "answers": array(ANSWERS, maxItems=MAX_TICKETS_PER_ORDER,
+                     description="Per ticket, in order: the answers to the questions asked "
+                                 "per ticket (errors `items.<i>.answers.<n>.<id>`, n from 1)."),
 }, ["ticket_type_id", "quantity"])
 ORDER_BODY = obj({
     "email": {"type": "string", "format": "email"}, "name": text(200, required=True),
     "items": array(ORDER_ITEM, minItems=1, maxItems=20),
     "voucher": nullable(STRING), "donation_cents": whole(0, MAX_DONATION_CENTS),
     "language": LANGUAGE, "marketing_consent": BOOLEAN,
+    "answers": {**ANSWERS, "description": "The answers to the questions asked once per order, "
+                                          "by question id."},
     "accept_terms": {"type": "boolean", "enum": [True],
                      "description": "The buyer has read and accepts the terms of sale "
                                     "(`/terms-of-sale`): required, and only `true` orders. The "
@@ -196,6 +222,12 @@ PATHS = {
         security=PUBLIC, parameters=[YEAR],
         description="Anyone may verify a ticket's QR code offline with it.",
         responses={"200": ok(ref("SigningKey")), **errors(404)})},
+    "/api/v1/editions/{year}/questions": {"get": operation(
+        "listQuestions", "The questions asked at checkout", tag=TAG, security=PUBLIC,
+        parameters=[YEAR],
+        description="Asked once per order (`scope` order) or once per ticket, of every type "
+                    "or only of `ticket_type_ids`; texts per language.",
+        responses={"200": ok(obj({"questions": array(ref("Question"))})), **errors(404)})},
     "/api/v1/editions/{year}/ticket-types": {
         "get": operation(
             "listTicketTypes", "Ticket types on sale", tag=TAG, security=PUBLIC,
