@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.accounts.models import ApiToken, User
 from festival.core.timeutil import utcnow
+from festival.core.translated import Translated, translated
 from festival.core.types import UTCDateTime, str_enum
 from festival.editions.models import Edition
 from festival.extensions import db
@@ -58,7 +59,7 @@ checkin_list_types = Table(
 )
 
 
-class CheckinList(db.Model):
+class CheckinList(Translated, db.Model):
     """The rules of a door: which ticket types, which days, re-entry, unpaid orders, and
     whether volunteers may pair their own phones to it."""
 
@@ -67,7 +68,9 @@ class CheckinList(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"),
                                             index=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name_fr: Mapped[str] = mapped_column("name", String(120))
+    TRANSLATED = {"name": "name_fr"}
+    name = translated("name_fr", "name")
     # ISO dates; empty means every day of the edition.
     days: Mapped[list[str]] = mapped_column(JSON, default=list)
     allow_reentry: Mapped[bool] = mapped_column(default=False)

@@ -33,6 +33,25 @@ from festival.editions.models import (
 from festival.editions.services.editions import edition_by_year
 from festival.extensions import db
 
+# The public texts in English and Arabic (French is in EDITIONS); some in Tamazight later.
+TEXTS = {
+    2027: {"title": {"en": "Almoggar Festival", "ar": "مهرجان أموكار"},
+           "tagline": {"en": "Two days of meetings, debates and celebration for the development "
+                             "of the Souss-Massa. This year: water, school and light.",
+                       "ar": "يومان من اللقاءات والنقاشات والاحتفال من أجل تنمية سوس ماسة. "
+                             "موضوع هذه السنة: الماء والمدرسة والإنارة."},
+           "description": {
+               "en": "Talks, round tables, workshops, screenings and concerts: the associations "
+                     "of the Coordination N'Souss Massa meet you in the spring.\n\nEntry with "
+                     "a ticket, free for children under 12.",
+               "ar": "محاضرات وموائد مستديرة وورشات وعروض أفلام وحفلات: جمعيات تنسيقية سوس "
+                     "ماسة على موعد معكم في الربيع.\n\nالدخول بتذكرة، ومجاني للأطفال دون "
+                     "12 سنة."}},
+    2026: {"title": {"en": "Almoggar Festival", "ar": "مهرجان أموكار"},
+           "tagline": {"en": "Diaspora solidarity: ten years of work in the villages.",
+                       "ar": "تضامن الجالية: عشر سنوات من العمل في القرى."}},
+}
+
 EDITIONS = {
     2027: dict(title="Festival Almoggar", days=[date(2027, 5, 15), date(2027, 5, 16)],
                tagline="Deux jours de rencontres, de débats et de fête pour le développement "
@@ -215,5 +234,9 @@ def load_editions() -> int:
             _where_and_when(edition, spec, actor)
         if year == 2027:
             _stands(edition, actor)
+        for name, texts in TEXTS.get(year, {}).items():
+            if not (edition.translations or {}).get(name):
+                edition.set_texts(name, {"fr": getattr(edition, edition.TRANSLATED[name]),
+                                         **texts}, {}, max_length=10_000)
     db.session.flush()
     return db.session.query(Edition).count()

@@ -16,6 +16,19 @@ VOUCHER_CODE = "ETUDIANT27"
 REDUCED = "Tarif réduit (étudiants, demandeurs d'emploi)"
 
 
+# The ticket types' names in English and Arabic (by their French name).
+TYPE_NAMES = {
+    "Pass festival (2 jours)": {"en": "Festival pass (2 days)", "ar": "تذكرة المهرجان (يومان)"},
+    "Pass samedi": {"en": "Saturday pass", "ar": "تذكرة السبت"},
+    "Pass dimanche": {"en": "Sunday pass", "ar": "تذكرة الأحد"},
+    REDUCED: {"en": "Reduced price (students, job seekers)",
+              "ar": "سعر مخفض (الطلبة والباحثون عن عمل)"},
+    "Entrée enfant (moins de 12 ans)": {"en": "Child (under 12)",
+                                         "ar": "دخول الأطفال (أقل من 12 سنة)"},
+    "Billet de soutien (2 jours)": {"en": "Supporter ticket (2 days)",
+                                    "ar": "تذكرة دعم (يومان)"},
+}
+
 QUESTIONS = [
     {"texts": {"fr": "Avez-vous des besoins d'accessibilité ?",
                "en": "Do you have access needs?", "ar": "هل لديكم احتياجات خاصة بالولوج؟"},
@@ -72,8 +85,10 @@ def load_ticketing(edition: Edition) -> list[str]:
         select(TicketType).where(TicketType.edition_id == edition.id))}
     for data in _types(edition):
         if data["name"] not in existing:
+            names = TYPE_NAMES.get(data["name"], {})
             existing[data["name"]] = catalog.create_ticket_type(
-                edition, {"requires_attendee_name": True, **data})
+                edition, {"requires_attendee_name": True, **data,
+                          "name": {"fr": data["name"], **names}})
     voucher = db.session.scalar(select(Voucher).where(Voucher.edition_id == edition.id,
                                                       Voucher.code == VOUCHER_CODE))
     if voucher is None:

@@ -47,11 +47,34 @@ class EditionForm(Form):
     days = FieldList(DateField(_l("Day"), validators=[Optional()]), min_entries=4,
                      max_entries=14, label=_l("Days of the festival"))
 
+    def texts(self, name: str) -> dict[str, str]:
+        """{language: text} of a public text: French in `name`, the others in `name_<lang>`
+        when the form has them."""
+        found = {"fr": getattr(self, name).data or ""}
+        for lang in ("en", "ar"):
+            other = getattr(self, f"{name}_{lang}", None)
+            if other is not None:
+                found[lang] = other.data or ""
+        return found
+
     def day_values(self):
         return sorted({entry.data for entry in self.days if entry.data})
 
 
+def _in(lang: str, **extra) -> dict:
+    return {"lang": lang, "dir": "rtl" if lang == "ar" else "ltr", **extra}
+
+
 class EditionDetailsForm(EditionForm):
+    # The public texts in the other languages (French above is required; core/translated.py).
+    title_en = StringField(_l("Title, in English"), [Length(max=200)], render_kw=_in("en"))
+    title_ar = StringField(_l("Title, in Arabic"), [Length(max=200)], render_kw=_in("ar"))
+    tagline_en = StringField(_l("Tagline, in English"), [Length(max=300)], render_kw=_in("en"))
+    tagline_ar = StringField(_l("Tagline, in Arabic"), [Length(max=300)], render_kw=_in("ar"))
+    description_en = TextAreaField(_l("Description, in English"), [Length(max=10_000)],
+                                   render_kw=_in("en", rows=4))
+    description_ar = TextAreaField(_l("Description, in Arabic"), [Length(max=10_000)],
+                                   render_kw=_in("ar", rows=4))
     day_cutoff = TimeField(_l("A festival day ends the next morning at"),
                            validators=[DataRequired()],
                            description=_l("Paris time. The door, the programme and the dashboards "

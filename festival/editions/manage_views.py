@@ -9,6 +9,7 @@ from flask_login import current_user
 from festival.core.access import Role, roles
 from festival.core.errors import DomainError, NotFound
 from festival.core.forms import choices, refuse
+from festival.core.translated import gaps
 from festival.core.unit_of_work import refuse_request
 from festival.editions import queries, services
 from festival.editions.clashes import edition_clashes
@@ -73,10 +74,11 @@ def _days_form(edition, form: DaysPracticalForm | None = None) -> DaysPracticalF
 def _edition_page(edition, *, form=None, venue_form=None, organiser_form=None,
                   days_form=None, status=200):
     if form is None:
+        texts = {(name if lang == "fr" else f"{name}_{lang}"): text
+                 for name in ("title", "tagline", "description")
+                 for lang, text in edition.texts_of(name).items()}
         form = EditionDetailsForm(formdata=None, data={
-            "title": edition.title, "tagline": edition.tagline,
-            "description": edition.description, "days": edition.dates + [None],
-            "day_cutoff": edition.day_cutoff})
+            **texts, "days": edition.dates + [None], "day_cutoff": edition.day_cutoff})
     organiser_form = organiser_form or OrganiserForm(formdata=None)
     taken = {o.association_id for o in edition.organisers}
     organiser_form.association_id.choices = choices(
@@ -87,6 +89,7 @@ def _edition_page(edition, *, form=None, venue_form=None, organiser_form=None,
         days_form=_days_form(edition, days_form),
         clash_count=len(edition_clashes(edition)),
         session_count=len(queries.all_sessions(edition)),
+        untranslated=gaps([edition, *edition.rooms, *queries.all_sessions(edition)]),
         stand_count=len(queries.stand_requests(edition))), status
 
 
@@ -101,8 +104,8 @@ def edition(year: int):
         return _edition_page(edition, form=form, status=422)
     try:
         services.update_edition(edition, {
-            "title": form.title.data, "tagline": form.tagline.data,
-            "description": form.description.data, "days": form.day_values(),
+            "title": form.texts("title"), "tagline": form.texts("tagline"),
+            "description": form.texts("description"), "days": form.day_values(),
             "day_cutoff": form.day_cutoff.data},
             actor=current_user)
     except DomainError as error:

@@ -111,8 +111,9 @@ def cancel_order(code: str):
 @public
 def signing_key(year: int):
     """The public key that verifies the edition's ticket tokens (ticketing/tokens.py), as a
-    JWK: anyone may check a ticket offline. Made on first use, like a first ticket makes it."""
-    edition = edition_for_year(year)
+    JWK: anyone may check a ticket offline. Made on first use, like a first ticket makes it.
+    Organisers also reach an edition still in preparation."""
+    edition = edition_for_year(year, include_drafts=_is_staff())
     committed(lambda: catalog.ensure_signing_key(edition))
     jwk = public_jwk(edition.signing_public_key)
     response = jsonify(jwk | {"edition": edition.year, "public_key": jwk["x"]})
@@ -123,7 +124,7 @@ def signing_key(year: int):
 @bp.get("/editions/<int:year>/questions")
 @public
 def list_questions(year: int):
-    edition = edition_for_year(year)
+    edition = edition_for_year(year, include_drafts=_is_staff())
     return jsonify(questions=[question_json(q) for q in
                               questions.questions_of(edition, active_only=True)])
 

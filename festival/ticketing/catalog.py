@@ -100,13 +100,14 @@ def _days(edition, data: dict, errors: dict) -> list[str]:
 
 def _apply_type_fields(edition, ticket_type: TicketType, data: dict, *, creating: bool) -> int | None:
     errors: dict[str, list] = {}
+    # Texts for the public: French (required), and each other language (core/translated.py).
     if creating or "name" in data:
-        name = str(data.get("name") or "").strip()
-        if not name or len(name) > 120:
-            errors["name"] = [_l("Give a name of 120 characters at most.")]
-        ticket_type.name = name
+        ticket_type.set_texts("name", data.get("name"), errors, max_length=120, required=True)
     if "description" in data:
-        ticket_type.description = str(data.get("description") or "")[:5000]
+        ticket_type.set_texts("description", data.get("description"), errors,
+                              max_length=5000)
+    elif creating:
+        ticket_type.description = ""
     if creating or "price_cents" in data:
         ticket_type.price_cents = _int(data, "price_cents", errors, required=True, default=0,
                                        maximum=100_000)

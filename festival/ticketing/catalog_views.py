@@ -56,7 +56,10 @@ def _type_form(edition, ticket_type=None) -> TicketTypeForm:
     if ticket_type is None:
         return TicketTypeForm(days=edition.dates)
     return TicketTypeForm(formdata=None, days=edition.dates, data={
-        "name": ticket_type.name, "description": ticket_type.description,
+        **{("name" if lang == "fr" else f"name_{lang}"): text
+           for lang, text in ticket_type.texts_of("name").items()},
+        **{("description" if lang == "fr" else f"description_{lang}"): text
+           for lang, text in ticket_type.texts_of("description").items()},
         "price": ticket_type.price_cents, "is_pay_what_you_want": ticket_type.is_pay_what_you_want,
         "suggested_price": ticket_type.suggested_price_cents,
         "quota": ticket_type.quota.size if ticket_type.quota else 0,

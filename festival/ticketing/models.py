@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from festival.accounts.models import User
 from festival.core.models import TimestampMixin
 from festival.core.timeutil import utcnow
+from festival.core.translated import Translated, translated
 from festival.core.types import UTCDateTime, str_enum
 from festival.editions.models import Edition
 from festival.extensions import db
@@ -120,7 +121,7 @@ class Quota(db.Model):
         return max(self.size - self.used, 0)
 
 
-class TicketType(TimestampMixin, db.Model):
+class TicketType(Translated, TimestampMixin, db.Model):
     __tablename__ = "ticket_types"
     __table_args__ = (
         CheckConstraint("price_cents >= 0", name="price_not_negative"),
@@ -130,8 +131,11 @@ class TicketType(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"),
                                             index=True)
-    name: Mapped[str] = mapped_column(String(120))
-    description: Mapped[str] = mapped_column(Text, default="")
+    name_fr: Mapped[str] = mapped_column("name", String(120))
+    description_fr: Mapped[str] = mapped_column("description", Text, default="")
+    TRANSLATED = {"name": "name_fr", "description": "description_fr"}
+    name = translated("name_fr", "name")
+    description = translated("description_fr", "description")
     # Fixed price, or the minimum when pay-what-you-want.
     price_cents: Mapped[int] = mapped_column(Integer, default=0)
     is_pay_what_you_want: Mapped[bool] = mapped_column(default=False)

@@ -21,6 +21,7 @@ def iso(moment) -> str | None:
 def ticket_type_json(t: TicketType, *, staff: bool = False) -> dict[str, Any]:
     data = {
         "id": t.id, "name": t.name, "description": t.description,
+        "texts": {"name": t.texts_of("name"), "description": t.texts_of("description")},
         "price_cents": t.price_cents, "is_pay_what_you_want": t.is_pay_what_you_want,
         "suggested_price_cents": t.suggested_price_cents,
         "sales_open_at": iso(t.sales_open_at), "sales_close_at": iso(t.sales_close_at),

@@ -37,7 +37,13 @@ PRICE = whole(0, 100_000)
 LANGUAGE = {"type": "string", "enum": ["fr", "en", "ar"]}
 
 TICKET_TYPE = {
-    "id": INTEGER, "name": STRING, "description": STRING, "price_cents": CENTS,
+    "id": INTEGER,
+    "name": {**STRING, "description": "In the request's language (`Accept-Language`: fr, en "
+                                      "or ar), else French; every language in `texts`."},
+    "description": STRING,
+    "texts": {**ref("TicketTypeTexts"),
+              "description": "The name and description in every language written."},
+    "price_cents": CENTS,
     "is_pay_what_you_want": BOOLEAN, "suggested_price_cents": nullable(INTEGER),
     "sales_open_at": nullable(DATETIME), "sales_close_at": nullable(DATETIME),
     "valid_days": array(DATE, description="Empty: every day of the edition."),
@@ -48,6 +54,7 @@ TICKET_TYPE = {
 
 SCHEMAS = {
     "TicketType": obj(TICKET_TYPE),
+    "TicketTypeTexts": obj({"name": ref("Texts"), "description": ref("Texts")}),
     "ManagedTicketType": extends("TicketType", {
         "is_hidden": BOOLEAN, "is_active": BOOLEAN, "position": INTEGER,
         "quota": nullable(INTEGER), "reserved_or_sold": nullable(INTEGER)},

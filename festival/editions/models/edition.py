@@ -22,6 +22,7 @@ from festival.accounts.models import User
 from festival.associations.models import Association
 from festival.core.models import TimestampMixin
 from festival.core.timeutil import utcnow
+from festival.core.translated import Translated, translated
 from festival.core.types import UTCDateTime, str_enum
 from festival.extensions import db
 
@@ -56,14 +57,18 @@ class OrganiserRole(str, enum.Enum):
     PARTNER = "partner"
 
 
-class Edition(TimestampMixin, db.Model):
+class Edition(Translated, TimestampMixin, db.Model):
     __tablename__ = "editions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer, unique=True)
-    title: Mapped[str] = mapped_column(String(200))
-    tagline: Mapped[str] = mapped_column(String(300), default="")
-    description: Mapped[str] = mapped_column(Text, default="")
+    title_fr: Mapped[str] = mapped_column("title", String(200))
+    tagline_fr: Mapped[str] = mapped_column("tagline", String(300), default="")
+    description_fr: Mapped[str] = mapped_column("description", Text, default="")
+    TRANSLATED = {"title": "title_fr", "tagline": "tagline_fr", "description": "description_fr"}
+    title = translated("title_fr", "title")
+    tagline = translated("tagline_fr", "tagline")
+    description = translated("description_fr", "description")
     status: Mapped[EditionStatus] = mapped_column(
         str_enum(EditionStatus, "edition_status", length=30), default=EditionStatus.DRAFT,
         index=True)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.associations.models import Association, Pole
 from festival.core.models import TimestampMixin
+from festival.core.translated import Translated, translated
 from festival.core.types import UTCDateTime, str_enum
 from festival.editions.models.edition import Edition, Venue
 from festival.extensions import db
@@ -44,7 +45,7 @@ class Language(str, enum.Enum):
     EN = "en"
 
 
-class Room(TimestampMixin, db.Model):
+class Room(Translated, TimestampMixin, db.Model):
     """A room or stage of an edition. Opening hours are wall-clock times in Paris."""
 
     __tablename__ = "edition_rooms"
@@ -56,8 +57,11 @@ class Room(TimestampMixin, db.Model):
                                             index=True)
     venue_id: Mapped[int | None] = mapped_column(
         ForeignKey("edition_venues.id", ondelete="SET NULL"))
-    name: Mapped[str] = mapped_column(String(120))
-    description: Mapped[str] = mapped_column(String(300), default="")
+    name_fr: Mapped[str] = mapped_column("name", String(120))
+    description_fr: Mapped[str] = mapped_column("description", String(300), default="")
+    TRANSLATED = {"name": "name_fr", "description": "description_fr"}
+    name = translated("name_fr", "name")
+    description = translated("description_fr", "description")
     capacity: Mapped[int | None] = mapped_column(Integer)
     opens_at: Mapped[time | None] = mapped_column(Time)
     closes_at: Mapped[time | None] = mapped_column(Time)  # earlier than opens_at: after midnight
@@ -75,7 +79,7 @@ class Room(TimestampMixin, db.Model):
         return f"<Room {self.name}>"
 
 
-class Speaker(TimestampMixin, db.Model):
+class Speaker(Translated, TimestampMixin, db.Model):
     """A person who speaks or performs; the same person across editions."""
 
     __tablename__ = "speakers"
@@ -83,7 +87,9 @@ class Speaker(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     guid: Mapped[str] = mapped_column(String(36), default=new_guid, unique=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
-    bio: Mapped[str] = mapped_column(Text, default="")
+    bio_fr: Mapped[str] = mapped_column("bio", Text, default="")
+    TRANSLATED = {"bio": "bio_fr"}
+    bio = translated("bio_fr", "bio")
     # File name under the uploads folder, chosen by the service, never by the uploader.
     photo_filename: Mapped[str | None] = mapped_column(String(100))
     association_id: Mapped[int | None] = mapped_column(
@@ -102,7 +108,7 @@ class Speaker(TimestampMixin, db.Model):
         return f"<Speaker {self.name}>"
 
 
-class ProgrammeSession(TimestampMixin, db.Model):
+class ProgrammeSession(Translated, TimestampMixin, db.Model):
     """A conference, round table, workshop, concert… placed in a room at a time (UTC)."""
 
     __tablename__ = "programme_sessions"
@@ -114,8 +120,11 @@ class ProgrammeSession(TimestampMixin, db.Model):
     room_id: Mapped[int] = mapped_column(ForeignKey("edition_rooms.id", ondelete="RESTRICT"),
                                          index=True)
     kind: Mapped[SessionKind] = mapped_column(str_enum(SessionKind, "session_kind", length=30))
-    title: Mapped[str] = mapped_column(String(250))
-    abstract: Mapped[str] = mapped_column(Text, default="")
+    title_fr: Mapped[str] = mapped_column("title", String(250))
+    abstract_fr: Mapped[str] = mapped_column("abstract", Text, default="")
+    TRANSLATED = {"title": "title_fr", "abstract": "abstract_fr"}
+    title = translated("title_fr", "title")
+    abstract = translated("abstract_fr", "abstract")
     # The track: one of the CNSM's pôles, or a free theme (never both).
     pole: Mapped[Pole | None] = mapped_column(str_enum(Pole, "pole", length=30))
     theme: Mapped[str] = mapped_column(String(80), default="")

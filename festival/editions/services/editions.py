@@ -98,8 +98,9 @@ def create_edition(*, year: Any, title: Any, tagline: Any = "", description: Any
 
 def update_edition(edition: Edition, changes: Mapping[str, Any], *,
                    actor: User | None) -> Edition:
-    """Change an edition's title, tagline, description, days or day cut-off (a whole
-    hour from 00:00 to 12:00: editions.days). A day that still
+    """Change an edition's title, tagline, description (each a string, French, or
+    {language: text}), days or day cut-off (a whole hour from 00:00 to 12:00:
+    editions.days). A day that still
     has sessions cannot be removed. Errors: validation_failed, edition_archived (409)."""
     refuse_if_archived(edition)
     fields = Fields()
@@ -107,13 +108,12 @@ def update_edition(edition: Edition, changes: Mapping[str, Any], *,
     for name in sorted(unknown):
         fields.add(name, _l("This field cannot be changed here."))
     values: dict[str, Any] = {}
-    if "title" in changes:
-        values["title"] = fields.text("title", changes["title"], max_length=200, required=True)
-    if "tagline" in changes:
-        values["tagline"] = fields.text("tagline", changes["tagline"], max_length=300)
-    if "description" in changes:
-        values["description"] = fields.text("description", changes["description"],
-                                            max_length=10_000)
+    # The public texts: a string (French) or {language: text} (core/translated.py).
+    for name, limit, required in (("title", 200, True), ("tagline", 300, False),
+                                  ("description", 10_000, False)):
+        if name in changes:
+            edition.set_texts(name, changes[name], fields.errors, max_length=limit,
+                              required=required)
     if "day_cutoff" in changes:
         cutoff = changes["day_cutoff"]
         if not isinstance(cutoff, time) or not valid_cutoff(cutoff):
