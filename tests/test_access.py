@@ -25,6 +25,7 @@ STAFF = frozenset({ORGANISER, ADMIN})
 DOOR = frozenset({VOLUNTEER, ORGANISER, ADMIN})
 ADMIN_ONLY = frozenset({ADMIN})
 REPRESENTATIVE = frozenset({ASSOCIATION, ADMIN})
+HELPERS = frozenset({VOLUNTEER, ASSOCIATION, ORGANISER, ADMIN})
 
 # endpoint → who may reach it (admin passes every role check).
 EXPECTED: dict[str, frozenset[str]] = {
@@ -151,6 +152,11 @@ EXPECTED: dict[str, frozenset[str]] = {
     "waitlist.leave": EVERYONE,           # the entry's secret is checked inside
     "waitlist.offer": EVERYONE,           # the offer's token is checked inside
     **{f"waitlist.{name}": STAFF for name in ("manage", "offer_now", "remove")},
+    # volunteer shifts: the helpers' phone pages (services say who signs up), the plan
+    **{f"volunteers.{name}": HELPERS for name in ("home", "shift", "sign_up", "withdraw")},
+    **{f"volunteers.{name}": STAFF for name in (
+        "manage", "new_shift", "edit_shift", "delete_shift", "assign", "remove_person",
+        "move_person", "now")},
 }
 
 # Endpoints whose effect would spoil the rest of the walk are tried last.
@@ -182,6 +188,7 @@ def samples(app):
         values["ticket_id"] = find_order(values["code"]).tickets[0].id
         values.update(factories.gen_messaging_samples(values["year"]))
         values.update(entry_id=1, secret="unknown-waiting-list-secret")
+        values.update(factories.gen_volunteer_samples(values["year"]))
         db.session.commit()
     return values
 

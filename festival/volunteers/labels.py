@@ -1,9 +1,11 @@
 """Words for shifts and their tasks, in the page's (or the e-mail's) language."""
 from __future__ import annotations
 
-from flask_babel import format_date, format_time
+from babel.dates import format_date
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from festival.core.timeutil import to_paris
 from festival.volunteers.models import Shift, ShiftTask
 
 TASK = {
@@ -29,8 +31,9 @@ def post_of(shift: Shift) -> str:
 
 def hours_of(shift: Shift) -> str:
     """"Saturday 16 May, 18:00–22:00" (in Paris)."""
-    return (f"{format_date(shift.starts_at, 'EEEE d MMMM')}, "
-            f"{format_time(shift.starts_at, 'HH:mm')}–{format_time(shift.ends_at, 'HH:mm')}")
+    starts, ends = to_paris(shift.starts_at), to_paris(shift.ends_at)
+    day = format_date(starts.date(), "EEEE d MMMM", locale=get_locale() or "fr")
+    return f"{day}, {starts:%H:%M}–{ends:%H:%M}"
 
 
 def shift_name(shift: Shift) -> str:

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import func, select
 
 from festival.accounts.models import User
@@ -278,9 +279,10 @@ def _refuse_after_deadline(shift: Shift, now: datetime) -> None:
         raise DomainError("shift_started", _l("This shift has started: ask its lead or an "
                                               "organiser."), status=409)
     if now >= deadline_of(shift):
-        raise DomainError("deadline_passed", _l(
-            "Changes close %(n)s hours before a shift starts: ask an organiser.",
-            n=deadline_hours()), status=409)
+        raise DomainError("deadline_passed", lazy_ngettext(
+            "Changes close %(num)s hour before a shift starts: ask an organiser.",
+            "Changes close %(num)s hours before a shift starts: ask an organiser.",
+            deadline_hours()), status=409)
 
 
 def sign_up(shift: Shift, user: User, *, now: datetime | None = None) -> ShiftAssignment:
@@ -368,3 +370,12 @@ def move(assignment: ShiftAssignment, to: Shift, *, actor: User,
     _end(live, now, actor)
     return _place(to, user, now, actor, checked=True)
 
+
+
+# Pairing a phone to the shift's gate ------------------------------------------------------
+
+def pairing_offered(shift: Shift, user: User, now: datetime) -> bool:
+    """Whether the shift's page offers `user` to pair their phone to its gate: a door shift
+    they hold, whose list lets volunteers pair themselves, from a little before it starts
+    until it ends."""
+    return False
