@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from festival.checkin.devices import create_list
 from festival.volunteers import services
 from tests.factories import gen_room
+from tests.mail.conftest import compiled_translations, translated_app  # noqa: F401  (fixtures)
 from tests.ticketing.conftest import make_edition
 
 # Saturday 15 May 2027, 18:00 in Paris.
