@@ -154,9 +154,10 @@ EXPECTED: dict[str, frozenset[str]] = {
     **{f"waitlist.{name}": STAFF for name in ("manage", "offer_now", "remove")},
     # volunteer shifts: the helpers' phone pages (services say who signs up), the plan
     **{f"volunteers.{name}": HELPERS for name in ("home", "shift", "sign_up", "withdraw")},
+    "volunteers.calendar": EVERYONE,      # the signed token is checked inside
     **{f"volunteers.{name}": STAFF for name in (
         "manage", "new_shift", "edit_shift", "delete_shift", "assign", "remove_person",
-        "move_person", "now")},
+        "move_person", "now", "export")},
 }
 
 # Endpoints whose effect would spoil the rest of the walk are tried last.
@@ -196,7 +197,8 @@ def samples(app):
 # Parameters that depend on the endpoint rather than on their name.
 ENDPOINT_PARAMS: dict[str, dict] = {"core.set_language": {"code": "en"},
                                     "associations.manage_registry_sheet": {"fmt": "xlsx"},
-                                    "dashboard.export": {"dataset": "orders", "fmt": "xlsx"}}
+                                    "dashboard.export": {"dataset": "orders", "fmt": "xlsx"},
+                                    "volunteers.export": {"fmt": "xlsx"}}
 
 
 def _rules(app) -> list[Rule]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from festival.checkin.queries import lists_of
+from festival.core import spreadsheet
 from festival.core.access import Role, roles
 from festival.core.errors import DomainError
 from festival.core.forms import refuse
@@ -18,6 +19,7 @@ from festival.core.unit_of_work import refuse_request
 from festival.editions import queries as edition_queries
 from festival.volunteers import queries, services
 from festival.volunteers.blueprint import bp
+from festival.volunteers.exports import plan_table
 from festival.volunteers.forms import AssignForm, EmptyForm, MoveForm, ShiftForm
 from festival.volunteers.labels import shift_name
 from festival.volunteers.models import Shift
@@ -236,3 +238,16 @@ def now(year: int):
     moment = utcnow()
     return render_template("volunteers/manage/now.html", edition=edition, moment=moment,
                            view=queries.now_view(edition.id, moment), soon=queries.SOON)
+
+
+@bp.get(PREFIX + "/export.<any(csv, xlsx):fmt>")
+@roles(Role.ORGANISER)
+def export(year: int, fmt: str):
+    """The plan as a spreadsheet: a row per person on a shift."""
+    edition = _edition(year)
+    body = spreadsheet.write(plan_table(edition, queries.shifts_of(edition.id)), fmt)
+    stamp = to_paris(utcnow()).strftime("%Y-%m-%d")
+    return Response(body, mimetype=spreadsheet.MIMETYPES[fmt], headers={
+        "Content-Disposition": f'attachment; filename="almoggar-{edition.year}-shifts-'
+                               f'{stamp}.{fmt}"',
+        "Cache-Control": "no-store"})

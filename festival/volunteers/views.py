@@ -3,18 +3,19 @@ shifts, signing up and withdrawing (plain forms, no script needed), and a shift'
 its notes, its lead's phone and the first names of the people on it."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from festival.core.access import Role, roles
+from festival.core.access import Role, public, roles
 from festival.core.errors import DomainError
 from festival.core.timeutil import utcnow
 from festival.core.unit_of_work import refuse_request
 from festival.editions.queries import current_edition
 from festival.volunteers import manage_views, queries, services  # noqa: F401  (the plan's routes)
 from festival.volunteers.blueprint import bp
+from festival.volunteers.exports import calendar_url, shifts_calendar, user_of_token
 from festival.volunteers.forms import EmptyForm
 from festival.volunteers.labels import shift_name
 
@@ -48,7 +49,8 @@ def home():
                            days=queries.by_day(edition, shifts) if edition else [],
                            now=now, may_volunteer=services.may_volunteer(current_user),
                            deadline_of=services.deadline_of, holds=queries.holds,
-                           deadline_hours=services.deadline_hours(), form=EmptyForm())
+                           deadline_hours=services.deadline_hours(), form=EmptyForm(),
+                           calendar_url=calendar_url(current_user))
 
 
 @bp.get("/volunteer/shifts/<int:shift_id>")
@@ -102,3 +104,19 @@ def withdraw(shift_id: int):
     else:
         flash(_("You are no longer on %(shift)s.", shift=shift_name(item)), "success")
     return _back(item)
+
+
+# The argument is named `token` so that it is masked wherever the address is logged
+# (core.masking).
+@bp.get("/volunteer/calendar/<token>.ics")
+@public
+def calendar(token: str):
+    """A volunteer's own shifts, for calendar apps (no login: the signed token decides)."""
+    user = user_of_token(token)
+    if user is None:
+        abort(404)
+    language = user.language if user.language in services.LANGUAGES else "fr"
+    body = shifts_calendar(user, queries.shifts_of_user(user.id), language)
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition": 'inline; filename="almoggar-shifts.ics"',
+                             "Cache-Control": "no-store"})
