@@ -153,7 +153,8 @@ EXPECTED: dict[str, frozenset[str]] = {
     "waitlist.offer": EVERYONE,           # the offer's token is checked inside
     **{f"waitlist.{name}": STAFF for name in ("manage", "offer_now", "remove")},
     # volunteer shifts: the helpers' phone pages (services say who signs up), the plan
-    **{f"volunteers.{name}": HELPERS for name in ("home", "shift", "sign_up", "withdraw")},
+    **{f"volunteers.{name}": HELPERS for name in (
+        "home", "shift", "sign_up", "withdraw", "pair")},
     "volunteers.calendar": EVERYONE,      # the signed token is checked inside
     **{f"volunteers.{name}": STAFF for name in (
         "manage", "new_shift", "edit_shift", "delete_shift", "assign", "remove_person",

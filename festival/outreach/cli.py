@@ -14,6 +14,7 @@ from festival.core.timeutil import utcnow
 from festival.core.unit_of_work import transaction
 from festival.outreach.schedule import BATCH_SIZE, due_work, schedule_occasion
 from festival.volunteers import reminders
+from festival.volunteers import services as volunteer_services
 
 log = logging.getLogger("festival.outreach")
 
@@ -44,7 +45,10 @@ def schedule_due(now: datetime, echo=click.echo, limit: int = BATCH_SIZE) -> dic
 
 def schedule_shift_reminders(now: datetime, echo=click.echo,
                              limit: int = BATCH_SIZE) -> dict[str, int]:
-    """The volunteers' shift reminders due at `now`, one transaction per batch."""
+    """The volunteers' shift reminders due at `now`, one transaction per batch; and the
+    phones paired for shifts now over stop scanning."""
+    with transaction():
+        volunteer_services.end_pairings(now)
     total = 0
     while True:
         with transaction():

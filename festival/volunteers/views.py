@@ -120,3 +120,20 @@ def calendar(token: str):
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": 'inline; filename="almoggar-shifts.ics"',
                              "Cache-Control": "no-store"})
+
+
+@bp.post("/volunteer/shifts/<int:shift_id>/pair")
+@roles(*HELPERS)
+def pair(shift_id: int):
+    """One tap on the shift's page: this phone scans at the shift's gate until it ends."""
+    item = _visible_shift(shift_id)
+    if not EmptyForm().validate():
+        abort(400)
+    try:
+        device, token = services.pair_for_shift(item, current_user)
+    except DomainError as error:
+        refuse_request()
+        flash(error.message, "error")
+        return redirect(url_for("volunteers.shift", shift_id=item.id), 303)
+    html = render_template("checkin/paired.html", device=device, token=token)
+    return Response(html, headers={"Cache-Control": "no-store"})
