@@ -5,6 +5,7 @@ from babel.dates import format_date
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from festival.core.i18n import RTL_LANGUAGES
 from festival.core.timeutil import to_paris
 from festival.volunteers.models import Shift, ShiftTask
 
@@ -30,10 +31,15 @@ def post_of(shift: Shift) -> str:
 
 
 def hours_of(shift: Shift) -> str:
-    """"Saturday 16 May, 18:00–22:00" (in Paris)."""
+    """"Saturday 16 May, 18:00–22:00" (in Paris). In a right-to-left language the times are
+    isolated left to right, or "18:00–22:00" would read "22:00–18:00"."""
     starts, ends = to_paris(shift.starts_at), to_paris(shift.ends_at)
-    day = format_date(starts.date(), "EEEE d MMMM", locale=get_locale() or "fr")
-    return f"{day}, {starts:%H:%M}–{ends:%H:%M}"
+    locale = get_locale()
+    day = format_date(starts.date(), "EEEE d MMMM", locale=locale or "fr")
+    times = f"{starts:%H:%M}–{ends:%H:%M}"
+    if str(locale) in RTL_LANGUAGES:
+        times = f"\u2066{times}\u2069"  # LEFT-TO-RIGHT ISOLATE … POP DIRECTIONAL ISOLATE
+    return f"{day}, {times}"
 
 
 def shift_name(shift: Shift) -> str:

@@ -123,6 +123,8 @@ def _apply(shift: Shift, edition: Edition, data: Mapping, errors: dict) -> None:
         errors["ends_at"] = [_l("Give the end, date and time.")]
     elif "starts_at" not in errors and not starts_at < ends_at <= starts_at + MAX_LENGTH:
         errors["ends_at"] = [_l("The end comes after the start, within 24 hours.")]
+    if "starts_at" not in errors and abs(starts_at.year - edition.year) > 1:
+        errors["starts_at"] = [_l("Choose a day around the edition.")]
     people = data.get("people_needed")
     if isinstance(people, bool) or not isinstance(people, int) \
             or not 1 <= people <= MAX_PEOPLE:

@@ -129,9 +129,11 @@ def test_organisers_create_edit_and_delete_a_shift(client, auth, plan, app):
         assert shift.notes == {"fr": "Badge"} and shift.people_needed == 3
     page = client.get(f"/manage/editions/{year}/shifts/{shift_id}")
     assert "Accueil nord" in page.get_data(as_text=True)
-    answer = client.post(f"/manage/editions/{year}/shifts/{shift_id}",
-                         data=_form(people_needed="0"))
-    assert answer.status_code == 422
+    for bad in ({"people_needed": "0"}, {"people_needed": "99999999999999999999"},
+                {"day": "0001-01-01"}, {"day": "2031-05-15"}, {"day": "15/05/2027"},
+                {"lead_id": "99999999999"}, {"start_time": "25:00"}):
+        answer = client.post(f"/manage/editions/{year}/shifts/{shift_id}", data=_form(**bad))
+        assert answer.status_code == 422, bad
     answer = client.post(f"/manage/editions/{year}/shifts/{shift_id}",
                          data=_form(task="door"))
     assert answer.status_code == 422
@@ -160,9 +162,13 @@ def test_organisers_assign_move_and_remove_people(client, auth, plan, app):
         assignment = db.session.query(ShiftAssignment).one()
         assignment_id = assignment.id
         assert assignment.assigned_by_id is not None
-    answer = client.post(f"{base}/{door}/assign", data={"user_id": "nonsense"},
-                         follow_redirects=True)
-    assert "Choose a volunteer." in answer.get_data(as_text=True)
+    for nonsense in ("nonsense", "99999999999", "-1", "٣"):
+        answer = client.post(f"{base}/{door}/assign", data={"user_id": nonsense},
+                             follow_redirects=True)
+        assert "Choose a volunteer." in answer.get_data(as_text=True)
+    answer = client.post(f"{base}/{door}/people/{assignment_id}/move",
+                         data={"to_shift_id": "99999999999"}, follow_redirects=True)
+    assert "Choose another shift of this edition." in answer.get_data(as_text=True)
     answer = client.post(f"{base}/{door}/people/{assignment_id}/move",
                          data={"to_shift_id": str(clash)})
     assert answer.status_code == 303 and answer.headers["Location"].endswith(f"/{clash}#people")
