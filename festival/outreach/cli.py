@@ -13,8 +13,7 @@ from festival.core.loop import run_every
 from festival.core.timeutil import utcnow
 from festival.core.unit_of_work import transaction
 from festival.outreach.schedule import BATCH_SIZE, due_work, schedule_occasion
-from festival.volunteers import reminders
-from festival.volunteers import services as volunteer_services
+from festival.volunteers import pairing, reminders
 
 log = logging.getLogger("festival.outreach")
 
@@ -48,7 +47,7 @@ def schedule_shift_reminders(now: datetime, echo=click.echo,
     """The volunteers' shift reminders due at `now`, one transaction per batch; and the
     phones paired for shifts now over stop scanning."""
     with transaction():
-        volunteer_services.end_pairings(now)
+        pairing.end_pairings(now)
     total = 0
     while True:
         with transaction():

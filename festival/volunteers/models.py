@@ -107,7 +107,7 @@ class ShiftAssignment(db.Model):
     day_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     hour_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The phone this person paired to the shift's gate from the shift's page: revoked when
-    # the shift ends (services.end_pairings), so a lost phone stops scanning.
+    # the shift ends (pairing.end_pairings), so a lost phone stops scanning.
     device_id: Mapped[int | None] = mapped_column(
         ForeignKey("checkin_devices.id", ondelete="SET NULL"))
 

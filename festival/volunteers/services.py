@@ -30,7 +30,7 @@ from flask_babel import lazy_ngettext
 from sqlalchemy import func, select
 
 from festival.accounts.models import User
-from festival.checkin.devices import pair_own_phone, revoke_device
+from festival.checkin.devices import revoke_device
 from festival.checkin.models import CheckinList, Device
 from festival.core.access import Role
 from festival.core.errors import Conflict, DomainError, NotFound, ValidationError
@@ -38,7 +38,7 @@ from festival.core.timeutil import utcnow
 from festival.core.unit_of_work import lock_row
 from festival.editions.models import Edition, EditionStatus, Room
 from festival.extensions import db
-from festival.volunteers.labels import post_of, shift_name
+from festival.volunteers.labels import shift_name
 from festival.volunteers.models import Shift, ShiftAssignment, ShiftTask
 
 LANGUAGES = ("fr", "en", "ar")
@@ -212,7 +212,7 @@ def _live_count(shift_id: int) -> int:
         ShiftAssignment.shift_id == shift_id, ShiftAssignment.withdrawn_at.is_(None))) or 0
 
 
-def _live(shift_id: int, user_id: int) -> ShiftAssignment | None:
+def live_assignment(shift_id: int, user_id: int) -> ShiftAssignment | None:
     return db.session.scalar(select(ShiftAssignment).where(
         ShiftAssignment.shift_id == shift_id, ShiftAssignment.user_id == user_id,
         ShiftAssignment.withdrawn_at.is_(None)))
@@ -250,7 +250,7 @@ def _refuse_full(shift: Shift) -> None:
 
 def _refuse_placing(shift: Shift, user: User, actor: User | None,
                     leaving: int | None = None) -> None:
-    if _live(shift.id, user.id) is not None:
+    if live_assignment(shift.id, user.id) is not None:
         raise Conflict("already_on_shift", _l("%(name)s is already on this shift.",
                                               name=user.display_name) if actor
                        else _l("You are already on this shift."))
@@ -269,7 +269,7 @@ def _place(shift: Shift, user: User, now: datetime, actor: User | None,
     return assignment
 
 
-def _lock_person_and_shift(user: User, shift: Shift) -> tuple[User, Shift]:
+def lock_person_and_shift(user: User, shift: Shift) -> tuple[User, Shift]:
     """The person's row, then the shift's: the one order every change takes its locks in."""
     locked_user = lock_row(User, user.id)
     if locked_user is None:
@@ -297,7 +297,7 @@ def sign_up(shift: Shift, user: User, *, now: datetime | None = None) -> ShiftAs
         raise DomainError("not_a_volunteer", _l("Only volunteers and member associations' "
                                                 "representatives sign up for shifts."),
                           status=403)
-    user, shift = _lock_person_and_shift(user, shift)
+    user, shift = lock_person_and_shift(user, shift)
     if not open_to_volunteers(shift.edition):
         raise NotFound("shift_not_found", _l("This shift does not exist."))
     _refuse_after_deadline(shift, now)
@@ -308,8 +308,8 @@ def withdraw(shift: Shift, user: User, *, now: datetime | None = None) -> ShiftA
     """A volunteer gives their place back. Errors: not_on_shift (404), deadline_passed,
     shift_started (409)."""
     now = now or utcnow()
-    user, shift = _lock_person_and_shift(user, shift)
-    assignment = _live(shift.id, user.id)
+    user, shift = lock_person_and_shift(user, shift)
+    assignment = live_assignment(shift.id, user.id)
     if assignment is None:
         raise NotFound("not_on_shift", _l("You are not on this shift."))
     _refuse_after_deadline(shift, now)
@@ -320,8 +320,15 @@ def withdraw(shift: Shift, user: User, *, now: datetime | None = None) -> ShiftA
 def _end(assignment: ShiftAssignment, now: datetime, actor: User | None) -> None:
     assignment.withdrawn_at = now
     assignment.withdrawn_by_id = actor.id if actor else None
-    _unpair(assignment, actor, now)  # a phone paired for this place stops scanning
+    unpair(assignment, actor, now)  # a phone paired for this place stops scanning
     db.session.flush()
+
+
+def unpair(assignment: ShiftAssignment, actor: User | None, now: datetime) -> None:
+    """Revoke the phone paired from this place (pairing.py), if it still scans."""
+    device = db.session.get(Device, assignment.device_id) if assignment.device_id else None
+    if device is not None and device.revoked_at is None:
+        revoke_device(device, actor=actor, now=now)
 
 
 def _refuse_ended(shift: Shift, now: datetime) -> None:
@@ -337,7 +344,7 @@ def assign(shift: Shift, user: User | None, *, actor: User,
     now = now or utcnow()
     if not may_be_placed(user):
         raise ValidationError({"user_id": [_l("Choose a volunteer.")]})
-    user, shift = _lock_person_and_shift(user, shift)
+    user, shift = lock_person_and_shift(user, shift)
     _refuse_ended(shift, now)
     return _place(shift, user, now, actor)
 
@@ -346,8 +353,8 @@ def unassign(assignment: ShiftAssignment, *, actor: User,
              now: datetime | None = None) -> None:
     """An organiser takes someone off a shift. Error: not_on_shift (404)."""
     now = now or utcnow()
-    _user, _shift = _lock_person_and_shift(assignment.user, assignment.shift)
-    live = _live(assignment.shift_id, assignment.user_id)
+    _user, _shift = lock_person_and_shift(assignment.user, assignment.shift)
+    live = live_assignment(assignment.shift_id, assignment.user_id)
     if live is None or live.id != assignment.id:
         raise NotFound("not_on_shift", _l("This person is no longer on this shift."))
     _end(live, now, actor)
@@ -366,73 +373,10 @@ def move(assignment: ShiftAssignment, to: Shift, *, actor: User,
     _lock_shift(first)
     _lock_shift(second)
     to = db.session.get(Shift, to.id)
-    live = _live(assignment.shift_id, assignment.user_id)
+    live = live_assignment(assignment.shift_id, assignment.user_id)
     if live is None or live.id != assignment.id:
         raise NotFound("not_on_shift", _l("This person is no longer on this shift."))
     _refuse_ended(to, now)
     _refuse_placing(to, user, actor, leaving=live.shift_id)
     _end(live, now, actor)
     return _place(to, user, now, actor, checked=True)
-
-
-
-# Pairing a phone to the shift's gate ------------------------------------------------------
-
-PAIRING_OPENS = timedelta(minutes=30)  # before the shift starts
-
-
-def pairing_offered(shift: Shift, user: User, now: datetime) -> bool:
-    """Whether the shift's page offers `user` to pair their phone to its gate: a door shift
-    they hold, whose check-in list is open and lets volunteers pair themselves, from
-    PAIRING_OPENS before it starts until it ends."""
-    door = shift.checkin_list
-    return (shift.task is ShiftTask.DOOR and door is not None and door.is_active
-            and door.allow_self_pairing
-            and shift.starts_at - PAIRING_OPENS <= now < shift.ends_at
-            and any(a.user_id == user.id for a in shift.people))
-
-
-def pair_for_shift(shift: Shift, user: User, *,
-                   now: datetime | None = None) -> tuple[Device, str]:
-    """Pair the phone in the volunteer's hand to the shift's gate (checkin.devices'
-    pair_own_phone, at the gate named after the post), for the shift only: the device is
-    revoked when the shift ends (end_pairings), or when they leave it. A phone paired
-    before from this shift is unpaired: one phone per person and shift. Returns the device
-    and the plain token. Errors: not_on_shift (404), pairing_closed (409), those of
-    pair_own_phone."""
-    now = now or utcnow()
-    user, shift = _lock_person_and_shift(user, shift)
-    assignment = _live(shift.id, user.id)
-    if assignment is None:
-        raise NotFound("not_on_shift", _l("You are not on this shift."))
-    if not pairing_offered(shift, user, now):
-        raise DomainError("pairing_closed", _l(
-            "This phone can scan for this shift from 30 minutes before it starts until it "
-            "ends, at a door whose list lets volunteers pair themselves."), status=409)
-    _unpair(assignment, user, now)
-    device, token = pair_own_phone(shift.edition, shift.checkin_list_id,
-                                   gate=post_of(shift), actor=user, now=now)
-    assignment.device_id = device.id
-    db.session.flush()
-    return device, token
-
-
-def _unpair(assignment: ShiftAssignment, actor: User | None, now: datetime) -> None:
-    device = db.session.get(Device, assignment.device_id) if assignment.device_id else None
-    if device is not None and device.revoked_at is None:
-        revoke_device(device, actor=actor, now=now)
-
-
-def end_pairings(now: datetime | None = None, limit: int = 200) -> int:
-    """Revoke the phones paired from shifts that have ended, or from places given up:
-    they stop scanning. Returns how many."""
-    now = now or utcnow()
-    found = db.session.scalars(
-        select(ShiftAssignment).join(Shift, Shift.id == ShiftAssignment.shift_id)
-        .join(Device, Device.id == ShiftAssignment.device_id)
-        .where(Device.revoked_at.is_(None),
-               (Shift.ends_at <= now) | ShiftAssignment.withdrawn_at.is_not(None))
-        .order_by(ShiftAssignment.id).limit(limit)).all()
-    for assignment in found:
-        _unpair(assignment, None, now)
-    return len(found)

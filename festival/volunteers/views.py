@@ -13,7 +13,12 @@ from festival.core.errors import DomainError
 from festival.core.timeutil import utcnow
 from festival.core.unit_of_work import refuse_request
 from festival.editions.queries import current_edition
-from festival.volunteers import manage_views, queries, services  # noqa: F401  (the plan's routes)
+from festival.volunteers import (
+    manage_views,  # noqa: F401  (the plan's routes)
+    pairing,
+    queries,
+    services,
+)
 from festival.volunteers.blueprint import bp
 from festival.volunteers.exports import calendar_url, shifts_calendar, user_of_token
 from festival.volunteers.forms import EmptyForm
@@ -63,7 +68,7 @@ def shift(shift_id: int):
                            now=utcnow(), deadline=services.deadline_of(item),
                            may_volunteer=services.may_volunteer(current_user),
                            language=str(get_locale() or "fr"),
-                           pairing=services.pairing_offered(item, current_user, utcnow()),
+                           pairing=pairing.pairing_offered(item, current_user, utcnow()),
                            form=EmptyForm())
 
 
@@ -130,7 +135,7 @@ def pair(shift_id: int):
     if not EmptyForm().validate():
         abort(400)
     try:
-        device, token = services.pair_for_shift(item, current_user)
+        device, token = pairing.pair_for_shift(item, current_user)
     except DomainError as error:
         refuse_request()
         flash(error.message, "error")

@@ -89,3 +89,45 @@ def test_the_volunteer_pages_read_right_in_french_and_arabic(phone, live_server,
         if found:
             problems[path] = found
     assert problems == {}
+
+
+def test_an_organiser_plans_and_watches_the_shifts_on_a_laptop(laptop, app, screenshot):
+    pytest.importorskip("axe_playwright_python")
+    from tests.browser.test_accessibility import _serious
+    with app.app_context():
+        edition, door, _room = make_setup()
+        now = utcnow()
+        running = make_shift(edition, start=now - timedelta(hours=1), task="door",
+                             checkin_list_id=door.id, title="Porte 2", people=2)
+        services.assign(running, factories.gen_user("volunteer", name="Karim Idrissi"),
+                        actor=None, now=now)
+        make_shift(edition, start=now + timedelta(hours=1), task="box_office", people=1)
+        factories.gen_user("volunteer", name="Samira Ait")
+        organiser = factories.gen_user("organiser")
+        db.session.commit()
+        year, email = edition.year, organiser.email
+    _log_in(laptop, email)
+    laptop.goto(f"/manage/editions/{year}/shifts/new")
+    laptop.select_option("#task", "welcome_desk")
+    laptop.fill("#title", "Accueil nord")
+    laptop.fill("#day", "2027-05-15")
+    laptop.fill("#start_time", "18:00")
+    laptop.fill("#end_time", "22:00")
+    laptop.fill("#people_needed", "2")
+    laptop.fill("#notes_fr", "Badge à l'accueil")
+    laptop.get_by_role("button", name="Add the shift").click()
+    laptop.wait_for_selector("text=Shift “Accueil nord")
+    laptop.select_option("#user_id", label="Samira Ait")
+    laptop.get_by_role("button", name="Assign").click()
+    laptop.wait_for_selector("text=Samira Ait is on this shift.")
+    screenshot(laptop, "volunteers-organiser-shift")
+    problems = {"shift": _serious(laptop)}
+    laptop.goto(f"/manage/editions/{year}/shifts")
+    screenshot(laptop, "volunteers-organiser-plan")
+    problems["plan"] = _serious(laptop)
+    laptop.goto(f"/manage/editions/{year}/shifts/now")
+    running_table = laptop.locator("table").last
+    assert "Karim Idrissi" in running_table.inner_text()
+    screenshot(laptop, "volunteers-organiser-now")
+    problems["now"] = _serious(laptop)
+    assert {k: v for k, v in problems.items() if v} == {}

@@ -13,7 +13,7 @@ from festival.core.errors import DomainError
 from festival.core.timeutil import utcnow
 from festival.extensions import db
 from festival.outreach.cli import schedule_due
-from festival.volunteers import services
+from festival.volunteers import pairing, services
 from festival.volunteers.models import Shift, ShiftAssignment
 from tests.factories import gen_user
 from tests.volunteers.conftest import SATURDAY_6PM, WEEK_BEFORE, make_setup, make_shift
@@ -26,7 +26,7 @@ def test_pairing_is_offered_on_a_door_shift_one_holds_around_its_hours(ctx):
     volunteer, other = gen_user("volunteer"), gen_user("volunteer")
     services.sign_up(shift, volunteer, now=WEEK_BEFORE)
     services.sign_up(desk, volunteer, now=WEEK_BEFORE)
-    offered = services.pairing_offered
+    offered = pairing.pairing_offered
     assert not offered(shift, volunteer, SATURDAY_6PM - timedelta(minutes=31))
     assert offered(shift, volunteer, SATURDAY_6PM - timedelta(minutes=30))
     assert offered(shift, volunteer, SATURDAY_6PM + timedelta(hours=3, minutes=59))
@@ -43,17 +43,17 @@ def test_pairing_makes_a_device_at_the_gate_that_ends_with_the_shift(ctx):
     volunteer = gen_user("volunteer", name="Amine Tazi")
     services.sign_up(shift, volunteer, now=WEEK_BEFORE)
     with pytest.raises(DomainError) as caught:
-        services.pair_for_shift(shift, volunteer, now=WEEK_BEFORE)
+        pairing.pair_for_shift(shift, volunteer, now=WEEK_BEFORE)
     assert caught.value.code == "pairing_closed"
-    first, _token = services.pair_for_shift(shift, volunteer, now=SATURDAY_6PM)
+    first, _token = pairing.pair_for_shift(shift, volunteer, now=SATURDAY_6PM)
     assert (first.gate, first.list_id, first.api_token_id is not None) == \
         ("Porte 2", door.id, True)
-    second, _token = services.pair_for_shift(shift, volunteer, now=SATURDAY_6PM)
+    second, _token = pairing.pair_for_shift(shift, volunteer, now=SATURDAY_6PM)
     assert first.revoked_at is not None and second.revoked_at is None  # one phone
-    assert services.end_pairings(SATURDAY_6PM + timedelta(hours=3)) == 0
-    assert services.end_pairings(SATURDAY_6PM + timedelta(hours=4)) == 1
+    assert pairing.end_pairings(SATURDAY_6PM + timedelta(hours=3)) == 0
+    assert pairing.end_pairings(SATURDAY_6PM + timedelta(hours=4)) == 1
     assert second.revoked_at is not None
-    assert services.end_pairings(SATURDAY_6PM + timedelta(hours=5)) == 0
+    assert pairing.end_pairings(SATURDAY_6PM + timedelta(hours=5)) == 0
 
 
 def test_leaving_the_shift_unpairs_the_phone_at_once(ctx):
@@ -61,7 +61,7 @@ def test_leaving_the_shift_unpairs_the_phone_at_once(ctx):
     shift = make_shift(edition, task="door", checkin_list_id=door.id)
     volunteer = gen_user("volunteer")
     assignment = services.sign_up(shift, volunteer, now=WEEK_BEFORE)
-    device, _token = services.pair_for_shift(shift, volunteer, now=SATURDAY_6PM)
+    device, _token = pairing.pair_for_shift(shift, volunteer, now=SATURDAY_6PM)
     services.unassign(assignment, actor=gen_user("organiser"), now=SATURDAY_6PM)
     assert device.revoked_at is not None
 
