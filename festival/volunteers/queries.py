@@ -102,3 +102,11 @@ def shift_in_edition_any(shift_id: int) -> Shift | None:
 def placeable_person(user_id: int | None) -> User | None:
     """The person an organiser chose to place (services.assign checks they may be)."""
     return db.session.get(User, user_id) if isinstance(user_id, int) else None
+
+
+def assignments_of_user(user_id: int) -> list[ShiftAssignment]:
+    """Every place a person held or holds on a shift (withdrawn ones too), by start."""
+    return list(db.session.scalars(
+        select(ShiftAssignment).join(Shift, Shift.id == ShiftAssignment.shift_id)
+        .where(ShiftAssignment.user_id == user_id)
+        .order_by(Shift.starts_at, ShiftAssignment.id)))

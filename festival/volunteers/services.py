@@ -380,3 +380,19 @@ def move(assignment: ShiftAssignment, to: Shift, *, actor: User,
     _refuse_placing(to, user, actor, leaving=live.shift_id)
     _end(live, now, actor)
     return _place(to, user, now, actor, checked=True)
+
+
+def withdraw_everywhere(user: User, *, actor: User | None,
+                        now: datetime | None = None) -> int:
+    """Take someone off every shift that has not ended (their account is being erased):
+    the places are freed and phones paired from them stop scanning. Returns how many."""
+    now = now or utcnow()
+    lock_row(User, user.id)
+    live = db.session.scalars(
+        select(ShiftAssignment).join(Shift, Shift.id == ShiftAssignment.shift_id)
+        .where(ShiftAssignment.user_id == user.id, ShiftAssignment.withdrawn_at.is_(None),
+               Shift.ends_at > now).order_by(Shift.id)).all()
+    for assignment in live:
+        _lock_shift(assignment.shift_id)
+        _end(assignment, now, actor)
+    return len(live)
