@@ -40,6 +40,7 @@ from festival.editions.models import Edition, EditionStatus, Room
 from festival.extensions import db
 from festival.volunteers.labels import shift_name
 from festival.volunteers.models import Shift, ShiftAssignment, ShiftTask
+from festival.volunteers.notifications import queue_placed, queue_removed
 
 LANGUAGES = ("fr", "en", "ar")
 MAX_PEOPLE = 200
@@ -339,31 +340,36 @@ def _refuse_ended(shift: Shift, now: datetime) -> None:
 def assign(shift: Shift, user: User | None, *, actor: User,
            now: datetime | None = None) -> ShiftAssignment:
     """An organiser places someone on a shift (past the volunteers' deadline too, until it
-    ends). Errors: not_placeable (422), shift_over, already_on_shift, shift_full,
+    ends); they are told by e-mail. Errors: not_placeable (422), shift_over, already_on_shift, shift_full,
     shift_clash (409)."""
     now = now or utcnow()
     if not may_be_placed(user):
         raise ValidationError({"user_id": [_l("Choose a volunteer.")]})
     user, shift = lock_person_and_shift(user, shift)
     _refuse_ended(shift, now)
-    return _place(shift, user, now, actor)
+    assignment = _place(shift, user, now, actor)
+    if actor is not None:
+        queue_placed(assignment)
+    return assignment
 
 
 def unassign(assignment: ShiftAssignment, *, actor: User,
              now: datetime | None = None) -> None:
-    """An organiser takes someone off a shift. Error: not_on_shift (404)."""
+    """An organiser takes someone off a shift; they are told by e-mail.
+    Error: not_on_shift (404)."""
     now = now or utcnow()
     _user, _shift = lock_person_and_shift(assignment.user, assignment.shift)
     live = live_assignment(assignment.shift_id, assignment.user_id)
     if live is None or live.id != assignment.id:
         raise NotFound("not_on_shift", _l("This person is no longer on this shift."))
     _end(live, now, actor)
+    queue_removed(live)
 
 
 def move(assignment: ShiftAssignment, to: Shift, *, actor: User,
          now: datetime | None = None) -> ShiftAssignment:
     """An organiser moves someone to another shift of the same edition, in one step: they
-    are off the first only if they are on the second. Errors: not_on_shift (404),
+    are off the first only if they are on the second; they are told by e-mail. Errors: not_on_shift (404),
     same_shift (422), shift_over, shift_full, shift_clash, already_on_shift (409)."""
     now = now or utcnow()
     if to.id == assignment.shift_id or to.edition_id != assignment.shift.edition_id:
@@ -379,7 +385,9 @@ def move(assignment: ShiftAssignment, to: Shift, *, actor: User,
     _refuse_ended(to, now)
     _refuse_placing(to, user, actor, leaving=live.shift_id)
     _end(live, now, actor)
-    return _place(to, user, now, actor, checked=True)
+    placed = _place(to, user, now, actor, checked=True)
+    queue_placed(placed, moved_from=live.shift)
+    return placed
 
 
 def withdraw_everywhere(user: User, *, actor: User | None,

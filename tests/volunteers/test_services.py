@@ -209,3 +209,23 @@ def test_a_moved_shift_reminds_again_and_a_held_one_is_not_deleted(ctx):
     assert _code(lambda: services.delete_shift(shift, actor=None)) == "shift_has_people"
     empty = make_shift(edition, start=SATURDAY_6PM + timedelta(days=1))
     services.delete_shift(empty, actor=None)
+
+
+def test_people_are_told_when_an_organiser_changes_their_shifts(ctx):
+    from festival.mail.models import OutboxMessage
+    edition, *_ = make_setup()
+    first = make_shift(edition, title="Porte 2")
+    second = make_shift(edition, title="Billetterie", start=SATURDAY_6PM + timedelta(days=1))
+    organiser = gen_user("organiser")
+    volunteer = gen_user("volunteer", name="Amine Tazi", email="amine@example.org")
+    services.sign_up(first, gen_user("volunteer"), now=WEEK_BEFORE)  # by themselves: no mail
+    assignment = services.assign(first, volunteer, actor=organiser, now=WEEK_BEFORE)
+    moved = services.move(assignment, second, actor=organiser, now=WEEK_BEFORE)
+    services.unassign(moved, actor=organiser, now=WEEK_BEFORE)
+    mails = OutboxMessage.query.order_by(OutboxMessage.id).all()
+    assert [m.to_address for m in mails] == ["amine@example.org"] * 3
+    assert [m.subject for m in mails] == [
+        "You are on a volunteer shift: Porte 2", "You are on a volunteer shift: Billetterie",
+        "You are no longer on a volunteer shift: Billetterie"]
+    # French by default (no language on the account); msgids in tests, dates in French
+    assert "moved you from Porte 2 (samedi 15 mai, 18:00–22:00)" in mails[1].text_body
