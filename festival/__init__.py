@@ -9,6 +9,7 @@ from typing import Any, Mapping
 from flask import Flask
 
 from festival.config import ConfigError, load_config
+from festival.core.i18n import select_locale
 from festival.core.routing import init_routing
 from festival.extensions import babel, csrf, db, login_manager, migrate
 
@@ -62,7 +63,6 @@ def _init_extensions(app: Flask) -> None:
     # (cycle: festival ↔ every module under it, which loads this package first)
     from festival import models  # noqa: F401  (every model, for Alembic and the mappers)
     from festival.core import assets, compression, jsonbody, templating
-    from festival.core.i18n import select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True,
@@ -134,6 +134,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(outreach)
     from festival.waitlist.views import bp as waitlist
     app.register_blueprint(waitlist)
+    from festival.volunteers.views import bp as volunteers
+    app.register_blueprint(volunteers)
     # RFC 8058: a mail client's one-click POST carries no CSRF token; the signed token decides.
     csrf.exempt("festival.outreach.views.unsubscribe")
     csrf.exempt(payments)  # Stripe signs its webhooks; there is no form and no cookie

@@ -8,8 +8,8 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 from urllib.parse import urlsplit
 
 ENVIRONMENTS = ("development", "production")
@@ -256,6 +256,8 @@ def load_config(environ: Mapping[str, str] | None = None,
         "SENSITIVE_ANSWERS_DAYS": _int(environ, "SENSITIVE_ANSWERS_DAYS", 30, 1, 400),
         "WAITLIST_OFFER_HOURS": _int(environ, "WAITLIST_OFFER_HOURS", 24, 1, 168),
         "WAITLIST_MAX_QUANTITY": _int(environ, "WAITLIST_MAX_QUANTITY", 4, 1, 20),
+        # Volunteers sign up for and withdraw from a shift until this many hours before it.
+        "VOLUNTEER_DEADLINE_HOURS": _int(environ, "VOLUNTEER_DEADLINE_HOURS", 24, 0, 336),
         # Buyers correct names and their address until this many hours before the festival;
         # a ticket changes hands at most so many times, an order's tickets so many in all.
         "ORDER_CHANGES_CLOSE_HOURS": _int(environ, "ORDER_CHANGES_CLOSE_HOURS", 48, 0, 720),

@@ -55,3 +55,4 @@ from festival.ticketing.models import (  # noqa: F401
     Voucher,
 )
 from festival.waitlist.models import WaitlistEntry, WaitlistOffer  # noqa: F401
+from festival.volunteers.models import Shift, ShiftAssignment  # noqa: F401

@@ -211,3 +211,21 @@ def gen_messaging_samples(year: int) -> dict:
     queue_mail("sample@example.org", "test", {"site": "x"}, "fr", "Hi",
                batch=broadcast.batch)
     return {"broadcast_id": broadcast.id, "batch": broadcast.batch}
+
+
+# Volunteer shifts ----------------------------------------------------------------------------
+
+def gen_volunteer_samples(year: int) -> dict:
+    """URL parameter values for the access walk: a shift of `year` with one person on it."""
+    from datetime import UTC, datetime, timedelta
+
+    from festival.editions.models import Edition
+    from festival.volunteers import services
+    edition = db.session.scalar(db.select(Edition).where(Edition.year == year))
+    starts = datetime(year, 5, 15, 16, 0, tzinfo=UTC)
+    shift = services.create_shift(edition, {
+        "task": "welcome_desk", "starts_at": starts, "ends_at": starts + timedelta(hours=4),
+        "people_needed": 2}, actor=None)
+    assignment = services.assign(shift, gen_user("volunteer"), actor=None,
+                                 now=starts - timedelta(days=30))
+    return {"shift_id": shift.id, "assignment_id": assignment.id}

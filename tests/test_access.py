@@ -25,6 +25,7 @@ STAFF = frozenset({ORGANISER, ADMIN})
 DOOR = frozenset({VOLUNTEER, ORGANISER, ADMIN})
 ADMIN_ONLY = frozenset({ADMIN})
 REPRESENTATIVE = frozenset({ASSOCIATION, ADMIN})
+HELPERS = frozenset({VOLUNTEER, ASSOCIATION, ORGANISER, ADMIN})
 
 # endpoint → who may reach it (admin passes every role check).
 EXPECTED: dict[str, frozenset[str]] = {
@@ -154,6 +155,13 @@ EXPECTED: dict[str, frozenset[str]] = {
     **{f"waitlist.{name}": STAFF for name in ("manage", "offer_now", "remove")},
     **{f"manage_tickets.{name}": STAFF for name in (
         "questions", "questions_new", "questions_edit", "questions_delete", "questions_move")},
+    # volunteer shifts: the helpers' phone pages (services say who signs up), the plan
+    **{f"volunteers.{name}": HELPERS for name in (
+        "home", "shift", "sign_up", "withdraw", "pair")},
+    "volunteers.calendar": EVERYONE,      # the signed token is checked inside
+    **{f"volunteers.{name}": STAFF for name in (
+        "manage", "new_shift", "edit_shift", "delete_shift", "assign", "remove_person",
+        "move_person", "now", "export")},
 }
 
 # Endpoints whose effect would spoil the rest of the walk are tried last.
@@ -185,6 +193,7 @@ def samples(app):
         values["ticket_id"] = find_order(values["code"]).tickets[0].id
         values.update(factories.gen_messaging_samples(values["year"]))
         values.update(entry_id=1, secret="unknown-waiting-list-secret", question_id=1)
+        values.update(factories.gen_volunteer_samples(values["year"]))
         db.session.commit()
     return values
 
@@ -192,7 +201,8 @@ def samples(app):
 # Parameters that depend on the endpoint rather than on their name.
 ENDPOINT_PARAMS: dict[str, dict] = {"core.set_language": {"code": "en"},
                                     "associations.manage_registry_sheet": {"fmt": "xlsx"},
-                                    "dashboard.export": {"dataset": "orders", "fmt": "xlsx"}}
+                                    "dashboard.export": {"dataset": "orders", "fmt": "xlsx"},
+                                    "volunteers.export": {"fmt": "xlsx"}}
 
 
 def _rules(app) -> list[Rule]:

@@ -21,6 +21,7 @@ from festival.demo.checkin import load_checkin
 from festival.demo.dashboard import load_history
 from festival.demo.editions import load_editions
 from festival.demo.ticketing import load_ticketing
+from festival.demo.volunteers import load_volunteers
 from festival.editions.services.editions import edition_by_year
 from festival.extensions import db
 
@@ -50,6 +51,7 @@ def load_demo(echo: Callable[[str], None] = print) -> str:
     editions = load_editions()
     shop_lines = load_ticketing(edition_by_year(2027))
     shop_lines += load_checkin(edition_by_year(2027))
+    shop_lines += load_volunteers(edition_by_year(2027), users["benevole@almoggar.example"])
     shop_lines += load_history()
     lines = ["Demo data ready:", f"  {associations} associations in the registry",
              f"  {editions} festival editions with their programme", *shop_lines, "",

@@ -1,5 +1,6 @@
-"""`flask --app festival mail schedule`: queue in the outbox what the rules say is due now
-(once, or with --loop until stopped). Sending stays the sender's job (`mail send`)."""
+"""`flask --app festival mail schedule`: queue in the outbox what the rules say is due now,
+and the volunteers' shift reminders (once, or with --loop until stopped). Sending stays the
+sender's job (`mail send`)."""
 from __future__ import annotations
 
 import logging
@@ -12,6 +13,7 @@ from festival.core.loop import run_every
 from festival.core.timeutil import utcnow
 from festival.core.unit_of_work import transaction
 from festival.outreach.schedule import BATCH_SIZE, due_work, schedule_occasion
+from festival.volunteers import pairing, reminders
 
 log = logging.getLogger("festival.outreach")
 
@@ -36,7 +38,27 @@ def schedule_due(now: datetime, echo=click.echo, limit: int = BATCH_SIZE) -> dic
         if total:
             echo(f"{item.batch} ({item.kind.value}, {item.occasion.key}): "
                  f"{total} message{'s' if total != 1 else ''} queued.")
+    done.update(schedule_shift_reminders(now, echo, limit))
     return done
+
+
+def schedule_shift_reminders(now: datetime, echo=click.echo,
+                             limit: int = BATCH_SIZE) -> dict[str, int]:
+    """The volunteers' shift reminders due at `now`, one transaction per batch; and the
+    phones paired for shifts now over stop scanning."""
+    with transaction():
+        pairing.end_pairings(now)
+    total = 0
+    while True:
+        with transaction():
+            queued = reminders.queue_due(now, limit)
+        total += queued
+        if queued < limit:
+            break
+    if not total:
+        return {}
+    echo(f"Volunteer shift reminders: {total} queued.")
+    return {reminders.BATCH_PREFIX: total}
 
 
 @click.command("schedule")

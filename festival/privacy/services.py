@@ -33,6 +33,9 @@ from festival.questions import services as questions
 from festival.ticketing import orders as order_services
 from festival.ticketing.models import Order, Ticket
 from festival.ticketing.pdf_cache import forget_order_pdfs
+from festival.volunteers import queries as volunteer_queries
+from festival.volunteers import services as volunteer_services
+from festival.volunteers.labels import post_of
 from festival.waitlist import services as waitlist_services
 from festival.waitlist.models import WaitlistEntry
 
@@ -100,6 +103,14 @@ def export_person(raw_email: str) -> dict:
                           for e in db.session.scalars(select(WaitlistEntry).where(
                               func.lower(WaitlistEntry.email) == email)
                               .order_by(WaitlistEntry.id))],
+        "volunteer_shifts": [{"edition": a.shift.edition.year, "post": post_of(a.shift),
+                              "starts_at": _iso(a.shift.starts_at),
+                              "ends_at": _iso(a.shift.ends_at),
+                              "since": _iso(a.created_at),
+                              "assigned_by_an_organiser": a.assigned_by_id is not None,
+                              "withdrawn_at": _iso(a.withdrawn_at)}
+                             for u in users
+                             for a in volunteer_queries.assignments_of_user(u.id)],
     }
 
 
@@ -110,11 +121,12 @@ class Erasure:
     messages: int = 0
     waiting: int = 0  # places on waiting lists
     tickets: int = 0  # handed over to the person, in someone else's order
+    shifts: int = 0   # places on volunteer shifts to come, given up
 
     @property
     def total(self) -> int:
         return (len(self.orders) + self.accounts + self.messages + self.waiting
-                + self.tickets)
+                + self.tickets + self.shifts)
 
 
 def _tickets_held(email: str) -> list[Ticket]:
@@ -182,6 +194,7 @@ def erase_person(raw_email: str, *, actor: User | None, now: datetime | None = N
         forget_order_pdfs(ticket.order)
         done.tickets += 1
     for user in users:
+        done.shifts += volunteer_services.withdraw_everywhere(user, actor=actor, now=now)
         user.email = f"user-{user.id}@{ANONYMISED_DOMAIN}"
         user.name = ""
         user.is_enabled = False
