@@ -9,7 +9,6 @@ Create Date: 2026-12-07 15:49:37.175607
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '0036'
 down_revision = '0035'
