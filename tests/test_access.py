@@ -151,6 +151,13 @@ EXPECTED: dict[str, frozenset[str]] = {
     "waitlist.leave": EVERYONE,           # the entry's secret is checked inside
     "waitlist.offer": EVERYONE,           # the offer's token is checked inside
     **{f"waitlist.{name}": STAFF for name in ("manage", "offer_now", "remove")},
+    # the association's papers: the buyer's by the order's secret link, the register
+    "accounting.receipt_pdf": EVERYONE,   # the order's secret is checked inside
+    "accounting.ask_receipt": EVERYONE,   # the order's secret is checked inside
+    "accounting.attestation_pdf": EVERYONE,  # the order's secret is checked inside
+    **{f"accounting.{name}": STAFF for name in (
+        "register_now", "register", "manage_receipt_pdf", "reissue", "summary_pdf",
+        "export")},
 }
 
 # Endpoints whose effect would spoil the rest of the walk are tried last.
@@ -181,7 +188,7 @@ def samples(app):
         from festival.ticketing.orders import find_order
         values["ticket_id"] = find_order(values["code"]).tickets[0].id
         values.update(factories.gen_messaging_samples(values["year"]))
-        values.update(entry_id=1, secret="unknown-waiting-list-secret")
+        values.update(entry_id=1, secret="unknown-waiting-list-secret", receipt_id=1)
         db.session.commit()
     return values
 
@@ -189,7 +196,8 @@ def samples(app):
 # Parameters that depend on the endpoint rather than on their name.
 ENDPOINT_PARAMS: dict[str, dict] = {"core.set_language": {"code": "en"},
                                     "associations.manage_registry_sheet": {"fmt": "xlsx"},
-                                    "dashboard.export": {"dataset": "orders", "fmt": "xlsx"}}
+                                    "dashboard.export": {"dataset": "orders", "fmt": "xlsx"},
+                                    "accounting.export": {"fmt": "csv"}}
 
 
 def _rules(app) -> list[Rule]:

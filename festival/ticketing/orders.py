@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
@@ -51,6 +53,7 @@ MAX_DONATION_CENTS = 1_000_000
 MAX_PWYW_CENTS = 100_000
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 CODE_LENGTH = 7
+_PAID_LISTENERS = "festival.order_paid_listeners"  # the key in app.extensions
 
 
 @dataclass
@@ -369,6 +372,13 @@ def confirm_payment(payment: Payment, *, currency: str = "eur", actor: User | No
     return _paid(order, payment.provider, actor=actor, now=now, outcome=outcome)
 
 
+def register_paid_listener(app: Flask, listener: Callable[[Order, datetime], object]) -> None:
+    """`listener(order, now)` runs whenever an order becomes paid, in the same transaction,
+    under the order's lock, after its state changed (accounting issues the donation's
+    receipt). It must not commit; what it queues goes out after the commit."""
+    app.extensions.setdefault(_PAID_LISTENERS, []).append(listener)
+
+
 def _paid(order: Order, method: PaymentMethod, *, actor: User | None, now: datetime,
           outcome: str) -> str:
 
@@ -376,6 +386,8 @@ def _paid(order: Order, method: PaymentMethod, *, actor: User | None, now: datet
     order.paid_at = now
     record(order, "paid", to=OrderStatus.PAID, actor=actor, now=now,
            data={"method": method.value, "revived": outcome != "paid"})
+    for listener in current_app.extensions.get(_PAID_LISTENERS, ()):
+        listener(order, now)
     if order.email:
         queue_order_confirmation(order)
     return outcome

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from festival.accounting import checkout as receipt_request
 from festival.accounts.services import normalise_email
 from festival.core.access import public
 from festival.core.errors import DomainError, ValidationError
@@ -119,7 +120,8 @@ def shop_page(year: int):
     if action == "continue":
         return _page(2, edition, form, cart, voucher)
     buyer_ok = _check_buyer(form)
-    if not (cart.check_names() and buyer_ok):
+    receipt = receipt_request.read(cart.donation_cents)  # a tax receipt for the donation
+    if not (cart.check_names() and buyer_ok and receipt.ok):
         return _page(2, edition, form, cart, voucher, status=422)
     try:
         order = orders.create_order(
@@ -128,6 +130,7 @@ def shop_page(year: int):
             donation_cents=cart.donation_cents,
             language=form.language.data, marketing_consent=bool(form.marketing_consent.data),
             terms_accepted=bool(form.accept_terms.data))
+        receipt.keep(order)
     except DomainError as error:
         refuse_request()
         return _refused(edition, form, error)
