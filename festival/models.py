@@ -2,6 +2,7 @@
 from festival.accounting.models import (  # noqa: F401
     DocumentCounter,
     DonationReceipt,
+    Invoice,
     ReceiptRequest,
 )
 from festival.accounts.models import ApiToken, LoginThrottle, PasswordReset, User  # noqa: F401

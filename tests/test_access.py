@@ -155,6 +155,8 @@ EXPECTED: dict[str, frozenset[str]] = {
     "accounting.receipt_pdf": EVERYONE,   # the order's secret is checked inside
     "accounting.ask_receipt": EVERYONE,   # the order's secret is checked inside
     "accounting.attestation_pdf": EVERYONE,  # the order's secret is checked inside
+    "accounting.ask_invoice": EVERYONE,   # the order's secret is checked inside
+    "accounting.invoice_pdf": EVERYONE,   # the order's secret is checked inside
     **{f"accounting.{name}": STAFF for name in (
         "register_now", "register", "manage_receipt_pdf", "reissue", "summary_pdf",
         "export")},

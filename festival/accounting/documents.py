@@ -8,7 +8,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 
-from festival.accounting.models import DonationReceipt, ReceiptStatus
+from festival.accounting.models import DonationReceipt, Invoice, ReceiptStatus
 from festival.accounting.pdf import (
     AttestationLine,
     AttestationPrint,
@@ -92,3 +92,18 @@ def attestation_print(order: Order, company: list[str] | None = None) -> Attesta
 
 def attestation_file(order: Order) -> bytes:
     return attestation_pdf(attestation_print(order), issuer())
+
+
+def invoice_file(invoice: Invoice) -> bytes:
+    """The invoice as issued: its copied lines, the company, its number and date."""
+    order = invoice.order
+    printed = AttestationPrint(
+        order_code=order.code, buyer_name=order.buyer_name, buyer_email=order.email,
+        event=f"{order.edition.title} {order.edition.year}",
+        lines=[AttestationLine(label, quantity, unit, total)
+               for label, quantity, unit, total in invoice.lines],
+        total_cents=invoice.total_cents, refunded_cents=invoice.refunded_cents,
+        method=invoice.payment_method, paid_on=invoice.paid_on,
+        made_on=to_paris(invoice.issued_at).date(),
+        company=[invoice.company_name, invoice.company_address, invoice.vat_number])
+    return attestation_pdf(printed, issuer(), title="Facture", number=invoice.number)

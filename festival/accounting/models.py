@@ -1,4 +1,4 @@
-"""Document counters, receipt requests and donation receipts.
+"""Document counters, receipt requests, donation receipts and invoices.
 
 A receipt is a row that is never deleted: cancelled, it keeps its number (the sequence of a
 civil year has no hole), and every reissue is counted on it (the copy says DUPLICATA)."""
@@ -7,7 +7,16 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.core.timeutil import utcnow
@@ -18,6 +27,7 @@ from festival.ticketing.models import Order
 
 class CounterKind(str, enum.Enum):
     DONATION_RECEIPT = "donation_receipt"
+    INVOICE = "invoice"
 
 
 class DocumentCounter(db.Model):
@@ -102,3 +112,33 @@ class DonationReceipt(db.Model):
     @property
     def address_lines(self) -> list[str]:
         return [line for line in self.donor_address.split("\n") if line]
+
+
+class Invoice(db.Model):
+    """An invoice made out to a company for one paid order, numbered in the unbroken
+    sequence of its year. Its lines and amounts are copied when it is issued: it never
+    changes afterwards (a later refund does not rewrite it)."""
+
+    __tablename__ = "invoices"
+    __table_args__ = (
+        UniqueConstraint("year", "sequence", name="uq_invoices_year_sequence"),
+        CheckConstraint("total_cents >= 0", name="total_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)  # F2026-000001
+    year: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(Integer)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
+    company_name: Mapped[str] = mapped_column(String(200))
+    company_address: Mapped[str] = mapped_column(String(300))
+    vat_number: Mapped[str] = mapped_column(String(20), default="")
+    # [label, quantity, unit cents, total cents] per line, as printed
+    lines: Mapped[list] = mapped_column(JSON, default=list)
+    total_cents: Mapped[int] = mapped_column(Integer)
+    refunded_cents: Mapped[int] = mapped_column(Integer, default=0)
+    payment_method: Mapped[str] = mapped_column(String(20), default="")
+    paid_on: Mapped[date | None] = mapped_column(Date)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    order: Mapped[Order] = relationship()

@@ -293,7 +293,8 @@ def attestation_pdf(attestation: AttestationPrint, issuer: Issuer, *,
     document = PdfDocument(DPI, title=f"{title} {number or attestation.order_code}",
                            author=issuer.name)
     sheet = _Sheet(document, _header(title, f"{issuer.name} — {issuer.registration}",
-                                     number or f"Commande {attestation.order_code}"))
+                                     f"N° {number}" if number
+                                     else f"Commande {attestation.order_code}"))
     sheet.section("Vendeur")
     sheet.field("Nom ou dénomination", issuer.name)
     sheet.field("RNA ou SIREN", issuer.registration)

@@ -15,8 +15,8 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from festival.accounting import checkout, documents, exports, queries, receipts
-from festival.accounting.forms import EmptyForm, ReceiptRequestForm
+from festival.accounting import checkout, documents, exports, invoices, queries, receipts
+from festival.accounting.forms import EmptyForm, InvoiceForm, ReceiptRequestForm
 from festival.accounting.models import DonationReceipt
 from festival.accounting.notifications import register_mail_renderers
 from festival.core.access import Role, public, roles
@@ -55,8 +55,9 @@ def _documents() -> dict:
 def order_documents(order: Order) -> dict:
     """What the order's page offers: its receipt, asking for one, the attestation."""
     receipt = receipts.receipt_of(order) if order.donation_cents else None
+    paid = order.status is OrderStatus.PAID
     return {"receipt": receipt, "can_ask": receipts.can_ask_later(order),
-            "attestation": order.status is OrderStatus.PAID}
+            "attestation": paid, "invoice": invoices.invoice_of(order) if paid else None}
 
 
 def _order(code: str, secret: str | None) -> Order:
@@ -129,6 +130,51 @@ def attestation_pdf(code: str):
     if found.paid_at is None:
         abort(404)
     return _pdf(documents.attestation_file(found), f"attestation-{found.code}")
+
+
+@bp.route("/orders/<code>/invoice", methods=["GET", "POST"])
+@public
+@lookup_limit
+def ask_invoice(code: str):
+    """A company buyer's invoice for a paid order: its name, address and VAT number."""
+    secret = request.values.get("secret")
+    found = _order(code, secret)
+    back = url_for("ticketing.order", code=found.code, secret=found.secret)
+    if invoices.invoice_of(found) is not None:
+        return redirect(back, 303)
+    if found.status is not OrderStatus.PAID:
+        abort(404)
+    form = InvoiceForm()
+    if request.method == "POST" and form.validate():
+        try:
+            invoice = invoices.issue_invoice(found, company_name=form.company_name.data,
+                                             company_address=form.company_address.data,
+                                             vat_number=form.vat_number.data or "")
+        except ValidationError as error:
+            refuse_request()
+            apply_field_errors(form, error)
+        except DomainError as error:
+            refuse_request()
+            flash(error.message, "error")
+            return redirect(back, 303)
+        else:
+            flash(_("Invoice %(number)s is ready to download.", number=invoice.number),
+                  "success")
+            return redirect(back, 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounting/ask_invoice.html", order=found, form=form), status
+
+
+@bp.get("/orders/<code>/invoice.pdf")
+@public
+@lookup_limit
+@pdf_limit
+def invoice_pdf(code: str):
+    found = _order(code, request.args.get("secret"))
+    invoice = invoices.invoice_of(found)
+    if invoice is None:
+        abort(404)
+    return _pdf(documents.invoice_file(invoice), f"facture-{invoice.number}")
 
 
 # The organisers' register ---------------------------------------------------------------

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from festival.accounting import receipts
 from festival.extensions import db
 from festival.ticketing import orders
 from festival.ticketing.models import PaymentMethod
@@ -47,3 +48,20 @@ def pay(order, method: PaymentMethod = PaymentMethod.BANK_TRANSFER, now=PAID_AT)
     result = orders.mark_paid(order, method, now=now)
     db.session.flush()
     return result
+
+
+def paid_order(app, donation_cents=2000, email="amina@example.fr", ask=False):
+    """A paid order of today (asking afterwards is within the gift's year)."""
+    with app.app_context():
+        edition = make_edition()
+        ticket_type = make_type(edition, "Pass festival", 1500, quota=100)
+        order = orders.create_order(edition, buyer_name="Amina Benali", email=email,
+                                    items=[Item(ticket_type.id, 1)],
+                                    donation_cents=donation_cents, terms_accepted=True)
+        if ask:
+            receipts.ask_for_receipt(order, receipts.DonorAddress(
+                "3 rue des Lilas", "93100", "Montreuil", "France"))
+        orders.mark_paid(order, PaymentMethod.CASH)
+        db.session.commit()
+        return {"code": order.code, "secret": order.secret, "year": edition.year,
+                "page": f"/orders/{order.code}?secret={order.secret}"}

@@ -10,7 +10,7 @@ from flask_migrate import downgrade, upgrade
 from festival import MIGRATIONS
 from festival.extensions import db
 
-TABLES = {"document_counters", "receipt_requests", "donation_receipts"}
+TABLES = {"document_counters", "receipt_requests", "donation_receipts", "invoices"}
 
 
 def _tables() -> set[str]:

@@ -7,40 +7,19 @@ import io
 
 from sqlalchemy import select
 
-from festival.accounting import receipts
 from festival.accounting.models import DonationReceipt
 from festival.core.timeutil import to_paris, utcnow
 from festival.extensions import db
 from festival.mail.models import OutboxMessage
-from festival.ticketing import orders
-from festival.ticketing.models import PaymentMethod
-from festival.ticketing.orders import Item
+from tests.accounting.conftest import paid_order
 from tests.accounting.pdftext import pdf_text
-from tests.ticketing.conftest import make_edition, make_type
 
 ADDRESS = {"receipt_street": "3 rue des Lilas", "receipt_postal_code": "93100",
            "receipt_city": "Montreuil", "receipt_country": "France"}
 
 
-def _paid_order(app, donation_cents=2000, email="amina@example.fr", ask=False):
-    """A paid order of today (asking afterwards is within the gift's year)."""
-    with app.app_context():
-        edition = make_edition()
-        ticket_type = make_type(edition, "Pass festival", 1500, quota=100)
-        order = orders.create_order(edition, buyer_name="Amina Benali", email=email,
-                                    items=[Item(ticket_type.id, 1)],
-                                    donation_cents=donation_cents, terms_accepted=True)
-        if ask:
-            receipts.ask_for_receipt(order, receipts.DonorAddress(
-                "3 rue des Lilas", "93100", "Montreuil", "France"))
-        orders.mark_paid(order, PaymentMethod.CASH)
-        db.session.commit()
-        return {"code": order.code, "secret": order.secret, "year": edition.year,
-                "page": f"/orders/{order.code}?secret={order.secret}"}
-
-
 def test_a_forgotten_receipt_is_asked_from_the_order_page(client, app, receipts_on):
-    order = _paid_order(app)
+    order = paid_order(app)
     page = client.get(order["page"]).get_data(as_text=True)
     assert "Ask for a tax receipt" in page
     form_url = f"/orders/{order['code']}/receipt?secret={order['secret']}"
@@ -72,7 +51,7 @@ def test_a_forgotten_receipt_is_asked_from_the_order_page(client, app, receipts_
 
 
 def test_no_receipt_is_offered_without_donation_or_when_off(client, app, receipts_on):
-    order = _paid_order(app, donation_cents=0)
+    order = paid_order(app, donation_cents=0)
     assert "Ask for a tax receipt" not in client.get(order["page"]).get_data(as_text=True)
     assert client.post(f"/orders/{order['code']}/receipt",
                        data={"secret": order["secret"], **ADDRESS}).status_code == 409
@@ -80,7 +59,7 @@ def test_no_receipt_is_offered_without_donation_or_when_off(client, app, receipt
 
 
 def test_the_payment_attestation_lists_the_order(client, app, receipts_on):
-    order = _paid_order(app)
+    order = paid_order(app)
     assert "Payment attestation (PDF)" in client.get(order["page"]).get_data(as_text=True)
     response = client.get(f"/orders/{order['code']}/attestation.pdf?secret={order['secret']}")
     assert response.status_code == 200 and response.headers["Cache-Control"].startswith(
@@ -96,7 +75,7 @@ def test_the_payment_attestation_lists_the_order(client, app, receipts_on):
 
 
 def test_the_register_reissues_exports_and_summarises(client, app, auth, receipts_on):
-    _paid_order(app, 2000, ask=True)
+    paid_order(app, 2000, ask=True)
     year = to_paris(utcnow()).year
     auth.login_as("organiser")
     assert client.get("/manage/receipts").headers["Location"].endswith(f"/manage/receipts/{year}")

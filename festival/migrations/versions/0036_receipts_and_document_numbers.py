@@ -1,9 +1,9 @@
 """accounting: document counters (an unbroken numbering per kind and civil year), the
-donors' receipt requests and the donation receipts
+donors' receipt requests, the donation receipts and the companies' invoices
 
 Revision ID: 0036
 Revises: 0035
-Create Date: 2026-12-07 15:49:37.175607
+Create Date: 2026-12-07 15:57:18.717418
 
 """
 import sqlalchemy as sa
@@ -19,7 +19,7 @@ depends_on = None
 def upgrade():
     op.create_table('document_counters',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.Enum('donation_receipt', name='counter_kind', native_enum=False, length=30), nullable=False),
+    sa.Column('kind', sa.Enum('donation_receipt', 'invoice', name='counter_kind', native_enum=False, length=30), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('last_number', sa.Integer(), nullable=False),
     sa.CheckConstraint('last_number >= 0', name=op.f('ck_document_counters_last_number_not_negative')),
@@ -55,6 +55,28 @@ def upgrade():
     with op.batch_alter_table('donation_receipts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_donation_receipts_donor_email'), ['donor_email'], unique=False)
 
+    op.create_table('invoices',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.String(length=20), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('company_name', sa.String(length=200), nullable=False),
+    sa.Column('company_address', sa.String(length=300), nullable=False),
+    sa.Column('vat_number', sa.String(length=20), nullable=False),
+    sa.Column('lines', sa.JSON(), nullable=False),
+    sa.Column('total_cents', sa.Integer(), nullable=False),
+    sa.Column('refunded_cents', sa.Integer(), nullable=False),
+    sa.Column('payment_method', sa.String(length=20), nullable=False),
+    sa.Column('paid_on', sa.Date(), nullable=True),
+    sa.Column('issued_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('total_cents >= 0', name=op.f('ck_invoices_total_not_negative')),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_invoices_order_id_orders')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_invoices')),
+    sa.UniqueConstraint('number', name=op.f('uq_invoices_number')),
+    sa.UniqueConstraint('order_id', name=op.f('uq_invoices_order_id')),
+    sa.UniqueConstraint('year', 'sequence', name='uq_invoices_year_sequence')
+    )
     op.create_table('receipt_requests',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
@@ -72,6 +94,7 @@ def upgrade():
 
 def downgrade():
     op.drop_table('receipt_requests')
+    op.drop_table('invoices')
     with op.batch_alter_table('donation_receipts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_donation_receipts_donor_email'))
 
