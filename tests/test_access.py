@@ -159,7 +159,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "accounting.invoice_pdf": EVERYONE,   # the order's secret is checked inside
     **{f"accounting.{name}": STAFF for name in (
         "register_now", "register", "manage_receipt_pdf", "reissue", "summary_pdf",
-        "export")},
+        "export", "books_export")},
 }
 
 # Endpoints whose effect would spoil the rest of the walk are tried last.

@@ -15,7 +15,15 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from festival.accounting import checkout, documents, exports, invoices, queries, receipts
+from festival.accounting import (
+    books,
+    checkout,
+    documents,
+    exports,
+    invoices,
+    queries,
+    receipts,
+)
 from festival.accounting.forms import EmptyForm, InvoiceForm, ReceiptRequestForm
 from festival.accounting.models import DonationReceipt
 from festival.accounting.notifications import register_mail_renderers
@@ -260,3 +268,21 @@ def export(year: int, fmt: str):
         "Cache-Control": "no-store"})
 
 
+@bp.get("/manage/accounting/books")
+@roles(Role.ORGANISER)
+def books_export():
+    """The books of a period (Paris days, both included) for the accountant."""
+    fmt = request.args.get("fmt", "xlsx")
+    try:
+        start, end = books.check_period(request.args.get("start"), request.args.get("end"))
+    except ValidationError as error:
+        flash(" ".join(str(m) for messages in error.fields.values() for m in messages),
+              "error")
+        return redirect(url_for("accounting.register_now"), 303)
+    if fmt not in MIMETYPES:
+        abort(404)
+    content = books.books_file(start, end, fmt)
+    return Response(content, mimetype=MIMETYPES[fmt], headers={
+        "Content-Disposition": f'attachment; filename="ecritures-{start.isoformat()}-'
+                               f'{end.isoformat()}.{fmt}"',
+        "Cache-Control": "no-store"})
