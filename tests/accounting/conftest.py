@@ -11,6 +11,9 @@ from festival.extensions import db
 from festival.ticketing import orders
 from festival.ticketing.models import PaymentMethod
 from festival.ticketing.orders import Item
+
+# The application with its real catalogues: the papers' pages in French and Arabic.
+from tests.mail.conftest import compiled_translations, translated_app  # noqa: F401
 from tests.ticketing.conftest import make_edition, make_type
 
 RECEIPT_SETTINGS = {

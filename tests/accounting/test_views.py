@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from sqlalchemy import select
 
 from festival.accounting.models import DonationReceipt
 from festival.core.timeutil import to_paris, utcnow
 from festival.extensions import db
 from festival.mail.models import OutboxMessage
-from tests.accounting.conftest import paid_order
+from tests.accounting.conftest import RECEIPT_SETTINGS, paid_order
 from tests.accounting.pdftext import pdf_text
 
 ADDRESS = {"receipt_street": "3 rue des Lilas", "receipt_postal_code": "93100",
@@ -113,3 +114,17 @@ def test_the_register_reissues_exports_and_summarises(client, app, auth, receipt
 def test_the_buyer_cannot_reach_the_register(client, auth, receipts_on):
     auth.login_as("volunteer")
     assert client.get("/manage/receipts/2027").status_code == 403
+
+
+@pytest.mark.parametrize("language, words", [
+    ("fr", ["Reçus et attestation", "Demander un reçu fiscal", "Attestation de paiement (PDF)"]),
+    ("ar", ["الإيصالات والشهادة", "طلب إيصال ضريبي", "شهادة الدفع (PDF)"]),
+])
+def test_the_order_page_offers_the_papers_in_the_readers_language(translated_app, language,
+                                                                   words):
+    translated_app.config.update(RECEIPT_SETTINGS)
+    order = paid_order(translated_app)  # (its catalogues, not the tests' English ones)
+    page = translated_app.test_client().get(
+        order["page"], headers={"Accept-Language": language}).get_data(as_text=True)
+    for text in words:
+        assert text in page, text
