@@ -24,7 +24,6 @@ from festival.accounting.models import (
     ReceiptRequest,
     ReceiptStatus,
 )
-from festival.accounts.models import User
 from festival.core.errors import DomainError, ValidationError
 from festival.core.timeutil import to_paris, utcnow
 from festival.extensions import db
@@ -184,10 +183,10 @@ def cancel_after_refund(order: Order, now: datetime | None = None) -> DonationRe
     return receipt
 
 
-def reissue(receipt: DonationReceipt, *, actor: User | None, now: datetime | None = None
-            ) -> int:
-    """A copy of an issued receipt, same number, marked DUPLICATA: counted on the receipt.
-    Returns the copy's number (1 for the first). Errors: receipt_cancelled (409)."""
+def reissue(receipt: DonationReceipt, *, now: datetime | None = None) -> int:
+    """A copy of an issued receipt, same number, marked DUPLICATA: counted on the receipt
+    (who asked for it is in the audit log, as every back-office action). Returns the copy's
+    number (1 for the first). Errors: receipt_cancelled (409)."""
     now = now or utcnow()
     if receipt.is_cancelled:
         raise DomainError("receipt_cancelled", _l("This receipt was cancelled: it cannot be "

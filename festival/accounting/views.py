@@ -234,7 +234,7 @@ def reissue(year: int, receipt_id: int):
     if receipt.year != year or not form.validate():
         abort(404 if receipt.year != year else 400)
     try:
-        copy = receipts.reissue(receipt, actor=None)
+        copy = receipts.reissue(receipt)
     except DomainError as error:
         refuse_request()
         flash(error.message, "error")
