@@ -7,7 +7,7 @@ from festival.accounting.pdf import method_label
 from festival.accounting.queries import Register
 from festival.core.spreadsheet import DAY, EUROS, INSTANT, NUMBER, Column, Table, write
 
-STATUS = {"issued": _l("Issued"), "cancelled": _l("Cancelled")}
+STATUS = {"issued": _l("Issued"), "cancelled": _l("Cancelled (refunded)")}
 
 
 def register_table(register: Register) -> Table:

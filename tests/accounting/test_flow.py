@@ -120,4 +120,4 @@ def test_card_payment_with_donation_receipt_pdf_then_refund_cancels(client, app,
     cancelled = pdf_text(client.get(f"/orders/{code}/receipt.pdf?secret={secret}").data)
     assert "ANNULÉ" in cancelled
     register = client.get(f"/manage/receipts/{year}").get_data(as_text=True)
-    assert f"{year}-000001" in register and "Cancelled" in register
+    assert f"{year}-000001" in register and "Cancelled (refunded)" in register
