@@ -7,7 +7,10 @@ the bank) and credits ticket sales (706) and manual donations (754) by the order
 refund does the reverse, taking back ticket sales first and the donation only for what goes
 past them (as ticketing.refunds pays back the tickets, then the rest of the order). Stripe's
 fees are not recorded by the payment rows, so they are not in the books. The sums follow the
-dashboards' revenue: payments = gross, refunds = refunded, 754 = donations.
+dashboards' revenue (payments = gross, refunds = refunded, 754 = donations) for the orders the
+dashboards count, the paid and the refunded; the books also hold the money of cancelled
+orders (a payment that came after the cancellation and its refund, a paid order cancelled at
+the desk), which the dashboards leave out.
 """
 from __future__ import annotations
 
