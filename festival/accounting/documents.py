@@ -49,7 +49,7 @@ def receipt_file(receipt: DonationReceipt, *, duplicate: int = 0) -> bytes:
         donor_address=receipt.address_lines, amount_cents=receipt.amount_cents,
         gift_date=receipt.gift_date, method=receipt.payment_method,
         issued_on=to_paris(receipt.issued_at).date(), duplicate=duplicate,
-        is_cancelled=receipt.is_cancelled), issuer())
+        is_cancelled=receipt.is_cancelled, cancel_reason=receipt.cancel_reason), issuer())
 
 
 def receipts_of_donor(year: int, email: str) -> list[DonationReceipt]:

@@ -7,11 +7,13 @@ from festival.accounting.pdf import method_label
 from festival.accounting.queries import Register
 from festival.core.spreadsheet import DAY, EUROS, INSTANT, NUMBER, Column, Table, write
 
-STATUS = {"issued": _l("Issued"), "cancelled": _l("Cancelled (refunded)")}
+STATUS = {"issued": _l("Issued"), "refunded": _l("Cancelled (refunded)"),
+          "order_cancelled": _l("Cancelled (order cancelled)")}
 
 
 def register_table(register: Register) -> Table:
-    rows = ([r.number, r.sequence, STATUS[r.status.value], r.gift_date, r.amount_cents,
+    rows = ([r.number, r.sequence, STATUS[r.cancel_reason or "refunded"] if r.is_cancelled
+             else STATUS["issued"], r.gift_date, r.amount_cents,
              r.donor_name, ", ".join(r.address_lines), r.donor_email,
              method_label(r.payment_method), r.order.code, r.issued_at, r.cancelled_at,
              r.duplicates] for r in register.receipts)

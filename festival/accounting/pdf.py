@@ -62,6 +62,7 @@ class ReceiptPrint:
     issued_on: date
     duplicate: int = 0        # the copy's number, 0 for the original
     is_cancelled: bool = False
+    cancel_reason: str = ""   # refunded, order_cancelled
 
 
 @dataclass(frozen=True)
@@ -190,7 +191,9 @@ def receipt_pdf(receipt: ReceiptPrint, issuer: Issuer) -> bytes:
     article(s) of the CGI, the signatory. A copy says DUPLICATA; a cancelled one, ANNULÉ."""
     mark = ""
     if receipt.is_cancelled:
-        mark = "ANNULÉ — ce reçu ne vaut plus : le don a été remboursé"
+        mark = ("ANNULÉ — ce reçu ne vaut plus : la commande a été annulée"
+                if receipt.cancel_reason == "order_cancelled"
+                else "ANNULÉ — ce reçu ne vaut plus : le don a été remboursé")
     elif receipt.duplicate:
         mark = f"DUPLICATA n° {receipt.duplicate} — ne peut être cumulé avec l’original"
     document = PdfDocument(DPI, title=f"Reçu fiscal {receipt.number}", author=issuer.name)

@@ -130,11 +130,21 @@ def ask_for_receipt(order: Order, address: DonorAddress, *, now: datetime | None
     return None
 
 
+def order_status_changed(order: Order, from_status: OrderStatus | None, to: OrderStatus,
+                         now: datetime) -> None:
+    """Ticketing's status listener: a paid order gets its receipt; a paid order cancelled
+    (at the desk: money paid online is refunded instead) loses it."""
+    if to is OrderStatus.PAID:
+        issue_for_paid_order(order, now)
+    elif to is OrderStatus.CANCELLED and from_status is OrderStatus.PAID:
+        cancel_receipt(order, reason="order_cancelled", now=now)
+
+
 def issue_for_paid_order(order: Order, now: datetime | None = None) -> DonationReceipt | None:
-    """The order has just been paid (ticketing's paid listener, in its transaction, under the
-    order's lock): issue the receipt of its donation, numbered in the year of the payment
-    (Paris time), and queue its e-mail. Nothing when receipts are off, there is no donation,
-    no request, or a receipt already (a revived order)."""
+    """The order has just been paid (in the payment's transaction, under the order's lock):
+    issue the receipt of its donation, numbered in the year of the payment (Paris time), and
+    queue its e-mail. Nothing when receipts are off, there is no donation, no request, or a
+    receipt already (a revived order)."""
     now = now or utcnow()
     if not receipts_enabled() or order.donation_cents <= 0 or order.id is None:
         return None
@@ -170,15 +180,21 @@ def cancel_after_refund(order: Order, now: datetime | None = None) -> DonationRe
     """Ticketing's refund listener: once what the association keeps of the order no longer
     covers the donation (the donation, or part of it, went back), its receipt is cancelled.
     Its number stays used; the register shows it cancelled. Returns the cancelled receipt."""
-    now = now or utcnow()
+    receipt = receipt_of(order)
+    if receipt is None or order.total_cents - order.refunded_cents >= receipt.amount_cents:
+        return None  # only tickets went back: the gift stands
+    return cancel_receipt(order, reason="refunded", now=now)
+
+
+def cancel_receipt(order: Order, *, reason: str, now: datetime | None = None
+                   ) -> DonationReceipt | None:
+    """Cancel the order's receipt, if it has one that stands; its number stays used."""
     receipt = receipt_of(order)
     if receipt is None or receipt.is_cancelled:
         return None
-    if order.total_cents - order.refunded_cents >= receipt.amount_cents:
-        return None  # only tickets went back: the gift stands
     receipt.status = ReceiptStatus.CANCELLED
-    receipt.cancelled_at = now
-    receipt.cancel_reason = "refunded"
+    receipt.cancelled_at = now or utcnow()
+    receipt.cancel_reason = reason
     db.session.flush()
     return receipt
 

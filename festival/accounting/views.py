@@ -47,8 +47,9 @@ NO_STORE = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referre
 
 @bp.record_once
 def _listeners(state) -> None:
-    # A receipt is issued with the payment and cancelled with the refund of its donation.
-    orders.register_paid_listener(state.app, receipts.issue_for_paid_order)
+    # A receipt is issued with the payment, cancelled with the refund of its donation or the
+    # cancellation of its paid order.
+    orders.register_status_listener(state.app, receipts.order_status_changed)
     register_refund_listener(state.app, receipts.cancel_after_refund)
     register_mail_renderers(state.app)
 

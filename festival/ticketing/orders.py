@@ -53,7 +53,7 @@ MAX_DONATION_CENTS = 1_000_000
 MAX_PWYW_CENTS = 100_000
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 CODE_LENGTH = 7
-_PAID_LISTENERS = "festival.order_paid_listeners"  # the key in app.extensions
+_STATUS_LISTENERS = "festival.order_status_listeners"  # the key in app.extensions
 
 
 @dataclass
@@ -91,6 +91,18 @@ def record(order: Order, kind: str, *, to: OrderStatus | None = None, note: str 
     db.session.add(event)
     if to is not None:
         order.status = to
+        for listener in current_app.extensions.get(_STATUS_LISTENERS, ()):
+            listener(order, event.from_status, to, event.created_at)
+
+
+def register_status_listener(
+        app: Flask, listener: Callable[[Order, OrderStatus | None, OrderStatus, datetime],
+                                       object]) -> None:
+    """`listener(order, from_status, to_status, now)` runs after every change of an order's
+    state (record), in the same transaction, under the order's lock where the change takes
+    it (accounting issues a donation's receipt when the order is paid and cancels it when a
+    paid order is cancelled). It must not commit; what it queues goes out after the commit."""
+    app.extensions.setdefault(_STATUS_LISTENERS, []).append(listener)
 
 
 def _sales_open(ticket_type: TicketType, now: datetime) -> bool:
@@ -372,13 +384,6 @@ def confirm_payment(payment: Payment, *, currency: str = "eur", actor: User | No
     return _paid(order, payment.provider, actor=actor, now=now, outcome=outcome)
 
 
-def register_paid_listener(app: Flask, listener: Callable[[Order, datetime], object]) -> None:
-    """`listener(order, now)` runs whenever an order becomes paid, in the same transaction,
-    under the order's lock, after its state changed (accounting issues the donation's
-    receipt). It must not commit; what it queues goes out after the commit."""
-    app.extensions.setdefault(_PAID_LISTENERS, []).append(listener)
-
-
 def _paid(order: Order, method: PaymentMethod, *, actor: User | None, now: datetime,
           outcome: str) -> str:
 
@@ -386,8 +391,6 @@ def _paid(order: Order, method: PaymentMethod, *, actor: User | None, now: datet
     order.paid_at = now
     record(order, "paid", to=OrderStatus.PAID, actor=actor, now=now,
            data={"method": method.value, "revived": outcome != "paid"})
-    for listener in current_app.extensions.get(_PAID_LISTENERS, ()):
-        listener(order, now)
     if order.email:
         queue_order_confirmation(order)
     return outcome

@@ -13,7 +13,7 @@ from festival.accounting.models import DonationReceipt, ReceiptStatus
 from festival.core.errors import DomainError, ValidationError
 from festival.extensions import db
 from festival.mail.models import OutboxMessage
-from festival.ticketing import refunds
+from festival.ticketing import orders, refunds
 from festival.ticketing.models import PaymentMethod
 from tests.accounting.conftest import PAID_AT, order_with_donation, pay
 from tests.factories import gen_user
@@ -139,3 +139,13 @@ def test_a_duplicate_keeps_the_number_and_a_cancelled_receipt_has_none(receipts_
     with pytest.raises(DomainError) as refused:
         receipts.reissue(receipt)
     assert refused.value.code == "receipt_cancelled"
+
+
+def test_a_paid_order_cancelled_at_the_desk_cancels_its_receipt(receipts_on, pass_type):
+    order = order_with_donation(pass_type)
+    receipts.ask_for_receipt(order, ADDRESS, now=PAID_AT)
+    pay(order, PaymentMethod.CASH)
+    orders.cancel_order(order, actor=gen_user("organiser"), reason="saisie en double")
+    (receipt,) = _receipts()
+    assert receipt.status is ReceiptStatus.CANCELLED
+    assert receipt.cancel_reason == "order_cancelled" and receipt.number == "2027-000001"
