@@ -3,6 +3,8 @@ webhooks) → the receipt's number → its PDF's text → the organiser's refund
 cancelled, its number kept."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -49,6 +51,17 @@ def test_the_receipt_is_offered_only_with_a_donation_when_receipts_are_on(client
     assert "receipt_street" not in without
     app.config["RECEIPTS_ENABLED"] = False
     assert "receipt_street" not in _step(client, shop, "continue").get_data(as_text=True)
+
+
+def test_going_back_to_the_tickets_keeps_the_receipt_request(client, shop, receipts_on):
+    back = _step(client, shop, "back", receipt_wanted="y", receipt_street="3 rue des Lilas",
+                 receipt_postal_code="93100", receipt_city="Montreuil").get_data(as_text=True)
+    assert 'name="receipt_street" value="3 rue des Lilas"' in back
+    assert 'name="receipt_wanted" value="y"' in back
+    again = _step(client, shop, "continue", receipt_wanted="y",
+                  receipt_street="3 rue des Lilas").get_data(as_text=True)
+    assert 'value="3 rue des Lilas"' in again
+    assert re.search(r'<input[^>]*\bchecked\b[^>]*id="receipt_wanted"', again)
 
 
 def test_a_wrong_address_keeps_the_form_and_makes_no_order(client, app, shop, receipts_on):
