@@ -51,6 +51,15 @@ LEGAL_SETTINGS = {
 }
 
 
+# The association's tax receipts for donations (accounting/receipts.py): whether it may issue
+# them (an association "d'intérêt général"), and the details the Cerfa 11580 model asks for.
+# Empty registration and address fall back to the seller's.
+RECEIPT_SETTINGS = ("RECEIPT_REGISTRATION", "RECEIPT_ADDRESS", "RECEIPT_OBJECT",
+                    "RECEIPT_SIGNATORY_NAME", "RECEIPT_SIGNATORY_ROLE", "VAT_EXEMPTION_MENTION")
+RECEIPT_REQUIRED = ("RECEIPT_OBJECT", "RECEIPT_SIGNATORY_NAME", "RECEIPT_SIGNATORY_ROLE")
+CGI_ARTICLES = {"200": ("200",), "238 bis": ("238 bis",), "200,238 bis": ("200", "238 bis")}
+
+
 _HOST = re.compile(r"(?P<host>\.?[a-z0-9]([a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\])(:\d{1,5})?")
 
 
@@ -103,6 +112,32 @@ def _legal(environ: Mapping[str, str]) -> dict:
         raise ConfigError(f"SELLER_EMAIL must be an e-mail address, "
                           f"not {values['SELLER_EMAIL']!r}")
     values["LEGAL_EXAMPLES"] = frozenset(examples)
+    return values
+
+
+def _receipts(environ: Mapping[str, str], legal: dict) -> dict:
+    """The receipt settings; RECEIPTS_ENABLED=true needs the association's object and its
+    signatory, since a receipt without them is worth nothing."""
+    values: dict = {"RECEIPTS_ENABLED": _bool(environ, "RECEIPTS_ENABLED", False)}
+    for name in RECEIPT_SETTINGS:
+        raw = " ".join((environ.get(name) or "").split())
+        if len(raw) > 300 or any(ord(ch) < 32 or ch in "<>" for ch in raw):
+            raise ConfigError(f"{name} must be one line of at most 300 characters, "
+                              "without < or >")
+        values[name] = raw
+    values["RECEIPT_REGISTRATION"] = (values["RECEIPT_REGISTRATION"]
+                                      or legal["SELLER_REGISTRATION"])
+    values["RECEIPT_ADDRESS"] = values["RECEIPT_ADDRESS"] or legal["SELLER_ADDRESS"]
+    article = " ".join((environ.get("RECEIPT_CGI_ARTICLES") or "200").split())
+    article = article.replace(", ", ",")
+    if article not in CGI_ARTICLES:
+        raise ConfigError("RECEIPT_CGI_ARTICLES must be 200, 238 bis or 200,238 bis, "
+                          f"not {article!r}")
+    values["RECEIPT_CGI_ARTICLES"] = CGI_ARTICLES[article]
+    if values["RECEIPTS_ENABLED"]:
+        missing = [name for name in RECEIPT_REQUIRED if not values[name]]
+        if missing:
+            raise ConfigError(f"{missing[0]} must be set when RECEIPTS_ENABLED=true")
     return values
 
 
@@ -243,6 +278,7 @@ def load_config(environ: Mapping[str, str] | None = None,
             raise ConfigError(f"{name} must read like '10 per minute', not {value!r}")
         limits[name] = value
 
+    legal = _legal(environ)
     return {
         **limits,
         "RATELIMIT_ENABLED": ratelimit_enabled,
@@ -284,7 +320,8 @@ def load_config(environ: Mapping[str, str] | None = None,
         "STRIPE_WEBHOOK_SECRET": environ.get("STRIPE_WEBHOOK_SECRET", ""),
         "STRIPE_API_BASE": stripe_base,
         "DEMO_PAYMENTS": (not production) and not stripe_key,
-        **_legal(environ),
+        **legal,
+        **_receipts(environ, legal),
         "MAX_CONTENT_LENGTH": _int(environ, "MAX_UPLOAD_MB", 8, 1, 100) * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

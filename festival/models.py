@@ -1,4 +1,10 @@
 """Imports every domain's models so that the mappers and Alembic see them all."""
+from festival.accounting.models import (  # noqa: F401
+    DocumentCounter,
+    DonationReceipt,
+    Invoice,
+    ReceiptRequest,
+)
 from festival.accounts.models import ApiToken, LoginThrottle, PasswordReset, User  # noqa: F401
 from festival.associations.models import (  # noqa: F401
     Association,

@@ -162,6 +162,15 @@ EXPECTED: dict[str, frozenset[str]] = {
     **{f"volunteers.{name}": STAFF for name in (
         "manage", "new_shift", "edit_shift", "delete_shift", "assign", "remove_person",
         "move_person", "now", "export")},
+    # the association's papers: the buyer's by the order's secret link, the register
+    "accounting.receipt_pdf": EVERYONE,   # the order's secret is checked inside
+    "accounting.ask_receipt": EVERYONE,   # the order's secret is checked inside
+    "accounting.attestation_pdf": EVERYONE,  # the order's secret is checked inside
+    "accounting.ask_invoice": EVERYONE,   # the order's secret is checked inside
+    "accounting.invoice_pdf": EVERYONE,   # the order's secret is checked inside
+    **{f"accounting.{name}": STAFF for name in (
+        "register_now", "register", "manage_receipt_pdf", "reissue", "summary_pdf",
+        "export", "books_export")},
 }
 
 # Endpoints whose effect would spoil the rest of the walk are tried last.
@@ -192,7 +201,8 @@ def samples(app):
         from festival.ticketing.orders import find_order
         values["ticket_id"] = find_order(values["code"]).tickets[0].id
         values.update(factories.gen_messaging_samples(values["year"]))
-        values.update(entry_id=1, secret="unknown-waiting-list-secret", question_id=1)
+        values.update(entry_id=1, secret="unknown-waiting-list-secret", question_id=1,
+                      receipt_id=1)
         values.update(factories.gen_volunteer_samples(values["year"]))
         db.session.commit()
     return values
@@ -202,7 +212,8 @@ def samples(app):
 ENDPOINT_PARAMS: dict[str, dict] = {"core.set_language": {"code": "en"},
                                     "associations.manage_registry_sheet": {"fmt": "xlsx"},
                                     "dashboard.export": {"dataset": "orders", "fmt": "xlsx"},
-                                    "volunteers.export": {"fmt": "xlsx"}}
+                                    "volunteers.export": {"fmt": "xlsx"},
+                                    "accounting.export": {"fmt": "csv"}}
 
 
 def _rules(app) -> list[Rule]:

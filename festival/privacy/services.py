@@ -2,7 +2,8 @@
 
 Erasure anonymises, it does not delete: orders keep their amounts, status and history (the
 accounting), tickets keep their ids (so the check-in figures stay right), but no name or
-e-mail address remains. Messages sent to the person lose their bodies. Every erasure is an
+e-mail address remains (tax receipts and invoices keep the name and address printed on them,
+as the law requires: accounting.personal). Messages sent to the person lose their bodies. Every erasure is an
 OrderEvent row on each order, and the back-office request that caused it is in the audit log.
 """
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from festival.accounting.personal import forget_donor, papers_of
 from festival.accounts.models import User
 from festival.accounts.services import (
     _hash,
@@ -111,6 +113,7 @@ def export_person(raw_email: str) -> dict:
                               "withdrawn_at": _iso(a.withdrawn_at)}
                              for u in users
                              for a in volunteer_queries.assignments_of_user(u.id)],
+        **papers_of(list(orders)),
     }
 
 
@@ -145,6 +148,7 @@ def _anonymise_order(order: Order, *, actor: User | None, reason: str,
         ticket.holder_email = None
     questions.erase_order_answers(order)  # access needs, diet…: about the people
     forget_order_pdfs(order)  # the cached PDFs print the names
+    forget_donor(order)  # receipts keep what the law keeps (accounting.personal)
     order_services.record(order, "anonymised", actor=actor, now=now, note=reason)
 
 

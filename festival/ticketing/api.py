@@ -112,7 +112,7 @@ def cancel_order(code: str):
 def signing_key(year: int):
     """The public key that verifies the edition's ticket tokens (ticketing/tokens.py), as a
     JWK: anyone may check a ticket offline. Made on first use, like a first ticket makes it.
-    Organisers also reach an edition still in preparation."""
+    An edition in preparation has one for its organisers only (as its ticket types)."""
     edition = edition_for_year(year, include_drafts=_is_staff())
     committed(lambda: catalog.ensure_signing_key(edition))
     jwk = public_jwk(edition.signing_public_key)

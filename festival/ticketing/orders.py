@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
@@ -54,6 +55,7 @@ MAX_DONATION_CENTS = 1_000_000
 MAX_PWYW_CENTS = 100_000
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 CODE_LENGTH = 7
+_STATUS_LISTENERS = "festival.order_status_listeners"  # the key in app.extensions
 
 
 @dataclass
@@ -92,6 +94,18 @@ def record(order: Order, kind: str, *, to: OrderStatus | None = None, note: str 
     db.session.add(event)
     if to is not None:
         order.status = to
+        for listener in current_app.extensions.get(_STATUS_LISTENERS, ()):
+            listener(order, event.from_status, to, event.created_at)
+
+
+def register_status_listener(
+        app: Flask, listener: Callable[[Order, OrderStatus | None, OrderStatus, datetime],
+                                       object]) -> None:
+    """`listener(order, from_status, to_status, now)` runs after every change of an order's
+    state (record), in the same transaction, under the order's lock where the change takes
+    it (accounting issues a donation's receipt when the order is paid and cancels it when a
+    paid order is cancelled). It must not commit; what it queues goes out after the commit."""
+    app.extensions.setdefault(_STATUS_LISTENERS, []).append(listener)
 
 
 def _sales_open(ticket_type: TicketType, now: datetime) -> bool:

@@ -7,10 +7,12 @@ module calls its `refund()` and knows nothing else about it.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 
 from festival.accounts.models import User
@@ -31,6 +33,15 @@ from festival.ticketing.models import (
     TicketStatus,
 )
 from festival.ticketing.notifications import queue_late_payment_refunded
+
+_REFUND_LISTENERS = "festival.order_refund_listeners"  # the key in app.extensions
+
+
+def register_refund_listener(app: Flask, listener: Callable[[Order, datetime], object]) -> None:
+    """`listener(order, now)` runs after every refund row is added to an order (its
+    `refunded_cents` already counts it), in the same transaction, under the order's lock
+    (accounting cancels the receipt of a donation that went back). It must not commit."""
+    app.extensions.setdefault(_REFUND_LISTENERS, []).append(listener)
 
 
 class RefundProvider(Protocol):
@@ -222,4 +233,6 @@ def _add_refund(order: Order, payment: Payment | None, amount: int, *,
                  created_at=now)
     db.session.add(row)
     order.refunded_cents += amount
+    for listener in current_app.extensions.get(_REFUND_LISTENERS, ()):
+        listener(order, now)
     return row

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from festival.accounting import checkout as receipt_request
 from festival.accounts.services import normalise_email
 from festival.core.access import public
 from festival.core.errors import DomainError, ValidationError
@@ -133,7 +134,8 @@ def shop_page(year: int):
         return _page(2, edition, form, cart, voucher)
     buyer_ok = _check_buyer(form)
     items, order_answers, answer_errors = _items_with_answers(edition, cart)
-    if not (cart.check_names() and buyer_ok) or answer_errors:
+    receipt = receipt_request.read(cart.donation_cents)  # a tax receipt for the donation
+    if not (cart.check_names() and buyer_ok and receipt.ok) or answer_errors:
         return _page(2, edition, form, cart, voucher, status=422, answer_errors=answer_errors)
     try:
         order = orders.create_order(
@@ -142,6 +144,7 @@ def shop_page(year: int):
             donation_cents=cart.donation_cents,
             language=form.language.data, marketing_consent=bool(form.marketing_consent.data),
             terms_accepted=bool(form.accept_terms.data), answers=order_answers)
+        receipt.keep(order)
     except DomainError as error:
         refuse_request()
         return _refused(edition, form, error)

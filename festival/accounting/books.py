@@ -1,0 +1,190 @@
+"""The treasurer's books for a period: one journal entry per payment received and per
+refund, in FEC-like lines (date, journal, entry, account, label, debit, credit, reference),
+balanced entry by entry, for the accountant's CSV or XLSX (core.spreadsheet).
+
+A payment debits the account its money arrived on (Stripe's, the till, the card terminal's,
+the bank) and credits ticket sales (706) and manual donations (754) by the order's split; a
+refund does the reverse, taking back ticket sales first and the donation only for what goes
+past them (as ticketing.refunds pays back the tickets, then the rest of the order). Stripe's
+fees are not recorded by the payment rows, so they are not in the books. The sums follow the
+dashboards' revenue (payments = gross, refunds = refunded, 754 = donations) for the orders the
+dashboards count, the paid and the refunded; the books also hold the money of cancelled
+orders (a payment that came after the cancellation and its refund, a paid order cancelled at
+the desk), which the dashboards leave out.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from festival.core.errors import ValidationError
+from festival.core.spreadsheet import DAY, EUROS, Column, Table, write
+from festival.core.timeutil import paris_to_utc, to_paris
+from festival.extensions import db
+from festival.ticketing.models import (
+    Order,
+    Payment,
+    PaymentMethod,
+    PaymentState,
+    Refund,
+    RefundState,
+)
+
+MAX_DAYS = 366
+MAX_ROWS = 50_000  # payments or refunds in one export: more is refused, never cut silently
+TICKETS = ("706000", "Prestations de services — billetterie")
+DONATIONS = ("754100", "Dons manuels")
+# Where the money of each means of payment arrives, and the journal it is written in.
+TREASURY = {
+    PaymentMethod.STRIPE: ("ST", "467100", "Stripe — encaissements en ligne"),
+    PaymentMethod.CASH: ("CA", "531000", "Caisse (billetterie sur place)"),
+    PaymentMethod.CARD_TERMINAL: ("CB", "511200", "Cartes bancaires à encaisser"),
+    PaymentMethod.BANK_TRANSFER: ("BQ", "512000", "Banque"),
+    PaymentMethod.DEMO: ("OD", "471000", "Compte d’attente (démonstration)"),
+    PaymentMethod.FREE: ("OD", "471000", "Compte d’attente"),
+}
+
+
+@dataclass(frozen=True)
+class Line:
+    day: date
+    journal: str
+    entry: str
+    account: str
+    account_label: str
+    label: str
+    debit_cents: int
+    credit_cents: int
+    reference: str
+
+
+def check_period(start, end) -> tuple[date, date]:
+    """Two ISO dates, the end not before the start, at most MAX_DAYS apart.
+    Errors: validation_failed (start, end)."""
+    errors: dict[str, list] = {}
+    days = {}
+    for name, value in (("start", start), ("end", end)):
+        if isinstance(value, date):
+            days[name] = value
+            continue
+        try:
+            days[name] = date.fromisoformat(value if isinstance(value, str)
+                                            and len(value) <= 10 else "")
+        except ValueError:
+            errors[name] = [_l("Give a date as YYYY-MM-DD.")]
+    if not errors and days["end"] < days["start"]:
+        errors["end"] = [_l("The end comes before the start.")]
+    if not errors and (days["end"] - days["start"]).days >= MAX_DAYS:
+        errors["end"] = [_l("At most %(n)s days at a time.", n=MAX_DAYS)]
+    if errors:
+        raise ValidationError(errors)
+    return days["start"], days["end"]
+
+
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    return paris_to_utc(start, time(0)), paris_to_utc(end + timedelta(days=1), time(0))
+
+
+def _split(amount: int, tickets_left: int) -> tuple[int, int]:
+    tickets = min(amount, max(tickets_left, 0))
+    return tickets, amount - tickets
+
+
+def lines(start: date, end: date) -> list[Line]:
+    """Every line of the period (Paris days, both included), entry by entry, in time
+    order. Errors: validation_failed (too many rows)."""
+    low, high = _bounds(start, end)
+    payments = db.session.execute(
+        select(Payment, Order).join(Order, Order.id == Payment.order_id)
+        .where(Payment.state == PaymentState.CONFIRMED, Payment.confirmed_at >= low,
+               Payment.confirmed_at < high, Payment.amount_cents > 0)
+        .order_by(Payment.confirmed_at, Payment.id).limit(MAX_ROWS + 1)).all()
+    refunds = db.session.execute(
+        select(Refund, Order).join(Order, Order.id == Refund.order_id)
+        .where(Refund.state != RefundState.FAILED, Refund.created_at >= low,
+               Refund.created_at < high)
+        .order_by(Refund.created_at, Refund.id).limit(MAX_ROWS + 1)).all()
+    if len(payments) > MAX_ROWS or len(refunds) > MAX_ROWS:
+        raise ValidationError({"end": [_l("Too many payments in this period: choose a "
+                                          "shorter one.")]})
+    earlier = _refunded_before({refund.order_id for refund, _ in refunds})
+    events = [(p.confirmed_at, 0, p.id, p, o) for p, o in payments] + \
+             [(r.created_at, 1, r.id, r, o) for r, o in refunds]
+    found: list[Line] = []
+    for number, (moment, kind, _, row, order) in enumerate(sorted(events, key=lambda e: e[:3]),
+                                                            start=1):
+        found.extend(_payment_entry(number, moment, row, order) if kind == 0
+                     else _refund_entry(number, moment, row, order, earlier))
+    return found
+
+
+def _refunded_before(order_ids: set[int]) -> dict[int, int]:
+    """Per refund id, what its order had refunded before it (ticket sales are taken back
+    first)."""
+    before: dict[int, int] = {}
+    running: dict[int, int] = {}
+    if not order_ids:
+        return before
+    for refund_id, order_id, amount in db.session.execute(
+            select(Refund.id, Refund.order_id, Refund.amount_cents)
+            .where(Refund.order_id.in_(order_ids), Refund.state != RefundState.FAILED)
+            .order_by(Refund.order_id, Refund.id)):
+        before[refund_id] = running.get(order_id, 0)
+        running[order_id] = running.get(order_id, 0) + amount
+    return before
+
+
+def _entry(number: int, moment: datetime, method: PaymentMethod | None, label: str,
+           reference: str, treasury_cents: int, tickets: int, donation: int,
+           *, refund: bool) -> Iterator[Line]:
+    """A payment debits the treasury and credits sales and donations; a refund the reverse."""
+    journal, account, account_label = TREASURY.get(method, TREASURY[PaymentMethod.DEMO])
+    day = to_paris(moment).date()
+    entry = f"{journal}{number:06d}"
+    parts = [(account, account_label, treasury_cents, True)]
+    parts += [(code, name, cents, False) for (code, name), cents in ((TICKETS, tickets),
+                                                                     (DONATIONS, donation))]
+    for code, name, cents, is_treasury in parts:
+        if not cents:
+            continue
+        debit = is_treasury != refund  # treasury on a payment, sales on a refund
+        yield Line(day, journal, entry, code, name, label, cents if debit else 0,
+                   0 if debit else cents, reference)
+
+
+def _payment_entry(number: int, moment: datetime, payment: Payment,
+                   order: Order) -> Iterator[Line]:
+    donation = min(order.donation_cents, payment.amount_cents)
+    return _entry(number, moment, payment.provider, f"Commande {order.code} — paiement",
+                  f"{order.code}/P{payment.id}", payment.amount_cents,
+                  payment.amount_cents - donation, donation, refund=False)
+
+
+def _refund_entry(number: int, moment: datetime, refund: Refund, order: Order,
+                  earlier: dict[int, int]) -> Iterator[Line]:
+    tickets, donation = _split(refund.amount_cents,
+                               order.tickets_cents - earlier.get(refund.id, 0))
+    method = refund.payment.provider if refund.payment else order.payment_method
+    return _entry(number, moment, method, f"Commande {order.code} — remboursement",
+                  f"{order.code}/R{refund.id}", refund.amount_cents, tickets, donation,
+                  refund=True)
+
+
+def books_table(start: date, end: date) -> Table:
+    rows = ([line.day, line.journal, line.entry, line.account, line.account_label,
+             line.label, line.debit_cents, line.credit_cents, line.reference]
+            for line in lines(start, end))
+    return Table(_l("Books %(start)s to %(end)s", start=start.isoformat(),
+                    end=end.isoformat()), (
+        Column(_l("Date"), DAY), Column(_l("Journal")), Column(_l("Entry")),
+        Column(_l("Account")), Column(_l("Account name")), Column(_l("Label")),
+        Column(_l("Debit (€)"), EUROS), Column(_l("Credit (€)"), EUROS),
+        Column(_l("Reference"))), rows)
+
+
+def books_file(start: date, end: date, fmt: str) -> bytes:
+    return write(books_table(start, end), fmt)

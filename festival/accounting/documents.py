@@ -1,0 +1,109 @@
+"""The association's papers for given rows: what accounting.pdf prints, gathered from the
+database and the settings."""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+
+from festival.accounting.models import DonationReceipt, Invoice, ReceiptStatus
+from festival.accounting.pdf import (
+    AttestationLine,
+    AttestationPrint,
+    Issuer,
+    ReceiptPrint,
+    SummaryLine,
+    SummaryPrint,
+    attestation_pdf,
+    receipt_pdf,
+    summary_pdf,
+)
+from festival.core.timeutil import to_paris, utcnow
+from festival.extensions import db
+from festival.ticketing.models import Order
+
+
+def issuer() -> Issuer:
+    config = current_app.config
+    vat = config.get("SELLER_VAT_NUMBER") or ""
+    mention = (f"TVA incluse au taux en vigueur (n° de TVA {vat})" if vat
+               else config.get("VAT_EXEMPTION_MENTION") or "TVA non applicable")
+    return Issuer(name=config["SELLER_NAME"], registration=config["RECEIPT_REGISTRATION"],
+                  address=config["RECEIPT_ADDRESS"], purpose=config["RECEIPT_OBJECT"],
+                  articles=tuple(config["RECEIPT_CGI_ARTICLES"]),
+                  signatory_name=config["RECEIPT_SIGNATORY_NAME"],
+                  signatory_role=config["RECEIPT_SIGNATORY_ROLE"], vat_mention=mention,
+                  email=config.get("SELLER_EMAIL", ""))
+
+
+def _today() -> date:
+    return to_paris(utcnow()).date()
+
+
+def receipt_file(receipt: DonationReceipt, *, duplicate: int = 0) -> bytes:
+    """The receipt as issued (`duplicate` 0), or its copy number `duplicate`."""
+    return receipt_pdf(ReceiptPrint(
+        number=receipt.number, donor_name=receipt.donor_name,
+        donor_address=receipt.address_lines, amount_cents=receipt.amount_cents,
+        gift_date=receipt.gift_date, method=receipt.payment_method,
+        issued_on=to_paris(receipt.issued_at).date(), duplicate=duplicate,
+        is_cancelled=receipt.is_cancelled, cancel_reason=receipt.cancel_reason), issuer())
+
+
+def receipts_of_donor(year: int, email: str) -> list[DonationReceipt]:
+    return list(db.session.scalars(select(DonationReceipt).where(
+        DonationReceipt.year == year, DonationReceipt.donor_email == email)
+        .order_by(DonationReceipt.sequence).limit(1000)))
+
+
+def summary_file(year: int, email: str) -> bytes | None:
+    """The yearly summary of the donor known by this e-mail address; None without receipts.
+    Made out to the name and address of their latest receipt that stands."""
+    receipts = receipts_of_donor(year, email)
+    if not receipts:
+        return None
+    standing = [r for r in receipts if r.status is ReceiptStatus.ISSUED] or receipts
+    latest = standing[-1]
+    return summary_pdf(SummaryPrint(
+        year=year, donor_name=latest.donor_name, donor_address=latest.address_lines,
+        donor_email=email, made_on=_today(),
+        lines=[SummaryLine(r.number, r.gift_date, r.amount_cents, r.is_cancelled)
+               for r in receipts]), issuer())
+
+
+def attestation_print(order: Order, company: list[str] | None = None) -> AttestationPrint:
+    groups: Counter[tuple[str, int]] = Counter(
+        (t.ticket_type.name, t.price_cents) for t in order.tickets)
+    lines = [AttestationLine(f"Billet « {name} »", n, price, price * n)
+             for (name, price), n in sorted(groups.items())]
+    if order.donation_cents:
+        lines.append(AttestationLine("Don à l’association (hors champ de la TVA)", 1,
+                                     order.donation_cents, order.donation_cents))
+    return AttestationPrint(
+        order_code=order.code, buyer_name=order.buyer_name, buyer_email=order.email,
+        event=f"{order.edition.title} {order.edition.year}", lines=lines,
+        total_cents=order.total_cents, refunded_cents=order.refunded_cents,
+        method=order.payment_method.value if order.payment_method else "",
+        paid_on=to_paris(order.paid_at).date() if order.paid_at else None,
+        made_on=_today(), company=company or [])
+
+
+def attestation_file(order: Order) -> bytes:
+    return attestation_pdf(attestation_print(order), issuer())
+
+
+def invoice_file(invoice: Invoice) -> bytes:
+    """The invoice as issued: its copied lines, the company, its number and date."""
+    order = invoice.order
+    printed = AttestationPrint(
+        order_code=order.code, buyer_name=order.buyer_name, buyer_email=order.email,
+        event=f"{order.edition.title} {order.edition.year}",
+        lines=[AttestationLine(label, quantity, unit, total)
+               for label, quantity, unit, total in invoice.lines],
+        total_cents=invoice.total_cents, refunded_cents=invoice.refunded_cents,
+        method=invoice.payment_method, paid_on=invoice.paid_on,
+        made_on=to_paris(invoice.issued_at).date(),
+        company=[invoice.company_name, invoice.company_address, invoice.vat_number])
+    return attestation_pdf(printed, issuer(), title="Facture", number=invoice.number)

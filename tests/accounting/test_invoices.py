@@ -1,0 +1,82 @@
+"""Invoices for company buyers: a paid order only, one per order, its own unbroken numbering
+per year, the company's details checked, the PDF as issued."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from festival.accounting import invoices
+from festival.accounting.models import Invoice
+from festival.core.errors import DomainError, ValidationError
+from festival.core.timeutil import to_paris, utcnow
+from festival.extensions import db
+from festival.ticketing import refunds
+from tests.accounting.conftest import order_with_donation, paid_order, pay
+from tests.accounting.pdftext import pdf_text
+from tests.factories import gen_user
+
+NOW = datetime(2027, 4, 3, 9, 0, tzinfo=UTC)
+COMPANY = {"company_name": "Atlas Conseil SARL",
+           "company_address": "8 avenue du Maine, 75015 Paris", "vat_number": "fr 12 345678901"}
+
+
+def test_invoices_are_numbered_apart_per_year(receipts_on, pass_type):
+    first, second = order_with_donation(pass_type), order_with_donation(pass_type, 0)
+    pay(first)
+    pay(second)
+    one = invoices.issue_invoice(first, **COMPANY, now=NOW)
+    assert one.number == "F2027-000001" and one.vat_number == "FR12345678901"
+    assert one.total_cents == first.total_cents == 4050
+    assert one.lines == [["Billet « Pass festival »", 1, 1500, 1500],
+                         ["Don à l’association (hors champ de la TVA)", 1, 2550, 2550]]
+    two = invoices.issue_invoice(second, **COMPANY,
+                                 now=datetime(2028, 1, 2, 9, 0, tzinfo=UTC))
+    assert two.number == "F2028-000001"
+    with pytest.raises(DomainError) as refused:
+        invoices.issue_invoice(first, **COMPANY, now=NOW)
+    assert refused.value.code == "invoice_exists"
+
+
+def test_only_a_paid_order_and_a_valid_company_are_invoiced(receipts_on, pass_type):
+    order = order_with_donation(pass_type)
+    with pytest.raises(DomainError) as refused:
+        invoices.issue_invoice(order, **COMPANY, now=NOW)
+    assert refused.value.code == "not_invoiceable"
+    with pytest.raises(ValidationError) as wrong:
+        invoices.issue_invoice(order, company_name=" ", company_address="x" * 301,
+                               vat_number="12-ABC")
+    assert set(wrong.value.fields) == {"company_name", "company_address", "vat_number"}
+    assert db.session.scalars(select(Invoice)).all() == []
+
+
+def test_an_invoice_does_not_change_after_a_refund(receipts_on, pass_type):
+    order = order_with_donation(pass_type, quantity=2)
+    pay(order)
+    invoice = invoices.issue_invoice(order, **COMPANY, now=NOW)
+    refunds.refund(order, None, ticket_ids=[order.tickets[0].id], actor=gen_user("organiser"),
+                   reason="x", confirmed=True)
+    db.session.refresh(invoice)
+    assert invoice.total_cents == 5550 and invoice.refunded_cents == 0
+
+
+def test_the_invoice_is_asked_and_downloaded_from_the_order_page(client, app, auth,
+                                                                  receipts_on):
+    order = paid_order(app)
+    page = client.get(order["page"]).get_data(as_text=True)
+    assert "Get an invoice in its name" in page
+    url = f"/orders/{order['code']}/invoice"
+    wrong = client.post(url, data={"secret": order["secret"], "company_name": "Atlas",
+                                   "company_address": "", "vat_number": "x"})
+    assert wrong.status_code == 422
+    done = client.post(url, data={"secret": order["secret"], **COMPANY})
+    assert done.status_code == 303
+    year = to_paris(utcnow()).year
+    assert f"Invoice F{year}-000001 (PDF)" in client.get(order["page"]).get_data(as_text=True)
+    text = pdf_text(client.get(f"{url}.pdf?secret={order['secret']}").data)
+    for words in ("Facture", f"N° F{year}-000001", "Atlas Conseil SARL",
+                  "8 avenue du Maine, 75015 Paris", "FR12345678901", "Total TTC 35,00 €",
+                  "TVA non applicable, article 261-7-1° b du CGI", "Commandé par Amina Benali"):
+        assert words in text, words
+    assert client.get(f"{url}.pdf?secret=nope").status_code == 404
