@@ -35,3 +35,18 @@ def in_language(texts: Mapping[str, str] | None, language: str) -> str:
         if isinstance(value, str) and value.strip():
             return value
     return ""
+
+
+ARABIC_COMMA = "\u060c"  # ، : Arabic writes its lists and dates with it, never ","
+
+
+def list_separator(language: str | None = None) -> str:
+    """Between the items of a list, in `language` (the current one by default)."""
+    language = language or str(get_locale() or "fr")
+    return ARABIC_COMMA + " " if language in RTL_LANGUAGES else ", "
+
+
+def punctuated(text: str, language: str | None = None) -> str:
+    """A date or time formatted by Babel, with the language's own comma."""
+    language = language or str(get_locale() or "fr")
+    return text.replace(",", ARABIC_COMMA) if language in RTL_LANGUAGES else text

@@ -8,9 +8,15 @@ from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask, request
 from flask_babel import format_date, get_locale
 
-from festival.core.i18n import LANGUAGE_NAMES, in_language, text_direction
+from festival.core.i18n import (
+    LANGUAGE_NAMES,
+    in_language,
+    list_separator,
+    punctuated,
+    text_direction,
+)
 from festival.core.money import format_cents
-from festival.core.timeutil import PARIS, to_paris
+from festival.core.timeutil import PARIS
 
 # Named formats ("short", "medium") take the locale's date and its order of date and time, but
 # always a 24-hour clock: some locales (en, ar) would otherwise show "10:24 AM" / "10:24 ص"
@@ -39,8 +45,8 @@ def init_app(app: Flask) -> None:
             return ""
         # Babel itself, with the zoneinfo zone: Flask-Babel's pytz zone knows no summer time
         # after 2037.
-        return babel_format_datetime(moment, clock_24h(fmt, get_locale()), tzinfo=PARIS,
-                                     locale=get_locale())
+        return punctuated(babel_format_datetime(moment, clock_24h(fmt, get_locale()),
+                                                tzinfo=PARIS, locale=get_locale()))
 
     @app.template_filter("localised")
     def localised(texts) -> str:
@@ -49,7 +55,12 @@ def init_app(app: Flask) -> None:
 
     @app.template_filter("day")
     def day(value, fmt: str = "full") -> str:
-        return "" if value is None else format_date(value, fmt)
+        return "" if value is None else punctuated(format_date(value, fmt))
+
+    @app.template_filter("listed")
+    def listed(items) -> str:
+        """Items joined with the reader's list separator (Arabic: ، )."""
+        return list_separator().join(str(item) for item in items)
 
     @app.context_processor
     def site_globals():
@@ -57,5 +68,6 @@ def init_app(app: Flask) -> None:
             "current_locale": str(get_locale()),
             "text_direction": text_direction(),
             "language_names": LANGUAGE_NAMES,
+            "list_sep": list_separator(),
             "current_path": request.full_path.rstrip("?") if request else "/",
         }

@@ -12,6 +12,7 @@ from flask_babel import format_date, format_number, get_locale
 from flask_babel import gettext as _
 from PIL import Image
 
+from festival.core.i18n import list_separator
 from festival.core.money import format_cents
 from festival.core.timeutil import to_paris, utcnow
 from festival.dashboard import queries
@@ -145,7 +146,7 @@ def render_summary(edition: Edition) -> Image.Image:
     canvas.text(MARGIN, mm(23), edition.title, Style(pt(12)), WHITE)
     canvas.text(MARGIN, mm(29.5), _("Summary for the general assembly"), Style(pt(10), "bold"),
                 SAFFRON)
-    days = ", ".join(format_date(d, "d MMMM yyyy") for d in edition.dates)
+    days = list_separator().join(format_date(d, "d MMMM yyyy") for d in edition.dates)
     canvas.text(WIDTH - MARGIN, mm(29.5), days, Style(pt(10)), WHITE, "end")
 
     y = _figures(canvas, mm(41), [

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
+from flask_babel import lazy_gettext as _l
 
 from festival.core.access import Role, current_principal, public, roles
+from festival.core.errors import ValidationError
 from festival.core.jsonbody import json_body
 from festival.editions import queries, services
 from festival.editions.api_json import (
@@ -53,11 +55,16 @@ def get_edition(year: int):
 @bp.get("/editions/<int:year>/programme")
 @public
 def programme(year: int):
-    """Published sessions; with an organiser token, `?drafts=1` adds the drafts."""
+    """Published sessions; with an organiser token, `?drafts=1` adds the drafts;
+    `?language=tzm` keeps the sessions held in that language."""
     edition = _edition(year)
     with_drafts = request.args.get("drafts") == "1" and _is_organiser()
     sessions = queries.all_sessions(edition) if with_drafts else \
         queries.published_sessions(edition)
+    raw = request.args.get("language")
+    if raw is not None and queries.language_code(raw) is None:
+        raise ValidationError({"language": [_l("fr, ar, tzm or en.")]})
+    sessions = queries.spoken_in(sessions, raw)
     return jsonify(edition={"year": edition.year, "title": edition.title},
                    time_zone="Europe/Paris", rooms=[room_json(r) for r in edition.rooms],
                    sessions=[session_json(s) for s in sessions])

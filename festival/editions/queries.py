@@ -20,6 +20,7 @@ from festival.editions.models import (
     PUBLIC_STATUSES,
     Edition,
     EditionStatus,
+    Language,
     ProgrammeSession,
     Room,
     SessionSpeaker,
@@ -105,6 +106,18 @@ def published_sessions(edition: Edition) -> list[ProgrammeSession]:
     """What the public sees: never a draft session."""
     return list(db.session.scalars(_sessions_query(edition).where(
         ProgrammeSession.status == SessionStatus.PUBLISHED)).unique())
+
+
+def spoken_in(sessions: list[ProgrammeSession], language: str | None) -> list[ProgrammeSession]:
+    """The sessions held in `language` (a Language code: fr, ar, tzm, en); all when None."""
+    if not language:
+        return sessions
+    return [s for s in sessions if any(lang.value == language for lang in s.languages)]
+
+
+def language_code(raw: str | None) -> str | None:
+    """A session language asked for in a query string, or None when it names none."""
+    return raw if raw in {lang.value for lang in Language} else None
 
 
 def listed_sessions(edition: Edition) -> list[ProgrammeSession]:

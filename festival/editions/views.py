@@ -96,7 +96,8 @@ def _chosen_day(edition, raw: str | None) -> date | None:
 @public
 def programme(year: int):
     edition = queries.visible_edition(year)
-    sessions = queries.published_sessions(edition)
+    spoken = queries.language_code(request.args.get("language"))
+    sessions = queries.spoken_in(queries.published_sessions(edition), spoken)
     day = _chosen_day(edition, request.args.get("day"))
     of_day = queries.sessions_on(sessions, day) if day else []
     groups = queries.time_groups(of_day)
@@ -109,7 +110,8 @@ def programme(year: int):
         "editions/programme.html", edition=edition, day=day, groups=groups,
         hours=queries.hour_anchors(groups), grid=queries.day_grid(of_day, edition.rooms),
         moment=moment, at_error=at_error, running=running, soon=soon, today=today,
-        tomorrow=today + timedelta(days=1), at_value=request.args.get("at", ""))
+        tomorrow=today + timedelta(days=1), at_value=request.args.get("at", ""),
+        spoken=spoken)
 
 
 @bp.get("/<int:year>/programme/tracks")

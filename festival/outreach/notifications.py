@@ -25,6 +25,7 @@ from flask import Flask
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from festival.core.i18n import list_separator
 from festival.core.urls import absolute_url
 from festival.editions.models import Edition
 from festival.editions.practical import where_and_when
@@ -71,7 +72,8 @@ def ticket_summary(tickets) -> str:
     counts: dict[str, int] = {}
     for ticket in tickets:
         counts[ticket.ticket_type.name] = counts.get(ticket.ticket_type.name, 0) + 1
-    return ", ".join(name if n == 1 else f"{n} × {name}" for name, n in counts.items())
+    return list_separator().join(name if n == 1 else f"{n} × {name}"
+                                 for name, n in counts.items())
 
 
 def _day_row(edition: Edition, day: date):

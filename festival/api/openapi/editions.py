@@ -151,7 +151,9 @@ PATHS = {
         "getProgramme", "The programme: rooms and published sessions", tag=TAG,
         security=PUBLIC,
         parameters=[YEAR, query("drafts", {"type": "string", "enum": ["0", "1"]},
-                                "`1` adds the draft sessions (organiser token).")],
+                                "`1` adds the draft sessions (organiser token)."),
+                    query("language", {"type": "string", "enum": ["fr", "ar", "tzm", "en"]},
+                          "Only the sessions held in this language.")],
         responses={"200": ok(ref("Programme")), **errors(404, 422)})},
     "/api/v1/editions/{year}/venues": {"post": operation(
         "addVenue", "Add a venue", tag=TAG, security=BEARER, parameters=[YEAR],
