@@ -43,11 +43,13 @@ def track_name(session: ProgrammeSession) -> str:
 
 
 def event_title(session: ProgrammeSession) -> str:
-    """The title apps show. The Frab formats have no status: a cancelled session stays listed
-    (an app that has it learns of the cancellation) with the word in its title."""
+    """The title apps show, in the session's own language (its first; French when it has
+    not been written in it). The Frab formats have no status: a cancelled session stays
+    listed (an app that has it learns of the cancellation) with the word in its title."""
+    title = session.text_in("title", primary_language(session))
     if session.is_cancelled:
-        return _("Cancelled: %(title)s", title=session.title)
-    return session.title
+        return _("Cancelled: %(title)s", title=title)
+    return title
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,8 @@ def schedule_event(edition: Edition, session: ProgrammeSession) -> ScheduleEvent
         url=absolute_url("editions.session", year=edition.year, session_id=session.id),
         title=event_title(session), track=track_name(session) or None,
         type=session.kind.value, language=primary_language(session),
-        abstract=session.abstract, is_cancelled=session.is_cancelled, do_not_record=None,
+        abstract=session.text_in("abstract", primary_language(session)),
+        is_cancelled=session.is_cancelled, do_not_record=None,
         persons=session.speakers)
 
 
