@@ -77,8 +77,8 @@ class QuestionForm(Form):
                               [:OPTION_LENGTH + 1] for lang in LANGUAGES}}
                    for n, line in enumerate(lines["fr"]) if line.strip()]
         ids = []
-        for raw in (self.ticket_type_ids.data or [])[:200]:
-            ids.append(int(raw) if str(raw).isdigit() and len(str(raw)) < 10 else -1)
+        for raw in (str(r) for r in (self.ticket_type_ids.data or [])[:200]):
+            ids.append(int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else -1)
         return {
             "texts": {lang: getattr(self, f"text_{lang}").data or "" for lang in LANGUAGES},
             "help_texts": {lang: getattr(self, f"help_{lang}").data or "" for lang in LANGUAGES},

@@ -141,3 +141,15 @@ def test_the_api_lists_the_questions_and_takes_answers(client, app, shop):
     with app.app_context():
         assert sorted(a.value for a in db.session.scalars(select(Answer))) == ["Tafraout", "o1"]
         assert db.session.scalar(select(Edition.year)) == shop["year"]
+
+
+@pytest.mark.parametrize("raw", ["²", "١٢", "-3", "9" * 12, "x"])
+def test_a_ticket_type_that_is_no_number_is_refused_at_its_field(client, auth, shop, raw):
+    """Digits Python reads as digits but int() does not ("²"), or other scripts' digits:
+    the field's message, never a 500."""
+    auth.login_as("organiser")
+    refused = client.post(f"/manage/{shop['year']}/questions/new", data={
+        "text_fr": "Dîner ?", "kind": "yes_no", "scope": "ticket", "is_active": "y",
+        "ticket_type_ids": [str(shop["type"]), raw]})
+    assert refused.status_code == 422
+    assert "Choose among this edition" in refused.get_data(as_text=True)
