@@ -6,14 +6,15 @@ waiting list's services, so it depends on neither: only on the models and the ed
 """
 from __future__ import annotations
 
-from datetime import datetime
+from collections import Counter
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from festival.editions.days import festival_days
 from festival.editions.models import Edition, EditionStatus
 from festival.extensions import db
-from festival.ticketing.models import TicketType
+from festival.ticketing.models import Quota, TicketType
 from festival.waitlist.models import EntryStatus, WaitlistEntry
 
 
@@ -37,15 +38,43 @@ def offers_allowed(edition: Edition, ticket_type: TicketType, now: datetime) -> 
 
 def kept_for_the_line(edition: Edition, ticket_types: list[TicketType],
                       now: datetime) -> set[int]:
-    """The ids of `ticket_types` that people are waiting for while offers may be made: their
-    freed seats go to the line (the sweep offers them within a minute), so the shop shows
-    them sold out and does not sell them meanwhile. At the box office the line has no say."""
+    """The ids of `ticket_types` whose freed seats go to the people in line while offers may
+    be made (the sweep offers them within a minute), so the shop shows them sold out and does
+    not sell them meanwhile. At the box office the line has no say.
+
+    That is a type people are waiting for, and also a type that admits on a festival day
+    whose free seats the line needs: people wait for a Saturday ticket because Saturday is
+    full, a Saturday seat comes back, and a two-day pass nobody waits for must not take it
+    first. A day's free seats are the line's up to what the people waiting for its types
+    want, as far as those types' other quotas (their own, their other days) leave room."""
     ids = {t.id for t in ticket_types}
     if not ids:
         return set()
-    waiting = set(db.session.scalars(
-        select(WaitlistEntry.ticket_type_id).where(
-            WaitlistEntry.edition_id == edition.id, WaitlistEntry.ticket_type_id.in_(ids),
-            WaitlistEntry.status == EntryStatus.WAITING).distinct()))
-    return {t.id for t in ticket_types
-            if t.id in waiting and offers_allowed(edition, t, now)}
+    wanted = dict(db.session.execute(
+        select(WaitlistEntry.ticket_type_id, func.sum(WaitlistEntry.quantity)).where(
+            WaitlistEntry.edition_id == edition.id,
+            WaitlistEntry.status == EntryStatus.WAITING)
+        .group_by(WaitlistEntry.ticket_type_id)).all())
+    if not wanted:
+        return set()
+    waited = [t for t in db.session.scalars(select(TicketType).where(
+        TicketType.id.in_(wanted))) if offers_allowed(edition, t, now)]
+    kept = {t.id for t in waited if t.id in ids}
+    quotas = db.session.scalars(select(Quota).where(Quota.edition_id == edition.id)
+                                .execution_options(populate_existing=True)).all()
+    by_type = {q.ticket_type_id: q for q in quotas if q.day is None}
+    by_day = {q.day: q for q in quotas if q.day is not None}
+    days = [d for d in edition.dates if d in by_day]
+    needed: Counter[date] = Counter()
+    for ticket_type in waited:
+        its_days = ticket_type.admission_days(days)
+        own = [by_type[ticket_type.id]] if ticket_type.id in by_type else []
+        room = min([wanted[ticket_type.id]] + [q.available for q in own]
+                   + [by_day[day].available for day in its_days])
+        for day in its_days:
+            needed[day] += room
+    for ticket_type in ticket_types:
+        if any(needed[day] and by_day[day].available <= needed[day]
+               for day in ticket_type.admission_days(days)):
+            kept.add(ticket_type.id)
+    return kept
