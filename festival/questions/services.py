@@ -178,14 +178,27 @@ def create_question(edition: Edition, data: Mapping[str, Any]) -> Question:
 
 
 def update_question(question: Question, data: Mapping[str, Any]) -> Question:
-    """Change a question. Its kind and scope stay once it has answers (their meaning would
-    change). Errors: validation_failed, question_answered (409)."""
+    """Change a question. Its kind and scope stay once it has answers, and so do the options
+    people chose (their answers would lose their meaning; an option's text may be
+    corrected). Errors: validation_failed (options: a chosen option removed),
+    question_answered (409)."""
     values = _values(db.session.get(Edition, question.edition_id), data, question)
     if has_answers(question) and (values["kind"] is not question.kind
                                   or values["scope"] is not question.scope):
         raise DomainError("question_answered", _l(
             "People have answered this question: its kind and whether it is asked per order "
             "or per ticket can no longer change. Hide it and write a new one."), status=409)
+    if question.kind is QuestionKind.CHOICE:
+        kept = {option["key"] for option in values["options"]}
+        chosen = set(db.session.scalars(select(Answer.value).distinct().where(
+            Answer.question_id == question.id)))
+        gone = [in_language(o["label"], "fr") for o in question.options or []
+                if o["key"] in chosen and o["key"] not in kept]
+        if gone:
+            raise ValidationError({"options": [_l(
+                "People chose %(options)s: keep these options (their text may be corrected), "
+                "or hide this question and write a new one.",
+                options=", ".join(f"“{text}”" for text in gone))]})
     for name, value in values.items():
         setattr(question, name, value)
     db.session.flush()

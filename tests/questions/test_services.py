@@ -185,3 +185,22 @@ def test_moving_a_question(edition):
     services.move_question(second, -1)  # already first: nothing moves
     assert services.questions_of(edition) == [second, first]
 
+
+
+def test_an_option_people_chose_stays(edition):
+    """Removing a chosen option would leave its answers as a bare key ("o2") on the order
+    pages and in the export: refused at the options; a correction of its text is not."""
+    ticket_type = make_type(edition)
+    access = services.create_question(edition, ACCESS)
+    order = _order(edition, [Item(ticket_type.id, 1, ["Amina"], answers=[{access.id: "o2"}])])
+    without = dict(ACCESS, options=[ACCESS["options"][0], ACCESS["options"][2]])
+    with pytest.raises(ValidationError) as refused:
+        services.update_question(access, without)
+    assert "“Fauteuil roulant”" in str(refused.value.fields["options"][0])
+    assert access.option_keys() == ["o1", "o2", "o3"]
+    corrected = dict(ACCESS, options=[ACCESS["options"][0],
+                                      {"label": {"fr": "Fauteuil", "en": "Wheelchair"}}])
+    services.update_question(access, corrected)  # "Boucle magnétique": nobody chose it
+    assert access.option_keys() == ["o1", "o2"]
+    assert [s.answer for s in services.answers_of(order, "fr").tickets[order.tickets[0].id]] \
+        == ["Fauteuil"]

@@ -153,3 +153,20 @@ def test_a_ticket_type_that_is_no_number_is_refused_at_its_field(client, auth, s
         "ticket_type_ids": [str(shop["type"]), raw]})
     assert refused.status_code == 422
     assert "Choose among this edition" in refused.get_data(as_text=True)
+
+
+def test_removing_an_option_people_chose_is_refused_at_the_options(client, app, auth, shop):
+    t, access = shop["type"], shop["access"]
+    bought = client.post(shop["url"], data=_data(shop, "pay", **{
+        f"answer-{access}-{t}-1": "o2", f"answer-{access}-{t}-2": "o1"}))
+    assert bought.status_code == 303, bought.get_data(as_text=True)
+    auth.login_as("organiser")
+    refused = client.post(f"/manage/{shop['year']}/questions/{access}", data={
+        "text_fr": "Besoins d'accès ?", "kind": "choice", "scope": "ticket",
+        "is_required": "y", "is_sensitive": "y", "is_active": "y",
+        "options_fr": "Chien guide\nAucun"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert 'id="options_fr-errors"' in html and "Fauteuil roulant" in html
+    with app.app_context():
+        assert db.session.get(Question, access).option_keys() == ["o1", "o2"]
