@@ -11,6 +11,7 @@ Services flush and never commit; the caller's unit of work commits.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -40,6 +41,9 @@ OPTION_LENGTH = 120
 ANSWER_LENGTH = 1000
 YES, NO = "yes", "no"
 DEFAULT_SENSITIVE_DAYS = 30  # health and access answers, kept after the festival's last day
+# In a typed answer: control characters other than the tab and the line break, and the
+# direction overrides that would show an answer other than it reads (NUL is refused apart).
+_UNSHOWN = re.compile("[\x01-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]")
 
 
 # Organisers: writing the questions ----------------------------------------------------------
@@ -284,7 +288,7 @@ def _value(question: Question, raw: Any) -> tuple[str | None, Any]:
         if raw not in question.option_keys():
             return None, _l("Choose one of the options.")
         return raw, None
-    text = raw.strip()
+    text = _UNSHOWN.sub("", raw.replace("\r\n", "\n")).strip()
     if not text:
         return None, None
     if len(text) > ANSWER_LENGTH:

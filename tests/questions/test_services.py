@@ -204,3 +204,21 @@ def test_an_option_people_chose_stays(edition):
     assert access.option_keys() == ["o1", "o2"]
     assert [s.answer for s in services.answers_of(order, "fr").tickets[order.tickets[0].id]] \
         == ["Fauteuil"]
+
+
+def test_a_typed_answer_loses_its_control_characters_and_direction_overrides(edition):
+    """"\\u202eenon" reads "none" on the organisers' pages and in the export; a bell or an
+    escape is nothing a person typed. Line breaks stay; NUL is refused with its message."""
+    ticket_type = make_type(edition)
+    member = services.create_question(edition, {**MEMBER, "is_required": True})
+    order = _order(edition, [Item(ticket_type.id, 1)],
+                   {member.id: "\u202eenon\x07\x1b[31m\r\nAfoulki\u200f"})
+    assert _answers(order) == {(None, member.id): "enon[31m\nAfoulki\u200f"}
+    for empty in ("\u202e\u202c", "\x07 \x1b"):
+        with pytest.raises(ValidationError) as refused:
+            _order(edition, [Item(ticket_type.id, 1)], {member.id: empty})
+        assert refused.value.fields[f"answers.{member.id}"] == ["Please answer this question."]
+    with pytest.raises(ValidationError) as refused:
+        _order(edition, [Item(ticket_type.id, 1)], {member.id: "a\x00b"})
+    assert refused.value.fields[f"answers.{member.id}"] == [
+        "This text holds characters that cannot be shown."]
