@@ -194,12 +194,18 @@ def create_question(edition: Edition, data: Mapping[str, Any]) -> Question:
 def update_question(question: Question, data: Mapping[str, Any]) -> Question:
     """Change a question. Its kind and scope stay once it has answers, and so do the options
     people chose (their answers would lose their meaning; an option's text may be
-    corrected). Errors: validation_failed (options: a chosen option removed),
-    question_answered (409)."""
+    corrected) and its being about health or access (people answered it as told: kept only
+    until shortly after the festival). Errors: validation_failed (options: a chosen option
+    removed; is_sensitive), question_answered (409)."""
     question = lock_row(Question, question.id)  # answers being checked are waited for
     values = _values(db.session.get(Edition, question.edition_id), data, question)
-    if has_answers(question) and (values["kind"] is not question.kind
-                                  or values["scope"] is not question.scope):
+    answered = has_answers(question)
+    if answered and question.is_sensitive and not values["is_sensitive"]:
+        raise ValidationError({"is_sensitive": [_l(
+            "People answered this question as told that their answers are personal, kept "
+            "only until shortly after the festival: it stays about health or access.")]})
+    if answered and (values["kind"] is not question.kind
+                     or values["scope"] is not question.scope):
         raise DomainError("question_answered", _l(
             "People have answered this question: its kind and whether it is asked per order "
             "or per ticket can no longer change. Hide it and write a new one."), status=409)

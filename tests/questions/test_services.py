@@ -222,3 +222,22 @@ def test_a_typed_answer_loses_its_control_characters_and_direction_overrides(edi
         _order(edition, [Item(ticket_type.id, 1)], {member.id: "a\x00b"})
     assert refused.value.fields[f"answers.{member.id}"] == [
         "This text holds characters that cannot be shown."]
+
+
+def test_a_question_answered_as_personal_stays_personal(edition):
+    """The shop told the people who answered that their answers are erased after the
+    festival: unticking "health or access" would keep them for good."""
+    ticket_type = make_type(edition)
+    access = services.create_question(edition, ACCESS)
+    services.update_question(access, {**ACCESS, "is_sensitive": False})  # nobody answered
+    services.update_question(access, ACCESS)
+    _order(edition, [Item(ticket_type.id, 1, ["Amina"], answers=[{access.id: "o2"}])])
+    with pytest.raises(ValidationError) as refused:
+        services.update_question(access, {**ACCESS, "is_sensitive": False})
+    assert list(refused.value.fields) == ["is_sensitive"]
+    assert access.is_sensitive
+    member = services.create_question(edition, MEMBER)
+    _order(edition, [Item(ticket_type.id, 1, ["Brahim"], answers=[{access.id: "o1"}])],
+           {member.id: "Afoulki"})
+    services.update_question(member, {**MEMBER, "is_sensitive": True})  # stricter: allowed
+    assert member.is_sensitive

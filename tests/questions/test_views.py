@@ -170,3 +170,19 @@ def test_removing_an_option_people_chose_is_refused_at_the_options(client, app, 
     assert 'id="options_fr-errors"' in html and "Fauteuil roulant" in html
     with app.app_context():
         assert db.session.get(Question, access).option_keys() == ["o1", "o2"]
+
+
+def test_unticking_health_or_access_once_answered_is_refused_at_its_box(client, app, auth,
+                                                                          shop):
+    t, access = shop["type"], shop["access"]
+    bought = client.post(shop["url"], data=_data(shop, "pay", **{
+        f"answer-{access}-{t}-1": "o2", f"answer-{access}-{t}-2": "o1"}))
+    assert bought.status_code == 303
+    auth.login_as("organiser")
+    refused = client.post(f"/manage/{shop['year']}/questions/{access}", data={
+        "text_fr": "Besoins d'accès ?", "kind": "choice", "scope": "ticket",
+        "is_required": "y", "is_active": "y", "options_fr": "Aucun\nFauteuil roulant"})
+    assert refused.status_code == 422
+    assert 'id="is_sensitive-errors"' in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Question, access).is_sensitive
