@@ -68,11 +68,11 @@ def kept_for_the_line(edition: Edition, ticket_types: list[TicketType],
     needed: Counter[date] = Counter()
     for ticket_type in waited:
         its_days = ticket_type.admission_days(days)
-        own = [by_type[ticket_type.id]] if ticket_type.id in by_type else []
-        room = min([wanted[ticket_type.id]] + [q.available for q in own]
-                   + [by_day[day].available for day in its_days])
-        for day in its_days:
-            needed[day] += room
+        own = [by_type[ticket_type.id].available] if ticket_type.id in by_type else []
+        for day in its_days:  # (not the day's own seats: a seat coming back now counts)
+            needed[day] += min([wanted[ticket_type.id], *own]
+                               + [by_day[other].available for other in its_days
+                                  if other != day])
     for ticket_type in ticket_types:
         if any(needed[day] and by_day[day].available <= needed[day]
                for day in ticket_type.admission_days(days)):

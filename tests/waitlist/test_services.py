@@ -367,3 +367,24 @@ def test_a_line_held_back_by_its_own_quota_keeps_no_day_seat(ctx):
     assert (offers[saturday.id].state, offers[two_days.id].state) == (shop.SOLD_OUT,
                                                                       shop.ON_SALE)
     assert buy(edition, two_days, 2, email="brahim@example.fr").tickets
+
+
+def test_the_days_a_two_day_line_waits_for(ctx):
+    """People wait for the two-day pass because Sunday is full: Saturday tickets stay on
+    sale (the pass cannot use a Saturday seat alone); a Sunday seat that comes back is
+    theirs."""
+    from tests.ticketing.conftest import make_edition
+    edition = make_edition(capacity=3)
+    two_days = make_type(edition, name="Pass", quota=50)
+    saturday = make_type(edition, name="Samedi", quota=50, valid_days=["2027-05-15"])
+    sunday = make_type(edition, name="Dimanche", quota=50, valid_days=["2027-05-16"])
+    sunday_orders = [buy(edition, sunday, 1, email=f"s{n}@example.fr") for n in range(3)]
+    entry = join(edition, two_days, "Amina", 2)
+    states = {o.id: o.state for o in shop.offers(edition, None, NOW)}
+    assert (states[saturday.id], states[sunday.id]) == (shop.ON_SALE, shop.SOLD_OUT)
+    free_one(sunday_orders[0])
+    states = {o.id: o.state for o in shop.offers(edition, None, NOW)}
+    assert (states[saturday.id], states[sunday.id]) == (shop.ON_SALE, shop.SOLD_OUT)
+    free_one(sunday_orders[1])
+    services.sweep(now=NOW)
+    assert entry.status is EntryStatus.OFFERED
