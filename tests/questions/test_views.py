@@ -110,6 +110,8 @@ def test_organisers_write_a_question_and_see_the_answers(client, app, auth, shop
         code = db.session.scalar(select(Order.code))
     order_page = client.get(f"/manage/{year}/orders/{code}").get_data(as_text=True)
     assert "Answers to the questions" in order_page and "Wheelchair" in order_page
+    # a Latin name in an Arabic page (or the reverse) keeps its place beside the number
+    assert "<bdi>Amina Tazi</bdi> · <bdi>Pass festival</bdi></h3>" in order_page
     export = client.get(f"/dashboard/{year}/export/answers.csv").get_data().decode()[1:]
     rows = list(csv.DictReader(io.StringIO(export), delimiter=";"))
     assert {(r["Question"], r["Answer"], r["Personal"]) for r in rows} >= {
