@@ -188,3 +188,22 @@ def test_unticking_health_or_access_once_answered_is_refused_at_its_box(client, 
     assert 'id="is_sensitive-errors"' in refused.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Question, access).is_sensitive
+
+
+def test_a_long_answer_with_line_breaks_is_kept_whole(client, app, shop):
+    """The text box allows 1000 characters, a line break counting as one; the browser sends
+    each as two ("\\r\\n"). The answer is kept whole, never cut, nor refused as too long."""
+    t, access, member = shop["type"], shop["access"], shop["member"]
+    typed = "\r\n".join(["x" * 98] * 10) + "\r\nfin"  # 980 + 10 breaks + 3 = 993 characters
+    done = client.post(shop["url"], data=_data(shop, "pay", **{
+        f"answer-{access}-{t}-1": "o2", f"answer-{access}-{t}-2": "o1",
+        f"answer-{member}": typed}))
+    assert done.status_code == 303, done.get_data(as_text=True)
+    with app.app_context():
+        kept = db.session.scalar(select(Answer.value).where(Answer.question_id == member))
+    assert kept == typed.replace("\r\n", "\n") and len(kept) == 993
+    too_long = client.post(shop["url"], data=_data(shop, "pay", **{
+        f"answer-{access}-{t}-1": "o2", f"answer-{access}-{t}-2": "o1",
+        f"answer-{member}": "\r\n".join(["x" * 99] * 11)}))  # 1099 characters
+    assert too_long.status_code == 422
+    assert "1000 characters at most." in too_long.get_data(as_text=True)
