@@ -207,3 +207,23 @@ def test_a_long_answer_with_line_breaks_is_kept_whole(client, app, shop):
         f"answer-{member}": "\r\n".join(["x" * 99] * 11)}))  # 1099 characters
     assert too_long.status_code == 422
     assert "1000 characters at most." in too_long.get_data(as_text=True)
+
+
+def test_options_separated_by_blank_lines_are_all_kept(client, app, auth, shop):
+    """15 options with a blank line between each: 29 lines, all 15 options kept (the box
+    was cut at 21 lines, losing 4 without a word); 21 options: refused with its message."""
+    auth.login_as("organiser")
+    form = {"text_fr": "Menu ?", "kind": "choice", "scope": "order", "is_active": "y"}
+    saved = client.post(f"/manage/{shop['year']}/questions/new", data={
+        **form, "options_fr": "\n\n".join(f"Menu {n}" for n in range(1, 16)),
+        "options_en": "\n\n".join(f"Menu {n} (en)" for n in range(1, 16))})
+    assert saved.status_code == 303
+    with app.app_context():
+        question = db.session.scalar(select(Question).where(Question.kind == "choice",
+                                                            Question.scope == "order"))
+        assert [o["label"]["fr"] for o in question.options] == [
+            f"Menu {n}" for n in range(1, 16)]
+        assert question.options[-1]["label"]["en"] == "Menu 15 (en)"
+    refused = client.post(f"/manage/{shop['year']}/questions/new", data={
+        **form, "options_fr": "\n\n".join(f"Menu {n}" for n in range(1, 22))})
+    assert refused.status_code == 422 and "20 options at most." in refused.get_data(True)
