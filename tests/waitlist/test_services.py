@@ -360,7 +360,7 @@ def test_a_line_held_back_by_its_own_quota_keeps_no_day_seat(ctx):
     """People wait for a ticket whose own quota is sold: the day's other seats stay on sale."""
     from tests.ticketing.conftest import make_edition
     edition = make_edition(capacity=10)
-    saturday, held = sold_out_type(edition, quota=1, name="Samedi", valid_days=["2027-05-15"])
+    saturday, _held = sold_out_type(edition, quota=1, name="Samedi", valid_days=["2027-05-15"])
     two_days = make_type(edition, name="Pass", quota=50)
     join(edition, saturday, "Amina")
     offers = {o.id: o for o in shop.offers(edition, None, NOW)}
