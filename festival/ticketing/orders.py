@@ -261,7 +261,7 @@ def create_order(edition, *, buyer_name: str, email: str, items: list[Item],
     if voucher is not None and voucher.ticket_type_id not in counts:
         voucher = None  # a code that opens none of the order's tickets is not spent
     if not (box_office or for_waitlist_offer) and kept_for_the_line(
-            edition, [types[i] for i in counts], now):
+            edition, {types[i]: n for i, n in counts.items()}, now):
         raise Conflict("sold_out", _l("Sorry, this ticket is sold out: the tickets that come "
                                       "back go first to the people on its waiting list."))
 

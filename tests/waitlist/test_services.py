@@ -388,3 +388,29 @@ def test_the_days_a_two_day_line_waits_for(ctx):
     free_one(sunday_orders[1])
     services.sweep(now=NOW)
     assert entry.status is EntryStatus.OFFERED
+
+
+def test_a_day_sells_only_its_seats_beyond_what_the_line_keeps(ctx):
+    """Two Saturday seats come back, Amina waits for one: one two-day pass is on sale, not
+    two (an order of two would take hers)."""
+    from tests.ticketing.conftest import make_edition
+    edition = make_edition(capacity=4)
+    saturday = make_type(edition, name="Samedi", quota=50, valid_days=["2027-05-15"])
+    two_days = make_type(edition, name="Pass", quota=50)
+    sold = [buy(edition, saturday, 2, email="first@example.fr"),
+            buy(edition, saturday, 2, email="second@example.fr")]
+    entry = join(edition, saturday, "Amina")
+    free_one(sold[0])
+    offers = {o.id: o for o in shop.offers(edition, None, NOW)}
+    assert (offers[two_days.id].state, offers[two_days.id].available) == (shop.ON_SALE, 1)
+    at_door = {o.id: o for o in shop.offers(edition, None, NOW, box_office=True)}
+    assert at_door[two_days.id].available == 2  # the line has no say at the box office
+    with pytest.raises(Conflict):
+        orders.create_order(edition, buyer_name="Brahim", email="brahim@example.fr",
+                            items=[orders.Item(two_days.id, 2)], terms_accepted=True, now=NOW)
+    assert orders.create_order(edition, buyer_name="Brahim", email="brahim@example.fr",
+                               items=[orders.Item(two_days.id, 1)], terms_accepted=True,
+                               now=NOW).tickets
+    services.sweep(now=NOW)
+    assert entry.status is EntryStatus.OFFERED
+    assert quotas.drift() == []
