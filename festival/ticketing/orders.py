@@ -284,11 +284,11 @@ def create_order(edition, *, buyer_name: str, email: str, items: list[Item],
     order.tickets = [Ticket(ticket_type_id=t.id, attendee_name=name, price_cents=price,
                             created_at=now) for t, name, price in planned]
     db.session.add(order)
-    questions.record_answers(order, checked, now=now)
     record(order, "created", actor=actor, now=now,
            data={"tickets": sum(counts.values()), "total_cents": order.total_cents})
     if order.total_cents == 0:  # paid before its first flush: inserted paid, not updated
         mark_paid(order, PaymentMethod.FREE, actor=actor, now=now)
+    questions.record_answers(order, checked, now=now)  # (its flush gives the tickets ids)
     db.session.flush()
     return order
 

@@ -241,3 +241,17 @@ def test_a_question_answered_as_personal_stays_personal(edition):
            {member.id: "Afoulki"})
     services.update_question(member, {**MEMBER, "is_sensitive": True})  # stricter: allowed
     assert member.is_sensitive
+
+
+def test_a_free_order_keeps_its_answers(edition):
+    """A free order is paid before its first flush; its answers are kept after that."""
+    free = make_type(edition, "Enfant", price=0)
+    dinner = services.create_question(edition, DINNER)
+    member = services.create_question(edition, MEMBER)
+    order = _order(edition, [Item(free.id, 2, ["Amina", "Brahim"],
+                                  answers=[{dinner.id: "yes"}, {dinner.id: "no"}])],
+                   {member.id: "Afoulki"})
+    assert order.status is orders.OrderStatus.PAID
+    first, second = (t.id for t in order.tickets)
+    assert _answers(order) == {(first, dinner.id): "yes", (second, dinner.id): "no",
+                               (None, member.id): "Afoulki"}
