@@ -30,12 +30,13 @@ class Typed:
 
 def read(form: Mapping[str, str], asked: Asked, lines: Sequence[tuple[int, int]]) -> Typed:
     """The answers to the questions `asked` of the chosen `lines` ((type id, quantity)); only
-    the fields of those questions are read, each cut to the longest answer plus one (so that
-    a longer one is still refused with its message, not silently cut)."""
+    the fields of those questions are read, each cut to twice the longest answer plus one:
+    a browser sends a line break as two characters, and a longer answer must still be
+    refused with its message, not silently cut."""
     typed = Typed()
 
     def get(name: str) -> str:
-        value = (form.get(name) or "")[:ANSWER_LENGTH + 1]
+        value = (form.get(name) or "")[:2 * ANSWER_LENGTH + 1]
         if value:
             typed.by_field[name] = value
         return value

@@ -16,6 +16,9 @@ def _lang(lang: str, **extra) -> dict:
     return {"lang": lang, "dir": "rtl" if lang == "ar" else "ltr", **extra}
 
 
+MAX_LINES = 20 * MAX_OPTIONS  # of an options box: blank lines between options are skipped
+
+
 class FreeRadioField(RadioField):
     """Radio buttons whose value the service checks (with its own message)."""
 
@@ -70,15 +73,18 @@ class QuestionForm(Form):
 
     def to_data(self) -> dict:
         """The service's input: texts per language, options line by line (the French lines
-        give the options; the others translate them at the same place)."""
-        lines = {lang: (getattr(self, f"options_{lang}").data or "").splitlines()[:MAX_OPTIONS + 1]
+        give the options, blank ones skipped; the others translate them at the same place).
+        One option more than allowed is passed on, for the service's message."""
+        lines = {lang: (getattr(self, f"options_{lang}").data or "").splitlines()[:MAX_LINES]
                  for lang in LANGUAGES}
-        options = [{"label": {lang: (lines[lang][n] if n < len(lines[lang]) else "")
-                              [:OPTION_LENGTH + 1] for lang in LANGUAGES}}
-                   for n, line in enumerate(lines["fr"]) if line.strip()]
+        options = []
+        for n, line in enumerate(lines["fr"]):
+            if line.strip() and len(options) <= MAX_OPTIONS:
+                options.append({"label": {lang: (lines[lang][n] if n < len(lines[lang]) else "")
+                                          [:OPTION_LENGTH + 1] for lang in LANGUAGES}})
         ids = []
-        for raw in (self.ticket_type_ids.data or [])[:200]:
-            ids.append(int(raw) if str(raw).isdigit() and len(str(raw)) < 10 else -1)
+        for raw in (str(r) for r in (self.ticket_type_ids.data or [])[:200]):
+            ids.append(int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else -1)
         return {
             "texts": {lang: getattr(self, f"text_{lang}").data or "" for lang in LANGUAGES},
             "help_texts": {lang: getattr(self, f"help_{lang}").data or "" for lang in LANGUAGES},

@@ -11,6 +11,7 @@ Services flush and never commit; the caller's unit of work commits.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -26,6 +27,7 @@ from festival.core.errors import DomainError, NotFound, ValidationError
 from festival.core.guards import flaw
 from festival.core.i18n import in_language
 from festival.core.timeutil import utcnow
+from festival.core.unit_of_work import lock_row
 from festival.editions.days import festival_days
 from festival.editions.models import Edition
 from festival.extensions import db
@@ -40,15 +42,27 @@ OPTION_LENGTH = 120
 ANSWER_LENGTH = 1000
 YES, NO = "yes", "no"
 DEFAULT_SENSITIVE_DAYS = 30  # health and access answers, kept after the festival's last day
+# In a typed answer: control characters other than the tab and the line break, and the
+# direction overrides that would show an answer other than it reads (NUL is refused apart).
+_UNSHOWN = re.compile("[\x01-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]")
 
 
 # Organisers: writing the questions ----------------------------------------------------------
 
-def questions_of(edition: Edition, *, active_only: bool = False) -> list[Question]:
+def questions_of(edition: Edition, *, active_only: bool = False,
+                 for_answers: bool = False) -> list[Question]:
+    """The edition's questions in their order. `for_answers`: re-read under a share lock
+    (PostgreSQL: FOR SHARE) kept until the answers checked against them are committed, so
+    that an organiser's change (update_question, delete_question lock the question) waits
+    for them and then sees them, rather than changing what they answered."""
     query = select(Question).where(Question.edition_id == edition.id)
     if active_only:
         query = query.where(Question.is_active.is_(True))
-    return list(db.session.scalars(query.order_by(Question.position, Question.id)))
+    query = query.order_by(Question.position, Question.id)
+    if for_answers:
+        db.session.flush()
+        query = query.with_for_update(read=True).execution_options(populate_existing=True)
+    return list(db.session.scalars(query))
 
 
 def question_in(edition: Edition, question_id: int) -> Question:
@@ -178,14 +192,34 @@ def create_question(edition: Edition, data: Mapping[str, Any]) -> Question:
 
 
 def update_question(question: Question, data: Mapping[str, Any]) -> Question:
-    """Change a question. Its kind and scope stay once it has answers (their meaning would
-    change). Errors: validation_failed, question_answered (409)."""
+    """Change a question. Its kind and scope stay once it has answers, and so do the options
+    people chose (their answers would lose their meaning; an option's text may be
+    corrected) and its being about health or access (people answered it as told: kept only
+    until shortly after the festival). Errors: validation_failed (options: a chosen option
+    removed; is_sensitive), question_answered (409)."""
+    question = lock_row(Question, question.id)  # answers being checked are waited for
     values = _values(db.session.get(Edition, question.edition_id), data, question)
-    if has_answers(question) and (values["kind"] is not question.kind
-                                  or values["scope"] is not question.scope):
+    answered = has_answers(question)
+    if answered and question.is_sensitive and not values["is_sensitive"]:
+        raise ValidationError({"is_sensitive": [_l(
+            "People answered this question as told that their answers are personal, kept "
+            "only until shortly after the festival: it stays about health or access.")]})
+    if answered and (values["kind"] is not question.kind
+                     or values["scope"] is not question.scope):
         raise DomainError("question_answered", _l(
             "People have answered this question: its kind and whether it is asked per order "
             "or per ticket can no longer change. Hide it and write a new one."), status=409)
+    if question.kind is QuestionKind.CHOICE:
+        kept = {option["key"] for option in values["options"]}
+        chosen = set(db.session.scalars(select(Answer.value).distinct().where(
+            Answer.question_id == question.id)))
+        gone = [in_language(o["label"], "fr") for o in question.options or []
+                if o["key"] in chosen and o["key"] not in kept]
+        if gone:
+            raise ValidationError({"options": [_l(
+                "People chose %(options)s: keep these options (their text may be corrected), "
+                "or hide this question and write a new one.",
+                options=", ".join(f"“{text}”" for text in gone))]})
     for name, value in values.items():
         setattr(question, name, value)
     db.session.flush()
@@ -199,6 +233,7 @@ def has_answers(question: Question) -> bool:
 
 def delete_question(question: Question) -> None:
     """Delete a question that nobody answered. Errors: question_answered (409: hide it)."""
+    question = lock_row(Question, question.id)  # answers being checked are waited for
     if has_answers(question):
         raise DomainError("question_answered", _l(
             "People have answered this question: hide it instead, so that their answers "
@@ -236,11 +271,12 @@ class Asked:
         return bool(self.order) or any(self.per_type.values())
 
 
-def asked(edition: Edition, type_ids: Sequence[int]) -> Asked:
-    """The active questions an order of these ticket types is asked."""
+def asked(edition: Edition, type_ids: Sequence[int], *, for_answers: bool = False) -> Asked:
+    """The active questions an order of these ticket types is asked (`for_answers`: see
+    questions_of)."""
     type_ids = list(dict.fromkeys(type_ids))
     result = Asked()
-    for question in questions_of(edition, active_only=True):
+    for question in questions_of(edition, active_only=True, for_answers=for_answers):
         if question.scope is QuestionScope.ORDER:
             if any(question.applies_to(t) for t in type_ids):
                 result.order.append(question)
@@ -271,7 +307,7 @@ def _value(question: Question, raw: Any) -> tuple[str | None, Any]:
         if raw not in question.option_keys():
             return None, _l("Choose one of the options.")
         return raw, None
-    text = raw.strip()
+    text = _UNSHOWN.sub("", raw.replace("\r\n", "\n")).strip()
     if not text:
         return None, None
     if len(text) > ANSWER_LENGTH:
@@ -312,7 +348,7 @@ def check_answers(edition: Edition, items: Sequence[Any],
     quantity, answers: one mapping per ticket). Answers to questions not asked are ignored;
     with `required` False (staff at the box office) no question must be answered.
     Errors: validation_failed, with the names of the module's docstring."""
-    result = asked(edition, [item.ticket_type_id for item in items])
+    result = asked(edition, [item.ticket_type_id for item in items], for_answers=True)
     errors: dict[str, list] = {}
     order = _answer_set(result.order, order_answers, "answers", errors, required)
     tickets: list[dict[int, str]] = []

@@ -275,7 +275,7 @@ def create_order(edition, *, buyer_name: str, email: str, items: list[Item],
     if voucher is not None and voucher.ticket_type_id not in counts:
         voucher = None  # a code that opens none of the order's tickets is not spent
     if not (box_office or for_waitlist_offer) and kept_for_the_line(
-            edition, [types[i] for i in counts], now):
+            edition, {types[i]: n for i, n in counts.items()}, now):
         raise Conflict("sold_out", _l("Sorry, this ticket is sold out: the tickets that come "
                                       "back go first to the people on its waiting list."))
 
@@ -298,11 +298,11 @@ def create_order(edition, *, buyer_name: str, email: str, items: list[Item],
     order.tickets = [Ticket(ticket_type_id=t.id, attendee_name=name, price_cents=price,
                             created_at=now) for t, name, price in planned]
     db.session.add(order)
-    questions.record_answers(order, checked, now=now)
     record(order, "created", actor=actor, now=now,
            data={"tickets": sum(counts.values()), "total_cents": order.total_cents})
     if order.total_cents == 0:  # paid before its first flush: inserted paid, not updated
         mark_paid(order, PaymentMethod.FREE, actor=actor, now=now)
+    questions.record_answers(order, checked, now=now)  # (its flush gives the tickets ids)
     db.session.flush()
     return order
 

@@ -30,7 +30,7 @@ from festival.ticketing.orders import (
     Item,
     check_voucher,
 )
-from festival.waitlist.rules import kept_for_the_line
+from festival.waitlist.rules import WaitingLine, the_line
 
 LOW_STOCK = 10  # "only N left" from here down
 
@@ -101,13 +101,12 @@ def offers(edition, voucher: Voucher | None = None, now: datetime | None = None,
     types = db.session.scalars(query.where(visible)
                                .order_by(TicketType.position, TicketType.id)).all()
     found = quotas.edition_quotas(edition.id)
-    for_the_line = set() if box_office else kept_for_the_line(edition, list(types), now)
+    line = WaitingLine() if box_office else the_line(edition, now)
     result = []
     for ticket_type in types:
         limits = [q.available for q in found.of(ticket_type)]
-        available = min(limits) if limits else None
-        if ticket_type.id in for_the_line:
-            available = 0  # freed seats go to the people waiting (waitlist/rules.py)
+        # freed seats go to the people waiting first (waitlist/rules.py)
+        available = line.seats_for_sale(ticket_type, min(limits) if limits else None)
         price = ticket_type.price_cents
         own_voucher = voucher is not None and voucher.ticket_type_id == ticket_type.id
         if own_voucher and voucher.price_override_cents is not None:

@@ -6,8 +6,8 @@ the expiry loop (`flask orders expire --loop`, ticketing/cli.py expire_once) and
 `flask waitlist sweep` looks at what is free: first it closes the offers past their time
 (their seats go back), then, per ticket type, it offers the free seats to the people in
 line, in joining order. Meanwhile the shop does not sell the seats of a type people are
-waiting for (waitlist/rules.kept_for_the_line): a seat freed a second after a sweep is not
-lost to a buyer who happened to be in the shop.
+waiting for, nor the seats a full day keeps for them (waitlist/rules.py): a seat freed a
+second after a sweep is not lost to a buyer who happened to be in the shop.
 
 An offer holds its seats in the quotas with the same conditional UPDATE as an order
 (quotas.take), so an offered seat can be neither sold nor offered twice: two sweeps running

@@ -77,6 +77,7 @@ def _sales(edition, organiser) -> dict:
         "requires_attendee_name": True})
     catalog.create_voucher(edition, {"code": "BENEVOLE-2", "ticket_type_id": volunteer.id,
                                      "max_uses": 20, "price_override_cents": 0})
+    _questions(edition, day_pass)
     paid = orders.create_order(edition, terms_accepted=True,
                                buyer_name="Amina Bakrim", email="amina@example.fr",
                                items=[orders.Item(festival_pass.id, 2),
@@ -92,6 +93,20 @@ def _sales(edition, organiser) -> dict:
     db.session.flush()
     return {"types": [festival_pass, day_pass, solidarity, volunteer],
             "orders": [paid, pending, cancelled]}
+
+
+def _questions(edition, day_pass) -> None:
+    """Questions nobody must answer (the contract's orders give none): one per order in
+    French only, one per day-pass ticket with its options in three languages."""
+    from festival.questions import services
+    services.create_question(edition, {"texts": {"fr": "Votre association ?"},
+                                       "kind": "text", "scope": "order"})
+    services.create_question(edition, {
+        "texts": {"fr": "Besoins d'accès ?", "en": "Access needs?", "ar": "احتياجات الوصول؟"},
+        "help_texts": {"fr": "Nous préparons l'accueil."}, "kind": "choice",
+        "scope": "ticket", "is_sensitive": True, "ticket_type_ids": [day_pass.id],
+        "options": [{"label": {"fr": "Aucun", "en": "None", "ar": "لا شيء"}},
+                    {"label": {"fr": "Fauteuil roulant", "en": "Wheelchair"}}]})
 
 
 def _doors(edition, sales) -> tuple[object, str]:

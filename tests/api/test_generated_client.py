@@ -101,9 +101,19 @@ def test_the_generated_client_reads_real_answers(generated, live_server, festiva
     assert isinstance(ticket_type, models.ManagedTicketType), ticket_type
     assert ticket_type.id == type_id
 
+    asked = _module("api.tickets.list_questions").sync(year, client=public)
+    [member, access] = asked.questions
+    assert (member.texts.fr, access.options[1].label.en) == ("Votre association ?",
+                                                             "Wheelchair")
+    day_pass = festival["ticket_type_ids"][1]
+    assert access.ticket_type_ids == [day_pass]
+
     body = models.CreateOrderBody.from_dict({
         "email": "lina@example.fr", "name": "Lina Ait",
-        "items": [{"ticket_type_id": type_id, "quantity": 2}], "accept_terms": True})
+        "items": [{"ticket_type_id": type_id, "quantity": 2},
+                  {"ticket_type_id": day_pass, "quantity": 1, "attendees": ["Lina Ait"],
+                   "answers": [{str(access.id): access.options[1].key}]}],
+        "answers": {str(member.id): "Tafraout Solidarité"}, "accept_terms": True})
     created = _module("api.tickets.create_order").sync(year, client=public, body=body)
     assert isinstance(created, models.CreatedOrder), created
 
@@ -111,7 +121,7 @@ def test_the_generated_client_reads_real_answers(generated, live_server, festiva
     order = _module("api.tickets.get_order").sync(created.code, client=public,
                                                    x_order_secret=secret)
     assert isinstance(order, models.Order), order
-    assert [t.ticket_type_id for t in order.tickets] == [type_id, type_id]
+    assert [t.ticket_type_id for t in order.tickets] == [type_id, type_id, day_pass]
 
     missing = _module("api.editions.get_edition").sync(1901, client=public)
     assert isinstance(missing, models.Error) and missing.error == "edition_not_found"

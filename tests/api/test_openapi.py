@@ -122,6 +122,8 @@ def _calls(f: dict) -> list[tuple]:
          None, 200),
         ("GET", "/api/v1/editions/{year}/ticket-types", f"/api/v1/editions/{year}/ticket-types",
          organiser, None, 200),
+        ("GET", "/api/v1/editions/{year}/questions", f"/api/v1/editions/{year}/questions", {},
+         None, 200),
         ("POST", "/api/v1/editions/{year}/orders", f"/api/v1/editions/{year}/orders", {},
          order, 201),
         ("POST", "/api/v1/editions/{year}/orders", f"/api/v1/editions/{year}/orders", {},

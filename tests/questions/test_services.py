@@ -185,3 +185,73 @@ def test_moving_a_question(edition):
     services.move_question(second, -1)  # already first: nothing moves
     assert services.questions_of(edition) == [second, first]
 
+
+
+def test_an_option_people_chose_stays(edition):
+    """Removing a chosen option would leave its answers as a bare key ("o2") on the order
+    pages and in the export: refused at the options; a correction of its text is not."""
+    ticket_type = make_type(edition)
+    access = services.create_question(edition, ACCESS)
+    order = _order(edition, [Item(ticket_type.id, 1, ["Amina"], answers=[{access.id: "o2"}])])
+    without = dict(ACCESS, options=[ACCESS["options"][0], ACCESS["options"][2]])
+    with pytest.raises(ValidationError) as refused:
+        services.update_question(access, without)
+    assert "“Fauteuil roulant”" in str(refused.value.fields["options"][0])
+    assert access.option_keys() == ["o1", "o2", "o3"]
+    corrected = dict(ACCESS, options=[ACCESS["options"][0],
+                                      {"label": {"fr": "Fauteuil", "en": "Wheelchair"}}])
+    services.update_question(access, corrected)  # "Boucle magnétique": nobody chose it
+    assert access.option_keys() == ["o1", "o2"]
+    assert [s.answer for s in services.answers_of(order, "fr").tickets[order.tickets[0].id]] \
+        == ["Fauteuil"]
+
+
+def test_a_typed_answer_loses_its_control_characters_and_direction_overrides(edition):
+    """"\\u202eenon" reads "none" on the organisers' pages and in the export; a bell or an
+    escape is nothing a person typed. Line breaks stay; NUL is refused with its message."""
+    ticket_type = make_type(edition)
+    member = services.create_question(edition, {**MEMBER, "is_required": True})
+    order = _order(edition, [Item(ticket_type.id, 1)],
+                   {member.id: "\u202eenon\x07\x1b[31m\r\nAfoulki\u200f"})
+    assert _answers(order) == {(None, member.id): "enon[31m\nAfoulki\u200f"}
+    for empty in ("\u202e\u202c", "\x07 \x1b"):
+        with pytest.raises(ValidationError) as refused:
+            _order(edition, [Item(ticket_type.id, 1)], {member.id: empty})
+        assert refused.value.fields[f"answers.{member.id}"] == ["Please answer this question."]
+    with pytest.raises(ValidationError) as refused:
+        _order(edition, [Item(ticket_type.id, 1)], {member.id: "a\x00b"})
+    assert refused.value.fields[f"answers.{member.id}"] == [
+        "This text holds characters that cannot be shown."]
+
+
+def test_a_question_answered_as_personal_stays_personal(edition):
+    """The shop told the people who answered that their answers are erased after the
+    festival: unticking "health or access" would keep them for good."""
+    ticket_type = make_type(edition)
+    access = services.create_question(edition, ACCESS)
+    services.update_question(access, {**ACCESS, "is_sensitive": False})  # nobody answered
+    services.update_question(access, ACCESS)
+    _order(edition, [Item(ticket_type.id, 1, ["Amina"], answers=[{access.id: "o2"}])])
+    with pytest.raises(ValidationError) as refused:
+        services.update_question(access, {**ACCESS, "is_sensitive": False})
+    assert list(refused.value.fields) == ["is_sensitive"]
+    assert access.is_sensitive
+    member = services.create_question(edition, MEMBER)
+    _order(edition, [Item(ticket_type.id, 1, ["Brahim"], answers=[{access.id: "o1"}])],
+           {member.id: "Afoulki"})
+    services.update_question(member, {**MEMBER, "is_sensitive": True})  # stricter: allowed
+    assert member.is_sensitive
+
+
+def test_a_free_order_keeps_its_answers(edition):
+    """A free order is paid before its first flush; its answers are kept after that."""
+    free = make_type(edition, "Enfant", price=0)
+    dinner = services.create_question(edition, DINNER)
+    member = services.create_question(edition, MEMBER)
+    order = _order(edition, [Item(free.id, 2, ["Amina", "Brahim"],
+                                  answers=[{dinner.id: "yes"}, {dinner.id: "no"}])],
+                   {member.id: "Afoulki"})
+    assert order.status is orders.OrderStatus.PAID
+    first, second = (t.id for t in order.tickets)
+    assert _answers(order) == {(first, dinner.id): "yes", (second, dinner.id): "no",
+                               (None, member.id): "Afoulki"}

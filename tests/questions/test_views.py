@@ -110,6 +110,8 @@ def test_organisers_write_a_question_and_see_the_answers(client, app, auth, shop
         code = db.session.scalar(select(Order.code))
     order_page = client.get(f"/manage/{year}/orders/{code}").get_data(as_text=True)
     assert "Answers to the questions" in order_page and "Wheelchair" in order_page
+    # a Latin name in an Arabic page (or the reverse) keeps its place beside the number
+    assert "<bdi>Amina Tazi</bdi> · <bdi>Pass festival</bdi></h3>" in order_page
     export = client.get(f"/dashboard/{year}/export/answers.csv").get_data().decode()[1:]
     rows = list(csv.DictReader(io.StringIO(export), delimiter=";"))
     assert {(r["Question"], r["Answer"], r["Personal"]) for r in rows} >= {
@@ -141,3 +143,87 @@ def test_the_api_lists_the_questions_and_takes_answers(client, app, shop):
     with app.app_context():
         assert sorted(a.value for a in db.session.scalars(select(Answer))) == ["Tafraout", "o1"]
         assert db.session.scalar(select(Edition.year)) == shop["year"]
+
+
+@pytest.mark.parametrize("raw", ["²", "١٢", "-3", "9" * 12, "x"])
+def test_a_ticket_type_that_is_no_number_is_refused_at_its_field(client, auth, shop, raw):
+    """Digits Python reads as digits but int() does not ("²"), or other scripts' digits:
+    the field's message, never a 500."""
+    auth.login_as("organiser")
+    refused = client.post(f"/manage/{shop['year']}/questions/new", data={
+        "text_fr": "Dîner ?", "kind": "yes_no", "scope": "ticket", "is_active": "y",
+        "ticket_type_ids": [str(shop["type"]), raw]})
+    assert refused.status_code == 422
+    assert "Choose among this edition" in refused.get_data(as_text=True)
+
+
+def test_removing_an_option_people_chose_is_refused_at_the_options(client, app, auth, shop):
+    t, access = shop["type"], shop["access"]
+    bought = client.post(shop["url"], data=_data(shop, "pay", **{
+        f"answer-{access}-{t}-1": "o2", f"answer-{access}-{t}-2": "o1"}))
+    assert bought.status_code == 303, bought.get_data(as_text=True)
+    auth.login_as("organiser")
+    refused = client.post(f"/manage/{shop['year']}/questions/{access}", data={
+        "text_fr": "Besoins d'accès ?", "kind": "choice", "scope": "ticket",
+        "is_required": "y", "is_sensitive": "y", "is_active": "y",
+        "options_fr": "Chien guide\nAucun"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert 'id="options_fr-errors"' in html and "Fauteuil roulant" in html
+    with app.app_context():
+        assert db.session.get(Question, access).option_keys() == ["o1", "o2"]
+
+
+def test_unticking_health_or_access_once_answered_is_refused_at_its_box(client, app, auth,
+                                                                          shop):
+    t, access = shop["type"], shop["access"]
+    bought = client.post(shop["url"], data=_data(shop, "pay", **{
+        f"answer-{access}-{t}-1": "o2", f"answer-{access}-{t}-2": "o1"}))
+    assert bought.status_code == 303
+    auth.login_as("organiser")
+    refused = client.post(f"/manage/{shop['year']}/questions/{access}", data={
+        "text_fr": "Besoins d'accès ?", "kind": "choice", "scope": "ticket",
+        "is_required": "y", "is_active": "y", "options_fr": "Aucun\nFauteuil roulant"})
+    assert refused.status_code == 422
+    assert 'id="is_sensitive-errors"' in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Question, access).is_sensitive
+
+
+def test_a_long_answer_with_line_breaks_is_kept_whole(client, app, shop):
+    """The text box allows 1000 characters, a line break counting as one; the browser sends
+    each as two ("\\r\\n"). The answer is kept whole, never cut, nor refused as too long."""
+    t, access, member = shop["type"], shop["access"], shop["member"]
+    typed = "\r\n".join(["x" * 98] * 10) + "\r\nfin"  # 980 + 10 breaks + 3 = 993 characters
+    done = client.post(shop["url"], data=_data(shop, "pay", **{
+        f"answer-{access}-{t}-1": "o2", f"answer-{access}-{t}-2": "o1",
+        f"answer-{member}": typed}))
+    assert done.status_code == 303, done.get_data(as_text=True)
+    with app.app_context():
+        kept = db.session.scalar(select(Answer.value).where(Answer.question_id == member))
+    assert kept == typed.replace("\r\n", "\n") and len(kept) == 993
+    too_long = client.post(shop["url"], data=_data(shop, "pay", **{
+        f"answer-{access}-{t}-1": "o2", f"answer-{access}-{t}-2": "o1",
+        f"answer-{member}": "\r\n".join(["x" * 99] * 11)}))  # 1099 characters
+    assert too_long.status_code == 422
+    assert "1000 characters at most." in too_long.get_data(as_text=True)
+
+
+def test_options_separated_by_blank_lines_are_all_kept(client, app, auth, shop):
+    """15 options with a blank line between each: 29 lines, all 15 options kept (the box
+    was cut at 21 lines, losing 4 without a word); 21 options: refused with its message."""
+    auth.login_as("organiser")
+    form = {"text_fr": "Menu ?", "kind": "choice", "scope": "order", "is_active": "y"}
+    saved = client.post(f"/manage/{shop['year']}/questions/new", data={
+        **form, "options_fr": "\n\n".join(f"Menu {n}" for n in range(1, 16)),
+        "options_en": "\n\n".join(f"Menu {n} (en)" for n in range(1, 16))})
+    assert saved.status_code == 303
+    with app.app_context():
+        question = db.session.scalar(select(Question).where(Question.kind == "choice",
+                                                            Question.scope == "order"))
+        assert [o["label"]["fr"] for o in question.options] == [
+            f"Menu {n}" for n in range(1, 16)]
+        assert question.options[-1]["label"]["en"] == "Menu 15 (en)"
+    refused = client.post(f"/manage/{shop['year']}/questions/new", data={
+        **form, "options_fr": "\n\n".join(f"Menu {n}" for n in range(1, 22))})
+    assert refused.status_code == 422 and "20 options at most." in refused.get_data(True)

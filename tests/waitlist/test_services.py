@@ -330,3 +330,87 @@ def test_the_box_office_and_the_offer_itself_are_not_held_back_by_the_line(editi
     assert order.tickets  # Brahim still waits behind, yet Amina's offer is hers
     free_one(held[1])
     assert buy(edition, ticket_type, 1, email="door@example.fr", box_office=True).tickets
+
+
+def test_a_day_seat_freed_for_the_line_is_not_taken_by_a_pass_nobody_waits_for(ctx):
+    """Saturday is full, Amina waits for a Saturday ticket; a Saturday seat comes back. The
+    two-day pass (nobody waits for it) admits on Saturday too: the shop shows it sold out
+    and refuses it until the sweep has offered Amina the seat."""
+    from tests.ticketing.conftest import make_edition
+    edition = make_edition(capacity=1)
+    saturday = make_type(edition, name="Samedi", quota=50, valid_days=["2027-05-15"])
+    sunday = make_type(edition, name="Dimanche", quota=50, valid_days=["2027-05-16"])
+    two_days = make_type(edition, name="Pass", quota=50)
+    order = buy(edition, saturday, 1)
+    entry = join(edition, saturday, "Amina")
+    free_one(order)
+    offers = {o.id: o for o in shop.offers(edition, None, NOW)}
+    assert offers[two_days.id].state == shop.SOLD_OUT
+    assert offers[sunday.id].state == shop.ON_SALE  # Sunday's seats are nobody's
+    with pytest.raises(Conflict) as refused:
+        orders.create_order(edition, buyer_name="Brahim", email="brahim@example.fr",
+                            items=[orders.Item(two_days.id, 1)], terms_accepted=True, now=NOW)
+    assert refused.value.code == "sold_out"
+    services.sweep(now=NOW)
+    assert entry.status is EntryStatus.OFFERED
+    assert quotas.drift() == []
+
+
+def test_a_line_held_back_by_its_own_quota_keeps_no_day_seat(ctx):
+    """People wait for a ticket whose own quota is sold: the day's other seats stay on sale."""
+    from tests.ticketing.conftest import make_edition
+    edition = make_edition(capacity=10)
+    saturday, _held = sold_out_type(edition, quota=1, name="Samedi", valid_days=["2027-05-15"])
+    two_days = make_type(edition, name="Pass", quota=50)
+    join(edition, saturday, "Amina")
+    offers = {o.id: o for o in shop.offers(edition, None, NOW)}
+    assert (offers[saturday.id].state, offers[two_days.id].state) == (shop.SOLD_OUT,
+                                                                      shop.ON_SALE)
+    assert buy(edition, two_days, 2, email="brahim@example.fr").tickets
+
+
+def test_the_days_a_two_day_line_waits_for(ctx):
+    """People wait for the two-day pass because Sunday is full: Saturday tickets stay on
+    sale (the pass cannot use a Saturday seat alone); a Sunday seat that comes back is
+    theirs."""
+    from tests.ticketing.conftest import make_edition
+    edition = make_edition(capacity=3)
+    two_days = make_type(edition, name="Pass", quota=50)
+    saturday = make_type(edition, name="Samedi", quota=50, valid_days=["2027-05-15"])
+    sunday = make_type(edition, name="Dimanche", quota=50, valid_days=["2027-05-16"])
+    sunday_orders = [buy(edition, sunday, 1, email=f"s{n}@example.fr") for n in range(3)]
+    entry = join(edition, two_days, "Amina", 2)
+    states = {o.id: o.state for o in shop.offers(edition, None, NOW)}
+    assert (states[saturday.id], states[sunday.id]) == (shop.ON_SALE, shop.SOLD_OUT)
+    free_one(sunday_orders[0])
+    states = {o.id: o.state for o in shop.offers(edition, None, NOW)}
+    assert (states[saturday.id], states[sunday.id]) == (shop.ON_SALE, shop.SOLD_OUT)
+    free_one(sunday_orders[1])
+    services.sweep(now=NOW)
+    assert entry.status is EntryStatus.OFFERED
+
+
+def test_a_day_sells_only_its_seats_beyond_what_the_line_keeps(ctx):
+    """Two Saturday seats come back, Amina waits for one: one two-day pass is on sale, not
+    two (an order of two would take hers)."""
+    from tests.ticketing.conftest import make_edition
+    edition = make_edition(capacity=4)
+    saturday = make_type(edition, name="Samedi", quota=50, valid_days=["2027-05-15"])
+    two_days = make_type(edition, name="Pass", quota=50)
+    sold = [buy(edition, saturday, 2, email="first@example.fr"),
+            buy(edition, saturday, 2, email="second@example.fr")]
+    entry = join(edition, saturday, "Amina")
+    free_one(sold[0])
+    offers = {o.id: o for o in shop.offers(edition, None, NOW)}
+    assert (offers[two_days.id].state, offers[two_days.id].available) == (shop.ON_SALE, 1)
+    at_door = {o.id: o for o in shop.offers(edition, None, NOW, box_office=True)}
+    assert at_door[two_days.id].available == 2  # the line has no say at the box office
+    with pytest.raises(Conflict):
+        orders.create_order(edition, buyer_name="Brahim", email="brahim@example.fr",
+                            items=[orders.Item(two_days.id, 2)], terms_accepted=True, now=NOW)
+    assert orders.create_order(edition, buyer_name="Brahim", email="brahim@example.fr",
+                               items=[orders.Item(two_days.id, 1)], terms_accepted=True,
+                               now=NOW).tickets
+    services.sweep(now=NOW)
+    assert entry.status is EntryStatus.OFFERED
+    assert quotas.drift() == []
