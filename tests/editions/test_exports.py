@@ -380,3 +380,26 @@ def test_exports_answer_304_until_the_programme_changes(client, app, programme, 
     changed = client.get(url, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.data
     assert changed.headers["ETag"] != etag
+
+
+def test_schedule_apps_get_each_title_in_its_sessions_own_language(client, app, programme):
+    """A session held in Arabic first shows its Arabic title (when written), whatever the
+    page's language; one held in French keeps its French title."""
+    from festival.editions.models import ProgrammeSession
+    with app.app_context():
+        concert = db.session.get(ProgrammeSession, programme["concert"])
+        concert.set_texts("title", {"fr": "Soirée ahwach", "ar": "سهرة أحواش"}, {},
+                          max_length=250)
+        water = db.session.get(ProgrammeSession, programme["water"])
+        water.set_texts("title", {"fr": "L'eau dans le Souss-Massa",
+                                  "ar": "الماء في سوس ماسة"}, {}, max_length=250)
+        argan = db.session.get(ProgrammeSession, programme["argan"])
+        argan.set_texts("title", {"fr": "Les coopératives féminines d'argan",
+                                  "ar": "التعاونيات النسائية للأركان"}, {}, max_length=250)
+        db.session.commit()
+    events = {e["id"]: e for day in client.get(f"/{programme['year']}/schedule.json")
+              .get_json()["schedule"]["conference"]["days"]
+              for events in day["rooms"].values() for e in events}
+    assert events[programme["argan"]]["title"] == "التعاونيات النسائية للأركان"  # held in ar
+    assert events[programme["water"]]["title"] == "L'eau dans le Souss-Massa"     # fr first
+    assert events[programme["concert"]]["title"] == "Soirée ahwach"  # tzm: not written in it
