@@ -128,3 +128,16 @@ def gaps(rows) -> dict[str, int]:
             for language in row.missing_languages(field):
                 found[language] = found.get(language, 0) + 1
     return found
+
+
+class InFrench:
+    """A row whose translated fields read as their French columns, for the forms that edit
+    them (`RoomForm(obj=InFrench(room))`): what an organiser saves back is the French text
+    whatever the language of their pages."""
+
+    def __init__(self, row) -> None:
+        self._row = row
+
+    def __getattr__(self, name: str):
+        column = getattr(type(self._row), "TRANSLATED", {}).get(name)
+        return getattr(self._row, column or name)

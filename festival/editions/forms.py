@@ -175,10 +175,18 @@ class SpeakerForm(Form):
 
 
 class SessionForm(Form):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=250)])
+    title = StringField(_l("Title, in French"), validators=[DataRequired(), Length(max=250)],
+                        render_kw=_in("fr"))
+    title_en = StringField(_l("Title, in English"), [Length(max=250)], render_kw=_in("en"))
+    title_ar = StringField(_l("Title, in Arabic"), [Length(max=250)], render_kw=_in("ar"))
     kind = SelectField(_l("Kind"), choices=choices(
         (kind.value, label) for kind, label in SESSION_KIND.items()))
-    abstract = TextAreaField(_l("Abstract"), validators=[Length(max=10_000)])
+    abstract = TextAreaField(_l("Abstract, in French"), validators=[Length(max=10_000)],
+                             render_kw=_in("fr", rows=4))
+    abstract_en = TextAreaField(_l("Abstract, in English"), [Length(max=10_000)],
+                                render_kw=_in("en", rows=4))
+    abstract_ar = TextAreaField(_l("Abstract, in Arabic"), [Length(max=10_000)],
+                                render_kw=_in("ar", rows=4))
     languages = CheckboxListField(_l("Languages"), choices=choices(
         (lang.value, label) for lang, label in LANGUAGE.items()))
     pole = SelectField(_l("Track: a pôle of the CNSM"), choices=choices(

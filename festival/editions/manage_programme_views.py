@@ -14,6 +14,7 @@ from festival.core.access import Role, roles
 from festival.core.errors import DomainError, ValidationError
 from festival.core.forms import choices, refuse
 from festival.core.timeutil import paris_to_utc, to_paris
+from festival.core.translated import InFrench
 from festival.core.unit_of_work import refuse_request
 from festival.editions import queries, services
 from festival.editions.clashes import ClashError, Placement, clashes_for, edition_clashes
@@ -31,7 +32,7 @@ def _edition(year: int):
 # Rooms --------------------------------------------------------------------------------------
 
 def _room_form(edition, room: Room | None = None) -> RoomForm:
-    form = RoomForm(obj=room) if room is not None else RoomForm()
+    form = RoomForm(obj=InFrench(room)) if room is not None else RoomForm()
     form.venue_id.choices = choices([(0, _("— none —"))] +
                                     [(v.id, v.name) for v in edition.venues])
     form.overflow_room_id.choices = choices(
@@ -214,8 +215,11 @@ def _session_form(edition, item: ProgrammeSession | None) -> SessionForm:
     form.speaker_ids.choices = choices((s.id, s.name) for s in queries.all_speakers())
     if item is not None and request.method == "GET":
         start, end = to_paris(item.starts_at), to_paris(item.ends_at)
+        texts = {(name if lang == "fr" else f"{name}_{lang}"): text
+                 for name in ("title", "abstract")
+                 for lang, text in item.texts_of(name).items()}
         form.process(data={
-            "title": item.title, "kind": item.kind.value, "abstract": item.abstract,
+            **texts, "kind": item.kind.value,
             "languages": [lang.value for lang in item.languages],
             "pole": item.pole.value if item.pole else "", "theme": item.theme,
             "day": start.date().isoformat(), "start_time": start.time(),
@@ -229,7 +233,11 @@ def _session_data(form: SessionForm) -> dict:
     day = date.fromisoformat(form.day.data)
     start = paris_to_utc(day, form.start_time.data)
     end_day = day + timedelta(days=1) if form.end_time.data <= form.start_time.data else day
-    return {"title": form.title.data, "kind": form.kind.data, "abstract": form.abstract.data,
+    def texts(name: str) -> dict[str, str]:
+        return {"fr": getattr(form, name).data or "", "en": getattr(form, f"{name}_en").data
+                or "", "ar": getattr(form, f"{name}_ar").data or ""}
+
+    return {"title": texts("title"), "kind": form.kind.data, "abstract": texts("abstract"),
             "languages": form.languages.data or [], "pole": form.pole.data or None,
             "theme": form.theme.data, "room_id": form.room_id.data, "starts_at": start,
             "ends_at": paris_to_utc(end_day, form.end_time.data),
@@ -290,7 +298,7 @@ def session(year: int, session_id: int):
 # Speakers -----------------------------------------------------------------------------------
 
 def _speaker_form(speaker: Speaker | None = None) -> SpeakerForm:
-    form = SpeakerForm(obj=speaker) if speaker is not None else SpeakerForm()
+    form = SpeakerForm(obj=InFrench(speaker)) if speaker is not None else SpeakerForm()
     form.association_id.choices = choices(
         [(0, _("— none —"))] + [(a.id, a.name) for a in queries.member_associations()])
     if speaker is not None and request.method == "GET":

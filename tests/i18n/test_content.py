@@ -102,3 +102,36 @@ def test_the_pdf_ticket_prints_the_name_in_the_buyers_language(edition, tmp_path
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
                           text=True, check=True, timeout=60).stdout
     assert "المهرجان" in text and "Pass festival" not in text
+
+
+def test_organisers_on_arabic_pages_save_the_french_text_back(app, client, auth):
+    """A form is filled with the French texts whatever the page's language, so a room saved
+    unchanged from the Arabic back office keeps its French name; a session's form writes
+    each language."""
+    from festival.editions.models import ProgrammeSession, Room
+    from tests import factories
+
+    with app.app_context():
+        an_edition = factories.gen_edition(status="published")
+        room = factories.gen_room(an_edition, name="Grande salle")
+        room.set_texts("name", {"fr": "Grande salle", "ar": "القاعة الكبرى"}, {},
+                       max_length=120)
+        session = factories.gen_session(an_edition, room, title="L'eau")
+        db.session.commit()
+        year, room_id, session_id = an_edition.year, room.id, session.id
+    auth.login_as("organiser")
+    client.set_cookie("lang", "ar")
+    page = client.get(f"/manage/editions/{year}/rooms/{room_id}").get_data(as_text=True)
+    assert 'value="Grande salle"' in page
+    saved = client.post(f"/manage/editions/{year}/rooms/{room_id}", data={
+        "name": "Grande salle", "description": "", "capacity": "100", "opens_at": "09:00",
+        "closes_at": "23:30", "venue_id": "0", "position": "0", "overflow_room_id": "0",
+        "stream_url": ""})
+    assert saved.status_code in (302, 303)
+    form = client.get(f"/manage/editions/{year}/sessions/{session_id}").get_data(as_text=True)
+    assert 'name="title_ar"' in form and 'value="L&#39;eau"' in form
+    with app.app_context():
+        room = db.session.get(Room, room_id)
+        assert room.texts_of("name") == {"fr": "Grande salle", "ar": "القاعة الكبرى"}
+        session = db.session.get(ProgrammeSession, session_id)
+        assert session.texts_of("title") == {"fr": "L'eau"}

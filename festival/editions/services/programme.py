@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from festival.accounts.models import User
 from festival.associations.models import Association, Pole
+from festival.config import LANGUAGES
 from festival.core.errors import Conflict, ValidationError
 from festival.core.urls import is_web_address
 from festival.editions import photos
@@ -213,10 +214,19 @@ def _session_values(edition: Edition, fields: Fields, data: Mapping[str, Any],
 
     if given("kind"):
         values["kind"] = fields.choice("kind", data.get("kind"), SessionKind)
-    if given("title"):
-        values["title"] = fields.text("title", data.get("title"), max_length=250, required=True)
-    if given("abstract"):
-        values["abstract"] = fields.text("abstract", data.get("abstract"), max_length=10_000)
+    # The public texts: a string (French) or {language: text} (core/translated.py).
+    for name, limit, required in (("title", 250, True), ("abstract", 10_000, False)):
+        if not given(name):
+            continue
+        raw = data.get(name)
+        if isinstance(raw, Mapping):
+            values[name] = fields.text(name, raw.get("fr"), max_length=limit,
+                                       required=required)
+            values[f"{name}_texts"] = {
+                lang: fields.text(f"{name}_{lang}", raw.get(lang), max_length=limit)
+                for lang in LANGUAGES if lang != "fr" and lang in raw}
+        else:
+            values[name] = fields.text(name, raw, max_length=limit, required=required)
     if given("status"):
         values["status"] = fields.choice("status", data.get("status") or "draft", SessionStatus)
     if given("is_highlight"):
@@ -281,7 +291,8 @@ def _check_session(fields: Fields, merged: Mapping[str, Any]) -> None:
 
 
 def _current(session: ProgrammeSession) -> dict[str, Any]:
-    return {"kind": session.kind, "title": session.title, "abstract": session.abstract,
+    # The French texts (the columns): the attributes read in the current language.
+    return {"kind": session.kind, "title": session.title_fr, "abstract": session.abstract_fr,
             "status": session.status, "is_highlight": session.is_highlight,
             "capacity": session.capacity, "pole": session.pole, "theme": session.theme, "languages": session.languages,
             "room": session.room, "starts_at": session.starts_at, "ends_at": session.ends_at,
@@ -310,6 +321,10 @@ def _save(session: ProgrammeSession, values: Mapping[str, Any]) -> None:
     for name in ("kind", "title", "abstract", "status", "is_highlight", "capacity", "pole",
                  "theme", "starts_at", "ends_at"):
         setattr(session, name, values[name])
+    for name in ("title", "abstract"):
+        if f"{name}_texts" in values:  # the other languages were given: they replace
+            session.set_texts(name, {"fr": values[name], **values[f"{name}_texts"]}, {},
+                              max_length=10_000)
     session.room = values["room"]
     wanted = list(values["languages"])
     session.language_rows = [row for row in session.language_rows if row.language in wanted]
