@@ -51,6 +51,7 @@ from festival.outreach.models import (  # noqa: F401
     Unsubscribe,
 )
 from festival.questions.models import Answer, Question  # noqa: F401
+from festival.seats.models import SeatReservation  # noqa: F401
 from festival.ticketing.models import (  # noqa: F401
     Order,
     OrderEvent,

@@ -127,6 +127,8 @@ EXPECTED: dict[str, frozenset[str]] = {
     "api.ticketing.signing_key": EVERYONE,
     "api.ticketing.list_ticket_types": EVERYONE,
     "api.ticketing.list_questions": EVERYONE,
+    "ticketing.reserve_seat": EVERYONE,   # the order's secret is checked inside
+    "ticketing.cancel_seat": EVERYONE,    # the order's secret is checked inside
     "api.ticketing.create_ticket_type": STAFF,
     "api.ticketing.get_ticket_type": STAFF,
     "api.ticketing.update_ticket_type": STAFF,
@@ -202,7 +204,7 @@ def samples(app):
         values["ticket_id"] = find_order(values["code"]).tickets[0].id
         values.update(factories.gen_messaging_samples(values["year"]))
         values.update(entry_id=1, secret="unknown-waiting-list-secret", question_id=1,
-                      receipt_id=1)
+                      receipt_id=1, reservation_id=1)
         values.update(factories.gen_volunteer_samples(values["year"]))
         db.session.commit()
     return values

@@ -3,7 +3,7 @@ search at the door. Core statements on the hot path (one round trip each); nothi
 changes a row."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, and_, bindparam, cast, func, literal, null, or_, select, union_all
@@ -354,3 +354,17 @@ def conflicts(edition_id: int, *, limit: int = 500) -> list[dict]:
 def conflict_count(edition_id: int) -> int:
     return db.session.scalar(select(func.count()).select_from(SCANS).where(
         SCANS.c.edition_id == edition_id, SCANS.c.reason == OFFLINE_CONFLICT)) or 0
+
+
+def let_into_room(room_id: int, since: datetime, ticket_ids: list[int]) -> set[int]:
+    """Which of these tickets were let in at a door of the room (a check-in list with its
+    room_id) since `since`: an entry scan that was not undone."""
+    if not ticket_ids:
+        return set()
+    return set(db.session.scalars(
+        select(SCANS.c.ticket_id).distinct()
+        .select_from(SCANS.join(LISTS, LISTS.c.id == SCANS.c.list_id))
+        .where(LISTS.c.room_id == room_id, SCANS.c.ticket_id.in_(ticket_ids),
+               SCANS.c.scanned_at >= since, SCANS.c.kind == ScanKind.SCAN,
+               SCANS.c.direction == Direction.IN, SCANS.c.result == ScanResult.OK,
+               SCANS.c.is_undone.is_(False))))

@@ -149,6 +149,9 @@ def on_commit(app: Flask, hook: Callable[[Response], None]) -> None:
 
 
 def _process(app: Flask, dispatch: Callable[[], Any]) -> Response:
+    # `g` lives on the application context, which a request may share with the one around
+    # it (a test's, a command's): a request starts unrefused whatever came before it.
+    g.pop(_REFUSED, None)
     setattr(g, _OPEN, True)
     try:
         answer = dispatch()

@@ -202,6 +202,8 @@ class SessionForm(Form):
     is_highlight = BooleanField(_l("Highlight on the home page"))
     capacity = IntegerField(_l("Seats for this session (if fewer than the room's)"),
                             validators=[Optional(), NumberRange(1, 100_000)])
+    registration_required = BooleanField(_l("Free pre-registration: attendees reserve a seat "
+                                            "with their ticket"))
     confirm_clashes = BooleanField(_l("Save despite the clashes listed above"))
 
 

@@ -225,7 +225,8 @@ def _session_form(edition, item: ProgrammeSession | None) -> SessionForm:
             "day": start.date().isoformat(), "start_time": start.time(),
             "end_time": end.time(), "room_id": item.room_id,
             "speaker_ids": [s.id for s in item.speakers], "status": item.status.value,
-            "is_highlight": item.is_highlight, "capacity": item.capacity})
+            "is_highlight": item.is_highlight, "capacity": item.capacity,
+            "registration_required": item.registration_required})
     return form
 
 
@@ -242,7 +243,8 @@ def _session_data(form: SessionForm) -> dict:
             "theme": form.theme.data, "room_id": form.room_id.data, "starts_at": start,
             "ends_at": paris_to_utc(end_day, form.end_time.data),
             "speaker_ids": form.speaker_ids.data or [], "status": form.status.data,
-            "is_highlight": form.is_highlight.data, "capacity": form.capacity.data}
+            "is_highlight": form.is_highlight.data, "capacity": form.capacity.data,
+            "registration_required": form.registration_required.data}
 
 
 def _session_page(edition, item: ProgrammeSession | None):

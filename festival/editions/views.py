@@ -36,6 +36,7 @@ from festival.editions.forms import StandRequestForm
 from festival.editions.labels import template_globals
 from festival.editions.photos import photo_folder
 from festival.editions.practical import door_hours, places, same_place, where_and_when
+from festival.seats import services as seats
 
 bp = Blueprint("editions", __name__)
 
@@ -137,7 +138,9 @@ def session(year: int, session_id: int):
     item = queries.public_session(edition, session_id)
     occ = room_occupancy(edition).get(item.room_id)
     return render_template("editions/session.html", edition=edition, session=item,
-                           occupancy=occ if occ is not None and occ.session is item else None)
+                           occupancy=occ if occ is not None and occ.session is item else None,
+                           seats_left=seats.seats_left(item) if item.registration_required
+                           else None, seats_open=utcnow() < seats.open_until(item))
 
 
 @bp.get("/<int:year>/now")

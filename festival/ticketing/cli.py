@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from festival.core.loop import run_every
 from festival.core.unit_of_work import transaction
+from festival.seats.services import release_no_shows
 from festival.ticketing import quotas
 from festival.ticketing.checkout import close_cancelled_checkouts
 from festival.ticketing.orders import expire_due
@@ -21,8 +22,9 @@ log = logging.getLogger("festival.ticketing")
 
 def expire_once() -> int:
     """Expire every pending order past its hold, in batches; returns how many. Then close
-    the Checkout Sessions of cancelled orders that were not closed at cancel time, and run
-    the waiting lists' sweep (waitlist.services.sweep)."""
+    the Checkout Sessions of cancelled orders that were not closed at cancel time, run
+    the waiting lists' sweep (waitlist.services.sweep) and release the session seats nobody
+    came for (seats.services.release_no_shows)."""
     total = 0
     while True:
         with transaction():  # one batch
@@ -33,6 +35,9 @@ def expire_once() -> int:
     close_cancelled_checkouts()
     # Seats that came back (expiry, cancel, refund, a larger quota) go to the waiting lists.
     sweep_once()
+    # Seats reserved in sessions and not used ten minutes after the start go back.
+    with transaction():
+        release_no_shows()
     return total
 
 

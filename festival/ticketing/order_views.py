@@ -25,6 +25,7 @@ from festival.core.unit_of_work import AfterCommit, refuse_request
 from festival.editions.practical import where_and_when
 from festival.outreach import feedback
 from festival.questions import services as questions
+from festival.seats import services as seats
 from festival.ticketing import checkout, orders, queries, sales
 from festival.ticketing.blueprints import bp
 from festival.ticketing.change_forms import buyer_context
@@ -99,6 +100,7 @@ def render_order_page(found: Order, *, correction=None, transfers=None,
         where_and_when=where_and_when(found.edition, days, str(get_locale())),
         feedback=feedback.can_answer(found, now), answered=feedback.answer_of(found) is not None,
         answers=questions.answers_of(found, str(get_locale())),
+        seat_sessions=seats.sessions_for(found, now), reservations=seats.reservations_of(found),
         **buyer_context(found, now, correction=correction, transfers=transfers))
     return _private(Response(page, status=status))
 

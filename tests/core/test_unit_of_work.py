@@ -197,6 +197,16 @@ def test_a_successful_request_is_committed(small_app):
     assert _outbox_rows(small_app) == 1
 
 
+def test_a_request_after_a_refused_one_in_the_same_app_context_commits(small_app):
+    """`g` lives on the application context, which requests share with one pushed around
+    them (a test's, a command's): a refusal must not carry over to the next request."""
+    client = small_app.test_client()
+    with small_app.app_context():
+        assert client.post("/t/refused-then-redirect").status_code == 302
+        assert client.post("/t/ok").status_code == 201
+    assert _outbox_rows(small_app) == 1
+
+
 def test_after_commit_work_runs_after_the_commit_and_never_after_a_rollback(small_app):
     client = small_app.test_client()
     assert client.post("/t/ok-then-404").status_code == 404

@@ -107,6 +107,8 @@ SESSION_FIELDS = {
     "languages": array(enum(Language), minItems=1), "pole": nullable(enum(Pole)),
     "theme": text(80), "room_id": ID, "starts_at": DATETIME, "ends_at": DATETIME,
     "speaker_ids": array(ID), "status": enum(SessionStatus), "is_highlight": BOOLEAN,
+    "registration_required": {**BOOLEAN, "description": "Free pre-registration: attendees "
+                                                         "reserve a seat with their ticket."},
     "confirm_clashes": {"type": "boolean",
                         "description": "Save even though it clashes (the clashes are "
                                        "returned)."},

@@ -5,7 +5,7 @@ import enum
 import uuid
 from datetime import datetime, time
 
-from sqlalchemy import ForeignKey, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, Text, Time, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.associations.models import Association, Pole
@@ -136,6 +136,8 @@ class ProgrammeSession(Translated, TimestampMixin, db.Model):
     is_highlight: Mapped[bool] = mapped_column(default=False)
     # Seats of the session itself, when fewer than its room's (None: the room's capacity).
     capacity: Mapped[int | None] = mapped_column(Integer)
+    # Free pre-registration: attendees reserve a seat with their ticket (festival/seats).
+    registration_required: Mapped[bool] = mapped_column(default=False, server_default=false())
     # iCalendar's SEQUENCE: one more at each change of time, room or status, so that
     # calendar clients replace the copy they imported (services.programme._save).
     sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -32,7 +32,8 @@ from festival.extensions import db
 
 MAX_SESSION = timedelta(hours=14)
 SESSION_FIELDS = ("kind", "title", "abstract", "languages", "pole", "theme", "room_id",
-                  "starts_at", "ends_at", "speaker_ids", "status", "is_highlight", "capacity")
+                  "starts_at", "ends_at", "speaker_ids", "status", "is_highlight", "capacity",
+                  "registration_required")
 ROOM_FIELDS = ("name", "description", "capacity", "opens_at", "closes_at", "venue_id",
                "position", "overflow_room_id", "stream_url")
 SPEAKER_FIELDS = ("name", "bio", "association_id")
@@ -231,6 +232,8 @@ def _session_values(edition: Edition, fields: Fields, data: Mapping[str, Any],
         values["status"] = fields.choice("status", data.get("status") or "draft", SessionStatus)
     if given("is_highlight"):
         values["is_highlight"] = bool(data.get("is_highlight"))
+    if given("registration_required"):
+        values["registration_required"] = data.get("registration_required") is True
     if given("capacity"):
         values["capacity"] = fields.whole_number("capacity", data.get("capacity"), minimum=1,
                                                  maximum=100_000)
@@ -294,6 +297,7 @@ def _current(session: ProgrammeSession) -> dict[str, Any]:
     # The French texts (the columns): the attributes read in the current language.
     return {"kind": session.kind, "title": session.title_fr, "abstract": session.abstract_fr,
             "status": session.status, "is_highlight": session.is_highlight,
+            "registration_required": session.registration_required,
             "capacity": session.capacity, "pole": session.pole, "theme": session.theme, "languages": session.languages,
             "room": session.room, "starts_at": session.starts_at, "ends_at": session.ends_at,
             "speakers": session.speakers}
@@ -319,7 +323,7 @@ def _save(session: ProgrammeSession, values: Mapping[str, Any]) -> None:
         # In SQL, so that two organisers saving at once still count two changes.
         session.sequence = ProgrammeSession.sequence + 1
     for name in ("kind", "title", "abstract", "status", "is_highlight", "capacity", "pole",
-                 "theme", "starts_at", "ends_at"):
+                 "theme", "starts_at", "ends_at", "registration_required"):
         setattr(session, name, values[name])
     for name in ("title", "abstract"):
         if f"{name}_texts" in values:  # the other languages were given: they replace
