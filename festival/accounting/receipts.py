@@ -202,8 +202,12 @@ def cancel_receipt(order: Order, *, reason: str, now: datetime | None = None
 def reissue(receipt: DonationReceipt, *, now: datetime | None = None) -> int:
     """A copy of an issued receipt, same number, marked DUPLICATA: counted on the receipt
     (who asked for it is in the audit log, as every back-office action). Returns the copy's
-    number (1 for the first). Errors: receipt_cancelled (409)."""
+    number (1 for the first). Under the order's lock, which a refund or a cancellation takes
+    before cancelling the receipt: the receipt is read again after it, so a copy is never made
+    of a receipt cancelled meanwhile. Errors: receipt_cancelled (409)."""
     now = now or utcnow()
+    lock_order(receipt.order_id)
+    db.session.refresh(receipt)
     if receipt.is_cancelled:
         raise DomainError("receipt_cancelled", _l("This receipt was cancelled: it cannot be "
                                                   "issued again."), status=409)
