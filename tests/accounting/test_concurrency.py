@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from festival.accounting import receipts
+from festival.accounting.models import DonationReceipt
 from festival.accounts.models import User
 from festival.core.errors import DomainError
-from festival.accounting.models import DonationReceipt
 from festival.extensions import db
 from festival.ticketing import orders, refunds
 from festival.ticketing.models import Order, PaymentMethod
