@@ -80,6 +80,15 @@ def test_the_address_is_checked_field_by_field():
                                    "city": "Lyon"}).country == "France"
 
 
+
+@pytest.mark.parametrize("street", ["1 rue \u202eA", "1 rue \u2067A", "1 rue\x7f A",
+                                    "1 rue\x9bA"])
+def test_a_bidi_override_or_a_control_character_is_refused_in_an_address(street):
+    with pytest.raises(ValidationError) as refused:
+        receipts.check_address({"street": street, "postal_code": "69001", "city": "Lyon"})
+    assert set(refused.value.fields) == {"receipt_street"}
+
+
 def test_a_full_refund_cancels_the_receipt_and_keeps_its_number(receipts_on, pass_type):
     order = order_with_donation(pass_type, 2000, quantity=2)
     receipts.ask_for_receipt(order, ADDRESS, now=PAID_AT)
