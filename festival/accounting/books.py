@@ -35,6 +35,7 @@ from festival.ticketing.models import (
 )
 
 MAX_DAYS = 366
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the books' days: far dates overflow the conversion to UTC
 MAX_ROWS = 50_000  # payments or refunds in one export: more is refused, never cut silently
 TICKETS = ("706000", "Prestations de services — billetterie")
 DONATIONS = ("754100", "Dons manuels")
@@ -63,19 +64,21 @@ class Line:
 
 
 def check_period(start, end) -> tuple[date, date]:
-    """Two ISO dates, the end not before the start, at most MAX_DAYS apart.
+    """Two ISO dates from FIRST_YEAR to LAST_YEAR, the end not before the start, at most
+    MAX_DAYS apart.
     Errors: validation_failed (start, end)."""
     errors: dict[str, list] = {}
     days = {}
     for name, value in (("start", start), ("end", end)):
-        if isinstance(value, date):
-            days[name] = value
-            continue
         try:
-            days[name] = date.fromisoformat(value if isinstance(value, str)
-                                            and len(value) <= 10 else "")
+            days[name] = value if isinstance(value, date) else date.fromisoformat(
+                value if isinstance(value, str) and len(value) <= 10 else "")
         except ValueError:
             errors[name] = [_l("Give a date as YYYY-MM-DD.")]
+            continue
+        if not FIRST_YEAR <= days[name].year <= LAST_YEAR:
+            errors[name] = [_l("Choose a date from %(first)s to %(last)s.",
+                               first=FIRST_YEAR, last=LAST_YEAR)]
     if not errors and days["end"] < days["start"]:
         errors["end"] = [_l("The end comes before the start.")]
     if not errors and (days["end"] - days["start"]).days >= MAX_DAYS:

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from festival.accounting import queries
 from festival.accounting.pdf import method_label
 from festival.accounting.queries import Register
+from festival.core.errors import DomainError
 from festival.core.spreadsheet import DAY, EUROS, INSTANT, NUMBER, Column, Table, write
 
 STATUS = {"issued": _l("Issued"), "refunded": _l("Cancelled (refunded)"),
@@ -27,3 +29,14 @@ def register_table(register: Register) -> Table:
 
 def register_file(register: Register, fmt: str) -> bytes:
     return write(register_table(register), fmt)
+
+
+def register_export(year: int, fmt: str) -> bytes:
+    """Every receipt of `year`, for the accountant: never the page's first rows only.
+    Error: too_many_receipts (409: more than queries.MAX_EXPORT_ROWS)."""
+    found = queries.register(year, limit=queries.MAX_EXPORT_ROWS)
+    if found.is_truncated:
+        raise DomainError("too_many_receipts", _l(
+            "Too many receipts to export at once: more than %(n)s.",
+            n=queries.MAX_EXPORT_ROWS), status=409)
+    return register_file(found, fmt)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from festival.accounting import numbering
 from festival.accounting.documents import attestation_print
 from festival.accounting.models import CounterKind, Invoice
+from festival.accounting.receipts import UNPRINTABLE
 from festival.core.errors import DomainError, ValidationError
 from festival.core.timeutil import to_paris, utcnow
 from festival.extensions import db
@@ -39,9 +40,9 @@ def issue_invoice(order: Order, *, company_name: str, company_address: str,
     errors: dict[str, list] = {}
     name, address = _clean(company_name, 200), _clean(company_address, 300)
     vat = _clean(vat_number, 20).replace(" ", "").upper()
-    if not name or len(name) > 200 or any(ch in "<>" for ch in name):
+    if not name or len(name) > 200 or UNPRINTABLE.search(name):
         errors["company_name"] = [_l("Give the company's name (200 characters at most).")]
-    if not address or len(address) > 300 or any(ch in "<>" for ch in address):
+    if not address or len(address) > 300 or UNPRINTABLE.search(address):
         errors["company_address"] = [_l("Give the company's address (300 characters at "
                                         "most).")]
     if vat and not VAT_NUMBER.fullmatch(vat):

@@ -135,10 +135,13 @@ class _Sheet:
         self.y = self.canvas.lines(x, self.y, lines, style, colour, leading=leading) \
             + style.size * (leading - 1) + style.size * 0.35
 
-    def field(self, label: str, value: str, label_width: float = mm(52)) -> None:
+    def field(self, label: str, value: str | list[str], label_width: float = mm(52)) -> None:
+        """A label and its value; a list (an address) is wrapped line by line, each in its
+        own writing direction."""
         style = Style(pt(10))
-        lines = self.canvas.wrap(value, style, WIDTH - 2 * MARGIN - label_width,
-                                 max_lines=6) or ["—"]
+        lines = [line for part in ([value] if isinstance(value, str) else value)
+                 for line in self.canvas.wrap(part, style, WIDTH - 2 * MARGIN - label_width,
+                                              max_lines=6)] or ["—"]
         height = style.size * 1.35 * len(lines) + mm(1.5)
         self.need(height)
         self.canvas.text(MARGIN, self.y + style.size, label, Style(pt(10), "bold"), INK_SOFT)
@@ -211,7 +214,7 @@ def receipt_pdf(receipt: ReceiptPrint, issuer: Issuer) -> bytes:
 
     sheet.section("Donateur")
     sheet.field("Nom", receipt.donor_name)
-    sheet.field("Adresse", ", ".join(receipt.donor_address))
+    sheet.field("Adresse", receipt.donor_address)
 
     sheet.section("Don")
     sheet.text("Le bénéficiaire reconnaît avoir reçu au titre des dons et versements ouvrant "
@@ -252,7 +255,7 @@ def summary_pdf(summary: SummaryPrint, issuer: Issuer) -> bytes:
                                      str(summary.year)))
     sheet.section("Donateur")
     sheet.field("Nom", summary.donor_name)
-    sheet.field("Adresse", ", ".join(summary.donor_address))
+    sheet.field("Adresse", summary.donor_address)
     if summary.donor_email:
         sheet.field("E-mail", summary.donor_email)
     sheet.section(f"Reçus de l’année {summary.year}")

@@ -9,7 +9,8 @@ from festival.accounting import numbering
 from festival.accounting.models import CounterKind, DonationReceipt, ReceiptStatus
 from festival.extensions import db
 
-MAX_REGISTER_ROWS = 5000
+MAX_REGISTER_ROWS = 5000  # on the register's page
+MAX_EXPORT_ROWS = 50_000  # in the accountant's export: more is refused, never cut
 
 
 @dataclass(frozen=True)
@@ -29,12 +30,13 @@ class Register:
             self.is_truncated or len(shown) == self.last_number)
 
 
-def register(year: int) -> Register:
+def register(year: int, limit: int | None = None) -> Register:
+    """The receipts of `year`, the first `limit` (MAX_REGISTER_ROWS by default)."""
+    limit = MAX_REGISTER_ROWS if limit is None else limit
     rows = list(db.session.scalars(select(DonationReceipt).where(DonationReceipt.year == year)
-                                   .order_by(DonationReceipt.sequence)
-                                   .limit(MAX_REGISTER_ROWS + 1)))
-    truncated = len(rows) > MAX_REGISTER_ROWS
-    rows = rows[:MAX_REGISTER_ROWS]
+                                   .order_by(DonationReceipt.sequence).limit(limit + 1)))
+    truncated = len(rows) > limit
+    rows = rows[:limit]
     issued = db.session.scalar(select(func.coalesce(func.sum(DonationReceipt.amount_cents), 0))
                                .where(DonationReceipt.year == year,
                                       DonationReceipt.status == ReceiptStatus.ISSUED))

@@ -9,6 +9,7 @@ takes back part of the donation cancels the receipt: the number stays used, mark
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -32,6 +33,9 @@ from festival.ticketing.models import Order, OrderStatus
 from festival.ticketing.orders import lock_order
 
 ADDRESS_FIELDS = {"street": 200, "postal_code": 20, "city": 100, "country": 100}
+# Never printed on a paper: control characters, and the bidi embeddings, overrides and
+# isolates that would show its text in another order than it is stored.
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069<>]")
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,7 @@ def check_address(data: dict[str, Any]) -> DonorAddress:
             value = "France"
         if not value:
             errors[f"receipt_{name}"] = [_l("Required for the tax receipt.")]
-        elif len(value) > length or any(ord(ch) < 32 or ch in "<>" for ch in value):
+        elif len(value) > length or UNPRINTABLE.search(value):
             errors[f"receipt_{name}"] = [_l("At most %(n)s characters, without < or >.",
                                             n=length)]
         values[name] = value
@@ -202,8 +206,12 @@ def cancel_receipt(order: Order, *, reason: str, now: datetime | None = None
 def reissue(receipt: DonationReceipt, *, now: datetime | None = None) -> int:
     """A copy of an issued receipt, same number, marked DUPLICATA: counted on the receipt
     (who asked for it is in the audit log, as every back-office action). Returns the copy's
-    number (1 for the first). Errors: receipt_cancelled (409)."""
+    number (1 for the first). Under the order's lock, which a refund or a cancellation takes
+    before cancelling the receipt: the receipt is read again after it, so a copy is never made
+    of a receipt cancelled meanwhile. Errors: receipt_cancelled (409)."""
     now = now or utcnow()
+    lock_order(receipt.order_id)
+    db.session.refresh(receipt)
     if receipt.is_cancelled:
         raise DomainError("receipt_cancelled", _l("This receipt was cancelled: it cannot be "
                                                   "issued again."), status=409)

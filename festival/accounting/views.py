@@ -263,7 +263,11 @@ def summary_pdf(year: int):
 @bp.get("/manage/receipts/<int:year>/register.<any(csv, xlsx):fmt>")
 @roles(Role.ORGANISER)
 def export(year: int, fmt: str):
-    content = exports.register_file(queries.register(_year(year)), fmt)
+    try:
+        content = exports.register_export(_year(year), fmt)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("accounting.register", year=year), 303)
     return Response(content, mimetype=MIMETYPES[fmt], headers={
         "Content-Disposition": f'attachment; filename="recus-fiscaux-{year}.{fmt}"',
         "Cache-Control": "no-store"})

@@ -166,13 +166,15 @@ def create_shift(edition: Edition, data: Mapping, *, actor: User | None) -> Shif
 def update_shift(shift: Shift, data: Mapping, *, actor: User | None) -> Shift:
     """Change a shift. Its people stay on it: the new times must not make any of them be in
     two places (shift_clash, naming them), nor its places fall below those taken
-    (too_few_places). Moving a shift's times makes its reminders due again.
-    Errors: validation_failed, shift_clash (409), too_few_places (409)."""
+    (too_few_places). Moving a shift's times makes its reminders due again; moving it to
+    other hours or another door unpairs the phones paired from it (they pair again from the
+    shift's page). Errors: validation_failed, shift_clash (409), too_few_places (409)."""
     people_ids = sorted(a.user_id for a in shift.people)
     for user_id in people_ids:
         lock_row(User, user_id)
     shift = _lock_shift(shift.id)
     old_times = (shift.starts_at, shift.ends_at)
+    old_door = (shift.task, shift.checkin_list_id)
     errors: dict[str, list] = {}
     _apply(shift, shift.edition, data, errors)
     if errors:
@@ -186,6 +188,10 @@ def update_shift(shift: Shift, data: Mapping, *, actor: User | None) -> Shift:
         for assignment in shift.people:
             _refuse_clash(assignment.user, shift, by_organiser=True)
             assignment.day_reminder_at = assignment.hour_reminder_at = None
+    if (shift.starts_at, shift.ends_at) != old_times \
+            or (shift.task, shift.checkin_list_id) != old_door:
+        for assignment in shift.people:
+            unpair(assignment, actor, utcnow())
     db.session.flush()
     return shift
 

@@ -116,3 +116,16 @@ def test_the_export_is_a_spreadsheet_for_the_accountant(client, app, auth):
                       "&fmt=xlsx").status_code == 200
     refused = client.get("/manage/accounting/books?start=x&end=2027-04-30&fmt=csv")
     assert refused.status_code == 303
+
+
+@pytest.mark.parametrize("start, end, field", [
+    ("9999-12-31", "9999-12-31", "end"), ("0001-01-01", "0001-01-02", "start"),
+    ("1999-12-31", "2000-01-05", "start")])
+def test_a_period_out_of_the_calendar_is_refused_not_a_server_error(client, auth, start, end,
+                                                                    field):
+    with pytest.raises(ValidationError) as refused:
+        books.check_period(start, end)
+    assert field in refused.value.fields
+    auth.login_as("organiser")
+    answer = client.get(f"/manage/accounting/books?start={start}&end={end}&fmt=csv")
+    assert answer.status_code == 303

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import select
 
 from festival.accounting import receipts
 from festival.accounting.models import DonationReceipt
+from festival.accounts.models import User
+from festival.core.errors import DomainError
 from festival.extensions import db
-from festival.ticketing import orders
+from festival.ticketing import orders, refunds
 from festival.ticketing.models import Order, PaymentMethod
 from tests.accounting.conftest import PAID_AT, order_with_donation
+from tests.factories import gen_user
 from tests.ticketing.conftest import make_edition, make_type
 
 ADDRESS = receipts.DonorAddress("3 rue des Lilas", "93100", "Montreuil", "France")
@@ -56,3 +60,34 @@ def test_concurrent_payments_number_their_receipts_one_to_n(app, postgres, recei
     assert sorted(s for s, _, _ in found) == list(range(1, workers + 1))
     assert sorted(n for _, n, _ in found) == [f"2027-{k:06d}" for k in range(1, workers + 1)]
     assert sorted(o for _, _, o in found) == sorted(ids)  # one receipt per paid donation
+
+
+def test_a_reissue_racing_a_full_refund_never_copies_the_cancelled_receipt(app, receipts_on):
+    """The register's page read the receipt (still issued) just before a refund of the whole
+    order cancelled it and committed: the reissue must see the cancellation, not print a
+    valid-looking DUPLICATA of a cancelled receipt. (Plain sessions: SQLite and PostgreSQL.)"""
+    with app.app_context():
+        ticket_type = make_type(make_edition(), "Pass festival", 1500, quota=10)
+        order = order_with_donation(ticket_type, 2000)
+        receipts.ask_for_receipt(order, ADDRESS, now=PAID_AT)
+        orders.mark_paid(order, PaymentMethod.BANK_TRANSFER, now=PAID_AT)
+        organiser_id = gen_user("organiser").id
+        db.session.commit()
+        order_id = order.id
+
+    with app.app_context():  # the organiser's reissue request
+        receipt = db.session.scalar(select(DonationReceipt))
+        assert not receipt.is_cancelled
+        with app.app_context():  # the refund, in its own request, commits first
+            refunds.refund(db.session.get(Order, order_id), None,
+                           actor=db.session.get(User, organiser_id), reason="annulé",
+                           confirmed=True)
+            db.session.commit()
+        with pytest.raises(DomainError) as refused:
+            receipts.reissue(receipt)
+        assert refused.value.code == "receipt_cancelled"
+        db.session.commit()
+
+    with app.app_context():
+        receipt = db.session.scalar(select(DonationReceipt))
+        assert receipt.is_cancelled and receipt.duplicates == 0

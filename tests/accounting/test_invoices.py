@@ -80,3 +80,16 @@ def test_the_invoice_is_asked_and_downloaded_from_the_order_page(client, app, au
                   "TVA non applicable, article 261-7-1° b du CGI", "Commandé par Amina Benali"):
         assert words in text, words
     assert client.get(f"{url}.pdf?secret=nope").status_code == 404
+
+
+@pytest.mark.parametrize("name, address", [
+    ("ACME\x07", "1 rue de la Paix"), ("ACME", "1 rue\x1b[31m de la Paix"),
+    ("ACME \u202eSARL", "1 rue de la Paix"), ("ACME", "1 rue \u2066de la Paix")])
+def test_control_and_bidi_override_characters_never_reach_an_invoice(receipts_on, pass_type,
+                                                                     name, address):
+    order = order_with_donation(pass_type)
+    pay(order)
+    with pytest.raises(ValidationError) as wrong:
+        invoices.issue_invoice(order, company_name=name, company_address=address, now=NOW)
+    assert set(wrong.value.fields) <= {"company_name", "company_address"}
+    assert db.session.scalars(select(Invoice)).all() == []

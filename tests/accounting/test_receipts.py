@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from festival.accounting import receipts
+from festival.accounting import documents, receipts
 from festival.accounting.models import DonationReceipt, ReceiptStatus
 from festival.core.errors import DomainError, ValidationError
 from festival.extensions import db
@@ -16,6 +16,7 @@ from festival.mail.models import OutboxMessage
 from festival.ticketing import orders, refunds
 from festival.ticketing.models import PaymentMethod
 from tests.accounting.conftest import PAID_AT, order_with_donation, pay
+from tests.accounting.pdftext import pdf_text
 from tests.factories import gen_user
 
 ADDRESS = receipts.DonorAddress("3 rue des Lilas", "93100", "Montreuil", "France")
@@ -77,6 +78,15 @@ def test_the_address_is_checked_field_by_field():
     assert set(refused.value.fields) == {"receipt_street", "receipt_postal_code"}
     assert receipts.check_address({"street": "1  rue A", "postal_code": "69001",
                                    "city": "Lyon"}).country == "France"
+
+
+
+@pytest.mark.parametrize("street", ["1 rue \u202eA", "1 rue \u2067A", "1 rue\x7f A",
+                                    "1 rue\x9bA"])
+def test_a_bidi_override_or_a_control_character_is_refused_in_an_address(street):
+    with pytest.raises(ValidationError) as refused:
+        receipts.check_address({"street": street, "postal_code": "69001", "city": "Lyon"})
+    assert set(refused.value.fields) == {"receipt_street"}
 
 
 def test_a_full_refund_cancels_the_receipt_and_keeps_its_number(receipts_on, pass_type):
@@ -149,3 +159,28 @@ def test_a_paid_order_cancelled_at_the_desk_cancels_its_receipt(receipts_on, pas
     (receipt,) = _receipts()
     assert receipt.status is ReceiptStatus.CANCELLED
     assert receipt.cancel_reason == "order_cancelled" and receipt.number == "2027-000001"
+
+
+def test_the_longest_address_the_form_takes_is_printed_whole_line_by_line(receipts_on,
+                                                                           pass_type):
+    street = ("Résidence Les Jardins du Souss, bâtiment B, escalier 4, appartement 1207, "
+              * 3)[:193] + " Zrue"
+    city = ("Saint-Rémy-de-Provence Cedex Mairie annexe " * 3)[:93] + " Yville"
+    country = ("Royaume du Maroc province de Taroudant " * 3)[:93] + " Xpays"
+    assert (len(street), len(city), len(country)) == (198, 100, 99)
+    long_one = order_with_donation(pass_type, email="long@example.fr")
+    receipts.ask_for_receipt(long_one, receipts.check_address(
+        {"street": street, "postal_code": "12345678901234567890", "city": city,
+         "country": country}), now=PAID_AT)
+    arabic = order_with_donation(pass_type, email="rabat@example.fr")
+    receipts.ask_for_receipt(arabic, receipts.DonorAddress(
+        "عمارة ١٢، شارع الحسن الثاني", "10000", "Rabat", "Maroc"), now=PAID_AT)
+    pay(long_one)
+    pay(arabic)
+    first, second = _receipts()
+    text = pdf_text(documents.receipt_file(first))
+    assert "…" not in text
+    for end in ("Zrue", "12345678901234567890 Saint-Rémy", "Yville", "Xpays"):
+        assert end in text, end
+    # An Arabic street does not turn the next lines right to left.
+    assert "10000 Rabat Maroc" in pdf_text(documents.receipt_file(second))

@@ -8,11 +8,14 @@ import io
 import pytest
 from sqlalchemy import select
 
+from festival.accounting import queries, receipts
 from festival.accounting.models import DonationReceipt
 from festival.core.timeutil import to_paris, utcnow
 from festival.extensions import db
 from festival.mail.models import OutboxMessage
-from tests.accounting.conftest import RECEIPT_SETTINGS, paid_order
+from festival.ticketing import orders
+from festival.ticketing.models import PaymentMethod, TicketType
+from tests.accounting.conftest import RECEIPT_SETTINGS, order_with_donation, paid_order
 from tests.accounting.pdftext import pdf_text
 
 ADDRESS = {"receipt_street": "3 rue des Lilas", "receipt_postal_code": "93100",
@@ -128,3 +131,27 @@ def test_the_order_page_offers_the_papers_in_the_readers_language(translated_app
         order["page"], headers={"Accept-Language": language}).get_data(as_text=True)
     for text in words:
         assert text in page, text
+
+
+def test_the_registers_export_holds_every_receipt_past_what_the_page_shows(
+        client, app, auth, receipts_on, monkeypatch):
+    paid_order(app, 1000, ask=True)
+    with app.app_context():
+        ticket_type = db.session.scalar(select(TicketType))
+        for n in range(2):
+            order = order_with_donation(ticket_type, 2000, email=f"d{n}@example.fr")
+            receipts.ask_for_receipt(order, receipts.DonorAddress(
+                "3 rue des Lilas", "93100", "Montreuil", "France"))
+            orders.mark_paid(order, PaymentMethod.CASH)
+        db.session.commit()
+    year = to_paris(utcnow()).year
+    monkeypatch.setattr(queries, "MAX_REGISTER_ROWS", 2)  # the page shows two
+    auth.login_as("organiser")
+    assert "Only the first 2 receipts are shown." in client.get(
+        f"/manage/receipts/{year}").get_data(as_text=True)
+    exported = client.get(f"/manage/receipts/{year}/register.csv")
+    rows = list(csv.reader(io.StringIO(exported.data.decode("utf-8-sig")), delimiter=";"))
+    assert [r[0] for r in rows[1:]] == [f"{year}-00000{k}" for k in (1, 2, 3)]
+    monkeypatch.setattr(queries, "MAX_EXPORT_ROWS", 2)  # more than an export holds: refused
+    refused = client.get(f"/manage/receipts/{year}/register.xlsx", follow_redirects=True)
+    assert "Too many receipts to export at once" in refused.get_data(as_text=True)

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from festival.accounts.models import User
+from festival.checkin.devices import create_list
 from festival.checkin.models import Device
 from festival.core.errors import DomainError
 from festival.core.timeutil import utcnow
@@ -109,3 +110,24 @@ def test_no_pairing_outside_the_shift(client, auth, app):
     assert "from 30 minutes before it starts" in answer.get_data(as_text=True)
     with app.app_context():
         assert db.session.query(Device).count() == 0
+
+
+def test_moving_the_shift_to_another_door_or_other_hours_unpairs_its_phone(ctx):
+    edition, door, _room = make_setup()
+    back_door = create_list(edition, {"name": "Entrée des artistes"})
+    shift = make_shift(edition, task="door", checkin_list_id=door.id, title="Porte 2")
+    volunteer = gen_user("volunteer")
+    services.sign_up(shift, volunteer, now=WEEK_BEFORE)
+    data = {"task": "door", "checkin_list_id": door.id, "title": "Porte 2",
+            "starts_at": shift.starts_at, "ends_at": shift.ends_at, "people_needed": 2}
+    device, _token = pairing.pair_for_shift(shift, volunteer, now=SATURDAY_6PM)
+    services.update_shift(shift, {**data, "notes": {"fr": "Gilet"}}, actor=None)
+    assert device.revoked_at is None  # the notes do not move the phone
+    services.update_shift(shift, {**data, "checkin_list_id": back_door.id}, actor=None)
+    assert device.revoked_at is not None  # it no longer scans at the old door
+    data["checkin_list_id"] = back_door.id
+    device, _token = pairing.pair_for_shift(shift, volunteer, now=SATURDAY_6PM)
+    assert device.list_id == back_door.id
+    services.update_shift(shift, {**data, "starts_at": shift.starts_at + timedelta(days=1),
+                                  "ends_at": shift.ends_at + timedelta(days=1)}, actor=None)
+    assert device.revoked_at is not None  # nor a day before its new hours
