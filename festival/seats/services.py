@@ -34,9 +34,14 @@ def seats(session: ProgrammeSession) -> int | None:
 
 
 def reserved_count(session_id: int) -> int:
-    return db.session.scalar(select(func.count(SeatReservation.id)).where(
+    """The seats taken: reserved or used by a valid ticket of a paid order (a ticket refunded,
+    cancelled or handed over holds no seat, whatever its reservation says)."""
+    return db.session.scalar(select(func.count(SeatReservation.id))
+                             .join(Ticket, Ticket.id == SeatReservation.ticket_id)
+                             .join(Order, Order.id == Ticket.order_id).where(
         SeatReservation.session_id == session_id,
-        SeatReservation.status.in_((SeatStatus.RESERVED, SeatStatus.USED))))
+        SeatReservation.status.in_((SeatStatus.RESERVED, SeatStatus.USED)),
+        Ticket.status == TicketStatus.VALID, Order.status == OrderStatus.PAID))
 
 
 def seats_left(session: ProgrammeSession) -> int | None:
@@ -135,6 +140,15 @@ def cancel(reservation: SeatReservation, *, now: datetime | None = None) -> None
         reservation.status = SeatStatus.CANCELLED
         reservation.closed_at = now or utcnow()
         db.session.flush()
+
+
+def follow_transfer(old: Ticket, new: Ticket) -> None:
+    """A ticket handed over (ticketing.changes): its reserved seats go with it to the new
+    ticket, which admits on the same days."""
+    for reservation in db.session.scalars(select(SeatReservation).where(
+            SeatReservation.ticket_id == old.id, SeatReservation.status == SeatStatus.RESERVED)):
+        reservation.ticket_id = new.id
+    db.session.flush()
 
 
 def release_no_shows(*, now: datetime | None = None) -> int:
