@@ -121,6 +121,10 @@ def reserve(session: ProgrammeSession, ticket: Ticket, *,
         SeatReservation, SeatReservation.session_id == ProgrammeSession.id).where(
         SeatReservation.ticket_id == ticket.id,
         SeatReservation.status == SeatStatus.RESERVED,
+        # A session that no longer takes reservations (cancelled, unpublished, registration
+        # off) holds nobody: its holders can no longer see or give back their seat there.
+        ProgrammeSession.status == SessionStatus.PUBLISHED,
+        ProgrammeSession.registration_required.is_(True),
         ProgrammeSession.starts_at < session.ends_at,
         ProgrammeSession.ends_at > session.starts_at))
     if clash is not None:

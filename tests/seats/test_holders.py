@@ -1,12 +1,15 @@
 """What happens to reserved seats when tickets and sessions change afterwards: a refunded
-or cancelled ticket gives its seat back, a ticket handed over takes its seat with it."""
+or cancelled ticket gives its seat back, a ticket handed over takes its seat with it, and a
+session that no longer takes reservations does not keep its holders out of another."""
 from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from festival.core.timeutil import utcnow
+from festival.editions import services as editions
 from festival.extensions import db
 from festival.seats import services
 from festival.seats.models import SeatReservation, SeatStatus
@@ -35,3 +38,18 @@ def test_a_ticket_handed_over_takes_its_seat_with_it(workshop):  # noqa: F811
         SeatReservation.status == SeatStatus.RESERVED)).all()
     assert [r.ticket_id for r in held] == [new.id]
     assert set(services.reservations_of(order)) == {(session.id, new.id)}
+
+
+@pytest.mark.parametrize("change", [{"status": "cancelled"}, {"status": "draft"},
+                                    {"registration_required": False}])
+def test_a_session_closed_to_reservations_does_not_keep_its_holders_out_of_another(
+        workshop, change):  # noqa: F811
+    edition, _room, session, tickets = workshop
+    services.reserve(session, tickets[0])
+    editions.update_session(session, change, actor=None)
+    other, _ = editions.create_session(edition, {
+        "kind": "workshop", "title": "Atelier de remplacement", "languages": ["fr"],
+        "room_id": editions.create_room(edition, {"name": "Autre"}, actor=None).id,
+        "starts_at": session.starts_at, "ends_at": session.ends_at, "status": "published",
+        "registration_required": True}, actor=None, confirm_clashes=True)
+    assert services.reserve(other, tickets[0]).session_id == other.id
