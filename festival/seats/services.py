@@ -157,12 +157,14 @@ def follow_transfer(old: Ticket, new: Ticket) -> None:
 
 def release_no_shows(*, now: datetime | None = None) -> int:
     """Release the seats of the sessions begun more than ten minutes ago whose tickets were
-    not let in at the room's door (since a quarter of an hour before the start). Returns how
-    many went back."""
+    not let in at the room's door (from a quarter of an hour before the start to its end: an
+    entry for a later session in the room is not one for this session). Returns how many
+    went back."""
     now = now or utcnow()
     due = db.session.execute(
         select(SeatReservation.id, SeatReservation.ticket_id, ProgrammeSession.id,
-               ProgrammeSession.room_id, ProgrammeSession.starts_at)
+               ProgrammeSession.room_id, ProgrammeSession.starts_at,
+               ProgrammeSession.ends_at)
         .join(ProgrammeSession, ProgrammeSession.id == SeatReservation.session_id)
         .where(SeatReservation.status == SeatStatus.RESERVED,
                ProgrammeSession.starts_at <= now - RELEASE_AFTER)
@@ -172,8 +174,8 @@ def release_no_shows(*, now: datetime | None = None) -> int:
         by_session.setdefault(row[2], []).append(row)
     released = 0
     for rows in by_session.values():
-        room_id, starts_at = rows[0][3], rows[0][4]
-        came = let_into_room(room_id, starts_at - EARLY, [r[1] for r in rows])
+        room_id, starts_at, ends_at = rows[0][3], rows[0][4], rows[0][5]
+        came = let_into_room(room_id, starts_at - EARLY, [r[1] for r in rows], until=ends_at)
         for reservation_id, ticket_id, *_ in rows:
             reservation = lock_row(SeatReservation, reservation_id)
             if reservation is None or reservation.status is not SeatStatus.RESERVED:

@@ -8,12 +8,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from festival.checkin.services import check_in
 from festival.core.timeutil import utcnow
 from festival.editions import services as editions
 from festival.extensions import db
 from festival.seats import services
 from festival.seats.models import SeatReservation, SeatStatus
 from festival.ticketing import changes, refunds
+from tests.checkin.conftest import door_of, make_device, make_list
 from tests.seats.test_seats import workshop  # noqa: F401 (the fixture)
 
 
@@ -53,3 +55,17 @@ def test_a_session_closed_to_reservations_does_not_keep_its_holders_out_of_anoth
         "starts_at": session.starts_at, "ends_at": session.ends_at, "status": "published",
         "registration_required": True}, actor=None, confirm_clashes=True)
     assert services.reserve(other, tickets[0]).session_id == other.id
+
+
+def test_an_entry_for_a_later_session_in_the_room_is_not_this_ones(workshop):  # noqa: F811
+    edition, room, session, tickets = workshop
+    now = utcnow()
+    editions.update_session(session, {"starts_at": now - timedelta(hours=3),
+                                      "ends_at": now - timedelta(hours=2)}, actor=None,
+                            confirm_clashes=True)
+    db.session.add(SeatReservation(session_id=session.id, ticket_id=tickets[0].id,
+                                   status=SeatStatus.RESERVED, created_at=now - timedelta(days=1)))
+    door = door_of(make_device(make_list(edition, "Porte des ateliers", room_id=room.id,
+                                         allow_reentry=True), gate="Ateliers")[0])
+    assert check_in(door, ticket_id=tickets[0].id).result.value == "ok"  # the later session
+    assert services.release_no_shows(now=now + timedelta(minutes=1)) == 1
