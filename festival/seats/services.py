@@ -21,7 +21,7 @@ from festival.editions.days import festival_day
 from festival.editions.models import ProgrammeSession, SessionStatus
 from festival.extensions import db
 from festival.seats.models import SeatReservation, SeatStatus
-from festival.ticketing.models import Order, OrderStatus, Ticket, TicketStatus
+from festival.ticketing.models import Order, OrderStatus, Ticket, TicketStatus, TicketType
 
 RELEASE_AFTER = timedelta(minutes=10)  # after the start, an unused seat goes back
 EARLY = timedelta(minutes=15)          # people let in this long before the start came
@@ -33,20 +33,31 @@ def seats(session: ProgrammeSession) -> int | None:
     return session.capacity if session.capacity is not None else session.room.capacity
 
 
-def reserved_count(session_id: int) -> int:
-    """The seats taken: reserved or used by a valid ticket of a paid order (a ticket refunded,
-    cancelled or handed over holds no seat, whatever its reservation says)."""
-    return db.session.scalar(select(func.count(SeatReservation.id))
-                             .join(Ticket, Ticket.id == SeatReservation.ticket_id)
-                             .join(Order, Order.id == Ticket.order_id).where(
-        SeatReservation.session_id == session_id,
+def reserved_count(session: ProgrammeSession) -> int:
+    """The seats taken: reserved or used by a valid ticket of a paid order that admits on the
+    session's day (a ticket refunded, cancelled or handed over, or a session moved to a day
+    the ticket does not admit on, holds no seat, whatever its reservation says). Counted per
+    ticket type, whose days are read in Python."""
+    rows = db.session.execute(select(Ticket.ticket_type_id, func.count(SeatReservation.id))
+                              .join(Ticket, Ticket.id == SeatReservation.ticket_id)
+                              .join(Order, Order.id == Ticket.order_id).where(
+        SeatReservation.session_id == session.id,
         SeatReservation.status.in_((SeatStatus.RESERVED, SeatStatus.USED)),
-        Ticket.status == TicketStatus.VALID, Order.status == OrderStatus.PAID))
+        Ticket.status == TicketStatus.VALID, Order.status == OrderStatus.PAID)
+        .group_by(Ticket.ticket_type_id)).all()
+    if not rows:
+        return 0
+    edition = session.edition
+    day = festival_day(edition, session.starts_at)
+    kinds = db.session.scalars(select(TicketType).where(
+        TicketType.id.in_([kind_id for kind_id, _n in rows])))
+    admitting = {k.id for k in kinds if day is not None and day in k.admission_days(edition.dates)}
+    return sum(n for kind_id, n in rows if kind_id in admitting)
 
 
 def seats_left(session: ProgrammeSession) -> int | None:
     total = seats(session)
-    return None if total is None else max(total - reserved_count(session.id), 0)
+    return None if total is None else max(total - reserved_count(session), 0)
 
 
 def open_until(session: ProgrammeSession) -> datetime:
@@ -113,7 +124,7 @@ def reserve(session: ProgrammeSession, ticket: Ticket, *,
     if existing is not None:
         return existing
     total = seats(session)
-    if total is not None and reserved_count(session.id) >= total:
+    if total is not None and reserved_count(session) >= total:
         raise Conflict("session_full", _l("Sorry, every seat of this session is reserved. "
                                           "Seats not used ten minutes after the start go "
                                           "to the people at the door."))

@@ -15,7 +15,14 @@ from festival.extensions import db
 from festival.seats import services
 from festival.seats.models import SeatReservation, SeatStatus
 from festival.ticketing import changes, refunds
-from tests.checkin.conftest import door_of, make_device, make_list
+from tests.checkin.conftest import (
+    door_of,
+    make_device,
+    make_list,
+    make_ticket,
+    make_ticket_type,
+    today_iso,
+)
 from tests.seats.test_seats import workshop  # noqa: F401 (the fixture)
 
 
@@ -69,3 +76,17 @@ def test_an_entry_for_a_later_session_in_the_room_is_not_this_ones(workshop):  #
                                          allow_reentry=True), gate="Ateliers")[0])
     assert check_in(door, ticket_id=tickets[0].id).result.value == "ok"  # the later session
     assert services.release_no_shows(now=now + timedelta(minutes=1)) == 1
+
+
+def test_a_session_moved_to_a_day_the_ticket_does_not_admit_on_frees_its_seat(workshop):  # noqa: F811
+    edition, _room, session, tickets = workshop
+    one_day = make_ticket(make_ticket_type(edition, "Pass du jour",
+                                           valid_days=[today_iso(0)]))
+    services.reserve(session, one_day)
+    services.reserve(session, tickets[0])
+    editions.update_session(session, {"starts_at": session.starts_at + timedelta(days=1),
+                                      "ends_at": session.ends_at + timedelta(days=1)},
+                            actor=None, confirm_clashes=True)
+    assert services.seats_left(session) == 1  # the day pass no longer comes
+    assert services.reserve(session, tickets[1]).status is SeatStatus.RESERVED
+
