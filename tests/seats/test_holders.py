@@ -90,3 +90,11 @@ def test_a_session_moved_to_a_day_the_ticket_does_not_admit_on_frees_its_seat(wo
     assert services.seats_left(session) == 1  # the day pass no longer comes
     assert services.reserve(session, tickets[1]).status is SeatStatus.RESERVED
 
+
+def test_a_cancelled_sessions_page_does_not_offer_its_seats(client, workshop):  # noqa: F811
+    edition, _room, session, _tickets = workshop
+    editions.update_session(session, {"status": "cancelled"}, actor=None)
+    db.session.commit()
+    page = client.get(f"/{edition.year}/sessions/{session.id}").get_data(as_text=True)
+    assert "This session is cancelled." in page
+    assert "Free pre-registration" not in page and "seats left to reserve" not in page
