@@ -110,6 +110,10 @@ def reserve(session: ProgrammeSession, ticket: Ticket, *,
     db.session.execute(select(ProgrammeSession.id).where(ProgrammeSession.id == session.id)
                        .with_for_update())
     db.session.refresh(session)
+    # Then the ticket's: a ticket reserving in two sessions at once (a double click) waits
+    # here, under different session locks, and then sees the other seat (seat_clash); and a
+    # refund or a transfer being committed is seen before the ticket is taken as valid.
+    ticket = lock_row(Ticket, ticket.id) or ticket
     if not session.registration_required \
             or session.status is not SessionStatus.PUBLISHED or now >= open_until(session):
         raise DomainError("registration_closed", _l(
