@@ -205,6 +205,16 @@ def release_no_shows(*, now: datetime | None = None) -> int:
     return released
 
 
+def reservations_of_tickets(ticket_ids: list[int]) -> dict[int, list[SeatReservation]]:
+    """Every reservation made with these tickets, by ticket id (a person's data export)."""
+    found: dict[int, list[SeatReservation]] = {}
+    if ticket_ids:
+        for reservation in db.session.scalars(select(SeatReservation).where(
+                SeatReservation.ticket_id.in_(ticket_ids)).order_by(SeatReservation.id)):
+            found.setdefault(reservation.ticket_id, []).append(reservation)
+    return found
+
+
 def reservation_for(order: Order, reservation_id: int) -> SeatReservation:
     reservation = db.session.get(SeatReservation, reservation_id)
     if reservation is None or reservation.ticket.order_id != order.id:

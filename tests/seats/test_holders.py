@@ -12,6 +12,7 @@ from festival.checkin.services import check_in
 from festival.core.timeutil import utcnow
 from festival.editions import services as editions
 from festival.extensions import db
+from festival.privacy import services as privacy
 from festival.seats import services
 from festival.seats.models import SeatReservation, SeatStatus
 from festival.ticketing import changes, refunds
@@ -98,3 +99,12 @@ def test_a_cancelled_sessions_page_does_not_offer_its_seats(client, workshop):  
     page = client.get(f"/{edition.year}/sessions/{session.id}").get_data(as_text=True)
     assert "This session is cancelled." in page
     assert "Free pre-registration" not in page and "seats left to reserve" not in page
+
+
+def test_a_persons_data_export_lists_the_seats_of_their_tickets(workshop):  # noqa: F811
+    _edition, _room, session, tickets = workshop
+    services.reserve(session, tickets[0])
+    data = privacy.export_person(tickets[0].order.email)
+    [ticket] = data["orders"][0]["tickets"]
+    assert [(s["session"], s["status"]) for s in ticket["seats"]] == [
+        ("Atelier tifinagh", "reserved")]
