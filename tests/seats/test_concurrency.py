@@ -118,3 +118,47 @@ def test_one_ticket_in_two_sessions_at_once_gets_one_seat(app, postgres):
             db.session.commit()
     assert errors == []
     assert sorted(outcomes) == ["seat"] * 5 + ["seat_clash"] * 5
+
+
+def test_two_release_runs_at_once_release_each_seat_once(app, postgres):
+    with app.app_context():
+        edition = make_door_edition()
+        room = editions.create_room(edition, {"name": "Salle", "capacity": 40}, actor=None)
+        now = utcnow()
+        session, _ = editions.create_session(edition, {
+            "kind": "workshop", "title": "Atelier", "languages": ["fr"], "room_id": room.id,
+            "starts_at": now + timedelta(minutes=5), "ends_at": now + timedelta(hours=1),
+            "status": "published", "registration_required": True},
+            actor=None, confirm_clashes=True)
+        kind = make_ticket_type(edition)
+        for _ in range(6):
+            services.reserve(session, make_ticket(kind))
+        db.session.commit()
+        later = session.starts_at + timedelta(minutes=11)
+
+    barrier = threading.Barrier(2)
+    released: list[int] = []
+    errors: list[BaseException] = []
+
+    def release() -> None:
+        try:
+            with app.app_context():
+                barrier.wait(timeout=30)
+                try:
+                    released.append(services.release_no_shows(now=later))
+                    db.session.commit()
+                finally:
+                    db.session.remove()
+        except BaseException as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=release, daemon=True) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert sum(released) == 6
+    with app.app_context():
+        assert db.session.scalar(select(func.count(SeatReservation.id)).where(
+            SeatReservation.status == SeatStatus.RELEASED)) == 6
