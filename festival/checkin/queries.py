@@ -356,15 +356,19 @@ def conflict_count(edition_id: int) -> int:
         SCANS.c.edition_id == edition_id, SCANS.c.reason == OFFLINE_CONFLICT)) or 0
 
 
-def let_into_room(room_id: int, since: datetime, ticket_ids: list[int]) -> set[int]:
+def let_into_room(room_id: int, since: datetime, ticket_ids: list[int], *,
+                  until: datetime | None = None) -> set[int]:
     """Which of these tickets were let in at a door of the room (a check-in list with its
-    room_id) since `since`: an entry scan that was not undone."""
+    room_id) since `since` (and before `until`, if given): an entry scan that was not
+    undone."""
     if not ticket_ids:
         return set()
-    return set(db.session.scalars(
-        select(SCANS.c.ticket_id).distinct()
-        .select_from(SCANS.join(LISTS, LISTS.c.id == SCANS.c.list_id))
-        .where(LISTS.c.room_id == room_id, SCANS.c.ticket_id.in_(ticket_ids),
-               SCANS.c.scanned_at >= since, SCANS.c.kind == ScanKind.SCAN,
-               SCANS.c.direction == Direction.IN, SCANS.c.result == ScanResult.OK,
-               SCANS.c.is_undone.is_(False))))
+    query = (select(SCANS.c.ticket_id).distinct()
+             .select_from(SCANS.join(LISTS, LISTS.c.id == SCANS.c.list_id))
+             .where(LISTS.c.room_id == room_id, SCANS.c.ticket_id.in_(ticket_ids),
+                    SCANS.c.scanned_at >= since, SCANS.c.kind == ScanKind.SCAN,
+                    SCANS.c.direction == Direction.IN, SCANS.c.result == ScanResult.OK,
+                    SCANS.c.is_undone.is_(False)))
+    if until is not None:
+        query = query.where(SCANS.c.scanned_at < until)
+    return set(db.session.scalars(query))

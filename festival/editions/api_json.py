@@ -147,6 +147,7 @@ def session_json(session: ProgrammeSession) -> dict[str, Any]:
         "room": {"id": session.room.id, "name": session.room.name},
         "speakers": [speaker_json(s) for s in session.speakers],
         "status": session.status.value, "is_highlight": session.is_highlight,
+        "registration_required": session.registration_required,
         "url": absolute_url("editions.session", year=session.edition.year,
                             session_id=session.id),
     }

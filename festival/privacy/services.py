@@ -32,6 +32,7 @@ from festival.mail.models import OutboxAttachment, OutboxMessage
 from festival.outreach.feedback import feedback_of
 from festival.outreach.unsubscribe import forget_address, is_unsubscribed
 from festival.questions import services as questions
+from festival.seats import services as seats
 from festival.ticketing import orders as order_services
 from festival.ticketing.models import Order, Ticket
 from festival.ticketing.pdf_cache import forget_order_pdfs
@@ -69,6 +70,14 @@ def export_person(raw_email: str) -> dict:
     messages = db.session.scalars(select(OutboxMessage).where(
         func.lower(OutboxMessage.to_address) == email).order_by(OutboxMessage.id)).all()
     held = _tickets_held(email)
+    reserved = seats.reservations_of_tickets(
+        [t.id for o in orders for t in o.tickets] + [t.id for t in held])
+
+    def seats_of(ticket: Ticket) -> list[dict]:
+        return [{"session": r.session.title, "starts_at": _iso(r.session.starts_at),
+                 "status": r.status.value, "reserved_at": _iso(r.created_at)}
+                for r in reserved.get(ticket.id, [])]
+
     return {
         "email": email,
         "exported_at": _iso(utcnow()),
@@ -81,14 +90,16 @@ def export_person(raw_email: str) -> dict:
                     "marketing_consent": o.marketing_consent, "total_cents": o.total_cents,
                     "created_at": _iso(o.created_at), "paid_at": _iso(o.paid_at),
                     "tickets": [{"id": t.id, "type": t.ticket_type.name,
-                                 "attendee_name": t.attendee_name, "status": t.status.value}
+                                 "attendee_name": t.attendee_name, "status": t.status.value,
+                                 "seats": seats_of(t)}
                                 for t in o.tickets],
                     "answers": questions.answers_for_export(o)}
                    for o in orders],
         "tickets_handed_over_to_you": [
             {"id": t.id, "edition": t.order.edition.year, "type": t.ticket_type.name,
              "attendee_name": t.attendee_name, "email": t.holder_email,
-             "status": t.status.value, "created_at": _iso(t.created_at)} for t in held],
+             "status": t.status.value, "created_at": _iso(t.created_at),
+             "seats": seats_of(t)} for t in held],
         "messages": [{"subject": m.subject, "created_at": _iso(m.created_at),
                       "status": m.status.value} for m in messages],
         "feedback": [{"order": a.order.code, "mark": a.mark, "comment": a.comment,

@@ -21,7 +21,7 @@ from festival.editions.days import festival_day
 from festival.editions.models import ProgrammeSession, SessionStatus
 from festival.extensions import db
 from festival.seats.models import SeatReservation, SeatStatus
-from festival.ticketing.models import Order, OrderStatus, Ticket, TicketStatus
+from festival.ticketing.models import Order, OrderStatus, Ticket, TicketStatus, TicketType
 
 RELEASE_AFTER = timedelta(minutes=10)  # after the start, an unused seat goes back
 EARLY = timedelta(minutes=15)          # people let in this long before the start came
@@ -33,15 +33,31 @@ def seats(session: ProgrammeSession) -> int | None:
     return session.capacity if session.capacity is not None else session.room.capacity
 
 
-def reserved_count(session_id: int) -> int:
-    return db.session.scalar(select(func.count(SeatReservation.id)).where(
-        SeatReservation.session_id == session_id,
-        SeatReservation.status.in_((SeatStatus.RESERVED, SeatStatus.USED))))
+def reserved_count(session: ProgrammeSession) -> int:
+    """The seats taken: reserved or used by a valid ticket of a paid order that admits on the
+    session's day (a ticket refunded, cancelled or handed over, or a session moved to a day
+    the ticket does not admit on, holds no seat, whatever its reservation says). Counted per
+    ticket type, whose days are read in Python."""
+    rows = db.session.execute(select(Ticket.ticket_type_id, func.count(SeatReservation.id))
+                              .join(Ticket, Ticket.id == SeatReservation.ticket_id)
+                              .join(Order, Order.id == Ticket.order_id).where(
+        SeatReservation.session_id == session.id,
+        SeatReservation.status.in_((SeatStatus.RESERVED, SeatStatus.USED)),
+        Ticket.status == TicketStatus.VALID, Order.status == OrderStatus.PAID)
+        .group_by(Ticket.ticket_type_id)).all()
+    if not rows:
+        return 0
+    edition = session.edition
+    day = festival_day(edition, session.starts_at)
+    kinds = db.session.scalars(select(TicketType).where(
+        TicketType.id.in_([kind_id for kind_id, _n in rows])))
+    admitting = {k.id for k in kinds if day is not None and day in k.admission_days(edition.dates)}
+    return sum(n for kind_id, n in rows if kind_id in admitting)
 
 
 def seats_left(session: ProgrammeSession) -> int | None:
     total = seats(session)
-    return None if total is None else max(total - reserved_count(session.id), 0)
+    return None if total is None else max(total - reserved_count(session), 0)
 
 
 def open_until(session: ProgrammeSession) -> datetime:
@@ -94,6 +110,10 @@ def reserve(session: ProgrammeSession, ticket: Ticket, *,
     db.session.execute(select(ProgrammeSession.id).where(ProgrammeSession.id == session.id)
                        .with_for_update())
     db.session.refresh(session)
+    # Then the ticket's: a ticket reserving in two sessions at once (a double click) waits
+    # here, under different session locks, and then sees the other seat (seat_clash); and a
+    # refund or a transfer being committed is seen before the ticket is taken as valid.
+    ticket = lock_row(Ticket, ticket.id) or ticket
     if not session.registration_required \
             or session.status is not SessionStatus.PUBLISHED or now >= open_until(session):
         raise DomainError("registration_closed", _l(
@@ -108,7 +128,7 @@ def reserve(session: ProgrammeSession, ticket: Ticket, *,
     if existing is not None:
         return existing
     total = seats(session)
-    if total is not None and reserved_count(session.id) >= total:
+    if total is not None and reserved_count(session) >= total:
         raise Conflict("session_full", _l("Sorry, every seat of this session is reserved. "
                                           "Seats not used ten minutes after the start go "
                                           "to the people at the door."))
@@ -116,6 +136,10 @@ def reserve(session: ProgrammeSession, ticket: Ticket, *,
         SeatReservation, SeatReservation.session_id == ProgrammeSession.id).where(
         SeatReservation.ticket_id == ticket.id,
         SeatReservation.status == SeatStatus.RESERVED,
+        # A session that no longer takes reservations (cancelled, unpublished, registration
+        # off) holds nobody: its holders can no longer see or give back their seat there.
+        ProgrammeSession.status == SessionStatus.PUBLISHED,
+        ProgrammeSession.registration_required.is_(True),
         ProgrammeSession.starts_at < session.ends_at,
         ProgrammeSession.ends_at > session.starts_at))
     if clash is not None:
@@ -137,14 +161,25 @@ def cancel(reservation: SeatReservation, *, now: datetime | None = None) -> None
         db.session.flush()
 
 
+def follow_transfer(old: Ticket, new: Ticket) -> None:
+    """A ticket handed over (ticketing.changes): its reserved seats go with it to the new
+    ticket, which admits on the same days."""
+    for reservation in db.session.scalars(select(SeatReservation).where(
+            SeatReservation.ticket_id == old.id, SeatReservation.status == SeatStatus.RESERVED)):
+        reservation.ticket_id = new.id
+    db.session.flush()
+
+
 def release_no_shows(*, now: datetime | None = None) -> int:
     """Release the seats of the sessions begun more than ten minutes ago whose tickets were
-    not let in at the room's door (since a quarter of an hour before the start). Returns how
-    many went back."""
+    not let in at the room's door (from a quarter of an hour before the start to its end: an
+    entry for a later session in the room is not one for this session). Returns how many
+    went back."""
     now = now or utcnow()
     due = db.session.execute(
         select(SeatReservation.id, SeatReservation.ticket_id, ProgrammeSession.id,
-               ProgrammeSession.room_id, ProgrammeSession.starts_at)
+               ProgrammeSession.room_id, ProgrammeSession.starts_at,
+               ProgrammeSession.ends_at)
         .join(ProgrammeSession, ProgrammeSession.id == SeatReservation.session_id)
         .where(SeatReservation.status == SeatStatus.RESERVED,
                ProgrammeSession.starts_at <= now - RELEASE_AFTER)
@@ -154,8 +189,8 @@ def release_no_shows(*, now: datetime | None = None) -> int:
         by_session.setdefault(row[2], []).append(row)
     released = 0
     for rows in by_session.values():
-        room_id, starts_at = rows[0][3], rows[0][4]
-        came = let_into_room(room_id, starts_at - EARLY, [r[1] for r in rows])
+        room_id, starts_at, ends_at = rows[0][3], rows[0][4], rows[0][5]
+        came = let_into_room(room_id, starts_at - EARLY, [r[1] for r in rows], until=ends_at)
         for reservation_id, ticket_id, *_ in rows:
             reservation = lock_row(SeatReservation, reservation_id)
             if reservation is None or reservation.status is not SeatStatus.RESERVED:
@@ -168,6 +203,16 @@ def release_no_shows(*, now: datetime | None = None) -> int:
                 released += 1
     db.session.flush()
     return released
+
+
+def reservations_of_tickets(ticket_ids: list[int]) -> dict[int, list[SeatReservation]]:
+    """Every reservation made with these tickets, by ticket id (a person's data export)."""
+    found: dict[int, list[SeatReservation]] = {}
+    if ticket_ids:
+        for reservation in db.session.scalars(select(SeatReservation).where(
+                SeatReservation.ticket_id.in_(ticket_ids)).order_by(SeatReservation.id)):
+            found.setdefault(reservation.ticket_id, []).append(reservation)
+    return found
 
 
 def reservation_for(order: Order, reservation_id: int) -> SeatReservation:

@@ -37,6 +37,7 @@ from festival.core.timeutil import utcnow
 from festival.editions.days import cutoff_of, day_bounds
 from festival.extensions import db
 from festival.questions import services as questions
+from festival.seats import services as seats
 from festival.ticketing import notifications
 from festival.ticketing.models import Order, OrderEvent, OrderStatus, Ticket, TicketStatus
 from festival.ticketing.orders import lock_order, record
@@ -246,6 +247,7 @@ def transfer_ticket(order: Order, ticket_id: int, *, name: str, email: str,
     db.session.add(new)
     db.session.flush()
     questions.follow_transfer(ticket, new)
+    seats.follow_transfer(ticket, new)
     record(order, "ticket_transferred", actor=actor, now=now,
            data={"ticket_id": ticket.id, "new_ticket_id": new.id})
     notifications.queue_ticket_transferred(new, language or order.language)

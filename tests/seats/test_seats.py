@@ -57,7 +57,7 @@ def test_seats_are_reserved_up_to_the_sessions_own(workshop):
 
 
 def test_only_a_paid_ticket_of_the_day_and_never_two_sessions_at_once(workshop):
-    edition, room, session, tickets = workshop
+    edition, _room, session, tickets = workshop
     kind = make_ticket_type(edition)
     pending = make_ticket(kind, status="pending")
     with pytest.raises(DomainError) as refused:

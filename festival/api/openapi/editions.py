@@ -83,7 +83,11 @@ SCHEMAS = {
         "track": ref("Track"),
         "starts_at": DATETIME, "ends_at": DATETIME, "duration_minutes": INTEGER,
         "room": ref("RoomRef"), "speakers": array(ref("Speaker")),
-        "status": enum(SessionStatus), "is_highlight": BOOLEAN, "url": URL,
+        "status": enum(SessionStatus), "is_highlight": BOOLEAN,
+        "registration_required": {**BOOLEAN, "description": "Free pre-registration: "
+                                                            "attendees reserve a seat with "
+                                                            "their ticket."},
+        "url": URL,
     }),
     "SavedSession": extends("Session", {"clashes": array(
         STRING, description="The clashes it was saved with (confirmed).")}),
