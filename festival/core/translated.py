@@ -12,7 +12,7 @@ languages kept) or an object {"fr": …, "en": …, "ar": …} (every language r
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from flask_babel import get_locale
@@ -68,35 +68,49 @@ class Translated:
         else:
             given = {"fr": "" if value is None else value}
             replace = False
-        clean: dict[str, str] = {}
-        for language, text in given.items():
-            key = field if language == "fr" else f"{field}_{language}"
-            if language not in LANGUAGES:
-                errors.setdefault(field, []).append(
-                    _l("Unknown language: %(value)s.", value=str(language)[:10]))
-                continue
-            if text is None:
-                text = ""
-            if not isinstance(text, str):
-                errors.setdefault(key, []).append(_l("Give a text."))
-                continue
-            text = text.strip()
-            if len(text) > max_length:
-                errors.setdefault(key, []).append(_l("%(n)s characters at most.", n=max_length))
-            elif text and (flaw(text) or HIDDEN.search(text)):
-                errors.setdefault(key, []).append(
-                    _l("This text holds characters that cannot be shown."))
-            else:
-                clean[language] = text
-        if required and not clean.get("fr") and field not in errors:
-            errors.setdefault(field, []).append(_l("Write it at least in French."))
-        if "fr" in clean or replace:
+        clean = clean_texts(given, errors,
+                            key=lambda lang: field if lang == "fr" else f"{field}_{lang}",
+                            max_length=max_length, required=required)
+        if "fr" in given or replace:
             setattr(self, self.TRANSLATED[field], clean.get("fr", ""))
         others = {} if replace else dict(((self.translations or {}).get(field)) or {})
         others.update({lang: text for lang, text in clean.items() if lang != "fr"})
         all_texts = dict(self.translations or {})
         all_texts[field] = {lang: text for lang, text in others.items() if text}
         self.translations = all_texts  # a new dict: the JSON column sees the change
+
+
+def clean_texts(given: Mapping[str, Any], errors: dict[str, list], *, key: Callable[[str], str],
+                max_length: int, required: bool = False,
+                one_line: bool = False) -> dict[str, str]:
+    """Check one public text given per language ({language: text}) and return its non-empty
+    texts, stripped (`one_line`: every run of spaces and line breaks made one space).
+    Problems go to `errors` under `key(language)`: an unknown language, a value that is not
+    a text, too long, characters that cannot be shown (core.guards.flaw, HIDDEN); French
+    missing when `required`."""
+    clean: dict[str, str] = {}
+    for language, text in given.items():
+        if language not in LANGUAGES:
+            errors.setdefault(key("fr"), []).append(
+                _l("Unknown language: %(value)s.", value=str(language)[:10]))
+            continue
+        if text is None:
+            text = ""
+        if not isinstance(text, str):
+            errors.setdefault(key(language), []).append(_l("Give a text."))
+            continue
+        text = " ".join(text.split()) if one_line else text.strip()
+        if len(text) > max_length:
+            errors.setdefault(key(language), []).append(
+                _l("%(n)s characters at most.", n=max_length))
+        elif text and (flaw(text) or HIDDEN.search(text)):
+            errors.setdefault(key(language), []).append(
+                _l("This text holds characters that cannot be shown."))
+        elif text:
+            clean[language] = text
+    if required and "fr" not in clean and key("fr") not in errors:
+        errors.setdefault(key("fr"), []).append(_l("Write it at least in French."))
+    return clean
 
 
 def translated(column: str, field: str) -> hybrid_property:

@@ -22,11 +22,11 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
-from festival.config import LANGUAGES
 from festival.core.errors import DomainError, NotFound, ValidationError
 from festival.core.guards import flaw
 from festival.core.i18n import in_language
 from festival.core.timeutil import utcnow
+from festival.core.translated import clean_texts
 from festival.core.unit_of_work import lock_row
 from festival.editions.days import festival_days
 from festival.editions.models import Edition
@@ -74,25 +74,11 @@ def question_in(edition: Edition, question_id: int) -> Question:
 
 def _texts(errors: dict[str, list], name: str, raw: Any, limit: int,
            required: bool) -> dict[str, str]:
-    """A text per language ({"fr": …}); French required when `required`."""
-    raw = raw if isinstance(raw, Mapping) else {}
-    clean: dict[str, str] = {}
-    for language in LANGUAGES:
-        value = raw.get(language)
-        value = " ".join(value.split()) if isinstance(value, str) else ""
-        if not value:
-            continue
-        if len(value) > limit:
-            errors.setdefault(f"{name}_{language}", []).append(
-                _l("%(n)s characters at most.", n=limit))
-        elif flaw(value):
-            errors.setdefault(f"{name}_{language}", []).append(
-                _l("This text holds characters that cannot be shown."))
-        else:
-            clean[language] = value
-    if required and "fr" not in clean and f"{name}_fr" not in errors:
-        errors.setdefault(f"{name}_fr", []).append(_l("Write it at least in French."))
-    return clean
+    """A text per language ({"fr": …}) on one line; French required when `required`;
+    problems under "<name>_<language>" (the form's fields)."""
+    return clean_texts(raw if isinstance(raw, Mapping) else {}, errors,
+                       key=lambda language: f"{name}_{language}", max_length=limit,
+                       required=required, one_line=True)
 
 
 def _options(errors: dict[str, list], raw: Any, old: list) -> list[dict]:

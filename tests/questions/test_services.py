@@ -58,6 +58,7 @@ def test_options_keep_their_keys_when_edited(edition):
     ({**ACCESS, "options": [{"label": {"fr": "x"}}] * 30}, "options"),
     ({**MEMBER, "ticket_type_ids": [999999]}, "ticket_type_ids"),
     ({**MEMBER, "texts": {"fr": "x" * 301}}, "text_fr"),
+    ({**MEMBER, "texts": {"fr": "Votre \u202eassociation"}}, "text_fr"),  # shown reversed
 ])
 def test_a_bad_question_is_refused_on_its_field(edition, data, field):
     with pytest.raises(ValidationError) as refused:
