@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from festival.accounting.models import DonationReceipt, Invoice, ReceiptStatus
 from festival.accounting.pdf import (
@@ -53,8 +53,11 @@ def receipt_file(receipt: DonationReceipt, *, duplicate: int = 0) -> bytes:
 
 
 def receipts_of_donor(year: int, email: str) -> list[DonationReceipt]:
+    """A donor's receipts of the civil year, whatever the case of the address they typed
+    (Amina@Example.fr and amina@example.fr are one donor)."""
     return list(db.session.scalars(select(DonationReceipt).where(
-        DonationReceipt.year == year, DonationReceipt.donor_email == email)
+        DonationReceipt.year == year,
+        func.lower(DonationReceipt.donor_email) == email.strip().lower())
         .order_by(DonationReceipt.sequence).limit(1000)))
 
 

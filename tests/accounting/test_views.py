@@ -110,6 +110,9 @@ def test_the_register_reissues_exports_and_summarises(client, app, auth, receipt
     summary = client.get(f"/manage/receipts/{year}/summary.pdf?email=amina@example.fr")
     text = pdf_text(summary.data)
     assert f"Récapitulatif annuel des dons {year}" in text and "Total des dons 20,00 €" in text
+    # The donor's address in another case is the same donor.
+    shouted = client.get(f"/manage/receipts/{year}/summary.pdf?email=Amina@EXAMPLE.fr")
+    assert shouted.status_code == 200 and "Total des dons 20,00 €" in pdf_text(shouted.data)
     assert client.get(f"/manage/receipts/{year}/summary.pdf?email=x@y.fr").status_code == 404
     assert client.get("/manage/receipts/1800").status_code == 404
 
