@@ -231,6 +231,39 @@ class StripeDouble:
                     "payment_intent": payment_intent, "refunded": refunded >= payment["amount"],
                     "status": "succeeded" if payment["succeeded"] else "pending"}
 
+    def fee(self, amount: int) -> int:
+        """What Stripe keeps of a European card payment: 1.5 % + 0.25 €, rounded."""
+        return round(amount * 0.015) + 25
+
+    def _payment_intent(self, intent: str, form: dict) -> dict:
+        """A PaymentIntent, its latest charge expanded with its balance transaction (the
+        fee) when the request asks for it, as `expand[]=latest_charge.balance_transaction`."""
+        payment = self._state.payments.get(intent)
+        if payment is None:
+            raise StripeFailure(404, f"No such payment_intent: '{intent}'",
+                                code="resource_missing")
+        asked = form.get("expand") or []
+        expand = set(asked.values() if isinstance(asked, dict) else asked)
+        charge: Any = payment["charge"]
+        if expand & {"latest_charge", "latest_charge.balance_transaction"}:
+            charge = self.charge(intent)
+            balance = None
+            if payment["succeeded"]:
+                fee = self.fee(payment["amount"])
+                balance = {"id": "txn_" + payment["charge"][3:], "object": "balance_transaction",
+                           "amount": payment["amount"], "currency": payment["currency"],
+                           "fee": fee, "net": payment["amount"] - fee, "status": "pending",
+                           "fee_details": [{"amount": fee, "currency": payment["currency"],
+                                            "type": "stripe_fee",
+                                            "description": "Stripe processing fees"}]}
+            charge["balance_transaction"] = (
+                balance if "latest_charge.balance_transaction" in expand
+                else balance and balance["id"])
+        return {"id": intent, "object": "payment_intent", "amount": payment["amount"],
+                "currency": payment["currency"], "latest_charge": charge,
+                "metadata": dict(payment["metadata"]), "livemode": False,
+                "status": "succeeded" if payment["succeeded"] else "processing"}
+
     # -- webhooks --------------------------------------------------------------------------
 
     def event(self, type_: str, obj: dict, *, event_id: str | None = None,
@@ -322,6 +355,8 @@ class StripeDouble:
                 return 200, self._expire_session(parts[3])
             if method == "POST" and parts == ["v1", "refunds"]:
                 return 200, self._create_refund(_typed(form))
+            if method == "GET" and parts[:2] == ["v1", "payment_intents"] and len(parts) == 3:
+                return 200, self._payment_intent(parts[2], form)
             raise StripeFailure(404, f"Unrecognized request URL ({method}: {path}).")
         except StripeFailure as failure:
             return failure.status, failure.body

@@ -5,8 +5,11 @@ balanced entry by entry, for the accountant's CSV or XLSX (core.spreadsheet).
 A payment debits the account its money arrived on (Stripe's, the till, the card terminal's,
 the bank) and credits ticket sales (706) and manual donations (754) by the order's split; a
 refund does the reverse, taking back ticket sales first and the donation only for what goes
-past them (as ticketing.refunds pays back the tickets, then the rest of the order). Stripe's
-fees are not recorded by the payment rows, so they are not in the books. The sums follow the
+past them (as ticketing.refunds pays back the tickets, then the rest of the order). What
+Stripe kept of a payment, once it reported it (ticketing.checkout.record_provider_fees), is
+in the payment's entry as bank charges (627) taken from Stripe's account. An entry's number
+names its payment or refund (ST-P000042, BQ-R000007): it is the same in every export that
+holds it, whatever the period asked for. The sums follow the
 dashboards' revenue (payments = gross, refunds = refunded, 754 = donations) for the orders the
 dashboards count, the paid and the refunded; the books also hold the money of cancelled
 orders (a payment that came after the cancellation and its refund, a paid order cancelled at
@@ -39,6 +42,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100  # the books' days: far dates overflow the co
 MAX_ROWS = 50_000  # payments or refunds in one export: more is refused, never cut silently
 TICKETS = ("706000", "Prestations de services — billetterie")
 DONATIONS = ("754100", "Dons manuels")
+FEES = ("627800", "Commissions et frais sur paiements en ligne")
 # Where the money of each means of payment arrives, and the journal it is written in.
 TREASURY = {
     PaymentMethod.STRIPE: ("ST", "467100", "Stripe — encaissements en ligne"),
@@ -118,10 +122,9 @@ def lines(start: date, end: date) -> list[Line]:
     events = [(p.confirmed_at, 0, p.id, p, o) for p, o in payments] + \
              [(r.created_at, 1, r.id, r, o) for r, o in refunds]
     found: list[Line] = []
-    for number, (moment, kind, _, row, order) in enumerate(sorted(events, key=lambda e: e[:3]),
-                                                            start=1):
-        found.extend(_payment_entry(number, moment, row, order) if kind == 0
-                     else _refund_entry(number, moment, row, order, earlier))
+    for moment, kind, _, row, order in sorted(events, key=lambda e: e[:3]):
+        found.extend(_payment_entry(moment, row, order) if kind == 0
+                     else _refund_entry(moment, row, order, earlier))
     return found
 
 
@@ -141,16 +144,18 @@ def _refunded_before(order_ids: set[int]) -> dict[int, int]:
     return before
 
 
-def _entry(number: int, moment: datetime, method: PaymentMethod | None, label: str,
+def _entry(entry: str, moment: datetime, method: PaymentMethod | None, label: str,
            reference: str, treasury_cents: int, tickets: int, donation: int,
-           *, refund: bool) -> Iterator[Line]:
-    """A payment debits the treasury and credits sales and donations; a refund the reverse."""
+           *, refund: bool, fee: int = 0) -> Iterator[Line]:
+    """A payment debits the treasury and credits sales and donations; a refund the reverse.
+    A payment's fee debits bank charges and credits the treasury it was taken from."""
     journal, account, account_label = TREASURY.get(method, TREASURY[PaymentMethod.DEMO])
     day = to_paris(moment).date()
-    entry = f"{journal}{number:06d}"
+    entry = f"{journal}-{entry}"
     parts = [(account, account_label, treasury_cents, True)]
     parts += [(code, name, cents, False) for (code, name), cents in ((TICKETS, tickets),
                                                                      (DONATIONS, donation))]
+    parts += [(FEES[0], FEES[1], fee, not refund), (account, account_label, fee, False)]
     for code, name, cents, is_treasury in parts:
         if not cents:
             continue
@@ -159,22 +164,22 @@ def _entry(number: int, moment: datetime, method: PaymentMethod | None, label: s
                    0 if debit else cents, reference)
 
 
-def _payment_entry(number: int, moment: datetime, payment: Payment,
-                   order: Order) -> Iterator[Line]:
+def _payment_entry(moment: datetime, payment: Payment, order: Order) -> Iterator[Line]:
     donation = min(order.donation_cents, payment.amount_cents)
-    return _entry(number, moment, payment.provider, f"Commande {order.code} — paiement",
-                  f"{order.code}/P{payment.id}", payment.amount_cents,
-                  payment.amount_cents - donation, donation, refund=False)
+    return _entry(f"P{payment.id:06d}", moment, payment.provider,
+                  f"Commande {order.code} — paiement", f"{order.code}/P{payment.id}",
+                  payment.amount_cents, payment.amount_cents - donation, donation,
+                  refund=False, fee=payment.fee_cents or 0)
 
 
-def _refund_entry(number: int, moment: datetime, refund: Refund, order: Order,
+def _refund_entry(moment: datetime, refund: Refund, order: Order,
                   earlier: dict[int, int]) -> Iterator[Line]:
     tickets, donation = _split(refund.amount_cents,
                                order.tickets_cents - earlier.get(refund.id, 0))
     method = refund.payment.provider if refund.payment else order.payment_method
-    return _entry(number, moment, method, f"Commande {order.code} — remboursement",
-                  f"{order.code}/R{refund.id}", refund.amount_cents, tickets, donation,
-                  refund=True)
+    return _entry(f"R{refund.id:06d}", moment, method,
+                  f"Commande {order.code} — remboursement", f"{order.code}/R{refund.id}",
+                  refund.amount_cents, tickets, donation, refund=True)
 
 
 def books_table(start: date, end: date) -> Table:

@@ -8,7 +8,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import func, select
 
-from festival.accounting.models import DonationReceipt, Invoice, ReceiptStatus
+from festival.accounting.models import CreditNote, DonationReceipt, Invoice, ReceiptStatus
 from festival.accounting.pdf import (
     AttestationLine,
     AttestationPrint,
@@ -110,3 +110,20 @@ def invoice_file(invoice: Invoice) -> bytes:
         made_on=to_paris(invoice.issued_at).date(),
         company=[invoice.company_name, invoice.company_address, invoice.vat_number])
     return attestation_pdf(printed, issuer(), title="Facture", number=invoice.number)
+
+
+def credit_note_file(note: CreditNote) -> bytes:
+    """The credit note: the company of its invoice, the invoice it cancels a part of, the
+    amount given back."""
+    invoice = note.invoice
+    order = invoice.order
+    label = f"Remboursement sur la facture n° {invoice.number}"
+    printed = AttestationPrint(
+        order_code=order.code, buyer_name=order.buyer_name, buyer_email=order.email,
+        event=f"{order.edition.title} {order.edition.year}",
+        lines=[AttestationLine(label, 1, -note.amount_cents, -note.amount_cents)],
+        total_cents=-note.amount_cents, refunded_cents=0, method=invoice.payment_method,
+        paid_on=invoice.paid_on, made_on=to_paris(note.issued_at).date(),
+        company=[invoice.company_name, invoice.company_address, invoice.vat_number])
+    return attestation_pdf(printed, issuer(), title="Avoir", number=note.number,
+                           reference=f"Facture d’origine n° {invoice.number}")

@@ -1,6 +1,8 @@
 """Invoices for company buyers: asked from the order's page once it is paid, made out to
 the company's name, address and VAT number, numbered F<year>-<n> in the unbroken sequence of
-the civil year they are issued in (accounting.numbering). One per order."""
+the civil year they are issued in (accounting.numbering). One per order. Money given back
+afterwards is a credit note (avoir) on the invoice, numbered A<year>-<n> in its own
+sequence: the invoice itself never changes."""
 from __future__ import annotations
 
 import re
@@ -11,7 +13,7 @@ from sqlalchemy import select
 
 from festival.accounting import numbering
 from festival.accounting.documents import attestation_print
-from festival.accounting.models import CounterKind, Invoice
+from festival.accounting.models import CounterKind, CreditNote, Invoice
 from festival.accounting.receipts import UNPRINTABLE
 from festival.core.errors import DomainError, ValidationError
 from festival.core.timeutil import to_paris, utcnow
@@ -70,3 +72,38 @@ def issue_invoice(order: Order, *, company_name: str, company_address: str,
     db.session.add(invoice)
     db.session.flush()
     return invoice
+
+
+def credit_notes_of(invoice: Invoice) -> list[CreditNote]:
+    return list(db.session.scalars(select(CreditNote).where(CreditNote.invoice_id == invoice.id)
+                                   .order_by(CreditNote.sequence).limit(100)))
+
+
+def credit_after_refund(order: Order, now: datetime | None = None) -> CreditNote | None:
+    """Ticketing's refund listener (under the order's lock, in the refund's transaction):
+    what the order had refunded beyond what its invoice already showed and its earlier credit
+    notes cover gets a credit note. Returns it (None when the order has no invoice or nothing
+    new went back)."""
+    invoice = invoice_of(order)
+    if invoice is None:
+        return None
+    covered = invoice.refunded_cents + sum(note.amount_cents for note in credit_notes_of(invoice))
+    amount = min(order.refunded_cents, invoice.total_cents) - covered
+    if amount <= 0:
+        return None
+    now = now or utcnow()
+    year = to_paris(now).year
+    sequence = numbering.next_number(CounterKind.CREDIT_NOTE, year)
+    note = CreditNote(number=f"A{year}-{sequence:06d}", year=year, sequence=sequence,
+                      invoice_id=invoice.id, amount_cents=amount, issued_at=now)
+    db.session.add(note)
+    db.session.flush()
+    return note
+
+
+def find_credit_note(order: Order, number: str) -> CreditNote | None:
+    invoice = invoice_of(order)
+    if invoice is None or not isinstance(number, str) or len(number) > 20:
+        return None
+    return db.session.scalar(select(CreditNote).where(CreditNote.invoice_id == invoice.id,
+                                                      CreditNote.number == number))

@@ -28,6 +28,7 @@ from festival.ticketing.models import Order
 class CounterKind(str, enum.Enum):
     DONATION_RECEIPT = "donation_receipt"
     INVOICE = "invoice"
+    CREDIT_NOTE = "credit_note"
 
 
 class DocumentCounter(db.Model):
@@ -142,3 +143,25 @@ class Invoice(db.Model):
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     order: Mapped[Order] = relationship()
+
+
+class CreditNote(db.Model):
+    """An avoir: money given back on an invoiced order, numbered A<year>-<n> in its own
+    unbroken sequence. It cancels that part of the invoice, which itself never changes; one
+    per refund that reached the order after its invoice."""
+
+    __tablename__ = "credit_notes"
+    __table_args__ = (
+        UniqueConstraint("year", "sequence", name="uq_credit_notes_year_sequence"),
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)  # A2026-000001
+    year: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(Integer)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    invoice: Mapped[Invoice] = relationship()

@@ -293,7 +293,8 @@ def summary_pdf(summary: SummaryPrint, issuer: Issuer) -> bytes:
 
 
 def attestation_pdf(attestation: AttestationPrint, issuer: Issuer, *,
-                    title: str = "Attestation de paiement", number: str = "") -> bytes:
+                    title: str = "Attestation de paiement", number: str = "",
+                    reference: str = "") -> bytes:
     """What an order cost and how it was paid: the seller, the buyer, each line with its
     amount TTC, the VAT mention, the payment's means and date (an invoice when `number`)."""
     document = PdfDocument(DPI, title=f"{title} {number or attestation.order_code}",
@@ -319,6 +320,8 @@ def attestation_pdf(attestation: AttestationPrint, issuer: Issuer, *,
     if attestation.buyer_email:
         sheet.field("E-mail", attestation.buyer_email)
     sheet.field("Commande", f"{attestation.order_code} — {attestation.event}")
+    if reference:
+        sheet.field("Référence", reference)
 
     sheet.section("Détail (montants TTC)")
     columns = (MARGIN + mm(2), WIDTH - MARGIN - mm(62), WIDTH - MARGIN - mm(32),

@@ -51,6 +51,8 @@ def _listeners(state) -> None:
     # cancellation of its paid order.
     orders.register_status_listener(state.app, receipts.order_status_changed)
     register_refund_listener(state.app, receipts.cancel_after_refund)
+    # Money given back on an invoiced order is a credit note on its invoice.
+    register_refund_listener(state.app, invoices.credit_after_refund)
     register_mail_renderers(state.app)
 
 
@@ -65,8 +67,10 @@ def order_documents(order: Order) -> dict:
     """What the order's page offers: its receipt, asking for one, the attestation."""
     receipt = receipts.receipt_of(order) if order.donation_cents else None
     paid = order.status is OrderStatus.PAID
+    invoice = invoices.invoice_of(order)
     return {"receipt": receipt, "can_ask": receipts.can_ask_later(order),
-            "attestation": paid, "invoice": invoices.invoice_of(order) if paid else None}
+            "attestation": paid, "invoice": invoice,
+            "credit_notes": invoices.credit_notes_of(invoice) if invoice else []}
 
 
 def _order(code: str, secret: str | None) -> Order:
@@ -184,6 +188,19 @@ def invoice_pdf(code: str):
     if invoice is None:
         abort(404)
     return _pdf(documents.invoice_file(invoice), f"facture-{invoice.number}")
+
+
+@bp.get("/orders/<code>/credit-notes/<number>.pdf")
+@public
+@lookup_limit
+@pdf_limit
+def credit_note_pdf(code: str, number: str):
+    """A credit note of the order's invoice (money given back after it was issued)."""
+    found = _order(code, request.args.get("secret"))
+    note = invoices.find_credit_note(found, number)
+    if note is None:
+        abort(404)
+    return _pdf(documents.credit_note_file(note), f"avoir-{note.number}")
 
 
 # The organisers' register ---------------------------------------------------------------

@@ -177,6 +177,25 @@ class StripeGateway:
                       currency=refund["currency"],
                       payment_intent=_id_of(refund.get("payment_intent")))
 
+    def payment_fee(self, payment_intent: str) -> int | None:
+        """What Stripe kept of a payment, in cents: the fee of its latest charge's balance
+        transaction. None while Stripe has not booked the charge yet, or when it booked it in
+        another currency than euros (the books are in euros)."""
+        if not isinstance(payment_intent, str) or not _PAYMENT_INTENT_ID.fullmatch(payment_intent):
+            raise PaymentError("invalid_request",
+                               detail=f"not a PaymentIntent id: {payment_intent!r}")
+        intent = self._call(
+            "read a payment's fees",
+            lambda intent_id: self._client.v1.payment_intents.retrieve(
+                intent_id, params={"expand": ["latest_charge.balance_transaction"]}),
+            payment_intent, write=False)
+        charge = intent.get("latest_charge")
+        balance = charge.get("balance_transaction") if isinstance(charge, dict) else None
+        if not isinstance(balance, dict) or balance.get("currency") != "eur":
+            return None
+        fee = balance.get("fee")
+        return fee if isinstance(fee, int) and not isinstance(fee, bool) and fee >= 0 else None
+
     def _call(self, what: str, method, argument, idempotency_key: str | None = None, *,
               write: bool = True):
         """Call the SDK; every write carries an idempotency key, reads carry none."""

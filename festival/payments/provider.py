@@ -16,8 +16,8 @@ from festival.ticketing.models import Order
 
 
 class StripeProvider(StripeRefunds):
-    """The three things ticketing asks of an online provider: a Checkout URL, a refund, and
-    closing a Checkout Session that must no longer be paid."""
+    """What ticketing asks of an online provider: a Checkout URL, a refund, closing a
+    Checkout Session that must no longer be paid, and the fee kept on a payment."""
 
     def checkout_url(self, order: Order, *, success_url: str, cancel_url: str,
                      now: datetime | None = None) -> str:
@@ -26,6 +26,10 @@ class StripeProvider(StripeRefunds):
 
     def close_checkout(self, session_id: str) -> None:
         self.gateway.expire_checkout_session(session_id)
+
+    def payment_fee(self, payment_intent: str) -> int | None:
+        """Cents Stripe kept of the payment; None until Stripe has booked it."""
+        return self.gateway.payment_fee(payment_intent)
 
 
 def gateway() -> StripeGateway | None:

@@ -20,6 +20,9 @@ log = logging.getLogger(__name__)
 
 # A Checkout Session lives 24 hours at most: past that, none is left to close.
 CLOSE_WINDOW = timedelta(hours=25)
+# The provider books a payment's fee within days: asked for that long, a few per round.
+FEE_WINDOW = timedelta(days=30)
+FEES_PER_ROUND = 50
 
 
 def payment_provider():
@@ -87,3 +90,37 @@ def close_cancelled_checkouts(order_id: int | None = None, *,
                 .values(state=PaymentState.CANCELLED, updated_at=now)
                 .execution_options(synchronize_session=False)).rowcount
     return closed
+
+
+def record_provider_fees(*, now: datetime | None = None, limit: int = FEES_PER_ROUND) -> int:
+    """Ask the provider what it kept of the recent online payments whose fee is not known yet
+    (the treasurer's books show it as bank charges), at most `limit` per round, oldest first.
+    The expiry sweep calls it. No transaction stays open while the provider answers; each fee
+    is stored on its own, once (a fee already stored is never overwritten). A payment whose
+    fee the provider has not booked yet, or that it cannot read, waits for the next round.
+    Returns how many fees were stored."""
+    provider = payment_provider()
+    if provider is None or not hasattr(provider, "payment_fee"):
+        return 0
+    now = now or utcnow()
+    with transaction():
+        rows = db.session.execute(
+            select(Payment.id, Payment.payment_intent_id).where(
+                Payment.state == PaymentState.CONFIRMED, Payment.fee_cents.is_(None),
+                Payment.payment_intent_id.is_not(None), Payment.amount_cents > 0,
+                Payment.confirmed_at > now - FEE_WINDOW)
+            .order_by(Payment.confirmed_at, Payment.id).limit(limit)).all()
+    stored = 0
+    for payment_id, intent in rows:
+        try:
+            fee = provider.payment_fee(intent)
+        except DomainError as error:
+            log.warning("Fee of payment %s not read: %s", intent, error)
+            continue
+        if fee is None:
+            continue
+        with transaction():
+            stored += db.session.execute(
+                update(Payment).where(Payment.id == payment_id, Payment.fee_cents.is_(None))
+                .values(fee_cents=fee).execution_options(synchronize_session=False)).rowcount
+    return stored

@@ -11,7 +11,7 @@ from festival.core.loop import run_every
 from festival.core.unit_of_work import transaction
 from festival.seats.services import release_no_shows
 from festival.ticketing import quotas
-from festival.ticketing.checkout import close_cancelled_checkouts
+from festival.ticketing.checkout import close_cancelled_checkouts, record_provider_fees
 from festival.ticketing.orders import expire_due
 from festival.waitlist.cli import sweep_once
 
@@ -23,8 +23,9 @@ log = logging.getLogger("festival.ticketing")
 def expire_once() -> int:
     """Expire every pending order past its hold, in batches; returns how many. Then close
     the Checkout Sessions of cancelled orders that were not closed at cancel time, run
-    the waiting lists' sweep (waitlist.services.sweep) and release the session seats nobody
-    came for (seats.services.release_no_shows)."""
+    the waiting lists' sweep (waitlist.services.sweep), release the session seats nobody
+    came for (seats.services.release_no_shows) and read the fees of the recent online payments
+    (checkout.record_provider_fees)."""
     total = 0
     while True:
         with transaction():  # one batch
@@ -38,6 +39,8 @@ def expire_once() -> int:
     # Seats reserved in sessions and not used ten minutes after the start go back.
     with transaction():
         release_no_shows()
+    # What Stripe kept of the recent payments, for the treasurer's books.
+    record_provider_fees()
     return total
 
 

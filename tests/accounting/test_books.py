@@ -129,3 +129,13 @@ def test_a_period_out_of_the_calendar_is_refused_not_a_server_error(client, auth
     auth.login_as("organiser")
     answer = client.get(f"/manage/accounting/books?start={start}&end={end}&fmt=csv")
     assert answer.status_code == 303
+
+
+def test_an_entry_keeps_its_number_whatever_the_period(sales):
+    month = books.lines(date(2027, 4, 1), date(2027, 4, 30))
+    day = books.lines(date(2027, 4, 20), date(2027, 4, 20))
+    numbers = {line.reference: line.entry for line in month}
+    assert day and all(numbers[line.reference] == line.entry for line in day)
+    assert all(line.entry == f"{line.journal}-{line.reference.split('/')[1][0]}"
+               f"{int(line.reference.split('/')[1][1:]):06d}" for line in month)
+    assert len(set(numbers.values())) == len(numbers) == 6

@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from festival.accounting import invoices
+from festival.accounting import documents, invoices
 from festival.accounting.models import Invoice
 from festival.core.errors import DomainError, ValidationError
 from festival.core.timeutil import to_paris, utcnow
 from festival.extensions import db
 from festival.ticketing import refunds
+from festival.ticketing.models import Order
 from tests.accounting.conftest import order_with_donation, paid_order, pay
 from tests.accounting.pdftext import pdf_text
 from tests.factories import gen_user
@@ -61,6 +62,39 @@ def test_an_invoice_does_not_change_after_a_refund(receipts_on, pass_type):
     assert invoice.total_cents == 5550 and invoice.refunded_cents == 0
 
 
+def test_money_given_back_after_the_invoice_is_a_credit_note(receipts_on, pass_type):
+    order = order_with_donation(pass_type, quantity=2)
+    pay(order)
+    invoice = invoices.issue_invoice(order, **COMPANY, now=NOW)
+    organiser = gen_user("organiser")
+    refunds.refund(order, None, ticket_ids=[order.tickets[0].id], actor=organiser,
+                   reason="malade", confirmed=True, now=NOW)
+    refunds.refund(order, None, actor=organiser, reason="annulé", confirmed=True, now=NOW)
+    notes = invoices.credit_notes_of(invoice)
+    assert [(n.number, n.amount_cents) for n in notes] == [("A2027-000001", 1500),
+                                                           ("A2027-000002", 4050)]
+    assert sum(n.amount_cents for n in notes) == invoice.total_cents  # all of it went back
+    db.session.refresh(invoice)
+    assert invoice.refunded_cents == 0  # the invoice itself never changes
+    text = pdf_text(documents.credit_note_file(notes[0]))
+    for words in ("Avoir", "N° A2027-000001", "Facture d’origine n° F2027-000001",
+                  "Atlas Conseil SARL", "Remboursement sur la facture n° F2027-000001",
+                  "Total TTC -15,00 €"):
+        assert words in text, words
+
+
+def test_a_refund_before_the_invoice_is_on_the_invoice_not_a_credit_note(receipts_on,
+                                                                         pass_type):
+    order = order_with_donation(pass_type, quantity=2)
+    pay(order)
+    refunds.refund(order, None, ticket_ids=[order.tickets[0].id], actor=gen_user("organiser"),
+                   reason="x", confirmed=True, now=NOW)
+    invoice = invoices.issue_invoice(order, **COMPANY, now=NOW)
+    assert invoice.refunded_cents == 1500
+    assert invoices.credit_after_refund(order, now=NOW) is None
+    assert invoices.credit_notes_of(invoice) == []
+
+
 def test_the_invoice_is_asked_and_downloaded_from_the_order_page(client, app, auth,
                                                                   receipts_on):
     order = paid_order(app)
@@ -80,6 +114,23 @@ def test_the_invoice_is_asked_and_downloaded_from_the_order_page(client, app, au
                   "TVA non applicable, article 261-7-1° b du CGI", "Commandé par Amina Benali"):
         assert words in text, words
     assert client.get(f"{url}.pdf?secret=nope").status_code == 404
+
+    with app.app_context():  # the company is refunded in full: a credit note on the page
+        found = db.session.scalar(select(Order).where(Order.code == order["code"]))
+        refunds.refund(found, None, actor=gen_user("organiser"), reason="annulé",
+                       confirmed=True)
+        db.session.commit()
+    page = client.get(order["page"]).get_data(as_text=True)
+    assert f"Invoice F{year}-000001 (PDF)" in page
+    assert f"Credit note A{year}-000001: 35,00" in page
+    note = client.get(f"/orders/{order['code']}/credit-notes/A{year}-000001.pdf"
+                      f"?secret={order['secret']}")
+    assert note.status_code == 200 and "Avoir" in pdf_text(note.data)
+    for wrong in (f"A{year}-000002", "x" * 30):
+        assert client.get(f"/orders/{order['code']}/credit-notes/{wrong}.pdf"
+                          f"?secret={order['secret']}").status_code == 404
+    assert client.get(f"/orders/{order['code']}/credit-notes/A{year}-000001.pdf"
+                      "?secret=nope").status_code == 404
 
 
 @pytest.mark.parametrize("name, address", [
