@@ -5,11 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from flask_babel import lazy_gettext as _l
 
+from festival.accounting import checkout as receipt_request
+from festival.accounting import receipts
 from festival.core.access import Role, current_principal, public, roles
 from festival.core.errors import NotFound, ValidationError, committed
 from festival.core.jsonbody import json_body
 from festival.core.security import limit
 from festival.core.unit_of_work import AfterCommit, after_commit
+from festival.core.urls import absolute_url
 from festival.editions.queries import edition_for_year
 from festival.extensions import db
 from festival.questions import services as questions
@@ -41,8 +44,16 @@ def _is_staff() -> bool:
 @limit("RATE_LIMIT_ORDER_CREATE")
 def create_order(year: int):
     edition = edition_for_year(year)
-    fields = parse_order_request(json_body())
-    order = committed(lambda: orders.create_order(edition, **fields))
+    body = json_body()
+    fields = parse_order_request(body)
+    # A tax receipt for the donation, asked at checkout with the donor's postal address.
+    receipt = receipt_request.from_json(body.get("receipt"), fields.get("donation_cents", 0))
+
+    def place():
+        order = orders.create_order(edition, **fields)
+        receipt.keep(order)
+        return order
+    order = committed(place)
 
     def answer():  # after the commit: Stripe is called once the order is safe
         checkout_url = checkout.payment_url(order)
@@ -71,6 +82,33 @@ def get_order(code: str):
     show_tokens = order.status is OrderStatus.PAID
     tokens = {t.id: token_for(t) for t in order.tickets} if show_tokens else {}
     return jsonify(order_json(order, tokens))
+
+
+def _receipt_json(order) -> dict:
+    """The donation's receipt of an order: asked (`requested`, issued with the payment),
+    `issued` or `cancelled`, with its number and PDF once issued."""
+    receipt = receipts.receipt_of(order)
+    if receipt is None:
+        return {"status": "requested", "number": None, "pdf_url": None}
+    return {"status": receipt.status.value, "number": receipt.number,
+            "pdf_url": absolute_url("accounting.receipt_pdf", code=order.code,
+                                    secret=order.secret)}
+
+
+@bp.route("/orders/<code>/receipt", methods=["GET", "POST"])
+@public
+@limit("RATE_LIMIT_ORDER_LOOKUP")
+def order_receipt(code: str):
+    """GET: the order's tax receipt. POST: ask for it with the donor's postal address (a
+    pending order gets it with its payment; a paid one at once, within the gift's year)."""
+    order = _order_for_request(code)
+    if request.method == "POST":
+        address = receipt_request.address_from_json(json_body(), prefix="")
+        committed(lambda: receipts.ask_for_receipt(order, address))
+        return jsonify(_receipt_json(order)), 201
+    if receipts.request_of(order) is None and receipts.receipt_of(order) is None:
+        raise NotFound("no_receipt", _l("No tax receipt was asked for this order."))
+    return jsonify(_receipt_json(order))
 
 
 @bp.post("/orders/<code>/refund")

@@ -94,6 +94,20 @@ SCHEMAS = {
         "ticket_id": INTEGER, "attendee": STRING, "list": STRING, "gate": STRING,
         "scanned_at": DATETIME}, description="A ticket to be refunded that a door has let in "
                                              "already: revoking it takes no one out."),
+    "ReceiptAddress": obj({
+        "street": text(200, required=True), "postal_code": text(20, required=True),
+        "city": text(100, required=True),
+        "country": {**text(100), "description": "France when left out."}},
+        ["street", "postal_code", "city"],
+        description="The donor's postal address printed on the tax receipt."),
+    "Receipt": obj({
+        "status": {"type": "string", "enum": ["requested", "issued", "cancelled"],
+                   "description": "`requested`: issued with the payment; `cancelled`: the "
+                                  "donation went back (the number stays used)."},
+        "number": nullable({"type": "string", "description": "2027-000001: unbroken per "
+                                                             "civil year."}),
+        "pdf_url": nullable(URL)},
+        description="An order's tax receipt (reçu fiscal, Cerfa 11580) for its donation."),
     "RefundPlan": obj({
         "amount_cents": INTEGER, "is_full": BOOLEAN, "tickets": array(ref("Ticket")),
         "checked_in": array(ref("CheckedInTicket"))},
@@ -148,6 +162,11 @@ ORDER_BODY = obj({
     "language": LANGUAGE, "marketing_consent": BOOLEAN,
     "answers": {**ANSWERS, "description": "The answers to the questions asked once per order, "
                                           "by question id."},
+    "receipt": nullable({**ref("ReceiptAddress"), "description": "A tax receipt for the "
+                         "donation, made out to `name` at this address (only when the "
+                         "association issues receipts and `donation_cents` > 0; errors "
+                         "`receipt`, `receipt.<field>`). Issued and e-mailed with the "
+                         "payment."}),
     "accept_terms": {"type": "boolean", "enum": [True],
                      "description": "The buyer has read and accepts the terms of sale "
                                     "(`/terms-of-sale`): required, and only `true` orders. The "
@@ -194,6 +213,26 @@ PATHS = {
         description="With `X-Order-Secret`, or an organiser token.",
         parameters=[CODE, SECRET],
         responses={"200": ok(ref("Order")), "404": NOT_FOUND_ORDER, **errors(429)})},
+    "/api/v1/orders/{code}/receipt": {
+        "get": operation(
+            "getOrderReceipt", "The tax receipt of an order's donation", tag=TAG,
+            security=PUBLIC, parameters=[CODE, SECRET],
+            description="With `X-Order-Secret`, or an organiser token.",
+            responses={"200": ok(ref("Receipt")), **errors(429),
+                       "404": error("`order_not_found`, or `no_receipt` (none was asked "
+                                    "for).")}),
+        "post": operation(
+            "askOrderReceipt", "Ask for the tax receipt of an order's donation", tag=TAG,
+            security=PUBLIC, parameters=[CODE, SECRET],
+            description="A pending order gets it with its payment; a paid one at once (until "
+                        "the end of the gift's civil year), e-mailed to the buyer.",
+            body=json_body(ref("ReceiptAddress")),
+            responses={"201": ok(ref("Receipt"), "Created"), **errors(400, 422, 429),
+                       "404": NOT_FOUND_ORDER,
+                       "409": error("`receipts_unavailable` (the association issues none), "
+                                    "`no_donation`, `receipt_exists` or `receipt_too_late` "
+                                    "(the gift's year is over, the donation went back, or "
+                                    "the order was not paid).")})},
     "/api/v1/orders/{code}/refund": {"post": operation(
         "refundOrder", "Refund an order, or some of its tickets", tag=TAG, security=BEARER,
         parameters=[CODE],
