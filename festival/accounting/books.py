@@ -27,9 +27,11 @@ from sqlalchemy import select
 from festival.core.errors import ValidationError
 from festival.core.spreadsheet import DAY, EUROS, Column, Table, write
 from festival.core.timeutil import paris_to_utc, to_paris
+from festival.editions.models import Edition
 from festival.extensions import db
 from festival.ticketing.models import (
     Order,
+    OrderStatus,
     Payment,
     PaymentMethod,
     PaymentState,
@@ -65,6 +67,7 @@ class Line:
     debit_cents: int
     credit_cents: int
     reference: str
+    counted: bool = True  # its order is one the dashboards count (paid or refunded)
 
 
 def check_period(start, end) -> tuple[date, date]:
@@ -128,6 +131,82 @@ def lines(start: date, end: date) -> list[Line]:
     return found
 
 
+# The orders the dashboards' revenue counts (dashboard.queries.sales.revenue).
+COUNTED = (OrderStatus.PAID, OrderStatus.REFUNDED)
+
+
+@dataclass(frozen=True)
+class Outside:
+    """An order whose money is in the books but not in the dashboards (cancelled, or a
+    payment that came after its expiry): what it paid and got back in the period."""
+
+    code: str
+    year: int  # its edition's
+    status: str
+    received_cents: int
+    refunded_cents: int
+
+    @property
+    def kept_cents(self) -> int:
+        return self.received_cents - self.refunded_cents
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The period's books summed up, to set beside the dashboards: money received and given
+    back, income by account, fees, and the orders the dashboards leave out."""
+
+    received_cents: int
+    refunded_cents: int
+    tickets_cents: int      # 706, net of refunds
+    donations_cents: int    # 754, net of refunds
+    fees_cents: int         # 627
+    outside: list[Outside]
+
+    @property
+    def net_cents(self) -> int:
+        return self.received_cents - self.refunded_cents - self.fees_cents
+
+    @property
+    def outside_received_cents(self) -> int:
+        return sum(order.received_cents for order in self.outside)
+
+    @property
+    def outside_refunded_cents(self) -> int:
+        return sum(order.refunded_cents for order in self.outside)
+
+
+def totals(start: date, end: date) -> Totals:
+    """The totals of the period's lines. The dashboards' gross and refunded figures are
+    `received − outside received` and `refunded − outside refunded` when the period holds all
+    of an edition's sales. Errors: as `lines`."""
+    found = lines(start, end)
+
+    def net(account: str) -> int:
+        return sum(line.credit_cents - line.debit_cents for line in found
+                   if line.account == account)
+    received = sum(line.credit_cents for line in found if line.account in (TICKETS[0],
+                                                                           DONATIONS[0]))
+    refunded = sum(line.debit_cents for line in found if line.account in (TICKETS[0],
+                                                                          DONATIONS[0]))
+    outside: dict[str, list[int]] = {}
+    for line in found:
+        if line.counted or line.account not in (TICKETS[0], DONATIONS[0]):
+            continue
+        code = line.reference.split("/")[0]
+        sums = outside.setdefault(code, [0, 0])
+        sums[0] += line.credit_cents
+        sums[1] += line.debit_cents
+    known = {code: (year, status) for code, year, status in db.session.execute(
+        select(Order.code, Edition.year, Order.status).join(Edition, Edition.id ==
+                                                             Order.edition_id)
+        .where(Order.code.in_(list(outside))))} if outside else {}
+    return Totals(received, refunded, net(TICKETS[0]), net(DONATIONS[0]),
+                  -net(FEES[0]),
+                  [Outside(code, known[code][0], known[code][1].value, sums[0], sums[1])
+                   for code, sums in sorted(outside.items())])
+
+
 def _refunded_before(order_ids: set[int]) -> dict[int, int]:
     """Per refund id, what its order had refunded before it (ticket sales are taken back
     first)."""
@@ -146,7 +225,7 @@ def _refunded_before(order_ids: set[int]) -> dict[int, int]:
 
 def _entry(entry: str, moment: datetime, method: PaymentMethod | None, label: str,
            reference: str, treasury_cents: int, tickets: int, donation: int,
-           *, refund: bool, fee: int = 0) -> Iterator[Line]:
+           *, refund: bool, counted: bool, fee: int = 0) -> Iterator[Line]:
     """A payment debits the treasury and credits sales and donations; a refund the reverse.
     A payment's fee debits bank charges and credits the treasury it was taken from."""
     journal, account, account_label = TREASURY.get(method, TREASURY[PaymentMethod.DEMO])
@@ -161,7 +240,7 @@ def _entry(entry: str, moment: datetime, method: PaymentMethod | None, label: st
             continue
         debit = is_treasury != refund  # treasury on a payment, sales on a refund
         yield Line(day, journal, entry, code, name, label, cents if debit else 0,
-                   0 if debit else cents, reference)
+                   0 if debit else cents, reference, counted)
 
 
 def _payment_entry(moment: datetime, payment: Payment, order: Order) -> Iterator[Line]:
@@ -169,7 +248,7 @@ def _payment_entry(moment: datetime, payment: Payment, order: Order) -> Iterator
     return _entry(f"P{payment.id:06d}", moment, payment.provider,
                   f"Commande {order.code} — paiement", f"{order.code}/P{payment.id}",
                   payment.amount_cents, payment.amount_cents - donation, donation,
-                  refund=False, fee=payment.fee_cents or 0)
+                  refund=False, counted=order.status in COUNTED, fee=payment.fee_cents or 0)
 
 
 def _refund_entry(moment: datetime, refund: Refund, order: Order,
@@ -179,7 +258,8 @@ def _refund_entry(moment: datetime, refund: Refund, order: Order,
     method = refund.payment.provider if refund.payment else order.payment_method
     return _entry(f"R{refund.id:06d}", moment, method,
                   f"Commande {order.code} — remboursement", f"{order.code}/R{refund.id}",
-                  refund.amount_cents, tickets, donation, refund=True)
+                  refund.amount_cents, tickets, donation, refund=True,
+                  counted=order.status in COUNTED)
 
 
 def books_table(start: date, end: date) -> Table:

@@ -37,6 +37,7 @@ from festival.extensions import db
 from festival.ticketing import orders
 from festival.ticketing.models import Order, OrderStatus
 from festival.ticketing.order_views import lookup_limit, pdf_limit
+from festival.ticketing.labels import ORDER_STATUS
 from festival.ticketing.refunds import register_refund_listener
 
 bp = Blueprint("accounting", __name__)
@@ -301,6 +302,10 @@ def books_export():
         flash(" ".join(str(m) for messages in error.fields.values() for m in messages),
               "error")
         return redirect(url_for("accounting.register_now"), 303)
+    if fmt == "summary":  # on screen, beside the dashboards
+        return render_template("accounting/books.html", start=start, end=end,
+                               totals=books.totals(start, end),
+                               statuses={s.value: label for s, label in ORDER_STATUS.items()})
     if fmt not in MIMETYPES:
         abort(404)
     content = books.books_file(start, end, fmt)

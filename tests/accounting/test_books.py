@@ -8,13 +8,14 @@ from collections import defaultdict
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import select
 
 from festival.accounting import books
 from festival.core.errors import ValidationError
 from festival.dashboard.queries import sales as dashboard
 from festival.extensions import db
 from festival.ticketing import orders, refunds
-from festival.ticketing.models import PaymentMethod
+from festival.ticketing.models import PaymentMethod, TicketType
 from festival.ticketing.orders import Item
 from tests.factories import gen_user
 from tests.ticketing.conftest import make_edition, make_type
@@ -139,3 +140,47 @@ def test_an_entry_keeps_its_number_whatever_the_period(sales):
     assert all(line.entry == f"{line.journal}-{line.reference.split('/')[1][0]}"
                f"{int(line.reference.split('/')[1][1:]):06d}" for line in month)
     assert len(set(numbers.values())) == len(numbers) == 6
+
+
+def test_the_totals_set_the_books_beside_the_dashboards(sales):
+    """A cash order cancelled at the desk keeps its money in the books (nobody gave it back)
+    but leaves the dashboards: the totals name it, and the rest is the dashboards' revenue."""
+    pass_type = db.session.scalar(select(TicketType).where(TicketType.edition_id == sales.id,
+                                                           TicketType.price_cents == 1500))
+    organiser = gen_user("organiser")
+    kept = _order(sales, pass_type, 1, 300, PaymentMethod.CASH, box_office=True,
+                  actor=organiser)
+    orders.cancel_order(kept, actor=organiser, reason="erreur de caisse", now=LATER)
+    db.session.flush()
+    totals = books.totals(date(2027, 4, 1), date(2027, 4, 30))
+    revenue = dashboard.revenue(sales)
+    assert [(o.code, o.status, o.received_cents, o.refunded_cents, o.kept_cents)
+            for o in totals.outside] == [(kept.code, "cancelled", 1800, 0, 1800)]
+    assert totals.received_cents - totals.outside_received_cents == revenue.gross
+    assert totals.refunded_cents - totals.outside_refunded_cents == revenue.refunded
+    assert totals.tickets_cents + totals.donations_cents == \
+        totals.received_cents - totals.refunded_cents
+    assert totals.fees_cents == 0 and totals.net_cents == 5550 + 1500 + 2000 + 1800
+
+
+def test_the_totals_page(client, app, auth):
+    with app.app_context():
+        edition = make_edition()
+        pass_type = make_type(edition, "Pass festival", 1500, quota=10)
+        organiser = gen_user("organiser")
+        kept = _order(edition, pass_type, 1, 0, PaymentMethod.CASH, box_office=True,
+                      actor=organiser)
+        orders.cancel_order(kept, actor=organiser, reason="erreur", now=LATER)
+        _order(edition, pass_type, 1, 500, PaymentMethod.BANK_TRANSFER)
+        db.session.commit()
+        code = kept.code
+    auth.login_as("organiser")
+    page = client.get("/manage/accounting/books?start=2027-04-01&end=2027-04-30&fmt=summary")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "35,00" in text and code in text and "Beside the dashboards" in text
+    assert client.get("/manage/accounting/books?start=2027-04-01&end=2027-04-30"
+                      "&fmt=pdf").status_code == 404
+    auth.login_as("volunteer")
+    assert client.get("/manage/accounting/books?start=2027-04-01&end=2027-04-30"
+                      "&fmt=summary").status_code == 403
