@@ -35,9 +35,9 @@ from festival.core.timeutil import to_paris, utcnow
 from festival.core.unit_of_work import refuse_request
 from festival.extensions import db
 from festival.ticketing import orders
+from festival.ticketing.labels import ORDER_STATUS
 from festival.ticketing.models import Order, OrderStatus
 from festival.ticketing.order_views import lookup_limit, pdf_limit
-from festival.ticketing.labels import ORDER_STATUS
 from festival.ticketing.refunds import register_refund_listener
 
 bp = Blueprint("accounting", __name__)
