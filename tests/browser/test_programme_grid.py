@@ -10,6 +10,7 @@ import pytest
 
 from festival.extensions import db
 from tests import factories
+from tests.browser.conftest import assert_no_horizontal_overflow
 
 
 @pytest.fixture
@@ -33,43 +34,79 @@ def _box(page, selector: str) -> dict:
     return box
 
 
+def _line(page, label: str) -> float:
+    """Where the grid's line of `label` ("11:00") is drawn: the top of its border."""
+    return _box(page, f".prog-grid [data-line='{label}']")["y"]
+
+
 def test_the_grid_is_drawn_to_scale(laptop, grid_day, screenshot):
     year, day = grid_day
     laptop.goto(f"/{year}/programme?day={day}")
-    line = {t: _box(laptop, f"#g-{t.replace(':', '')}")["y"] for t in
-            ("10:00", "11:00", "12:00", "12:30")}
+    line = {t: _line(laptop, t) for t in ("10:00", "11:00", "11:30", "12:00", "12:30")}
     hour = line["11:00"] - line["10:00"]
     assert hour > 40
-    assert line["12:30"] - line["12:00"] == pytest.approx(hour / 2, abs=2)
+    assert line["12:30"] - line["12:00"] == pytest.approx(hour / 2, abs=1)
+    assert line["11:30"] - line["11:00"] == pytest.approx(hour / 2, abs=1)
     long = _box(laptop, ".prog-grid .grid-card:has-text('Conférence longue')")
     clash = _box(laptop, ".prog-grid .grid-card:has-text('Table qui déborde')")
     workshop = _box(laptop, ".prog-grid .grid-card:has-text('Atelier')")
-    # The time labels sit on their line (their top a little above it): compare to the lines.
-    top_of = {t: y + 0.6 * 16 for t, y in line.items()}  # the label is raised by 0.6rem
-    assert long["y"] == pytest.approx(top_of["11:00"], abs=3)
-    assert long["y"] + long["height"] == pytest.approx(top_of["12:30"], abs=3)
-    assert clash["y"] == pytest.approx(top_of["11:00"] + hour * 0.75, abs=3)
-    assert clash["x"] >= long["x"] + long["width"] - 1  # beside it, not under it
+    # 11:00–12:30 from the 11:00 line to the 12:30 line (not above 12:00); the cards keep a
+    # pixel from their lines.
+    assert long["y"] == pytest.approx(line["11:00"], abs=2)
+    assert long["y"] + long["height"] == pytest.approx(line["12:30"], abs=2)
+    assert long["y"] + long["height"] > line["12:00"] + hour / 4
+    # 11:45–12:15 at the 11:45 position (three quarters of 11:00's hour), beside the other.
+    assert clash["y"] == pytest.approx(line["11:00"] + hour * 0.75, abs=2)
+    assert clash["y"] + clash["height"] == pytest.approx(line["12:00"] + hour / 4, abs=2)
+    assert clash["x"] >= long["x"] + long["width"] - 1
     # A long text is cut to its hour, not stretching the grid.
+    assert workshop["y"] == pytest.approx(line["10:00"], abs=2)
     assert workshop["height"] == pytest.approx(hour, abs=3)
+    # Each time is written on its line.
+    label = _box(laptop, "#g-1100")
+    assert label["y"] < line["11:00"] < label["y"] + label["height"]
     screenshot(laptop, "programme-grid")
+
+
+def test_phones_keep_the_list_in_time_order(phone, grid_day, screenshot):
+    year, day = grid_day
+    phone.goto(f"/{year}/programme?day={day}")
+    assert phone.locator(".prog-grid").is_hidden()
+    groups = phone.locator(".day-timeline .time-group")
+    assert groups.first.is_visible()
+    assert [t.strip() for t in groups.locator(".time-label").all_inner_texts()] == [
+        "10:00", "11:00", "11:45"]
+    assert_no_horizontal_overflow(phone)
+    screenshot(phone, "programme-phone")
 
 
 def test_a_visitor_stars_sessions_into_an_agenda_kept_in_the_browser(laptop, grid_day, live_server,
                                                                        screenshot):
+    from icalendar import Calendar
     year, day = grid_day
     laptop.goto(f"/{year}/programme?day={day}")
     star = laptop.locator(".grid-slot:has-text('Conférence longue') [data-star]")
+    assert star.get_attribute("aria-pressed") == "false"
+    assert "Conférence longue" in star.inner_text()  # its name says which session
     star.click()
     assert star.get_attribute("aria-pressed") == "true"
+    laptop.locator(".grid-slot:has-text('Atelier') [data-star]").click()
+    laptop.locator(".grid-slot:has-text('Atelier') [data-star]").click()  # and out again
+    laptop.reload()  # kept in the browser
+    assert star.get_attribute("aria-pressed") == "true"
+    assert laptop.locator(".prog-grid [data-star][aria-pressed='true']").count() == 1
     laptop.goto(f"/{year}/agenda")
     shown = laptop.locator("[data-agenda-item]:visible")
     assert shown.count() == 1 and "Conférence longue" in shown.inner_text()
     assert laptop.locator("[data-agenda-empty]").is_hidden()
     link = laptop.locator("[data-agenda-ics]").get_attribute("href")
-    calendar = laptop.request.get(live_server.url + link).text()
-    assert "Conférence longue" in calendar.replace("\r\n ", "")
-    assert "Table qui déborde" not in calendar.replace("\r\n ", "")
+    response = laptop.request.get(live_server.url + link)
+    assert response.ok and response.headers["content-type"].startswith("text/calendar")
+    events = Calendar.from_ical(response.body()).walk("VEVENT")
+    assert [str(e["summary"]) for e in events] == ["Conférence longue"]
+    starts, ends = events[0].decoded("dtstart"), events[0].decoded("dtend")
+    assert (f"{starts:%Y-%m-%d %H:%M}", f"{ends:%H:%M}") == (f"{day} 11:00", "12:30")
+    assert str(starts.tzinfo) == "Europe/Paris"
     screenshot(laptop, "agenda")
     # Taking it out again empties the agenda, on this page too.
     laptop.locator("[data-agenda-item]:visible [data-star]").click()
