@@ -142,18 +142,38 @@ def test_an_organiser_drags_a_session_and_sees_the_clash_before_saving(laptop, a
     row = box["height"] / rows
     card = laptop.locator(f"[data-session='{talk_id}']")
     grab = card.bounding_box()["height"] / 2
-    # 14:15 is 63 lines of five minutes after 09:00; the card is held by its middle.
-    laptop.drag_and_drop(f"[data-session='{talk_id}']", f"[data-drop-room='{small_id}']",
-                         target_position={"x": box["width"] / 2, "y": 63 * row + grab + 1},
-                         force=True)
+
+    def drag_to_1415() -> None:
+        # 14:15 is 63 lines of five minutes after 09:00; the card is held by its middle.
+        laptop.drag_and_drop(f"[data-session='{talk_id}']", f"[data-drop-room='{small_id}']",
+                             target_position={"x": box["width"] / 2, "y": 63 * row + grab + 1},
+                             force=True)
+
+    drag_to_1415()
     dialog = laptop.locator("#move-dialog")
     dialog.wait_for(state="visible")
     assert "Conférence" in dialog.inner_text() and "14:15–15:45" in dialog.inner_text()
     assert "Atelier" in dialog.locator("[data-move-clash-list]").inner_text()
     assert dialog.locator("[data-move-save]").is_hidden()  # only "despite the clashes"
+    # Where it would land is framed on the grid, snapped to 14:15, for its hour and a half.
+    ghost = laptop.locator(".prog-ghost")
+    assert ghost.is_visible() and ghost.inner_text() == "14:15–15:45"
+    frame = ghost.bounding_box()
+    top = laptop.locator(".prog-grid [data-line='14:00']").bounding_box()["y"] + 3 * row
+    assert frame["y"] == pytest.approx(top, abs=2)
+    assert frame["height"] == pytest.approx(18 * row, abs=2)
+    assert frame["x"] >= box["x"] - 1 and frame["x"] + frame["width"] <= box["x"] + box["width"] + 1
     screenshot(laptop, "grid-move-clash")
     with app.app_context():  # nothing saved yet
         assert db.session.get(ProgrammeSession, talk_id).room_id != small_id
+    # Cancelled: nothing moves, the frame goes.
+    dialog.locator("button[value=cancel]").click()
+    dialog.wait_for(state="hidden")
+    assert ghost.is_hidden()
+    with app.app_context():
+        assert db.session.get(ProgrammeSession, talk_id).room_id != small_id
+    drag_to_1415()
+    dialog.wait_for(state="visible")
     dialog.locator("[data-move-force]").click()
     laptop.wait_for_load_state("load")
     laptop.locator(".flash-success").wait_for()
@@ -162,3 +182,24 @@ def test_an_organiser_drags_a_session_and_sees_the_clash_before_saving(laptop, a
         assert moved.room_id == small_id
         assert f"{to_paris(moved.starts_at):%H:%M}" == "14:15"
         assert f"{to_paris(moved.ends_at):%H:%M}" == "15:45"
+    assert laptop.locator(f"[data-drop-room='{small_id}']").count() == 1
+    moved_card = laptop.locator(f"[data-session='{talk_id}']").bounding_box()
+    line = laptop.locator(".prog-grid [data-line='14:00']").bounding_box()["y"]
+    assert moved_card["y"] == pytest.approx(line + 3 * row, abs=2)  # the reloaded grid
+
+
+def test_the_editor_grid_on_a_phone_points_to_the_forms(phone, app, screenshot):
+    with app.app_context():
+        edition = factories.gen_edition(status="published")
+        room = factories.gen_room(edition, name="Grande salle")
+        factories.gen_session(edition, room, start="11:00", end="12:30", title="Conférence")
+        db.session.commit()
+        year = edition.year
+    _log_in(phone, factories.user_in_db(app, "organiser")["email"])
+    phone.goto(f"/manage/editions/{year}/grid")
+    assert phone.locator(".prog-grid").is_hidden()
+    note = phone.locator(".grid-narrow-note")
+    assert note.is_visible()
+    screenshot(phone, "grid-editor-phone")
+    note.get_by_role("link").click()
+    phone.wait_for_url(re.compile(rf".*/manage/editions/{year}/sessions$"))
