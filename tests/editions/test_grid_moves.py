@@ -71,6 +71,15 @@ def test_a_bad_drop_is_refused_with_a_message(app, client, plan, fields):
     assert _where(app, plan["talk"]) == (plan["big"], "11:00", "12:30")
 
 
+@pytest.mark.parametrize("start", ["10:03", "10:00:30", "9:5"])
+def test_a_drop_off_the_grids_lines_is_refused(app, client, plan, start):
+    for fields in ({"check": "1"}, {}):
+        answer = _move(client, plan, "talk", room_id=plan["small"], start=start, **fields)
+        assert answer.status_code == 422 and answer.get_json()["details"] == [
+            "Drop the session on a room at a time."]
+    assert _where(app, plan["talk"]) == (plan["big"], "11:00", "12:30")
+
+
 def test_the_grid_has_every_room_and_the_drafts(app, client, plan):
     with app.app_context():
         from festival.editions.models import Edition
