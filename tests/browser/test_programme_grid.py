@@ -87,9 +87,14 @@ def test_a_visitor_stars_sessions_into_an_agenda_kept_in_the_browser(laptop, gri
     laptop.goto(f"/{year}/programme?day={day}")
     star = laptop.locator(".grid-slot:has-text('Conférence longue') [data-star]")
     assert star.get_attribute("aria-pressed") == "false"
-    assert "Conférence longue" in star.inner_text()  # its name says which session
+    # Its name says what it does and to which session, also on the grid where it is a star.
+    named = laptop.locator(".prog-grid").get_by_role(
+        "button", name=re.compile(r"^Add to my agenda\s*: Conférence longue$"))
+    assert named.count() == 1 and named.get_attribute("aria-pressed") == "false"
     star.click()
     assert star.get_attribute("aria-pressed") == "true"
+    assert laptop.locator(".prog-grid").get_by_role(
+        "button", name=re.compile(r"^In my agenda\s*: Conférence longue$")).count() == 1
     laptop.locator(".grid-slot:has-text('Atelier') [data-star]").click()
     laptop.locator(".grid-slot:has-text('Atelier') [data-star]").click()  # and out again
     laptop.reload()  # kept in the browser
