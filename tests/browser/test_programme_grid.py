@@ -147,6 +147,11 @@ def test_an_organiser_drags_a_session_and_sees_the_clash_before_saving(laptop, a
     row = box["height"] / rows
     card = laptop.locator(f"[data-session='{talk_id}']")
     grab = card.bounding_box()["height"] / 2
+    # The server here takes forms without a CSRF token; each move must still carry the page's
+    # (tests/editions/test_grid_moves.py proves a move without it is refused).
+    token = laptop.locator("[data-csrf]").get_attribute("data-csrf")
+    moves: list[dict] = []
+    laptop.on("request", lambda r: moves.append(r.headers) if r.url.endswith("/move") else None)
 
     def drag_to_1415() -> None:
         # 14:15 is 63 lines of five minutes after 09:00; the card is held by its middle.
@@ -182,6 +187,7 @@ def test_an_organiser_drags_a_session_and_sees_the_clash_before_saving(laptop, a
     dialog.locator("[data-move-force]").click()
     laptop.wait_for_load_state("load")
     laptop.locator(".flash-success").wait_for()
+    assert len(moves) == 3 and all(h.get("x-csrftoken") == token for h in moves)
     with app.app_context():
         moved = db.session.get(ProgrammeSession, talk_id)
         assert moved.room_id == small_id
