@@ -128,6 +128,8 @@ def _log_in(page, email: str) -> None:
 
 
 def test_an_organiser_drags_a_session_and_sees_the_clash_before_saving(laptop, app, screenshot):
+    from playwright.sync_api import expect
+
     from festival.core.timeutil import to_paris
     from festival.editions.models import ProgrammeSession
     with app.app_context():
@@ -179,7 +181,7 @@ def test_an_organiser_drags_a_session_and_sees_the_clash_before_saving(laptop, a
     # Cancelled: nothing moves, the frame goes.
     dialog.locator("button[value=cancel]").click()
     dialog.wait_for(state="hidden")
-    assert ghost.is_hidden()
+    expect(ghost).to_be_hidden()  # on the dialog's close event, which follows
     with app.app_context():
         assert db.session.get(ProgrammeSession, talk_id).room_id != small_id
     drag_to_1415()
