@@ -111,6 +111,10 @@
     }
     what.hidden = !what.textContent;
     if (!dialog.open) { dialog.showModal(); }
+    // Enter must not save a clash by accident: with clashes (or an error) the focus starts on
+    // "Cancel".
+    dialog.querySelector(clashes || answer.error ? "button[value=cancel]" : "[data-move-save]")
+      .focus();
   }
 
   function save(force) {

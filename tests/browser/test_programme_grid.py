@@ -140,6 +140,7 @@ def test_an_organiser_drags_a_session_and_sees_the_clash_before_saving(laptop, a
         factories.gen_session(edition, small, start="14:00", end="15:00", title="Atelier")
         db.session.commit()
         year, day, talk_id, small_id = edition.year, edition.dates[0], talk.id, small.id
+        big_id = big.id
     _log_in(laptop, factories.user_in_db(app, "organiser")["email"])
     laptop.set_viewport_size({"width": 1280, "height": 2200})  # the whole day in view
     laptop.goto(f"/manage/editions/{year}/grid?day={day.isoformat()}")
@@ -167,6 +168,8 @@ def test_an_organiser_drags_a_session_and_sees_the_clash_before_saving(laptop, a
     assert "Conférence" in dialog.inner_text() and "14:15–15:45" in dialog.inner_text()
     assert "Atelier" in dialog.locator("[data-move-clash-list]").inner_text()
     assert dialog.locator("[data-move-save]").is_hidden()  # only "despite the clashes"
+    # …and Enter cancels: the focus starts on "Cancel".
+    assert laptop.evaluate("document.activeElement.value") == "cancel"
     # Where it would land is framed on the grid, snapped to 14:15, for its hour and a half.
     ghost = laptop.locator(".prog-ghost")
     assert ghost.is_visible() and ghost.inner_text() == "14:15–15:45"
@@ -187,8 +190,7 @@ def test_an_organiser_drags_a_session_and_sees_the_clash_before_saving(laptop, a
     drag_to_1415()
     dialog.wait_for(state="visible")
     dialog.locator("[data-move-force]").click()
-    laptop.wait_for_load_state("load")
-    laptop.locator(".flash-success").wait_for()
+    laptop.locator(".flash-success", has_text="14:15–15:45").wait_for()  # the page reloaded
     assert len(moves) == 3 and all(h.get("x-csrftoken") == token for h in moves)
     with app.app_context():
         moved = db.session.get(ProgrammeSession, talk_id)
@@ -199,6 +201,22 @@ def test_an_organiser_drags_a_session_and_sees_the_clash_before_saving(laptop, a
     moved_card = laptop.locator(f"[data-session='{talk_id}']").bounding_box()
     line = laptop.locator(".prog-grid [data-line='14:00']").bounding_box()["y"]
     assert moved_card["y"] == pytest.approx(line + 3 * row, abs=2)  # the reloaded grid
+    # Back to the big room at 09:30, where nothing clashes: "Move it" (focused) saves it.
+    big_box = laptop.locator(f"[data-drop-room='{big_id}']").bounding_box()
+    laptop.drag_and_drop(f"[data-session='{talk_id}']", f"[data-drop-room='{big_id}']",
+                         target_position={"x": big_box["width"] / 2, "y": 6 * row + grab + 1},
+                         force=True)
+    dialog.wait_for(state="visible")
+    assert "09:30–11:00" in dialog.inner_text()
+    assert dialog.locator("[data-move-clashes]").is_hidden()
+    assert dialog.locator("[data-move-force]").is_hidden()
+    assert laptop.evaluate("document.activeElement.hasAttribute('data-move-save')")
+    laptop.keyboard.press("Enter")
+    laptop.locator(".flash-success", has_text="09:30–11:00").wait_for()
+    with app.app_context():
+        moved = db.session.get(ProgrammeSession, talk_id)
+        assert moved.room_id == big_id
+        assert f"{to_paris(moved.starts_at):%H:%M}–{to_paris(moved.ends_at):%H:%M}" == "09:30–11:00"
 
 
 def test_the_editor_grid_on_a_phone_points_to_the_forms(phone, app, screenshot):
