@@ -197,7 +197,7 @@ def move(year: int, session_id: int):
 def conflicts(year: int):
     edition = _edition(year)
     return render_template("editions/manage/conflicts.html", edition=edition,
-                           clashes=edition_clashes(edition))
+                           clashes=edition_clashes(edition), day_of=queries.day_of)
 
 
 # The service speaks of instants; the form of a day and two wall-clock times.

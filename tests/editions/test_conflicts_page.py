@@ -65,9 +65,16 @@ def test_a_clash_with_one_side_names_that_session(client, programme):
     assert sides[0][3].endswith("17:30–19:00")
 
 
-def test_each_link_opens_that_sessions_form(client, programme):
-    html = client.get(f"/manage/editions/{programme['year']}/conflicts").get_data(as_text=True)
+def test_each_side_links_to_its_form_and_its_place_on_the_grid(client, programme):
+    year = programme["year"]
+    html = client.get(f"/manage/editions/{year}/conflicts").get_data(as_text=True)
     [card] = _cards(html)["speaker_double_booked"]
-    for session_id, title, _room, _span in SIDE.findall(card):
-        form = client.get(f"/manage/editions/{programme['year']}/sessions/{session_id}")
+    sides = SIDE.findall(card)
+    for session_id, title, _room, _span in sides:
+        form = client.get(f"/manage/editions/{year}/sessions/{session_id}")
         assert form.status_code == 200 and title in form.get_data(as_text=True)
+    on_grid = re.findall(r'<a href="(/manage/editions/\d+/grid\?day=[\d-]+)#grid-session-(\d+)">'
+                         r'on the grid<span class="visually-hidden">: ([^<]+)</span>', card)
+    assert [(int(i), t) for _url, i, t in on_grid] == [(int(i), t) for i, t, _r, _s in sides]
+    grid = client.get(on_grid[0][0]).get_data(as_text=True)
+    assert f'id="grid-session-{on_grid[0][1]}"' in grid
