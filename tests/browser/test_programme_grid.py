@@ -217,6 +217,15 @@ def test_an_organiser_drags_a_session_and_sees_the_clash_before_saving(laptop, a
         moved = db.session.get(ProgrammeSession, talk_id)
         assert moved.room_id == big_id
         assert f"{to_paris(moved.starts_at):%H:%M}–{to_paris(moved.ends_at):%H:%M}" == "09:30–11:00"
+    # On a laptop's screen the day scrolls in its box, under the rooms' names.
+    laptop.set_viewport_size({"width": 1280, "height": 800})
+    laptop.reload()
+    wrap = laptop.locator(".programme-grid-wrap")
+    wrap.evaluate("box => { box.scrollIntoView(); box.scrollTop = box.scrollHeight; }")
+    names = laptop.locator(f".prog-room[data-room='{small_id}']").bounding_box()
+    last = laptop.locator(".prog-grid [data-line='23:00']").bounding_box()
+    assert 0 <= names["y"] < last["y"] < 800
+    assert wrap.get_attribute("tabindex") == "0"  # its box scrolls with the keyboard too
 
 
 def test_the_editor_grid_on_a_phone_points_to_the_forms(phone, app, screenshot):
