@@ -122,6 +122,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "payments.stripe_webhook": EVERYONE,  # Stripe's signature is checked inside
     "api.ticketing.create_order": EVERYONE,
     "api.ticketing.get_order": EVERYONE,  # organiser token or X-Order-Secret, checked inside
+    "api.ticketing.order_receipt": EVERYONE,  # organiser token or X-Order-Secret, inside
     "api.ticketing.refund_order": STAFF,
     "api.ticketing.cancel_order": STAFF,
     "api.ticketing.signing_key": EVERYONE,
@@ -170,6 +171,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "accounting.attestation_pdf": EVERYONE,  # the order's secret is checked inside
     "accounting.ask_invoice": EVERYONE,   # the order's secret is checked inside
     "accounting.invoice_pdf": EVERYONE,   # the order's secret is checked inside
+    "accounting.credit_note_pdf": EVERYONE,  # the order's secret is checked inside
     **{f"accounting.{name}": STAFF for name in (
         "register_now", "register", "manage_receipt_pdf", "reissue", "summary_pdf",
         "export", "books_export")},
@@ -204,7 +206,7 @@ def samples(app):
         values["ticket_id"] = find_order(values["code"]).tickets[0].id
         values.update(factories.gen_messaging_samples(values["year"]))
         values.update(entry_id=1, secret="unknown-waiting-list-secret", question_id=1,
-                      receipt_id=1, reservation_id=1)
+                      receipt_id=1, reservation_id=1, number="A2027-000001")
         values.update(factories.gen_volunteer_samples(values["year"]))
         db.session.commit()
     return values

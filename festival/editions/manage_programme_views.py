@@ -143,15 +143,16 @@ def grid(year: int):
 
 def _move_target(edition, form) -> tuple[int, datetime]:
     """The room and start of a drop: `room_id`, `day` (a day of the edition) and `start`
-    (HH:MM, Paris, during that festival day: past midnight on a grid that runs so late, it
-    is the next morning). Errors: validation_failed."""
+    (HH:MM, Paris, on one of the grid's lines, during that festival day: past midnight on a
+    grid that runs so late, it is the next morning). Errors: validation_failed."""
     try:
         room_id = int(form.get("room_id", ""))
         day = date.fromisoformat(form.get("day", ""))
         start = time.fromisoformat(form.get("start", ""))
     except ValueError:
         raise ValidationError({"start": [_l("Drop the session on a room at a time.")]}) from None
-    if day not in edition.dates or start.second or start.microsecond or start.tzinfo:
+    if (day not in edition.dates or start.second or start.microsecond or start.tzinfo
+            or timedelta(minutes=start.minute) % queries.GRID_STEP):
         raise ValidationError({"start": [_l("Drop the session on a room at a time.")]})
     return room_id, instant_of(day, start, cutoff_of(edition))
 
@@ -196,7 +197,7 @@ def move(year: int, session_id: int):
 def conflicts(year: int):
     edition = _edition(year)
     return render_template("editions/manage/conflicts.html", edition=edition,
-                           clashes=edition_clashes(edition))
+                           clashes=edition_clashes(edition), day_of=queries.day_of)
 
 
 # The service speaks of instants; the form of a day and two wall-clock times.

@@ -278,6 +278,11 @@ class DayGrid:
     def columns(self) -> int:
         return 1 + sum(r.lanes for r in self.rooms)
 
+    @property
+    def step_minutes(self) -> int:
+        """The minutes of one row: what a drop on the organisers' grid snaps to."""
+        return int(GRID_STEP.total_seconds() // 60)
+
 
 def _floor(moment: datetime, step: timedelta) -> datetime:
     local = to_paris(moment)

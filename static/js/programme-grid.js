@@ -1,6 +1,7 @@
-/* The organisers' programme grid: drag a session to another room or time. The drop asks the
-   server which clashes the move would cause (nothing saved), shows them, and saves only when
-   the organiser confirms; then the page reloads with the grid as saved. */
+/* The organisers' programme grid: drag a session to another room or time. While it is
+   dragged, a frame shows where it would land (snapped to the grid's step, its duration kept).
+   The drop asks the server which clashes the move would cause (nothing saved), shows them, and
+   saves only when the organiser confirms; then the page reloads with the grid as saved. */
 (function () {
   "use strict";
 
@@ -9,11 +10,17 @@
   if (!grid || !dialog) { return; }
   var csrf = document.querySelector("[data-csrf]").getAttribute("data-csrf");
   var sentence = document.querySelector("[data-text-to]").getAttribute("data-text-to");
+  var failed = document.querySelector("[data-text-failed]").getAttribute("data-text-failed");
   var step = parseInt(grid.getAttribute("data-step"), 10) || 5;
   var first = grid.getAttribute("data-first");   // "09:00", the first line's time
   var dragged = null;
   var grabbed = 0;   // rows between the card's top and where it was taken
   var pending = null;
+  var ghost = document.createElement("span");
+  ghost.className = "prog-ghost";
+  ghost.setAttribute("aria-hidden", "true");
+  ghost.hidden = true;
+  grid.appendChild(ghost);
 
   function minutesOf(hhmm) {
     var parts = hhmm.split(":");
@@ -40,12 +47,28 @@
       var box = zones[i].getBoundingClientRect();
       if (x >= box.left && x <= box.right && y >= box.top && y <= box.bottom) {
         room = { id: zones[i].getAttribute("data-drop-room"), top: box.top,
-                 height: box.height };
+                 height: box.height, zone: zones[i] };
       }
     }
     if (!room) { return null; }
     var offset = Math.max(0, Math.round((y - room.top) / rowHeight() - grabbed));
-    return { room: room.id, start: hhmm(minutesOf(first) + offset * step) };
+    return { room: room.id, zone: room.zone, offset: offset,
+             start: hhmm(minutesOf(first) + offset * step) };
+  }
+
+  // The frame where the dragged session would land: the drop zone's column, from the row of
+  // its start for as many rows as it lasts (cut at the end of the grid).
+  function showGhost(where) {
+    if (!where) { ghost.hidden = true; return; }
+    var minutes = parseInt(dragged.getAttribute("data-minutes"), 10) || step;
+    var rows = Math.max(1, Math.ceil(minutes / step));
+    var total = parseInt(grid.getAttribute("data-grid-rows"), 10);
+    var firstRow = parseInt(window.getComputedStyle(where.zone).gridRowStart, 10);
+    ghost.style.gridColumn = where.zone.style.gridColumn;
+    ghost.style.gridRow = (firstRow + where.offset) + " / span " +
+      Math.max(1, Math.min(rows, total - where.offset));
+    ghost.textContent = where.start + "–" + hhmm(minutesOf(where.start) + minutes);
+    ghost.hidden = false;
   }
 
   function post(url, fields) {
@@ -54,8 +77,13 @@
     return fetch(url, { method: "POST", body: body, credentials: "same-origin",
                         headers: { "X-CSRFToken": csrf, "Accept": "application/json" } })
       .then(function (response) {
+        // A refusal before the view (an expired form, a lost login) answers a page, not JSON.
+        if ((response.headers.get("Content-Type") || "").indexOf("application/json") !== 0) {
+          return { status: response.status, data: { error: failed } };
+        }
         return response.json().then(function (data) { return { status: response.status, data: data }; });
-      });
+      })
+      .catch(function () { return { status: 0, data: { error: failed } }; });
   }
 
   function show(answer) {
@@ -68,21 +96,31 @@
     });
     var clashes = (answer.clashes || []).length > 0;
     dialog.querySelector("[data-move-clashes]").hidden = !clashes;
-    dialog.querySelector("[data-move-save]").hidden = clashes;
+    dialog.querySelector("[data-move-save]").hidden = clashes || Boolean(answer.error);
     dialog.querySelector("[data-move-force]").hidden = !clashes;
+    dialog.querySelector("[data-move-save]").disabled = false;
+    dialog.querySelector("[data-move-force]").disabled = false;
     var error = dialog.querySelector("[data-move-error]");
     error.hidden = !answer.error;
     error.textContent = answer.error ? [answer.error].concat(answer.details || []).join(" ") : "";
+    var what = dialog.querySelector("[data-move-what]");
     if (answer.title) {
-      dialog.querySelector("[data-move-what]").textContent = sentence
+      what.textContent = sentence
         .replace("%(title)s", answer.title).replace("%(room)s", answer.room)
         .replace("%(span)s", answer.span);
     }
+    what.hidden = !what.textContent;
     if (!dialog.open) { dialog.showModal(); }
+    // Enter must not save a clash by accident: with clashes (or an error) the focus starts on
+    // "Cancel".
+    dialog.querySelector(clashes || answer.error ? "button[value=cancel]" : "[data-move-save]")
+      .focus();
   }
 
   function save(force) {
     if (!pending) { return; }
+    dialog.querySelector("[data-move-save]").disabled = true;
+    dialog.querySelector("[data-move-force]").disabled = true;
     var fields = { room_id: pending.room, day: grid.getAttribute("data-day"),
                    start: pending.start };
     if (force) { fields.confirm_clashes = "1"; }
@@ -104,17 +142,30 @@
     event.dataTransfer.setData("text/plain", card.getAttribute("data-session"));
     grid.classList.add("is-dragging");
   });
-  grid.addEventListener("dragend", function () { grid.classList.remove("is-dragging"); });
+  grid.addEventListener("dragend", function () {
+    grid.classList.remove("is-dragging");
+    if (!pending) { ghost.hidden = true; }
+  });
   grid.addEventListener("dragover", function (event) {
-    if (dragged && target(event.clientX, event.clientY)) { event.preventDefault(); }
+    var where = dragged && target(event.clientX, event.clientY);
+    if (where) { event.preventDefault(); }
+    if (dragged) { showGhost(where); }
   });
   grid.addEventListener("drop", function (event) {
     event.preventDefault();
     var where = dragged && target(event.clientX, event.clientY);
-    if (!where) { return; }
+    if (!where) { ghost.hidden = true; return; }
+    showGhost(where);
+    dialog.querySelector("[data-move-what]").textContent = "";
     pending = { url: dragged.getAttribute("data-move"), room: where.room, start: where.start };
     post(pending.url, { room_id: where.room, day: grid.getAttribute("data-day"),
                         start: where.start, check: "1" }).then(function (result) { show(result.data); });
+  });
+  // Cancelled (its button or Escape): nothing moves.
+  dialog.addEventListener("close", function () {
+    pending = null;
+    dragged = null;
+    ghost.hidden = true;
   });
   dialog.querySelector("[data-move-save]").addEventListener("click", function () { save(false); });
   dialog.querySelector("[data-move-force]").addEventListener("click", function () { save(true); });

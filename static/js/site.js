@@ -1,9 +1,11 @@
 // Site-wide behaviour: the main menu is a <details> on phones and always open on wide screens.
 (function () {
   "use strict";
-  // A table that scrolls sideways on a small screen must be reachable with the keyboard.
+  // A table that scrolls sideways on a small screen (or, like the organisers' programme grid,
+  // up and down in its box) must be reachable with the keyboard.
   Array.prototype.forEach.call(document.querySelectorAll(".table-scroll"), function (box) {
-    if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+    var scrolls = box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight;
+    if (scrolls && !box.hasAttribute("tabindex")) {
       box.setAttribute("tabindex", "0");
       box.setAttribute("role", "region");
       var heading = box.previousElementSibling;

@@ -71,6 +71,15 @@ def test_a_bad_drop_is_refused_with_a_message(app, client, plan, fields):
     assert _where(app, plan["talk"]) == (plan["big"], "11:00", "12:30")
 
 
+@pytest.mark.parametrize("start", ["10:03", "10:00:30", "9:5"])
+def test_a_drop_off_the_grids_lines_is_refused(app, client, plan, start):
+    for fields in ({"check": "1"}, {}):
+        answer = _move(client, plan, "talk", room_id=plan["small"], start=start, **fields)
+        assert answer.status_code == 422 and answer.get_json()["details"] == [
+            "Drop the session on a room at a time."]
+    assert _where(app, plan["talk"]) == (plan["big"], "11:00", "12:30")
+
+
 def test_the_grid_has_every_room_and_the_drafts(app, client, plan):
     with app.app_context():
         from festival.editions.models import Edition
@@ -116,3 +125,76 @@ def test_a_drop_after_midnight_stays_in_the_festival_day(app, client, auth):
         session = db.session.get(ProgrammeSession, late_id)
         assert session.starts_at == paris(first + timedelta(days=1), "00:00")
         assert db.session.get(ProgrammeSession, concert_id).starts_at == paris(second, "21:00")
+
+
+@pytest.mark.parametrize("role", [None, "association", "volunteer"])
+def test_only_organisers_move_sessions(app, client, auth, plan, role):
+    auth.logout()
+    if role:
+        auth.login_as(role)
+    for fields in ({"check": "1"}, {}, {"confirm_clashes": "1"}):
+        answer = _move(client, plan, "talk", room_id=plan["small"], start="14:30", **fields)
+        if role is None:
+            assert answer.status_code == 302 and "/login" in answer.headers["Location"]
+        else:
+            assert answer.status_code == 403
+    assert _where(app, plan["talk"]) == (plan["big"], "11:00", "12:30")
+    assert client.get(f"/manage/editions/{plan['year']}/grid").status_code in (302, 403)
+
+
+def test_a_session_or_room_of_another_edition_is_refused(app, client, plan):
+    with app.app_context():
+        other = gen_edition(status="published")
+        elsewhere = gen_room(other, name="Ailleurs")
+        theirs = gen_session(other, elsewhere, start="10:00", end="11:00", title="Autre année")
+        db.session.commit()
+        elsewhere_id, theirs_id = elsewhere.id, theirs.id
+    answer = client.post(f"/manage/editions/{plan['year']}/sessions/{theirs_id}/move",
+                         data={"day": plan["day"], "room_id": plan["small"], "start": "10:00"})
+    assert answer.status_code == 404
+    assert _where(app, theirs_id)[0] == elsewhere_id
+    for fields in ({"check": "1"}, {}):
+        refused = _move(client, plan, "talk", room_id=elsewhere_id, start="10:00", **fields)
+        assert 400 <= refused.status_code < 500 and refused.get_json()["error"]
+    assert _where(app, plan["talk"]) == (plan["big"], "11:00", "12:30")
+
+
+def test_an_archived_edition_keeps_its_programme(app, client, plan):
+    from festival.editions import services
+    from festival.editions.models import Edition
+    with app.app_context():
+        edition = db.session.scalar(db.select(Edition).where(Edition.year == plan["year"]))
+        for status in ("closed", "archived"):
+            services.change_edition_status(edition, status, actor=None, confirm=True)
+        db.session.commit()
+    for fields in ({"check": "1"}, {}):
+        answer = _move(client, plan, "talk", room_id=plan["small"], start="09:30", **fields)
+        assert answer.status_code == 409 and "archived" in answer.get_json()["error"]
+    assert _where(app, plan["talk"]) == (plan["big"], "11:00", "12:30")
+
+
+def test_a_move_needs_the_grid_pages_csrf_token(app, test_environ, plan):
+    """The grid's script sends the page's token in the X-CSRFToken header; without it the
+    move is refused and nothing changes."""
+    import re
+
+    from tests import factories
+    from tests.conftest import make_app
+    guarded = make_app(test_environ, WTF_CSRF_ENABLED=True).test_client()
+    login = guarded.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login).group(1)
+    organiser = factories.user_in_db(app, "organiser")
+    assert guarded.post("/login", data={"email": organiser["email"], "csrf_token": token,
+                                        "password": factories.PASSWORD}).status_code == 302
+    page = guarded.get(f"/manage/editions/{plan['year']}/grid?day={plan['day']}").get_data(
+        as_text=True)
+    token = re.search(r'data-csrf="([^"]+)"', page).group(1)
+    url = f"/manage/editions/{plan['year']}/sessions/{plan['talk']}/move"
+    fields = {"day": plan["day"], "room_id": plan["small"], "start": "09:30"}
+    assert guarded.post(url, data=fields).status_code == 400
+    assert guarded.post(url, data=fields, headers={"X-CSRFToken": "forged"}).status_code == 400
+    assert _where(app, plan["talk"]) == (plan["big"], "11:00", "12:30")
+    saved = guarded.post(url, data=fields, headers={"X-CSRFToken": token,
+                                                    "Accept": "application/json"})
+    assert saved.status_code == 200 and saved.get_json()["saved"] is True
+    assert _where(app, plan["talk"]) == (plan["small"], "09:30", "11:00")
