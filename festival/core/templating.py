@@ -74,7 +74,7 @@ def init_app(app: Flask) -> None:
             "language_names": language_names(),
             "language_tag": language_tag,
             # Set once a string of the page was missing from the catalogue (core.i18n).
-            "untranslated": lambda: g.get("untranslated", False),
+            "shown_in_french": lambda: g.get("untranslated", False),
             "list_sep": list_separator(),
             "current_path": request.full_path.rstrip("?") if request else "/",
         }

@@ -12,7 +12,7 @@ from flask import g, render_template_string
 from flask_babel import force_locale, gettext
 
 from tests.conftest import make_app
-from tests.mail.conftest import TRANSLATIONS, compiled_translations, translated_app  # noqa: F401
+from tests.mail.conftest import TRANSLATIONS
 
 NOTE = 'class="untranslated-note"'
 
@@ -34,7 +34,7 @@ def not_in_tamazight() -> tuple[str, str]:
 
 
 @pytest.fixture
-def latin_app(test_environ, compiled_translations, translated_app):  # noqa: F811
+def latin_app(test_environ, compiled_translations, translated_app):
     return make_app({**test_environ, "TAMAZIGHT_SCRIPT": "latn"},
                     BABEL_TRANSLATION_DIRECTORIES=str(compiled_translations))
 
