@@ -32,6 +32,7 @@ TAMAZIGHT_COMPLETE = (
     "templates/editions/index.html", "templates/editions/programme.html",
     "templates/editions/session.html", "templates/editions/speakers.html",
     "templates/editions/tracks.html", "festival/editions/labels.py",
+    "festival/associations/labels.py",
     # the shop and the order page
     "templates/ticketing/shop.html", "templates/ticketing/shop_closed.html",
     "templates/ticketing/shop_details.html", "templates/ticketing/_macros.html",
@@ -49,7 +50,7 @@ TAMAZIGHT_COMPLETE = (
     # the door scanner
     "templates/checkin/scan.html", "templates/checkin/start.html",
     "templates/checkin/pair.html", "templates/checkin/paired.html",
-    "festival/checkin/labels.py",
+    "festival/checkin/labels.py", "festival/checkin/present.py",
 )
 
 _LITERAL = r"""(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
