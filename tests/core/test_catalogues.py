@@ -27,6 +27,7 @@ SKIPPED = {"node_modules", "static", "instance", "build"}
 TAMAZIGHT_COMPLETE = (
     # public pages
     "templates/base.html", "templates/errors/error.html", "templates/core/home.html",
+    "festival/core/errors.py", "festival/editions/practical.py",
     "templates/editions/_macros.html", "templates/editions/_where_and_when.html",
     "templates/editions/agenda.html", "templates/editions/edition.html",
     "templates/editions/index.html", "templates/editions/programme.html",
@@ -37,6 +38,8 @@ TAMAZIGHT_COMPLETE = (
     "templates/ticketing/shop.html", "templates/ticketing/shop_closed.html",
     "templates/ticketing/shop_details.html", "templates/ticketing/_macros.html",
     "templates/ticketing/order.html", "templates/ticketing/_changes.html",
+    "festival/ticketing/change_forms.py", "templates/accounting/_order_documents.html",
+    "templates/accounting/_checkout_receipt.html",
     "festival/ticketing/shop.py", "festival/ticketing/shop_views.py",
     "festival/ticketing/order_views.py", "festival/ticketing/labels.py",
     "festival/ticketing/pdf.py",
