@@ -108,3 +108,34 @@ def test_a_bad_script_setting_stops_the_start(test_environ):
     from festival.config import ConfigError, load_config
     with pytest.raises(ConfigError, match="TAMAZIGHT_SCRIPT"):
         load_config({**test_environ, "TAMAZIGHT_SCRIPT": "arab"})
+
+
+def test_the_confirmation_e_mail_in_tamazight(translated_app):
+    from sqlalchemy import select
+
+    from festival.extensions import db
+    from festival.mail.models import OutboxMessage
+    from festival.mail.rendering import render
+    from festival.ticketing import catalog, orders
+    from festival.ticketing.models import PaymentMethod
+    from tests import factories
+    with translated_app.app_context():
+        edition = factories.gen_edition(status="on_sale")
+        catalog.set_venue_capacity(edition, 100)
+        ticket_type = catalog.create_ticket_type(edition, {
+            "name": {"fr": "Pass festival", "tzm": "ⵜⴰⵡⵔⵉⵇⵜ ⵏ ⵓⵏⵎⵓⴳⴳⴰⵔ"}, "price_cents": 1500,
+            "quota": 10, "requires_attendee_name": False})
+        order = orders.create_order(edition, buyer_name="Amina", email="amina@example.fr",
+                                    items=[orders.Item(ticket_type.id, 1)], language="tzm",
+                                    terms_accepted=True)
+        orders.mark_paid(order, PaymentMethod.DEMO)
+        message = db.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.to_address == "amina@example.fr")).one()
+        render(message)
+        assert message.subject.startswith("ⵜⵉⵡⵔⵉⵇⵉⵏ ⵏⵏⴽ ⵉ ")  # "Your tickets for …"
+        assert '<html lang="tzm-Tfng" dir="ltr">' in message.html_body
+        assert "Noto Sans Tifinagh" in message.html_body
+        for body in (message.text_body, message.html_body):
+            assert "ⴰⵣⵓⵍ Amina," in body and "ⵜⴰⵡⵔⵉⵇⵜ ⵏ ⵓⵏⵎⵓⴳⴳⴰⵔ" in body
+            assert "Your tickets" not in body and "Vos billets" not in body
+        db.session.rollback()
