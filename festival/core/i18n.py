@@ -29,10 +29,11 @@ TIFINAGH_TO_LATIN = {
 _TO_LATIN = str.maketrans(TIFINAGH_TO_LATIN)
 
 
-def transcribe(text: str) -> str:
-    """A Tifinagh text in Latin letters (anything else kept); its first letter a capital."""
+def transcribe(text: str, capital: bool = True) -> str:
+    """A Tifinagh text in Latin letters (anything else kept); its first letter a capital
+    when `capital` (Tifinagh has no capitals: a message takes its English msgid's)."""
     latin = text.translate(_TO_LATIN)
-    if latin != text and latin[:1].islower():
+    if capital and latin != text and latin[:1].islower():
         latin = latin[:1].upper() + latin[1:]
     return latin
 
@@ -150,8 +151,8 @@ class FestivalDomain(Domain):
         if key not in cache:
             tamazight = self._load("tzm")
             if script == "latn":
-                tamazight._catalog = {msgid: transcribe(text) if isinstance(text, str) else text
-                                      for msgid, text in tamazight._catalog.items()}
+                tamazight._catalog = {key: _transcribed(key, text)
+                                      for key, text in tamazight._catalog.items()}
             tamazight.add_fallback(_FrenchFallback(self._load("fr")))
             cache[key] = tamazight
         return cache[key]
@@ -165,6 +166,13 @@ class FestivalDomain(Domain):
             # merge() drops the plural rule
             translations.plural = getattr(catalog, "plural", translations.plural)
         return translations
+
+
+def _transcribed(key, text):
+    """A catalogue entry (key: msgid, or (msgid, plural form)) in Latin letters."""
+    msgid = key[0] if isinstance(key, tuple) else key
+    msgid = msgid.split("\x04")[-1]  # without its context
+    return transcribe(text, capital=msgid[:1].isupper()) if isinstance(text, str) else text
 
 
 class FestivalBabel(Babel):
