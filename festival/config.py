@@ -14,7 +14,9 @@ from urllib.parse import urlsplit
 
 ENVIRONMENTS = ("development", "production")
 DEFAULT_ALLOWED_HOSTS = ("localhost", "127.0.0.1")
-LANGUAGES = ("fr", "en", "ar")
+LANGUAGES = ("fr", "en", "ar", "tzm")
+# How the Tamazight interface is written: Tifinagh, or its Latin transcription.
+TAMAZIGHT_SCRIPTS = ("tfng", "latn")
 # One e-mail address, nothing around it (no list, no name, no mailto: parameters).
 _EMAIL = re.compile(r"[^@\s<>,;?&]+@[^@\s<>,;?&]+\.[^@\s<>,;?&]+")
 
@@ -236,6 +238,10 @@ def load_config(environ: Mapping[str, str] | None = None,
     if unsubscribe_to and (not _EMAIL.fullmatch(unsubscribe_to)):
         raise ConfigError("MAIL_UNSUBSCRIBE_TO must be one e-mail address (a@b.example)")
 
+    tamazight_script = (environ.get("TAMAZIGHT_SCRIPT") or "tfng").strip().lower()
+    if tamazight_script not in TAMAZIGHT_SCRIPTS:
+        raise ConfigError(f"TAMAZIGHT_SCRIPT must be tfng or latn, not {tamazight_script!r}")
+
     stripe_key = environ.get("STRIPE_SECRET_KEY", "")
     if stripe_key and not stripe_key.startswith(("sk_", "rk_")):
         raise ConfigError("STRIPE_SECRET_KEY must start with sk_ or rk_")
@@ -330,4 +336,5 @@ def load_config(environ: Mapping[str, str] | None = None,
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "LANGUAGES": LANGUAGES,
+        "TAMAZIGHT_SCRIPT": tamazight_script,
     }

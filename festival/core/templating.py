@@ -4,13 +4,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from babel import Locale
+from babel.dates import format_date
 from babel.dates import format_datetime as babel_format_datetime
-from flask import Flask, request
-from flask_babel import format_date, get_locale
+from flask import Flask, g, request
+from flask_babel import get_locale
 
 from festival.core.i18n import (
-    LANGUAGE_NAMES,
+    babel_locale,
     in_language,
+    language_names,
+    language_tag,
     list_separator,
     punctuated,
     text_direction,
@@ -37,7 +40,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     @app.template_filter("money")
     def money(cents: int | None) -> str:
-        return "" if cents is None else format_cents(cents, str(get_locale()))
+        return "" if cents is None else format_cents(cents, babel_locale())
 
     @app.template_filter("when")
     def when(moment: datetime | None, fmt: str = "medium") -> str:
@@ -45,8 +48,9 @@ def init_app(app: Flask) -> None:
             return ""
         # Babel itself, with the zoneinfo zone: Flask-Babel's pytz zone knows no summer time
         # after 2037.
-        return punctuated(babel_format_datetime(moment, clock_24h(fmt, get_locale()),
-                                                tzinfo=PARIS, locale=get_locale()))
+        locale = babel_locale()
+        return punctuated(babel_format_datetime(moment, clock_24h(fmt, locale),
+                                                tzinfo=PARIS, locale=locale))
 
     @app.template_filter("localised")
     def localised(texts) -> str:
@@ -55,7 +59,7 @@ def init_app(app: Flask) -> None:
 
     @app.template_filter("day")
     def day(value, fmt: str = "full") -> str:
-        return "" if value is None else punctuated(format_date(value, fmt))
+        return "" if value is None else punctuated(format_date(value, fmt, locale=babel_locale()))
 
     @app.template_filter("listed")
     def listed(items) -> str:
@@ -67,7 +71,10 @@ def init_app(app: Flask) -> None:
         return {
             "current_locale": str(get_locale()),
             "text_direction": text_direction(),
-            "language_names": LANGUAGE_NAMES,
+            "language_names": language_names(),
+            "language_tag": language_tag,
+            # Set once a string of the page was missing from the catalogue (core.i18n).
+            "shown_in_french": lambda: g.get("untranslated", False),
             "list_sep": list_separator(),
             "current_path": request.full_path.rstrip("?") if request else "/",
         }

@@ -33,23 +33,35 @@ from festival.editions.models import (
 from festival.editions.services.editions import edition_by_year
 from festival.extensions import db
 
-# The public texts in English and Arabic (French is in EDITIONS); some in Tamazight later.
+# The public texts in English, Arabic and Tamazight (Tifinagh; French is in EDITIONS).
 TEXTS = {
-    2027: {"title": {"en": "Almoggar Festival", "ar": "مهرجان أموكار"},
+    2027: {"title": {"en": "Almoggar Festival", "ar": "مهرجان أموكار", "tzm": "ⴰⵏⵎⵓⴳⴳⴰⵔ ⴰⵍⵎⵓⴳⴳⴰⵔ"},
            "tagline": {"en": "Two days of meetings, debates and celebration for the development "
                              "of the Souss-Massa. This year: water, school and light.",
                        "ar": "يومان من اللقاءات والنقاشات والاحتفال من أجل تنمية سوس ماسة. "
-                             "موضوع هذه السنة: الماء والمدرسة والإنارة."},
+                             "موضوع هذه السنة: الماء والمدرسة والإنارة.",
+                       "tzm": "ⵙⵉⵏ ⵡⵓⵙⵙⴰⵏ ⵏ ⵜⵎⵓⵏⵉⵜ, ⵉⵎⵙⴷⴰⵡⴰⵍⵏ ⴷ ⵜⵎⵖⵔⴰ ⵉ ⵜⵏⴼⵍⵉⵜ ⵏ ⵙⵓⵙ-ⵎⴰⵙⴰ. "
+                              "ⴰⵙⴳⴳⴰⵙ-ⴰ: ⴰⵎⴰⵏ, ⴰⵖⵔⴱⴰⵣ ⴷ ⵜⴰⴼⴰⵡⵜ."},
            "description": {
                "en": "Talks, round tables, workshops, screenings and concerts: the associations "
                      "of the Coordination N'Souss Massa meet you in the spring.\n\nEntry with "
                      "a ticket, free for children under 12.",
                "ar": "محاضرات وموائد مستديرة وورشات وعروض أفلام وحفلات: جمعيات تنسيقية سوس "
                      "ماسة على موعد معكم في الربيع.\n\nالدخول بتذكرة، ومجاني للأطفال دون "
-                     "12 سنة."}},
+                     "12 سنة.",
+               "tzm": "ⵜⵉⵎⵙⴰⵙⵔⵉⵏ, ⵉⵎⵙⴷⴰⵡⴰⵍⵏ, ⵉⵙⵎⵎⵕⴰⵙⵏ, ⴰⵙⴽⴰⵏ ⵏ ⵉⵙⴰⵔⵢⵏ ⴷ ⵜⵎⵖⵔⵉⵡⵉⵏ ⵏ ⵓⵥⴰⵡⴰⵏ: "
+                      "ⵜⵉⵎⵙⵎⵓⵏⵉⵏ ⵏ Coordination N'Souss Massa ⴰⵔ ⴽⵡⵏ ⵜⵜⵕⴰⵊⵓⵏⵜ ⵖ ⵜⴰⴼⵙⵓⵜ.\n\n"
+                      "ⴰⴽⵛⴰⵎ ⵙ ⵜⵡⵔⵉⵇⵜ, ⵙ ⵓⴱⵍⴰ ⴰⵣⴰⵍ ⵉ ⵜⴰⵔⵡⴰ ⴷⴷⴰⵡ ⵏ 12 ⵏ ⵉⵙⴳⴳⴰⵙⵏ."}},
     2026: {"title": {"en": "Almoggar Festival", "ar": "مهرجان أموكار"},
            "tagline": {"en": "Diaspora solidarity: ten years of work in the villages.",
-                       "ar": "تضامن الجالية: عشر سنوات من العمل في القرى."}},
+                       "ar": "تضامن الجالية: عشر سنوات من العمل في القرى.",
+                       "tzm": "ⵜⴰⵡⵓⵔⵉ ⵏ ⵉⵎⵣⴷⴰⵖ ⵏ ⴱⵕⵕⴰ: ⵎⵔⴰⵡ ⵏ ⵉⵙⴳⴳⴰⵙⵏ ⵏ ⵜⵡⵓⵔⵉ ⵖ ⵜⵉⵎⵉⵣⴰⵔ."}},
+}
+
+# Some session titles in Tamazight (by their French title).
+SESSION_TITLES = {
+    "Ouverture du festival": {"tzm": "ⴰⵔⵥⵥⵓⵎ ⵏ ⵓⵏⵎⵓⴳⴳⴰⵔ"},
+    "Clôture et remerciements": {"tzm": "ⴰⵎⴷⴷⴰⵢ ⴷ ⵜⴰⵏⵎⵎⵉⵔⵜ"},
 }
 
 EDITIONS = {
@@ -113,6 +125,15 @@ EDITIONS = {
                path=[EditionStatus.PUBLISHED, EditionStatus.ON_SALE, EditionStatus.CLOSED,
                      EditionStatus.ARCHIVED]),
 }
+
+
+def _add_missing(row, field: str, texts: dict[str, str], max_length: int) -> None:
+    """Give `row` the demo's `texts` of `field` in the languages it does not have yet (a
+    demo loaded before a language was added gains it; what organisers wrote stays)."""
+    have = row.texts_of(field)
+    missing = {language: text for language, text in texts.items() if not have.get(language)}
+    if missing:
+        row.set_texts(field, {**have, **missing}, {}, max_length=max_length)
 
 
 def _association(slug: str) -> Association | None:
@@ -235,8 +256,8 @@ def load_editions() -> int:
         if year == 2027:
             _stands(edition, actor)
         for name, texts in TEXTS.get(year, {}).items():
-            if not (edition.translations or {}).get(name):
-                edition.set_texts(name, {"fr": getattr(edition, edition.TRANSLATED[name]),
-                                         **texts}, {}, max_length=10_000)
+            _add_missing(edition, name, texts, 10_000)
+        for session in edition.sessions:
+            _add_missing(session, "title", SESSION_TITLES.get(session.title_fr, {}), 250)
     db.session.flush()
     return db.session.query(Edition).count()

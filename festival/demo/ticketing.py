@@ -16,17 +16,26 @@ VOUCHER_CODE = "ETUDIANT27"
 REDUCED = "Tarif réduit (étudiants, demandeurs d'emploi)"
 
 
-# The ticket types' names in English and Arabic (by their French name).
+# The ticket types' names in English, Arabic and Tamazight (by their French name).
 TYPE_NAMES = {
-    "Pass festival (2 jours)": {"en": "Festival pass (2 days)", "ar": "تذكرة المهرجان (يومان)"},
-    "Pass samedi": {"en": "Saturday pass", "ar": "تذكرة السبت"},
-    "Pass dimanche": {"en": "Sunday pass", "ar": "تذكرة الأحد"},
+    "Pass festival (2 jours)": {"en": "Festival pass (2 days)", "ar": "تذكرة المهرجان (يومان)",
+                                "tzm": "ⵜⴰⵡⵔⵉⵇⵜ ⵏ ⵓⵏⵎⵓⴳⴳⴰⵔ (2 ⵡⵓⵙⵙⴰⵏ)"},
+    "Pass samedi": {"en": "Saturday pass", "ar": "تذكرة السبت", "tzm": "ⵜⴰⵡⵔⵉⵇⵜ ⵏ ⵓⵙⵉⴹⵢⴰⵙ"},
+    "Pass dimanche": {"en": "Sunday pass", "ar": "تذكرة الأحد", "tzm": "ⵜⴰⵡⵔⵉⵇⵜ ⵏ ⵓⵙⴰⵎⴰⵙ"},
     REDUCED: {"en": "Reduced price (students, job seekers)",
               "ar": "سعر مخفض (الطلبة والباحثون عن عمل)"},
     "Entrée enfant (moins de 12 ans)": {"en": "Child (under 12)",
-                                         "ar": "دخول الأطفال (أقل من 12 سنة)"},
+                                         "ar": "دخول الأطفال (أقل من 12 سنة)",
+                                         "tzm": "ⴰⴽⵛⴰⵎ ⵏ ⵜⴰⵔⵡⴰ (ⴷⴷⴰⵡ ⵏ 12 ⵏ ⵉⵙⴳⴳⴰⵙⵏ)"},
     "Billet de soutien (2 jours)": {"en": "Supporter ticket (2 days)",
                                     "ar": "تذكرة دعم (يومان)"},
+}
+
+# Descriptions in Tamazight (by the ticket type's French name).
+TYPE_DESCRIPTIONS = {
+    "Pass festival (2 jours)": {
+        "tzm": "ⴰⴽⵛⴰⵎ ⵖ ⵙⵉⵏ ⵡⵓⵙⵙⴰⵏ: ⵜⵉⵎⵙⴰⵙⵔⵉⵏ, ⵉⵎⵙⴷⴰⵡⴰⵍⵏ, ⵉⵙⵎⵎⵕⴰⵙⵏ, ⴰⵙⴽⴰⵏ ⵏ ⵉⵙⴰⵔⵢⵏ ⴷ "
+               "ⵜⵎⵖⵔⵉⵡⵉⵏ ⵏ ⵓⵥⴰⵡⴰⵏ."},
 }
 
 QUESTIONS = [
@@ -84,11 +93,21 @@ def load_ticketing(edition: Edition) -> list[str]:
     existing = {t.name: t for t in db.session.scalars(
         select(TicketType).where(TicketType.edition_id == edition.id))}
     for data in _types(edition):
+        names = TYPE_NAMES.get(data["name"], {})
+        descriptions = TYPE_DESCRIPTIONS.get(data["name"], {})
         if data["name"] not in existing:
-            names = TYPE_NAMES.get(data["name"], {})
             existing[data["name"]] = catalog.create_ticket_type(
                 edition, {"requires_attendee_name": True, **data,
-                          "name": {"fr": data["name"], **names}})
+                          "name": {"fr": data["name"], **names},
+                          "description": {"fr": data["description"], **descriptions}})
+        else:  # a demo loaded before a language was added gains it
+            ticket_type = existing[data["name"]]
+            for field, texts, limit in (("name", names, 120), ("description", descriptions,
+                                                               5000)):
+                have = ticket_type.texts_of(field)
+                missing = {lang: text for lang, text in texts.items() if not have.get(lang)}
+                if missing:
+                    ticket_type.set_texts(field, {**have, **missing}, {}, max_length=limit)
     voucher = db.session.scalar(select(Voucher).where(Voucher.edition_id == edition.id,
                                                       Voucher.code == VOUCHER_CODE))
     if voucher is None:

@@ -23,6 +23,7 @@ from wtforms import Form as SubForm
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from festival.config import LANGUAGES
 from festival.core.forms import Form, choices
 from festival.editions.labels import (
     LANGUAGE,
@@ -51,7 +52,7 @@ class EditionForm(Form):
         """{language: text} of a public text: French in `name`, the others in `name_<lang>`
         when the form has them."""
         found = {"fr": getattr(self, name).data or ""}
-        for lang in ("en", "ar"):
+        for lang in ("en", "ar", "tzm"):
             other = getattr(self, f"{name}_{lang}", None)
             if other is not None:
                 found[lang] = other.data or ""
@@ -69,12 +70,17 @@ class EditionDetailsForm(EditionForm):
     # The public texts in the other languages (French above is required; core/translated.py).
     title_en = StringField(_l("Title, in English"), [Length(max=200)], render_kw=_in("en"))
     title_ar = StringField(_l("Title, in Arabic"), [Length(max=200)], render_kw=_in("ar"))
+    title_tzm = StringField(_l("Title, in Tamazight"), [Length(max=200)], render_kw=_in("tzm"))
     tagline_en = StringField(_l("Tagline, in English"), [Length(max=300)], render_kw=_in("en"))
     tagline_ar = StringField(_l("Tagline, in Arabic"), [Length(max=300)], render_kw=_in("ar"))
+    tagline_tzm = StringField(_l("Tagline, in Tamazight"), [Length(max=300)],
+                              render_kw=_in("tzm"))
     description_en = TextAreaField(_l("Description, in English"), [Length(max=10_000)],
                                    render_kw=_in("en", rows=4))
     description_ar = TextAreaField(_l("Description, in Arabic"), [Length(max=10_000)],
                                    render_kw=_in("ar", rows=4))
+    description_tzm = TextAreaField(_l("Description, in Tamazight"), [Length(max=10_000)],
+                                    render_kw=_in("tzm", rows=4))
     day_cutoff = TimeField(_l("A festival day ends the next morning at"),
                            validators=[DataRequired()],
                            description=_l("Paris time. The door, the programme and the dashboards "
@@ -116,13 +122,15 @@ class VenueDetailsForm(VenueForm):
     transport_fr = _texts(_l("Public transport, in French"), "fr")
     transport_en = _texts(_l("Public transport, in English"), "en")
     transport_ar = _texts(_l("Public transport, in Arabic"), "ar", "rtl")
+    transport_tzm = _texts(_l("Public transport, in Tamazight"), "tzm")
     access_fr = _texts(_l("Step-free access, in French"), "fr")
     access_en = _texts(_l("Step-free access, in English"), "en")
     access_ar = _texts(_l("Step-free access, in Arabic"), "ar", "rtl")
+    access_tzm = _texts(_l("Step-free access, in Tamazight"), "tzm")
 
     def texts(self, name: str) -> dict[str, str]:
         return {language: self[f"{name}_{language}"].data or ""
-                for language in ("fr", "en", "ar")}
+                for language in LANGUAGES}
 
 
 class DayPracticalEntry(SubForm):
@@ -179,6 +187,7 @@ class SessionForm(Form):
                         render_kw=_in("fr"))
     title_en = StringField(_l("Title, in English"), [Length(max=250)], render_kw=_in("en"))
     title_ar = StringField(_l("Title, in Arabic"), [Length(max=250)], render_kw=_in("ar"))
+    title_tzm = StringField(_l("Title, in Tamazight"), [Length(max=250)], render_kw=_in("tzm"))
     kind = SelectField(_l("Kind"), choices=choices(
         (kind.value, label) for kind, label in SESSION_KIND.items()))
     abstract = TextAreaField(_l("Abstract, in French"), validators=[Length(max=10_000)],
@@ -187,6 +196,8 @@ class SessionForm(Form):
                                 render_kw=_in("en", rows=4))
     abstract_ar = TextAreaField(_l("Abstract, in Arabic"), [Length(max=10_000)],
                                 render_kw=_in("ar", rows=4))
+    abstract_tzm = TextAreaField(_l("Abstract, in Tamazight"), [Length(max=10_000)],
+                                 render_kw=_in("tzm", rows=4))
     languages = CheckboxListField(_l("Languages"), choices=choices(
         (lang.value, label) for lang, label in LANGUAGE.items()))
     pole = SelectField(_l("Track: a pôle of the CNSM"), choices=choices(

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from festival.config import LANGUAGES
 from festival.core.access import Role, roles
 from festival.core.errors import DomainError, ValidationError
 from festival.core.forms import choices, refuse
@@ -236,8 +237,9 @@ def _session_data(form: SessionForm) -> dict:
     start = paris_to_utc(day, form.start_time.data)
     end_day = day + timedelta(days=1) if form.end_time.data <= form.start_time.data else day
     def texts(name: str) -> dict[str, str]:
-        return {"fr": getattr(form, name).data or "", "en": getattr(form, f"{name}_en").data
-                or "", "ar": getattr(form, f"{name}_ar").data or ""}
+        return {"fr": getattr(form, name).data or "",
+                **{lang: getattr(form, f"{name}_{lang}").data or "" for lang in LANGUAGES
+                   if lang != "fr"}}
 
     return {"title": texts("title"), "kind": form.kind.data, "abstract": texts("abstract"),
             "languages": form.languages.data or [], "pole": form.pole.data or None,

@@ -8,6 +8,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from festival.config import LANGUAGES
 from festival.core.errors import DomainError
 from festival.core.loop import run_every
 from festival.core.unit_of_work import with_unit_of_work
@@ -67,7 +68,7 @@ def _qr_png(text: str) -> bytes:
 
 @mail_cli.command("test")
 @click.argument("email")
-@click.option("--language", type=click.Choice(["fr", "en", "ar"]), default="fr",
+@click.option("--language", type=click.Choice(list(LANGUAGES)), default="fr",
               show_default=True)
 @with_unit_of_work
 def test_command(email: str, language: str) -> None:

@@ -28,7 +28,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 
 from festival.core.errors import DomainError, NotFound, ValidationError
-from festival.core.i18n import RTL_LANGUAGES
+from festival.core.i18n import RTL_LANGUAGES, language_tag
 from festival.core.timeutil import utcnow
 from festival.core.urls import absolute_url
 from festival.extensions import db
@@ -70,8 +70,9 @@ def render_mail(template: str, context: Mapping[str, Any], language: str,
     values = dict(context)
     rtl = language in RTL_LANGUAGES
     # E-mail clients ignore logical CSS values: the layout aligns with these.
-    values.update(lang=language, dir="rtl" if rtl else "ltr", align="right" if rtl else "left",
-                  align_end="left" if rtl else "right", absolute_url=absolute_url,
+    values.update(lang=language, lang_tag=language_tag(language), dir="rtl" if rtl else "ltr",
+                  align="right" if rtl else "left", align_end="left" if rtl else "right",
+                  absolute_url=absolute_url,
                   inline_cid=(content_ids if content_ids is not None else {}).__getitem__)
     with force_locale(language):
         text = render_template(f"mail/{template}.txt", **values)

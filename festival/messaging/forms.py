@@ -8,13 +8,12 @@ from wtforms import IntegerField, RadioField, SelectMultipleField, StringField, 
 from wtforms.validators import InputRequired, NumberRange
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+from festival.config import LANGUAGES
 from festival.core.forms import Form, choices
 from festival.core.i18n import LANGUAGE_NAMES
 from festival.messaging.models import MAX_BODY, MAX_SUBJECT
 from festival.messaging.services import Texts
 from festival.ticketing.labels import ORDER_STATUS
-
-LANGUAGES = ("fr", "en", "ar")
 
 
 class CheckboxListField(SelectMultipleField):
@@ -51,6 +50,8 @@ class ComposeForm(Form):
     body_en = TextAreaField(_l("Message"), render_kw=_body("en"))
     subject_ar = StringField(_l("Subject"), render_kw=_subject("ar"))
     body_ar = TextAreaField(_l("Message"), render_kw=_body("ar"))
+    subject_tzm = StringField(_l("Subject"), render_kw=_subject("tzm"))
+    body_tzm = TextAreaField(_l("Message"), render_kw=_body("tzm"))
     ticket_type_ids = CheckboxListField(_l("Ticket types"))
     days = CheckboxListField(_l("Festival days (tickets valid that day)"))
     checked_in = ChoiceField(_l("Checked in at the door"), default="")

@@ -5,11 +5,13 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from festival.config import LANGUAGES
 from festival.core.forms import Form, choices
 from festival.outreach.feedback import COMMENT_LENGTH
 from festival.outreach.texts import BODY_LENGTH, SUBJECT_LENGTH
 
-LANGUAGE_LABELS = {"fr": _l("French"), "en": _l("English"), "ar": _l("Arabic")}
+LANGUAGE_LABELS = {"fr": _l("French"), "en": _l("English"), "ar": _l("Arabic"),
+                   "tzm": _l("Tamazight")}
 
 
 class RuleForm(Form):
@@ -20,16 +22,18 @@ class RuleForm(Form):
     body_en = TextAreaField(_l("Text"), [Optional(), Length(max=BODY_LENGTH)])
     subject_ar = StringField(_l("Subject"), [Optional(), Length(max=SUBJECT_LENGTH)])
     body_ar = TextAreaField(_l("Text"), [Optional(), Length(max=BODY_LENGTH)])
+    subject_tzm = StringField(_l("Subject"), [Optional(), Length(max=SUBJECT_LENGTH)])
+    body_tzm = TextAreaField(_l("Text"), [Optional(), Length(max=BODY_LENGTH)])
 
     def show_defaults(self, subjects: dict[str, str], bodies: dict[str, str]) -> None:
         """Each text field in its language's direction, the default text as placeholder."""
-        for lang in ("fr", "en", "ar"):
+        for lang in LANGUAGES:
             for prefix, defaults in (("subject", subjects), ("body", bodies)):
                 getattr(self, f"{prefix}_{lang}").render_kw = {
                     "lang": lang, "dir": "auto", "placeholder": defaults[lang]}
 
     def texts(self, prefix: str) -> dict[str, str]:
-        return {lang: getattr(self, f"{prefix}_{lang}").data or "" for lang in ("fr", "en", "ar")}
+        return {lang: getattr(self, f"{prefix}_{lang}").data or "" for lang in LANGUAGES}
 
 
 class FeedbackForm(Form):

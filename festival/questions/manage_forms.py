@@ -33,9 +33,13 @@ class QuestionForm(Form):
                           render_kw=_lang("en", maxlength=QUESTION_LENGTH))
     text_ar = StringField(_l("Question, in Arabic"),
                           render_kw=_lang("ar", maxlength=QUESTION_LENGTH))
+    text_tzm = StringField(_l("Question, in Tamazight"),
+                           render_kw=_lang("tzm", maxlength=QUESTION_LENGTH))
     help_fr = StringField(_l("Hint, in French"), render_kw=_lang("fr", maxlength=HELP_LENGTH))
     help_en = StringField(_l("Hint, in English"), render_kw=_lang("en", maxlength=HELP_LENGTH))
     help_ar = StringField(_l("Hint, in Arabic"), render_kw=_lang("ar", maxlength=HELP_LENGTH))
+    help_tzm = StringField(_l("Hint, in Tamazight"),
+                           render_kw=_lang("tzm", maxlength=HELP_LENGTH))
     kind = FreeRadioField(_l("Answer"), default=QuestionKind.TEXT.value, choices=choices([
         (QuestionKind.TEXT.value, _l("Text")),
         (QuestionKind.CHOICE.value, _l("One choice among options")),
@@ -49,6 +53,8 @@ class QuestionForm(Form):
                                render_kw=_lang("en", rows=4))
     options_ar = TextAreaField(_l("Options, in Arabic (same lines, same order)"),
                                render_kw=_lang("ar", rows=4))
+    options_tzm = TextAreaField(_l("Options, in Tamazight (same lines, same order)"),
+                                render_kw=_lang("tzm", rows=4))
     ticket_type_ids = CheckboxListField(_l("Only for these ticket types (none ticked: all)"))
     is_required = BooleanField(_l("An answer is required"))
     is_sensitive = BooleanField(_l("About health or access (personal data: erased after the "

@@ -183,6 +183,8 @@ class TicketTypeForm(Form):
                           render_kw={"lang": "en", "dir": "ltr"})
     name_ar = StringField(_l("Name, in Arabic"), validators=[Length(max=120)],
                           render_kw={"lang": "ar", "dir": "rtl"})
+    name_tzm = StringField(_l("Name, in Tamazight"), validators=[Length(max=120)],
+                           render_kw={"lang": "tzm", "dir": "ltr"})
     description = TextAreaField(_l("Description, in French"), validators=[Length(max=5000)],
                                 render_kw={"lang": "fr", "dir": "ltr", "rows": 3})
     description_en = TextAreaField(_l("Description, in English"),
@@ -190,6 +192,9 @@ class TicketTypeForm(Form):
                                    render_kw={"lang": "en", "dir": "ltr", "rows": 3})
     description_ar = TextAreaField(_l("Description, in Arabic"), validators=[Length(max=5000)],
                                    render_kw={"lang": "ar", "dir": "rtl", "rows": 3})
+    description_tzm = TextAreaField(_l("Description, in Tamazight"),
+                                    validators=[Length(max=5000)],
+                                    render_kw={"lang": "tzm", "dir": "ltr", "rows": 3})
     price = EurosField(_l("Price in euros (0 for free; the minimum when pay-what-you-want)"),
                        validators=[InputRequired(message=_l("Give a price (0 for free)."))])
     is_pay_what_you_want = BooleanField(_l("Pay what you want (from the price above)"))
@@ -221,10 +226,11 @@ class TicketTypeForm(Form):
     def service_data(self) -> dict:
         return {
             "name": {"fr": self.name.data or "", "en": self.name_en.data or "",
-                     "ar": self.name_ar.data or ""},
+                     "ar": self.name_ar.data or "", "tzm": self.name_tzm.data or ""},
             "description": {"fr": self.description.data or "",
                             "en": self.description_en.data or "",
-                            "ar": self.description_ar.data or ""},
+                            "ar": self.description_ar.data or "",
+                            "tzm": self.description_tzm.data or ""},
             "price_cents": self.price.data, "is_pay_what_you_want": self.is_pay_what_you_want.data,
             "suggested_price_cents": self.suggested_price.data, "quota": self.quota.data,
             "max_per_order": self.max_per_order.data, "valid_days": self.valid_days.data or [],

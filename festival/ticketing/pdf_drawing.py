@@ -1,9 +1,10 @@
 """Drawing printed tickets: fonts, Latin and Arabic text shaped and in the right order, a
 canvas that lays a page out once for both directions, and the PDF file around the pages.
 
-Fonts come from the system's packages, never from the repository: Noto Sans and Noto Sans
-Arabic (Debian's `fonts-noto-core`), else DejaVu Sans (which has Arabic letters too), else
-Pillow's own font with a warning (then Arabic names show as boxes).
+Fonts come from the system's packages, never from the repository: Noto Sans, Noto Sans
+Arabic and Noto Sans Tifinagh (Debian's `fonts-noto-core`), else DejaVu Sans (which has Arabic
+letters too, but no Tifinagh), else Pillow's own font with a warning (then Arabic and Tifinagh
+names show as boxes). Tifinagh is written left to right, unjoined: it needs its font only.
 
 Arabic needs shaping (joined letter forms) and right-to-left order. Pillow does both with its
 Raqm layout engine: Pillow's wheels carry libraqm and HarfBuzz and load FriBiDi from the
@@ -35,10 +36,15 @@ CANDIDATES = {
                             "DejaVuSans.ttf"),
     ("arabic", "bold"): ("NotoSansArabic-Bold.ttf", "NotoNaskhArabic-Bold.ttf",
                          "DejaVuSans-Bold.ttf"),
+    # Noto Sans Tifinagh has one weight: bold Tifinagh is drawn regular.
+    ("tifinagh", "regular"): ("NotoSansTifinagh-Regular.ttf",),
+    ("tifinagh", "bold"): ("NotoSansTifinagh-Regular.ttf",),
 }
+FONT_OF_SCRIPT = {"ar": "arabic", "tfng": "tifinagh", "latin": "latin"}
 MAX_TEXT = 400  # characters: more than any ticket line shows, and bounds the work
 _ARABIC = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x0870, 0x08FF), (0xFB50, 0xFDFF),
            (0xFE70, 0xFEFF))
+_TIFINAGH = (0x2D30, 0x2D7F)
 
 
 def is_arabic(char: str) -> bool:
@@ -46,10 +52,17 @@ def is_arabic(char: str) -> bool:
     return any(low <= code <= high for low, high in _ARABIC)
 
 
+def is_tifinagh(char: str) -> bool:
+    return _TIFINAGH[0] <= ord(char) <= _TIFINAGH[1]
+
+
 def _strong(char: str) -> str | None:
-    """'ar' or 'latin' for a letter, None for spaces, digits and punctuation."""
+    """'ar', 'tfng' or 'latin' for a letter (the script whose font draws it), None for
+    spaces, digits and punctuation."""
     if is_arabic(char):
         return "ar" if unicodedata.category(char).startswith("L") else None
+    if is_tifinagh(char):
+        return "tfng" if unicodedata.category(char).startswith("L") else None
     return "latin" if unicodedata.category(char).startswith("L") else None
 
 
@@ -79,7 +92,8 @@ def font_path(script: str, weight: str) -> Path | None:
         if name in files:
             return files[name]
     log.warning("no %s %s font found in %s (install Debian's fonts-noto-core): printed "
-                "tickets use Pillow's default font", weight, script, ", ".join(FONT_DIRS))
+                "tickets use %s", weight, script, ", ".join(FONT_DIRS),
+                "the Latin font" if script == "tifinagh" else "Pillow's default font")
     return None
 
 
@@ -112,7 +126,9 @@ class Style:
     weight: str = "regular"
 
     def face(self, script: str) -> ImageFont.FreeTypeFont:
-        return font("arabic" if script == "ar" else "latin", self.weight, self.size)
+        if script == "tfng" and font_path("tifinagh", self.weight) is None:
+            script = "latin"  # no Tifinagh font: boxes, but in the line's own font
+        return font(FONT_OF_SCRIPT[script], self.weight, self.size)
 
 
 def runs(text: str, style: Style, rtl_base: bool) -> list[Run]:
@@ -125,8 +141,9 @@ def runs(text: str, style: Style, rtl_base: bool) -> list[Run]:
     for char, script, level in zip(text, scripts, levels(text, rtl_base)):
         face = style.face(script)
         if not _has_glyph(face, char):
-            other = style.face("latin" if script == "ar" else "ar")
-            face = other if _has_glyph(other, char) else face
+            face = next((other for other in (style.face(name) for name in FONT_OF_SCRIPT
+                                             if name != script)
+                         if _has_glyph(other, char)), face)
         if pieces and pieces[-1][1] is face and pieces[-1][2] == level:
             pieces[-1][0] += char
         else:
@@ -226,7 +243,7 @@ def levels(text: str, rtl_base: bool) -> list[int]:
 
 
 def _resolve(text: str, base: str) -> list[str]:
-    """The script ('ar' or 'latin') whose font draws each character (the order on the line
+    """The script ('ar', 'tfng' or 'latin') whose font draws each character (the order on the line
     comes from `levels`): digits follow the letters before them (or the line's direction);
     spaces and punctuation between two runs of one script belong to it, and between
     different scripts (or at either end) follow the line's direction."""

@@ -1,8 +1,10 @@
 """Printable tickets of an order, as PDF."""
 from __future__ import annotations
 
-from flask_babel import force_locale, format_date
+from babel.dates import format_date
+from flask_babel import force_locale
 
+from festival.core.i18n import babel_locale
 from festival.editions.practical import door_hours, same_place, where_and_when
 from festival.ticketing.models import Order, Ticket, TicketStatus
 from festival.ticketing.pdf import TicketPrint, render_pdf
@@ -16,7 +18,7 @@ def _where_and_when(items) -> dict:
         place = [p for p in (first.venue_name, first.address) if p] if first else []
         transport, access = (first.transport, first.access) if first else ("", "")
     else:
-        place = [f"{format_date(i.day, 'EEEE d MMMM')} — "
+        place = [f"{format_date(i.day, 'EEEE d MMMM', locale=babel_locale())} — "
                  + ", ".join(p for p in (i.venue_name, i.address) if p) for i in items]
         transport = access = ""
     return {"door_hours": [door_hours(i) for i in items], "place": place,
@@ -36,7 +38,8 @@ def ticket_prints(order: Order, tickets: list[Ticket] | None = None):
                 festival="Almoggar", edition_title=edition.title, year=edition.year,
                 attendee=ticket.attendee_name or order.buyer_name,
                 ticket_type=ticket.ticket_type.name,
-                valid_days=[format_date(i.day, "EEEE d MMMM") for i in items],
+                valid_days=[format_date(i.day, "EEEE d MMMM", locale=babel_locale())
+                            for i in items],
                 order_code=order.code, token=token_for(ticket), language=order.language,
                 **_where_and_when(items)))
     return prints

@@ -22,12 +22,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import LazyString, format_date
+from babel.dates import format_date
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from festival.audit.services import record_command
 from festival.core.errors import Conflict, ValidationError
+from festival.core.i18n import babel_locale
 from festival.editions.models import Edition, EditionDay
 from festival.extensions import db
 from festival.ticketing.models import Order, OrderStatus, Quota, Ticket, TicketStatus, TicketType
@@ -109,7 +111,7 @@ def _sold_out(quota_id: int) -> Conflict:
 
 def day_name(day: date) -> str:
     """A festival day as people say it ("Saturday 15 May"), in the current language."""
-    return format_date(day, "EEEE d MMMM")
+    return format_date(day, "EEEE d MMMM", locale=babel_locale())
 
 
 def give_back(needed: Counter[int]) -> None:

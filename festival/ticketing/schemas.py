@@ -5,6 +5,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from festival.config import LANGUAGES
 from festival.core.errors import ValidationError
 from festival.core.urls import absolute_url
 from festival.ticketing.models import Order, Ticket, TicketType, Voucher
@@ -142,8 +143,8 @@ def parse_order_request(body: Any) -> dict[str, Any]:
     donation = body.get("donation_cents", 0)
     donation = _int_field(donation, "donation_cents", errors) if donation else 0
     language = body.get("language", "fr")
-    if language not in ("fr", "en", "ar"):
-        errors["language"] = [_l("fr, en or ar.")]
+    if language not in LANGUAGES:
+        errors["language"] = [_l("fr, en, ar or tzm.")]
     consent = body.get("marketing_consent", False)
     if not isinstance(consent, bool):
         errors["marketing_consent"] = [_l("Give true or false.")]

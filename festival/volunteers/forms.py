@@ -59,6 +59,8 @@ class ShiftForm(Form):
     notes_fr = TextAreaField(_l("Notes for the volunteers (French)"), render_kw=_notes("fr"))
     notes_en = TextAreaField(_l("Notes for the volunteers (English)"), render_kw=_notes("en"))
     notes_ar = TextAreaField(_l("Notes for the volunteers (Arabic)"), render_kw=_notes("ar"))
+    notes_tzm = TextAreaField(_l("Notes for the volunteers (Tamazight)"),
+                              render_kw=_notes("tzm"))
     lead_id = IdSelectField(_l("Lead"))
     lead_phone = StringField(_l("Lead's phone"), validators=[Length(max=40)],
                              render_kw={"dir": "ltr", "inputmode": "tel", "autocomplete": "off"})

@@ -54,7 +54,8 @@ class Shift(TimestampMixin, db.Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
     people_needed: Mapped[int] = mapped_column(Integer)
-    # What the volunteers should know, per language {"fr", "en", "ar"} (core.i18n.in_language).
+    # What the volunteers should know, per language {"fr", "en", "ar", "tzm"}
+    # (core.i18n.in_language).
     notes: Mapped[dict] = mapped_column(JSON, default=dict)
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     lead_phone: Mapped[str] = mapped_column(String(40), default="")

@@ -42,7 +42,7 @@ from festival.volunteers.labels import shift_name
 from festival.volunteers.models import Shift, ShiftAssignment, ShiftTask
 from festival.volunteers.notifications import queue_placed, queue_removed
 
-LANGUAGES = ("fr", "en", "ar")
+LANGUAGES = ("fr", "en", "ar", "tzm")
 MAX_PEOPLE = 200
 MAX_NOTES = 2000
 MAX_TITLE = 120

@@ -49,6 +49,40 @@ install_frontend() {
   touch "$stamp"
 }
 
+# Debian packages the pages and printed tickets need, installed when missing and apt-get may
+# run (as root, or with sudo that asks no password); else one line says what to install.
+# fonts-noto-core: Noto Sans, Noto Sans Arabic and Noto Sans Tifinagh (tickets in Tamazight).
+install_debian_packages() {
+  local missing=() sudo=""
+  [ -f /usr/share/fonts/truetype/noto/NotoSansTifinagh-Regular.ttf ] || missing+=(fonts-noto-core)
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      sudo="sudo -n"
+    else
+      echo "Missing Debian packages: ${missing[*]} (install them: sudo apt-get install ${missing[*]})." >&2
+      return 0
+    fi
+  fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "Missing packages: ${missing[*]} (Debian's names; install their fonts with your system's tools)." >&2
+    return 0
+  fi
+  say "Installing Debian's ${missing[*]}"
+  $sudo apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null \
+    || echo "Could not install ${missing[*]}: printed tickets will lack some scripts." >&2
+}
+
+# The pages' Tifinagh font, served from static/vendor (git-ignored) to visitors whose system
+# lacks it (static/css/app.css asks for the local one first).
+vendor_fonts() {
+  local font=/usr/share/fonts/truetype/noto/NotoSansTifinagh-Regular.ttf
+  [ -f "$font" ] || return 0
+  [ -f static/vendor/fonts/NotoSansTifinagh-Regular.ttf ] && return 0
+  mkdir -p static/vendor/fonts
+  cp "$font" static/vendor/fonts/
+}
+
 compile_translations() {
   [ -d festival/translations ] || return 0
   "$VENV/bin/pybabel" compile -d festival/translations 2> >(grep -v "^compiling catalog" >&2)

@@ -11,7 +11,8 @@
   var form = document.querySelector("form[data-shop]");
   if (!form) { return; }
   var lang = document.documentElement.lang || "fr";
-  var money = new Intl.NumberFormat(lang === "ar" ? "ar-u-nu-latn" : lang,
+  // French when the browser does not know the page's language (Tamazight, in most of them).
+  var money = new Intl.NumberFormat([lang === "ar" ? "ar-u-nu-latn" : lang, "fr"],
                                     { style: "currency", currency: "EUR" });
   var total = form.querySelector("[data-total]");
   var announce = document.createElement("p");

@@ -35,3 +35,19 @@ def test_a_demo_made_before_gets_where_and_when_once(ctx):
     coming.days[1].doors_close = time(18)
     load_editions()  # what the organisers changed since stays
     assert coming.days[1].doors_close == time(18)
+
+
+def test_the_demo_writes_some_of_its_texts_in_tamazight_and_adds_them_to_an_older_demo(ctx):
+    load_editions()
+    coming = edition_by_year(2027)
+    assert coming.text_in("title", "tzm") == "ⴰⵏⵎⵓⴳⴳⴰⵔ ⴰⵍⵎⵓⴳⴳⴰⵔ"
+    assert coming.text_in("tagline", "tzm").startswith("ⵙⵉⵏ ⵡⵓⵙⵙⴰⵏ")
+    opening = next(s for s in coming.sessions if s.title_fr == "Ouverture du festival")
+    assert opening.text_in("title", "tzm") == "ⴰⵔⵥⵥⵓⵎ ⵏ ⵓⵏⵎⵓⴳⴳⴰⵔ"
+    assert opening.text_in("abstract", "tzm") == opening.abstract_fr  # not written: French
+    # A demo loaded before Tamazight: its texts gain it, the others are kept.
+    coming.translations = {"title": {"ar": "عنوان غيّره المنظمون"}}
+    db.session.flush()
+    load_editions()
+    assert coming.texts_of("title") == {"fr": "Festival Almoggar", "ar": "عنوان غيّره المنظمون",
+                                        "en": "Almoggar Festival", "tzm": "ⴰⵏⵎⵓⴳⴳⴰⵔ ⴰⵍⵎⵓⴳⴳⴰⵔ"}

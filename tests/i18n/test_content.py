@@ -39,7 +39,7 @@ def test_a_text_is_read_in_the_readers_language_else_in_french(edition):
         assert ticket_type.description == "Entrée les deux jours."
     assert ticket_type.texts_of("description") == {"fr": "Entrée les deux jours.",
                                                    "ar": "الدخول خلال اليومين."}
-    assert ticket_type.missing_languages("description") == ["en"]
+    assert ticket_type.missing_languages("description") == ["en", "tzm"]
     # in SQL the field is the French column, and rows are read back by the field's name
     row = db.session.execute(select(TicketType.id, TicketType.name)
                              .where(TicketType.name == NAMES["fr"])).one()
@@ -69,7 +69,8 @@ def test_organisers_see_what_is_missing(edition):
     edition_services.update_edition(edition, {"title": {"fr": "Festival", "ar": "مهرجان"},
                                               "tagline": "Deux jours"}, actor=None)
     ticket_type = _type(edition)
-    assert gaps([edition, ticket_type]) == {"en": 3, "ar": 1}  # title, tagline, description
+    # title, tagline, description (and the name in Tamazight)
+    assert gaps([edition, ticket_type]) == {"en": 3, "ar": 1, "tzm": 4}
 
 
 def test_the_shop_and_the_api_in_arabic(app, client):

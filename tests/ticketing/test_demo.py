@@ -30,3 +30,15 @@ def test_the_demo_shop_is_complete_and_loading_it_twice_changes_nothing(edition)
     assert VOUCHER_CODE in "\n".join(report)
     on_sale = [o for o in shop.offers(edition) if o.state == shop.ON_SALE]
     assert len(on_sale) == 5  # everything but the reduced price, on sale now
+
+
+def test_the_demo_ticket_types_have_tamazight_names(edition):
+    load_ticketing(edition)
+    pass_type = db.session.scalar(select(TicketType).where(
+        TicketType.name == "Pass festival (2 jours)"))
+    assert pass_type.text_in("name", "tzm") == "ⵜⴰⵡⵔⵉⵇⵜ ⵏ ⵓⵏⵎⵓⴳⴳⴰⵔ (2 ⵡⵓⵙⵙⴰⵏ)"
+    assert pass_type.text_in("description", "tzm").startswith("ⴰⴽⵛⴰⵎ")
+    pass_type.translations = {"name": {"ar": "تذكرة المهرجان (يومان)"}}  # an older demo
+    db.session.flush()
+    load_ticketing(edition)
+    assert pass_type.texts_of("name")["tzm"] == "ⵜⴰⵡⵔⵉⵇⵜ ⵏ ⵓⵏⵎⵓⴳⴳⴰⵔ (2 ⵡⵓⵙⵙⴰⵏ)"

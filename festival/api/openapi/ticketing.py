@@ -29,12 +29,13 @@ from festival.api.openapi.common import (
                                          text,
                                          whole,
 )
+from festival.config import LANGUAGES
 from festival.ticketing.models import OrderStatus, PaymentMethod, TicketStatus
 from festival.ticketing.orders import MAX_DONATION_CENTS, MAX_TICKETS_PER_ORDER
 
 TAG = "Tickets"
 PRICE = whole(0, 100_000)
-LANGUAGE = {"type": "string", "enum": ["fr", "en", "ar"]}
+LANGUAGE = {"type": "string", "enum": list(LANGUAGES)}
 
 TICKET_TYPE = {
     "id": INTEGER,
@@ -130,7 +131,7 @@ SCHEMAS = {
     }, ["id", "scope", "kind", "required", "personal", "texts", "help", "options",
         "ticket_type_ids"]),
     "QuestionOption": obj({"key": STRING, "label": ref("Texts")}, ["key", "label"]),
-    "Texts": obj({"fr": STRING, "en": STRING, "ar": STRING}, [],
+    "Texts": obj({language: STRING for language in LANGUAGES}, [],
                  description="A text per language (a question's own text is always there "
                              "in French)."),
     "CreatedOrder": obj({
