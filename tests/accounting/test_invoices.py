@@ -144,3 +144,19 @@ def test_control_and_bidi_override_characters_never_reach_an_invoice(receipts_on
         invoices.issue_invoice(order, company_name=name, company_address=address, now=NOW)
     assert set(wrong.value.fields) <= {"company_name", "company_address"}
     assert db.session.scalars(select(Invoice)).all() == []
+
+
+def test_a_vat_number_typed_with_spaces_is_kept_whole_or_refused(receipts_on, pass_type):
+    """The spaces people type between the groups of digits are taken out before the number is
+    checked: a long spaced number was cut first, so the invoice printed its first digits only
+    (FR123456789), or two numbers typed together passed as one (FR12345678901ET)."""
+    order = order_with_donation(pass_type)
+    pay(order)
+    with pytest.raises(ValidationError) as wrong:
+        invoices.issue_invoice(order, **{**COMPANY, "vat_number": "FR 12 345 678 901 et FR "
+                                                                  "98 765 432 109"}, now=NOW)
+    assert set(wrong.value.fields) == {"vat_number"}
+    invoice = invoices.issue_invoice(order, **{**COMPANY,
+                                               "vat_number": "fr 1 2 3 4 5 6 7 8 9 0 1"},
+                                     now=NOW)
+    assert invoice.vat_number == "FR12345678901"
