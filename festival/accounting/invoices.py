@@ -9,7 +9,7 @@ import re
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from festival.accounting import numbering
 from festival.accounting.documents import attestation_print
@@ -89,7 +89,9 @@ def credit_after_refund(order: Order, now: datetime | None = None) -> CreditNote
     invoice = invoice_of(order)
     if invoice is None:
         return None
-    covered = invoice.refunded_cents + sum(note.amount_cents for note in credit_notes_of(invoice))
+    covered = invoice.refunded_cents + db.session.scalar(  # all of them, not the page's first
+        select(func.coalesce(func.sum(CreditNote.amount_cents), 0))
+        .where(CreditNote.invoice_id == invoice.id))
     amount = min(order.refunded_cents, invoice.total_cents) - covered
     if amount <= 0:
         return None

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from festival.accounting import documents, invoices
-from festival.accounting.models import Invoice
+from festival.accounting import documents, invoices, numbering
+from festival.accounting.models import CounterKind, CreditNote, Invoice
 from festival.core.errors import DomainError, ValidationError
 from festival.core.timeutil import to_paris, utcnow
 from festival.extensions import db
@@ -160,3 +160,20 @@ def test_a_vat_number_typed_with_spaces_is_kept_whole_or_refused(receipts_on, pa
                                                "vat_number": "fr 1 2 3 4 5 6 7 8 9 0 1"},
                                      now=NOW)
     assert invoice.vat_number == "FR12345678901"
+
+
+def test_what_the_credit_notes_cover_counts_all_of_them_not_the_page_s_first(receipts_on,
+                                                                            pass_type):
+    """The order page lists an invoice's first 100 credit notes; what they already cover is
+    summed over all of them, or the 101st refund would credit again what was credited."""
+    order = order_with_donation(pass_type, 20000)
+    pay(order)
+    invoice = invoices.issue_invoice(order, **COMPANY, now=NOW)
+    for _ in range(101):  # (Stripe's dashboard takes any number of partial refunds)
+        n = numbering.next_number(CounterKind.CREDIT_NOTE, 2027)
+        db.session.add(CreditNote(number=f"A2027-{n:06d}", year=2027, sequence=n,
+                                  invoice_id=invoice.id, amount_cents=100, issued_at=NOW))
+    order.refunded_cents = 10100 + 300
+    db.session.flush()
+    note = invoices.credit_after_refund(order, now=NOW)
+    assert note is not None and note.amount_cents == 300
