@@ -177,3 +177,20 @@ def test_what_the_credit_notes_cover_counts_all_of_them_not_the_page_s_first(rec
     db.session.flush()
     note = invoices.credit_after_refund(order, now=NOW)
     assert note is not None and note.amount_cents == 300
+
+
+def test_invoices_and_credit_notes_take_the_paris_year_at_new_year(receipts_on, pass_type):
+    """23:30 on 31 December in Paris is still the old year; 00:30 on 1 January (23:30 UTC)
+    the new one, for the invoice and the credit note alike."""
+    order = order_with_donation(pass_type, quantity=2)
+    pay(order)
+    invoice = invoices.issue_invoice(order, **COMPANY,
+                                     now=datetime(2027, 12, 31, 22, 30, tzinfo=UTC))
+    organiser = gen_user("organiser")
+    refunds.refund(order, None, ticket_ids=[order.tickets[0].id], actor=organiser, reason="x",
+                   confirmed=True, now=datetime(2027, 12, 31, 22, 45, tzinfo=UTC))
+    refunds.refund(order, None, actor=organiser, reason="x", confirmed=True,
+                   now=datetime(2027, 12, 31, 23, 30, tzinfo=UTC))
+    assert invoice.number == "F2027-000001"
+    assert [(n.number, n.amount_cents) for n in invoices.credit_notes_of(invoice)] == [
+        ("A2027-000001", 1500), ("A2028-000001", 4050)]
