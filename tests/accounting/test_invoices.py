@@ -17,6 +17,7 @@ from festival.ticketing.models import Order
 from tests.accounting.conftest import order_with_donation, paid_order, pay
 from tests.accounting.pdftext import pdf_text
 from tests.factories import gen_user
+from tests.ticketing.conftest import make_edition, make_type
 
 NOW = datetime(2027, 4, 3, 9, 0, tzinfo=UTC)
 COMPANY = {"company_name": "Atlas Conseil SARL",
@@ -194,3 +195,19 @@ def test_invoices_and_credit_notes_take_the_paris_year_at_new_year(receipts_on, 
     assert invoice.number == "F2027-000001"
     assert [(n.number, n.amount_cents) for n in invoices.credit_notes_of(invoice)] == [
         ("A2027-000001", 1500), ("A2028-000001", 4050)]
+
+
+def test_an_invoice_prints_a_long_ticket_name_whole(receipts_on, ctx):
+    """An invoice describes what was sold: a ticket type's name (up to 120 characters) is
+    wrapped on its line, never cut short with an ellipsis."""
+    name = ("Pass trois jours — tarif solidaire pour les étudiants, les demandeurs d’emploi "
+            "et les bénévoles de l’association")
+    ticket_type = make_type(make_edition(), name, 1500, quota=10)
+    order = order_with_donation(ticket_type, 0)
+    pay(order)
+    invoice = invoices.issue_invoice(order, **COMPANY, now=NOW)
+    text = pdf_text(documents.invoice_file(invoice))
+    assert "…" not in text
+    for words in ("Pass trois jours", "demandeurs d’emploi", "bénévoles de l’association »",
+                  "Total TTC 15,00 €"):
+        assert words in text, words
