@@ -112,3 +112,19 @@ def test_payments_whose_fee_stays_unreadable_never_hold_back_a_new_one(
     with app.app_context():
         assert record_provider_fees(limit=3) == 1
     assert _fees(app)[-1] == (2500, stripe_double.fee(2500))
+
+
+def test_a_round_stops_when_stripe_is_unavailable(client, app, shop, stripe_double):  # noqa: F811
+    """The expiry sweep reads the fees last: while Stripe refuses for a moment (429) or cannot
+    be reached, the round asks no more (each payment would wait out the SDK's retries and
+    timeouts in turn, and the next sweep's expiries with it); the next round reads them."""
+    sessions = [_paid(client, app, stripe_double, shop)[1] for _ in range(3)]
+    stripe_double.fail_next(429)
+    with app.app_context():
+        assert record_provider_fees() == 0
+    asked = sum(len(stripe_double.requests_to("GET", f"/v1/payment_intents/"
+                                                     f"{s['payment_intent']}"))
+                for s in sessions)
+    assert asked == 1
+    with app.app_context():
+        assert record_provider_fees() == 3
