@@ -9,7 +9,7 @@ import re
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from festival.accounting import numbering
 from festival.accounting.documents import attestation_print
@@ -41,13 +41,15 @@ def issue_invoice(order: Order, *, company_name: str, company_address: str,
     now = now or utcnow()
     errors: dict[str, list] = {}
     name, address = _clean(company_name, 200), _clean(company_address, 300)
-    vat = _clean(vat_number, 20).replace(" ", "").upper()
+    # The spaces between groups of digits out first: cut before, a long number typed with
+    # spaces lost its last digits and still passed the check.
+    vat = "".join(vat_number.split()).upper() if isinstance(vat_number, str) else ""
     if not name or len(name) > 200 or UNPRINTABLE.search(name):
         errors["company_name"] = [_l("Give the company's name (200 characters at most).")]
     if not address or len(address) > 300 or UNPRINTABLE.search(address):
         errors["company_address"] = [_l("Give the company's address (300 characters at "
                                         "most).")]
-    if vat and not VAT_NUMBER.fullmatch(vat):
+    if vat and (len(vat) > 20 or not VAT_NUMBER.fullmatch(vat)):
         errors["vat_number"] = [_l("A VAT number starts with its country's two letters "
                                    "(FR12345678901).")]
     if errors:
@@ -87,7 +89,9 @@ def credit_after_refund(order: Order, now: datetime | None = None) -> CreditNote
     invoice = invoice_of(order)
     if invoice is None:
         return None
-    covered = invoice.refunded_cents + sum(note.amount_cents for note in credit_notes_of(invoice))
+    covered = invoice.refunded_cents + db.session.scalar(  # all of them, not the page's first
+        select(func.coalesce(func.sum(CreditNote.amount_cents), 0))
+        .where(CreditNote.invoice_id == invoice.id))
     amount = min(order.refunded_cents, invoice.total_cents) - covered
     if amount <= 0:
         return None

@@ -335,17 +335,20 @@ def attestation_pdf(attestation: AttestationPrint, issuer: Issuer, *,
     sheet.y += head.size * 1.8
     body = Style(pt(10))
     for line in attestation.lines:
-        sheet.need(body.size * 1.8)
-        base = sheet.y + body.size
+        # The designation whole, on as many lines as it takes (a ticket type's name has 120
+        # characters at most): an invoice says what was sold, never cut short.
         label = sheet.canvas.wrap(line.label, body, columns[1] - columns[0] - mm(20),
-                                  max_lines=1)
-        sheet.canvas.text(columns[0], base, label[0] if label else "", body, INK)
+                                  max_lines=4) or [""]
+        extra = body.size * 1.3 * (len(label) - 1)
+        sheet.need(body.size * 1.8 + extra)
+        base = sheet.y + body.size
+        sheet.canvas.lines(columns[0], sheet.y, label, body, INK, leading=1.3)
         sheet.canvas.text(columns[1], base, str(line.quantity), body, INK, "end")
         sheet.canvas.text(columns[2], base, euros(line.unit_cents), body, INK, "end")
         sheet.canvas.text(columns[3], base, euros(line.total_cents), body, INK, "end")
-        sheet.canvas.line([(MARGIN, sheet.y + body.size * 1.55),
-                           (WIDTH - MARGIN, sheet.y + body.size * 1.55)], fill=LINE, width=2)
-        sheet.y += body.size * 1.8
+        rule = sheet.y + extra + body.size * 1.55
+        sheet.canvas.line([(MARGIN, rule), (WIDTH - MARGIN, rule)], fill=LINE, width=2)
+        sheet.y += body.size * 1.8 + extra
     sheet.y += mm(2)
     sheet.field("Total TTC", euros(attestation.total_cents))
     if attestation.refunded_cents:

@@ -23,6 +23,10 @@ CLOSE_WINDOW = timedelta(hours=25)
 # The provider books a payment's fee within days: asked for that long, a few per round.
 FEE_WINDOW = timedelta(days=30)
 FEES_PER_ROUND = 50
+# The provider's errors that say it cannot answer now, whatever the payment (payments.gateway.
+# PaymentError): a round of fees stops at the first, rather than wait out the retries and
+# timeouts once per payment while the sweep's next expiries wait.
+PROVIDER_UNAVAILABLE = frozenset({"connection_error", "rate_limited"})
 
 
 def payment_provider():
@@ -94,10 +98,14 @@ def close_cancelled_checkouts(order_id: int | None = None, *,
 
 def record_provider_fees(*, now: datetime | None = None, limit: int = FEES_PER_ROUND) -> int:
     """Ask the provider what it kept of the recent online payments whose fee is not known yet
-    (the treasurer's books show it as bank charges), at most `limit` per round, oldest first.
-    The expiry sweep calls it. No transaction stays open while the provider answers; each fee
-    is stored on its own, once (a fee already stored is never overwritten). A payment whose
-    fee the provider has not booked yet, or that it cannot read, waits for the next round.
+    (the treasurer's books show it as bank charges), at most `limit` per round, newest first:
+    a payment whose fee stays unreadable for the whole window (one the provider no longer
+    knows, made with a test key before the switch to the live one) must not hold back the
+    ones paid after it, as it would oldest first once `limit` of them wait. The expiry sweep
+    calls it. No transaction stays open while the provider answers; each fee is stored on its
+    own, once (a fee already stored is never overwritten). A payment whose fee the provider
+    has not booked yet, or that it cannot read, waits for the next round; so do all the
+    others once the provider is unreachable or refuses for too many requests.
     Returns how many fees were stored."""
     provider = payment_provider()
     if provider is None or not hasattr(provider, "payment_fee"):
@@ -109,13 +117,15 @@ def record_provider_fees(*, now: datetime | None = None, limit: int = FEES_PER_R
                 Payment.state == PaymentState.CONFIRMED, Payment.fee_cents.is_(None),
                 Payment.payment_intent_id.is_not(None), Payment.amount_cents > 0,
                 Payment.confirmed_at > now - FEE_WINDOW)
-            .order_by(Payment.confirmed_at, Payment.id).limit(limit)).all()
+            .order_by(Payment.confirmed_at.desc(), Payment.id.desc()).limit(limit)).all()
     stored = 0
     for payment_id, intent in rows:
         try:
             fee = provider.payment_fee(intent)
         except DomainError as error:
             log.warning("Fee of payment %s not read: %s", intent, error)
+            if error.code in PROVIDER_UNAVAILABLE:
+                break  # the next round asks again
             continue
         if fee is None:
             continue

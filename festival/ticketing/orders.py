@@ -328,6 +328,14 @@ def lock_order(order_id: int) -> Order:
     order = lock_row(Order, order_id)
     if order is None:
         raise NotFound("order_not_found", _l("No such order."))
+    # Its tickets and payments are re-read too: a page that loaded them before the lock (the
+    # refund form lists the valid tickets) would otherwise decide on what another request
+    # changed meanwhile (the same ticket refunded twice, by two clicks at once).
+    db.session.scalars(select(Ticket).where(Ticket.order_id == order.id)
+                       .execution_options(populate_existing=True)).all()
+    db.session.scalars(select(Payment).where(Payment.order_id == order.id)
+                       .execution_options(populate_existing=True)).all()
+    db.session.expire(order, ["tickets", "payments"])
     return order
 
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from festival.accounting import documents, invoices
-from festival.accounting.models import Invoice
+from festival.accounting import documents, invoices, numbering
+from festival.accounting.models import CounterKind, CreditNote, Invoice
 from festival.core.errors import DomainError, ValidationError
 from festival.core.timeutil import to_paris, utcnow
 from festival.extensions import db
@@ -17,6 +17,7 @@ from festival.ticketing.models import Order
 from tests.accounting.conftest import order_with_donation, paid_order, pay
 from tests.accounting.pdftext import pdf_text
 from tests.factories import gen_user
+from tests.ticketing.conftest import make_edition, make_type
 
 NOW = datetime(2027, 4, 3, 9, 0, tzinfo=UTC)
 COMPANY = {"company_name": "Atlas Conseil SARL",
@@ -144,3 +145,69 @@ def test_control_and_bidi_override_characters_never_reach_an_invoice(receipts_on
         invoices.issue_invoice(order, company_name=name, company_address=address, now=NOW)
     assert set(wrong.value.fields) <= {"company_name", "company_address"}
     assert db.session.scalars(select(Invoice)).all() == []
+
+
+def test_a_vat_number_typed_with_spaces_is_kept_whole_or_refused(receipts_on, pass_type):
+    """The spaces people type between the groups of digits are taken out before the number is
+    checked: a long spaced number was cut first, so the invoice printed its first digits only
+    (FR123456789), or two numbers typed together passed as one (FR12345678901ET)."""
+    order = order_with_donation(pass_type)
+    pay(order)
+    with pytest.raises(ValidationError) as wrong:
+        invoices.issue_invoice(order, **{**COMPANY, "vat_number": "FR 12 345 678 901 et FR "
+                                                                  "98 765 432 109"}, now=NOW)
+    assert set(wrong.value.fields) == {"vat_number"}
+    invoice = invoices.issue_invoice(order, **{**COMPANY,
+                                               "vat_number": "fr 1 2 3 4 5 6 7 8 9 0 1"},
+                                     now=NOW)
+    assert invoice.vat_number == "FR12345678901"
+
+
+def test_what_the_credit_notes_cover_counts_all_of_them_not_the_page_s_first(receipts_on,
+                                                                            pass_type):
+    """The order page lists an invoice's first 100 credit notes; what they already cover is
+    summed over all of them, or the 101st refund would credit again what was credited."""
+    order = order_with_donation(pass_type, 20000)
+    pay(order)
+    invoice = invoices.issue_invoice(order, **COMPANY, now=NOW)
+    for _ in range(101):  # (Stripe's dashboard takes any number of partial refunds)
+        n = numbering.next_number(CounterKind.CREDIT_NOTE, 2027)
+        db.session.add(CreditNote(number=f"A2027-{n:06d}", year=2027, sequence=n,
+                                  invoice_id=invoice.id, amount_cents=100, issued_at=NOW))
+    order.refunded_cents = 10100 + 300
+    db.session.flush()
+    note = invoices.credit_after_refund(order, now=NOW)
+    assert note is not None and note.amount_cents == 300
+
+
+def test_invoices_and_credit_notes_take_the_paris_year_at_new_year(receipts_on, pass_type):
+    """23:30 on 31 December in Paris is still the old year; 00:30 on 1 January (23:30 UTC)
+    the new one, for the invoice and the credit note alike."""
+    order = order_with_donation(pass_type, quantity=2)
+    pay(order)
+    invoice = invoices.issue_invoice(order, **COMPANY,
+                                     now=datetime(2027, 12, 31, 22, 30, tzinfo=UTC))
+    organiser = gen_user("organiser")
+    refunds.refund(order, None, ticket_ids=[order.tickets[0].id], actor=organiser, reason="x",
+                   confirmed=True, now=datetime(2027, 12, 31, 22, 45, tzinfo=UTC))
+    refunds.refund(order, None, actor=organiser, reason="x", confirmed=True,
+                   now=datetime(2027, 12, 31, 23, 30, tzinfo=UTC))
+    assert invoice.number == "F2027-000001"
+    assert [(n.number, n.amount_cents) for n in invoices.credit_notes_of(invoice)] == [
+        ("A2027-000001", 1500), ("A2028-000001", 4050)]
+
+
+def test_an_invoice_prints_a_long_ticket_name_whole(receipts_on, ctx):
+    """An invoice describes what was sold: a ticket type's name (up to 120 characters) is
+    wrapped on its line, never cut short with an ellipsis."""
+    name = ("Pass trois jours — tarif solidaire pour les étudiants, les demandeurs d’emploi "
+            "et les bénévoles de l’association")
+    ticket_type = make_type(make_edition(), name, 1500, quota=10)
+    order = order_with_donation(ticket_type, 0)
+    pay(order)
+    invoice = invoices.issue_invoice(order, **COMPANY, now=NOW)
+    text = pdf_text(documents.invoice_file(invoice))
+    assert "…" not in text
+    for words in ("Pass trois jours", "demandeurs d’emploi", "bénévoles de l’association »",
+                  "Total TTC 15,00 €"):
+        assert words in text, words

@@ -3,7 +3,7 @@ double's PaymentIntent (its latest charge's balance transaction), stored once, a
 treasurer's books as bank charges."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -11,7 +11,14 @@ from festival.accounting import books
 from festival.core.timeutil import to_paris, utcnow
 from festival.extensions import db
 from festival.ticketing.checkout import record_provider_fees
-from festival.ticketing.models import Order, Payment
+from festival.ticketing.models import (
+    Order,
+    OrderStatus,
+    Payment,
+    PaymentMethod,
+    PaymentState,
+    TicketType,
+)
 from tests.payments.test_flow import _buy, _deliver, _order, shop  # noqa: F401
 
 
@@ -82,3 +89,42 @@ def test_a_fee_stripe_has_not_booked_or_cannot_read_waits(client, app, shop,  # 
 def test_without_stripe_nothing_is_asked(app, ctx):
     assert record_provider_fees() == 0
     assert books.lines(date(2027, 1, 1), date(2027, 1, 2)) == []
+
+
+def test_payments_whose_fee_stays_unreadable_never_hold_back_a_new_one(
+        client, app, shop, stripe_double):  # noqa: F811
+    """Payments Stripe no longer knows (made with the test key before the switch to the live
+    one: every read answers 404) stay without a fee for the whole window; a round reads the
+    newest payments first, so the ones paid since get theirs however many old ones wait."""
+    with app.app_context():
+        edition_id = db.session.get(TicketType, shop["type_id"]).edition_id
+        for n in range(3):
+            order = Order(edition_id=edition_id, code=f"OLD{n}AB", secret=f"s{n}" * 8,
+                          buyer_name="Test", email=f"t{n}@example.fr",
+                          status=OrderStatus.PAID, tickets_cents=1000, donation_cents=0,
+                          total_cents=1000)
+            db.session.add(Payment(order=order, provider=PaymentMethod.STRIPE,
+                                   state=PaymentState.CONFIRMED, amount_cents=1000,
+                                   payment_intent_id=f"pi_testmode{n}",
+                                   confirmed_at=utcnow() - timedelta(days=2)))
+        db.session.commit()
+    _paid(client, app, stripe_double, shop)
+    with app.app_context():
+        assert record_provider_fees(limit=3) == 1
+    assert _fees(app)[-1] == (2500, stripe_double.fee(2500))
+
+
+def test_a_round_stops_when_stripe_is_unavailable(client, app, shop, stripe_double):  # noqa: F811
+    """The expiry sweep reads the fees last: while Stripe refuses for a moment (429) or cannot
+    be reached, the round asks no more (each payment would wait out the SDK's retries and
+    timeouts in turn, and the next sweep's expiries with it); the next round reads them."""
+    sessions = [_paid(client, app, stripe_double, shop)[1] for _ in range(3)]
+    stripe_double.fail_next(429)
+    with app.app_context():
+        assert record_provider_fees() == 0
+    asked = sum(len(stripe_double.requests_to("GET", f"/v1/payment_intents/"
+                                                     f"{s['payment_intent']}"))
+                for s in sessions)
+    assert asked == 1
+    with app.app_context():
+        assert record_provider_fees() == 3
