@@ -1,9 +1,15 @@
 """The association's papers for given rows: what accounting.pdf prints, gathered from the
-database and the settings."""
+database and the settings.
+
+A receipt, an invoice or a credit note keeps, from the moment it is issued, the association's
+details and the event's name it was issued with (`printed`, see `as_issued`): a later change
+of the settings or of the edition's title never changes a paper already handed out."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import asdict, fields
 from datetime import date
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -38,6 +44,32 @@ def issuer() -> Issuer:
                   email=config.get("SELLER_EMAIL", ""))
 
 
+def event_name(order: Order) -> str:
+    """The festival as the (French) papers name it: the edition's French title and year,
+    whatever the language of the request that prints it."""
+    return f"{order.edition.text_in('title', 'fr')} {order.edition.year}"
+
+
+def as_issued(order: Order) -> dict[str, Any]:
+    """What a paper keeps of the settings and the edition when it is issued."""
+    return {"issuer": asdict(issuer()), "event": event_name(order)}
+
+
+def _issuer_of(printed: dict | None) -> Issuer:
+    kept = (printed or {}).get("issuer")
+    if not isinstance(kept, dict):
+        return issuer()  # a paper issued before its details were kept
+    names = {f.name for f in fields(Issuer)}
+    values = {k: v for k, v in kept.items() if k in names}
+    values["articles"] = tuple(values.get("articles") or ("200",))
+    return Issuer(**values)
+
+
+def _event_of(printed: dict | None, order: Order) -> str:
+    kept = (printed or {}).get("event")
+    return kept if isinstance(kept, str) and kept else event_name(order)
+
+
 def _today() -> date:
     return to_paris(utcnow()).date()
 
@@ -49,7 +81,8 @@ def receipt_file(receipt: DonationReceipt, *, duplicate: int = 0) -> bytes:
         donor_address=receipt.address_lines, amount_cents=receipt.amount_cents,
         gift_date=receipt.gift_date, method=receipt.payment_method,
         issued_on=to_paris(receipt.issued_at).date(), duplicate=duplicate,
-        is_cancelled=receipt.is_cancelled, cancel_reason=receipt.cancel_reason), issuer())
+        is_cancelled=receipt.is_cancelled, cancel_reason=receipt.cancel_reason),
+        _issuer_of(receipt.printed))
 
 
 def receipts_of_donor(year: int, email: str) -> list[DonationReceipt]:
@@ -86,7 +119,7 @@ def attestation_print(order: Order, company: list[str] | None = None) -> Attesta
                                      order.donation_cents, order.donation_cents))
     return AttestationPrint(
         order_code=order.code, buyer_name=order.buyer_name, buyer_email=order.email,
-        event=f"{order.edition.title} {order.edition.year}", lines=lines,
+        event=event_name(order), lines=lines,
         total_cents=order.total_cents, refunded_cents=order.refunded_cents,
         method=order.payment_method.value if order.payment_method else "",
         paid_on=to_paris(order.paid_at).date() if order.paid_at else None,
@@ -102,14 +135,15 @@ def invoice_file(invoice: Invoice) -> bytes:
     order = invoice.order
     printed = AttestationPrint(
         order_code=order.code, buyer_name=order.buyer_name, buyer_email=order.email,
-        event=f"{order.edition.title} {order.edition.year}",
+        event=_event_of(invoice.printed, order),
         lines=[AttestationLine(label, quantity, unit, total)
                for label, quantity, unit, total in invoice.lines],
         total_cents=invoice.total_cents, refunded_cents=invoice.refunded_cents,
         method=invoice.payment_method, paid_on=invoice.paid_on,
         made_on=to_paris(invoice.issued_at).date(),
         company=[invoice.company_name, invoice.company_address, invoice.vat_number])
-    return attestation_pdf(printed, issuer(), title="Facture", number=invoice.number)
+    return attestation_pdf(printed, _issuer_of(invoice.printed), title="Facture",
+                           number=invoice.number)
 
 
 def credit_note_file(note: CreditNote) -> bytes:
@@ -120,10 +154,10 @@ def credit_note_file(note: CreditNote) -> bytes:
     label = f"Remboursement sur la facture n° {invoice.number}"
     printed = AttestationPrint(
         order_code=order.code, buyer_name=order.buyer_name, buyer_email=order.email,
-        event=f"{order.edition.title} {order.edition.year}",
+        event=_event_of(note.printed, order),
         lines=[AttestationLine(label, 1, -note.amount_cents, -note.amount_cents)],
         total_cents=-note.amount_cents, refunded_cents=0, method=invoice.payment_method,
         paid_on=invoice.paid_on, made_on=to_paris(note.issued_at).date(),
         company=[invoice.company_name, invoice.company_address, invoice.vat_number])
-    return attestation_pdf(printed, issuer(), title="Avoir", number=note.number,
+    return attestation_pdf(printed, _issuer_of(note.printed), title="Avoir", number=note.number,
                            reference=f"Facture d’origine n° {invoice.number}")

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from festival.accounting import numbering
-from festival.accounting.documents import attestation_print
+from festival.accounting.documents import as_issued, attestation_print
 from festival.accounting.models import CounterKind, CreditNote, Invoice
 from festival.accounting.receipts import UNPRINTABLE
 from festival.core.errors import DomainError, ValidationError
@@ -70,7 +70,8 @@ def issue_invoice(order: Order, *, company_name: str, company_address: str,
                       refunded_cents=order.refunded_cents,
                       lines=[[line.label, line.quantity, line.unit_cents, line.total_cents]
                              for line in printed.lines],
-                      payment_method=printed.method, paid_on=printed.paid_on, issued_at=now)
+                      payment_method=printed.method, paid_on=printed.paid_on, issued_at=now,
+                      printed=as_issued(order))
     db.session.add(invoice)
     db.session.flush()
     return invoice
@@ -99,7 +100,8 @@ def credit_after_refund(order: Order, now: datetime | None = None) -> CreditNote
     year = to_paris(now).year
     sequence = numbering.next_number(CounterKind.CREDIT_NOTE, year)
     note = CreditNote(number=f"A{year}-{sequence:06d}", year=year, sequence=sequence,
-                      invoice_id=invoice.id, amount_cents=amount, issued_at=now)
+                      invoice_id=invoice.id, amount_cents=amount, issued_at=now,
+                      printed=as_issued(order))
     db.session.add(note)
     db.session.flush()
     return note

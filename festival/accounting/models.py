@@ -103,6 +103,8 @@ class DonationReceipt(db.Model):
     cancel_reason: Mapped[str] = mapped_column(String(500), default="")
     duplicates: Mapped[int] = mapped_column(Integer, default=0)
     last_duplicate_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The association's details and the event's name as issued (accounting.documents).
+    printed: Mapped[dict | None] = mapped_column(JSON)
 
     order: Mapped[Order] = relationship()
 
@@ -141,6 +143,8 @@ class Invoice(db.Model):
     payment_method: Mapped[str] = mapped_column(String(20), default="")
     paid_on: Mapped[date | None] = mapped_column(Date)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The association's details and the event's name as issued (accounting.documents).
+    printed: Mapped[dict | None] = mapped_column(JSON)
 
     order: Mapped[Order] = relationship()
 
@@ -163,5 +167,7 @@ class CreditNote(db.Model):
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
     amount_cents: Mapped[int] = mapped_column(Integer)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The association's details and the event's name as issued (accounting.documents).
+    printed: Mapped[dict | None] = mapped_column(JSON)
 
     invoice: Mapped[Invoice] = relationship()

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from festival.accounting import numbering
+from festival.accounting.documents import as_issued
 from festival.accounting.models import (
     CounterKind,
     DonationReceipt,
@@ -164,7 +165,8 @@ def issue_for_paid_order(order: Order, now: datetime | None = None) -> DonationR
         donor_email=order.email or "", amount_cents=order.donation_cents,
         gift_date=paid_at.date(),
         payment_method=order.payment_method.value if order.payment_method else "",
-        status=ReceiptStatus.ISSUED, issued_at=now, cancel_reason="", duplicates=0)
+        status=ReceiptStatus.ISSUED, issued_at=now, cancel_reason="", duplicates=0,
+        printed=as_issued(order))
     db.session.add(receipt)
     db.session.flush()
     if order.email:

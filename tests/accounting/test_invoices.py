@@ -211,3 +211,25 @@ def test_an_invoice_prints_a_long_ticket_name_whole(receipts_on, ctx):
     for words in ("Pass trois jours", "demandeurs d’emploi", "bénévoles de l’association »",
                   "Total TTC 15,00 €"):
         assert words in text, words
+
+
+def test_a_paper_prints_the_details_it_was_issued_with(app, receipts_on, pass_type):
+    """The association moves and renames the festival after issuing an invoice and its credit
+    note: the papers, downloaded again, still say what they said."""
+    order = order_with_donation(pass_type, quantity=2)
+    pay(order)
+    invoice = invoices.issue_invoice(order, **COMPANY, now=NOW)
+    refunds.refund(order, None, ticket_ids=[order.tickets[0].id], actor=gen_user("organiser"),
+                   reason="x", confirmed=True, now=NOW)
+    (note,) = invoices.credit_notes_of(invoice)
+    before = [pdf_text(documents.invoice_file(invoice)), pdf_text(documents.credit_note_file(note))]
+    saved = app.config["RECEIPT_ADDRESS"]
+    app.config["RECEIPT_ADDRESS"] = "99 boulevard Ailleurs, 13001 Marseille"
+    order.edition.title = "Un autre nom"
+    try:
+        after = [pdf_text(documents.invoice_file(invoice)),
+                 pdf_text(documents.credit_note_file(note))]
+        assert after == before and "Marseille" not in after[0] and "Un autre nom" not in after[1]
+        assert "Marseille" in pdf_text(documents.attestation_file(order))  # made today
+    finally:
+        app.config["RECEIPT_ADDRESS"] = saved

@@ -12,6 +12,7 @@ from festival import MIGRATIONS
 from festival.extensions import db
 
 TABLES = {"document_counters", "receipt_requests", "donation_receipts", "invoices"}
+LATER = {"donation_receipts": {"printed"}, "invoices": {"printed"}}  # added by 0045
 
 
 def _tables() -> set[str]:
@@ -37,7 +38,10 @@ def test_0039_matches_the_models_and_goes_back_down(old_app):
     with old_app.app_context():
         upgrade(directory=str(MIGRATIONS), revision="0039")
         assert TABLES <= _tables()
-        assert _differences(TABLES) == []
+        later = [d for d in _differences(TABLES) if d[0] == "add_column"
+                 and d[3].name in LATER.get(d[2], ())]
+        assert len(later) == 2  # the columns 0045 adds are the only differences
+        assert [d for d in _differences(TABLES) if d not in later] == []
         db.session.commit()
         downgrade(directory=str(MIGRATIONS), revision="0038")
         assert not TABLES & _tables()
@@ -48,7 +52,7 @@ def test_0045_adds_credit_notes_and_payment_fees_and_goes_back_down(old_app):
     with old_app.app_context():
         upgrade(directory=str(MIGRATIONS), revision="0045")
         assert "credit_notes" in _tables()
-        assert _differences({"credit_notes", "payments"}) == []
+        assert _differences({"credit_notes", "payments", "donation_receipts", "invoices"}) == []
         columns = {c["name"] for c in sa.inspect(db.session.connection()).get_columns("payments")}
         assert "fee_cents" in columns
         db.session.commit()

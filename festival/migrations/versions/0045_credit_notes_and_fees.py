@@ -1,7 +1,9 @@
-"""accounting: credit notes for refunded invoices, and the provider's fee of a payment
+"""accounting: credit notes for refunded invoices, the provider's fee of a payment, papers as issued
 
 `credit_notes` (an avoir per refund on an invoiced order, numbered in its own unbroken yearly
-sequence) and `payments.fee_cents` (what Stripe kept, once it reported it).
+sequence), `payments.fee_cents` (what Stripe kept, once it reported it), and `printed` on
+receipts, invoices and credit notes (the association's details and the event's name they
+were issued with; empty for the papers issued before, which print today's settings).
 
 Revision ID: 0045
 Revises: 0040
@@ -28,6 +30,7 @@ def upgrade():
         sa.Column('invoice_id', sa.Integer(), nullable=False),
         sa.Column('amount_cents', sa.Integer(), nullable=False),
         sa.Column('issued_at', sa.DateTime(), nullable=False),
+        sa.Column('printed', sa.JSON(), nullable=True),
         sa.CheckConstraint('amount_cents > 0', name=op.f('ck_credit_notes_amount_positive')),
         sa.ForeignKeyConstraint(['invoice_id'], ['invoices.id'],
                                 name=op.f('fk_credit_notes_invoice_id_invoices')),
@@ -40,9 +43,15 @@ def upgrade():
                               unique=False)
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.add_column(sa.Column('fee_cents', sa.Integer(), nullable=True))
+    for table in ('donation_receipts', 'invoices'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column('printed', sa.JSON(), nullable=True))
 
 
 def downgrade():
+    for table in ('donation_receipts', 'invoices'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column('printed')
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.drop_column('fee_cents')
     with op.batch_alter_table('credit_notes', schema=None) as batch_op:
