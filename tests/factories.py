@@ -256,7 +256,7 @@ def gen_call(edition, *, actor=None, **fields):
     return calls.save_call(edition, data, actor=actor)
 
 
-def gen_proposal(call, proposer, *, language: str = "fr", **fields):
+def gen_proposal(call, proposer, *, mail_language: str = "fr", **fields):
     """A proposal of `proposer` to `call`, with one new speaker."""
     from festival.core.timeutil import utcnow
     from festival.proposals import services
@@ -265,7 +265,7 @@ def gen_proposal(call, proposer, *, language: str = "fr", **fields):
             "speakers": [{"name": "Amina Oufkir", "email": f"amina{next(_seq)}@test.example"}],
             "slots": [f"{call.edition.dates[0].isoformat()}/afternoon"]}
     data.update(fields)
-    return services.propose(call, data, actor=proposer, language=language, now=utcnow())
+    return services.propose(call, data, actor=proposer, language=mail_language, now=utcnow())
 
 
 def gen_proposal_samples(year: int) -> dict:

@@ -46,7 +46,7 @@ class FormatRow(Form):
         csrf = False
 
     id = HiddenField()
-    kind = SelectField(_l("Kind"), choices=choices(
+    kind = SelectField(_l("Kind"), validate_choice=False, choices=choices(
         [("", "—")] + [(k.value, label) for k, label in SESSION_KIND.items()]))
     name_fr = StringField(_l("Name (French)"), validators=[Length(max=120)],
                           render_kw=_lang("fr"))
