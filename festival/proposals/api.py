@@ -44,7 +44,7 @@ def proposal_json(p: Proposal) -> dict:
         "needs": {"audience": p.audience, "projector": p.needs_projector,
                   "interpreter": p.needs_interpreter, "other": p.other_needs},
         "preferred_slots": [{"day": s.day.isoformat(), "part": s.part.value}
-                            for s in p.slots],
+                            for s in p.ordered_slots],
         "average_score": services.average_score(p), "reviews": len(p.reviews),
         "session_id": p.session_id, "submitted_at": _instant(p.created_at),
         "history": [{"from": e.from_status.value if e.from_status else None,

@@ -18,8 +18,8 @@ from festival.editions.queries import edition_for_year
 from festival.extensions import db
 from festival.proposals import calls, queries, services, speakers
 from festival.proposals.blueprint import bp
-from festival.proposals.labels import PROPOSAL_STATUS
 from festival.proposals.forms import AcceptForm, CallForm, CsrfForm, NoteForm, ReviewerForm
+from festival.proposals.labels import PROPOSAL_STATUS
 from festival.proposals.models import ProposalStatus, SpeakerProfileChange
 
 
@@ -257,7 +257,8 @@ def change_status(year: int, proposal_id: int):
         refuse_request()
         flash(error.message, "error")
     else:
-        flash(_("The proposal is now “%(status)s”.", status=PROPOSAL_STATUS[item.status]), "success")
+        flash(_("The proposal is now “%(status)s”.", status=PROPOSAL_STATUS[item.status]),
+              "success")
     return redirect(url_for("proposals.proposal", year=year, proposal_id=item.id), 303)
 
 

@@ -62,6 +62,12 @@ class DayPart(str, enum.Enum):
     EVENING = "evening"
 
 
+def in_day_order(rows: list) -> list:
+    """Slots (or availability rows) by day, then morning, afternoon, evening."""
+    parts = list(DayPart)
+    return sorted(rows, key=lambda row: (row.day, parts.index(row.part)))
+
+
 class ProfileChangeStatus(str, enum.Enum):
     PENDING = "pending"
     APPROVED = "approved"
@@ -216,6 +222,10 @@ class Proposal(TimestampMixin, db.Model):
         back_populates="proposal", cascade="all, delete-orphan", order_by="ProposalReview.id")
 
     @property
+    def ordered_slots(self) -> list[PreferredSlot]:
+        return in_day_order(self.slots)
+
+    @property
     def is_decided(self) -> bool:
         return not TRANSITIONS[self.status]
 
@@ -243,6 +253,10 @@ class ProposalSpeaker(db.Model):
     availability: Mapped[list[SpeakerAvailability]] = relationship(
         back_populates="proposal_speaker", cascade="all, delete-orphan",
         order_by="[SpeakerAvailability.day, SpeakerAvailability.part]", lazy="selectin")
+
+    @property
+    def ordered_availability(self) -> list[SpeakerAvailability]:
+        return in_day_order(self.availability)
 
 
 class PreferredSlot(db.Model):

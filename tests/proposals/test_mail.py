@@ -8,8 +8,15 @@ from sqlalchemy import select
 from festival.extensions import db
 from festival.mail.models import OutboxMessage
 from festival.proposals import services
-from tests.factories import gen_association, gen_call, gen_edition, gen_proposal, gen_room, \
-    gen_user, paris
+from tests.factories import (
+    gen_association,
+    gen_call,
+    gen_edition,
+    gen_proposal,
+    gen_room,
+    gen_user,
+    paris,
+)
 
 
 @pytest.mark.parametrize("language, subject_word, body_word", [
