@@ -36,6 +36,7 @@ def world(app):
         db.session.commit()
         return {"year": edition.year, "organiser": organiser.email,
                 "representative": representative.email, "reviewer": reviewer.email,
+                "representative_name": representative.display_name,
                 "proposal": proposal.id, "room": room.id, "format": call.formats[0].id,
                 "day": edition.dates[0].isoformat(),
                 "criteria": [c.id for c in call.criteria]}
@@ -128,6 +129,7 @@ def test_the_reviewer_sees_an_anonymised_proposal_and_scores_it(client, app, wor
     page = client.get(url).get_data(as_text=True)
     assert "L&#39;eau au village" in page
     assert "Tiwizi Solidarité" not in page and "Amina Oufkir" not in page
+    assert world["representative_name"] not in page  # not even in the history
     assert "Pertinence" in page and "0 to 5" in page  # the rubric, with its scale
     assert "Accept the proposal" not in page
     listing = client.get(f"/manage/{world['year']}/proposals").get_data(as_text=True)
