@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from festival.core.urls import absolute_url
 from festival.mail.services import queue_mail
+from festival.proposals.links import LINK_DAYS, link_token
 from festival.proposals.models import Proposal, ProposalSpeaker, ProposalStatus
 
 LANGUAGES = ("fr", "en", "ar")
@@ -37,8 +38,6 @@ def queue_decision(proposal: Proposal, note: str) -> None:
 def queue_speaker_invitation(row: ProposalSpeaker) -> None:
     """A speaker of an accepted proposal: the link to keep their page (a new link each time,
     the older ones stop working)."""
-    from festival.proposals.speakers import LINK_DAYS, link_token  # (cycle: speakers ↔ us)
-
     row.link_version = (row.link_version or 0) + 1
     proposal = row.proposal
     queue_mail(row.email, "speaker_invitation", {

@@ -1,20 +1,14 @@
-"""Speakers of accepted proposals keep their own page from a link sent by e-mail: their bio
-per language, a photo and links, which organisers approve before they are published; and
-they say which slots of the festival they are free for.
-
-The link carries a signed token (itsdangerous, with the app's SECRET_KEY) naming the
-proposal's speaker and the link's version, and expires after LINK_DAYS days; sending a new
-link raises the version, so only the latest one opens the page.
-"""
+"""Speakers of accepted proposals keep their own page from the link sent by e-mail
+(proposals.links): their bio per language, a photo and links, which organisers approve
+before they are published; and they say which slots of the festival they are free for."""
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, BinaryIO
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from festival.accounts.models import User
 from festival.core.errors import Conflict, ValidationError
@@ -22,51 +16,22 @@ from festival.core.translated import clean_texts
 from festival.core.unit_of_work import lock_row
 from festival.core.urls import is_web_address
 from festival.editions import photos
+from festival.editions.services._checks import Fields
 from festival.extensions import db
 from festival.proposals.calls import refuse_unless_organiser
 from festival.proposals.models import (
     DayPart,
     ProfileChangeStatus,
     ProposalSpeaker,
-    ProposalStatus,
     SpeakerAvailability,
     SpeakerProfileChange,
 )
 from festival.proposals.services import _slots, slot_choices
 
-SALT = "almoggar.speaker-page"
-LINK_DAYS = 60
 MAX_BIO = 3000
 MAX_LINKS = 5
 MAX_LINK = 300
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
-
-
-def link_token(row: ProposalSpeaker) -> str:
-    return _serializer().dumps([row.id, row.link_version])
-
-
-def speaker_of_token(token: str) -> ProposalSpeaker | None:
-    """The proposal's speaker a live link names: signed, at most LINK_DAYS old, the latest
-    link sent, of an accepted proposal. None otherwise."""
-    if not isinstance(token, str) or len(token) > 200:
-        return None
-    try:
-        row_id, version = _serializer().loads(token, max_age=LINK_DAYS * 86400)
-    except (BadSignature, ValueError, TypeError):
-        return None
-    if not isinstance(row_id, int) or isinstance(row_id, bool) or not 1 <= row_id < 2**31:
-        return None
-    row = db.session.get(ProposalSpeaker, row_id)
-    if row is None or row.link_version != version or row.speaker_id is None:
-        return None
-    if row.proposal.status is not ProposalStatus.ACCEPTED:
-        return None
-    return row
 
 
 def pending_change(row: ProposalSpeaker) -> SpeakerProfileChange | None:
@@ -79,7 +44,6 @@ def _read_photo(stream: BinaryIO) -> bytes:
     data = stream.read(MAX_PHOTO_BYTES + 1)
     if len(data) > MAX_PHOTO_BYTES:
         raise ValidationError({"photo": [_l("The photo may weigh %(n)s MB at most.", n=5)]})
-    import io
     return photos.reencode_photo(io.BytesIO(data))
 
 
@@ -132,8 +96,6 @@ def confirm_availability(row: ProposalSpeaker, slots: Any, *, now: datetime
                          ) -> ProposalSpeaker:
     """The slots of the festival's days the speaker is free for (all their rows replaced),
     and when they said so. Errors: validation_failed (slots)."""
-    from festival.editions.services._checks import Fields
-
     fields = Fields()
     chosen = _slots(fields, slots, slot_choices(row.proposal.call))
     fields.raise_if_any()

@@ -14,6 +14,7 @@ from festival.core.unit_of_work import refuse_request
 from festival.editions.queries import visible_edition
 from festival.extensions import db
 from festival.proposals import (
+    links,
     manage_views,  # noqa: F401  (the organisers' and reviewers' routes)
     queries,
     services,
@@ -134,7 +135,7 @@ def withdraw(proposal_id: int):
 # The speaker's own page ---------------------------------------------------------------------
 
 def _speaker_row(token: str):
-    row = speakers.speaker_of_token(token)
+    row = links.speaker_of_token(token)
     if row is None:
         abort(404)
     return row

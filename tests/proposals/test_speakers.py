@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from festival.editions.models import Speaker
 from festival.extensions import db
-from festival.proposals import services, speakers
+from festival.proposals import links, services, speakers
 from festival.proposals.models import ProfileChangeStatus, ProposalSpeaker, SpeakerProfileChange
 from tests.factories import (
     PASSWORD,
@@ -35,7 +35,7 @@ def invited(app):
         services.accept_proposal(proposal, actor=organiser, room_id=gen_room(edition).id,
                                  starts_at=paris(edition.dates[0], "11:00"))
         row = proposal.speakers[0]
-        token = speakers.link_token(row)
+        token = links.link_token(row)
         db.session.commit()
         return {"token": token, "row": row.id, "speaker": row.speaker_id,
                 "organiser": organiser.email, "day": edition.dates[1].isoformat(),
@@ -135,7 +135,7 @@ def test_links_that_are_forged_old_or_replaced_open_nothing(client, app, invited
                                                             monkeypatch):
     assert client.get(f"/speaker-page/{invited['token']}x").status_code == 404
     assert client.get("/speaker-page/" + "a" * 300).status_code == 404
-    monkeypatch.setattr(speakers, "LINK_DAYS", -1)  # every link is now past its age
+    monkeypatch.setattr(links, "LINK_DAYS", -1)  # every link is now past its age
     assert client.get(f"/speaker-page/{invited['token']}").status_code == 404
     monkeypatch.undo()
     with app.app_context():
