@@ -206,7 +206,8 @@ class Proposal(TimestampMixin, db.Model):
         ForeignKey("programme_sessions.id", ondelete="SET NULL"))
 
     call: Mapped[SessionCall] = relationship()
-    format: Mapped[CallFormat | None] = relationship(lazy="joined")
+    # Not joined: a joined load would put the locks of lock_row on an outer join.
+    format: Mapped[CallFormat | None] = relationship()
     association: Mapped[Association | None] = relationship()
     proposer: Mapped[User | None] = relationship()
     session: Mapped[ProgrammeSession | None] = relationship()
