@@ -143,3 +143,18 @@ def test_links_that_are_forged_old_or_replaced_open_nothing(client, app, invited
         queue_speaker_invitation(db.session.get(ProposalSpeaker, invited["row"]))
         db.session.commit()
     assert client.get(f"/speaker-page/{invited['token']}").status_code == 404  # replaced
+
+
+def test_approved_links_are_on_the_public_speakers_page(client, app, invited):
+    from festival.editions.models import ProgrammeSession
+    from festival.proposals.models import Proposal
+    with app.app_context():
+        speaker = db.session.get(Speaker, invited["speaker"])
+        speaker.links = ["https://itto.example/"]
+        session = db.session.get(ProgrammeSession,
+                                 db.session.get(Proposal, invited["proposal"]).session_id)
+        session.status = session.status.PUBLISHED
+        year = session.edition.year
+        db.session.commit()
+    page = client.get(f"/{year}/speakers").get_data(as_text=True)
+    assert 'href="https://itto.example/"' in page and ">itto.example<" in page
