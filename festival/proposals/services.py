@@ -188,7 +188,7 @@ def propose(call: SessionCall, data: Mapping[str, Any], *, actor: User, language
         raise DomainError("not_allowed_to_propose",
                           _l("Only the representatives of member associations can propose a "
                              "session to this call."), status=403)
-    if not call.is_open_at(now):
+    if not call.is_open_at(now) or call.edition.is_archived:
         raise Conflict("call_closed", _l("This call for sessions is not open."))
     count = db.session.scalar(select(func.count(Proposal.id)).where(
         Proposal.call_id == call.id, Proposal.proposer_id == actor.id))

@@ -176,10 +176,11 @@ def speaker_page(token: str):
             flash(message, "success")
             return redirect(url_for("proposals.speaker_page", token=token), 303)
     pending = speakers.pending_change(row)
-    response = render_template(
+    page = render_template(
         "proposals/speaker_page.html", row=row, speaker=row.speaker, pending=pending,
         form=form, errors=errors, values=request.form if errors else None,
         slots=services.slot_choices(row.proposal.call),
         chosen={(a.day, a.part) for a in row.availability},
-        max_links=speakers.MAX_LINKS), status
-    return response
+        max_links=speakers.MAX_LINKS)
+    # The address is the key to the page: never kept by a cache on the way.
+    return page, status, {"Cache-Control": "no-store"}

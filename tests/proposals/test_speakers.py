@@ -53,6 +53,7 @@ def test_the_speaker_writes_a_page_that_waits_for_approval(client, app, invited)
     url = f"/speaker-page/{invited['token']}"
     page = client.get(url)
     assert page.status_code == 200 and "Itto" in page.get_data(as_text=True)
+    assert page.headers["Cache-Control"] == "no-store"
     sent = client.post(url, data={"part": "profile", "bio_fr": "Poétesse.",
                                   "bio_ar": "شاعرة.", "links": ["https://itto.example",
                                                                 "", ""],
