@@ -159,3 +159,24 @@ def test_approved_links_are_on_the_public_speakers_page(client, app, invited):
         db.session.commit()
     page = client.get(f"/{year}/speakers").get_data(as_text=True)
     assert 'href="https://itto.example/"' in page and ">itto.example<" in page
+
+
+def test_a_speakers_address_is_exported_and_erased(app, invited):
+    from festival.privacy.services import erase_person, export_person
+    with app.app_context():
+        exported = export_person("ITTO@test.example")
+        assert [p["name"] for p in exported["proposals_naming_you"]] == ["Itto"]
+        done = erase_person("itto@test.example", actor=None)
+        assert done.speakers == 1
+        row = db.session.get(ProposalSpeaker, invited["row"])
+        assert row.email == "" and export_person("itto@test.example")[
+            "proposals_naming_you"] == []
+        db.session.commit()
+
+
+def test_an_erased_speakers_link_stops_working(client, app, invited):
+    from festival.privacy.services import erase_person
+    with app.app_context():
+        erase_person("itto@test.example", actor=None)
+        db.session.commit()
+    assert client.get(f"/speaker-page/{invited['token']}").status_code == 404
