@@ -217,3 +217,36 @@ def test_the_organiser_sets_up_the_call_from_the_form(client, app, world):
         proposal = db.session.get(Proposal, world["proposal"])
         assert [f.name_fr for f in proposal.call.formats] == ["Concert"]
         assert proposal.format is None  # its format was removed: it keeps its texts
+
+
+def test_every_form_carries_a_csrf_token_and_a_post_without_it_is_refused(test_environ,
+                                                                          world):
+    import re
+
+    from tests.conftest import make_app
+    guarded = make_app(test_environ, WTF_CSRF_ENABLED=True)
+    client = guarded.test_client()
+
+    def login(email):
+        client.post("/logout")
+        page = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        assert client.post("/login", data={"email": email, "password": PASSWORD,
+                                           "csrf_token": token}).status_code == 302
+
+    year, proposal = world["year"], world["proposal"]
+    login(world["organiser"])
+    for url in (f"/manage/{year}/call", f"/manage/{year}/proposals/{proposal}"):
+        forms = re.findall(r'<form method="post".*?</form>',
+                           client.get(url).get_data(as_text=True), re.S)
+        assert forms and all('name="csrf_token"' in f for f in forms), url
+    assert client.post(f"/manage/{year}/proposals/{proposal}/status",
+                       data={"action": "decline"}).status_code == 400
+    login(world["representative"])
+    for url in (f"/{year}/call/propose", "/my-proposals"):
+        forms = re.findall(r'<form method="post".*?</form>',
+                           client.get(url).get_data(as_text=True), re.S)
+        assert forms and all('name="csrf_token"' in f for f in forms), url
+    assert client.post(f"/{year}/call/propose", data=_proposal_form(world)).status_code == 400
+    with guarded.app_context():
+        assert db.session.get(Proposal, proposal).status is ProposalStatus.SUBMITTED
