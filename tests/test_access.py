@@ -181,7 +181,8 @@ EXPECTED: dict[str, frozenset[str]] = {
     **{f"proposals.{name}": LOGGED_IN for name in ("propose", "mine", "withdraw")},
     **{f"proposals.{name}": STAFF for name in (
         "manage_call", "add_reviewer", "remove_reviewer", "proposals", "proposal", "review",
-        "change_status", "accept", "speaker_changes", "decide_speaker_change")},
+        "change_status", "accept", "speaker_changes", "decide_speaker_change",
+        "speaker_change_photo")},
     **{f"api.proposals.{name}": STAFF for name in ("get_call", "list_proposals",
                                                    "get_proposal")},
 }

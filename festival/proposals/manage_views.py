@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -317,3 +317,17 @@ def decide_speaker_change(change_id: int):
         flash(_("The speaker's page is updated.") if approve else
               _("The speaker's change is rejected."), "success")
     return redirect(url_for("proposals.speaker_changes"), 303)
+
+
+@bp.get("/manage/speaker-changes/<int:change_id>/photo")
+@roles(Role.ORGANISER)
+def speaker_change_photo(change_id: int):
+    """The photo a speaker sent, for the organiser who approves it (never public)."""
+    change = db.session.get(SpeakerProfileChange, change_id)
+    path = speakers.pending_photo_path(change.photo_filename) if change else None
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

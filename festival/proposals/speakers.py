@@ -4,10 +4,13 @@ before they are published; and they say which slots of the festival they are fre
 from __future__ import annotations
 
 import io
+import secrets
 from collections.abc import Mapping
 from datetime import datetime
+from pathlib import Path
 from typing import Any, BinaryIO
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from festival.accounts.models import User
@@ -32,6 +35,35 @@ MAX_BIO = 3000
 MAX_LINKS = 5
 MAX_LINK = 300
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
+# Photos waiting for approval are kept apart from the public ones (editions.photos serves
+# its folder to anyone): only organisers see them, and approval copies them across.
+PENDING_FOLDER = "speakers-pending"
+
+
+def pending_folder() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"]) / PENDING_FOLDER
+
+
+def pending_photo_path(name: str | None) -> Path | None:
+    """The file of a photo waiting for approval (None for a name that is not one)."""
+    if not name or "/" in name or "\\" in name or not name.endswith(".jpg"):
+        return None
+    path = pending_folder() / Path(name).name
+    return path if path.is_file() else None
+
+
+def _store_pending(jpeg: bytes) -> str:
+    folder = pending_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{secrets.token_urlsafe(24)}.jpg"
+    (folder / name).write_bytes(jpeg)
+    return name
+
+
+def _delete_pending(name: str | None) -> None:
+    path = pending_photo_path(name)
+    if path is not None:
+        path.unlink(missing_ok=True)
 
 
 def pending_change(row: ProposalSpeaker) -> SpeakerProfileChange | None:
@@ -86,8 +118,8 @@ def submit_profile(row: ProposalSpeaker, data: Mapping[str, Any],
     change.bio, change.links = bio, links
     if jpeg is not None:
         old = change.photo_filename
-        change.photo_filename = photos.store_photo(jpeg, f"{row.speaker.guid}-pending")
-        photos.delete_photo(old)
+        change.photo_filename = _store_pending(jpeg)
+        _delete_pending(old)
     db.session.flush()
     return change
 
@@ -125,13 +157,15 @@ def decide_profile_change(change: SpeakerProfileChange, *, approve: bool, actor:
         if change.bio:
             speaker.set_texts("bio", {"fr": "", **change.bio}, {}, max_length=MAX_BIO)
         speaker.links = list(change.links or [])
-        if change.photo_filename:
+        pending = pending_photo_path(change.photo_filename)
+        if pending is not None:
             old = speaker.photo_filename
-            speaker.photo_filename = change.photo_filename
+            speaker.photo_filename = photos.store_photo(pending.read_bytes(), speaker.guid)
             photos.delete_photo(old)
+        _delete_pending(change.photo_filename)
     else:
-        photos.delete_photo(change.photo_filename)
-        change.photo_filename = None
+        _delete_pending(change.photo_filename)
+    change.photo_filename = None
     db.session.flush()
     return change
 

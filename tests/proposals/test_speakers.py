@@ -65,18 +65,29 @@ def test_the_speaker_writes_a_page_that_waits_for_approval(client, app, invited)
         assert speaker.bio_fr == "" and speaker.links == [] and speaker.photo_filename is None
         change = db.session.scalar(select(SpeakerProfileChange))
         assert change.status is ProfileChangeStatus.PENDING and change.photo_filename
+        pending = speakers.pending_photo_path(change.photo_filename)
+        assert pending is not None and pending.read_bytes()[:2] == b"\xff\xd8"  # a JPEG
+    # not served with the public photos, only to organisers
+    assert client.get(f"/speakers/photos/{change.photo_filename}").status_code == 404
     # the organiser approves it: now it is public
     assert client.post("/login", data={"email": invited["organiser"],
                                        "password": PASSWORD}).status_code == 302
     assert "Poétesse." in client.get("/manage/speaker-changes").get_data(as_text=True)
     with app.app_context():
         change_id = db.session.scalar(select(SpeakerProfileChange.id))
+    preview = client.get(f"/manage/speaker-changes/{change_id}/photo")
+    assert preview.status_code == 200 and preview.mimetype == "image/jpeg"
+    preview.close()
     assert client.post(f"/manage/speaker-changes/{change_id}",
                        data={"action": "approve"}).status_code == 303
     with app.app_context():
         speaker = db.session.get(Speaker, invited["speaker"])
         assert speaker.texts_of("bio") == {"fr": "Poétesse.", "ar": "شاعرة."}
         assert speaker.links == ["https://itto.example"] and speaker.photo_filename
+        assert speakers.pending_photo_path(change.photo_filename) is None  # moved across
+    public = client.get(f"/speakers/photos/{speaker.photo_filename}")
+    assert public.status_code == 200
+    public.close()
     again = client.post(f"/manage/speaker-changes/{change_id}", data={"action": "reject"})
     assert again.status_code == 303  # already decided: said in a message, nothing changes
 
