@@ -1,7 +1,7 @@
 """End to end through the pages: an organiser opens a call, a member association proposes,
 a reviewer scores, the organiser accepts; the draft session is scheduled on the session
-form with a clash warning, confirmed and published, and appears in the Frab JSON (valid
-against the c3voc schema) and in the iCalendar export."""
+form with a clash warning, confirmed and published, and appears in the Frab JSON and XML
+(valid against the c3voc schema and XSD) and in the iCalendar export."""
 from __future__ import annotations
 
 import json
@@ -126,6 +126,11 @@ def test_from_the_call_to_the_exports(app, client, shared_dir):
     assert event["start"] == "15:30" and event["duration"] == "01:30"
     assert event["room"] == "Grande salle"
     assert [p["public_name"] for p in event["persons"]] == ["Itto Amazigh"]
+    from lxml import etree
+    xsd = etree.XMLSchema(etree.parse(str(shared_dir / "schemas" / "schedule.xml.xsd")))
+    xml = etree.fromstring(client.get("/2038/schedule.xml").data)
+    assert xsd.validate(xml), xsd.error_log
+    assert xml.find(f"day/room/event[@id='{session_id}']").findtext("start") == "15:30"
     calendar = Calendar.from_ical(client.get("/2038/programme.ics").data)
     summaries = {str(e["SUMMARY"]) for e in calendar.walk("VEVENT")}
     assert "Atelier d'écriture tifinagh" in summaries
