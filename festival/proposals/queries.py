@@ -10,6 +10,7 @@ from festival.editions.models import Edition
 from festival.extensions import db
 from festival.proposals.calls import call_of
 from festival.proposals.models import (
+    CallReviewer,
     ProfileChangeStatus,
     Proposal,
     ProposalStatus,
@@ -56,6 +57,11 @@ def open_calls(now) -> list[SessionCall]:
     return list(db.session.scalars(select(SessionCall).where(
         SessionCall.opens_at <= now, SessionCall.closes_at > now)
         .order_by(SessionCall.closes_at)))
+
+
+def calls_reviewed_by(user: User) -> list[SessionCall]:
+    return list(db.session.scalars(select(SessionCall).join(CallReviewer).where(
+        CallReviewer.user_id == user.id).order_by(SessionCall.closes_at.desc())))
 
 
 def pending_profile_changes() -> list[SpeakerProfileChange]:

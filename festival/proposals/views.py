@@ -110,7 +110,8 @@ def propose(year: int):
 @logged_in
 def mine():
     return render_template("proposals/mine.html", proposals=queries.proposals_of_user(
-        current_user), calls=queries.open_calls(utcnow()), form=CsrfForm())
+        current_user), calls=queries.open_calls(utcnow()),
+        reviewing=queries.calls_reviewed_by(current_user), form=CsrfForm())
 
 
 @bp.post("/my-proposals/<int:proposal_id>/withdraw")

@@ -125,6 +125,8 @@ def test_the_reviewer_sees_an_anonymised_proposal_and_scores_it(client, app, wor
         proposal.call.is_anonymised = True
         db.session.commit()
     _login(client, world["reviewer"])
+    assert f"/manage/{world['year']}/proposals" in client.get("/my-proposals").get_data(
+        as_text=True)  # where a reviewer finds the proposals
     url = f"/manage/{world['year']}/proposals/{world['proposal']}"
     page = client.get(url).get_data(as_text=True)
     assert "L&#39;eau au village" in page
