@@ -138,6 +138,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(volunteers)
     from festival.accounting.views import bp as accounting
     app.register_blueprint(accounting)
+    from festival.proposals.views import bp as proposals
+    app.register_blueprint(proposals)
     # RFC 8058: a mail client's one-click POST carries no CSRF token; the signed token decides.
     csrf.exempt("festival.outreach.views.unsubscribe")
     csrf.exempt(payments)  # Stripe signs its webhooks; there is no form and no cookie

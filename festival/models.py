@@ -50,6 +50,19 @@ from festival.outreach.models import (  # noqa: F401
     RuleDelivery,
     Unsubscribe,
 )
+from festival.proposals.models import (  # noqa: F401
+    CallCriterion,
+    CallFormat,
+    CallReviewer,
+    PreferredSlot,
+    Proposal,
+    ProposalEvent,
+    ProposalReview,
+    ProposalSpeaker,
+    SessionCall,
+    SpeakerAvailability,
+    SpeakerProfileChange,
+)
 from festival.questions.models import Answer, Question  # noqa: F401
 from festival.seats.models import SeatReservation  # noqa: F401
 from festival.ticketing.models import (  # noqa: F401

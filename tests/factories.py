@@ -229,3 +229,56 @@ def gen_volunteer_samples(year: int) -> dict:
     assignment = services.assign(shift, gen_user("volunteer"), actor=None,
                                  now=starts - timedelta(days=30))
     return {"shift_id": shift.id, "assignment_id": assignment.id}
+
+
+# Calls for sessions ---------------------------------------------------------------------------
+
+def gen_call(edition, *, actor=None, **fields):
+    """An open call of `edition` (since yesterday, for 30 days), two formats and a rubric."""
+    from datetime import timedelta
+
+    from festival.core.timeutil import utcnow
+    from festival.proposals import calls
+    if actor is None:
+        actor = gen_user("organiser")
+    data = {"opens_at": utcnow() - timedelta(days=1), "closes_at": utcnow() + timedelta(days=30),
+            "guidelines": {"fr": "Proposez une conférence ou un atelier.",
+                           "en": "Propose a talk or a workshop.",
+                           "ar": "اقترحوا محاضرة أو ورشة."},
+            "languages": ["fr", "ar", "en"], "poles": ["mre", "popular_education"],
+            "formats": [{"kind": "conference", "name": {"fr": "Conférence", "en": "Talk"},
+                         "duration_minutes": 60},
+                        {"kind": "workshop", "name": {"fr": "Atelier"},
+                         "duration_minutes": 90}],
+            "criteria": [{"name": {"fr": "Pertinence", "en": "Relevance"}, "max_score": 5},
+                         {"name": {"fr": "Clarté"}, "max_score": 3}]}
+    data.update(fields)
+    return calls.save_call(edition, data, actor=actor)
+
+
+def gen_proposal(call, proposer, *, mail_language: str = "fr", **fields):
+    """A proposal of `proposer` to `call`, with one new speaker."""
+    from festival.core.timeutil import utcnow
+    from festival.proposals import services
+    data = {"title": f"Proposition {next(_seq)}", "abstract": "De quoi il s'agit.",
+            "format_id": call.formats[0].id, "language": "fr",
+            "speakers": [{"name": "Amina Oufkir", "email": f"amina{next(_seq)}@test.example"}],
+            "slots": [f"{call.edition.dates[0].isoformat()}/afternoon"]}
+    data.update(fields)
+    return services.propose(call, data, actor=proposer, language=mail_language, now=utcnow())
+
+
+def gen_proposal_samples(year: int) -> dict:
+    """URL parameter values for the access walk: a call open to every account, a proposal
+    and a speaker's change waiting for approval."""
+    from festival.editions.services import edition_by_year
+    from festival.proposals.models import SpeakerProfileChange
+    edition = edition_by_year(year)
+    call = gen_call(edition, is_open_to_accounts=True)
+    association = gen_association()
+    proposal = gen_proposal(call, gen_user("association", association=association))
+    speaker = gen_speaker()
+    change = SpeakerProfileChange(speaker_id=speaker.id, bio={"fr": "Bio"}, links=[])
+    db.session.add(change)
+    db.session.flush()
+    return {"proposal_id": proposal.id, "change_id": change.id}

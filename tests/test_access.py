@@ -175,6 +175,18 @@ EXPECTED: dict[str, frozenset[str]] = {
     **{f"accounting.{name}": STAFF for name in (
         "register_now", "register", "manage_receipt_pdf", "reissue", "summary_pdf",
         "export", "books_export")},
+    # calls for sessions: the call's page, proposing (the sample call takes any account),
+    # the speakers' own page by its signed link, the review (organisers and named
+    # reviewers: nobody else) and the call's settings
+    "proposals.call_page": EVERYONE,
+    "proposals.speaker_page": EVERYONE,   # the signed token is checked inside
+    **{f"proposals.{name}": LOGGED_IN for name in ("propose", "mine", "withdraw")},
+    **{f"proposals.{name}": STAFF for name in (
+        "manage_call", "add_reviewer", "remove_reviewer", "proposals", "proposal", "review",
+        "change_status", "accept", "speaker_changes", "decide_speaker_change",
+        "speaker_change_photo")},
+    **{f"api.proposals.{name}": STAFF for name in ("get_call", "list_proposals",
+                                                   "get_proposal")},
 }
 
 # Endpoints whose effect would spoil the rest of the walk are tried last.
@@ -208,6 +220,7 @@ def samples(app):
         values.update(entry_id=1, secret="unknown-waiting-list-secret", question_id=1,
                       receipt_id=1, reservation_id=1, number="A2027-000001")
         values.update(factories.gen_volunteer_samples(values["year"]))
+        values.update(factories.gen_proposal_samples(values["year"]))
         db.session.commit()
     return values
 

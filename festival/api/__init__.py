@@ -35,8 +35,9 @@ def _nest_domain_blueprints() -> None:
     # Once per process, at import: a blueprint can only be nested before its first use.
     from festival.associations.api import bp as associations  # (cycle: api ↔ associations.api)
     from festival.editions.api import bp as editions  # (cycle: api ↔ editions.api)
+    from festival.proposals.api import bp as proposals  # (cycle: api ↔ proposals.api)
 
-    for blueprint in (associations, editions, ticketing, checkin, dashboard):
+    for blueprint in (associations, editions, ticketing, checkin, dashboard, proposals):
         api.register_blueprint(blueprint)
 
 

@@ -20,6 +20,7 @@ from festival.demo.associations import load_associations
 from festival.demo.checkin import load_checkin
 from festival.demo.dashboard import load_history
 from festival.demo.editions import load_editions
+from festival.demo.proposals import load_proposals
 from festival.demo.ticketing import load_ticketing
 from festival.demo.volunteers import load_volunteers
 from festival.editions.services.editions import edition_by_year
@@ -53,6 +54,8 @@ def load_demo(echo: Callable[[str], None] = print) -> str:
     shop_lines += load_checkin(edition_by_year(2027))
     shop_lines += load_volunteers(edition_by_year(2027), users["benevole@almoggar.example"])
     shop_lines += load_history()
+    shop_lines += load_proposals(edition_by_year(2027), users["organisatrice@almoggar.example"],
+                                 users["benevole@almoggar.example"])
     lines = ["Demo data ready:", f"  {associations} associations in the registry",
              f"  {editions} festival editions with their programme", *shop_lines, "",
              "Demo accounts (e-mail / password):"]

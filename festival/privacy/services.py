@@ -31,6 +31,7 @@ from festival.extensions import db
 from festival.mail.models import OutboxAttachment, OutboxMessage
 from festival.outreach.feedback import feedback_of
 from festival.outreach.unsubscribe import forget_address, is_unsubscribed
+from festival.proposals.personal import forget_speaker_address, proposals_of_person
 from festival.questions import services as questions
 from festival.seats import services as seats
 from festival.ticketing import orders as order_services
@@ -124,6 +125,7 @@ def export_person(raw_email: str) -> dict:
                               "withdrawn_at": _iso(a.withdrawn_at)}
                              for u in users
                              for a in volunteer_queries.assignments_of_user(u.id)],
+        **proposals_of_person(email, list(users)),
         **papers_of(list(orders)),
     }
 
@@ -136,11 +138,12 @@ class Erasure:
     waiting: int = 0  # places on waiting lists
     tickets: int = 0  # handed over to the person, in someone else's order
     shifts: int = 0   # places on volunteer shifts to come, given up
+    speakers: int = 0  # proposals for sessions naming the person, whose address is removed
 
     @property
     def total(self) -> int:
         return (len(self.orders) + self.accounts + self.messages + self.waiting
-                + self.tickets + self.shifts)
+                + self.tickets + self.shifts + self.speakers)
 
 
 def _tickets_held(email: str) -> list[Ticket]:
@@ -219,6 +222,7 @@ def erase_person(raw_email: str, *, actor: User | None, now: datetime | None = N
     done.messages = _erase_messages(email)
     done.waiting = _anonymise_waiting(db.session.scalars(select(WaitlistEntry).where(
         func.lower(WaitlistEntry.email) == email)).all(), now)
+    done.speakers = forget_speaker_address(email)
     forget_address(email)
     db.session.flush()
     return done

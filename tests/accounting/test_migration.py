@@ -56,7 +56,7 @@ def test_0045_adds_credit_notes_and_payment_fees_and_goes_back_down(old_app):
         columns = {c["name"] for c in sa.inspect(db.session.connection()).get_columns("payments")}
         assert "fee_cents" in columns
         db.session.commit()
-        downgrade(directory=str(MIGRATIONS), revision="0040")
+        downgrade(directory=str(MIGRATIONS), revision="0042")
         assert "credit_notes" not in _tables()
         columns = {c["name"] for c in sa.inspect(db.session.connection()).get_columns("payments")}
         assert "fee_cents" not in columns

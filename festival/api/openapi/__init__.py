@@ -10,7 +10,14 @@ from copy import deepcopy
 from functools import cache
 from typing import Any
 
-from festival.api.openapi import associations, checkin, dashboard, editions, ticketing
+from festival.api.openapi import (
+    associations,
+    checkin,
+    dashboard,
+    editions,
+    proposals,
+    ticketing,
+)
 from festival.api.openapi.common import (
     ERROR_SCHEMAS,
     PUBLIC,
@@ -21,7 +28,7 @@ from festival.api.openapi.common import (
     operation,
 )
 
-DOMAINS = (associations, editions, ticketing, checkin, dashboard)
+DOMAINS = (associations, editions, ticketing, checkin, dashboard, proposals)
 
 DESCRIPTION = """\
 The JSON API of Almoggar, the festival of the Coordination N'Souss Massa: member associations,
@@ -59,7 +66,8 @@ def _build() -> dict[str, Any]:
         "info": {"title": "Almoggar API", "version": "1", "description": DESCRIPTION},
         "servers": [{"url": "/", "description": "This server"}],
         "tags": [{"name": name} for name in ("API", associations.TAG, editions.TAG,
-                                             ticketing.TAG, checkin.TAG, dashboard.TAG)],
+                                             ticketing.TAG, checkin.TAG, dashboard.TAG,
+                                             proposals.TAG)],
         "paths": dict(sorted(paths.items())),
         "components": {
             "securitySchemes": {"bearerAuth": {

@@ -5,7 +5,7 @@ import enum
 import uuid
 from datetime import datetime, time
 
-from sqlalchemy import ForeignKey, Integer, String, Text, Time, UniqueConstraint, false
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, Time, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.associations.models import Association, Pole
@@ -92,6 +92,8 @@ class Speaker(Translated, TimestampMixin, db.Model):
     bio = translated("bio_fr", "bio")
     # File name under the uploads folder, chosen by the service, never by the uploader.
     photo_filename: Mapped[str | None] = mapped_column(String(100))
+    # The speaker's own web pages (http(s) addresses), shown with the bio.
+    links: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     association_id: Mapped[int | None] = mapped_column(
         ForeignKey("associations.id", ondelete="SET NULL"), index=True)
 

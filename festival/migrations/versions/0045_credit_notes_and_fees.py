@@ -6,7 +6,7 @@ receipts, invoices and credit notes (the association's details and the event's n
 were issued with; empty for the papers issued before, which print today's settings).
 
 Revision ID: 0045
-Revises: 0040
+Revises: 0042
 Create Date: 2026-12-07 19:30:00.000000
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0045'
-down_revision = '0040'
+down_revision = '0042'
 branch_labels = None
 depends_on = None
 
