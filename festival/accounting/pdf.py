@@ -18,8 +18,10 @@ from festival.ticketing.pdf_drawing import Style
 
 WIDTH, HEIGHT, MARGIN = mm(210), mm(297), mm(16)
 INK, LINE = "#1d1b19", "#e3d7c6"
-# How each payment method is named on a receipt (the Cerfa's « mode de versement »).
-METHODS = {"stripe": "Carte bancaire (paiement en ligne)", "card_terminal": "Carte bancaire",
+# How each payment method is named on a receipt (the Cerfa's « mode de versement »). Stripe's
+# Checkout takes cards and SEPA debits alike: the paper names both.
+METHODS = {"stripe": "Paiement en ligne (carte ou prélèvement)",
+           "card_terminal": "Carte bancaire",
            "cash": "Espèces", "bank_transfer": "Virement", "demo": "Paiement de démonstration",
            "free": "—"}
 

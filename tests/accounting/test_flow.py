@@ -106,7 +106,7 @@ def test_card_payment_with_donation_receipt_pdf_then_refund_cancels(client, app,
                   "RNA W751000000", "Solidarité avec la région du Souss-Massa",
                   "Amina Benali", "3 rue des Lilas 93100 Montreuil France", "25,50 €",
                   "vingt-cinq euros et cinquante centimes", "Déclaration de don manuel",
-                  "Numéraire", "Carte bancaire (paiement en ligne)",
+                  "Numéraire", "Paiement en ligne (carte ou prélèvement)",
                   "prévue à l’article 200 du code général des impôts", "Fatima Ait Lahcen",
                   "Trésorière"):
         assert words in mailed, words
