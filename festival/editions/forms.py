@@ -24,6 +24,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from festival.core.forms import Form, choices
+from festival.core.language_fields import LanguageForm, in_languages
 from festival.editions.labels import (
     LANGUAGE,
     ORGANISER_ROLE,
@@ -150,7 +151,8 @@ class OrganiserForm(Form):
         (role.value, label) for role, label in ORGANISER_ROLE.items()))
 
 
-class RoomForm(Form):
+@in_languages("name", "description")
+class RoomForm(LanguageForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     description = StringField(_l("Description"), validators=[Length(max=300)])
     capacity = IntegerField(_l("Capacity (people)"),
@@ -165,7 +167,8 @@ class RoomForm(Form):
     stream_url = StringField(_l("Live stream (address)"), validators=[Length(max=500)])
 
 
-class SpeakerForm(Form):
+@in_languages("bio")
+class SpeakerForm(LanguageForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     bio = TextAreaField(_l("Short biography"), validators=[Length(max=3000)])
     association_id = SelectField(_l("Association (optional)"), coerce=int)

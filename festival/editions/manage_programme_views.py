@@ -39,13 +39,14 @@ def _room_form(edition, room: Room | None = None) -> RoomForm:
         [(0, _("— no other room —"))] +
         [(r.id, r.name) for r in edition.rooms if room is None or r.id != room.id])
     if room is not None and request.method == "GET":
+        form.fill_texts(room)
         form.venue_id.data = room.venue_id or 0
         form.overflow_room_id.data = room.overflow_room_id or 0
     return form
 
 
 def _room_data(form: RoomForm) -> dict:
-    return {"name": form.name.data, "description": form.description.data,
+    return {"name": form.texts("name"), "description": form.texts("description"),
             "capacity": form.capacity.data, "opens_at": form.opens_at.data,
             "closes_at": form.closes_at.data, "venue_id": form.venue_id.data or None,
             "position": form.position.data or 0,
@@ -304,12 +305,13 @@ def _speaker_form(speaker: Speaker | None = None) -> SpeakerForm:
     form.association_id.choices = choices(
         [(0, _("— none —"))] + [(a.id, a.name) for a in queries.member_associations()])
     if speaker is not None and request.method == "GET":
+        form.fill_texts(speaker)
         form.association_id.data = speaker.association_id or 0
     return form
 
 
 def _save_speaker(form: SpeakerForm, speaker: Speaker | None) -> Speaker:
-    data = {"name": form.name.data, "bio": form.bio.data,
+    data = {"name": form.name.data, "bio": form.texts("bio"),
             "association_id": form.association_id.data or None}
     if speaker is None:
         speaker = services.create_speaker(data, actor=current_user)
