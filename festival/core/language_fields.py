@@ -73,20 +73,25 @@ class LanguageForm(Form):
 
     LANGUAGE_FIELDS: tuple[str, ...] = ()
 
+    def _by_language(self, name: str) -> dict:
+        found = {"fr": self[name]}
+        for lang in OTHER_LANGUAGES:
+            if f"{name}_{lang}" in self:
+                found[lang] = self[f"{name}_{lang}"]
+        return found
+
     def language_fields(self, name: str) -> list:
-        """The field `name` in every content language, French first."""
-        return [self[name], *(self[f"{name}_{lang}"] for lang in OTHER_LANGUAGES)]
+        """The field `name` in every content language the form has, French first."""
+        return list(self._by_language(name).values())
 
     def texts(self, name: str) -> dict[str, str]:
-        """{language: text} of the field `name`, every content language (empty when not
-        written)."""
-        return {lang: (field.data or "") for lang, field
-                in zip(("fr", *OTHER_LANGUAGES), self.language_fields(name), strict=True)}
+        """{language: text} of the field `name`, in every language the form has a field for
+        (empty when not written)."""
+        return {lang: field.data or "" for lang, field in self._by_language(name).items()}
 
     def fill_texts(self, row) -> None:
         """Put the texts of a Translated row into the fields (on a page shown for editing)."""
         for name in self.LANGUAGE_FIELDS:
             texts = row.texts_of(name)
-            for lang, field in zip(("fr", *OTHER_LANGUAGES), self.language_fields(name),
-                                   strict=True):
+            for lang, field in self._by_language(name).items():
                 field.data = texts.get(lang, "")

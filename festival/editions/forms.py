@@ -23,8 +23,14 @@ from wtforms import Form as SubForm
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from festival.config import LANGUAGES
 from festival.core.forms import Form, choices
-from festival.core.language_fields import LanguageForm, in_languages
+from festival.core.language_fields import (
+    LanguageForm,
+    in_language_label,
+    in_languages,
+    language_attributes,
+)
 from festival.editions.labels import (
     LANGUAGE,
     ORGANISER_ROLE,
@@ -41,41 +47,20 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class EditionForm(Form):
+class EditionForm(LanguageForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     tagline = StringField(_l("Tagline"), validators=[Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Length(max=10_000)])
     days = FieldList(DateField(_l("Day"), validators=[Optional()]), min_entries=4,
                      max_entries=14, label=_l("Days of the festival"))
 
-    def texts(self, name: str) -> dict[str, str]:
-        """{language: text} of a public text: French in `name`, the others in `name_<lang>`
-        when the form has them."""
-        found = {"fr": getattr(self, name).data or ""}
-        for lang in ("en", "ar"):
-            other = getattr(self, f"{name}_{lang}", None)
-            if other is not None:
-                found[lang] = other.data or ""
-        return found
-
     def day_values(self):
         return sorted({entry.data for entry in self.days if entry.data})
 
 
-def _in(lang: str, **extra) -> dict:
-    return {"lang": lang, "dir": "rtl" if lang == "ar" else "ltr", **extra}
-
-
+@in_languages("title", "tagline", "description")
 class EditionDetailsForm(EditionForm):
-    # The public texts in the other languages (French above is required; core/translated.py).
-    title_en = StringField(_l("Title, in English"), [Length(max=200)], render_kw=_in("en"))
-    title_ar = StringField(_l("Title, in Arabic"), [Length(max=200)], render_kw=_in("ar"))
-    tagline_en = StringField(_l("Tagline, in English"), [Length(max=300)], render_kw=_in("en"))
-    tagline_ar = StringField(_l("Tagline, in Arabic"), [Length(max=300)], render_kw=_in("ar"))
-    description_en = TextAreaField(_l("Description, in English"), [Length(max=10_000)],
-                                   render_kw=_in("en", rows=4))
-    description_ar = TextAreaField(_l("Description, in Arabic"), [Length(max=10_000)],
-                                   render_kw=_in("ar", rows=4))
+    # The public texts in every language (French is required; core/translated.py).
     day_cutoff = TimeField(_l("A festival day ends the next morning at"),
                            validators=[DataRequired()],
                            description=_l("Paris time. The door, the programme and the dashboards "
@@ -102,28 +87,29 @@ class VenueForm(Form):
                             validators=[Optional(), NumberRange(1, 100_000)])
 
 
-def _texts(label, language: str, direction: str = "ltr"):
-    return TextAreaField(label, render_kw={"lang": language, "dir": direction, "rows": 3,
-                                           "maxlength": 1000})
-
-
 class VenueDetailsForm(VenueForm):
-    """A venue's page: its address and how to get there, written per language."""
+    """A venue's page: its address and how to get there, written per language (optional in
+    each, French included): `transport_<language>` and `access_<language>` for every
+    content language, made below."""
     map_url = StringField(_l("Map link"),
                           render_kw={"dir": "ltr", "inputmode": "url", "maxlength": 500},
                           description=_l("An https:// address of a map of the venue. Left "
                                          "empty, a link to OpenStreetMap is made from the "
                                          "address."))
-    transport_fr = _texts(_l("Public transport, in French"), "fr")
-    transport_en = _texts(_l("Public transport, in English"), "en")
-    transport_ar = _texts(_l("Public transport, in Arabic"), "ar", "rtl")
-    access_fr = _texts(_l("Step-free access, in French"), "fr")
-    access_en = _texts(_l("Step-free access, in English"), "en")
-    access_ar = _texts(_l("Step-free access, in Arabic"), "ar", "rtl")
+    NOTES = {"transport": _l("Public transport"), "access": _l("Step-free access")}
 
     def texts(self, name: str) -> dict[str, str]:
-        return {language: self[f"{name}_{language}"].data or ""
-                for language in ("fr", "en", "ar")}
+        return {language: self[f"{name}_{language}"].data or "" for language in LANGUAGES}
+
+    def notes_fields(self, name: str) -> list:
+        return [self[f"{name}_{language}"] for language in LANGUAGES]
+
+
+for _name, _label in VenueDetailsForm.NOTES.items():
+    for _language in LANGUAGES:
+        setattr(VenueDetailsForm, f"{_name}_{_language}", TextAreaField(
+            in_language_label(_label, _language),
+            render_kw=language_attributes(_language, rows=3, maxlength=1000)))
 
 
 class DayPracticalEntry(SubForm):
@@ -177,19 +163,13 @@ class SpeakerForm(LanguageForm):
     remove_photo = BooleanField(_l("Remove the current photo"))
 
 
-class SessionForm(Form):
-    title = StringField(_l("Title, in French"), validators=[DataRequired(), Length(max=250)],
-                        render_kw=_in("fr"))
-    title_en = StringField(_l("Title, in English"), [Length(max=250)], render_kw=_in("en"))
-    title_ar = StringField(_l("Title, in Arabic"), [Length(max=250)], render_kw=_in("ar"))
+@in_languages("title", "abstract")
+class SessionForm(LanguageForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=250)])
     kind = SelectField(_l("Kind"), choices=choices(
         (kind.value, label) for kind, label in SESSION_KIND.items()))
-    abstract = TextAreaField(_l("Abstract, in French"), validators=[Length(max=10_000)],
-                             render_kw=_in("fr", rows=4))
-    abstract_en = TextAreaField(_l("Abstract, in English"), [Length(max=10_000)],
-                                render_kw=_in("en", rows=4))
-    abstract_ar = TextAreaField(_l("Abstract, in Arabic"), [Length(max=10_000)],
-                                render_kw=_in("ar", rows=4))
+    abstract = TextAreaField(_l("Abstract"), validators=[Length(max=10_000)],
+                             render_kw={"rows": 4})
     languages = CheckboxListField(_l("Languages"), choices=choices(
         (lang.value, label) for lang, label in LANGUAGE.items()))
     pole = SelectField(_l("Track: a pôle of the CNSM"), choices=choices(

@@ -235,11 +235,8 @@ def _session_data(form: SessionForm) -> dict:
     day = date.fromisoformat(form.day.data)
     start = paris_to_utc(day, form.start_time.data)
     end_day = day + timedelta(days=1) if form.end_time.data <= form.start_time.data else day
-    def texts(name: str) -> dict[str, str]:
-        return {"fr": getattr(form, name).data or "", "en": getattr(form, f"{name}_en").data
-                or "", "ar": getattr(form, f"{name}_ar").data or ""}
-
-    return {"title": texts("title"), "kind": form.kind.data, "abstract": texts("abstract"),
+    return {"title": form.texts("title"), "kind": form.kind.data,
+            "abstract": form.texts("abstract"),
             "languages": form.languages.data or [], "pole": form.pole.data or None,
             "theme": form.theme.data, "room_id": form.room_id.data, "starts_at": start,
             "ends_at": paris_to_utc(end_day, form.end_time.data),

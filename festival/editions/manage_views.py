@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from festival.config import LANGUAGES
 from festival.core.access import Role, roles
 from festival.core.errors import DomainError, NotFound
 from festival.core.forms import choices, refuse
@@ -213,7 +214,7 @@ def venue(year: int, venue_id: int):
     item = _venue(edition, venue_id)
     form = VenueDetailsForm(obj=item, data={
         f"{name}_{language}": (getattr(item, name) or {}).get(language, "")
-        for name in ("transport", "access") for language in ("fr", "en", "ar")})
+        for name in VenueDetailsForm.NOTES for language in LANGUAGES})
     status = 200
     if form.validate_on_submit():
         try:
