@@ -124,3 +124,35 @@ def test_a_check_in_lists_name_per_language_reaches_the_scanner(app, client, aut
             devices.update_list(checkin_list, {"name": {"fr": "Entrée", "ar": "\u202ex"}})
         assert "name_ar" in refused.value.fields
         db.session.rollback()
+
+
+def test_the_edition_page_counts_and_lists_what_is_missing(app, client, auth):
+    from festival.editions.models import SessionSpeaker
+    from festival.editions.translation_gaps import translation_gaps
+
+    with app.test_request_context():
+        edition = factories.gen_edition(status="published")
+        room = factories.gen_room(edition, name="Grande salle")
+        room.set_texts("name", {"fr": "Grande salle", "ar": "القاعة الكبرى"}, {},
+                       max_length=120)
+        speaker = factories.gen_speaker("Fadma", bio="Chanteuse")
+        item = factories.gen_session(edition, room, title="L'eau")
+        item.speaker_links.append(SessionSpeaker(speaker=speaker, position=0))
+        devices.create_list(edition, {"name": {"fr": "Entrée", "en": "Entrance"}})
+        db.session.flush()
+        counts, missing = translation_gaps(edition)
+        assert set(counts) == set(LANGUAGES) - {"fr"}
+        arabic = {(gap.kind, gap.name): gap.fields for gap in missing if gap.language == "ar"}
+        assert ("Room", "Grande salle") not in arabic  # written in Arabic
+        assert arabic[("Session", "L'eau")] == ("title",)
+        assert arabic[("Speaker", "Fadma")] == ("bio",)
+        assert arabic[("Check-in list", "Entrée")] == ("name",)
+        assert counts["ar"] == sum(len(fields) for fields in arabic.values())
+        english = {(gap.kind, gap.name) for gap in missing if gap.language == "en"}
+        assert ("Room", "Grande salle") in english and ("Check-in list", "Entrée") not in english
+        db.session.commit()
+        year, expected = edition.year, counts["ar"]
+    auth.login_as("organiser")
+    page = client.get(f"/manage/editions/{year}").get_data(as_text=True)
+    assert re.search(rf'href="#translations" data-untranslated="ar"><strong>{expected}<', page)
+    assert "Speaker “<bdi>Fadma</bdi>”</a>: biography" in page
