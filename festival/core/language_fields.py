@@ -68,6 +68,17 @@ def in_languages(*names: str):
     return decorate
 
 
+def texts_data(row) -> dict[str, str]:
+    """A form's data for the public texts of a Translated row: `<field>` its French text,
+    `<field>_<language>` each other language's (empty when not written)."""
+    data = {}
+    for name in row.TRANSLATED:
+        texts = row.texts_of(name)
+        data[name] = texts.get("fr", "")
+        data.update({f"{name}_{lang}": texts.get(lang, "") for lang in OTHER_LANGUAGES})
+    return data
+
+
 class LanguageForm(Form):
     """A form with fields per language (see the module)."""
 

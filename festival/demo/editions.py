@@ -209,6 +209,13 @@ def _stands(edition: Edition, actor: User | None) -> None:
                                   if number.startswith("A") else "Hall B", actor=actor)
 
 
+# The demo programme's themes that are not the registry's, in the other languages.
+THEME_NAMES = {
+    "Économie solidaire": {"en": "Solidarity economy", "ar": "الاقتصاد التضامني"},
+    "Énergie": {"en": "Energy", "ar": "الطاقة"},
+}
+
+
 def load_editions() -> int:
     """Create the demo editions that do not exist yet; returns how many editions there are."""
     actor = db.session.scalar(select(User).where(User.role == Role.ORGANISER).order_by(User.id))
@@ -234,6 +241,10 @@ def load_editions() -> int:
             _where_and_when(edition, spec, actor)
         if year == 2027:
             _stands(edition, actor)
+        for theme in edition.themes:  # the edition's own themes, named in Arabic and English
+            if not (theme.translations or {}).get("label") and theme.label_fr in THEME_NAMES:
+                theme.set_texts("label", {"fr": theme.label_fr, **THEME_NAMES[theme.label_fr]},
+                                {}, max_length=80)
         for name, texts in TEXTS.get(year, {}).items():
             if not (edition.translations or {}).get(name):
                 edition.set_texts(name, {"fr": getattr(edition, edition.TRANSLATED[name]),

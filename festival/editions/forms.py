@@ -174,7 +174,11 @@ class SessionForm(LanguageForm):
         (lang.value, label) for lang, label in LANGUAGE.items()))
     pole = SelectField(_l("Track: a pôle of the CNSM"), choices=choices(
         [("", _l("— none —"))] + [(pole.value, label) for pole, label in POLE.items()]))
-    theme = StringField(_l("…or a free theme"), validators=[Length(max=80)])
+    theme = SelectField(_l("…or a theme"), default="")
+    new_theme = StringField(_l("…or a new theme, named in French"),
+                            validators=[Length(max=80)],
+                            description=_l("Name it in the other languages on the "
+                                           "edition's themes page."))
     day = SelectField(_l("Day"))
     start_time = TimeField(_l("Starts at"), validators=[DataRequired()])
     end_time = TimeField(_l("Ends at"), validators=[DataRequired()])
@@ -188,6 +192,11 @@ class SessionForm(LanguageForm):
     registration_required = BooleanField(_l("Free pre-registration: attendees reserve a seat "
                                             "with their ticket"))
     confirm_clashes = BooleanField(_l("Save despite the clashes listed above"))
+
+
+@in_languages("label")
+class ThemeForm(LanguageForm):
+    label = StringField(_l("Theme"), validators=[DataRequired(), Length(max=80)])
 
 
 class StandRequestForm(Form):

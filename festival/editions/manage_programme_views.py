@@ -10,8 +10,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from festival.associations.labels import THEME_LABELS
 from festival.core.access import Role, roles
-from festival.core.errors import DomainError, ValidationError
+from festival.core.errors import DomainError, NotFound, ValidationError
 from festival.core.forms import choices, refuse
 from festival.core.timeutil import paris_to_utc, to_paris
 from festival.core.translated import InFrench
@@ -19,8 +20,9 @@ from festival.core.unit_of_work import refuse_request
 from festival.editions import queries, services
 from festival.editions.clashes import ClashError, Placement, clashes_for, edition_clashes
 from festival.editions.days import cutoff_of, instant_of
-from festival.editions.forms import RoomForm, SessionForm, SpeakerForm
+from festival.editions.forms import RoomForm, SessionForm, SpeakerForm, ThemeForm
 from festival.editions.models import ProgrammeSession, Room, Speaker
+from festival.editions.themes import theme_choices
 
 bp = Blueprint("manage_programme", __name__, url_prefix="/manage")
 
@@ -214,6 +216,7 @@ def _session_form(edition, item: ProgrammeSession | None) -> SessionForm:
     form.day.choices = choices((d.isoformat(), format_date(d, "EEEE d MMMM")) for d in days)
     form.room_id.choices = choices((r.id, r.name) for r in edition.rooms)
     form.speaker_ids.choices = choices((s.id, s.name) for s in queries.all_speakers())
+    form.theme.choices = choices([("", _("— none —"))] + theme_choices(edition))
     if item is not None and request.method == "GET":
         start, end = to_paris(item.starts_at), to_paris(item.ends_at)
         texts = {(name if lang == "fr" else f"{name}_{lang}"): text
@@ -238,7 +241,8 @@ def _session_data(form: SessionForm) -> dict:
     return {"title": form.texts("title"), "kind": form.kind.data,
             "abstract": form.texts("abstract"),
             "languages": form.languages.data or [], "pole": form.pole.data or None,
-            "theme": form.theme.data, "room_id": form.room_id.data, "starts_at": start,
+            "theme": " ".join((form.new_theme.data or "").split()) or form.theme.data or "",
+            "room_id": form.room_id.data, "starts_at": start,
             "ends_at": paris_to_utc(end_day, form.end_time.data),
             "speaker_ids": form.speaker_ids.data or [], "status": form.status.data,
             "is_highlight": form.is_highlight.data, "capacity": form.capacity.data,
@@ -293,6 +297,57 @@ def session(year: int, session_id: int):
     edition = _edition(year)
     item = queries.session_in_edition(edition, session_id)
     return _session_page(edition, item)
+
+
+# Themes -------------------------------------------------------------------------------------
+
+@bp.route("/editions/<int:year>/themes", methods=["GET", "POST"])
+@roles(Role.ORGANISER)
+def themes(year: int):
+    """The themes sessions take: the registry's (translated with the interface) and the
+    edition's own, named by the organisers in each language."""
+    edition = _edition(year)
+    form = ThemeForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            created = services.create_theme(edition, form.texts("label"),
+                                                  actor=current_user)
+        except DomainError as error:
+            status = refuse(form, error)
+            edition = _edition(year)
+        else:
+            flash(_("Theme “%(name)s” added.", name=created.label), "success")
+            return redirect(url_for("manage_programme.themes", year=year))
+    elif form.is_submitted():
+        status = 422
+    return render_template("editions/manage/themes.html", edition=edition, form=form,
+                           registry=THEME_LABELS.values()), status
+
+
+@bp.route("/editions/<int:year>/themes/<int:theme_id>", methods=["GET", "POST"])
+@roles(Role.ORGANISER)
+def theme(year: int, theme_id: int):
+    edition = _edition(year)
+    item = next((row for row in edition.themes if row.id == theme_id), None)
+    if item is None:
+        raise NotFound("theme_not_found", _("There is no such theme in this edition."))
+    form = ThemeForm()
+    if request.method == "GET":
+        form.fill_texts(item)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.set_theme_names(item, form.texts("label"), actor=current_user)
+        except DomainError as error:
+            status = refuse(form, error)
+        else:
+            flash(_("Theme saved."), "success")
+            return redirect(url_for("manage_programme.themes", year=year))
+    elif form.is_submitted():
+        status = 422
+    return render_template("editions/manage/theme.html", edition=edition, theme=item,
+                           form=form), status
 
 
 # Speakers -----------------------------------------------------------------------------------

@@ -11,11 +11,13 @@ from sqlalchemy import select
 from festival.accounts.models import User
 from festival.associations.models import Association, Pole
 from festival.core.errors import Conflict, ValidationError
+from festival.core.translated import clean_texts
 from festival.core.urls import is_web_address
 from festival.editions import photos
 from festival.editions.clashes import Clash, ClashError, Placement, clashes_for, new_clashes
 from festival.editions.models import (
     Edition,
+    EditionTheme,
     Language,
     ProgrammeSession,
     Room,
@@ -27,6 +29,8 @@ from festival.editions.models import (
     Venue,
 )
 from festival.editions.services._checks import Fields, is_id, refuse_if_archived
+from festival.editions.themes import LABEL_LENGTH as THEME_LENGTH
+from festival.editions.themes import french_names, new_code, resolve_theme
 from festival.extensions import db
 
 MAX_SESSION = timedelta(hours=14)
@@ -166,6 +170,45 @@ def update_room(room: Room, data: Mapping[str, Any], *, actor: User | None) -> R
     return room
 
 
+# Themes -------------------------------------------------------------------------------------
+
+def create_theme(edition: Edition, texts: dict, *, actor=None) -> EditionTheme:
+    """A theme of the edition's own, named per language ({language: name}; French
+    required). A French name the edition or the registry already has is refused.
+    Errors: validation_failed (label, label_<language>), edition_archived (409)."""
+    refuse_if_archived(edition)
+    errors: dict[str, list] = {}
+    clean = clean_texts(dict(texts), errors, max_length=THEME_LENGTH, required=True,
+                        one_line=True, key=lambda lang: "label" if lang == "fr" else
+                        f"label_{lang}")
+    french = clean.get("fr", "")
+    if french and any(name.lower() == french.lower() for _code, name in french_names(edition)):
+        errors.setdefault("label", []).append(_l("This edition already has this theme."))
+    if errors:
+        raise ValidationError(errors)
+    row = EditionTheme(code=new_code(edition, french), label_fr=french,
+                       translations={"label": {k: v for k, v in clean.items() if k != "fr"}})
+    edition.themes.append(row)
+    db.session.flush()
+    return row
+
+
+def set_theme_names(theme: EditionTheme, texts: dict, *, actor=None) -> EditionTheme:
+    """Rename one of an edition's themes in every language ({language: name}; French
+    required). Errors: validation_failed (label, label_<language>)."""
+    refuse_if_archived(theme.edition)
+    errors: dict[str, list] = {}
+    theme.set_texts("label", dict(texts), errors, max_length=THEME_LENGTH, required=True)
+    french = theme.label_fr.lower()
+    if any(name.lower() == french and code != theme.code
+           for code, name in french_names(theme.edition)):
+        errors.setdefault("label", []).append(_l("This edition already has this theme."))
+    if errors:
+        raise ValidationError(errors)
+    db.session.flush()
+    return theme
+
+
 # Speakers -----------------------------------------------------------------------------------
 
 def _speaker_values(fields: Fields, data: Mapping[str, Any], partial: bool) -> dict[str, Any]:
@@ -257,8 +300,9 @@ def _session_values(edition: Edition, fields: Fields, data: Mapping[str, Any],
                                                  maximum=100_000)
     if given("pole"):
         values["pole"] = fields.choice("pole", data.get("pole"), Pole, required=False)
-    if given("theme"):
-        values["theme"] = fields.text("theme", data.get("theme"), max_length=80)
+    if given("theme"):  # a code, or a name: an unknown name makes a theme of the edition
+        theme = fields.text("theme", data.get("theme"), max_length=80)
+        values["theme"] = resolve_theme(edition, theme, fields.errors) if theme else ""
     if given("languages"):
         raw = data.get("languages") or []
         if isinstance(raw, str) or not isinstance(raw, (list, tuple, set, frozenset)):
@@ -316,7 +360,8 @@ def _current(session: ProgrammeSession) -> dict[str, Any]:
     return {"kind": session.kind, "title": session.title_fr, "abstract": session.abstract_fr,
             "status": session.status, "is_highlight": session.is_highlight,
             "registration_required": session.registration_required,
-            "capacity": session.capacity, "pole": session.pole, "theme": session.theme, "languages": session.languages,
+            "capacity": session.capacity, "pole": session.pole, "theme": session.theme,
+            "languages": session.languages,
             "room": session.room, "starts_at": session.starts_at, "ends_at": session.ends_at,
             "speakers": session.speakers}
 
