@@ -82,6 +82,7 @@ def test_the_demo_database_from_before_0037_to_the_head_loses_nothing(old_app):
         db.session.commit()
         texts, themes = _texts(), _themes()
         assert len(themes) > 10 and {"Eau", "Économie solidaire"} <= set(themes.values())
+        db.session.commit()  # no lock of ours held while the migrations alter the tables
         upgrade(directory=str(MIGRATIONS), revision="heads")
         db.session.commit()
         assert _texts() == texts
