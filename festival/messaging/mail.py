@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 
+from festival.config import LANGUAGES
 from festival.extensions import db
 from festival.mail.rendering import Prepared, register_renderer
 from festival.mail.services import render_mail
@@ -26,7 +27,7 @@ def mail_context(broadcast: Broadcast) -> dict[str, Any]:
     (render_mail gives the template the message's language as `lang`)."""
     texts = {lang: {"subject": broadcast.subject_in(lang), "body": broadcast.body_in(lang),
                     "paragraphs": paragraphs(broadcast.body_in(lang))}
-             for lang in ("fr", "en", "ar")}
+             for lang in LANGUAGES}
     edition = broadcast.edition
     return {"texts": texts, "edition_title": edition.title, "edition_year": edition.year}
 

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.accounts.models import User
+from festival.config import LANGUAGES
 from festival.core.models import TimestampMixin
 from festival.core.types import UTCDateTime, str_enum
 from festival.editions.models import Edition
@@ -57,7 +58,7 @@ class Broadcast(TimestampMixin, db.Model):
     @property
     def languages(self) -> list[str]:
         """The languages the message is written in, French first."""
-        return [lang for lang in ("fr", "en", "ar")
+        return [lang for lang in LANGUAGES
                 if (self.subjects or {}).get(lang) and (self.bodies or {}).get(lang)]
 
     def language_for(self, wanted: str) -> str:

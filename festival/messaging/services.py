@@ -16,6 +16,7 @@ from flask_babel import ngettext
 from sqlalchemy import update
 
 from festival.accounts.models import User
+from festival.config import LANGUAGES
 from festival.core.errors import DomainError, NotFound, ValidationError
 from festival.core.timeutil import utcnow
 from festival.editions.models import Edition
@@ -28,7 +29,6 @@ from festival.messaging.models import MAX_BODY, MAX_SUBJECT, Broadcast, Broadcas
 # splits it by language or ticket type). A constant, not a setting.
 MAX_RECIPIENTS = 5_000
 MAIL_TEMPLATE = "message"
-LANGUAGES = ("fr", "en", "ar")
 DEDUPE_KEY_LENGTH = 200  # OutboxMessage.dedupe_key
 
 
