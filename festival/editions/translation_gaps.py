@@ -10,10 +10,12 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from festival.checkin.models import CheckinList
 from festival.config import LANGUAGES
 from festival.editions import queries
 from festival.editions.models import Edition
 from festival.extensions import db
+from festival.ticketing.models import TicketType
 
 FIELD_LABELS = {"title": _l("title"), "tagline": _l("tagline"),
                 "description": _l("description"), "name": _l("name"), "bio": _l("biography"),
@@ -34,9 +36,6 @@ class Gap:
 
 def _rows(edition: Edition):
     """(kind, name, url, Translated row) of every row of the edition with public texts."""
-    from festival.checkin.models import CheckinList
-    from festival.ticketing.models import TicketType
-
     year = edition.year
     yield _l("Edition"), edition.title_fr, url_for("manage_editions.edition",
                                                    year=year) + "#details", edition
