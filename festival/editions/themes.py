@@ -8,6 +8,7 @@ import re
 import unicodedata
 
 from flask_babel import force_locale
+from sqlalchemy import select
 
 from festival.associations.labels import THEME_LABELS
 from festival.associations.models import Theme
@@ -25,9 +26,9 @@ FRENCH_NAMES = {
     Theme.SOCIAL_LINK: "Lien social et solidarité", Theme.AGRICULTURE: "Agriculture",
     Theme.ENVIRONMENT: "Environnement", Theme.ECONOMY: "Économie locale",
 }
-BY_NAME = {**{getattr(label, "_args", (str(label),))[0]: theme  # the msgid of a lazy label
+BY_NAME = {**{getattr(label, "_args", (str(label),))[0].casefold(): theme  # lazy: its msgid
               for theme, label in THEME_LABELS.items()},
-           **{name: theme for theme, name in FRENCH_NAMES.items()}}
+           **{name.casefold(): theme for theme, name in FRENCH_NAMES.items()}}
 LABEL_LENGTH = 80
 
 
@@ -66,6 +67,14 @@ def theme_choices(edition: Edition) -> list[tuple[str, str]]:
             + [(row.code, row.label) for row in edition.themes])
 
 
+def lock_themes(edition: Edition) -> None:
+    """Two organisers adding the same theme at once: the second waits for the first's
+    commit (the edition's row locked on PostgreSQL), then finds its code taken and counts
+    on; never a duplicate code."""
+    db.session.execute(select(Edition.id).where(Edition.id == edition.id).with_for_update())
+    db.session.refresh(edition, ["themes"])
+
+
 def new_code(edition: Edition, text: str) -> str:
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     base = CUSTOM_THEME_PREFIX + (re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:30]
@@ -86,15 +95,16 @@ def resolve_theme(edition: Edition, value: str, errors: dict[str, list]) -> str:
         return ""
     if value in REGISTRY or own_theme(edition, value) is not None:
         return value
-    if value in BY_NAME:
-        return BY_NAME[value].value
+    if value.casefold() in BY_NAME:
+        return BY_NAME[value.casefold()].value
     for row in edition.themes:
-        if row.label_fr == value:
+        if row.label_fr.casefold() == value.casefold():
             return row.code
     texts = clean_texts({"fr": value}, errors, key=lambda lang: "theme",
                         max_length=LABEL_LENGTH, required=True, one_line=True)
     if "theme" in errors:
         return ""
+    lock_themes(edition)
     row = EditionTheme(code=new_code(edition, value), label_fr=texts["fr"], translations={})
     edition.themes.append(row)
     db.session.flush()

@@ -79,6 +79,7 @@ def test_a_theme_is_a_code_and_its_name_translates(app):
         errors: dict = {}
         assert resolve_theme(edition, "Eau", errors) == "water"  # the registry's, by its name
         assert resolve_theme(edition, "water", errors) == "water"
+        assert resolve_theme(edition, "eau", errors) == "water"  # whatever the case
         own = resolve_theme(edition, "Économie solidaire", errors)
         assert own == "x-economie-solidaire" and not errors
         assert resolve_theme(edition, " Économie   solidaire ", errors) == own  # the same
@@ -129,3 +130,49 @@ def test_organisers_name_an_editions_themes_in_each_language(app, client, auth):
     with app.app_context():
         assert db.session.get(EditionTheme, theme_id).texts_of("label") == {
             "fr": "Énergie solaire", "en": "Solar energy"}
+
+
+def test_two_organisers_adding_one_theme_at_once_make_two_codes(app, postgres):
+    """PostgreSQL: the second waits for the first's lock on the edition, then finds the code
+    taken and takes the next one; no duplicate code, no error."""
+    import threading
+
+    from sqlalchemy import select
+
+    from festival.editions.models import Edition
+    from tests.ticketing.test_concurrency import _wait_for_a_lock_wait
+
+    with app.app_context():
+        edition_id = factories.gen_edition().id
+        db.session.commit()
+    first_done, release = threading.Event(), threading.Event()
+    results: dict[str, object] = {}
+
+    def add(name: str, hold: bool) -> None:
+        with app.app_context():
+            try:
+                edition = db.session.get(Edition, edition_id)
+                errors: dict = {}
+                results[name] = resolve_theme(edition, name, errors) or errors
+                if hold:  # keep the lock until the other is seen waiting for it
+                    first_done.set()
+                    release.wait(30)
+                db.session.commit()
+            finally:
+                first_done.set()
+                db.session.remove()
+
+    first = threading.Thread(target=add, args=("Économie sociale", True), daemon=True)
+    first.start()
+    assert first_done.wait(30)
+    second = threading.Thread(target=add, args=("Economie sociale!", False), daemon=True)
+    second.start()
+    assert _wait_for_a_lock_wait(app)
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert results == {"Économie sociale": "x-economie-sociale",
+                       "Economie sociale!": "x-economie-sociale-2"}
+    with app.app_context():
+        assert sorted(db.session.scalars(select(EditionTheme.code))) == [
+            "x-economie-sociale", "x-economie-sociale-2"]

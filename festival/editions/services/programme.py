@@ -30,7 +30,7 @@ from festival.editions.models import (
 )
 from festival.editions.services._checks import Fields, is_id, refuse_if_archived
 from festival.editions.themes import LABEL_LENGTH as THEME_LENGTH
-from festival.editions.themes import french_names, new_code, resolve_theme
+from festival.editions.themes import french_names, lock_themes, new_code, resolve_theme
 from festival.extensions import db
 
 MAX_SESSION = timedelta(hours=14)
@@ -186,6 +186,7 @@ def create_theme(edition: Edition, texts: dict, *, actor=None) -> EditionTheme:
         errors.setdefault("label", []).append(_l("This edition already has this theme."))
     if errors:
         raise ValidationError(errors)
+    lock_themes(edition)
     row = EditionTheme(code=new_code(edition, french), label_fr=french,
                        translations={"label": {k: v for k, v in clean.items() if k != "fr"}})
     edition.themes.append(row)
