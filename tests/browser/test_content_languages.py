@@ -57,3 +57,14 @@ def test_an_organiser_writes_a_room_in_every_language(laptop, app, live_server, 
     assert "Salle Tiznit" in missing and "Grande salle" in missing  # its English is missing
     assert _serious(laptop) == []
     screenshot(laptop, "edition-gaps-ar")
+    # The edition's own themes, named in each language; the session form offers them.
+    laptop.goto(f"/manage/editions/{year}/themes")
+    laptop.fill("#label", "Économie solidaire")
+    laptop.fill("#label_ar", "الاقتصاد التضامني")
+    laptop.locator("form.ed-form button[type=submit]").click()
+    laptop.wait_for_url(re.compile(rf".*/manage/editions/{year}/themes$"))
+    assert "الاقتصاد التضامني" in laptop.locator("table").inner_text()
+    assert _serious(laptop) == []
+    screenshot(laptop, "themes-ar")
+    laptop.goto(f"/manage/editions/{year}/sessions/new")
+    assert laptop.locator("#theme option[value=x-economie-solidaire]").count() == 1
