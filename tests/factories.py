@@ -128,9 +128,11 @@ def gen_edition_samples() -> dict:
     from festival.editions import services
     organiser = services.add_organiser(edition, association.id, "partner", actor=None)
     stand = gen_stand(edition, association)
+    theme = services.create_theme(edition, {"fr": "Thème d'essai"})
     return {"year": edition.year, "room_id": room.id, "speaker_id": speaker.id,
             "session_id": session.id, "venue_id": edition.venues[0].id,
-            "organiser_id": organiser.id, "stand_id": stand.id, "name": "missing.jpg"}
+            "organiser_id": organiser.id, "stand_id": stand.id, "name": "missing.jpg",
+            "theme_id": theme.id}
 
 
 def gen_ticketing_samples(year: int) -> dict:

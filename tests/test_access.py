@@ -98,7 +98,7 @@ EXPECTED: dict[str, frozenset[str]] = {
         "add_organiser", "remove_organiser", "stands", "decide_stand")},
     **{f"manage_programme.{name}": STAFF for name in (
         "rooms", "room", "sessions", "conflicts", "new_session", "session", "speakers",
-        "speaker", "grid", "move")},
+        "speaker", "grid", "move", "themes", "theme")},
     "api.editions.list_editions": EVERYONE,
     "api.editions.get_edition": EVERYONE,
     "api.editions.programme": EVERYONE,

@@ -19,6 +19,7 @@ def _summary(a: Association) -> dict:
         "slug": a.slug,
         "name": a.name,
         "short_description": a.short_description,
+        "texts": {"short_description": a.texts_of("short_description")},
         "city": a.city,
         "postcode": a.postcode,
         "province": a.province.value if a.province else None,
@@ -49,7 +50,7 @@ def get_association(slug: str):
     if a is None:
         raise NotFound("association_not_found", _l("No member association has this slug."))
     return jsonify(_summary(a) | {
-        "description": a.description,
+        "description": a.description, "texts": a.all_texts(),
         "email": a.email,
         "phone": a.phone,
         "member_since": a.member_since.isoformat() if a.member_since else None,

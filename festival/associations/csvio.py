@@ -59,7 +59,8 @@ def export_csv(associations: list[Association]) -> bytes:
         row = {
             "slug": a.slug, "name": a.name, "status": a.status.value,
             "member_since": to_paris(a.member_since).date().isoformat() if a.member_since else "",
-            "short_description": a.short_description, "description": a.description,
+            # The French texts: what an import writes back (the other languages stay).
+            "short_description": a.short_description_fr, "description": a.description_fr,
             "city": a.city, "postcode": a.postcode,
             "province": a.province.value if a.province else "", "commune": a.commune,
             "themes": ";".join(t.value for t in a.theme_values),

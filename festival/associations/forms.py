@@ -22,6 +22,7 @@ from festival.accounts.services import MIN_PASSWORD_LENGTH
 from festival.associations.labels import POLE_LABELS, PROVINCE_LABELS, STATUS_LABELS, THEME_LABELS
 from festival.associations.models import MembershipStatus
 from festival.core.forms import Form, choices
+from festival.core.language_fields import LanguageForm, in_languages
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -68,8 +69,10 @@ class ManageFilterForm(DirectoryFilterForm):
             (s.value, label) for s, label in STATUS_LABELS.items()])
 
 
-class _ProfileFields(Form):
-    """What an association says about itself on its public page."""
+@in_languages("short_description", "description")
+class _ProfileFields(LanguageForm):
+    """What an association says about itself on its public page (its two descriptions in
+    every language, French first: core/language_fields.py)."""
     short_description = TextAreaField(
         _l("In one sentence"), validators=[DataRequired(), Length(max=300)],
         render_kw={"rows": 2, "maxlength": 300})
@@ -93,9 +96,10 @@ class _ProfileFields(Form):
         self.themes.choices = theme_choices()
 
     def profile_data(self) -> dict:
-        return {name: getattr(self, name).data for name in (
-            "short_description", "description", "city", "postcode", "province", "commune",
-            "themes", "email", "phone", "website")}
+        return {**{name: getattr(self, name).data for name in (
+            "city", "postcode", "province", "commune", "themes", "email", "phone", "website")},
+            "short_description": self.texts("short_description"),
+            "description": self.texts("description")}
 
 
 def _make_optional(form: Form, names) -> None:

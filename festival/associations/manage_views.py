@@ -21,6 +21,7 @@ from festival.associations.models import Association
 from festival.core.access import Role, roles
 from festival.core.errors import DomainError
 from festival.core.forms import submit_form
+from festival.core.language_fields import texts_data
 from festival.core.unit_of_work import refuse_request
 from festival.core.views import safe_next
 from festival.extensions import db
@@ -35,8 +36,8 @@ def _association(association_id: int) -> Association:
 
 def record_data(association: Association) -> dict:
     data = {name: getattr(association, name) for name in (
-        "name", "slug", "short_description", "description", "city", "postcode", "commune",
-        "email", "phone", "website")}
+        "name", "slug", "city", "postcode", "commune", "email", "phone", "website")}
+    data.update(texts_data(association))  # every language's text, whatever the page's
     data["province"] = association.province.value if association.province else ""
     data["themes"] = [t.value for t in association.theme_values]
     data["poles"] = [p.value for p in association.pole_values]

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.core.models import TimestampMixin
 from festival.core.timeutil import utcnow
+from festival.core.translated import Translated, translated
 from festival.core.types import UTCDateTime, str_enum
 from festival.extensions import db
 
@@ -57,14 +58,21 @@ class Pole(str, enum.Enum):
     POPULAR_EDUCATION = "popular_education"
 
 
-class Association(TimestampMixin, db.Model):
+class Association(Translated, TimestampMixin, db.Model):
+    """A member (or applying) association. Its two descriptions are public texts per
+    language (core/translated.py): French in their columns, the others in `translations`."""
+
     __tablename__ = "associations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    short_description: Mapped[str] = mapped_column(String(300), default="")
-    description: Mapped[str] = mapped_column(Text, default="")
+    short_description_fr: Mapped[str] = mapped_column("short_description", String(300),
+                                                      default="")
+    description_fr: Mapped[str] = mapped_column("description", Text, default="")
+    TRANSLATED = {"short_description": "short_description_fr", "description": "description_fr"}
+    short_description = translated("short_description_fr", "short_description")
+    description = translated("description_fr", "description")
     # Seat in France
     city: Mapped[str] = mapped_column(String(120), default="")
     postcode: Mapped[str] = mapped_column(String(10), default="")

@@ -130,6 +130,9 @@ def _set_fields(association: Association, cleaned: Mapping[str, Any]) -> None:
                     association.poles.remove(row)
             have = {row.pole for row in association.poles}
             association.poles.extend(AssociationPole(pole=p) for p in value if p not in have)
+        elif name.endswith("_texts"):  # the other languages of a public text: they replace
+            association.translations = {**(association.translations or {}),
+                                        name.removesuffix("_texts"): dict(value)}
         else:
             setattr(association, name, value)
 

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from festival.associations.models import Pole, Province, Theme
 from festival.core.errors import ValidationError
 from festival.core.slugs import slugify  # noqa: F401 (the registry's slugs)
+from festival.core.translated import clean_texts
 from festival.core.urls import is_web_address
 
 SLUG_MAX = 80
@@ -29,6 +30,7 @@ PHONE_RE = re.compile(r"^\+?[0-9 ().\-]+$")
 MAX_LENGTHS = {"name": 200, "short_description": 300, "description": 10_000, "city": 120,
                "commune": 160, "email": 254, "phone": 40, "website": 300}
 TEXT_FIELDS = ("name", "short_description", "description", "city", "commune")
+PUBLIC_TEXTS = ("short_description", "description")  # per language (core/translated.py)
 ALL_FIELDS = ("name", "slug", "short_description", "description", "city", "postcode",
               "province", "commune", "email", "phone", "website", "themes", "poles")
 
@@ -149,7 +151,22 @@ def check_fields(raw: Mapping[str, Any], *, required: Iterable[str] = ()
         errors.setdefault(name, []).append(str(message))
 
     for name in TEXT_FIELDS:
-        if name in raw:
+        if name in PUBLIC_TEXTS and isinstance(raw.get(name), Mapping):
+            # Every language at once (core/translated.py): French in `name`, the others in
+            # `<name>_texts`; problems under `name` (French) or `<name>_<language>`.
+            found: dict[str, list] = {}
+            texts = clean_texts(
+                {lang: (_text(text) if name == "description" else _one_line(text))
+                 if isinstance(text, str) else text for lang, text in raw[name].items()},
+                found, max_length=MAX_LENGTHS[name],
+                key=lambda lang, name=name: name if lang == "fr" else f"{name}_{lang}")
+            for key, messages in found.items():
+                for message in messages:
+                    fail(key, message)
+            cleaned[name] = texts.get("fr", "")
+            cleaned[f"{name}_texts"] = {lang: text for lang, text in texts.items()
+                                        if lang != "fr"}
+        elif name in raw:
             value = _text(raw[name]) if name == "description" else _one_line(raw[name])
             if len(value) > MAX_LENGTHS[name]:
                 fail(name, _l("At most %(n)s characters.", n=MAX_LENGTHS[name]))

@@ -25,6 +25,7 @@ from festival.associations.validation import clean_email
 from festival.core.access import Role, public, roles
 from festival.core.errors import DomainError, NotFound
 from festival.core.forms import apply_field_errors, submit_form
+from festival.core.language_fields import texts_data
 from festival.core.security import limit
 from festival.core.unit_of_work import refuse_request
 
@@ -44,6 +45,7 @@ def may_preview(association: Association) -> bool:
 
 def profile_data(association: Association) -> dict:
     data = {name: getattr(association, name) for name in services.PROFILE_FIELDS}
+    data.update(texts_data(association))  # every language's text, whatever the page's
     data["province"] = association.province.value if association.province else ""
     data["themes"] = [t.value for t in association.theme_values]
     return data

@@ -95,7 +95,8 @@ def lists(year: int):
     principal = current_principal()
     edition = edition_for_year(year, include_drafts=principal.role is not Role.VOLUNTEER)
     return jsonify(checkin_lists=[
-        {"id": found.id, "name": found.name, "days": list(found.days or []), "gates": gates,
+        {"id": found.id, "name": found.name, "texts": found.all_texts(),
+         "days": list(found.days or []), "gates": gates,
          "ticket_type_ids": [t.id for t in found.ticket_types],
          "allow_reentry": found.allow_reentry, "is_active": found.is_active}
         for found, gates in queries.lists_with_gates(edition.id)])

@@ -65,7 +65,10 @@ def offline_bundle(door: Door) -> dict[str, Any]:
                     "days": sorted(door.edition_days),
                     # Its festival days end then, the next morning (editions.days).
                     "day_cutoff": door.day_cutoff.strftime("%H:%M")},
-        "list": {"id": door.list_id, "name": door.list_name, "days": sorted(door.list_days),
+        # `names`: the name in every language written, for the scanner's own language.
+        "list": {"id": door.list_id, "name": door.list_name,
+                 "names": {**dict(door.list_names), "fr": door.list_name},
+                 "days": sorted(door.list_days),
                  "ticket_type_ids": sorted(door.type_ids), "allow_reentry": door.allow_reentry,
                  "admit_unpaid": door.admit_unpaid, "is_active": door.is_active},
         "device": {"id": door.device_id, "name": door.device_name, "gate": door.gate},

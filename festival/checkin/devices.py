@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -21,6 +22,7 @@ from festival.checkin.queries import forget_doors
 from festival.core.access import Role
 from festival.core.errors import DomainError, NotFound, ValidationError
 from festival.core.timeutil import utcnow
+from festival.core.translated import clean_texts
 from festival.extensions import db
 from festival.ticketing.models import TicketType
 
@@ -73,19 +75,32 @@ def _types(edition, raw, errors: dict) -> list[TicketType]:
 def _apply_list(edition, checkin_list: CheckinList, data: dict) -> None:
     forget_doors()
     errors: dict[str, list] = {}
-    name = _text(data.get("name"), "name", errors)
+    # The name the scanner shows: a string (French) or {language: text} (core/translated.py).
+    raw_name = data.get("name")
+    others = None
+    if isinstance(raw_name, Mapping):
+        clean = clean_texts(raw_name, errors, max_length=NAME_LENGTH, required=True,
+                            one_line=True,
+                            key=lambda lang: "name" if lang == "fr" else f"name_{lang}")
+        name = clean.get("fr", "")
+        others = {lang: text for lang, text in clean.items() if lang != "fr"}
+    else:
+        name = _text(raw_name, "name", errors)
     days = _days(edition, data.get("days"), errors)
     types = _types(edition, data.get("ticket_type_ids"), errors)
     if errors:
         raise ValidationError(errors)
     checkin_list.name = name
+    if others is not None:
+        checkin_list.translations = {**(checkin_list.translations or {}), "name": others}
     checkin_list.days = days
     checkin_list.ticket_types = types
     if "room_id" in data:
         checkin_list.room_id = _room(edition, data["room_id"])
     elif checkin_list.id is None:  # a new list named after a room keeps that room's door
         checkin_list.room_id = next((r.id for r in edition.rooms
-                                     if r.name.strip().lower() == name.strip().lower()), None)
+                                     if r.name_fr.strip().lower() == name.strip().lower()),
+                                    None)
     for flag in ("allow_reentry", "admit_unpaid", "is_active", "allow_self_pairing"):
         if flag in data:
             setattr(checkin_list, flag, bool(data[flag]))

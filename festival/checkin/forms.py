@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from festival.core.forms import Form, choices
+from festival.core.language_fields import LanguageForm, in_languages
 
 
 class CheckboxListField(SelectMultipleField):
@@ -23,8 +24,10 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ListForm(Form):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+@in_languages("name")
+class ListForm(LanguageForm):
+    name = StringField(_l("Name shown on the scanner"),
+                       validators=[DataRequired(), Length(max=120)])
     days = CheckboxListField(_l("Days (none ticked: every day of the festival)"))
     ticket_type_ids = CheckboxListField(_l("Ticket types admitted (none ticked: all)"),
                                         coerce=int)
@@ -46,7 +49,7 @@ class ListForm(Form):
                                        [(r.id, r.name) for r in edition.rooms])
 
     def service_data(self) -> dict:
-        return {"name": self.name.data, "days": self.days.data or [],
+        return {"name": self.texts("name"), "days": self.days.data or [],
                 "ticket_type_ids": self.ticket_type_ids.data or [],
                 "room_id": self.room_id.data or None,
                 "allow_reentry": self.allow_reentry.data, "admit_unpaid": self.admit_unpaid.data,

@@ -17,6 +17,7 @@ from festival.checkin.views import pairing_url
 from festival.core.access import Role, roles
 from festival.core.errors import DomainError
 from festival.core.forms import apply_field_errors, submit_form
+from festival.core.translated import InFrench
 from festival.core.unit_of_work import refuse_request
 from festival.editions.models import Edition, EditionStatus
 from festival.editions.queries import edition_for_year
@@ -93,9 +94,10 @@ def edit_list(year: int, list_id: int):
     if request.method == "POST":
         form = ListForm()
     else:
-        form = ListForm(formdata=None, obj=checkin_list, data={
+        form = ListForm(formdata=None, obj=InFrench(checkin_list), data={
             "ticket_type_ids": [t.id for t in checkin_list.ticket_types],
             "days": list(checkin_list.days or []), "room_id": checkin_list.room_id or 0})
+        form.fill_texts(checkin_list)
     form.fill_choices(edition, _types(edition))
     redirected, status = submit_form(
         form, lambda: devices.update_list(checkin_list, form.service_data(), actor=current_user),

@@ -53,7 +53,8 @@ ORDERS = Order.__table__
 TYPES = TicketType.__table__
 SEARCH_LIMIT = 20
 
-_LIST_COLUMNS = (LISTS.c.id.label("list_id"), LISTS.c.name.label("list_name"), LISTS.c.days,
+_LIST_COLUMNS = (LISTS.c.id.label("list_id"), LISTS.c.name.label("list_name"),
+                 LISTS.c.translations.label("list_translations"), LISTS.c.days,
                  LISTS.c.allow_reentry, LISTS.c.admit_unpaid, LISTS.c.is_active,
                  EDITIONS.c.id.label("edition_id"), EDITIONS.c.year,
                  EDITIONS.c.signing_public_key, EDITIONS.c.day_cutoff,
@@ -126,7 +127,9 @@ def _door(row, **who) -> Door:
                 list_days=frozenset(row.days or []), type_ids=type_ids,
                 allow_reentry=row.allow_reentry, admit_unpaid=row.admit_unpaid,
                 is_active=row.is_active, is_edition_archived=bool(row.is_edition_archived),
-                day_cutoff=cutoff_of(row), **who)
+                day_cutoff=cutoff_of(row),
+                list_names=tuple(sorted(((row.list_translations or {}).get("name")
+                                         or {}).items())), **who)
 
 
 def _iso(day) -> str:

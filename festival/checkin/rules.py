@@ -45,6 +45,8 @@ class Door:
     user_id: int | None = None
     last_seen_at: datetime | None = None
     day_cutoff: time = DEFAULT_CUTOFF  # the edition's: its festival days end then
+    # The list's name in the other languages ({language: text}; French is list_name).
+    list_names: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

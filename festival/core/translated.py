@@ -50,6 +50,11 @@ class Translated:
         return {"fr": french, **{lang: text for lang, text in others.items()
                                  if lang != "fr" and lang in LANGUAGES and text}}
 
+    def all_texts(self) -> dict[str, dict[str, str]]:
+        """Every field's texts in every language written: the API's and exports' `texts`
+        ({field: {language: text}}, French always there)."""
+        return {field: self.texts_of(field) for field in self.TRANSLATED}
+
     def text_in(self, field: str, language: str) -> str:
         return in_language(self.texts_of(field), language)
 

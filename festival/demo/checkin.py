@@ -16,6 +16,12 @@ SATURDAY = "Entrée principale — samedi"
 SUNDAY = "Entrée principale — dimanche"
 CONCERT = "Salle de concert"
 DEMO_DEVICE = "Téléphone de démonstration"
+# The lists' names as the scanner shows them in English and Arabic.
+LIST_NAMES = {
+    SATURDAY: {"en": "Main entrance — Saturday", "ar": "المدخل الرئيسي — السبت"},
+    SUNDAY: {"en": "Main entrance — Sunday", "ar": "المدخل الرئيسي — الأحد"},
+    CONCERT: {"en": "Concert hall", "ar": "قاعة الحفلات"},
+}
 DEMO_GATE = "Entrée principale"
 
 
@@ -37,7 +43,11 @@ def load_checkin(edition: Edition) -> list[str]:
         select(CheckinList).where(CheckinList.edition_id == edition.id))}
     for name, data in _lists(edition).items():
         if name not in existing:
-            existing[name] = devices.create_list(edition, {"name": name, **data})
+            existing[name] = devices.create_list(
+                edition, {"name": {"fr": name, **LIST_NAMES[name]}, **data})
+        elif not (existing[name].translations or {}).get("name"):
+            existing[name].set_texts("name", {"fr": name, **LIST_NAMES[name]}, {},
+                                     max_length=120)
     device = db.session.scalar(select(Device).where(Device.edition_id == edition.id,
                                                     Device.name == DEMO_DEVICE))
     lines = [f"  {len(existing)} check-in lists for the doors of {edition.year}"]

@@ -230,6 +230,71 @@ def _stands(edition: Edition, actor: User | None) -> None:
                                   if number.startswith("A") else "Hall B", actor=actor)
 
 
+# The sessions' titles in English and Arabic (by their French title); the abstracts are left
+# in French, so the edition's page shows organisers what is still to translate.
+SESSION_TITLES = {
+    "Ouverture du festival": {"en": "Festival opening", "ar": "افتتاح المهرجان"},
+    "L'eau dans le Souss-Massa : vivre avec la rareté": {
+        "en": "Water in Souss-Massa: living with scarcity",
+        "ar": "الماء في سوس ماسة: العيش مع الندرة"},
+    "Les écoles des villages : internats, transport scolaire et soutien": {
+        "en": "Village schools: boarding, school transport and tutoring",
+        "ar": "مدارس القرى: الداخليات والنقل المدرسي والدعم"},
+    "Monter un projet de solidarité internationale : du besoin au financement": {
+        "en": "Building an international solidarity project: from need to funding",
+        "ar": "إعداد مشروع للتضامن الدولي: من الحاجة إلى التمويل"},
+    "Diaspora et développement : ce que les associations changent au village": {
+        "en": "Diaspora and development: what associations change in the village",
+        "ar": "الجالية والتنمية: ما تغيّره الجمعيات في القرية"},
+    "Contes du Souss en tamazight": {"en": "Tales of the Souss in Tamazight",
+                                     "ar": "حكايات سوس بالأمازيغية"},
+    "Projection : « Tizi, l'école au bout de la piste »": {
+        "en": "Screening: “Tizi, the school at the end of the track”",
+        "ar": "عرض: «تيزي، المدرسة في آخر المسلك»"},
+    "Cuisine et argan : l'huile, l'amlou et les femmes qui les font": {
+        "en": "Cooking and argan: the oil, amlou and the women who make them",
+        "ar": "الطبخ والأركان: الزيت والأملو والنساء اللواتي يصنعنه"},
+    "Relamping : éclairer les villages avec des LED": {
+        "en": "Relamping: lighting villages with LEDs",
+        "ar": "تجديد الإنارة: إضاءة القرى بمصابيح LED"},
+    "Soirée ahwach et rrways": {"en": "Ahwach and rrways evening",
+                                "ar": "سهرة أحواش والروايس"},
+    "Les jeunes de la diaspora et le Maroc de leurs parents": {
+        "en": "Young people of the diaspora and their parents' Morocco",
+        "ar": "شباب الجالية ومغرب آبائهم"},
+    "Santé dans les douars : dispensaires et caravanes médicales": {
+        "en": "Health in the douars: clinics and medical caravans",
+        "ar": "الصحة في الدواوير: المستوصفات والقوافل الطبية"},
+    "Initiation au tifinagh": {"en": "Introduction to Tifinagh", "ar": "مدخل إلى تيفيناغ"},
+    "Tri et valorisation des déchets dans les communes rurales": {
+        "en": "Sorting and recovering waste in rural communes",
+        "ar": "فرز النفايات وتثمينها في الجماعات القروية"},
+    "Coopératives : vendre en France les produits du Souss": {
+        "en": "Cooperatives: selling the Souss's products in France",
+        "ar": "التعاونيات: بيع منتجات سوس في فرنسا"},
+    "Projection-débat : « Argane, l'or des femmes »": {
+        "en": "Screening and debate: “Argan, the women's gold”",
+        "ar": "عرض ونقاش: «الأركان، ذهب النساء»"},
+    "Rrways : chants des raïs du Souss": {"en": "Rrways: songs of the Souss raïs",
+                                          "ar": "الروايس: أغاني روايس سوس"},
+    "Atelier photo : les villages vus par leurs enfants": {
+        "en": "Photo workshop: villages seen by their children",
+        "ar": "ورشة تصوير: القرى بعيون أطفالها"},
+    "Clôture et remerciements": {"en": "Closing and thanks", "ar": "الاختتام والشكر"},
+}
+# The rooms' names in English and Arabic.
+ROOM_NAMES = {
+    "Grande salle": {"en": "Main hall", "ar": "القاعة الكبرى"},
+    "Salle Tiznit": {"en": "Tiznit room", "ar": "قاعة تزنيت"},
+    "Salle Taroudant": {"en": "Taroudant room", "ar": "قاعة تارودانت"},
+}
+# The demo programme's themes that are not the registry's, in the other languages.
+THEME_NAMES = {
+    "Économie solidaire": {"en": "Solidarity economy", "ar": "الاقتصاد التضامني"},
+    "Énergie": {"en": "Energy", "ar": "الطاقة"},
+}
+
+
 def load_editions() -> int:
     """Create the demo editions that do not exist yet; returns how many editions there are."""
     actor = db.session.scalar(select(User).where(User.role == Role.ORGANISER).order_by(User.id))
@@ -255,6 +320,18 @@ def load_editions() -> int:
             _where_and_when(edition, spec, actor)
         if year == 2027:
             _stands(edition, actor)
+        for item in edition.sessions:
+            if not (item.translations or {}).get("title") and item.title_fr in SESSION_TITLES:
+                item.set_texts("title", {"fr": item.title_fr, **SESSION_TITLES[item.title_fr]},
+                               {}, max_length=250)
+        for room in edition.rooms:
+            if not (room.translations or {}).get("name") and room.name_fr in ROOM_NAMES:
+                room.set_texts("name", {"fr": room.name_fr, **ROOM_NAMES[room.name_fr]}, {},
+                               max_length=120)
+        for theme in edition.themes:  # the edition's own themes, named in Arabic and English
+            if not (theme.translations or {}).get("label") and theme.label_fr in THEME_NAMES:
+                theme.set_texts("label", {"fr": theme.label_fr, **THEME_NAMES[theme.label_fr]},
+                                {}, max_length=80)
         for name, texts in TEXTS.get(year, {}).items():
             _add_missing(edition, name, texts, 10_000)
         for session in edition.sessions:

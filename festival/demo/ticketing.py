@@ -63,6 +63,26 @@ QUESTIONS = [
 ]
 
 
+# Their descriptions in English and Arabic.
+TYPE_DESCRIPTIONS = {
+    "Pass festival (2 jours)": {
+        "en": "Entry on both days: talks, round tables, workshops, screenings and concerts.",
+        "ar": "الدخول خلال اليومين: محاضرات وموائد مستديرة وورشات وعروض أفلام وحفلات."},
+    "Pass samedi": {"en": "Entry on Saturday, evening concert included.",
+                    "ar": "الدخول يوم السبت، بما في ذلك حفل المساء."},
+    "Pass dimanche": {"en": "Entry on Sunday.", "ar": "الدخول يوم الأحد."},
+    REDUCED: {"en": "On proof at the entrance. For holders of a code.",
+              "ar": "بتقديم ما يثبت ذلك عند المدخل. مخصص لحاملي الرمز."},
+    "Entrée enfant (moins de 12 ans)": {
+        "en": "Free, with an adult holding a ticket.",
+        "ar": "مجاني، برفقة شخص بالغ يحمل تذكرة."},
+    "Billet de soutien (2 jours)": {
+        "en": "The two-day pass, at the price you choose from €20: the difference funds the "
+              "network's projects.",
+        "ar": "تذكرة اليومين بالسعر الذي تختارونه ابتداءً من 20 €: يموّل الفرق مشاريع الشبكة."},
+}
+
+
 def _types(edition: Edition) -> list[dict]:
     saturday, sunday = (day.isoformat() for day in edition.dates[:2])
     return [

@@ -11,7 +11,7 @@ from festival.core.errors import ValidationError
 from festival.core.timeutil import to_paris
 from festival.core.urls import absolute_url
 from festival.editions.days import cutoff_of
-from festival.editions.labels import track_label
+from festival.editions.labels import track_label, track_texts
 from festival.editions.models import Edition, ProgrammeSession, Room, Speaker, Venue
 from festival.editions.practical import door_instants, venue_of
 from festival.editions.services.editions import MAX_DAYS
@@ -85,7 +85,13 @@ def _iso(moment: datetime) -> str:
 
 def venue_json(venue: Venue) -> dict[str, Any]:
     return {"id": venue.id, "name": venue.name, "address": venue.address,
-            "postcode": venue.postcode, "city": venue.city, "capacity": venue.capacity}
+            "postcode": venue.postcode, "city": venue.city, "capacity": venue.capacity,
+            "texts": {"transport": _written(venue.transport), "access": _written(venue.access)}}
+
+
+def _written(texts) -> dict[str, str]:
+    """A venue's notes in the languages they are written in."""
+    return {lang: text for lang, text in (texts or {}).items() if text}
 
 
 def _doors_json(day) -> dict[str, Any]:
@@ -100,7 +106,8 @@ def edition_json(edition: Edition) -> dict[str, Any]:
     year = edition.year
     return {
         "year": year, "title": edition.title, "tagline": edition.tagline,
-        "description": edition.description, "status": edition.status.value,
+        "description": edition.description, "texts": edition.all_texts(),
+        "status": edition.status.value,
         "days": [d.isoformat() for d in edition.dates],
         "day_cutoff": cutoff_of(edition).strftime("%H:%M"),
         "venues": [venue_json(v) for v in edition.venues],
@@ -120,7 +127,8 @@ def edition_json(edition: Edition) -> dict[str, Any]:
 
 def room_json(room: Room) -> dict[str, Any]:
     return {"id": room.id, "guid": room.guid, "name": room.name,
-            "description": room.description, "capacity": room.capacity,
+            "description": room.description, "texts": room.all_texts(),
+            "capacity": room.capacity,
             "opens_at": room.opens_at.strftime("%H:%M") if room.opens_at else None,
             "closes_at": room.closes_at.strftime("%H:%M") if room.closes_at else None,
             "venue_id": room.venue_id, "position": room.position}
@@ -129,6 +137,7 @@ def room_json(room: Room) -> dict[str, Any]:
 def speaker_json(speaker: Speaker) -> dict[str, Any]:
     association = speaker.association
     return {"id": speaker.id, "guid": speaker.guid, "name": speaker.name, "bio": speaker.bio,
+            "texts": speaker.all_texts(),
             "photo_url": absolute_url("editions.speaker_photo", name=speaker.photo_filename)
             if speaker.photo_filename else None,
             "association": {"slug": association.slug, "name": association.name}
@@ -139,12 +148,15 @@ def session_json(session: ProgrammeSession) -> dict[str, Any]:
     return {
         "id": session.id, "guid": session.guid, "title": session.title,
         "kind": session.kind.value, "abstract": session.abstract,
+        "texts": session.all_texts(),
         "languages": [lang.value for lang in session.languages],
         "track": {"pole": session.pole.value if session.pole else None,
-                  "theme": session.theme or None, "name": track_label(session) or None},
+                  "theme": session.theme or None, "name": track_label(session) or None,
+                  "texts": track_texts(session)},
         "starts_at": _iso(session.starts_at), "ends_at": _iso(session.ends_at),
         "duration_minutes": session.duration_minutes,
-        "room": {"id": session.room.id, "name": session.room.name},
+        "room": {"id": session.room.id, "name": session.room.name,
+                 "texts": {"name": session.room.texts_of("name")}},
         "speakers": [speaker_json(s) for s in session.speakers],
         "status": session.status.value, "is_highlight": session.is_highlight,
         "registration_required": session.registration_required,

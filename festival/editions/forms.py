@@ -25,6 +25,12 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from festival.config import LANGUAGES
 from festival.core.forms import Form, choices
+from festival.core.language_fields import (
+    LanguageForm,
+    in_language_label,
+    in_languages,
+    language_attributes,
+)
 from festival.editions.labels import (
     LANGUAGE,
     ORGANISER_ROLE,
@@ -41,46 +47,20 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class EditionForm(Form):
+class EditionForm(LanguageForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     tagline = StringField(_l("Tagline"), validators=[Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Length(max=10_000)])
     days = FieldList(DateField(_l("Day"), validators=[Optional()]), min_entries=4,
                      max_entries=14, label=_l("Days of the festival"))
 
-    def texts(self, name: str) -> dict[str, str]:
-        """{language: text} of a public text: French in `name`, the others in `name_<lang>`
-        when the form has them."""
-        found = {"fr": getattr(self, name).data or ""}
-        for lang in ("en", "ar", "tzm"):
-            other = getattr(self, f"{name}_{lang}", None)
-            if other is not None:
-                found[lang] = other.data or ""
-        return found
-
     def day_values(self):
         return sorted({entry.data for entry in self.days if entry.data})
 
 
-def _in(lang: str, **extra) -> dict:
-    return {"lang": lang, "dir": "rtl" if lang == "ar" else "ltr", **extra}
-
-
+@in_languages("title", "tagline", "description")
 class EditionDetailsForm(EditionForm):
-    # The public texts in the other languages (French above is required; core/translated.py).
-    title_en = StringField(_l("Title, in English"), [Length(max=200)], render_kw=_in("en"))
-    title_ar = StringField(_l("Title, in Arabic"), [Length(max=200)], render_kw=_in("ar"))
-    title_tzm = StringField(_l("Title, in Tamazight"), [Length(max=200)], render_kw=_in("tzm"))
-    tagline_en = StringField(_l("Tagline, in English"), [Length(max=300)], render_kw=_in("en"))
-    tagline_ar = StringField(_l("Tagline, in Arabic"), [Length(max=300)], render_kw=_in("ar"))
-    tagline_tzm = StringField(_l("Tagline, in Tamazight"), [Length(max=300)],
-                              render_kw=_in("tzm"))
-    description_en = TextAreaField(_l("Description, in English"), [Length(max=10_000)],
-                                   render_kw=_in("en", rows=4))
-    description_ar = TextAreaField(_l("Description, in Arabic"), [Length(max=10_000)],
-                                   render_kw=_in("ar", rows=4))
-    description_tzm = TextAreaField(_l("Description, in Tamazight"), [Length(max=10_000)],
-                                    render_kw=_in("tzm", rows=4))
+    # The public texts in every language (French is required; core/translated.py).
     day_cutoff = TimeField(_l("A festival day ends the next morning at"),
                            validators=[DataRequired()],
                            description=_l("Paris time. The door, the programme and the dashboards "
@@ -107,30 +87,29 @@ class VenueForm(Form):
                             validators=[Optional(), NumberRange(1, 100_000)])
 
 
-def _texts(label, language: str, direction: str = "ltr"):
-    return TextAreaField(label, render_kw={"lang": language, "dir": direction, "rows": 3,
-                                           "maxlength": 1000})
-
-
 class VenueDetailsForm(VenueForm):
-    """A venue's page: its address and how to get there, written per language."""
+    """A venue's page: its address and how to get there, written per language (optional in
+    each, French included): `transport_<language>` and `access_<language>` for every
+    content language, made below."""
     map_url = StringField(_l("Map link"),
                           render_kw={"dir": "ltr", "inputmode": "url", "maxlength": 500},
                           description=_l("An https:// address of a map of the venue. Left "
                                          "empty, a link to OpenStreetMap is made from the "
                                          "address."))
-    transport_fr = _texts(_l("Public transport, in French"), "fr")
-    transport_en = _texts(_l("Public transport, in English"), "en")
-    transport_ar = _texts(_l("Public transport, in Arabic"), "ar", "rtl")
-    transport_tzm = _texts(_l("Public transport, in Tamazight"), "tzm")
-    access_fr = _texts(_l("Step-free access, in French"), "fr")
-    access_en = _texts(_l("Step-free access, in English"), "en")
-    access_ar = _texts(_l("Step-free access, in Arabic"), "ar", "rtl")
-    access_tzm = _texts(_l("Step-free access, in Tamazight"), "tzm")
+    NOTES = {"transport": _l("Public transport"), "access": _l("Step-free access")}
 
     def texts(self, name: str) -> dict[str, str]:
-        return {language: self[f"{name}_{language}"].data or ""
-                for language in LANGUAGES}
+        return {language: self[f"{name}_{language}"].data or "" for language in LANGUAGES}
+
+    def notes_fields(self, name: str) -> list:
+        return [self[f"{name}_{language}"] for language in LANGUAGES]
+
+
+for _name, _label in VenueDetailsForm.NOTES.items():
+    for _language in LANGUAGES:
+        setattr(VenueDetailsForm, f"{_name}_{_language}", TextAreaField(
+            in_language_label(_label, _language),
+            render_kw=language_attributes(_language, rows=3, maxlength=1000)))
 
 
 class DayPracticalEntry(SubForm):
@@ -158,7 +137,8 @@ class OrganiserForm(Form):
         (role.value, label) for role, label in ORGANISER_ROLE.items()))
 
 
-class RoomForm(Form):
+@in_languages("name", "description")
+class RoomForm(LanguageForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     description = StringField(_l("Description"), validators=[Length(max=300)])
     capacity = IntegerField(_l("Capacity (people)"),
@@ -173,7 +153,8 @@ class RoomForm(Form):
     stream_url = StringField(_l("Live stream (address)"), validators=[Length(max=500)])
 
 
-class SpeakerForm(Form):
+@in_languages("bio")
+class SpeakerForm(LanguageForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     bio = TextAreaField(_l("Short biography"), validators=[Length(max=3000)])
     association_id = SelectField(_l("Association (optional)"), coerce=int)
@@ -182,27 +163,22 @@ class SpeakerForm(Form):
     remove_photo = BooleanField(_l("Remove the current photo"))
 
 
-class SessionForm(Form):
-    title = StringField(_l("Title, in French"), validators=[DataRequired(), Length(max=250)],
-                        render_kw=_in("fr"))
-    title_en = StringField(_l("Title, in English"), [Length(max=250)], render_kw=_in("en"))
-    title_ar = StringField(_l("Title, in Arabic"), [Length(max=250)], render_kw=_in("ar"))
-    title_tzm = StringField(_l("Title, in Tamazight"), [Length(max=250)], render_kw=_in("tzm"))
+@in_languages("title", "abstract")
+class SessionForm(LanguageForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=250)])
     kind = SelectField(_l("Kind"), choices=choices(
         (kind.value, label) for kind, label in SESSION_KIND.items()))
-    abstract = TextAreaField(_l("Abstract, in French"), validators=[Length(max=10_000)],
-                             render_kw=_in("fr", rows=4))
-    abstract_en = TextAreaField(_l("Abstract, in English"), [Length(max=10_000)],
-                                render_kw=_in("en", rows=4))
-    abstract_ar = TextAreaField(_l("Abstract, in Arabic"), [Length(max=10_000)],
-                                render_kw=_in("ar", rows=4))
-    abstract_tzm = TextAreaField(_l("Abstract, in Tamazight"), [Length(max=10_000)],
-                                 render_kw=_in("tzm", rows=4))
+    abstract = TextAreaField(_l("Abstract"), validators=[Length(max=10_000)],
+                             render_kw={"rows": 4})
     languages = CheckboxListField(_l("Languages"), choices=choices(
         (lang.value, label) for lang, label in LANGUAGE.items()))
     pole = SelectField(_l("Track: a pôle of the CNSM"), choices=choices(
         [("", _l("— none —"))] + [(pole.value, label) for pole, label in POLE.items()]))
-    theme = StringField(_l("…or a free theme"), validators=[Length(max=80)])
+    theme = SelectField(_l("…or a theme"), default="")
+    new_theme = StringField(_l("…or a new theme, named in French"),
+                            validators=[Length(max=80)],
+                            description=_l("Name it in the other languages on the "
+                                           "edition's themes page."))
     day = SelectField(_l("Day"))
     start_time = TimeField(_l("Starts at"), validators=[DataRequired()])
     end_time = TimeField(_l("Ends at"), validators=[DataRequired()])
@@ -216,6 +192,11 @@ class SessionForm(Form):
     registration_required = BooleanField(_l("Free pre-registration: attendees reserve a seat "
                                             "with their ticket"))
     confirm_clashes = BooleanField(_l("Save despite the clashes listed above"))
+
+
+@in_languages("label")
+class ThemeForm(LanguageForm):
+    label = StringField(_l("Theme"), validators=[DataRequired(), Length(max=80)])
 
 
 class StandRequestForm(Form):

@@ -1,9 +1,11 @@
 """Human labels of the domain's enums, translated on display."""
 from __future__ import annotations
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from festival.associations.labels import POLE_LABELS as POLE  # the pôles are the registry's
+from festival.config import LANGUAGES
 from festival.editions import clashes
 from festival.editions.models import (
     EditionStatus,
@@ -14,6 +16,7 @@ from festival.editions.models import (
     StandSize,
     StandStatus,
 )
+from festival.editions.themes import theme_label, theme_texts
 
 EDITION_STATUS = {
     EditionStatus.DRAFT: _l("Draft"),
@@ -86,10 +89,22 @@ STAND_STATUS = {
 
 
 def track_label(session) -> str:
-    """A session's track: its pôle's name, or its free theme (empty when it has neither)."""
+    """A session's track in the reader's language: its pôle's name, or its theme's (empty
+    when it has neither)."""
     if session.pole is not None:
         return str(POLE[session.pole])
-    return session.theme or ""
+    return theme_label(session.edition, session.theme)
+
+
+def track_texts(session) -> dict[str, str]:
+    """A session's track in every language it is named in ({} when it has none)."""
+    if session.pole is not None:
+        found = {}
+        for language in LANGUAGES:
+            with force_locale(language):
+                found[language] = str(POLE[session.pole])
+        return found
+    return theme_texts(session.edition, session.theme)
 
 
 CLASH_KIND = {

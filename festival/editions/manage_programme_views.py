@@ -10,9 +10,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from festival.config import LANGUAGES
+from festival.associations.labels import THEME_LABELS
 from festival.core.access import Role, roles
-from festival.core.errors import DomainError, ValidationError
+from festival.core.errors import DomainError, NotFound, ValidationError
 from festival.core.forms import choices, refuse
 from festival.core.timeutil import paris_to_utc, to_paris
 from festival.core.translated import InFrench
@@ -20,8 +20,9 @@ from festival.core.unit_of_work import refuse_request
 from festival.editions import queries, services
 from festival.editions.clashes import ClashError, Placement, clashes_for, edition_clashes
 from festival.editions.days import cutoff_of, instant_of
-from festival.editions.forms import RoomForm, SessionForm, SpeakerForm
+from festival.editions.forms import RoomForm, SessionForm, SpeakerForm, ThemeForm
 from festival.editions.models import ProgrammeSession, Room, Speaker
+from festival.editions.themes import theme_choices
 
 bp = Blueprint("manage_programme", __name__, url_prefix="/manage")
 
@@ -40,13 +41,14 @@ def _room_form(edition, room: Room | None = None) -> RoomForm:
         [(0, _("— no other room —"))] +
         [(r.id, r.name) for r in edition.rooms if room is None or r.id != room.id])
     if room is not None and request.method == "GET":
+        form.fill_texts(room)
         form.venue_id.data = room.venue_id or 0
         form.overflow_room_id.data = room.overflow_room_id or 0
     return form
 
 
 def _room_data(form: RoomForm) -> dict:
-    return {"name": form.name.data, "description": form.description.data,
+    return {"name": form.texts("name"), "description": form.texts("description"),
             "capacity": form.capacity.data, "opens_at": form.opens_at.data,
             "closes_at": form.closes_at.data, "venue_id": form.venue_id.data or None,
             "position": form.position.data or 0,
@@ -215,6 +217,7 @@ def _session_form(edition, item: ProgrammeSession | None) -> SessionForm:
     form.day.choices = choices((d.isoformat(), format_date(d, "EEEE d MMMM")) for d in days)
     form.room_id.choices = choices((r.id, r.name) for r in edition.rooms)
     form.speaker_ids.choices = choices((s.id, s.name) for s in queries.all_speakers())
+    form.theme.choices = choices([("", _("— none —"))] + theme_choices(edition))
     if item is not None and request.method == "GET":
         start, end = to_paris(item.starts_at), to_paris(item.ends_at)
         texts = {(name if lang == "fr" else f"{name}_{lang}"): text
@@ -236,14 +239,11 @@ def _session_data(form: SessionForm) -> dict:
     day = date.fromisoformat(form.day.data)
     start = paris_to_utc(day, form.start_time.data)
     end_day = day + timedelta(days=1) if form.end_time.data <= form.start_time.data else day
-    def texts(name: str) -> dict[str, str]:
-        return {"fr": getattr(form, name).data or "",
-                **{lang: getattr(form, f"{name}_{lang}").data or "" for lang in LANGUAGES
-                   if lang != "fr"}}
-
-    return {"title": texts("title"), "kind": form.kind.data, "abstract": texts("abstract"),
+    return {"title": form.texts("title"), "kind": form.kind.data,
+            "abstract": form.texts("abstract"),
             "languages": form.languages.data or [], "pole": form.pole.data or None,
-            "theme": form.theme.data, "room_id": form.room_id.data, "starts_at": start,
+            "theme": " ".join((form.new_theme.data or "").split()) or form.theme.data or "",
+            "room_id": form.room_id.data, "starts_at": start,
             "ends_at": paris_to_utc(end_day, form.end_time.data),
             "speaker_ids": form.speaker_ids.data or [], "status": form.status.data,
             "is_highlight": form.is_highlight.data, "capacity": form.capacity.data,
@@ -300,6 +300,57 @@ def session(year: int, session_id: int):
     return _session_page(edition, item)
 
 
+# Themes -------------------------------------------------------------------------------------
+
+@bp.route("/editions/<int:year>/themes", methods=["GET", "POST"])
+@roles(Role.ORGANISER)
+def themes(year: int):
+    """The themes sessions take: the registry's (translated with the interface) and the
+    edition's own, named by the organisers in each language."""
+    edition = _edition(year)
+    form = ThemeForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            created = services.create_theme(edition, form.texts("label"),
+                                                  actor=current_user)
+        except DomainError as error:
+            status = refuse(form, error)
+            edition = _edition(year)
+        else:
+            flash(_("Theme “%(name)s” added.", name=created.label), "success")
+            return redirect(url_for("manage_programme.themes", year=year))
+    elif form.is_submitted():
+        status = 422
+    return render_template("editions/manage/themes.html", edition=edition, form=form,
+                           registry=THEME_LABELS.values()), status
+
+
+@bp.route("/editions/<int:year>/themes/<int:theme_id>", methods=["GET", "POST"])
+@roles(Role.ORGANISER)
+def theme(year: int, theme_id: int):
+    edition = _edition(year)
+    item = next((row for row in edition.themes if row.id == theme_id), None)
+    if item is None:
+        raise NotFound("theme_not_found", _("There is no such theme in this edition."))
+    form = ThemeForm()
+    if request.method == "GET":
+        form.fill_texts(item)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.set_theme_names(item, form.texts("label"), actor=current_user)
+        except DomainError as error:
+            status = refuse(form, error)
+        else:
+            flash(_("Theme saved."), "success")
+            return redirect(url_for("manage_programme.themes", year=year))
+    elif form.is_submitted():
+        status = 422
+    return render_template("editions/manage/theme.html", edition=edition, theme=item,
+                           form=form), status
+
+
 # Speakers -----------------------------------------------------------------------------------
 
 def _speaker_form(speaker: Speaker | None = None) -> SpeakerForm:
@@ -307,12 +358,13 @@ def _speaker_form(speaker: Speaker | None = None) -> SpeakerForm:
     form.association_id.choices = choices(
         [(0, _("— none —"))] + [(a.id, a.name) for a in queries.member_associations()])
     if speaker is not None and request.method == "GET":
+        form.fill_texts(speaker)
         form.association_id.data = speaker.association_id or 0
     return form
 
 
 def _save_speaker(form: SpeakerForm, speaker: Speaker | None) -> Speaker:
-    data = {"name": form.name.data, "bio": form.bio.data,
+    data = {"name": form.name.data, "bio": form.texts("bio"),
             "association_id": form.association_id.data or None}
     if speaker is None:
         speaker = services.create_speaker(data, actor=current_user)

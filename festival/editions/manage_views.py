@@ -10,7 +10,6 @@ from festival.config import LANGUAGES
 from festival.core.access import Role, roles
 from festival.core.errors import DomainError, NotFound
 from festival.core.forms import choices, refuse
-from festival.core.translated import gaps
 from festival.core.unit_of_work import refuse_request
 from festival.editions import queries, services
 from festival.editions.clashes import edition_clashes
@@ -26,6 +25,7 @@ from festival.editions.forms import (
 )
 from festival.editions.labels import EDITION_STATUS
 from festival.editions.models import EditionOrganiser, StandRequest, StandStatus, Venue
+from festival.editions.translation_gaps import FIELD_LABELS, translation_gaps
 from festival.extensions import db
 
 bp = Blueprint("manage_editions", __name__, url_prefix="/manage/editions")
@@ -90,8 +90,13 @@ def _edition_page(edition, *, form=None, venue_form=None, organiser_form=None,
         days_form=_days_form(edition, days_form),
         clash_count=len(edition_clashes(edition)),
         session_count=len(queries.all_sessions(edition)),
-        untranslated=gaps([edition, *edition.rooms, *queries.all_sessions(edition)]),
+        **_gaps(edition),
         stand_count=len(queries.stand_requests(edition))), status
+
+
+def _gaps(edition) -> dict:
+    counts, missing = translation_gaps(edition)
+    return {"untranslated": counts, "missing_texts": missing, "field_labels": FIELD_LABELS}
 
 
 @bp.route("/<int:year>", methods=["GET", "POST"])
@@ -214,7 +219,7 @@ def venue(year: int, venue_id: int):
     item = _venue(edition, venue_id)
     form = VenueDetailsForm(obj=item, data={
         f"{name}_{language}": (getattr(item, name) or {}).get(language, "")
-        for name in ("transport", "access") for language in LANGUAGES})
+        for name in VenueDetailsForm.NOTES for language in LANGUAGES})
     status = 200
     if form.validate_on_submit():
         try:

@@ -15,7 +15,7 @@ from festival.core.access import Role
 from festival.core.errors import NotFound
 from festival.core.timeutil import PARIS, to_paris, utcnow
 from festival.editions import days as festival_days
-from festival.editions.labels import POLE
+from festival.editions.labels import POLE, track_label
 from festival.editions.models import (
     PUBLIC_STATUSES,
     Edition,
@@ -362,10 +362,10 @@ def by_track(sessions: list[ProgrammeSession]) -> list[TrackGroup]:
         items = [s for s in sessions if s.pole is pole]
         if items:
             groups.append(TrackGroup(f"pole-{pole.value}", str(POLE[pole]), items))
-    themes = sorted({s.theme for s in sessions if s.pole is None and s.theme}, key=str.lower)
-    for index, theme in enumerate(themes):
-        groups.append(TrackGroup(f"theme-{index + 1}", theme,
-                                 [s for s in sessions if s.pole is None and s.theme == theme]))
+    themes = {s.theme: track_label(s) for s in sessions if s.pole is None and s.theme}
+    for code, name in sorted(themes.items(), key=lambda item: item[1].lower()):
+        groups.append(TrackGroup(f"theme-{code}", name,
+                                 [s for s in sessions if s.pole is None and s.theme == code]))
     rest = [s for s in sessions if s.pole is None and not s.theme]
     if rest:
         groups.append(TrackGroup("other", "", rest))

@@ -11,6 +11,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 from festival.config import LANGUAGES
 from festival.core.forms import Form, choices
 from festival.core.i18n import LANGUAGE_NAMES
+from festival.core.language_fields import language_attributes
 from festival.messaging.models import MAX_BODY, MAX_SUBJECT
 from festival.messaging.services import Texts
 from festival.ticketing.labels import ORDER_STATUS
@@ -27,12 +28,11 @@ class CheckboxListField(SelectMultipleField):
 
 
 def _subject(lang: str) -> dict:
-    return {"maxlength": MAX_SUBJECT, "lang": lang, "dir": "rtl" if lang == "ar" else "ltr"}
+    return language_attributes(lang, maxlength=MAX_SUBJECT)
 
 
 def _body(lang: str) -> dict:
-    return {"rows": 8, "maxlength": MAX_BODY, "lang": lang,
-            "dir": "rtl" if lang == "ar" else "ltr"}
+    return language_attributes(lang, rows=8, maxlength=MAX_BODY)
 
 
 class ChoiceField(RadioField):
@@ -43,15 +43,8 @@ class ChoiceField(RadioField):
 
 
 class ComposeForm(Form):
-    # Each text field is in its language and direction; labels stay in the page's.
-    subject_fr = StringField(_l("Subject"), render_kw=_subject("fr"))
-    body_fr = TextAreaField(_l("Message"), render_kw=_body("fr"))
-    subject_en = StringField(_l("Subject"), render_kw=_subject("en"))
-    body_en = TextAreaField(_l("Message"), render_kw=_body("en"))
-    subject_ar = StringField(_l("Subject"), render_kw=_subject("ar"))
-    body_ar = TextAreaField(_l("Message"), render_kw=_body("ar"))
-    subject_tzm = StringField(_l("Subject"), render_kw=_subject("tzm"))
-    body_tzm = TextAreaField(_l("Message"), render_kw=_body("tzm"))
+    # `subject_<language>` and `body_<language>` for every content language, made below:
+    # each text field is in its language and direction; labels stay in the page's.
     ticket_type_ids = CheckboxListField(_l("Ticket types"))
     days = CheckboxListField(_l("Festival days (tickets valid that day)"))
     checked_in = ChoiceField(_l("Checked in at the door"), default="")
@@ -78,3 +71,9 @@ class SendForm(Form):
     # The number of people the organiser saw on the confirmation page.
     recipient_count = IntegerField(widget=HiddenInput(),
                                    validators=[InputRequired(), NumberRange(min=0)])
+
+
+for _lang in LANGUAGES:
+    setattr(ComposeForm, f"subject_{_lang}", StringField(_l("Subject"),
+                                                         render_kw=_subject(_lang)))
+    setattr(ComposeForm, f"body_{_lang}", TextAreaField(_l("Message"), render_kw=_body(_lang)))

@@ -7,33 +7,35 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from festival.config import LANGUAGES
 from festival.core.forms import Form, choices
+from festival.core.language_fields import LANGUAGE_LABELS as LABELS
 from festival.outreach.feedback import COMMENT_LENGTH
 from festival.outreach.texts import BODY_LENGTH, SUBJECT_LENGTH
 
-LANGUAGE_LABELS = {"fr": _l("French"), "en": _l("English"), "ar": _l("Arabic"),
-                   "tzm": _l("Tamazight")}
+LANGUAGE_LABELS = {lang: LABELS.get(lang, lang) for lang in LANGUAGES}
 
 
 class RuleForm(Form):
+    """The rule's switch and, for every content language, `subject_<language>` and
+    `body_<language>` (made below)."""
     is_enabled = BooleanField(_l("Send this message automatically"))
-    subject_fr = StringField(_l("Subject"), [Optional(), Length(max=SUBJECT_LENGTH)])
-    body_fr = TextAreaField(_l("Text"), [Optional(), Length(max=BODY_LENGTH)])
-    subject_en = StringField(_l("Subject"), [Optional(), Length(max=SUBJECT_LENGTH)])
-    body_en = TextAreaField(_l("Text"), [Optional(), Length(max=BODY_LENGTH)])
-    subject_ar = StringField(_l("Subject"), [Optional(), Length(max=SUBJECT_LENGTH)])
-    body_ar = TextAreaField(_l("Text"), [Optional(), Length(max=BODY_LENGTH)])
-    subject_tzm = StringField(_l("Subject"), [Optional(), Length(max=SUBJECT_LENGTH)])
-    body_tzm = TextAreaField(_l("Text"), [Optional(), Length(max=BODY_LENGTH)])
 
     def show_defaults(self, subjects: dict[str, str], bodies: dict[str, str]) -> None:
         """Each text field in its language's direction, the default text as placeholder."""
         for lang in LANGUAGES:
             for prefix, defaults in (("subject", subjects), ("body", bodies)):
                 getattr(self, f"{prefix}_{lang}").render_kw = {
-                    "lang": lang, "dir": "auto", "placeholder": defaults[lang]}
+                    "lang": lang, "dir": "auto",
+                    "placeholder": defaults.get(lang) or defaults.get("fr", "")}
 
     def texts(self, prefix: str) -> dict[str, str]:
         return {lang: getattr(self, f"{prefix}_{lang}").data or "" for lang in LANGUAGES}
+
+
+for _lang in LANGUAGES:
+    setattr(RuleForm, f"subject_{_lang}",
+            StringField(_l("Subject"), [Optional(), Length(max=SUBJECT_LENGTH)]))
+    setattr(RuleForm, f"body_{_lang}",
+            TextAreaField(_l("Text"), [Optional(), Length(max=BODY_LENGTH)]))
 
 
 class FeedbackForm(Form):

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from festival.core.access import Role, public, roles
 from festival.core.errors import DomainError, ValidationError
+from festival.core.i18n import list_separator
 from festival.core.security import limiter
 from festival.core.unit_of_work import refuse_request
 from festival.ticketing import changes, orders, queries
@@ -119,7 +120,7 @@ def correct_order(year: int, code: str):
         refuse_request()
         flash(error.message, "error")
         return redirect(url_for("manage_tickets.order", year=year, code=found.code))
-    flash(_("Corrected: %(what)s.", what=", ".join(
+    flash(_("Corrected: %(what)s.", what=list_separator().join(
         {"names": _("attendee names"), "email": _("e-mail address (the tickets are sent "
                                                   "there; the old address is told)")}[d]
         for d in done)) if done else _("Nothing to change: the order already reads like this."),

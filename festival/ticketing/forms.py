@@ -28,6 +28,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from festival.core.forms import Form, choices
 from festival.core.i18n import LANGUAGE_NAMES
+from festival.core.language_fields import LanguageForm, in_languages
 from festival.core.timeutil import PARIS, to_paris
 
 LOCAL = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
@@ -176,25 +177,11 @@ def local_moment(value: datetime | None) -> datetime | None:
     return to_paris(value).replace(tzinfo=None) if value is not None else None
 
 
-class TicketTypeForm(Form):
-    name = StringField(_l("Name, in French"), validators=[DataRequired(), Length(max=120)],
-                       render_kw={"lang": "fr", "dir": "ltr"})
-    name_en = StringField(_l("Name, in English"), validators=[Length(max=120)],
-                          render_kw={"lang": "en", "dir": "ltr"})
-    name_ar = StringField(_l("Name, in Arabic"), validators=[Length(max=120)],
-                          render_kw={"lang": "ar", "dir": "rtl"})
-    name_tzm = StringField(_l("Name, in Tamazight"), validators=[Length(max=120)],
-                           render_kw={"lang": "tzm", "dir": "ltr"})
-    description = TextAreaField(_l("Description, in French"), validators=[Length(max=5000)],
-                                render_kw={"lang": "fr", "dir": "ltr", "rows": 3})
-    description_en = TextAreaField(_l("Description, in English"),
-                                   validators=[Length(max=5000)],
-                                   render_kw={"lang": "en", "dir": "ltr", "rows": 3})
-    description_ar = TextAreaField(_l("Description, in Arabic"), validators=[Length(max=5000)],
-                                   render_kw={"lang": "ar", "dir": "rtl", "rows": 3})
-    description_tzm = TextAreaField(_l("Description, in Tamazight"),
-                                    validators=[Length(max=5000)],
-                                    render_kw={"lang": "tzm", "dir": "ltr", "rows": 3})
+@in_languages("name", "description")
+class TicketTypeForm(LanguageForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=5000)],
+                                render_kw={"rows": 3})
     price = EurosField(_l("Price in euros (0 for free; the minimum when pay-what-you-want)"),
                        validators=[InputRequired(message=_l("Give a price (0 for free)."))])
     is_pay_what_you_want = BooleanField(_l("Pay what you want (from the price above)"))
@@ -225,12 +212,7 @@ class TicketTypeForm(Form):
 
     def service_data(self) -> dict:
         return {
-            "name": {"fr": self.name.data or "", "en": self.name_en.data or "",
-                     "ar": self.name_ar.data or "", "tzm": self.name_tzm.data or ""},
-            "description": {"fr": self.description.data or "",
-                            "en": self.description_en.data or "",
-                            "ar": self.description_ar.data or "",
-                            "tzm": self.description_tzm.data or ""},
+            "name": self.texts("name"), "description": self.texts("description"),
             "price_cents": self.price.data, "is_pay_what_you_want": self.is_pay_what_you_want.data,
             "suggested_price_cents": self.suggested_price.data, "quota": self.quota.data,
             "max_per_order": self.max_per_order.data, "valid_days": self.valid_days.data or [],

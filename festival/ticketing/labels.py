@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
+from festival.core.i18n import list_separator
 from festival.core.money import format_cents
 from festival.ticketing.models import (
     OrderEvent,
@@ -107,7 +108,7 @@ def describe_event(event: OrderEvent) -> str:
     if data.get("ticket_ids"):
         ids = [int(i) for i in data["ticket_ids"]]
         parts.append(ngettext("ticket %(numbers)s", "tickets %(numbers)s", len(ids),
-                              numbers=", ".join(f"#{i}" for i in ids)))
+                              numbers=list_separator().join(f"#{i}" for i in ids)))
     if "new_ticket_id" in data:
         parts.append(gettext("ticket #%(old)s revoked, ticket #%(new)s issued and sent to the "
                              "new holder", old=int(data.get("ticket_id", 0)),

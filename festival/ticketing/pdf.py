@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image
 
 from festival.config import LANGUAGES
+from festival.core.i18n import list_separator
 from festival.ticketing.pdf_document import PdfCanvas, PdfDocument
 from festival.ticketing.pdf_drawing import Canvas, Style
 from festival.ticketing.qr import qr_image
@@ -262,7 +263,8 @@ def _a4(canvas: Canvas, ticket: TicketPrint, labels: dict[str, str]) -> None:
         place = Style(pt(11))
         room = int((bottom - mm(5) - (y + mm(4) + pt(8.5) * 1.35)) // (place.size * 1.25))
         _field(canvas, left + pad, y + mm(4), labels["place"],
-               canvas.wrap(", ".join(ticket.place), place, inner, max_lines=max(1, room)),
+               canvas.wrap(list_separator(ticket.language).join(ticket.place), place, inner,
+                           max_lines=max(1, room)),
                place, 1.0)
 
     # The stub: the QR code on white, under a saffron band, with a line of instructions.

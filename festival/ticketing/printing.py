@@ -4,7 +4,7 @@ from __future__ import annotations
 from babel.dates import format_date
 from flask_babel import force_locale
 
-from festival.core.i18n import babel_locale
+from festival.core.i18n import babel_locale, list_separator
 from festival.editions.practical import door_hours, same_place, where_and_when
 from festival.ticketing.models import Order, Ticket, TicketStatus
 from festival.ticketing.pdf import TicketPrint, render_pdf
@@ -19,7 +19,8 @@ def _where_and_when(items) -> dict:
         transport, access = (first.transport, first.access) if first else ("", "")
     else:
         place = [f"{format_date(i.day, 'EEEE d MMMM', locale=babel_locale())} — "
-                 + ", ".join(p for p in (i.venue_name, i.address) if p) for i in items]
+                 + list_separator().join(p for p in (i.venue_name, i.address) if p)
+                 for i in items]
         transport = access = ""
     return {"door_hours": [door_hours(i) for i in items], "place": place,
             "transport": transport, "access": access}

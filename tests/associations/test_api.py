@@ -29,6 +29,7 @@ def test_list_gives_members_only_with_their_public_fields(app, client):
         "city": "Gennevilliers", "postcode": "92230", "province": "tiznit", "commune": "Anzi",
         "themes": ["water"], "poles": ["general_activities"], "website": "https://anzi.example",
         "logo_url": item["logo_url"], "url": f"http://localhost/associations/{slug}",
+        "texts": {"short_description": {"fr": "Eau"}},
     }
     assert item["logo_url"].startswith(f"http://localhost/associations/{slug}/logo?v=")
     assert "email" not in item

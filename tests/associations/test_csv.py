@@ -201,3 +201,21 @@ def test_export_then_import_changes_nothing(ctx):
                       a.member_since) for a in all_associations()}
     assert after == before
     assert db.session.scalar(select(func.count()).select_from(MembershipEvent)) == events_before
+
+
+def test_the_export_carries_french_and_the_import_keeps_the_other_languages(ctx):
+    """Exported from Arabic pages, the file still holds the French descriptions (its import
+    writes French back), and importing it leaves the Arabic ones as they were."""
+    from flask_babel import force_locale
+
+    association = association_with_status(S.MEMBER, name="Asso bilingue", city="Paris")
+    association.set_texts("short_description", {"fr": "L'eau au village",
+                                                 "ar": "الماء في القرية"}, {}, max_length=300)
+    db.session.flush()
+    with force_locale("ar"):
+        data = export_csv([association])
+    [row] = rows_of(data)
+    assert row["short_description"] == "L'eau au village"
+    import_csv(data, actor=None)
+    assert association.texts_of("short_description") == {"fr": "L'eau au village",
+                                                         "ar": "الماء في القرية"}

@@ -299,7 +299,8 @@ def test_staff_tokens_list_the_lists_of_an_edition(client, app, door, api_token)
         assert lists[1] | {"days": []} == {"id": vip_id, "name": "Carré VIP", "days": [],
                                            "gates": ["Porte B", "Porte C"],
                                            "ticket_type_ids": vip_types,
-                                           "allow_reentry": True, "is_active": True}
+                                           "allow_reentry": True, "is_active": True,
+                                           "texts": {"name": {"fr": "Carré VIP"}}}
     assert client.get("/api/v1/editions/2031/checkin-lists").status_code == 401
     assert client.get("/api/v1/editions/1999/checkin-lists",
                       headers=api_token("volunteer")).status_code == 404

@@ -5,6 +5,7 @@ from datetime import datetime
 
 import pytest
 
+from festival.config import LANGUAGES
 from festival.extensions import db
 from tests.factories import gen_edition, gen_room, gen_session, gen_speaker
 
@@ -54,9 +55,12 @@ def test_the_programme_gives_iso_times_with_offset(client, published, api_token)
     assert session["title"] == "Rrways"
     assert session["starts_at"] == "2043-05-15T21:00:00+02:00"
     assert datetime.fromisoformat(session["ends_at"]).utcoffset().total_seconds() == 7200
-    assert session["room"] == {"id": published["room"], "name": "Grande salle"}
+    assert session["room"] == {"id": published["room"], "name": "Grande salle",
+                               "texts": {"name": {"fr": "Grande salle"}}}
     assert session["languages"] == ["fr", "tzm"]
-    assert session["track"] == {"pole": None, "theme": "Culture", "name": "Culture"}
+    # the theme written "Culture" is the registry's theme of that French name: a code
+    assert session["track"] == {"pole": None, "theme": "culture", "name": "Culture",
+                                "texts": {lang: "Culture" for lang in LANGUAGES}}
     assert [s["name"] for s in session["speakers"]] == ["Rachid Ouhmad"]
     with_drafts = client.get("/api/v1/editions/2043/programme?drafts=1",
                              headers=api_token("organiser")).get_json()

@@ -119,7 +119,7 @@ def test_the_session_form_reports_field_errors(app, client, organiser):
     response = client.post(f"/manage/editions/{data['year']}/sessions/new", data={
         "title": "Sans langue", "kind": "conference", "day": data["day"],
         "start_time": "10:00", "end_time": "11:00", "room_id": str(data["room"]),
-        "status": "draft", "pole": "mre", "theme": "Eau"})
+        "status": "draft", "pole": "mre", "theme": "water"})
     assert response.status_code == 422
     page = _text(response)
     assert "Choose at least one language." in page

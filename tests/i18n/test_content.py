@@ -123,11 +123,11 @@ def test_organisers_on_arabic_pages_save_the_french_text_back(app, client, auth)
     auth.login_as("organiser")
     client.set_cookie("lang", "ar")
     page = client.get(f"/manage/editions/{year}/rooms/{room_id}").get_data(as_text=True)
-    assert 'value="Grande salle"' in page
+    assert 'value="Grande salle"' in page and 'value="القاعة الكبرى"' in page
     saved = client.post(f"/manage/editions/{year}/rooms/{room_id}", data={
-        "name": "Grande salle", "description": "", "capacity": "100", "opens_at": "09:00",
-        "closes_at": "23:30", "venue_id": "0", "position": "0", "overflow_room_id": "0",
-        "stream_url": ""})
+        "name": "Grande salle", "name_ar": "القاعة الكبرى", "description": "",
+        "capacity": "100", "opens_at": "09:00", "closes_at": "23:30", "venue_id": "0",
+        "position": "0", "overflow_room_id": "0", "stream_url": ""})
     assert saved.status_code in (302, 303)
     form = client.get(f"/manage/editions/{year}/sessions/{session_id}").get_data(as_text=True)
     assert 'name="title_ar"' in form and 'value="L&#39;eau"' in form

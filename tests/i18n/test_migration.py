@@ -12,7 +12,27 @@ from festival.extensions import db
 TEXTS = {"editions": ("title", "tagline", "description"),
          "ticket_types": ("name", "description"), "edition_rooms": ("name", "description"),
          "speakers": ("bio",), "programme_sessions": ("title", "abstract"),
-         "checkin_lists": ("name",)}
+         "checkin_lists": ("name",), "associations": ("short_description", "description")}
+TRANSLATED = ("editions", "ticket_types", "edition_rooms", "speakers", "programme_sessions",
+              "checkin_lists")  # their `translations` came with 0037
+
+
+def _themes() -> dict[int, str]:
+    """Each session's theme as written before 0041: its text."""
+    return dict(db.session.execute(sa.text(
+        "SELECT id, theme FROM programme_sessions WHERE theme <> ''")).all())
+
+
+def _theme_names() -> dict[int, str]:
+    """Each session's theme after 0041: the French name of its code."""
+    from festival.editions.themes import FRENCH_NAMES, REGISTRY
+
+    own = {(row.edition_id, row.code): row.label for row in db.session.execute(sa.text(
+        "SELECT edition_id, code, label FROM edition_themes"))}
+    return {row.id: FRENCH_NAMES[REGISTRY[row.theme]] if row.theme in REGISTRY
+            else own[(row.edition_id, row.theme)]
+            for row in db.session.execute(sa.text(
+                "SELECT id, edition_id, theme FROM programme_sessions WHERE theme <> ''"))}
 
 
 def _texts() -> dict:
@@ -42,7 +62,40 @@ def test_0037_keeps_the_demos_texts_as_french(old_app):
         db.session.commit()
         upgrade(directory=str(MIGRATIONS), revision="heads")
         assert _texts() == before
-        for table in TEXTS:
+        for table in TRANSLATED:
             values = db.session.execute(sa.text(f"SELECT translations FROM {table}")).scalars()
             assert all(v in ({}, "{}") for v in values), table  # noqa: S608 (constants)
+        db.session.commit()
+
+
+def test_the_demo_database_from_before_0037_to_the_head_loses_nothing(old_app):
+    """The demo's database taken back to 0036 (single-language texts, free-text themes),
+    then migrated to the head: every text is its French version, every theme a code whose
+    French name is the text that was written; and back down to 0036 as it was."""
+    from festival.demo import load_demo
+
+    with old_app.app_context():
+        upgrade(directory=str(MIGRATIONS), revision="heads")
+        load_demo(echo=lambda line: None)
+        db.session.commit()
+        downgrade(directory=str(MIGRATIONS), revision="0036")
+        db.session.commit()
+        texts, themes = _texts(), _themes()
+        assert len(themes) > 10 and {"Eau", "Économie solidaire"} <= set(themes.values())
+        db.session.commit()  # no lock of ours held while the migrations alter the tables
+        upgrade(directory=str(MIGRATIONS), revision="heads")
+        db.session.commit()
+        assert _texts() == texts
+        assert _theme_names() == themes
+        codes = dict(db.session.execute(sa.text(
+            "SELECT id, theme FROM programme_sessions WHERE theme <> ''")).all())
+        assert {codes[i] for i, text in themes.items() if text == "Eau"} == {"water"}
+        assert {codes[i] for i, text in themes.items() if text == "Économie solidaire"} == {
+            "x-economie-solidaire"}
+        for table in (*TRANSLATED, "associations", "edition_themes"):
+            values = db.session.execute(sa.text(f"SELECT translations FROM {table}")).scalars()
+            assert all(v in ({}, "{}") for v in values), table  # noqa: S608 (constants)
+        db.session.commit()
+        downgrade(directory=str(MIGRATIONS), revision="0036")
+        assert _texts() == texts and _themes() == themes
         db.session.commit()

@@ -23,3 +23,30 @@ def test_arabic_dates_and_lists_use_the_arabic_comma(app):
     assert "," not in arabic and arabic.count("\u060c") >= 4
     french = _render(app, "fr")
     assert "\u060c" not in french and "Amina, Brahim" in french and "A, B" in french
+
+
+def test_an_arabic_tickets_places_and_calendar_lists_use_the_arabic_comma(app):
+    """The places printed on a ticket valid at two venues, and a session's speakers in the
+    calendar export, are listed with the reader's comma."""
+    from festival.editions.exports.ical import session_ical
+    from festival.editions.models import SessionSpeaker
+    from festival.editions.practical import where_and_when
+    from festival.ticketing.printing import _where_and_when
+    from tests import factories
+
+    with app.test_request_context("/"):
+        edition = factories.gen_where_and_when(factories.gen_edition(status="published"),
+                                               sunday_venue=True)
+        room = factories.gen_room(edition)
+        session = factories.gen_session(edition, room, title="L'eau")
+        for position, name in enumerate(("Amina", "Brahim")):
+            session.speaker_links.append(SessionSpeaker(speaker=factories.gen_speaker(name),
+                                                        position=position))
+        with force_locale("ar"):
+            place = _where_and_when(where_and_when(edition, language="ar"))["place"]
+            assert len(place) == 2 and "\u060c " in place[0]
+            calendar = session_ical(edition, session).decode()
+        assert "Amina\u060c Brahim" in calendar.replace("\r\n ", "")
+        with force_locale("fr"):
+            place = _where_and_when(where_and_when(edition, language="fr"))["place"]
+            assert "\u060c" not in " ".join(place) and ", " in place[0]

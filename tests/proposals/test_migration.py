@@ -34,6 +34,6 @@ def test_0042_matches_the_models_and_goes_back_down(old_app):
                        if any(t in repr(d) for t in TABLES) or "'links'" in repr(d)]
         assert differences == []
         db.session.commit()
-        downgrade(directory=str(MIGRATIONS), revision="0040")
+        downgrade(directory=str(MIGRATIONS), revision="0041")
         assert not TABLES & _tables() and "links" not in _columns("speakers")
         db.session.commit()

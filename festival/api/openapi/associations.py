@@ -18,6 +18,7 @@ from festival.api.openapi.common import (
                                          path_text,
                                          query,
                                          ref,
+                                         texts_of,
 )
 from festival.associations.models import Pole, Province, Theme
 from festival.associations.queries import QUERY_MAX
@@ -28,14 +29,15 @@ SUMMARY = obj({
     "slug": STRING, "name": STRING, "short_description": STRING, "city": STRING,
     "postcode": STRING, "province": nullable(enum(Province)), "commune": STRING,
     "themes": array(enum(Theme)), "poles": array(enum(Pole)), "website": STRING,
-    "logo_url": nullable(URL), "url": URL,
+    "logo_url": nullable(URL), "url": URL, "texts": texts_of("short_description"),
 })
 
 SCHEMAS = {
     "AssociationSummary": SUMMARY,
     "Association": extends("AssociationSummary", {
         "description": STRING, "email": STRING, "phone": STRING,
-        "member_since": nullable(DATETIME)}),
+        "member_since": nullable(DATETIME),
+        "texts": texts_of("short_description", "description")}),
 }
 
 PATHS = {

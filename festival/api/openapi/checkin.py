@@ -23,6 +23,7 @@ from festival.api.openapi.common import (
                                          operation,
                                          query,
                                          ref,
+                                         texts_of,
 )
 from festival.checkin.models import Direction, ScanResult
 from festival.checkin.schemas import MAX_BATCH
@@ -65,7 +66,7 @@ SCHEMAS = {
     "UndoneCheckIn": extends("CheckinResult", {"undoes_scan_id": nullable(INTEGER)},
                              description="The undoing scan, and the scan it undoes."),
     "CheckinList": obj({
-        "id": INTEGER, "name": STRING,
+        "id": INTEGER, "name": STRING, "texts": texts_of("name"),
         "days": array(DATE, description="Days it admits; empty: every day of the edition."),
         "gates": array(STRING, description="Gates of its devices (not revoked)."),
         "ticket_type_ids": array(INTEGER, description="Types it admits; empty: all."),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from festival.api.guards import MAX_NUMBER as MAX_ID  # ids and years are 32-bit integers
+from festival.config import LANGUAGES
 
 Schema = dict[str, Any]
 
@@ -74,6 +75,35 @@ def text(max_length: int, *, required: bool = False, **extra) -> Schema:
         schema["minLength"] = 1
         schema["pattern"] = r"\S"
     return schema
+
+
+def texts(**extra) -> Schema:
+    """A public text in every language written ({"fr": …, "ar": …}; core/translated.py)."""
+    return {"type": "object", "properties": {lang: STRING for lang in LANGUAGES},
+            "required": [], **extra}
+
+
+def texts_of(*fields: str, **extra) -> Schema:
+    """`texts` of a resource: {field: {language: text}} for each of its public texts."""
+    return obj({field: ref("Texts") for field in fields}, **{
+        "description": "Each public text in every language written (French always); the "
+                       "field itself is in the request's language (`Accept-Language`), else "
+                       "French.", **extra})
+
+
+def text_in_languages(max_length: int, *, required: bool = False) -> Schema:
+    """A public text written by a client: a string (its French; the other languages are
+    kept) or an object {language: text} (every language replaced; French required when the
+    text is)."""
+    per_language = {"type": "object",
+                    "properties": {lang: text(max_length) for lang in LANGUAGES},
+                    "additionalProperties": False}
+    if required:
+        per_language["required"] = ["fr"]
+        per_language["properties"]["fr"] = text(max_length, required=True)
+    return {"anyOf": [text(max_length, required=required), per_language],
+            "description": "A string (the French text; the other languages are kept) or "
+                           "{language: text} (every language replaced)."}
 
 
 def whole(minimum: int, maximum: int, **extra) -> Schema:

@@ -26,6 +26,8 @@ from festival.api.openapi.common import (
                                          query,
                                          ref,
                                          text,
+                                         text_in_languages,
+                                         texts_of,
                                          whole,
 )
 from festival.associations.models import Pole
@@ -49,9 +51,11 @@ _CUTOFF = {**CLOCK, "description": (
 
 SCHEMAS = {
     "Venue": obj({"id": INTEGER, "name": STRING, "address": STRING, "postcode": STRING,
-                  "city": STRING, "capacity": nullable(INTEGER)}),
+                  "city": STRING, "capacity": nullable(INTEGER),
+                  "texts": texts_of("transport", "access", required=[])}),
     "Edition": obj({
         "year": INTEGER, "title": STRING, "tagline": STRING, "description": STRING,
+        "texts": texts_of("title", "tagline", "description"),
         "status": enum(EditionStatus), "days": array(DATE), "day_cutoff": _CUTOFF,
         "venues": array(ref("Venue")),
         "doors": array(obj({
@@ -69,17 +73,28 @@ SCHEMAS = {
                       "schedule_json": URL, "ical": URL}),
     }),
     "Room": obj({"id": INTEGER, "guid": STRING, "name": STRING, "description": STRING,
+                 "texts": texts_of("name", "description"),
                  "capacity": nullable(INTEGER), "opens_at": nullable(CLOCK),
                  "closes_at": nullable(CLOCK), "venue_id": nullable(INTEGER),
                  "position": INTEGER}),
     "Speaker": obj({"id": INTEGER, "guid": STRING, "name": STRING, "bio": STRING,
+                    "texts": texts_of("bio"),
                     "photo_url": nullable(URL), "association": nullable(ASSOCIATION_REF)}),
-    "Track": obj({"pole": nullable(enum(Pole)), "theme": nullable(STRING),
-                  "name": nullable(STRING)}, description="A session's track."),
-    "RoomRef": obj({"id": INTEGER, "name": STRING}, description="The room of a session."),
+    "Track": obj({"pole": nullable(enum(Pole)),
+                  "theme": {**nullable(STRING), "description": (
+                      "The theme's code: one of the registry's themes (as associations' "
+                      "`themes`) or one of the edition's own (`x-…`).")},
+                  "name": {**nullable(STRING), "description": "The pôle's or theme's name, in "
+                                                              "the request's language."},
+                  "texts": {**ref("Texts"), "description": "Its name in every language "
+                                                           "({} when it has none)."}},
+                 description="A session's track."),
+    "RoomRef": obj({"id": INTEGER, "name": STRING, "texts": texts_of("name")},
+                   description="The room of a session."),
     "Session": obj({
         "id": INTEGER, "guid": STRING, "title": STRING, "kind": enum(SessionKind),
-        "abstract": STRING, "languages": array(enum(Language)),
+        "abstract": STRING, "texts": texts_of("title", "abstract"),
+        "languages": array(enum(Language)),
         "track": ref("Track"),
         "starts_at": DATETIME, "ends_at": DATETIME, "duration_minutes": INTEGER,
         "room": ref("RoomRef"), "speakers": array(ref("Speaker")),
@@ -97,19 +112,25 @@ SCHEMAS = {
 }
 
 _DAYS = array(DATE, maxItems=MAX_DAYS, description="Days of the edition, in its year.")
-EDITION_FIELDS = {"title": text(200, required=True), "tagline": text(300),
-                  "description": text(10_000), "days": _DAYS}
+EDITION_FIELDS = {"title": text_in_languages(200, required=True),
+                  "tagline": text_in_languages(300),
+                  "description": text_in_languages(10_000), "days": _DAYS}
 VENUE_BODY = obj({"name": text(200, required=True), "address": text(300),
                   "postcode": text(10), "city": text(120), "capacity": nullable(CAPACITY)},
                  ["name"])
-ROOM_FIELDS = {"name": text(120, required=True), "description": text(300),
+ROOM_FIELDS = {"name": text_in_languages(120, required=True),
+               "description": text_in_languages(300),
                "capacity": nullable(CAPACITY), "opens_at": nullable(CLOCK),
                "closes_at": nullable(CLOCK), "venue_id": nullable(ID),
                "position": nullable(whole(0, 1000))}
 SESSION_FIELDS = {
-    "kind": enum(SessionKind), "title": text(250, required=True), "abstract": text(10_000),
+    "kind": enum(SessionKind), "title": text_in_languages(250, required=True),
+    "abstract": text_in_languages(10_000),
     "languages": array(enum(Language), minItems=1), "pole": nullable(enum(Pole)),
-    "theme": text(80), "room_id": ID, "starts_at": DATETIME, "ends_at": DATETIME,
+    "theme": text(80, description=(
+        "A theme's code (the registry's, or the edition's own `x-…`), or its French name; "
+        "another name makes a new theme of the edition, named in French. Empty: none.")),
+    "room_id": ID, "starts_at": DATETIME, "ends_at": DATETIME,
     "speaker_ids": array(ID), "status": enum(SessionStatus), "is_highlight": BOOLEAN,
     "registration_required": {**BOOLEAN, "description": "Free pre-registration: attendees "
                                                          "reserve a seat with their ticket."},
@@ -117,7 +138,7 @@ SESSION_FIELDS = {
                         "description": "Save even though it clashes (the clashes are "
                                        "returned)."},
 }
-SPEAKER_FIELDS = {"name": text(200, required=True), "bio": text(3000),
+SPEAKER_FIELDS = {"name": text(200, required=True), "bio": text_in_languages(3000),
                   "association_id": nullable(ID)}
 
 ROOM_ID = path_id("room_id", "A room of this edition.")

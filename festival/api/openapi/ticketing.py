@@ -27,6 +27,8 @@ from festival.api.openapi.common import (
                                          path_text,
                                          ref,
                                          text,
+                                         text_in_languages,
+                                         texts,
                                          whole,
 )
 from festival.config import LANGUAGES
@@ -39,8 +41,8 @@ LANGUAGE = {"type": "string", "enum": list(LANGUAGES)}
 
 TICKET_TYPE = {
     "id": INTEGER,
-    "name": {**STRING, "description": "In the request's language (`Accept-Language`: fr, en "
-                                      "or ar), else French; every language in `texts`."},
+    "name": {**STRING, "description": "In the request's language (`Accept-Language`), else "
+                                      "French; every language in `texts`."},
     "description": STRING,
     "texts": {**ref("TicketTypeTexts"),
               "description": "The name and description in every language written."},
@@ -131,9 +133,8 @@ SCHEMAS = {
     }, ["id", "scope", "kind", "required", "personal", "texts", "help", "options",
         "ticket_type_ids"]),
     "QuestionOption": obj({"key": STRING, "label": ref("Texts")}, ["key", "label"]),
-    "Texts": obj({language: STRING for language in LANGUAGES}, [],
-                 description="A text per language (a question's own text is always there "
-                             "in French)."),
+    "Texts": texts(description="A text per language, in the languages it is written in "
+                               "(French always, but for an empty text)."),
     "CreatedOrder": obj({
         "code": STRING, "status": enum(OrderStatus), "total_cents": INTEGER,
         "checkout_url": nullable({**URL, "description": "Where the buyer pays; null when "
@@ -175,7 +176,8 @@ ORDER_BODY = obj({
 }, ["email", "name", "items", "accept_terms"])
 
 TYPE_FIELDS = {
-    "name": text(120, required=True), "description": STRING, "price_cents": PRICE,
+    "name": text_in_languages(120, required=True), "description": text_in_languages(5000),
+    "price_cents": PRICE,
     "is_pay_what_you_want": BOOLEAN, "suggested_price_cents": nullable(PRICE),
     "sales_open_at": nullable(DATETIME), "sales_close_at": nullable(DATETIME),
     "valid_days": array(DATE, description="Days of the edition."),

@@ -13,6 +13,7 @@ from festival.editions.exports.schedule_data import (
     Schedule,
     ScheduleEvent,
     gather,
+    track_name,
 )
 from festival.editions.labels import POLE
 from festival.editions.models import Edition, ProgrammeSession, Speaker
@@ -70,7 +71,8 @@ def _conference(edition: Edition, sessions: list[ProgrammeSession],
 
 def _tracks(sessions: list[ProgrammeSession]) -> list[dict[str, str]]:
     names = [str(POLE[p]) for p in Pole if any(s.pole is p for s in sessions)]
-    names += sorted({s.theme for s in sessions if s.pole is None and s.theme}, key=str.lower)
+    names += sorted({track_name(s) for s in sessions if s.pole is None and s.theme},
+                    key=str.lower)
     return [{"name": name, "color": TRACK_COLOURS[i % len(TRACK_COLOURS)]}
             for i, name in enumerate(names)]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
+from festival.core.i18n import list_separator
 from festival.core.ical import add_paris_timezone
 from festival.core.timeutil import to_paris
 from festival.core.urls import absolute_url
@@ -39,15 +40,16 @@ def _event(edition: Edition, session: ProgrammeSession) -> Event:
     event.add("summary", session.title)
     lines = [session.abstract.strip()] if session.abstract.strip() else []
     if session.speakers:
-        lines.append(_("With: %(names)s", names=", ".join(s.name for s in session.speakers)))
+        lines.append(_("With: %(names)s",
+                       names=list_separator().join(s.name for s in session.speakers)))
     lines.append(_("Language: %(names)s",
-                   names=", ".join(str(LANGUAGE[lang]) for lang in session.languages)))
+                   names=list_separator().join(str(LANGUAGE[lang]) for lang in session.languages)))
     event.add("description", "\n\n".join(lines))
     place = [session.room.name]
     venue = session.room.venue or edition.main_venue
     if venue is not None:
         place += [venue.name, venue.full_address]
-    event.add("location", ", ".join(p for p in place if p))
+    event.add("location", list_separator().join(p for p in place if p))
     event.add("url", absolute_url("editions.session", year=edition.year,
                                   session_id=session.id))
     track = track_name(session)

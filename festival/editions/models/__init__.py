@@ -15,7 +15,9 @@ from festival.editions.models.exhibitors import (  # noqa: F401
     StandStatus,
 )
 from festival.editions.models.programme import (  # noqa: F401
+    CUSTOM_THEME_PREFIX,
     PUBLIC_STATUSES,
+    EditionTheme,
     Language,
     ProgrammeSession,
     Room,

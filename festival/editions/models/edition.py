@@ -28,7 +28,7 @@ from festival.extensions import db
 
 if TYPE_CHECKING:  # (cycle: edition ↔ exhibitors, programme: both import Edition)
     from festival.editions.models.exhibitors import StandRequest
-    from festival.editions.models.programme import ProgrammeSession, Room
+    from festival.editions.models.programme import EditionTheme, ProgrammeSession, Room
 
 
 class EditionStatus(str, enum.Enum):
@@ -94,6 +94,9 @@ class Edition(Translated, TimestampMixin, db.Model):
     organisers: Mapped[list[EditionOrganiser]] = relationship(
         back_populates="edition", cascade="all, delete-orphan",
         order_by="EditionOrganiser.id")
+    themes: Mapped[list[EditionTheme]] = relationship(
+        back_populates="edition", cascade="all, delete-orphan", order_by="EditionTheme.id",
+        lazy="selectin")
     rooms: Mapped[list[Room]] = relationship(
         back_populates="edition", cascade="all, delete-orphan",
         order_by="[Room.position, Room.id]")

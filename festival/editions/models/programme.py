@@ -45,6 +45,31 @@ class Language(str, enum.Enum):
     EN = "en"
 
 
+CUSTOM_THEME_PREFIX = "x-"  # the codes of an edition's own themes, apart from the registry's
+
+
+class EditionTheme(Translated, db.Model):
+    """A theme of an edition's programme that is not one of the registry's (associations'
+    Theme codes, translated like the pôles): its code (`x-…`, what sessions keep in their
+    `theme`) and its name per language (core/translated.py)."""
+
+    __tablename__ = "edition_themes"
+    __table_args__ = (UniqueConstraint("edition_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"),
+                                            index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    label_fr: Mapped[str] = mapped_column("label", String(80))
+    TRANSLATED = {"label": "label_fr"}
+    label = translated("label_fr", "label")
+
+    edition: Mapped[Edition] = relationship(back_populates="themes")
+
+    def __repr__(self) -> str:
+        return f"<EditionTheme {self.code}>"
+
+
 class Room(Translated, TimestampMixin, db.Model):
     """A room or stage of an edition. Opening hours are wall-clock times in Paris."""
 
@@ -127,7 +152,8 @@ class ProgrammeSession(Translated, TimestampMixin, db.Model):
     TRANSLATED = {"title": "title_fr", "abstract": "abstract_fr"}
     title = translated("title_fr", "title")
     abstract = translated("abstract_fr", "abstract")
-    # The track: one of the CNSM's pôles, or a free theme (never both).
+    # The track: one of the CNSM's pôles, or a theme (never both): the code of one of the
+    # registry's themes (associations.models.Theme) or of the edition's own (EditionTheme).
     pole: Mapped[Pole | None] = mapped_column(str_enum(Pole, "pole", length=30))
     theme: Mapped[str] = mapped_column(String(80), default="")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

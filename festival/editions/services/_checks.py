@@ -1,11 +1,13 @@
 """Small helpers the services share to collect field errors and refuse frozen editions."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
 from festival.core.errors import DomainError, ValidationError
+from festival.core.translated import clean_texts
 from festival.editions.models import Edition
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
@@ -32,6 +34,18 @@ class Fields:
         elif len(value) > max_length:
             self.add(name, _l("At most %(n)s characters.", n=max_length))
         return value
+
+    def texts(self, name: str, value: Any, *, max_length: int,
+              required: bool = False) -> tuple[str, dict[str, str] | None]:
+        """A public text (core/translated.py) given as a string (its French; the other
+        languages are kept) or as {language: text} (every language replaced): its French
+        text, and the other languages' texts, or None when only French was given. Errors
+        go under `name` (French) and `<name>_<language>`."""
+        if not isinstance(value, Mapping):
+            return self.text(name, value, max_length=max_length, required=required), None
+        clean = clean_texts(value, self.errors, max_length=max_length, required=required,
+                            key=lambda lang: name if lang == "fr" else f"{name}_{lang}")
+        return clean.get("fr", ""), {lang: text for lang, text in clean.items() if lang != "fr"}
 
     def whole_number(self, name: str, value: Any, *, minimum: int, maximum: int,
                      required: bool = False) -> int | None:

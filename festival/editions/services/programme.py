@@ -10,13 +10,14 @@ from sqlalchemy import select
 
 from festival.accounts.models import User
 from festival.associations.models import Association, Pole
-from festival.config import LANGUAGES
 from festival.core.errors import Conflict, ValidationError
+from festival.core.translated import clean_texts
 from festival.core.urls import is_web_address
 from festival.editions import photos
 from festival.editions.clashes import Clash, ClashError, Placement, clashes_for, new_clashes
 from festival.editions.models import (
     Edition,
+    EditionTheme,
     Language,
     ProgrammeSession,
     Room,
@@ -28,6 +29,8 @@ from festival.editions.models import (
     Venue,
 )
 from festival.editions.services._checks import Fields, is_id, refuse_if_archived
+from festival.editions.themes import LABEL_LENGTH as THEME_LENGTH
+from festival.editions.themes import french_names, lock_themes, new_code, resolve_theme
 from festival.extensions import db
 
 MAX_SESSION = timedelta(hours=14)
@@ -44,16 +47,34 @@ def _unknown(fields: Fields, given: Mapping[str, Any], allowed: tuple[str, ...])
         fields.add(name, _l("Unknown field."))
 
 
+def _other_languages(values: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Take the other languages' texts (`<field>_texts`, from Fields.texts) out of `values`:
+    {field: texts} for the fields given with them."""
+    found = {}
+    for key in [key for key in values if key.endswith("_texts")]:
+        texts = values.pop(key)
+        if texts is not None:
+            found[key.removesuffix("_texts")] = texts
+    return found
+
+
+def _store_other_languages(row, others: dict[str, dict[str, str]]) -> None:
+    """Replace the other languages of each field in `others` (its French is already set)."""
+    translations = dict(row.translations or {})
+    for field, texts in others.items():
+        translations[field] = dict(texts)
+    row.translations = translations  # a new dict: the JSON column sees the change
+
+
 # Rooms --------------------------------------------------------------------------------------
 
 def _room_values(edition: Edition, fields: Fields, data: Mapping[str, Any],
                  partial: bool) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    if not partial or "name" in data:
-        values["name"] = fields.text("name", data.get("name"), max_length=120, required=True)
-    if not partial or "description" in data:
-        values["description"] = fields.text("description", data.get("description"),
-                                            max_length=300)
+    for name, limit, required in (("name", 120, True), ("description", 300, False)):
+        if not partial or name in data:
+            values[name], values[f"{name}_texts"] = fields.texts(
+                name, data.get(name), max_length=limit, required=required)
     if not partial or "capacity" in data:
         values["capacity"] = fields.whole_number("capacity", data.get("capacity"), minimum=1,
                                                  maximum=100_000)
@@ -119,7 +140,9 @@ def create_room(edition: Edition, data: Mapping[str, Any], *, actor: User | None
     _check_hours(fields, values["opens_at"], values["closes_at"])
     fields.raise_if_any()
     _check_room_name(edition, values["name"], None)
+    others = _other_languages(values)
     room = Room(edition=edition, **values)
+    _store_other_languages(room, others)
     db.session.add(room)
     db.session.flush()
     return room
@@ -139,10 +162,52 @@ def update_room(room: Room, data: Mapping[str, Any], *, actor: User | None) -> R
     fields.raise_if_any()
     if "name" in values:
         _check_room_name(room.edition, values["name"], room.id)
+    others = _other_languages(values)
     for name, value in values.items():
         setattr(room, name, value)
+    _store_other_languages(room, others)
     db.session.flush()
     return room
+
+
+# Themes -------------------------------------------------------------------------------------
+
+def create_theme(edition: Edition, texts: dict, *, actor=None) -> EditionTheme:
+    """A theme of the edition's own, named per language ({language: name}; French
+    required). A French name the edition or the registry already has is refused.
+    Errors: validation_failed (label, label_<language>), edition_archived (409)."""
+    refuse_if_archived(edition)
+    errors: dict[str, list] = {}
+    clean = clean_texts(dict(texts), errors, max_length=THEME_LENGTH, required=True,
+                        one_line=True, key=lambda lang: "label" if lang == "fr" else
+                        f"label_{lang}")
+    french = clean.get("fr", "")
+    if french and any(name.lower() == french.lower() for _code, name in french_names(edition)):
+        errors.setdefault("label", []).append(_l("This edition already has this theme."))
+    if errors:
+        raise ValidationError(errors)
+    lock_themes(edition)
+    row = EditionTheme(code=new_code(edition, french), label_fr=french,
+                       translations={"label": {k: v for k, v in clean.items() if k != "fr"}})
+    edition.themes.append(row)
+    db.session.flush()
+    return row
+
+
+def set_theme_names(theme: EditionTheme, texts: dict, *, actor=None) -> EditionTheme:
+    """Rename one of an edition's themes in every language ({language: name}; French
+    required). Errors: validation_failed (label, label_<language>)."""
+    refuse_if_archived(theme.edition)
+    errors: dict[str, list] = {}
+    theme.set_texts("label", dict(texts), errors, max_length=THEME_LENGTH, required=True)
+    french = theme.label_fr.lower()
+    if any(name.lower() == french and code != theme.code
+           for code, name in french_names(theme.edition)):
+        errors.setdefault("label", []).append(_l("This edition already has this theme."))
+    if errors:
+        raise ValidationError(errors)
+    db.session.flush()
+    return theme
 
 
 # Speakers -----------------------------------------------------------------------------------
@@ -152,7 +217,8 @@ def _speaker_values(fields: Fields, data: Mapping[str, Any], partial: bool) -> d
     if not partial or "name" in data:
         values["name"] = fields.text("name", data.get("name"), max_length=200, required=True)
     if not partial or "bio" in data:
-        values["bio"] = fields.text("bio", data.get("bio"), max_length=3000)
+        values["bio"], values["bio_texts"] = fields.texts("bio", data.get("bio"),
+                                                          max_length=3000)
     if not partial or "association_id" in data:
         association_id = data.get("association_id")
         if association_id in (None, ""):
@@ -170,7 +236,9 @@ def create_speaker(data: Mapping[str, Any], *, actor: User | None) -> Speaker:
     _unknown(fields, data, SPEAKER_FIELDS)
     values = _speaker_values(fields, data, partial=False)
     fields.raise_if_any()
+    others = _other_languages(values)
     speaker = Speaker(**values)
+    _store_other_languages(speaker, others)
     db.session.add(speaker)
     db.session.flush()
     return speaker
@@ -182,8 +250,10 @@ def update_speaker(speaker: Speaker, data: Mapping[str, Any], *,
     _unknown(fields, data, SPEAKER_FIELDS)
     values = _speaker_values(fields, data, partial=True)
     fields.raise_if_any()
+    others = _other_languages(values)
     for name, value in values.items():
         setattr(speaker, name, value)
+    _store_other_languages(speaker, others)
     db.session.flush()
     return speaker
 
@@ -217,17 +287,9 @@ def _session_values(edition: Edition, fields: Fields, data: Mapping[str, Any],
         values["kind"] = fields.choice("kind", data.get("kind"), SessionKind)
     # The public texts: a string (French) or {language: text} (core/translated.py).
     for name, limit, required in (("title", 250, True), ("abstract", 10_000, False)):
-        if not given(name):
-            continue
-        raw = data.get(name)
-        if isinstance(raw, Mapping):
-            values[name] = fields.text(name, raw.get("fr"), max_length=limit,
-                                       required=required)
-            values[f"{name}_texts"] = {
-                lang: fields.text(f"{name}_{lang}", raw.get(lang), max_length=limit)
-                for lang in LANGUAGES if lang != "fr" and lang in raw}
-        else:
-            values[name] = fields.text(name, raw, max_length=limit, required=required)
+        if given(name):
+            values[name], values[f"{name}_texts"] = fields.texts(
+                name, data.get(name), max_length=limit, required=required)
     if given("status"):
         values["status"] = fields.choice("status", data.get("status") or "draft", SessionStatus)
     if given("is_highlight"):
@@ -239,8 +301,9 @@ def _session_values(edition: Edition, fields: Fields, data: Mapping[str, Any],
                                                  maximum=100_000)
     if given("pole"):
         values["pole"] = fields.choice("pole", data.get("pole"), Pole, required=False)
-    if given("theme"):
-        values["theme"] = fields.text("theme", data.get("theme"), max_length=80)
+    if given("theme"):  # a code, or a name: an unknown name makes a theme of the edition
+        theme = fields.text("theme", data.get("theme"), max_length=80)
+        values["theme"] = resolve_theme(edition, theme, fields.errors) if theme else ""
     if given("languages"):
         raw = data.get("languages") or []
         if isinstance(raw, str) or not isinstance(raw, (list, tuple, set, frozenset)):
@@ -298,7 +361,8 @@ def _current(session: ProgrammeSession) -> dict[str, Any]:
     return {"kind": session.kind, "title": session.title_fr, "abstract": session.abstract_fr,
             "status": session.status, "is_highlight": session.is_highlight,
             "registration_required": session.registration_required,
-            "capacity": session.capacity, "pole": session.pole, "theme": session.theme, "languages": session.languages,
+            "capacity": session.capacity, "pole": session.pole, "theme": session.theme,
+            "languages": session.languages,
             "room": session.room, "starts_at": session.starts_at, "ends_at": session.ends_at,
             "speakers": session.speakers}
 
@@ -326,7 +390,7 @@ def _save(session: ProgrammeSession, values: Mapping[str, Any]) -> None:
                  "theme", "starts_at", "ends_at", "registration_required"):
         setattr(session, name, values[name])
     for name in ("title", "abstract"):
-        if f"{name}_texts" in values:  # the other languages were given: they replace
+        if values.get(f"{name}_texts") is not None:  # other languages given: they replace
             session.set_texts(name, {"fr": values[name], **values[f"{name}_texts"]}, {},
                               max_length=10_000)
     session.room = values["room"]

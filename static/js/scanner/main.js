@@ -44,7 +44,8 @@ function render(state) {
   document.body.dataset.online = String(state.online);
   if (state.door) {
     const { list, device } = state.door.bundle;
-    $("scan-door").textContent = [device.gate, list.name].filter(Boolean).join(" · ");
+    const listName = (list.names && list.names[config.lang]) || list.name;
+    $("scan-door").textContent = [device.gate, listName].filter(Boolean).join(" · ");
     $("scan-direction").hidden = !list.allow_reentry;
   }
   $("scan-bundle").textContent = state.bundleAt
