@@ -59,7 +59,7 @@ TEXTS = {
 }
 
 # Some session titles in Tamazight (by their French title).
-SESSION_TITLES = {
+TZM_SESSION_TITLES = {
     "Ouverture du festival": {"tzm": "ⴰⵔⵥⵥⵓⵎ ⵏ ⵓⵏⵎⵓⴳⴳⴰⵔ"},
     "Clôture et remerciements": {"tzm": "ⴰⵎⴷⴷⴰⵢ ⴷ ⵜⴰⵏⵎⵎⵉⵔⵜ"},
 }
@@ -282,6 +282,9 @@ SESSION_TITLES = {
         "ar": "ورشة تصوير: القرى بعيون أطفالها"},
     "Clôture et remerciements": {"en": "Closing and thanks", "ar": "الاختتام والشكر"},
 }
+# and some in Tamazight.
+for _title, _texts in TZM_SESSION_TITLES.items():
+    SESSION_TITLES.setdefault(_title, {}).update(_texts)
 # The rooms' names in English and Arabic.
 ROOM_NAMES = {
     "Grande salle": {"en": "Main hall", "ar": "القاعة الكبرى"},

@@ -32,7 +32,7 @@ TYPE_NAMES = {
 }
 
 # Descriptions in Tamazight (by the ticket type's French name).
-TYPE_DESCRIPTIONS = {
+TZM_TYPE_DESCRIPTIONS = {
     "Pass festival (2 jours)": {
         "tzm": "ⴰⴽⵛⴰⵎ ⵖ ⵙⵉⵏ ⵡⵓⵙⵙⴰⵏ: ⵜⵉⵎⵙⴰⵙⵔⵉⵏ, ⵉⵎⵙⴷⴰⵡⴰⵍⵏ, ⵉⵙⵎⵎⵕⴰⵙⵏ, ⴰⵙⴽⴰⵏ ⵏ ⵉⵙⴰⵔⵢⵏ ⴷ "
                "ⵜⵎⵖⵔⵉⵡⵉⵏ ⵏ ⵓⵥⴰⵡⴰⵏ."},
@@ -81,6 +81,9 @@ TYPE_DESCRIPTIONS = {
               "network's projects.",
         "ar": "تذكرة اليومين بالسعر الذي تختارونه ابتداءً من 20 €: يموّل الفرق مشاريع الشبكة."},
 }
+# and in Tamazight.
+for _name, _texts in TZM_TYPE_DESCRIPTIONS.items():
+    TYPE_DESCRIPTIONS.setdefault(_name, {}).update(_texts)
 
 
 def _types(edition: Edition) -> list[dict]:
