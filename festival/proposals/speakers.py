@@ -143,9 +143,9 @@ def decide_profile_change(change: SpeakerProfileChange, *, approve: bool, actor:
     page) or rejects a speaker's change. Errors: organisers_only (403), already_decided (409),
     validation_failed (note)."""
     refuse_unless_organiser(actor)
-    note = (note or "").strip() if isinstance(note, str) else ""
-    if len(note) > 2000:
-        raise ValidationError({"note": [_l("At most %(n)s characters.", n=2000)]})
+    fields = Fields()
+    note = fields.text("note", note if isinstance(note, str) else "", max_length=2000)
+    fields.raise_if_any()
     locked = lock_row(SpeakerProfileChange, change.id)
     if locked is None or locked.status is not ProfileChangeStatus.PENDING:
         raise Conflict("already_decided", _l("This change is already decided."))
