@@ -316,7 +316,8 @@ def accept_proposal(proposal: Proposal, *, actor: User, room_id: Any, starts_at:
     abstract, language, pôle and speakers (new speakers become Speaker rows of the
     proposer's association). The programme's clash rules apply as for any session (clash
     409 unless `confirm_clashes`). The proposer is told by e-mail in their language, and
-    every speaker with an address gets a link to keep their own page. Errors:
+    every new speaker, or one of the proposer's association, with an address gets a link to
+    keep their own page (a known speaker of someone else's keeps theirs as it is). Errors:
     organisers_only (403), invalid_transition (409), no_format (409), clash (409),
     validation_failed, edition_archived (409)."""
     refuse_unless_organiser(actor)
@@ -328,11 +329,15 @@ def accept_proposal(proposal: Proposal, *, actor: User, room_id: Any, starts_at:
         raise Conflict("no_format", _l("This proposal's format was removed from the call: "
                                        "schedule it from the programme instead."))
     edition = proposal.call.edition
-    speakers = []
+    speakers, invited = [], []
     for row in proposal.speakers:
         if row.speaker is None:
             row.speaker = Speaker(name=row.name, association_id=proposal.association_id)
             db.session.add(row.speaker)
+            invited.append(row)
+        elif (proposal.association_id is not None
+              and row.speaker.association_id == proposal.association_id):
+            invited.append(row)
         speakers.append(row.speaker)
     db.session.flush()
     if not isinstance(starts_at, datetime):
@@ -349,7 +354,10 @@ def accept_proposal(proposal: Proposal, *, actor: User, room_id: Any, starts_at:
     _move(proposal, ProposalStatus.ACCEPTED, actor, text)
     db.session.flush()
     notifications.queue_decision(proposal, text)
-    for row in proposal.speakers:
+    # The link lets whoever holds it rewrite the speaker's public page: it goes to the
+    # address a proposer typed only for a speaker this acceptance made, or one of the
+    # proposer's own association; never for someone else's speaker of the public programme.
+    for row in invited:
         if row.email:
             notifications.queue_speaker_invitation(row)
     return proposal, session, clashes

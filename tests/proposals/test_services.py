@@ -245,6 +245,27 @@ def test_accepting_makes_a_draft_session_with_new_speakers_and_invitations(setti
     assert "/speaker-page/" in mails["nadia@test.example"].text_body
 
 
+def test_a_known_speaker_of_another_association_gets_no_link_from_a_typed_address(setting):
+    """Naming a speaker of the public programme with one's own address must not hand over
+    their page: the link would let the proposer rewrite someone else's bio, photo and
+    links (and replace a change the real speaker is waiting on)."""
+    edition = setting["edition"]
+    room = gen_room(edition)
+    theirs = gen_speaker("Fatima Oudghiri", association_id=gen_association().id)
+    independent = gen_speaker("Hassan Amrani")
+    for speaker, start in ((theirs, "10:00"), (independent, "11:00")):
+        gen_session(edition, room, start=start, end=start.replace(":00", ":45"),
+                    speakers=[speaker])
+    proposal = gen_proposal(setting["call"], setting["representative"], speakers=[
+        {"speaker_id": theirs.id, "email": "attacker@test.example"},
+        {"speaker_id": independent.id, "email": "attacker2@test.example"}])
+    services.accept_proposal(proposal, actor=setting["organiser"], room_id=room.id,
+                             starts_at=paris(edition.dates[0], "16:00"))
+    sent = {m.to_address for m in db.session.scalars(select(OutboxMessage))}
+    assert sent == {setting["representative"].email}
+    assert not any(row.link_version for row in proposal.speakers)
+
+
 def test_accepting_into_a_clash_needs_a_confirmation(setting):
     edition = setting["edition"]
     room = gen_room(edition)
