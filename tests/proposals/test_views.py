@@ -289,3 +289,14 @@ def test_a_review_comment_with_a_nul_is_refused_on_its_field(client, app, world)
                            data={**scores, "comment": "bien\x00"})
     assert response.status_code == 422
     assert 'id="comment-errors"' in response.get_data(as_text=True)
+
+
+def test_a_reviewer_sees_the_speakers_names_but_never_their_addresses(client, world):
+    """A reviewer (any account an organiser names) needs who speaks, not how to reach them:
+    the addresses stay with the organisers."""
+    url = f"/manage/{world['year']}/proposals/{world['proposal']}"
+    _login(client, world["reviewer"])
+    page = client.get(url).get_data(as_text=True)
+    assert "Amina Oufkir" in page and "amina@test.example" not in page
+    _login(client, world["organiser"])
+    assert "amina@test.example" in client.get(url).get_data(as_text=True)
