@@ -369,12 +369,17 @@ def review_proposal(proposal: Proposal, *, actor: User, scores: Mapping[Any, Any
                     comment: Any = "") -> ProposalReview:
     """An organiser or a named reviewer scores every criterion of the rubric (0 to its
     scale) and comments; scoring again replaces their review. The first review of a
-    submitted proposal puts it under review (a history row). Errors: not_a_reviewer (403),
-    proposal_decided (409), validation_failed (scores, comment)."""
+    submitted proposal puts it under review (a history row). Nobody scores a proposal of
+    their own or of their association (in an anonymised call, nobody would know). Errors:
+    not_a_reviewer (403), own_proposal (403), proposal_decided (409), validation_failed
+    (scores, comment)."""
     call = proposal.call
     if not may_review(call, actor):
         raise DomainError("not_a_reviewer", _l("Only organisers and the call's reviewers can "
                                                "review proposals."), status=403)
+    if is_proposers(proposal, actor):
+        raise DomainError("own_proposal", _l("You cannot review a proposal sent by you or "
+                                             "your association."), status=403)
     fields = Fields()
     text = fields.text("comment", comment, max_length=MAX_COMMENT)
     given = scores if isinstance(scores, Mapping) else {}

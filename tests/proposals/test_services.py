@@ -222,6 +222,21 @@ def test_the_proposer_withdraws_but_nobody_else(setting):
         == "invalid_transition"
 
 
+def test_nobody_reviews_their_own_or_their_associations_proposal(setting):
+    call, representative = setting["call"], setting["representative"]
+    colleague = gen_user("association", association=representative.association)
+    proposal = gen_proposal(call, representative)
+    scores = {str(c.id): c.max_score for c in call.criteria}
+    for person in (representative, colleague):
+        calls.add_reviewer(call, person.email, actor=setting["organiser"])
+        error = _error(lambda: services.review_proposal(proposal, actor=person, scores=scores))
+        assert error.code == "own_proposal" and error.status == 403
+    assert proposal.reviews == [] and proposal.status is ProposalStatus.SUBMITTED
+    outsider = gen_user("volunteer")
+    calls.add_reviewer(call, outsider.email, actor=setting["organiser"])
+    assert services.review_proposal(proposal, actor=outsider, scores=scores).total == 8
+
+
 def test_accepting_makes_a_draft_session_with_new_speakers_and_invitations(setting):
     edition, call = setting["edition"], setting["call"]
     room = gen_room(edition)
