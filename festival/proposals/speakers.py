@@ -19,6 +19,7 @@ from festival.core.translated import clean_texts
 from festival.core.unit_of_work import lock_row
 from festival.core.urls import is_web_address
 from festival.editions import photos
+from festival.editions.models import Speaker
 from festival.editions.services._checks import Fields
 from festival.extensions import db
 from festival.proposals.calls import refuse_unless_organiser
@@ -83,8 +84,9 @@ def submit_profile(row: ProposalSpeaker, data: Mapping[str, Any],
                    photo: BinaryIO | None = None) -> SpeakerProfileChange:
     """The speaker's bio ({language: text}, French or any language), links (at most 5
     http(s) addresses) and, optionally, a new photo (a real image of at most 5 MB,
-    re-encoded), kept for an organiser to approve. A change still waiting is replaced.
-    Errors: validation_failed (bio, bio_<language>, links, photo)."""
+    re-encoded), kept for an organiser to approve. A change still waiting is replaced (under
+    the speaker's lock: one decided meanwhile is left as decided). Errors: validation_failed
+    (bio, bio_<language>, links, photo)."""
     errors: dict[str, list] = {}
     raw_bio = data.get("bio")
     bio = clean_texts(raw_bio if isinstance(raw_bio, Mapping) else {"fr": raw_bio}, errors,
@@ -110,6 +112,9 @@ def submit_profile(row: ProposalSpeaker, data: Mapping[str, Any],
     if errors:
         raise ValidationError(errors)
     jpeg = _read_photo(photo) if photo is not None else None
+    # The speaker's row is locked (as decide_profile_change does first) so that a change an
+    # organiser decides meanwhile is never written over, and two sends make one change.
+    lock_row(Speaker, row.speaker_id)
     change = pending_change(row)
     if change is None:
         change = SpeakerProfileChange(speaker_id=row.speaker_id, proposal_speaker=row,
@@ -146,6 +151,7 @@ def decide_profile_change(change: SpeakerProfileChange, *, approve: bool, actor:
     fields = Fields()
     note = fields.text("note", note if isinstance(note, str) else "", max_length=2000)
     fields.raise_if_any()
+    lock_row(Speaker, change.speaker_id)  # before the change: the order submit_profile takes
     locked = lock_row(SpeakerProfileChange, change.id)
     if locked is None or locked.status is not ProfileChangeStatus.PENDING:
         raise Conflict("already_decided", _l("This change is already decided."))

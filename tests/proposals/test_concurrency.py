@@ -1,5 +1,6 @@
 """Two organisers deciding the same proposal at once on PostgreSQL: the row's lock makes the
-second wait, re-read the status and be refused; one decision, one history row, one e-mail."""
+second wait, re-read the status and be refused; one decision, one history row, one e-mail.
+A speaker sending a new page while an organiser approves the one waiting: neither is lost."""
 from __future__ import annotations
 
 import threading
@@ -8,11 +9,27 @@ from sqlalchemy import func, select
 
 from festival.accounts.models import User
 from festival.core.errors import DomainError
+from festival.editions.models import Speaker
 from festival.extensions import db
 from festival.mail.models import OutboxMessage
-from festival.proposals import services
-from festival.proposals.models import Proposal, ProposalEvent, ProposalStatus
-from tests.factories import gen_association, gen_call, gen_edition, gen_proposal, gen_user
+from festival.proposals import services, speakers
+from festival.proposals.models import (
+    ProfileChangeStatus,
+    Proposal,
+    ProposalEvent,
+    ProposalSpeaker,
+    ProposalStatus,
+    SpeakerProfileChange,
+)
+from tests.factories import (
+    gen_association,
+    gen_call,
+    gen_edition,
+    gen_proposal,
+    gen_room,
+    gen_user,
+    paris,
+)
 
 
 def test_two_decisions_at_once_make_one(app, postgres):
@@ -55,3 +72,64 @@ def test_two_decisions_at_once_make_one(app, postgres):
         assert db.session.scalar(select(func.count()).select_from(ProposalEvent).where(
             ProposalEvent.to_status == ProposalStatus.DECLINED)) == 1
         assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+
+
+def test_a_page_sent_while_the_waiting_one_is_approved_is_not_lost(app, postgres,
+                                                                    monkeypatch):
+    """The speaker's send reads the change waiting, the organiser approves that change and
+    commits, then the send writes: without a lock it wrote its new bio onto the approved
+    change, which nobody would ever look at again (and the speaker was thanked)."""
+    with app.app_context():
+        edition = gen_edition(status="published")
+        organiser = gen_user("organiser")
+        call = gen_call(edition, actor=organiser)
+        proposal = gen_proposal(call, gen_user("association", association=gen_association()),
+                                speakers=[{"name": "Itto", "email": "itto@test.example"}])
+        services.accept_proposal(proposal, actor=organiser, room_id=gen_room(edition).id,
+                                 starts_at=paris(edition.dates[0], "11:00"))
+        row = proposal.speakers[0]
+        first = speakers.submit_profile(row, {"bio": {"fr": "Ancienne bio"}, "links": []})
+        db.session.commit()
+        ids = {"row": row.id, "speaker": row.speaker_id, "change": first.id,
+               "organiser": organiser.id}
+    outcomes: list[str] = []
+
+    def approve() -> None:
+        with app.app_context():
+            try:
+                speakers.decide_profile_change(
+                    db.session.get(SpeakerProfileChange, ids["change"]), approve=True,
+                    actor=db.session.get(User, ids["organiser"]), now=first_created)
+                db.session.commit()
+                outcomes.append("approved")
+            except BaseException as error:  # noqa: BLE001 (reported by the assertion)
+                outcomes.append(repr(error))
+            finally:
+                db.session.remove()
+
+    organiser_thread = threading.Thread(target=approve, daemon=True)
+    reading = speakers.pending_change
+
+    def read_then_let_the_organiser_decide(row):
+        found = reading(row)
+        if not organiser_thread.is_alive() and not outcomes:
+            organiser_thread.start()
+            # Either the organiser decides now (no lock held), or waits for this send's
+            # lock and decides after it: the outcome below holds both ways.
+            organiser_thread.join(3)
+        return found
+
+    monkeypatch.setattr(speakers, "pending_change", read_then_let_the_organiser_decide)
+    with app.app_context():
+        first_created = db.session.get(SpeakerProfileChange, ids["change"]).created_at
+        speakers.submit_profile(db.session.get(ProposalSpeaker, ids["row"]),
+                                {"bio": {"fr": "Nouvelle bio"}, "links": []})
+        db.session.commit()
+        db.session.remove()
+    organiser_thread.join(60)
+    assert outcomes == ["approved"]
+    with app.app_context():
+        published = db.session.get(Speaker, ids["speaker"]).bio_fr
+        waiting = [c.bio.get("fr") for c in db.session.scalars(select(SpeakerProfileChange)
+                   .where(SpeakerProfileChange.status == ProfileChangeStatus.PENDING))]
+        assert published == "Nouvelle bio" or waiting == ["Nouvelle bio"]
