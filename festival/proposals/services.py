@@ -142,14 +142,15 @@ def _speakers(fields: Fields, raw: Any, offered: set[int]) -> list[dict]:
     return found
 
 
-def _slots(fields: Fields, raw: Any, allowed: list[tuple[date, DayPart]]) -> list[tuple]:
+def _slots(fields: Fields, raw: Any, allowed: list[tuple[date, DayPart]],
+           limit: int = MAX_SLOTS) -> list[tuple]:
     if raw is None:
         return []
     if isinstance(raw, (str, bytes, Mapping)) or not isinstance(raw, (list, tuple)):
         fields.add("slots", _l("Give a list of slots."))
         return []
-    if len(raw) > MAX_SLOTS:
-        fields.add("slots", _l("%(n)s slots at most.", n=MAX_SLOTS))
+    if len(raw) > limit:
+        fields.add("slots", _l("%(n)s slots at most.", n=limit))
         return []
     chosen = []
     for item in raw:

@@ -21,6 +21,7 @@ from festival.core.urls import is_web_address
 from festival.editions import photos
 from festival.editions.models import Speaker
 from festival.editions.services._checks import Fields
+from festival.editions.services.editions import MAX_DAYS
 from festival.extensions import db
 from festival.proposals.calls import refuse_unless_organiser
 from festival.proposals.models import (
@@ -36,6 +37,9 @@ MAX_BIO = 3000
 MAX_LINKS = 5
 MAX_LINK = 300
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
+# The slots a speaker may say they are free for: every part of every day of the longest
+# edition (the view reads no more values than this from the form).
+MAX_AVAILABILITY = len(DayPart) * MAX_DAYS
 # Photos waiting for approval are kept apart from the public ones (editions.photos serves
 # its folder to anyone): only organisers see them, and approval copies them across.
 PENDING_FOLDER = "speakers-pending"
@@ -131,10 +135,12 @@ def submit_profile(row: ProposalSpeaker, data: Mapping[str, Any],
 
 def confirm_availability(row: ProposalSpeaker, slots: Any, *, now: datetime
                          ) -> ProposalSpeaker:
-    """The slots of the festival's days the speaker is free for (all their rows replaced),
-    and when they said so. Errors: validation_failed (slots)."""
+    """The slots of the festival's days the speaker is free for (all their rows replaced;
+    every slot of the festival at most, not the 12 a proposal prefers), and when they said
+    so. Errors: validation_failed (slots)."""
     fields = Fields()
-    chosen = _slots(fields, slots, slot_choices(row.proposal.call))
+    allowed = slot_choices(row.proposal.call)
+    chosen = _slots(fields, slots, allowed, limit=len(allowed))
     fields.raise_if_any()
     row.availability = [SpeakerAvailability(day=day, part=part) for day, part in chosen]
     row.availability_confirmed_at = now

@@ -191,3 +191,32 @@ def test_an_erased_speakers_link_stops_working(client, app, invited):
         erase_person("itto@test.example", actor=None)
         db.session.commit()
     assert client.get(f"/speaker-page/{invited['token']}").status_code == 404
+
+
+def test_a_speaker_of_a_long_festival_says_they_are_free_for_every_slot(client, app):
+    """A proposal prefers 12 slots at most; a speaker free all through a 14-day festival
+    ticks all its 42 slots (the 12 refused them, and the form read 40 values only)."""
+    from datetime import date, timedelta
+    with app.app_context():
+        days = [date(2031, 7, 1) + timedelta(days=n) for n in range(14)]
+        edition = gen_edition(2031, status="published", days=days)
+        organiser = gen_user("organiser")
+        call = gen_call(edition, actor=organiser)
+        proposal = gen_proposal(call, gen_user("association", association=gen_association()),
+                                speakers=[{"name": "Itto", "email": "itto@test.example"}])
+        services.accept_proposal(proposal, actor=organiser, room_id=gen_room(edition).id,
+                                 starts_at=paris(days[0], "11:00"))
+        row = proposal.speakers[0]
+        token = links.link_token(row)
+        db.session.commit()
+        row_id = row.id
+    everything = [f"{day.isoformat()}/{part}" for day in days
+                  for part in ("morning", "afternoon", "evening")]
+    url = f"/speaker-page/{token}"
+    assert client.post(url, data={"part": "availability", "slots": everything}).status_code \
+        == 303
+    with app.app_context():
+        assert len(db.session.get(ProposalSpeaker, row_id).availability) == 42
+    too_many = client.post(url, data={"part": "availability",
+                                      "slots": everything + ["2031-07-01/morning"] * 100})
+    assert too_many.status_code == 422
