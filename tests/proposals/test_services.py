@@ -222,6 +222,24 @@ def test_the_proposer_withdraws_but_nobody_else(setting):
         == "invalid_transition"
 
 
+def test_a_rubric_changed_after_reviews_counts_only_its_criteria_on_their_scale(setting):
+    call, organiser = setting["call"], setting["organiser"]
+    proposal = gen_proposal(call, setting["representative"])
+    first, second = call.criteria
+    review = services.review_proposal(proposal, actor=organiser,
+                                      scores={str(first.id): 5, str(second.id): 3})
+    assert review.total == 8
+    calls.save_call(call.edition, {
+        "opens_at": call.opens_at, "closes_at": call.closes_at,
+        "guidelines": {"fr": "Texte"}, "languages": ["fr"],
+        "formats": [{"id": f.id, "kind": f.kind.value, "name": {"fr": f.name_fr},
+                     "duration_minutes": f.duration_minutes} for f in call.formats],
+        "criteria": [{"id": first.id, "name": {"fr": "Pertinence"}, "max_score": 2}]},
+        actor=organiser)
+    db.session.expire_all()
+    assert review.total == 2 and services.average_score(proposal) == 2
+
+
 def test_nobody_reviews_their_own_or_their_associations_proposal(setting):
     call, representative = setting["call"], setting["representative"]
     colleague = gen_user("association", association=representative.association)
