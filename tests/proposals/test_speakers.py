@@ -220,3 +220,18 @@ def test_a_speaker_of_a_long_festival_says_they_are_free_for_every_slot(client, 
     too_many = client.post(url, data={"part": "availability",
                                       "slots": everything + ["2031-07-01/morning"] * 100})
     assert too_many.status_code == 422
+
+
+def test_an_organisers_note_with_a_nul_decides_nothing(client, app, invited):
+    with app.app_context():
+        row = db.session.get(ProposalSpeaker, invited["row"])
+        change_id = speakers.submit_profile(row, {"bio": {"fr": "Texte"}, "links": []}).id
+        db.session.commit()
+    assert client.post("/login", data={"email": invited["organiser"],
+                                       "password": PASSWORD}).status_code == 302
+    answer = client.post(f"/manage/speaker-changes/{change_id}",
+                         data={"action": "approve", "note": "vu\x00"})
+    assert answer.status_code == 303  # said in a message (a 500 on PostgreSQL before)
+    with app.app_context():
+        assert db.session.get(SpeakerProfileChange, change_id).status \
+            is ProfileChangeStatus.PENDING
