@@ -300,3 +300,18 @@ def test_a_reviewer_sees_the_speakers_names_but_never_their_addresses(client, wo
     assert "Amina Oufkir" in page and "amina@test.example" not in page
     _login(client, world["organiser"])
     assert "amina@test.example" in client.get(url).get_data(as_text=True)
+
+
+def test_a_draft_editions_call_is_not_listed_to_members(client, app, world):
+    """Organisers may prepare next year's call before the edition is public: its title and
+    year stay theirs (the call's own page answers 404 to others)."""
+    with app.app_context():
+        draft = gen_edition(status="draft", title="Festival secret")
+        gen_call(draft)
+        db.session.commit()
+        year = draft.year
+    _login(client, world["representative"])
+    page = client.get("/my-proposals").get_data(as_text=True)
+    assert "Festival secret" not in page and f"/{year}/call" not in page
+    assert f"/{world['year']}/call" in page  # the public edition's call is listed
+    assert client.get(f"/{year}/call").status_code == 404
