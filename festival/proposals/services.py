@@ -96,6 +96,11 @@ def slot_choices(call: SessionCall) -> list[tuple[date, DayPart]]:
 
 # Proposing ----------------------------------------------------------------------------------
 
+def proposals_sent(call: SessionCall, user: User) -> int:
+    return db.session.scalar(select(func.count(Proposal.id)).where(
+        Proposal.call_id == call.id, Proposal.proposer_id == user.id))
+
+
 def _speakers(fields: Fields, raw: Any, offered: set[int]) -> list[dict]:
     if isinstance(raw, (str, bytes, Mapping)) or not isinstance(raw, (list, tuple)):
         fields.add("speakers", _l("Give a list of speakers."))
@@ -183,7 +188,8 @@ def propose(call: SessionCall, data: Mapping[str, Any], *, actor: User, language
     offers), optional pôle, 1 to 6 speakers (the registry's, or new people with their
     e-mail), needs (audience expected, projector, interpreter, other) and preferred slots
     (festival days × morning/afternoon/evening, 12 at most). `language` is the proposer's,
-    for the decision's e-mail. Errors: not_allowed_to_propose (403), call_closed (409),
+    for the decision's e-mail. MAX_PROPOSALS per person and call, counted under the
+    person's lock. Errors: not_allowed_to_propose (403), call_closed (409),
     too_many_proposals (409), validation_failed."""
     if not may_propose(call, actor):
         raise DomainError("not_allowed_to_propose",
@@ -191,9 +197,9 @@ def propose(call: SessionCall, data: Mapping[str, Any], *, actor: User, language
                              "session to this call."), status=403)
     if not call.is_open_at(now) or call.edition.is_archived:
         raise Conflict("call_closed", _l("This call for sessions is not open."))
-    count = db.session.scalar(select(func.count(Proposal.id)).where(
-        Proposal.call_id == call.id, Proposal.proposer_id == actor.id))
-    if count >= MAX_PROPOSALS:
+    # The proposer's row is locked so that two sends at once are counted one after the other.
+    lock_row(User, actor.id)
+    if proposals_sent(call, actor) >= MAX_PROPOSALS:
         raise Conflict("too_many_proposals", _l("You have sent %(n)s proposals to this call: "
                                                 "that is the most one person can send.",
                                                 n=MAX_PROPOSALS))

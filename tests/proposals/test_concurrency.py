@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from festival.accounts.models import User
 from festival.core.errors import DomainError
+from festival.core.timeutil import utcnow
 from festival.editions.models import Speaker
 from festival.extensions import db
 from festival.mail.models import OutboxMessage
@@ -19,6 +20,7 @@ from festival.proposals.models import (
     ProposalEvent,
     ProposalSpeaker,
     ProposalStatus,
+    SessionCall,
     SpeakerProfileChange,
 )
 from tests.factories import (
@@ -133,3 +135,57 @@ def test_a_page_sent_while_the_waiting_one_is_approved_is_not_lost(app, postgres
         waiting = [c.bio.get("fr") for c in db.session.scalars(select(SpeakerProfileChange)
                    .where(SpeakerProfileChange.status == ProfileChangeStatus.PENDING))]
         assert published == "Nouvelle bio" or waiting == ["Nouvelle bio"]
+
+
+def test_two_proposals_sent_at_once_keep_to_the_most_one_person_sends(app, postgres,
+                                                                       monkeypatch):
+    """Both sends counted 19 before either was saved, and the proposer had 21."""
+    with app.app_context():
+        edition = gen_edition(status="published")
+        call = gen_call(edition)
+        proposer = gen_user("association", association=gen_association())
+        for _ in range(services.MAX_PROPOSALS - 1):
+            gen_proposal(call, proposer)
+        db.session.commit()
+        ids = (call.id, proposer.id)
+    counted = threading.Barrier(2)
+    counting = services.proposals_sent
+
+    def count_then_wait_for_the_other(call, user):
+        found = counting(call, user)
+        try:  # the other send counts too, unless it waits for this one's lock
+            counted.wait(timeout=3)
+        except threading.BrokenBarrierError:
+            pass
+        return found
+
+    monkeypatch.setattr(services, "proposals_sent", count_then_wait_for_the_other)
+    outcomes: list[str] = []
+
+    def send() -> None:
+        with app.app_context():
+            try:
+                services.propose(db.session.get(SessionCall, ids[0]), {
+                    "title": "Encore", "abstract": "Texte", "language": "fr",
+                    "format_id": db.session.get(SessionCall, ids[0]).formats[0].id,
+                    "speakers": [{"name": "Amina", "email": "amina@test.example"}]},
+                    actor=db.session.get(User, ids[1]), language="fr", now=utcnow())
+                db.session.commit()
+                outcomes.append("ok")
+            except DomainError as error:
+                db.session.rollback()
+                outcomes.append(error.code)
+            except BaseException as error:  # noqa: BLE001 (reported by the assertion)
+                outcomes.append(repr(error))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=send, daemon=True) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(outcomes) == ["ok", "too_many_proposals"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Proposal).where(
+            Proposal.proposer_id == ids[1])) == services.MAX_PROPOSALS
