@@ -112,6 +112,7 @@ def _speakers(fields: Fields, raw: Any, offered: set[int]) -> list[dict]:
         fields.add("speakers", _l("%(n)s speakers at most.", n=MAX_SPEAKERS))
         return []
     found: list[dict] = []
+    rows: list[int] = []  # each found speaker's row in the form, for its errors
     for index, item in enumerate(raw):
         key = f"speakers-{index}"
         if not isinstance(item, Mapping):
@@ -128,6 +129,7 @@ def _speakers(fields: Fields, raw: Any, offered: set[int]) -> list[dict]:
                 found.append({"speaker_id": speaker_id, "name": speaker.name,
                               "email": fields.text(f"{key}-email", item.get("email"),
                                                    max_length=254)})
+                rows.append(index)
             continue
         name = fields.text(f"{key}-name", item.get("name"), max_length=200, required=True)
         email = fields.text(f"{key}-email", item.get("email"), max_length=254, required=True)
@@ -137,7 +139,8 @@ def _speakers(fields: Fields, raw: Any, offered: set[int]) -> list[dict]:
             except EmailNotValidError:
                 fields.add(f"{key}-email", _l("This is not a valid e-mail address."))
         found.append({"speaker_id": None, "name": name, "email": email})
-    for index, item in enumerate(found):
+        rows.append(index)
+    for index, item in zip(rows, found):
         if item["email"] and item["speaker_id"] is not None:
             try:
                 item["email"] = validate_email(item["email"],

@@ -142,6 +142,13 @@ def test_bad_proposals_are_refused_field_by_field(setting, change, field):
     assert error.code == "validation_failed" and field in error.fields
 
 
+def test_a_known_speakers_bad_address_is_said_on_their_own_row(setting):
+    known = gen_speaker("Brahim Ait", association_id=setting["representative"].association_id)
+    error = _error(lambda: gen_proposal(setting["call"], setting["representative"], speakers=[
+        {"speaker_id": 999999}, {"speaker_id": known.id, "email": "pas une adresse"}]))
+    assert set(error.fields) == {"speakers-0-speaker_id", "speakers-1-email"}
+
+
 def test_a_private_speaker_of_another_association_cannot_be_named(setting):
     other = gen_speaker("Quelqu'un d'autre", association_id=gen_association().id)
     error = _error(lambda: gen_proposal(setting["call"], setting["representative"],
