@@ -235,3 +235,15 @@ def test_an_organisers_note_with_a_nul_decides_nothing(client, app, invited):
     with app.app_context():
         assert db.session.get(SpeakerProfileChange, change_id).status \
             is ProfileChangeStatus.PENDING
+
+
+@pytest.mark.parametrize("link", ["https://itto.example/\u202egnp.exe",
+                                  "https://itto.example/\u2067x", "https://itto.example/\x9bx"])
+def test_a_link_that_reads_otherwise_than_it_goes_is_refused(app, invited, link):
+    from festival.core.errors import ValidationError
+    with app.app_context():
+        row = db.session.get(ProposalSpeaker, invited["row"])
+        with pytest.raises(ValidationError) as refused:
+            speakers.submit_profile(row, {"bio": {"fr": "Ok"}, "links": [link]})
+        assert "links" in refused.value.fields
+        db.session.rollback()
