@@ -189,3 +189,69 @@ def test_two_proposals_sent_at_once_keep_to_the_most_one_person_sends(app, postg
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Proposal).where(
             Proposal.proposer_id == ids[1])) == services.MAX_PROPOSALS
+
+
+def test_two_accepts_or_a_withdrawal_and_an_accept_at_once_make_one_outcome(app, postgres):
+    """Two organisers accepting at once, or the proposer withdrawing while an organiser
+    accepts: one wins; an accept that loses makes no session."""
+    from festival.editions.models import ProgrammeSession
+    with app.app_context():
+        edition = gen_edition(status="published")
+        first, second = gen_user("organiser"), gen_user("organiser")
+        call = gen_call(edition, actor=first)
+        proposer = gen_user("association", association=gen_association())
+        twice = gen_proposal(call, proposer)
+        withdrawn = gen_proposal(call, proposer)
+        rooms = (gen_room(edition).id, gen_room(edition).id)
+        db.session.commit()
+        ids = {"twice": twice.id, "withdrawn": withdrawn.id, "first": first.id,
+               "second": second.id, "proposer": proposer.id,
+               "start": paris(edition.dates[0], "10:00"),
+               "later": paris(edition.dates[1], "15:00")}
+
+    def race(*actions) -> list[str]:
+        barrier = threading.Barrier(len(actions))
+        outcomes: list[str] = []
+
+        def run(action) -> None:
+            with app.app_context():
+                try:
+                    barrier.wait(timeout=30)
+                    action()
+                    db.session.commit()
+                    outcomes.append("ok")
+                except DomainError as error:
+                    db.session.rollback()
+                    outcomes.append(error.code)
+                except BaseException as error:  # noqa: BLE001 (reported by the assertion)
+                    outcomes.append(repr(error))
+                finally:
+                    db.session.remove()
+
+        threads = [threading.Thread(target=run, args=(a,), daemon=True) for a in actions]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        return sorted(outcomes)
+
+    def accept(proposal_key: str, user_key: str, room: int, start: str = "start"):
+        return lambda: services.accept_proposal(
+            db.session.get(Proposal, ids[proposal_key]), actor=db.session.get(
+                User, ids[user_key]), room_id=room, starts_at=ids[start])
+
+    def withdraw():
+        services.withdraw_proposal(db.session.get(Proposal, ids["withdrawn"]),
+                                   actor=db.session.get(User, ids["proposer"]))
+
+    assert race(accept("twice", "first", rooms[0]), accept("twice", "second", rooms[1])) \
+        == ["invalid_transition", "ok"]
+    assert race(withdraw, accept("withdrawn", "first", rooms[1], "later")) \
+        == ["invalid_transition", "ok"]
+    with app.app_context():
+        sessions = db.session.scalars(select(ProgrammeSession)).all()
+        accepted = [db.session.get(Proposal, ids[k]) for k in ("twice", "withdrawn")]
+        assert len(sessions) == sum(p.status is ProposalStatus.ACCEPTED for p in accepted)
+        assert {p.session_id for p in accepted if p.session_id} == {s.id for s in sessions}
+        assert db.session.scalar(select(func.count()).select_from(ProposalEvent).where(
+            ProposalEvent.to_status == ProposalStatus.ACCEPTED)) == len(sessions)
