@@ -35,10 +35,16 @@ def absolute_url(endpoint: str, **values: Any) -> str:
     return public_base() + path + (f"#{anchor}" if anchor else "")
 
 
+# The marks, embeddings, overrides and isolates of text direction (and the Arabic letter mark).
+_DIRECTION_MARKS = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e"
+                             "\u2066\u2067\u2068\u2069")
+
+
 def is_web_address(url: str) -> bool:
     """Whether `url` is a link people may follow from our pages: http or https, a host name
-    with a dot, no space or control character (an association's website, a venue's map, a
-    room's stream)."""
+    with a dot, no space, control character or direction mark (an association's website, a
+    venue's map, a room's stream). A real address writes those percent-encoded: typed as
+    they are, a direction override makes a link read otherwise than where it goes."""
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
@@ -46,4 +52,5 @@ def is_web_address(url: str) -> bool:
         return False
     return (parts.scheme.lower() in ("http", "https") and "." in host.strip(".")
             and not host.startswith(".") and not host.endswith(".")
-            and not any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url))
+            and not any(c.isspace() or ord(c) < 32 or 127 <= ord(c) < 160
+                        or c in _DIRECTION_MARKS for c in url))

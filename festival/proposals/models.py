@@ -323,7 +323,12 @@ class ProposalReview(TimestampMixin, db.Model):
 
     @property
     def total(self) -> int:
-        return sum(int(v) for v in (self.scores or {}).values())
+        """The scores of the rubric as it is now: a criterion removed since counts no more,
+        and a scale lowered since caps what was given on the older one, so that the call's
+        reviews add up alike."""
+        scores = self.scores or {}
+        return sum(min(int(scores[str(c.id)]), c.max_score)
+                   for c in self.proposal.call.criteria if str(c.id) in scores)
 
 
 class SpeakerProfileChange(db.Model):

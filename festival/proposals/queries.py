@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from festival.accounts.models import User
 from festival.core.errors import NotFound
-from festival.editions.models import Edition
+from festival.editions.models import Edition, EditionStatus
 from festival.extensions import db
 from festival.proposals.calls import call_of
 from festival.proposals.models import (
@@ -54,8 +54,11 @@ def proposals_of_user(user: User) -> list[Proposal]:
 
 
 def open_calls(now) -> list[SessionCall]:
-    return list(db.session.scalars(select(SessionCall).where(
-        SessionCall.opens_at <= now, SessionCall.closes_at > now)
+    """The calls taking proposals now, of public editions only (a draft edition's title and
+    year are the organisers'; an archived one takes no proposal)."""
+    return list(db.session.scalars(select(SessionCall).join(Edition).where(
+        SessionCall.opens_at <= now, SessionCall.closes_at > now,
+        Edition.status.not_in((EditionStatus.DRAFT, EditionStatus.ARCHIVED)))
         .order_by(SessionCall.closes_at)))
 
 

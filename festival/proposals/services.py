@@ -96,6 +96,11 @@ def slot_choices(call: SessionCall) -> list[tuple[date, DayPart]]:
 
 # Proposing ----------------------------------------------------------------------------------
 
+def proposals_sent(call: SessionCall, user: User) -> int:
+    return db.session.scalar(select(func.count(Proposal.id)).where(
+        Proposal.call_id == call.id, Proposal.proposer_id == user.id))
+
+
 def _speakers(fields: Fields, raw: Any, offered: set[int]) -> list[dict]:
     if isinstance(raw, (str, bytes, Mapping)) or not isinstance(raw, (list, tuple)):
         fields.add("speakers", _l("Give a list of speakers."))
@@ -107,6 +112,7 @@ def _speakers(fields: Fields, raw: Any, offered: set[int]) -> list[dict]:
         fields.add("speakers", _l("%(n)s speakers at most.", n=MAX_SPEAKERS))
         return []
     found: list[dict] = []
+    rows: list[int] = []  # each found speaker's row in the form, for its errors
     for index, item in enumerate(raw):
         key = f"speakers-{index}"
         if not isinstance(item, Mapping):
@@ -123,6 +129,7 @@ def _speakers(fields: Fields, raw: Any, offered: set[int]) -> list[dict]:
                 found.append({"speaker_id": speaker_id, "name": speaker.name,
                               "email": fields.text(f"{key}-email", item.get("email"),
                                                    max_length=254)})
+                rows.append(index)
             continue
         name = fields.text(f"{key}-name", item.get("name"), max_length=200, required=True)
         email = fields.text(f"{key}-email", item.get("email"), max_length=254, required=True)
@@ -132,7 +139,8 @@ def _speakers(fields: Fields, raw: Any, offered: set[int]) -> list[dict]:
             except EmailNotValidError:
                 fields.add(f"{key}-email", _l("This is not a valid e-mail address."))
         found.append({"speaker_id": None, "name": name, "email": email})
-    for index, item in enumerate(found):
+        rows.append(index)
+    for index, item in zip(rows, found):
         if item["email"] and item["speaker_id"] is not None:
             try:
                 item["email"] = validate_email(item["email"],
@@ -142,14 +150,15 @@ def _speakers(fields: Fields, raw: Any, offered: set[int]) -> list[dict]:
     return found
 
 
-def _slots(fields: Fields, raw: Any, allowed: list[tuple[date, DayPart]]) -> list[tuple]:
+def _slots(fields: Fields, raw: Any, allowed: list[tuple[date, DayPart]],
+           limit: int = MAX_SLOTS) -> list[tuple]:
     if raw is None:
         return []
     if isinstance(raw, (str, bytes, Mapping)) or not isinstance(raw, (list, tuple)):
         fields.add("slots", _l("Give a list of slots."))
         return []
-    if len(raw) > MAX_SLOTS:
-        fields.add("slots", _l("%(n)s slots at most.", n=MAX_SLOTS))
+    if len(raw) > limit:
+        fields.add("slots", _l("%(n)s slots at most.", n=limit))
         return []
     chosen = []
     for item in raw:
@@ -182,7 +191,8 @@ def propose(call: SessionCall, data: Mapping[str, Any], *, actor: User, language
     offers), optional pôle, 1 to 6 speakers (the registry's, or new people with their
     e-mail), needs (audience expected, projector, interpreter, other) and preferred slots
     (festival days × morning/afternoon/evening, 12 at most). `language` is the proposer's,
-    for the decision's e-mail. Errors: not_allowed_to_propose (403), call_closed (409),
+    for the decision's e-mail. MAX_PROPOSALS per person and call, counted under the
+    person's lock. Errors: not_allowed_to_propose (403), call_closed (409),
     too_many_proposals (409), validation_failed."""
     if not may_propose(call, actor):
         raise DomainError("not_allowed_to_propose",
@@ -190,9 +200,9 @@ def propose(call: SessionCall, data: Mapping[str, Any], *, actor: User, language
                              "session to this call."), status=403)
     if not call.is_open_at(now) or call.edition.is_archived:
         raise Conflict("call_closed", _l("This call for sessions is not open."))
-    count = db.session.scalar(select(func.count(Proposal.id)).where(
-        Proposal.call_id == call.id, Proposal.proposer_id == actor.id))
-    if count >= MAX_PROPOSALS:
+    # The proposer's row is locked so that two sends at once are counted one after the other.
+    lock_row(User, actor.id)
+    if proposals_sent(call, actor) >= MAX_PROPOSALS:
         raise Conflict("too_many_proposals", _l("You have sent %(n)s proposals to this call: "
                                                 "that is the most one person can send.",
                                                 n=MAX_PROPOSALS))
@@ -316,7 +326,8 @@ def accept_proposal(proposal: Proposal, *, actor: User, room_id: Any, starts_at:
     abstract, language, pôle and speakers (new speakers become Speaker rows of the
     proposer's association). The programme's clash rules apply as for any session (clash
     409 unless `confirm_clashes`). The proposer is told by e-mail in their language, and
-    every speaker with an address gets a link to keep their own page. Errors:
+    every new speaker, or one of the proposer's association, with an address gets a link to
+    keep their own page (a known speaker of someone else's keeps theirs as it is). Errors:
     organisers_only (403), invalid_transition (409), no_format (409), clash (409),
     validation_failed, edition_archived (409)."""
     refuse_unless_organiser(actor)
@@ -328,11 +339,15 @@ def accept_proposal(proposal: Proposal, *, actor: User, room_id: Any, starts_at:
         raise Conflict("no_format", _l("This proposal's format was removed from the call: "
                                        "schedule it from the programme instead."))
     edition = proposal.call.edition
-    speakers = []
+    speakers, invited = [], []
     for row in proposal.speakers:
         if row.speaker is None:
             row.speaker = Speaker(name=row.name, association_id=proposal.association_id)
             db.session.add(row.speaker)
+            invited.append(row)
+        elif (proposal.association_id is not None
+              and row.speaker.association_id == proposal.association_id):
+            invited.append(row)
         speakers.append(row.speaker)
     db.session.flush()
     if not isinstance(starts_at, datetime):
@@ -349,7 +364,10 @@ def accept_proposal(proposal: Proposal, *, actor: User, room_id: Any, starts_at:
     _move(proposal, ProposalStatus.ACCEPTED, actor, text)
     db.session.flush()
     notifications.queue_decision(proposal, text)
-    for row in proposal.speakers:
+    # The link lets whoever holds it rewrite the speaker's public page: it goes to the
+    # address a proposer typed only for a speaker this acceptance made, or one of the
+    # proposer's own association; never for someone else's speaker of the public programme.
+    for row in invited:
         if row.email:
             notifications.queue_speaker_invitation(row)
     return proposal, session, clashes
@@ -361,12 +379,17 @@ def review_proposal(proposal: Proposal, *, actor: User, scores: Mapping[Any, Any
                     comment: Any = "") -> ProposalReview:
     """An organiser or a named reviewer scores every criterion of the rubric (0 to its
     scale) and comments; scoring again replaces their review. The first review of a
-    submitted proposal puts it under review (a history row). Errors: not_a_reviewer (403),
-    proposal_decided (409), validation_failed (scores, comment)."""
+    submitted proposal puts it under review (a history row). Nobody scores a proposal of
+    their own or of their association (in an anonymised call, nobody would know). Errors:
+    not_a_reviewer (403), own_proposal (403), proposal_decided (409), validation_failed
+    (scores, comment)."""
     call = proposal.call
     if not may_review(call, actor):
         raise DomainError("not_a_reviewer", _l("Only organisers and the call's reviewers can "
                                                "review proposals."), status=403)
+    if is_proposers(proposal, actor):
+        raise DomainError("own_proposal", _l("You cannot review a proposal sent by you or "
+                                             "your association."), status=403)
     fields = Fields()
     text = fields.text("comment", comment, max_length=MAX_COMMENT)
     given = scores if isinstance(scores, Mapping) else {}

@@ -19,7 +19,9 @@ from festival.core.translated import clean_texts
 from festival.core.unit_of_work import lock_row
 from festival.core.urls import is_web_address
 from festival.editions import photos
+from festival.editions.models import Speaker
 from festival.editions.services._checks import Fields
+from festival.editions.services.editions import MAX_DAYS
 from festival.extensions import db
 from festival.proposals.calls import refuse_unless_organiser
 from festival.proposals.models import (
@@ -35,6 +37,9 @@ MAX_BIO = 3000
 MAX_LINKS = 5
 MAX_LINK = 300
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
+# The slots a speaker may say they are free for: every part of every day of the longest
+# edition (the view reads no more values than this from the form).
+MAX_AVAILABILITY = len(DayPart) * MAX_DAYS
 # Photos waiting for approval are kept apart from the public ones (editions.photos serves
 # its folder to anyone): only organisers see them, and approval copies them across.
 PENDING_FOLDER = "speakers-pending"
@@ -83,8 +88,9 @@ def submit_profile(row: ProposalSpeaker, data: Mapping[str, Any],
                    photo: BinaryIO | None = None) -> SpeakerProfileChange:
     """The speaker's bio ({language: text}, French or any language), links (at most 5
     http(s) addresses) and, optionally, a new photo (a real image of at most 5 MB,
-    re-encoded), kept for an organiser to approve. A change still waiting is replaced.
-    Errors: validation_failed (bio, bio_<language>, links, photo)."""
+    re-encoded), kept for an organiser to approve. A change still waiting is replaced (under
+    the speaker's lock: one decided meanwhile is left as decided). Errors: validation_failed
+    (bio, bio_<language>, links, photo)."""
     errors: dict[str, list] = {}
     raw_bio = data.get("bio")
     bio = clean_texts(raw_bio if isinstance(raw_bio, Mapping) else {"fr": raw_bio}, errors,
@@ -110,6 +116,9 @@ def submit_profile(row: ProposalSpeaker, data: Mapping[str, Any],
     if errors:
         raise ValidationError(errors)
     jpeg = _read_photo(photo) if photo is not None else None
+    # The speaker's row is locked (as decide_profile_change does first) so that a change an
+    # organiser decides meanwhile is never written over, and two sends make one change.
+    lock_row(Speaker, row.speaker_id)
     change = pending_change(row)
     if change is None:
         change = SpeakerProfileChange(speaker_id=row.speaker_id, proposal_speaker=row,
@@ -126,10 +135,12 @@ def submit_profile(row: ProposalSpeaker, data: Mapping[str, Any],
 
 def confirm_availability(row: ProposalSpeaker, slots: Any, *, now: datetime
                          ) -> ProposalSpeaker:
-    """The slots of the festival's days the speaker is free for (all their rows replaced),
-    and when they said so. Errors: validation_failed (slots)."""
+    """The slots of the festival's days the speaker is free for (all their rows replaced;
+    every slot of the festival at most, not the 12 a proposal prefers), and when they said
+    so. Errors: validation_failed (slots)."""
     fields = Fields()
-    chosen = _slots(fields, slots, slot_choices(row.proposal.call))
+    allowed = slot_choices(row.proposal.call)
+    chosen = _slots(fields, slots, allowed, limit=len(allowed))
     fields.raise_if_any()
     row.availability = [SpeakerAvailability(day=day, part=part) for day, part in chosen]
     row.availability_confirmed_at = now
@@ -143,9 +154,10 @@ def decide_profile_change(change: SpeakerProfileChange, *, approve: bool, actor:
     page) or rejects a speaker's change. Errors: organisers_only (403), already_decided (409),
     validation_failed (note)."""
     refuse_unless_organiser(actor)
-    note = (note or "").strip() if isinstance(note, str) else ""
-    if len(note) > 2000:
-        raise ValidationError({"note": [_l("At most %(n)s characters.", n=2000)]})
+    fields = Fields()
+    note = fields.text("note", note if isinstance(note, str) else "", max_length=2000)
+    fields.raise_if_any()
+    lock_row(Speaker, change.speaker_id)  # before the change: the order submit_profile takes
     locked = lock_row(SpeakerProfileChange, change.id)
     if locked is None or locked.status is not ProfileChangeStatus.PENDING:
         raise Conflict("already_decided", _l("This change is already decided."))

@@ -27,8 +27,8 @@ from festival.proposals.models import DayPart, Proposal
 FORM_LIMIT = 40  # values read from one repeated form field, at most
 
 
-def _values(name: str) -> list[str]:
-    return request.form.getlist(name)[:FORM_LIMIT]
+def _values(name: str, limit: int = FORM_LIMIT) -> list[str]:
+    return request.form.getlist(name)[:limit]
 
 
 def _whole(raw: str | None) -> int | str | None:
@@ -157,8 +157,8 @@ def speaker_page(token: str):
         which = request.form.get("part")
         try:
             if which == "availability":
-                committed(lambda: speakers.confirm_availability(row, _values("slots"),
-                                                                now=utcnow()))
+                committed(lambda: speakers.confirm_availability(
+                    row, _values("slots", speakers.MAX_AVAILABILITY + 1), now=utcnow()))
                 message = _("Thank you: the organisers know when you are free.")
             else:
                 photo = request.files.get("photo")

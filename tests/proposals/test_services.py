@@ -142,6 +142,13 @@ def test_bad_proposals_are_refused_field_by_field(setting, change, field):
     assert error.code == "validation_failed" and field in error.fields
 
 
+def test_a_known_speakers_bad_address_is_said_on_their_own_row(setting):
+    known = gen_speaker("Brahim Ait", association_id=setting["representative"].association_id)
+    error = _error(lambda: gen_proposal(setting["call"], setting["representative"], speakers=[
+        {"speaker_id": 999999}, {"speaker_id": known.id, "email": "pas une adresse"}]))
+    assert set(error.fields) == {"speakers-0-speaker_id", "speakers-1-email"}
+
+
 def test_a_private_speaker_of_another_association_cannot_be_named(setting):
     other = gen_speaker("Quelqu'un d'autre", association_id=gen_association().id)
     error = _error(lambda: gen_proposal(setting["call"], setting["representative"],
@@ -222,6 +229,39 @@ def test_the_proposer_withdraws_but_nobody_else(setting):
         == "invalid_transition"
 
 
+def test_a_rubric_changed_after_reviews_counts_only_its_criteria_on_their_scale(setting):
+    call, organiser = setting["call"], setting["organiser"]
+    proposal = gen_proposal(call, setting["representative"])
+    first, second = call.criteria
+    review = services.review_proposal(proposal, actor=organiser,
+                                      scores={str(first.id): 5, str(second.id): 3})
+    assert review.total == 8
+    calls.save_call(call.edition, {
+        "opens_at": call.opens_at, "closes_at": call.closes_at,
+        "guidelines": {"fr": "Texte"}, "languages": ["fr"],
+        "formats": [{"id": f.id, "kind": f.kind.value, "name": {"fr": f.name_fr},
+                     "duration_minutes": f.duration_minutes} for f in call.formats],
+        "criteria": [{"id": first.id, "name": {"fr": "Pertinence"}, "max_score": 2}]},
+        actor=organiser)
+    db.session.expire_all()
+    assert review.total == 2 and services.average_score(proposal) == 2
+
+
+def test_nobody_reviews_their_own_or_their_associations_proposal(setting):
+    call, representative = setting["call"], setting["representative"]
+    colleague = gen_user("association", association=representative.association)
+    proposal = gen_proposal(call, representative)
+    scores = {str(c.id): c.max_score for c in call.criteria}
+    for person in (representative, colleague):
+        calls.add_reviewer(call, person.email, actor=setting["organiser"])
+        error = _error(lambda: services.review_proposal(proposal, actor=person, scores=scores))
+        assert error.code == "own_proposal" and error.status == 403
+    assert proposal.reviews == [] and proposal.status is ProposalStatus.SUBMITTED
+    outsider = gen_user("volunteer")
+    calls.add_reviewer(call, outsider.email, actor=setting["organiser"])
+    assert services.review_proposal(proposal, actor=outsider, scores=scores).total == 8
+
+
 def test_accepting_makes_a_draft_session_with_new_speakers_and_invitations(setting):
     edition, call = setting["edition"], setting["call"]
     room = gen_room(edition)
@@ -243,6 +283,27 @@ def test_accepting_makes_a_draft_session_with_new_speakers_and_invitations(setti
     assert set(mails) == {setting["representative"].email, "nadia@test.example"}
     assert all(m.language == "en" for m in mails.values())
     assert "/speaker-page/" in mails["nadia@test.example"].text_body
+
+
+def test_a_known_speaker_of_another_association_gets_no_link_from_a_typed_address(setting):
+    """Naming a speaker of the public programme with one's own address must not hand over
+    their page: the link would let the proposer rewrite someone else's bio, photo and
+    links (and replace a change the real speaker is waiting on)."""
+    edition = setting["edition"]
+    room = gen_room(edition)
+    theirs = gen_speaker("Fatima Oudghiri", association_id=gen_association().id)
+    independent = gen_speaker("Hassan Amrani")
+    for speaker, start in ((theirs, "10:00"), (independent, "11:00")):
+        gen_session(edition, room, start=start, end=start.replace(":00", ":45"),
+                    speakers=[speaker])
+    proposal = gen_proposal(setting["call"], setting["representative"], speakers=[
+        {"speaker_id": theirs.id, "email": "attacker@test.example"},
+        {"speaker_id": independent.id, "email": "attacker2@test.example"}])
+    services.accept_proposal(proposal, actor=setting["organiser"], room_id=room.id,
+                             starts_at=paris(edition.dates[0], "16:00"))
+    sent = {m.to_address for m in db.session.scalars(select(OutboxMessage))}
+    assert sent == {setting["representative"].email}
+    assert not any(row.link_version for row in proposal.speakers)
 
 
 def test_accepting_into_a_clash_needs_a_confirmation(setting):

@@ -191,3 +191,59 @@ def test_an_erased_speakers_link_stops_working(client, app, invited):
         erase_person("itto@test.example", actor=None)
         db.session.commit()
     assert client.get(f"/speaker-page/{invited['token']}").status_code == 404
+
+
+def test_a_speaker_of_a_long_festival_says_they_are_free_for_every_slot(client, app):
+    """A proposal prefers 12 slots at most; a speaker free all through a 14-day festival
+    ticks all its 42 slots (the 12 refused them, and the form read 40 values only)."""
+    from datetime import date, timedelta
+    with app.app_context():
+        days = [date(2031, 7, 1) + timedelta(days=n) for n in range(14)]
+        edition = gen_edition(2031, status="published", days=days)
+        organiser = gen_user("organiser")
+        call = gen_call(edition, actor=organiser)
+        proposal = gen_proposal(call, gen_user("association", association=gen_association()),
+                                speakers=[{"name": "Itto", "email": "itto@test.example"}])
+        services.accept_proposal(proposal, actor=organiser, room_id=gen_room(edition).id,
+                                 starts_at=paris(days[0], "11:00"))
+        row = proposal.speakers[0]
+        token = links.link_token(row)
+        db.session.commit()
+        row_id = row.id
+    everything = [f"{day.isoformat()}/{part}" for day in days
+                  for part in ("morning", "afternoon", "evening")]
+    url = f"/speaker-page/{token}"
+    assert client.post(url, data={"part": "availability", "slots": everything}).status_code \
+        == 303
+    with app.app_context():
+        assert len(db.session.get(ProposalSpeaker, row_id).availability) == 42
+    too_many = client.post(url, data={"part": "availability",
+                                      "slots": everything + ["2031-07-01/morning"] * 100})
+    assert too_many.status_code == 422
+
+
+def test_an_organisers_note_with_a_nul_decides_nothing(client, app, invited):
+    with app.app_context():
+        row = db.session.get(ProposalSpeaker, invited["row"])
+        change_id = speakers.submit_profile(row, {"bio": {"fr": "Texte"}, "links": []}).id
+        db.session.commit()
+    assert client.post("/login", data={"email": invited["organiser"],
+                                       "password": PASSWORD}).status_code == 302
+    answer = client.post(f"/manage/speaker-changes/{change_id}",
+                         data={"action": "approve", "note": "vu\x00"})
+    assert answer.status_code == 303  # said in a message (a 500 on PostgreSQL before)
+    with app.app_context():
+        assert db.session.get(SpeakerProfileChange, change_id).status \
+            is ProfileChangeStatus.PENDING
+
+
+@pytest.mark.parametrize("link", ["https://itto.example/\u202egnp.exe",
+                                  "https://itto.example/\u2067x", "https://itto.example/\x9bx"])
+def test_a_link_that_reads_otherwise_than_it_goes_is_refused(app, invited, link):
+    from festival.core.errors import ValidationError
+    with app.app_context():
+        row = db.session.get(ProposalSpeaker, invited["row"])
+        with pytest.raises(ValidationError) as refused:
+            speakers.submit_profile(row, {"bio": {"fr": "Ok"}, "links": [link]})
+        assert "links" in refused.value.fields
+        db.session.rollback()

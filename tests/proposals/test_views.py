@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from festival.extensions import db
 from festival.proposals import calls
-from festival.proposals.models import Proposal, ProposalStatus
+from festival.proposals.models import Proposal, ProposalEvent, ProposalStatus
 from tests.factories import (
     PASSWORD,
     gen_association,
@@ -252,3 +252,66 @@ def test_every_form_carries_a_csrf_token_and_a_post_without_it_is_refused(test_e
     assert client.post(f"/{year}/call/propose", data=_proposal_form(world)).status_code == 400
     with guarded.app_context():
         assert db.session.get(Proposal, proposal).status is ProposalStatus.SUBMITTED
+
+
+# Text no database holds, or that reads otherwise than it is written -------------------------
+
+@pytest.mark.parametrize("title", ["Atelier\x00tifinagh", "Atelier \u202etifinagh",
+                                   "Atelier\x1btifinagh"])
+def test_a_title_with_a_nul_or_a_direction_override_is_refused_on_its_field(client, app,
+                                                                             world, title):
+    _login(client, world["representative"])
+    response = client.post(f"/{world['year']}/call/propose",
+                           data=_proposal_form(world, title=title))
+    assert response.status_code == 422  # PostgreSQL answered a 500 to the NUL
+    assert 'id="title-errors"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Proposal).where(Proposal.title.like("Atelier%"))) \
+            is None
+
+
+def test_a_withdrawal_note_with_a_nul_is_refused_not_a_server_error(client, app, world):
+    _login(client, world["representative"])
+    response = client.post(f"/my-proposals/{world['proposal']}/withdraw",
+                           data={"note": "plus possible\x00"})
+    assert response.status_code == 303
+    with app.app_context():
+        proposal = db.session.get(Proposal, world["proposal"])
+        assert proposal.status is ProposalStatus.SUBMITTED
+        assert db.session.scalar(select(ProposalEvent).where(
+            ProposalEvent.to_status == ProposalStatus.WITHDRAWN)) is None
+
+
+def test_a_review_comment_with_a_nul_is_refused_on_its_field(client, app, world):
+    _login(client, world["reviewer"])
+    scores = {f"score-{c}": "1" for c in world["criteria"]}
+    response = client.post(f"/manage/{world['year']}/proposals/{world['proposal']}/review",
+                           data={**scores, "comment": "bien\x00"})
+    assert response.status_code == 422
+    assert 'id="comment-errors"' in response.get_data(as_text=True)
+
+
+def test_a_reviewer_sees_the_speakers_names_but_never_their_addresses(client, world):
+    """A reviewer (any account an organiser names) needs who speaks, not how to reach them:
+    the addresses stay with the organisers."""
+    url = f"/manage/{world['year']}/proposals/{world['proposal']}"
+    _login(client, world["reviewer"])
+    page = client.get(url).get_data(as_text=True)
+    assert "Amina Oufkir" in page and "amina@test.example" not in page
+    _login(client, world["organiser"])
+    assert "amina@test.example" in client.get(url).get_data(as_text=True)
+
+
+def test_a_draft_editions_call_is_not_listed_to_members(client, app, world):
+    """Organisers may prepare next year's call before the edition is public: its title and
+    year stay theirs (the call's own page answers 404 to others)."""
+    with app.app_context():
+        draft = gen_edition(status="draft", title="Festival secret")
+        gen_call(draft)
+        db.session.commit()
+        year = draft.year
+    _login(client, world["representative"])
+    page = client.get("/my-proposals").get_data(as_text=True)
+    assert "Festival secret" not in page and f"/{year}/call" not in page
+    assert f"/{world['year']}/call" in page  # the public edition's call is listed
+    assert client.get(f"/{year}/call").status_code == 404

@@ -7,7 +7,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from festival.core.errors import DomainError, ValidationError
-from festival.core.translated import clean_texts
+from festival.core.guards import flaw
+from festival.core.translated import HIDDEN, clean_texts
 from festival.editions.models import Edition
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
@@ -33,6 +34,12 @@ class Fields:
             self.add(name, _l("This field is required."))
         elif len(value) > max_length:
             self.add(name, _l("At most %(n)s characters.", n=max_length))
+        elif flaw(value) or HIDDEN.search(value):
+            # A form's fields are cleaned by core.forms.Form, but text read straight from a
+            # request (or given to a service by a script) is not: PostgreSQL refuses a NUL, and
+            # the direction overrides make a title read otherwise than it is written.
+            self.add(name, _l("This text holds characters that cannot be shown."))
+            return ""
         return value
 
     def texts(self, name: str, value: Any, *, max_length: int,
