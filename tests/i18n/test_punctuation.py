@@ -50,3 +50,22 @@ def test_an_arabic_tickets_places_and_calendar_lists_use_the_arabic_comma(app):
         with force_locale("fr"):
             place = _where_and_when(where_and_when(edition, language="fr"))["place"]
             assert "\u060c" not in " ".join(place) and ", " in place[0]
+
+
+def test_a_sessions_page_in_arabic_puts_the_arabic_comma_after_its_day(app, client):
+    """The session's page writes « the day، the hours » and « the room، the venue »."""
+    import re
+
+    from festival.extensions import db
+    from tests import factories
+
+    with app.app_context():
+        edition = factories.gen_where_and_when(factories.gen_edition(status="published"))
+        session = factories.gen_session(edition, factories.gen_room(edition), title="L'eau")
+        db.session.commit()
+        url = f"/{edition.year}/sessions/{session.id}"
+    arabic = client.get(url, headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    when = re.search(r"<dd>([^<]*)<bdi dir=\"ltr\"><time", arabic).group(1)
+    assert when.endswith("\u060c ") and "," not in when
+    french = client.get(url, headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert re.search(r"<dd>[^<]*, <bdi dir=\"ltr\"><time", french)
