@@ -83,9 +83,22 @@ vendor_fonts() {
   cp "$font" static/vendor/fonts/
 }
 
+# The .mo files, compiled again only when a catalogue changed (a stamp names the catalogues'
+# hash): two test runs started side by side never rewrite a file the other is reading.
 compile_translations() {
   [ -d festival/translations ] || return 0
+  local stamp
+  stamp="festival/translations/.compiled-$(cat festival/translations/*/LC_MESSAGES/messages.po | sha256sum | cut -c1-16)"
+  if [ -f "$stamp" ]; then
+    local po missing=""
+    for po in festival/translations/*/LC_MESSAGES/messages.po; do
+      [ -f "${po%.po}.mo" ] || missing=1
+    done
+    [ -z "$missing" ] && return 0
+  fi
   "$VENV/bin/pybabel" compile -d festival/translations 2> >(grep -v "^compiling catalog" >&2)
+  rm -f festival/translations/.compiled-*
+  touch "$stamp"
 }
 
 flask_cmd() { "$VENV/bin/flask" --app festival "$@"; }
