@@ -9,6 +9,7 @@ required, the others falling back to French), as plain text. Every version stays
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -24,6 +25,7 @@ from festival.extensions import db
 TERMS_VERSION = "2026-12-07"  # the template's text
 LABEL_FORMAT = "%Y-%m-%d-%H%M%S"  # a published version's label: its moment of publication, UTC
 MAX_TEXT = 30_000  # characters, per language
+BLANK_LINE = re.compile(r"\n[ \t]*\n")  # between two paragraphs
 
 
 class TermsVersion(Translated, db.Model):
@@ -42,7 +44,7 @@ class TermsVersion(Translated, db.Model):
 
     def paragraphs(self, language: str) -> list[str]:
         """The text in `language` (else French), cut at its blank lines."""
-        return [part.strip() for part in self.text_in("text", language).split("\n\n")
+        return [part.strip() for part in BLANK_LINE.split(self.text_in("text", language))
                 if part.strip()]
 
 
@@ -79,6 +81,9 @@ def publish_terms(texts: dict[str, str], *, actor, now: datetime | None = None) 
     version in force), same_moment (a version was already published this second)."""
     now = (now or utcnow()).replace(microsecond=0)
     errors: dict[str, list] = {}
+    # A browser sends a textarea's line breaks as CRLF: kept as plain line breaks.
+    texts = {lang: text.replace("\r\n", "\n").replace("\r", "\n") if isinstance(text, str)
+             else text for lang, text in texts.items()}
     clean = clean_texts(texts, errors, key=lambda lang: "text" if lang == "fr" else f"text_{lang}",
                         max_length=MAX_TEXT, required=True)
     if errors:

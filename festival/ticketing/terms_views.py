@@ -85,4 +85,5 @@ def manage_terms():
         if current is not None else []
     return render_template("ticketing/manage/terms.html", form=form, current=current,
                            versions=terms.all_versions(), missing=missing,
-                           template_version=terms.TERMS_VERSION), status
+                           template_version=terms.TERMS_VERSION,
+                           template_date=date.fromisoformat(terms.TERMS_VERSION)), status

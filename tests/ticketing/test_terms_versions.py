@@ -44,6 +44,12 @@ def test_a_published_version_is_labelled_by_its_moment_and_is_in_force(ctx):
     assert version.paragraphs("tzm")[0].startswith("Article 1.")  # French, when not written
 
 
+def test_line_breaks_from_a_browser_are_kept_as_paragraphs(ctx):
+    version = _publish({"fr": "Un.\r\n\r\nDeux,\r\nsuite.\r\n \r\nTrois."})
+    assert version.text_fr == "Un.\n\nDeux,\nsuite.\n \nTrois."
+    assert version.paragraphs("fr") == ["Un.", "Deux,\nsuite.", "Trois."]
+
+
 def test_a_later_version_replaces_it_and_the_earlier_one_is_kept(ctx):
     first = _publish({"fr": FRENCH})
     second = _publish({"fr": FRENCH + "\n\nArticle 3."}, datetime(2027, 2, 1, tzinfo=UTC))
