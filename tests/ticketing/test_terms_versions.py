@@ -154,6 +154,12 @@ def test_an_orders_pages_link_the_version_it_was_made_under(app, client, auth, p
     assert link in client.get(f"/orders/{code}?secret={secret}").get_data(as_text=True)
     auth.login_as("organiser")
     assert link in client.get(f"/manage/{year}/orders/{code}").get_data(as_text=True)
+    with app.app_context():  # and so does its confirmation e-mail
+        from festival.mail.models import OutboxMessage
+        from festival.mail.rendering import render
+        message = db.session.scalars(select(OutboxMessage)).one()
+        render(message)
+        assert f"/terms-of-sale/{published['new']}" in message.text_body
 
 
 def _form(**texts):
