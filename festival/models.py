@@ -74,5 +74,6 @@ from festival.ticketing.models import (  # noqa: F401
     TicketType,
     Voucher,
 )
+from festival.ticketing.terms import TermsVersion  # noqa: F401
 from festival.waitlist.models import WaitlistEntry, WaitlistOffer  # noqa: F401
 from festival.volunteers.models import Shift, ShiftAssignment  # noqa: F401

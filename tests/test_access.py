@@ -111,6 +111,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     # ticketing and payments
     "ticketing.order": EVERYONE,          # the order's secret is checked inside
     "ticketing.terms": EVERYONE,          # the terms of sale
+    "ticketing.terms_version": EVERYONE,  # and each earlier version
     "ticketing.demo_payment": EVERYONE,   # likewise; development only
     **{f"ticketing.{name}": EVERYONE for name in (  # the shop, and the secret checked inside
         "shop", "order_status", "pay", "resend", "ticket_qr", "order_pdf", "ticket_pdf",
@@ -118,7 +119,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     **{f"manage_tickets.{name}": STAFF for name in (
         "home", "orders", "order", "cancel", "refund", "resend", "mark_paid", "correct_order",
         "new_transfer_order", "box_office", "box_office_receipt", "ticket_types", "capacity",
-        "new_ticket_type", "edit_ticket_type", "delete_ticket_type", "vouchers")},
+        "new_ticket_type", "edit_ticket_type", "delete_ticket_type", "vouchers", "terms")},
     "payments.stripe_webhook": EVERYONE,  # Stripe's signature is checked inside
     "api.ticketing.create_order": EVERYONE,
     "api.ticketing.get_order": EVERYONE,  # organiser token or X-Order-Secret, checked inside
@@ -230,7 +231,8 @@ ENDPOINT_PARAMS: dict[str, dict] = {"core.set_language": {"code": "en"},
                                     "associations.manage_registry_sheet": {"fmt": "xlsx"},
                                     "dashboard.export": {"dataset": "orders", "fmt": "xlsx"},
                                     "volunteers.export": {"fmt": "xlsx"},
-                                    "accounting.export": {"fmt": "csv"}}
+                                    "accounting.export": {"fmt": "csv"},
+                                    "ticketing.terms_version": {"version": "2026-12-07"}}
 
 
 def _rules(app) -> list[Rule]:

@@ -20,6 +20,15 @@ from festival.demo.editions_data import (
     SPEAKERS,
     STANDS_2027,
 )
+from festival.demo.editions_texts import (
+    ARABIC_IN_FRENCH,
+    ROOM_NAMES,
+    SESSION_ABSTRACTS,
+    SESSION_TITLES,
+    SPEAKER_BIOS,
+    TEXTS,
+    THEME_NAMES,
+)
 from festival.editions import services
 from festival.editions.models import (
     Edition,
@@ -32,37 +41,6 @@ from festival.editions.models import (
 )
 from festival.editions.services.editions import edition_by_year
 from festival.extensions import db
-
-# The public texts in English, Arabic and Tamazight (Tifinagh; French is in EDITIONS).
-TEXTS = {
-    2027: {"title": {"en": "Almoggar Festival", "ar": "مهرجان أموكار", "tzm": "ⴰⵏⵎⵓⴳⴳⴰⵔ ⴰⵍⵎⵓⴳⴳⴰⵔ"},
-           "tagline": {"en": "Two days of meetings, debates and celebration for the development "
-                             "of the Souss-Massa. This year: water, school and light.",
-                       "ar": "يومان من اللقاءات والنقاشات والاحتفال من أجل تنمية سوس ماسة. "
-                             "موضوع هذه السنة: الماء والمدرسة والإنارة.",
-                       "tzm": "ⵙⵉⵏ ⵡⵓⵙⵙⴰⵏ ⵏ ⵜⵎⵓⵏⵉⵜ, ⵉⵎⵙⴷⴰⵡⴰⵍⵏ ⴷ ⵜⵎⵖⵔⴰ ⵉ ⵜⵏⴼⵍⵉⵜ ⵏ ⵙⵓⵙ-ⵎⴰⵙⴰ. "
-                              "ⴰⵙⴳⴳⴰⵙ-ⴰ: ⴰⵎⴰⵏ, ⴰⵖⵔⴱⴰⵣ ⴷ ⵜⴰⴼⴰⵡⵜ."},
-           "description": {
-               "en": "Talks, round tables, workshops, screenings and concerts: the associations "
-                     "of the Coordination N'Souss Massa meet you in the spring.\n\nEntry with "
-                     "a ticket, free for children under 12.",
-               "ar": "محاضرات وموائد مستديرة وورشات وعروض أفلام وحفلات: جمعيات تنسيقية سوس "
-                     "ماسة على موعد معكم في الربيع.\n\nالدخول بتذكرة، ومجاني للأطفال دون "
-                     "12 سنة.",
-               "tzm": "ⵜⵉⵎⵙⴰⵙⵔⵉⵏ, ⵉⵎⵙⴷⴰⵡⴰⵍⵏ, ⵉⵙⵎⵎⵕⴰⵙⵏ, ⴰⵙⴽⴰⵏ ⵏ ⵉⵙⴰⵔⵢⵏ ⴷ ⵜⵎⵖⵔⵉⵡⵉⵏ ⵏ ⵓⵥⴰⵡⴰⵏ: "
-                      "ⵜⵉⵎⵙⵎⵓⵏⵉⵏ ⵏ Coordination N'Souss Massa ⴰⵔ ⴽⵡⵏ ⵜⵜⵕⴰⵊⵓⵏⵜ ⵖ ⵜⴰⴼⵙⵓⵜ.\n\n"
-                      "ⴰⴽⵛⴰⵎ ⵙ ⵜⵡⵔⵉⵇⵜ, ⵙ ⵓⴱⵍⴰ ⴰⵣⴰⵍ ⵉ ⵜⴰⵔⵡⴰ ⴷⴷⴰⵡ ⵏ 12 ⵏ ⵉⵙⴳⴳⴰⵙⵏ."}},
-    2026: {"title": {"en": "Almoggar Festival", "ar": "مهرجان أموكار"},
-           "tagline": {"en": "Diaspora solidarity: ten years of work in the villages.",
-                       "ar": "تضامن الجالية: عشر سنوات من العمل في القرى.",
-                       "tzm": "ⵜⴰⵡⵓⵔⵉ ⵏ ⵉⵎⵣⴷⴰⵖ ⵏ ⴱⵕⵕⴰ: ⵎⵔⴰⵡ ⵏ ⵉⵙⴳⴳⴰⵙⵏ ⵏ ⵜⵡⵓⵔⵉ ⵖ ⵜⵉⵎⵉⵣⴰⵔ."}},
-}
-
-# Some session titles in Tamazight (by their French title).
-TZM_SESSION_TITLES = {
-    "Ouverture du festival": {"tzm": "ⴰⵔⵥⵥⵓⵎ ⵏ ⵓⵏⵎⵓⴳⴳⴰⵔ"},
-    "Clôture et remerciements": {"tzm": "ⴰⵎⴷⴷⴰⵢ ⴷ ⵜⴰⵏⵎⵎⵉⵔⵜ"},
-}
 
 EDITIONS = {
     2027: dict(title="Festival Almoggar", days=[date(2027, 5, 15), date(2027, 5, 16)],
@@ -134,6 +112,30 @@ def _add_missing(row, field: str, texts: dict[str, str], max_length: int) -> Non
     missing = {language: text for language, text in texts.items() if not have.get(language)}
     if missing:
         row.set_texts(field, {**have, **missing}, {}, max_length=max_length)
+
+
+def _french_in_french(session) -> None:
+    """A demo loaded before kept a few sessions' Arabic title and abstract in their French
+    fields: the Arabic goes to `ar` and French takes the French text (a text an organiser
+    changed since stays)."""
+    moved = ARABIC_IN_FRENCH.get(session.title_fr)
+    if moved is None:
+        return
+    title, abstract = moved
+    arabic_title, arabic_abstract = session.title_fr, session.abstract_fr
+    session.title_fr = title
+    _add_missing(session, "title", {"ar": arabic_title}, 250)
+    if arabic_abstract == SESSION_ABSTRACTS[title]["ar"]:
+        session.abstract_fr = abstract
+        _add_missing(session, "abstract", {"ar": arabic_abstract}, 10_000)
+
+
+def _speaker_bios() -> None:
+    """The demo speakers' bios in Arabic, for those whose French bio is still the demo's."""
+    for name, bio, _slug in SPEAKERS:
+        speaker = db.session.scalar(select(Speaker).where(Speaker.name == name))
+        if speaker is not None and speaker.bio_fr == bio:
+            _add_missing(speaker, "bio", SPEAKER_BIOS.get(name, {}), 3000)
 
 
 def _association(slug: str) -> Association | None:
@@ -230,74 +232,6 @@ def _stands(edition: Edition, actor: User | None) -> None:
                                   if number.startswith("A") else "Hall B", actor=actor)
 
 
-# The sessions' titles in English and Arabic (by their French title); the abstracts are left
-# in French, so the edition's page shows organisers what is still to translate.
-SESSION_TITLES = {
-    "Ouverture du festival": {"en": "Festival opening", "ar": "افتتاح المهرجان"},
-    "L'eau dans le Souss-Massa : vivre avec la rareté": {
-        "en": "Water in Souss-Massa: living with scarcity",
-        "ar": "الماء في سوس ماسة: العيش مع الندرة"},
-    "Les écoles des villages : internats, transport scolaire et soutien": {
-        "en": "Village schools: boarding, school transport and tutoring",
-        "ar": "مدارس القرى: الداخليات والنقل المدرسي والدعم"},
-    "Monter un projet de solidarité internationale : du besoin au financement": {
-        "en": "Building an international solidarity project: from need to funding",
-        "ar": "إعداد مشروع للتضامن الدولي: من الحاجة إلى التمويل"},
-    "Diaspora et développement : ce que les associations changent au village": {
-        "en": "Diaspora and development: what associations change in the village",
-        "ar": "الجالية والتنمية: ما تغيّره الجمعيات في القرية"},
-    "Contes du Souss en tamazight": {"en": "Tales of the Souss in Tamazight",
-                                     "ar": "حكايات سوس بالأمازيغية"},
-    "Projection : « Tizi, l'école au bout de la piste »": {
-        "en": "Screening: “Tizi, the school at the end of the track”",
-        "ar": "عرض: «تيزي، المدرسة في آخر المسلك»"},
-    "Cuisine et argan : l'huile, l'amlou et les femmes qui les font": {
-        "en": "Cooking and argan: the oil, amlou and the women who make them",
-        "ar": "الطبخ والأركان: الزيت والأملو والنساء اللواتي يصنعنه"},
-    "Relamping : éclairer les villages avec des LED": {
-        "en": "Relamping: lighting villages with LEDs",
-        "ar": "تجديد الإنارة: إضاءة القرى بمصابيح LED"},
-    "Soirée ahwach et rrways": {"en": "Ahwach and rrways evening",
-                                "ar": "سهرة أحواش والروايس"},
-    "Les jeunes de la diaspora et le Maroc de leurs parents": {
-        "en": "Young people of the diaspora and their parents' Morocco",
-        "ar": "شباب الجالية ومغرب آبائهم"},
-    "Santé dans les douars : dispensaires et caravanes médicales": {
-        "en": "Health in the douars: clinics and medical caravans",
-        "ar": "الصحة في الدواوير: المستوصفات والقوافل الطبية"},
-    "Initiation au tifinagh": {"en": "Introduction to Tifinagh", "ar": "مدخل إلى تيفيناغ"},
-    "Tri et valorisation des déchets dans les communes rurales": {
-        "en": "Sorting and recovering waste in rural communes",
-        "ar": "فرز النفايات وتثمينها في الجماعات القروية"},
-    "Coopératives : vendre en France les produits du Souss": {
-        "en": "Cooperatives: selling the Souss's products in France",
-        "ar": "التعاونيات: بيع منتجات سوس في فرنسا"},
-    "Projection-débat : « Argane, l'or des femmes »": {
-        "en": "Screening and debate: “Argan, the women's gold”",
-        "ar": "عرض ونقاش: «الأركان، ذهب النساء»"},
-    "Rrways : chants des raïs du Souss": {"en": "Rrways: songs of the Souss raïs",
-                                          "ar": "الروايس: أغاني روايس سوس"},
-    "Atelier photo : les villages vus par leurs enfants": {
-        "en": "Photo workshop: villages seen by their children",
-        "ar": "ورشة تصوير: القرى بعيون أطفالها"},
-    "Clôture et remerciements": {"en": "Closing and thanks", "ar": "الاختتام والشكر"},
-}
-# and some in Tamazight.
-for _title, _texts in TZM_SESSION_TITLES.items():
-    SESSION_TITLES.setdefault(_title, {}).update(_texts)
-# The rooms' names in English and Arabic.
-ROOM_NAMES = {
-    "Grande salle": {"en": "Main hall", "ar": "القاعة الكبرى"},
-    "Salle Tiznit": {"en": "Tiznit room", "ar": "قاعة تزنيت"},
-    "Salle Taroudant": {"en": "Taroudant room", "ar": "قاعة تارودانت"},
-}
-# The demo programme's themes that are not the registry's, in the other languages.
-THEME_NAMES = {
-    "Économie solidaire": {"en": "Solidarity economy", "ar": "الاقتصاد التضامني"},
-    "Énergie": {"en": "Energy", "ar": "الطاقة"},
-}
-
-
 def load_editions() -> int:
     """Create the demo editions that do not exist yet; returns how many editions there are."""
     actor = db.session.scalar(select(User).where(User.role == Role.ORGANISER).order_by(User.id))
@@ -323,10 +257,6 @@ def load_editions() -> int:
             _where_and_when(edition, spec, actor)
         if year == 2027:
             _stands(edition, actor)
-        for item in edition.sessions:
-            if not (item.translations or {}).get("title") and item.title_fr in SESSION_TITLES:
-                item.set_texts("title", {"fr": item.title_fr, **SESSION_TITLES[item.title_fr]},
-                               {}, max_length=250)
         for room in edition.rooms:
             if not (room.translations or {}).get("name") and room.name_fr in ROOM_NAMES:
                 room.set_texts("name", {"fr": room.name_fr, **ROOM_NAMES[room.name_fr]}, {},
@@ -337,7 +267,13 @@ def load_editions() -> int:
                                 {}, max_length=80)
         for name, texts in TEXTS.get(year, {}).items():
             _add_missing(edition, name, texts, 10_000)
+        abstracts = {row[5]: row[11] for row in spec["sessions"]}
         for session in edition.sessions:
+            _french_in_french(session)
             _add_missing(session, "title", SESSION_TITLES.get(session.title_fr, {}), 250)
+            if session.abstract_fr == abstracts.get(session.title_fr):  # not rewritten
+                _add_missing(session, "abstract", SESSION_ABSTRACTS.get(session.title_fr, {}),
+                             10_000)
+    _speaker_bios()
     db.session.flush()
     return db.session.query(Edition).count()

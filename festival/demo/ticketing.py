@@ -31,13 +31,6 @@ TYPE_NAMES = {
                                     "ar": "تذكرة دعم (يومان)"},
 }
 
-# Descriptions in Tamazight (by the ticket type's French name).
-TZM_TYPE_DESCRIPTIONS = {
-    "Pass festival (2 jours)": {
-        "tzm": "ⴰⴽⵛⴰⵎ ⵖ ⵙⵉⵏ ⵡⵓⵙⵙⴰⵏ: ⵜⵉⵎⵙⴰⵙⵔⵉⵏ, ⵉⵎⵙⴷⴰⵡⴰⵍⵏ, ⵉⵙⵎⵎⵕⴰⵙⵏ, ⴰⵙⴽⴰⵏ ⵏ ⵉⵙⴰⵔⵢⵏ ⴷ "
-               "ⵜⵎⵖⵔⵉⵡⵉⵏ ⵏ ⵓⵥⴰⵡⴰⵏ."},
-}
-
 QUESTIONS = [
     {"texts": {"fr": "Avez-vous des besoins d'accessibilité ?",
                "en": "Do you have access needs?", "ar": "هل لديكم احتياجات خاصة بالولوج؟"},
@@ -63,11 +56,13 @@ QUESTIONS = [
 ]
 
 
-# Their descriptions in English and Arabic.
+# Their descriptions in English and Arabic (one in Tamazight).
 TYPE_DESCRIPTIONS = {
     "Pass festival (2 jours)": {
         "en": "Entry on both days: talks, round tables, workshops, screenings and concerts.",
-        "ar": "الدخول خلال اليومين: محاضرات وموائد مستديرة وورشات وعروض أفلام وحفلات."},
+        "ar": "الدخول خلال اليومين: محاضرات وموائد مستديرة وورشات وعروض أفلام وحفلات.",
+        "tzm": "ⴰⴽⵛⴰⵎ ⵖ ⵙⵉⵏ ⵡⵓⵙⵙⴰⵏ: ⵜⵉⵎⵙⴰⵙⵔⵉⵏ, ⵉⵎⵙⴷⴰⵡⴰⵍⵏ, ⵉⵙⵎⵎⵕⴰⵙⵏ, ⴰⵙⴽⴰⵏ ⵏ ⵉⵙⴰⵔⵢⵏ ⴷ "
+               "ⵜⵎⵖⵔⵉⵡⵉⵏ ⵏ ⵓⵥⴰⵡⴰⵏ."},
     "Pass samedi": {"en": "Entry on Saturday, evening concert included.",
                     "ar": "الدخول يوم السبت، بما في ذلك حفل المساء."},
     "Pass dimanche": {"en": "Entry on Sunday.", "ar": "الدخول يوم الأحد."},
@@ -81,9 +76,6 @@ TYPE_DESCRIPTIONS = {
               "network's projects.",
         "ar": "تذكرة اليومين بالسعر الذي تختارونه ابتداءً من 20 €: يموّل الفرق مشاريع الشبكة."},
 }
-# and in Tamazight.
-for _name, _texts in TZM_TYPE_DESCRIPTIONS.items():
-    TYPE_DESCRIPTIONS.setdefault(_name, {}).update(_texts)
 
 
 def _types(edition: Edition) -> list[dict]:

@@ -250,3 +250,13 @@ class VoucherForm(Form):
 class CapacityForm(Form):
     capacity = IntegerField(_l("Venue capacity (people per day)"),
                             validators=[DataRequired(), NumberRange(1, 100_000)])
+
+
+@in_languages("text")
+class TermsForm(LanguageForm):
+    """A new version of the terms of sale (ticketing.terms.publish_terms)."""
+
+    text = TextAreaField(_l("Terms of sale"),
+                         validators=[DataRequired(message=_l("Write it at least in French.")),
+                                     Length(max=30_000)],
+                         render_kw={"rows": 16})

@@ -43,7 +43,7 @@ from festival.ticketing.models import (
     Voucher,
 )
 from festival.ticketing.notifications import queue_order_confirmation
-from festival.ticketing.terms import TERMS_VERSION
+from festival.ticketing.terms import version_in_force
 from festival.waitlist.rules import kept_for_the_line
 
 HOLD = timedelta(minutes=30)
@@ -290,7 +290,7 @@ def create_order(edition, *, buyer_name: str, email: str, items: list[Item],
                   donation_cents=donation_cents, total_cents=tickets_cents + donation_cents,
                   expires_at=now + HOLD, voucher_id=voucher.id if voucher else None,
                   is_box_office=box_office, marketing_consent=bool(marketing_consent),
-                  terms_version=TERMS_VERSION,
+                  terms_version=version_in_force(),
                   terms_acceptance=TermsAcceptance.AT_DESK if box_office
                   else TermsAcceptance.ONLINE,
                   terms_accepted_at=None if box_office else now,

@@ -7,8 +7,6 @@ without JavaScript), apply (the voucher code), continue, back, pay.
 """
 from __future__ import annotations
 
-from datetime import date
-
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,7 +16,6 @@ from festival.accounting import checkout as receipt_request
 from festival.accounts.services import normalise_email
 from festival.core.access import public
 from festival.core.errors import DomainError, ValidationError
-from festival.core.legal import legal_context
 from festival.core.security import limit
 from festival.core.unit_of_work import refuse_request
 from festival.editions.queries import visible_edition
@@ -29,7 +26,6 @@ from festival.ticketing.blueprints import bp
 from festival.ticketing.forms import ShopForm, euros_input
 from festival.ticketing.models import OrderStatus
 from festival.ticketing.order_views import to_payment
-from festival.ticketing.terms import TERMS_VERSION
 
 HOLD_MINUTES = int(orders.HOLD.total_seconds() // 60)
 SOLD_OUT_ALERT = _l("Sorry, someone was faster: there are no longer enough tickets for your "
@@ -166,15 +162,6 @@ def _items_with_answers(edition, cart):
         return items, typed.order, question_forms.errors_by_field(
             error.fields, [item.ticket_type_id for item in items])
     return items, typed.order, {}
-
-
-@bp.get("/terms-of-sale", endpoint="terms")
-@public
-def terms_page():
-    """The terms of sale, in the reader's language, with the seller's details."""
-    return render_template("ticketing/terms.html", terms_version=TERMS_VERSION,
-                           terms_date=date.fromisoformat(TERMS_VERSION),
-                           hold_minutes=HOLD_MINUTES, **legal_context())
 
 
 def _refused(edition, form: ShopForm, error: DomainError):

@@ -11,6 +11,7 @@ from festival.ticketing import (  # noqa: F401 (their routes register on import)
     manage_views,
     order_views,
     shop_views,
+    terms_views,
 )
 from festival.ticketing.blueprints import bp, manage_bp
 

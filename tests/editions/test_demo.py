@@ -2,6 +2,7 @@
 access and door hours per day, in each language; a demo database made before gets them."""
 from __future__ import annotations
 
+import re
 from datetime import time
 
 from festival.demo.editions import load_editions
@@ -51,3 +52,55 @@ def test_the_demo_writes_some_of_its_texts_in_tamazight_and_adds_them_to_an_olde
     load_editions()
     assert coming.texts_of("title") == {"fr": "Festival Almoggar", "ar": "عنوان غيّره المنظمون",
                                         "en": "Almoggar Festival", "tzm": "ⴰⵏⵎⵓⴳⴳⴰⵔ ⴰⵍⵎⵓⴳⴳⴰⵔ"}
+
+
+ARABIC_LETTERS = re.compile("[\u0600-\u06ff]")
+
+
+def test_the_2027_abstracts_and_bios_are_in_arabic_and_french_stays_french(ctx):
+    load_editions()
+    coming = edition_by_year(2027)
+    for session in coming.sessions:
+        assert not ARABIC_LETTERS.search(session.title_fr + session.abstract_fr), session.title_fr
+        assert ARABIC_LETTERS.search(session.text_in("title", "ar"))
+        assert ARABIC_LETTERS.search(session.text_in("abstract", "ar")), session.title_fr
+        for speaker in session.speakers:
+            assert ARABIC_LETTERS.search(speaker.text_in("bio", "ar")), speaker.name
+    oasis = next(s for s in coming.sessions if "oasis" in s.title_fr)
+    assert oasis.texts_of("title")["ar"] == "تدبير الماء في الواحات: تجارب من طاطا"
+    assert oasis.text_in("abstract", "en") == oasis.abstract_fr  # not written: French
+    assert "en" in oasis.missing_languages("abstract")  # still counted for organisers
+    old = next(s for s in edition_by_year(2026).sessions if "lecture" in s.title_fr)
+    assert old.texts_of("title")["ar"] == "القراءة في المدارس القروية: مكتبات متنقلة"
+
+
+def test_a_demo_made_before_moves_its_arabic_to_arabic_and_keeps_organisers_edits(ctx):
+    load_editions()
+    coming = edition_by_year(2027)
+    oasis = next(s for s in coming.sessions if "oasis" in s.title_fr)
+    solar = next(s for s in coming.sessions if "solaire" in s.title_fr)
+    # As an older demo stored them: Arabic in the French fields, nothing else.
+    oasis.title_fr = "تدبير الماء في الواحات: تجارب من طاطا"
+    oasis.abstract_fr = "تجربة فلاح من واحات طاطا مع الري بالتنقيط والطاقة الشمسية."
+    oasis.translations = {}
+    solar.title_fr, solar.abstract_fr = ("الطاقة الشمسية في القرى: ضخ الماء والإنارة",
+                                         "ملخص كتبه المنظمون.")
+    solar.translations = {"title": {"en": "Solar, as the organisers put it"}}
+    speaker = next(iter(oasis.speakers))
+    speaker.translations = {}
+    rewritten = next(s for s in coming.sessions if s.title_fr == "Initiation au tifinagh")
+    rewritten.abstract_fr, rewritten.translations = "Texte réécrit par les organisateurs.", {}
+    db.session.flush()
+    load_editions()
+    assert oasis.title_fr == "La gestion de l'eau dans les oasis : l'expérience de Tata"
+    assert oasis.texts_of("abstract") == {
+        "fr": "Un agriculteur des oasis de Tata raconte le goutte-à-goutte et l'énergie solaire.",
+        "ar": "تجربة فلاح من واحات طاطا مع الري بالتنقيط والطاقة الشمسية."}
+    assert oasis.texts_of("title")["ar"] == "تدبير الماء في الواحات: تجارب من طاطا"
+    assert solar.title_fr.startswith("L'énergie solaire")
+    assert solar.texts_of("title")["en"] == "Solar, as the organisers put it"  # kept
+    assert solar.abstract_fr == "ملخص كتبه المنظمون."  # an abstract they wrote is not touched
+    assert ARABIC_LETTERS.search(speaker.text_in("bio", "ar"))
+    assert rewritten.texts_of("abstract") == {"fr": "Texte réécrit par les organisateurs."}
+    load_editions()  # twice changes nothing more
+    assert oasis.title_fr == "La gestion de l'eau dans les oasis : l'expérience de Tata"

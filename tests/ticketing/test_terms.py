@@ -164,5 +164,6 @@ def test_the_confirmation_e_mail_links_the_terms(ctx, shop):
     orders.mark_paid(order, PaymentMethod.DEMO)
     message = db.session.scalars(select(OutboxMessage)).one()
     render(message)
-    assert "/terms-of-sale" in message.text_body
-    assert re.search(r'href="[^"]*/terms-of-sale"', message.html_body)
+    # the version the order was made under
+    assert f"/terms-of-sale/{TERMS_VERSION}" in message.text_body
+    assert re.search(rf'href="[^"]*/terms-of-sale/{TERMS_VERSION}"', message.html_body)

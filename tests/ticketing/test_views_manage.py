@@ -92,7 +92,8 @@ def test_one_order_shows_its_tickets_and_history(client, office):
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Khadija Ait Ali" in html
     assert "Order placed" in html and "Paid" in html and "Cash" in html
-    assert re.search(r"<dt>Terms of sale</dt><dd>Accepted online, [^<]*· version 20\d\d-", html)
+    assert re.search(r"<dt>Terms of sale</dt><dd>Accepted online, [^<]*· "
+                     r'<a href="/terms-of-sale/20\d\d-[^"]*">version 20\d\d-', html)
     assert client.get(f"{office['base']}/orders/NOSUCH1").status_code == 404
 
 
