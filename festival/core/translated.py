@@ -26,9 +26,10 @@ from festival.core.guards import flaw
 from festival.core.i18n import in_language
 
 DEFAULT_LANGUAGE = "fr"
-# Never in a public text: control characters (but line breaks and tabs) and the direction
-# overrides that make a text read otherwise than it is written (marks and isolates are fine).
-HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202d\u202e]")
+# Never in a public text: control characters (but line breaks and tabs; the C1 ones too,
+# U+0080 to U+009F, which Python also takes for line breaks) and the direction overrides that
+# make a text read otherwise than it is written (marks and isolates are fine).
+HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202d\u202e]")
 
 
 def current_language() -> str:

@@ -156,3 +156,22 @@ def test_the_edition_page_counts_and_lists_what_is_missing(app, client, auth):
     page = client.get(f"/manage/editions/{year}").get_data(as_text=True)
     assert re.search(rf'href="#translations" data-untranslated="ar"><strong>{expected}<', page)
     assert "Speaker “<bdi>Fadma</bdi>”</a>: biography" in page
+
+
+@pytest.mark.parametrize("text", ["Salle \u202eA", "Salle\x01A", "Salle \x85A"])
+def test_a_text_given_as_a_string_is_checked_like_one_given_per_language(app, text):
+    """A public text written as a string (its French, as the API takes it) is refused for
+    the characters the per-language object is refused for: direction overrides and
+    control characters."""
+    with app.app_context():
+        edition = factories.gen_edition()
+        with pytest.raises(ValidationError) as refused:
+            services.create_room(edition, {"name": text}, actor=None)
+        assert "name" in refused.value.fields
+        with pytest.raises(ValidationError) as refused:
+            services.create_speaker({"name": "Fadma", "bio": text}, actor=None)
+        assert "bio" in refused.value.fields
+        with pytest.raises(ValidationError) as refused:
+            services.create_room(edition, {"name": {"fr": text}}, actor=None)
+        assert "name" in refused.value.fields
+        db.session.rollback()
