@@ -176,3 +176,36 @@ def test_two_organisers_adding_one_theme_at_once_make_two_codes(app, postgres):
     with app.app_context():
         assert sorted(db.session.scalars(select(EditionTheme.code))) == [
             "x-economie-sociale", "x-economie-sociale-2"]
+
+
+@pytest.mark.parametrize("name", ["Water", "water", "WATER", "social_link", "Local  economy",
+                                  "x-musique"])
+def test_a_theme_is_never_named_as_another_theme_is_reached(app, name):
+    """A theme of the edition is never named with what a session's theme field reads as
+    another theme (editions.themes.resolve_theme): a registry theme's code or English name,
+    or an edition theme's code, whatever the case and spaces; a rename neither."""
+    with app.test_request_context():
+        edition = factories.gen_edition()
+        musique = services.create_theme(edition, {"fr": "Musique"})
+        assert musique.code == "x-musique"
+        with pytest.raises(ValidationError) as refused:
+            services.create_theme(edition, {"fr": name})
+        assert "label" in refused.value.fields
+        other = services.create_theme(edition, {"fr": "Danse"})
+        with pytest.raises(ValidationError) as refused:
+            services.set_theme_names(other, {"fr": name})
+        assert "label" in refused.value.fields
+        db.session.rollback()
+
+
+def test_a_code_of_an_editions_own_theme_is_only_read_in_its_edition(app):
+    """An `x-…` code given for a session's theme names a theme of that edition, or is
+    refused: it never becomes a new theme named "x-…" (another edition's code, a guess)."""
+    with app.test_request_context():
+        edition = factories.gen_edition()
+        other = factories.gen_edition()
+        services.create_theme(other, {"fr": "Musique"})
+        errors: dict = {}
+        assert resolve_theme(edition, "x-musique", errors) == ""
+        assert "theme" in errors and not edition.themes
+        db.session.rollback()

@@ -30,7 +30,7 @@ from festival.editions.models import (
 )
 from festival.editions.services._checks import Fields, is_id, refuse_if_archived
 from festival.editions.themes import LABEL_LENGTH as THEME_LENGTH
-from festival.editions.themes import french_names, lock_themes, new_code, resolve_theme
+from festival.editions.themes import lock_themes, name_taken, new_code, resolve_theme
 from festival.extensions import db
 
 MAX_SESSION = timedelta(hours=14)
@@ -182,7 +182,7 @@ def create_theme(edition: Edition, texts: dict, *, actor=None) -> EditionTheme:
                         one_line=True, key=lambda lang: "label" if lang == "fr" else
                         f"label_{lang}")
     french = clean.get("fr", "")
-    if french and any(name.lower() == french.lower() for _code, name in french_names(edition)):
+    if french and name_taken(edition, french):
         errors.setdefault("label", []).append(_l("This edition already has this theme."))
     if errors:
         raise ValidationError(errors)
@@ -200,9 +200,7 @@ def set_theme_names(theme: EditionTheme, texts: dict, *, actor=None) -> EditionT
     refuse_if_archived(theme.edition)
     errors: dict[str, list] = {}
     theme.set_texts("label", dict(texts), errors, max_length=THEME_LENGTH, required=True)
-    french = theme.label_fr.lower()
-    if any(name.lower() == french and code != theme.code
-           for code, name in french_names(theme.edition)):
+    if "label" not in errors and name_taken(theme.edition, theme.label_fr, but=theme.code):
         errors.setdefault("label", []).append(_l("This edition already has this theme."))
     if errors:
         raise ValidationError(errors)
