@@ -72,7 +72,9 @@ def select_locale() -> str:
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen in languages:
         return chosen
-    for value, _quality in request.accept_languages:  # the preferred first
+    for value, quality in request.accept_languages:  # the preferred first
+        if quality <= 0:  # "q=0": refused (RFC 9110), never chosen
+            continue
         primary = value.replace("_", "-").split("-")[0].lower()  # "shi-Tfng-MA" → "shi"
         primary = "tzm" if primary in TAMAZIGHT_ALIASES else primary
         if primary in languages:
