@@ -32,6 +32,15 @@ DEFAULT_LANGUAGE = "fr"
 HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202d\u202e]")
 
 
+# What a public text holding them is refused with (clean_texts, the e-mails' texts).
+UNSHOWN = _l("This text holds characters that cannot be shown.")
+
+
+def unshowable(text: str) -> bool:
+    """Whether `text` holds characters no public text may (HIDDEN; core.guards.flaw)."""
+    return bool(flaw(text) or HIDDEN.search(text))
+
+
 def current_language() -> str:
     locale = get_locale()
     return str(locale) if locale is not None else DEFAULT_LANGUAGE
@@ -109,9 +118,8 @@ def clean_texts(given: Mapping[str, Any], errors: dict[str, list], *, key: Calla
         if len(text) > max_length:
             errors.setdefault(key(language), []).append(
                 _l("%(n)s characters at most.", n=max_length))
-        elif text and (flaw(text) or HIDDEN.search(text)):
-            errors.setdefault(key(language), []).append(
-                _l("This text holds characters that cannot be shown."))
+        elif text and unshowable(text):
+            errors.setdefault(key(language), []).append(UNSHOWN)
         elif text:
             clean[language] = text
     if required and "fr" not in clean and key("fr") not in errors:

@@ -19,6 +19,7 @@ from festival.accounts.models import User
 from festival.config import LANGUAGES
 from festival.core.errors import DomainError, NotFound, ValidationError
 from festival.core.timeutil import utcnow
+from festival.core.translated import UNSHOWN, unshowable
 from festival.editions.models import Edition
 from festival.extensions import db
 from festival.mail.services import queue_mail_to_render
@@ -53,6 +54,9 @@ def _check_texts(texts: Texts) -> tuple[dict[str, str], dict[str, str]]:
         if len(body) > MAX_BODY:
             errors.setdefault(f"body_{lang}", []).append(
                 _l("At most %(n)s characters.", n=MAX_BODY))
+        for name, text in ((f"subject_{lang}", subject), (f"body_{lang}", body)):
+            if unshowable(text):
+                errors.setdefault(name, []).append(UNSHOWN)
         if lang == "fr" or subject or body:
             if not subject:
                 errors.setdefault(f"subject_{lang}", []).append(

@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from festival.core.errors import ValidationError
 from festival.core.guards import without_flaws
+from festival.core.translated import UNSHOWN, unshowable
 from festival.editions.models import Edition
 from festival.extensions import db
 from festival.outreach.models import MessageRule, RuleKind
@@ -61,6 +62,9 @@ def save_rule(edition: Edition, kind: RuleKind, *, is_enabled: bool,
         if len(body) > BODY_LENGTH:
             errors[f"body_{language}"] = [_l("At most %(n)s characters, please.",
                                              n=BODY_LENGTH)]
+        for name, text in ((f"subject_{language}", subject), (f"body_{language}", body)):
+            if unshowable(text):
+                errors.setdefault(name, []).append(UNSHOWN)
         if subject:
             clean_subjects[language] = subject
         if body:
