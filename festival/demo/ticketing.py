@@ -31,13 +31,6 @@ TYPE_NAMES = {
                                     "ar": "تذكرة دعم (يومان)"},
 }
 
-# Descriptions in Tamazight (by the ticket type's French name).
-TYPE_DESCRIPTIONS = {
-    "Pass festival (2 jours)": {
-        "tzm": "ⴰⴽⵛⴰⵎ ⵖ ⵙⵉⵏ ⵡⵓⵙⵙⴰⵏ: ⵜⵉⵎⵙⴰⵙⵔⵉⵏ, ⵉⵎⵙⴷⴰⵡⴰⵍⵏ, ⵉⵙⵎⵎⵕⴰⵙⵏ, ⴰⵙⴽⴰⵏ ⵏ ⵉⵙⴰⵔⵢⵏ ⴷ "
-               "ⵜⵎⵖⵔⵉⵡⵉⵏ ⵏ ⵓⵥⴰⵡⴰⵏ."},
-}
-
 QUESTIONS = [
     {"texts": {"fr": "Avez-vous des besoins d'accessibilité ?",
                "en": "Do you have access needs?", "ar": "هل لديكم احتياجات خاصة بالولوج؟"},
@@ -63,11 +56,13 @@ QUESTIONS = [
 ]
 
 
-# Their descriptions in English and Arabic.
+# Their descriptions in English and Arabic (and the main pass's in Tamazight).
 TYPE_DESCRIPTIONS = {
     "Pass festival (2 jours)": {
         "en": "Entry on both days: talks, round tables, workshops, screenings and concerts.",
-        "ar": "الدخول خلال اليومين: محاضرات وموائد مستديرة وورشات وعروض أفلام وحفلات."},
+        "ar": "الدخول خلال اليومين: محاضرات وموائد مستديرة وورشات وعروض أفلام وحفلات.",
+        "tzm": "ⴰⴽⵛⴰⵎ ⵖ ⵙⵉⵏ ⵡⵓⵙⵙⴰⵏ: ⵜⵉⵎⵙⴰⵙⵔⵉⵏ, ⵉⵎⵙⴷⴰⵡⴰⵍⵏ, ⵉⵙⵎⵎⵕⴰⵙⵏ, ⴰⵙⴽⴰⵏ ⵏ ⵉⵙⴰⵔⵢⵏ ⴷ "
+               "ⵜⵎⵖⵔⵉⵡⵉⵏ ⵏ ⵓⵥⴰⵡⴰⵏ."},
     "Pass samedi": {"en": "Entry on Saturday, evening concert included.",
                     "ar": "الدخول يوم السبت، بما في ذلك حفل المساء."},
     "Pass dimanche": {"en": "Entry on Sunday.", "ar": "الدخول يوم الأحد."},
