@@ -58,12 +58,6 @@ TEXTS = {
                        "tzm": "ⵜⴰⵡⵓⵔⵉ ⵏ ⵉⵎⵣⴷⴰⵖ ⵏ ⴱⵕⵕⴰ: ⵎⵔⴰⵡ ⵏ ⵉⵙⴳⴳⴰⵙⵏ ⵏ ⵜⵡⵓⵔⵉ ⵖ ⵜⵉⵎⵉⵣⴰⵔ."}},
 }
 
-# Some session titles in Tamazight (by their French title).
-SESSION_TITLES = {
-    "Ouverture du festival": {"tzm": "ⴰⵔⵥⵥⵓⵎ ⵏ ⵓⵏⵎⵓⴳⴳⴰⵔ"},
-    "Clôture et remerciements": {"tzm": "ⴰⵎⴷⴷⴰⵢ ⴷ ⵜⴰⵏⵎⵎⵉⵔⵜ"},
-}
-
 EDITIONS = {
     2027: dict(title="Festival Almoggar", days=[date(2027, 5, 15), date(2027, 5, 16)],
                tagline="Deux jours de rencontres, de débats et de fête pour le développement "
@@ -230,10 +224,12 @@ def _stands(edition: Edition, actor: User | None) -> None:
                                   if number.startswith("A") else "Hall B", actor=actor)
 
 
-# The sessions' titles in English and Arabic (by their French title); the abstracts are left
-# in French, so the edition's page shows organisers what is still to translate.
+# The sessions' titles in English and Arabic, some in Tamazight (by their French title); the
+# abstracts are left in French, so the edition's page shows organisers what is still to
+# translate.
 SESSION_TITLES = {
-    "Ouverture du festival": {"en": "Festival opening", "ar": "افتتاح المهرجان"},
+    "Ouverture du festival": {"en": "Festival opening", "ar": "افتتاح المهرجان",
+                              "tzm": "ⴰⵔⵥⵥⵓⵎ ⵏ ⵓⵏⵎⵓⴳⴳⴰⵔ"},
     "L'eau dans le Souss-Massa : vivre avec la rareté": {
         "en": "Water in Souss-Massa: living with scarcity",
         "ar": "الماء في سوس ماسة: العيش مع الندرة"},
@@ -280,7 +276,8 @@ SESSION_TITLES = {
     "Atelier photo : les villages vus par leurs enfants": {
         "en": "Photo workshop: villages seen by their children",
         "ar": "ورشة تصوير: القرى بعيون أطفالها"},
-    "Clôture et remerciements": {"en": "Closing and thanks", "ar": "الاختتام والشكر"},
+    "Clôture et remerciements": {"en": "Closing and thanks", "ar": "الاختتام والشكر",
+                                 "tzm": "ⴰⵎⴷⴷⴰⵢ ⴷ ⵜⴰⵏⵎⵎⵉⵔⵜ"},
 }
 # The rooms' names in English and Arabic.
 ROOM_NAMES = {
