@@ -102,7 +102,7 @@ def clean_texts(given: Mapping[str, Any], errors: dict[str, list], *, key: Calla
     texts, stripped (`one_line`: every run of spaces and line breaks made one space).
     Problems go to `errors` under `key(language)`: an unknown language, a value that is not
     a text, too long, characters that cannot be shown (core.guards.flaw, HIDDEN); French
-    missing when `required`."""
+    missing when `required`, or when another language is written."""
     clean: dict[str, str] = {}
     for language, text in given.items():
         if language not in LANGUAGES:
@@ -122,7 +122,9 @@ def clean_texts(given: Mapping[str, Any], errors: dict[str, list], *, key: Calla
             errors.setdefault(key(language), []).append(UNSHOWN)
         elif text:
             clean[language] = text
-    if required and "fr" not in clean and key("fr") not in errors:
+    if (required or clean) and "fr" not in clean and key("fr") not in errors:
+        # French is the fallback: a text in another language only would leave French
+        # readers another language, and no missing translation an organiser could see.
         errors.setdefault(key("fr"), []).append(_l("Write it at least in French."))
     return clean
 

@@ -136,3 +136,21 @@ def test_organisers_on_arabic_pages_save_the_french_text_back(app, client, auth)
         assert room.texts_of("name") == {"fr": "Grande salle", "ar": "القاعة الكبرى"}
         session = db.session.get(ProgrammeSession, session_id)
         assert session.texts_of("title") == {"fr": "L'eau"}
+
+
+def test_an_optional_text_in_another_language_needs_its_french_too(edition):
+    """French is the fallback: an optional text written only in Arabic would show Arabic to
+    the French, English and Tamazight readers, and no missing translation to organisers."""
+    with pytest.raises(ValidationError) as refused:
+        _type(edition, description={"ar": "الدخول خلال اليومين."})
+    assert set(refused.value.fields) == {"description"}
+    with pytest.raises(ValidationError) as refused:
+        edition_services.update_edition(edition, {"tagline": {"fr": " ", "tzm": "ⵙⵉⵏ ⵡⵓⵙⵙⴰⵏ"}},
+                                        actor=None)
+    assert set(refused.value.fields) == {"tagline"}
+    with pytest.raises(ValidationError) as refused:
+        edition_services.create_speaker({"name": "Fadma", "bio": {"ar": "مغنية من سوس."}},
+                                        actor=None)
+    assert set(refused.value.fields) == {"bio"}
+    ticket_type = _type(edition, description={"fr": "", "ar": ""})  # no text at all: fine
+    assert ticket_type.texts_of("description") == {"fr": ""}
