@@ -103,6 +103,12 @@ def name_taken(edition: Edition, name: str, *, but: str | None = None) -> bool:
                for row in edition.themes)
 
 
+def _named(edition: Edition, name: str) -> EditionTheme | None:
+    """The edition's own theme whose French name is `name`, whatever its case."""
+    return next((row for row in edition.themes
+                 if row.label_fr.casefold() == name.casefold()), None)
+
+
 def resolve_theme(edition: Edition, value: str, errors: dict[str, list]) -> str:
     """The code of the theme `value` names: a code of the registry or of the edition, or a
     theme's French name (the registry's or the edition's); any other text makes a new theme
@@ -118,14 +124,17 @@ def resolve_theme(edition: Edition, value: str, errors: dict[str, list]) -> str:
         return ""
     if value.casefold() in BY_NAME:
         return BY_NAME[value.casefold()].value
-    for row in edition.themes:
-        if row.label_fr.casefold() == value.casefold():
-            return row.code
+    found = _named(edition, value)
+    if found is not None:
+        return found.code
     texts = clean_texts({"fr": value}, errors, key=lambda lang: "theme",
                         max_length=LABEL_LENGTH, required=True, one_line=True)
     if "theme" in errors:
         return ""
     lock_themes(edition)
+    found = _named(edition, value)  # made meanwhile by another organiser, who held the lock
+    if found is not None:
+        return found.code
     row = EditionTheme(code=new_code(edition, value), label_fr=texts["fr"], translations={})
     edition.themes.append(row)
     db.session.flush()

@@ -209,3 +209,47 @@ def test_a_code_of_an_editions_own_theme_is_only_read_in_its_edition(app):
         assert resolve_theme(edition, "x-musique", errors) == ""
         assert "theme" in errors and not edition.themes
         db.session.rollback()
+
+
+def test_two_organisers_naming_one_new_theme_at_once_share_it(app, postgres):
+    """PostgreSQL: two sessions given the same new theme at once ("Musique") get the same
+    theme: the second, once the first's lock is released, finds it by its name (it made a
+    second theme of the same name, which no rename could then keep)."""
+    import threading
+
+    from festival.editions.models import Edition
+    from tests.ticketing.test_concurrency import _wait_for_a_lock_wait
+
+    with app.app_context():
+        edition_id = factories.gen_edition().id
+        db.session.commit()
+    first_done, release = threading.Event(), threading.Event()
+    results: dict[str, object] = {}
+
+    def add(who: str, hold: bool) -> None:
+        with app.app_context():
+            try:
+                edition = db.session.get(Edition, edition_id)
+                assert not edition.themes
+                errors: dict = {}
+                results[who] = resolve_theme(edition, "Musique", errors) or errors
+                if hold:
+                    first_done.set()
+                    release.wait(30)
+                db.session.commit()
+            finally:
+                first_done.set()
+                db.session.remove()
+
+    first = threading.Thread(target=add, args=("first", True), daemon=True)
+    first.start()
+    assert first_done.wait(30)
+    second = threading.Thread(target=add, args=("second", False), daemon=True)
+    second.start()
+    assert _wait_for_a_lock_wait(app)
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert results == {"first": "x-musique", "second": "x-musique"}
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(EditionTheme.id))) == 1

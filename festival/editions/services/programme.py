@@ -182,11 +182,12 @@ def create_theme(edition: Edition, texts: dict, *, actor=None) -> EditionTheme:
                         one_line=True, key=lambda lang: "label" if lang == "fr" else
                         f"label_{lang}")
     french = clean.get("fr", "")
+    if not errors:
+        lock_themes(edition)  # then the names: another organiser's new theme is seen
     if french and name_taken(edition, french):
         errors.setdefault("label", []).append(_l("This edition already has this theme."))
     if errors:
         raise ValidationError(errors)
-    lock_themes(edition)
     row = EditionTheme(code=new_code(edition, french), label_fr=french,
                        translations={"label": {k: v for k, v in clean.items() if k != "fr"}})
     edition.themes.append(row)
