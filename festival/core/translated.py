@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from festival.config import LANGUAGES
 from festival.core.guards import flaw
-from festival.core.i18n import in_language
+from festival.core.i18n import in_language, visible
 
 DEFAULT_LANGUAGE = "fr"
 # Never in a public text: control characters (but line breaks and tabs; the C1 ones too,
@@ -115,6 +115,8 @@ def clean_texts(given: Mapping[str, Any], errors: dict[str, list], *, key: Calla
             errors.setdefault(key(language), []).append(_l("Give a text."))
             continue
         text = " ".join(text.split()) if one_line else text.strip()
+        if not visible(text):  # marks, joiners, spaces only: it would show nothing
+            text = ""
         if len(text) > max_length:
             errors.setdefault(key(language), []).append(
                 _l("%(n)s characters at most.", n=max_length))

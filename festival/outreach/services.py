@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from festival.core.errors import ValidationError
 from festival.core.guards import without_flaws
+from festival.core.i18n import visible
 from festival.core.translated import UNSHOWN, unshowable
 from festival.editions.models import Edition
 from festival.extensions import db
@@ -56,6 +57,7 @@ def save_rule(edition: Edition, kind: RuleKind, *, is_enabled: bool,
     for language in current_app.config["LANGUAGES"]:
         subject = " ".join(without_flaws(subjects.get(language) or "").split())
         body = without_flaws(bodies.get(language) or "").replace("\r\n", "\n").strip()
+        subject, body = (t if visible(t) else "" for t in (subject, body))  # shows nothing
         if len(subject) > SUBJECT_LENGTH:
             errors[f"subject_{language}"] = [_l("At most %(n)s characters, please.",
                                                 n=SUBJECT_LENGTH)]
