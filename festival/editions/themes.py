@@ -120,6 +120,8 @@ def resolve_theme(edition: Edition, value: str, errors: dict[str, list]) -> str:
     if value in REGISTRY or own_theme(edition, value) is not None:
         return value
     if OWN_CODE.fullmatch(value.casefold()):
+        if own_theme(edition, value.casefold()) is not None:  # "X-Musique": x-musique
+            return value.casefold()
         errors.setdefault("theme", []).append(_l("This edition has no theme with this code."))
         return ""
     if value.casefold() in BY_NAME:

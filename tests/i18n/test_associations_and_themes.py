@@ -208,6 +208,9 @@ def test_a_code_of_an_editions_own_theme_is_only_read_in_its_edition(app):
         errors: dict = {}
         assert resolve_theme(edition, "x-musique", errors) == ""
         assert "theme" in errors and not edition.themes
+        errors = {}
+        services.create_theme(edition, {"fr": "Musique"})
+        assert resolve_theme(edition, " X-Musique ", errors) == "x-musique" and not errors
         db.session.rollback()
 
 
