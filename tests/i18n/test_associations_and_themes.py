@@ -256,3 +256,50 @@ def test_two_organisers_naming_one_new_theme_at_once_share_it(app, postgres):
     assert results == {"first": "x-musique", "second": "x-musique"}
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(EditionTheme.id))) == 1
+
+
+def test_two_themes_renamed_to_one_name_at_once_are_refused_the_second_time(app, postgres):
+    """PostgreSQL: the second rename waits for the first's lock on the edition, then sees the
+    name taken: never two themes of one French name."""
+    import threading
+
+    from festival.editions.models import Edition
+    from tests.ticketing.test_concurrency import _wait_for_a_lock_wait
+
+    with app.app_context():
+        edition = factories.gen_edition()
+        ids = [services.create_theme(edition, {"fr": name}).id for name in ("Danse", "Chant")]
+        edition_id = edition.id
+        db.session.commit()
+    first_done, release = threading.Event(), threading.Event()
+    results: dict[int, object] = {}
+
+    def rename(theme_id: int, hold: bool) -> None:
+        with app.app_context():
+            try:
+                edition = db.session.get(Edition, edition_id)
+                theme = next(t for t in edition.themes if t.id == theme_id)
+                try:
+                    services.set_theme_names(theme, {"fr": "Musique"})
+                    results[theme_id] = "renamed"
+                except ValidationError as refused:
+                    results[theme_id] = sorted(refused.fields)
+                    db.session.rollback()
+                if hold:
+                    first_done.set()
+                    release.wait(30)
+                db.session.commit()
+            finally:
+                first_done.set()
+                db.session.remove()
+
+    first = threading.Thread(target=rename, args=(ids[0], True), daemon=True)
+    first.start()
+    assert first_done.wait(30)
+    second = threading.Thread(target=rename, args=(ids[1], False), daemon=True)
+    second.start()
+    assert _wait_for_a_lock_wait(app)
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert results == {ids[0]: "renamed", ids[1]: ["label"]}

@@ -199,6 +199,7 @@ def set_theme_names(theme: EditionTheme, texts: dict, *, actor=None) -> EditionT
     """Rename one of an edition's themes in every language ({language: name}; French
     required). Errors: validation_failed (label, label_<language>)."""
     refuse_if_archived(theme.edition)
+    lock_themes(theme.edition)  # another organiser's rename is seen before the names are
     errors: dict[str, list] = {}
     theme.set_texts("label", dict(texts), errors, max_length=THEME_LENGTH, required=True)
     if "label" not in errors and name_taken(theme.edition, theme.label_fr, but=theme.code):
