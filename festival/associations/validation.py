@@ -170,6 +170,12 @@ def check_fields(raw: Mapping[str, Any], *, required: Iterable[str] = ()
             value = _text(raw[name]) if name == "description" else _one_line(raw[name])
             if len(value) > MAX_LENGTHS[name]:
                 fail(name, _l("At most %(n)s characters.", n=MAX_LENGTHS[name]))
+            elif name in PUBLIC_TEXTS and value:  # French given alone: checked the same way
+                found = {}
+                clean_texts({"fr": value}, found, max_length=MAX_LENGTHS[name],
+                            key=lambda lang, name=name: name)
+                for message in found.get(name, ()):
+                    fail(name, message)
             cleaned[name] = value
     if "slug" in raw:
         slug = _one_line(raw["slug"]).lower()

@@ -92,7 +92,7 @@ def edit_list(year: int, list_id: int):
     edition = _edition(year)
     checkin_list = queries.get_list(edition.id, list_id)
     if request.method == "POST":
-        form = ListForm()
+        form = ListForm(texts_of=checkin_list)
     else:
         form = ListForm(formdata=None, obj=InFrench(checkin_list), data={
             "ticket_type_ids": [t.id for t in checkin_list.ticket_types],

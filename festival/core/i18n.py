@@ -6,6 +6,7 @@ letter when loaded (`transcribe`); its dates and numbers follow Babel's `zgh` da
 (Standard Moroccan Tamazight, Tifinagh) or `tzm` (Latin)."""
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from functools import cached_property
 
@@ -72,7 +73,9 @@ def select_locale() -> str:
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen in languages:
         return chosen
-    for value, _quality in request.accept_languages:  # the preferred first
+    for value, quality in request.accept_languages:  # the preferred first
+        if quality <= 0:  # "q=0": refused (RFC 9110), never chosen
+            continue
         primary = value.replace("_", "-").split("-")[0].lower()  # "shi-Tfng-MA" → "shi"
         primary = "tzm" if primary in TAMAZIGHT_ALIASES else primary
         if primary in languages:
@@ -84,14 +87,20 @@ def text_direction() -> str:
     return "rtl" if str(get_locale()) in RTL_LANGUAGES else "ltr"
 
 
+def visible(text: str) -> bool:
+    """Whether `text` shows anything: a character that is neither a space nor a format or
+    control character (a direction mark, a zero-width space or joiner alone show nothing)."""
+    return any(unicodedata.category(c)[0] not in "CZ" for c in text)
+
+
 def in_language(texts: Mapping[str, str] | None, language: str) -> str:
     """Organiser-written text kept per language ({"fr": …, "en": …, "ar": …}) in
     `language`, else in French (the default), else in any language that has it; "" when
-    none has."""
+    none has (a text that shows nothing counts as none)."""
     texts = texts if isinstance(texts, Mapping) else {}
     for code in (language, "fr", *sorted(texts)):
         value = texts.get(code)
-        if isinstance(value, str) and value.strip():
+        if isinstance(value, str) and visible(value):
             return value
     return ""
 

@@ -8,7 +8,8 @@ language added to the list gets its fields everywhere.
 
 A template shows them with `languages_field(form, "name")` (macros/forms.html); a view reads
 them with `form.texts("name")` ({language: text}) and fills them from a row with
-`form.fill_texts(row)`.
+`form.fill_texts(row)`; a form that edits a row is made with `texts_of=row`, so that a
+language left out of a post keeps its text.
 """
 from __future__ import annotations
 
@@ -83,6 +84,15 @@ class LanguageForm(Form):
     """A form with fields per language (see the module)."""
 
     LANGUAGE_FIELDS: tuple[str, ...] = ()
+
+    def __init__(self, *args, texts_of=None, **kwargs) -> None:
+        """`texts_of`: the Translated row the form edits. A language's field left out of
+        the posted data (a page opened before that language was added, a client sending
+        French only) keeps the row's text, so that saving never clears it; a field sent
+        empty still does."""
+        if texts_of is not None:
+            kwargs["data"] = {**texts_data(texts_of), **(kwargs.get("data") or {})}
+        super().__init__(*args, **kwargs)
 
     def _by_language(self, name: str) -> dict:
         found = {"fr": self[name]}

@@ -23,12 +23,22 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from festival.config import LANGUAGES
 from festival.core.guards import flaw
-from festival.core.i18n import in_language
+from festival.core.i18n import in_language, visible
 
 DEFAULT_LANGUAGE = "fr"
-# Never in a public text: control characters (but line breaks and tabs) and the direction
-# overrides that make a text read otherwise than it is written (marks and isolates are fine).
-HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202d\u202e]")
+# Never in a public text: control characters (but line breaks and tabs; the C1 ones too,
+# U+0080 to U+009F, which Python also takes for line breaks) and the direction overrides that
+# make a text read otherwise than it is written (marks and isolates are fine).
+HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202d\u202e]")
+
+
+# What a public text holding them is refused with (clean_texts, the e-mails' texts).
+UNSHOWN = _l("This text holds characters that cannot be shown.")
+
+
+def unshowable(text: str) -> bool:
+    """Whether `text` holds characters no public text may (HIDDEN; core.guards.flaw)."""
+    return bool(flaw(text) or HIDDEN.search(text))
 
 
 def current_language() -> str:
@@ -92,7 +102,7 @@ def clean_texts(given: Mapping[str, Any], errors: dict[str, list], *, key: Calla
     texts, stripped (`one_line`: every run of spaces and line breaks made one space).
     Problems go to `errors` under `key(language)`: an unknown language, a value that is not
     a text, too long, characters that cannot be shown (core.guards.flaw, HIDDEN); French
-    missing when `required`."""
+    missing when `required`, or when another language is written."""
     clean: dict[str, str] = {}
     for language, text in given.items():
         if language not in LANGUAGES:
@@ -105,15 +115,18 @@ def clean_texts(given: Mapping[str, Any], errors: dict[str, list], *, key: Calla
             errors.setdefault(key(language), []).append(_l("Give a text."))
             continue
         text = " ".join(text.split()) if one_line else text.strip()
+        if not visible(text):  # marks, joiners, spaces only: it would show nothing
+            text = ""
         if len(text) > max_length:
             errors.setdefault(key(language), []).append(
                 _l("%(n)s characters at most.", n=max_length))
-        elif text and (flaw(text) or HIDDEN.search(text)):
-            errors.setdefault(key(language), []).append(
-                _l("This text holds characters that cannot be shown."))
+        elif text and unshowable(text):
+            errors.setdefault(key(language), []).append(UNSHOWN)
         elif text:
             clean[language] = text
-    if required and "fr" not in clean and key("fr") not in errors:
+    if (required or clean) and "fr" not in clean and key("fr") not in errors:
+        # French is the fallback: a text in another language only would leave French
+        # readers another language, and no missing translation an organiser could see.
         errors.setdefault(key("fr"), []).append(_l("Write it at least in French."))
     return clean
 

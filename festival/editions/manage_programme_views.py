@@ -34,7 +34,7 @@ def _edition(year: int):
 # Rooms --------------------------------------------------------------------------------------
 
 def _room_form(edition, room: Room | None = None) -> RoomForm:
-    form = RoomForm(obj=InFrench(room)) if room is not None else RoomForm()
+    form = RoomForm(obj=InFrench(room), texts_of=room) if room is not None else RoomForm()
     form.venue_id.choices = choices([(0, _("— none —"))] +
                                     [(v.id, v.name) for v in edition.venues])
     form.overflow_room_id.choices = choices(
@@ -208,7 +208,7 @@ SESSION_FORM_FIELDS = {"starts_at": "start_time", "ends_at": "end_time"}
 
 
 def _session_form(edition, item: ProgrammeSession | None) -> SessionForm:
-    form = SessionForm()
+    form = SessionForm(texts_of=item)
     # The form's day is a calendar date, combined with its wall-clock times (a session at
     # 01:30 after a Saturday evening is on Sunday's date).
     days = list(edition.dates)
@@ -333,7 +333,7 @@ def theme(year: int, theme_id: int):
     item = next((row for row in edition.themes if row.id == theme_id), None)
     if item is None:
         raise NotFound("theme_not_found", _("There is no such theme in this edition."))
-    form = ThemeForm()
+    form = ThemeForm(texts_of=item)
     if request.method == "GET":
         form.fill_texts(item)
     status = 200
@@ -354,7 +354,8 @@ def theme(year: int, theme_id: int):
 # Speakers -----------------------------------------------------------------------------------
 
 def _speaker_form(speaker: Speaker | None = None) -> SpeakerForm:
-    form = SpeakerForm(obj=InFrench(speaker)) if speaker is not None else SpeakerForm()
+    form = (SpeakerForm(obj=InFrench(speaker), texts_of=speaker) if speaker is not None
+            else SpeakerForm())
     form.association_id.choices = choices(
         [(0, _("— none —"))] + [(a.id, a.name) for a in queries.member_associations()])
     if speaker is not None and request.method == "GET":

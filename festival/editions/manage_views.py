@@ -105,7 +105,7 @@ def edition(year: int):
     edition = _edition(year)
     if request.method == "GET":
         return _edition_page(edition)
-    form = EditionDetailsForm()
+    form = EditionDetailsForm(texts_of=edition)
     if not form.validate():
         return _edition_page(edition, form=form, status=422)
     try:

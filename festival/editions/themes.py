@@ -8,6 +8,7 @@ import re
 import unicodedata
 
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from festival.associations.labels import THEME_LABELS
@@ -86,25 +87,56 @@ def new_code(edition: Edition, text: str) -> str:
     return code
 
 
+# What an edition's own theme's code looks like (new_code): never a theme's name.
+OWN_CODE = re.compile(re.escape(CUSTOM_THEME_PREFIX) + r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+def name_taken(edition: Edition, name: str, *, but: str | None = None) -> bool:
+    """Whether `name`, as the name of one of the edition's own themes, would be read by
+    resolve_theme as another theme (whatever its case and spaces): a code or a French or
+    English name of the registry's, or a code or French name of the edition's themes but
+    the one coded `but`; or the look of an edition theme's code."""
+    key = " ".join(name.split()).casefold()
+    if key in REGISTRY or key in BY_NAME or OWN_CODE.fullmatch(key):
+        return True
+    return any(row.code != but and key in (row.code, row.label_fr.casefold())
+               for row in edition.themes)
+
+
+def _named(edition: Edition, name: str) -> EditionTheme | None:
+    """The edition's own theme whose French name is `name`, whatever its case."""
+    return next((row for row in edition.themes
+                 if row.label_fr.casefold() == name.casefold()), None)
+
+
 def resolve_theme(edition: Edition, value: str, errors: dict[str, list]) -> str:
     """The code of the theme `value` names: a code of the registry or of the edition, or a
     theme's French name (the registry's or the edition's); any other text makes a new theme
-    of the edition named with it (in French). "" is no theme."""
+    of the edition named with it (in French), but one that looks like an edition theme's
+    code (`x-…`: another edition's, or none), which is refused. "" is no theme."""
     value = " ".join((value or "").split())
     if not value:
         return ""
     if value in REGISTRY or own_theme(edition, value) is not None:
         return value
+    if OWN_CODE.fullmatch(value.casefold()):
+        if own_theme(edition, value.casefold()) is not None:  # "X-Musique": x-musique
+            return value.casefold()
+        errors.setdefault("theme", []).append(_l("This edition has no theme with this code."))
+        return ""
     if value.casefold() in BY_NAME:
         return BY_NAME[value.casefold()].value
-    for row in edition.themes:
-        if row.label_fr.casefold() == value.casefold():
-            return row.code
+    found = _named(edition, value)
+    if found is not None:
+        return found.code
     texts = clean_texts({"fr": value}, errors, key=lambda lang: "theme",
                         max_length=LABEL_LENGTH, required=True, one_line=True)
     if "theme" in errors:
         return ""
     lock_themes(edition)
+    found = _named(edition, value)  # made meanwhile by another organiser, who held the lock
+    if found is not None:
+        return found.code
     row = EditionTheme(code=new_code(edition, value), label_fr=texts["fr"], translations={})
     edition.themes.append(row)
     db.session.flush()

@@ -18,7 +18,9 @@ from sqlalchemy import update
 from festival.accounts.models import User
 from festival.config import LANGUAGES
 from festival.core.errors import DomainError, NotFound, ValidationError
+from festival.core.i18n import visible
 from festival.core.timeutil import utcnow
+from festival.core.translated import UNSHOWN, unshowable
 from festival.editions.models import Edition
 from festival.extensions import db
 from festival.mail.services import queue_mail_to_render
@@ -47,12 +49,16 @@ def _check_texts(texts: Texts) -> tuple[dict[str, str], dict[str, str]]:
     for lang in LANGUAGES:
         subject = " ".join((texts.subjects.get(lang) or "").split())
         body = (texts.bodies.get(lang) or "").replace("\r\n", "\n").strip()
+        subject, body = (t if visible(t) else "" for t in (subject, body))  # shows nothing
         if len(subject) > MAX_SUBJECT:
             errors.setdefault(f"subject_{lang}", []).append(
                 _l("At most %(n)s characters.", n=MAX_SUBJECT))
         if len(body) > MAX_BODY:
             errors.setdefault(f"body_{lang}", []).append(
                 _l("At most %(n)s characters.", n=MAX_BODY))
+        for name, text in ((f"subject_{lang}", subject), (f"body_{lang}", body)):
+            if unshowable(text):
+                errors.setdefault(name, []).append(UNSHOWN)
         if lang == "fr" or subject or body:
             if not subject:
                 errors.setdefault(f"subject_{lang}", []).append(

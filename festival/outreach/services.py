@@ -11,6 +11,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from festival.core.errors import ValidationError
 from festival.core.guards import without_flaws
+from festival.core.i18n import visible
+from festival.core.translated import UNSHOWN, unshowable
 from festival.editions.models import Edition
 from festival.extensions import db
 from festival.outreach.models import MessageRule, RuleKind
@@ -55,12 +57,16 @@ def save_rule(edition: Edition, kind: RuleKind, *, is_enabled: bool,
     for language in current_app.config["LANGUAGES"]:
         subject = " ".join(without_flaws(subjects.get(language) or "").split())
         body = without_flaws(bodies.get(language) or "").replace("\r\n", "\n").strip()
+        subject, body = (t if visible(t) else "" for t in (subject, body))  # shows nothing
         if len(subject) > SUBJECT_LENGTH:
             errors[f"subject_{language}"] = [_l("At most %(n)s characters, please.",
                                                 n=SUBJECT_LENGTH)]
         if len(body) > BODY_LENGTH:
             errors[f"body_{language}"] = [_l("At most %(n)s characters, please.",
                                              n=BODY_LENGTH)]
+        for name, text in ((f"subject_{language}", subject), (f"body_{language}", body)):
+            if unshowable(text):
+                errors.setdefault(name, []).append(UNSHOWN)
         if subject:
             clean_subjects[language] = subject
         if body:

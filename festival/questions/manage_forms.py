@@ -81,8 +81,10 @@ class QuestionForm(Form):
         """The service's input: texts per language, options line by line (the French lines
         give the options, blank ones skipped; the others translate them at the same place).
         One option more than allowed is passed on, for the service's message."""
-        lines = {lang: (getattr(self, f"options_{lang}").data or "").splitlines()[:MAX_LINES]
-                 for lang in LANGUAGES}
+        # Only the line breaks typed (splitlines would also break at U+2028, U+0085 or a form
+        # feed pasted inside an option, shifting that language's options against French).
+        lines = {lang: (getattr(self, f"options_{lang}").data or "").replace("\r\n", "\n")
+                 .replace("\r", "\n").split("\n")[:MAX_LINES] for lang in LANGUAGES}
         options = []
         for n, line in enumerate(lines["fr"]):
             if line.strip() and len(options) <= MAX_OPTIONS:

@@ -52,7 +52,7 @@ def capacity(year: int):
 
 def _type_form(edition, ticket_type=None) -> TicketTypeForm:
     if request.method == "POST":
-        return TicketTypeForm(days=edition.dates)
+        return TicketTypeForm(days=edition.dates, texts_of=ticket_type)
     if ticket_type is None:
         return TicketTypeForm(days=edition.dates)
     return TicketTypeForm(formdata=None, days=edition.dates, data={

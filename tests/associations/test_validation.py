@@ -87,3 +87,12 @@ def test_too_long_text_is_refused():
     with pytest.raises(ValidationError) as caught:
         clean_fields({"short_description": "x" * 301, "name": "n" * 201})
     assert set(caught.value.fields) == {"short_description", "name"}
+
+
+@pytest.mark.parametrize("given", ["Écoles \u202eà Tafraout", {"fr": "Écoles \u202eà Tafraout"}])
+def test_a_direction_override_is_refused_in_a_description_however_given(given):
+    """A description given as a string (its French: a CSV import) is checked like one given
+    per language (core/translated.py): a direction override is refused, not stored."""
+    with pytest.raises(ValidationError) as caught:
+        clean_fields({"short_description": given, "description": given})
+    assert set(caught.value.fields) == {"short_description", "description"}

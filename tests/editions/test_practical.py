@@ -136,3 +136,13 @@ def test_venue_texts_are_checked_per_language(edition):
         "map_url": " https://osm.org/go/x ", "transport": {"fr": " RER D ", "en": ""}},
         actor=None)
     assert venue.map_url == "https://osm.org/go/x" and venue.transport == {"fr": "RER D"}
+
+
+@pytest.mark.parametrize("text", ["Tram \u202eT1", "Tram\x07T1", "Tram\x85T1"])
+def test_venue_texts_refuse_characters_that_cannot_be_shown(edition, text):
+    """Like every other public text (core/translated.py's clean_texts): no direction
+    override, no control character."""
+    with pytest.raises(DomainError) as refused:
+        services.update_venue(edition.venues[0], {"transport": {"fr": "RER D", "ar": text}},
+                              actor=None)
+    assert set(refused.value.fields) == {"transport_ar"}

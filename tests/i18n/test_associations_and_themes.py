@@ -176,3 +176,130 @@ def test_two_organisers_adding_one_theme_at_once_make_two_codes(app, postgres):
     with app.app_context():
         assert sorted(db.session.scalars(select(EditionTheme.code))) == [
             "x-economie-sociale", "x-economie-sociale-2"]
+
+
+@pytest.mark.parametrize("name", ["Water", "water", "WATER", "social_link", "Local  economy",
+                                  "x-musique"])
+def test_a_theme_is_never_named_as_another_theme_is_reached(app, name):
+    """A theme of the edition is never named with what a session's theme field reads as
+    another theme (editions.themes.resolve_theme): a registry theme's code or English name,
+    or an edition theme's code, whatever the case and spaces; a rename neither."""
+    with app.test_request_context():
+        edition = factories.gen_edition()
+        musique = services.create_theme(edition, {"fr": "Musique"})
+        assert musique.code == "x-musique"
+        with pytest.raises(ValidationError) as refused:
+            services.create_theme(edition, {"fr": name})
+        assert "label" in refused.value.fields
+        other = services.create_theme(edition, {"fr": "Danse"})
+        with pytest.raises(ValidationError) as refused:
+            services.set_theme_names(other, {"fr": name})
+        assert "label" in refused.value.fields
+        db.session.rollback()
+
+
+def test_a_code_of_an_editions_own_theme_is_only_read_in_its_edition(app):
+    """An `x-…` code given for a session's theme names a theme of that edition, or is
+    refused: it never becomes a new theme named "x-…" (another edition's code, a guess)."""
+    with app.test_request_context():
+        edition = factories.gen_edition()
+        other = factories.gen_edition()
+        services.create_theme(other, {"fr": "Musique"})
+        errors: dict = {}
+        assert resolve_theme(edition, "x-musique", errors) == ""
+        assert "theme" in errors and not edition.themes
+        errors = {}
+        services.create_theme(edition, {"fr": "Musique"})
+        assert resolve_theme(edition, " X-Musique ", errors) == "x-musique" and not errors
+        db.session.rollback()
+
+
+def test_two_organisers_naming_one_new_theme_at_once_share_it(app, postgres):
+    """PostgreSQL: two sessions given the same new theme at once ("Musique") get the same
+    theme: the second, once the first's lock is released, finds it by its name (it made a
+    second theme of the same name, which no rename could then keep)."""
+    import threading
+
+    from festival.editions.models import Edition
+    from tests.ticketing.test_concurrency import _wait_for_a_lock_wait
+
+    with app.app_context():
+        edition_id = factories.gen_edition().id
+        db.session.commit()
+    first_done, release = threading.Event(), threading.Event()
+    results: dict[str, object] = {}
+
+    def add(who: str, hold: bool) -> None:
+        with app.app_context():
+            try:
+                edition = db.session.get(Edition, edition_id)
+                assert not edition.themes
+                errors: dict = {}
+                results[who] = resolve_theme(edition, "Musique", errors) or errors
+                if hold:
+                    first_done.set()
+                    release.wait(30)
+                db.session.commit()
+            finally:
+                first_done.set()
+                db.session.remove()
+
+    first = threading.Thread(target=add, args=("first", True), daemon=True)
+    first.start()
+    assert first_done.wait(30)
+    second = threading.Thread(target=add, args=("second", False), daemon=True)
+    second.start()
+    assert _wait_for_a_lock_wait(app)
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert results == {"first": "x-musique", "second": "x-musique"}
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(EditionTheme.id))) == 1
+
+
+def test_two_themes_renamed_to_one_name_at_once_are_refused_the_second_time(app, postgres):
+    """PostgreSQL: the second rename waits for the first's lock on the edition, then sees the
+    name taken: never two themes of one French name."""
+    import threading
+
+    from festival.editions.models import Edition
+    from tests.ticketing.test_concurrency import _wait_for_a_lock_wait
+
+    with app.app_context():
+        edition = factories.gen_edition()
+        ids = [services.create_theme(edition, {"fr": name}).id for name in ("Danse", "Chant")]
+        edition_id = edition.id
+        db.session.commit()
+    first_done, release = threading.Event(), threading.Event()
+    results: dict[int, object] = {}
+
+    def rename(theme_id: int, hold: bool) -> None:
+        with app.app_context():
+            try:
+                edition = db.session.get(Edition, edition_id)
+                theme = next(t for t in edition.themes if t.id == theme_id)
+                try:
+                    services.set_theme_names(theme, {"fr": "Musique"})
+                    results[theme_id] = "renamed"
+                except ValidationError as refused:
+                    results[theme_id] = sorted(refused.fields)
+                    db.session.rollback()
+                if hold:
+                    first_done.set()
+                    release.wait(30)
+                db.session.commit()
+            finally:
+                first_done.set()
+                db.session.remove()
+
+    first = threading.Thread(target=rename, args=(ids[0], True), daemon=True)
+    first.start()
+    assert first_done.wait(30)
+    second = threading.Thread(target=rename, args=(ids[1], False), daemon=True)
+    second.start()
+    assert _wait_for_a_lock_wait(app)
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert results == {ids[0]: "renamed", ids[1]: ["label"]}

@@ -136,3 +136,36 @@ def test_organisers_on_arabic_pages_save_the_french_text_back(app, client, auth)
         assert room.texts_of("name") == {"fr": "Grande salle", "ar": "القاعة الكبرى"}
         session = db.session.get(ProgrammeSession, session_id)
         assert session.texts_of("title") == {"fr": "L'eau"}
+
+
+def test_an_optional_text_in_another_language_needs_its_french_too(edition):
+    """French is the fallback: an optional text written only in Arabic would show Arabic to
+    the French, English and Tamazight readers, and no missing translation to organisers."""
+    with pytest.raises(ValidationError) as refused:
+        _type(edition, description={"ar": "الدخول خلال اليومين."})
+    assert set(refused.value.fields) == {"description"}
+    with pytest.raises(ValidationError) as refused:
+        edition_services.update_edition(edition, {"tagline": {"fr": " ", "tzm": "ⵙⵉⵏ ⵡⵓⵙⵙⴰⵏ"}},
+                                        actor=None)
+    assert set(refused.value.fields) == {"tagline"}
+    with pytest.raises(ValidationError) as refused:
+        edition_services.create_speaker({"name": "Fadma", "bio": {"ar": "مغنية من سوس."}},
+                                        actor=None)
+    assert set(refused.value.fields) == {"bio"}
+    ticket_type = _type(edition, description={"fr": "", "ar": ""})  # no text at all: fine
+    assert ticket_type.texts_of("description") == {"fr": ""}
+
+
+@pytest.mark.parametrize("invisible", ["\u200f", "\u200b\u200b", "\u2067\u2069", "\ufeff",
+                                       "\u200e \u3000"])
+def test_a_text_of_invisible_characters_only_is_no_text(edition, invisible):
+    """A text holding only marks, joiners or spaces would show nothing: it counts as not
+    written, so the reader gets the French (never an empty-looking name), and a required
+    French text is still asked for."""
+    ticket_type = _type(edition, name={"fr": "Pass", "ar": invisible})
+    assert ticket_type.texts_of("name") == {"fr": "Pass"}
+    with force_locale("ar"):
+        assert ticket_type.name == "Pass"
+    with pytest.raises(ValidationError) as refused:
+        _type(edition, name={"fr": invisible, "ar": "تذكرة"})
+    assert "name" in refused.value.fields

@@ -156,3 +156,64 @@ def test_the_edition_page_counts_and_lists_what_is_missing(app, client, auth):
     page = client.get(f"/manage/editions/{year}").get_data(as_text=True)
     assert re.search(rf'href="#translations" data-untranslated="ar"><strong>{expected}<', page)
     assert "Speaker “<bdi>Fadma</bdi>”</a>: biography" in page
+
+
+@pytest.mark.parametrize("text", ["Salle \u202eA", "Salle\x01A", "Salle \x85A"])
+def test_a_text_given_as_a_string_is_checked_like_one_given_per_language(app, text):
+    """A public text written as a string (its French, as the API takes it) is refused for
+    the characters the per-language object is refused for: direction overrides and
+    control characters."""
+    with app.app_context():
+        edition = factories.gen_edition()
+        with pytest.raises(ValidationError) as refused:
+            services.create_room(edition, {"name": text}, actor=None)
+        assert "name" in refused.value.fields
+        with pytest.raises(ValidationError) as refused:
+            services.create_speaker({"name": "Fadma", "bio": text}, actor=None)
+        assert "bio" in refused.value.fields
+        with pytest.raises(ValidationError) as refused:
+            services.create_room(edition, {"name": {"fr": text}}, actor=None)
+        assert "name" in refused.value.fields
+        db.session.rollback()
+
+
+def test_a_language_field_left_out_of_a_post_keeps_its_text(app, client, auth):
+    """A page saved without some language's fields (opened before that language was added,
+    or a client that sends French only) keeps what those languages had; a field sent empty
+    still clears its language."""
+    from festival.editions.models import Edition, EditionTheme
+
+    year = _edition(app)
+    with app.test_request_context():
+        edition = db.session.scalar(db.select(Edition).where(Edition.year == year))
+        room = services.create_room(edition, {"name": {"fr": "Scène", "ar": "المنصة",
+                                                       "tzm": "ⴰⵙⵏⴰⵙ"}}, actor=None)
+        speaker = services.create_speaker({"name": "Fadma", "bio": {
+            "fr": "Chanteuse.", "ar": "مغنية."}}, actor=None)
+        theme = services.create_theme(edition, {"fr": "Musique", "ar": "موسيقى"})
+        checkin_list = devices.create_list(edition, {"name": {"fr": "Entrée", "ar": "المدخل"}})
+        db.session.commit()
+        ids = room.id, speaker.id, theme.id, checkin_list.id
+    auth.login_as("organiser")
+    posts = [
+        (f"/manage/editions/{year}/rooms/{ids[0]}", {
+            "name": "Scène A", "name_tzm": "", "capacity": "100", "venue_id": "0",
+            "position": "0", "overflow_room_id": "0"}),
+        (f"/manage/speakers/{ids[1]}", {"name": "Fadma", "bio": "Chanteuse du Souss.",
+                                        "association_id": "0"}),
+        (f"/manage/editions/{year}/themes/{ids[2]}", {"label": "Musiques"}),
+        (f"/manage/checkin/{year}/lists/{ids[3]}", {"name": "Entrée A", "room_id": "0",
+                                                     "is_active": "y"}),
+    ]
+    for url, data in posts:
+        sent = client.post(url, data=data)
+        assert sent.status_code in (302, 303), (url, sent.get_data(as_text=True)[:2000])
+    with app.app_context():
+        assert db.session.get(Room, ids[0]).texts_of("name") == {"fr": "Scène A",
+                                                                 "ar": "المنصة"}
+        assert db.session.get(Speaker, ids[1]).texts_of("bio") == {
+            "fr": "Chanteuse du Souss.", "ar": "مغنية."}
+        assert db.session.get(EditionTheme, ids[2]).texts_of("label") == {
+            "fr": "Musiques", "ar": "موسيقى"}
+        assert db.session.get(CheckinList, ids[3]).texts_of("name") == {
+            "fr": "Entrée A", "ar": "المدخل"}

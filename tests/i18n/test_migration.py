@@ -99,3 +99,36 @@ def test_the_demo_database_from_before_0037_to_the_head_loses_nothing(old_app):
         downgrade(directory=str(MIGRATIONS), revision="0036")
         assert _texts() == texts and _themes() == themes
         db.session.commit()
+
+
+def test_0041_matches_themes_as_the_application_does(old_app):
+    """Free-text themes written with other spaces or case name the same theme: the
+    registry's ("  eau " is Water, like "water", its code), or one theme of the edition
+    ("Musique" and "musique " are one, named without the spaces); a theme of spaces only is
+    no theme (never a blank name on the public pages)."""
+    from tests.old_rows import insert_row
+
+    written = ["  eau ", "EAU", "water", "Musique", "musique ", "   ", "Musique\u00a0 du  Souss"]
+    with old_app.app_context():
+        upgrade(directory=str(MIGRATIONS), revision="0040")
+        edition = insert_row("editions", year=2031, title="Festival", status="published")
+        room = insert_row("edition_rooms", edition_id=edition, name="Salle")
+        ids = {text: insert_row("programme_sessions", edition_id=edition, room_id=room,
+                                title=f"Séance {n}", theme=text, guid=f"g-{n}")
+               for n, text in enumerate(written)}
+        db.session.commit()
+        upgrade(directory=str(MIGRATIONS), revision="0041")
+        db.session.commit()
+        codes = dict(db.session.execute(sa.text(
+            "SELECT id, theme FROM programme_sessions")).all())
+        names = dict(db.session.execute(sa.text("SELECT code, label FROM edition_themes")).all())
+        assert {codes[ids[t]] for t in ("  eau ", "EAU", "water")} == {"water"}
+        assert codes[ids["Musique"]] == codes[ids["musique "]] == "x-musique"
+        assert codes[ids["   "]] == ""
+        assert names == {"x-musique": "Musique", "x-musique-du-souss": "Musique du Souss"}
+        db.session.commit()
+        downgrade(directory=str(MIGRATIONS), revision="0040")
+        back = dict(db.session.execute(sa.text(
+            "SELECT id, theme FROM programme_sessions")).all())
+        assert back[ids["EAU"]] == "Eau" and back[ids["musique "]] == "Musique"
+        db.session.commit()

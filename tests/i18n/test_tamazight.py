@@ -67,6 +67,15 @@ def test_browsers_asking_for_tamazight_get_it(translated_app, header):
     assert '<html lang="tzm-Tfng"' in page.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("header", ["ar;q=0", "tzm;q=0", "shi-MA;q=0.0, *;q=0.5",
+                                    "ar;q=0, en;q=0.3"])
+def test_a_language_the_browser_refuses_is_never_chosen(translated_app, header):
+    """q=0 says "not this one" (RFC 9110, 12.4.2): the next acceptable, else French."""
+    page = translated_app.test_client().get("/", headers={"Accept-Language": header})
+    expected = "en" if "en;" in header else "fr"
+    assert f'<html lang="{expected}"' in page.get_data(as_text=True)
+
+
 def test_other_languages_are_chosen_as_before(translated_app):
     client = translated_app.test_client()
     assert '<html lang="ar"' in client.get("/", headers={"Accept-Language": "ar-MA, fr;q=0.5"}

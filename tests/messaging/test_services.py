@@ -56,6 +56,33 @@ def test_french_is_required_and_another_language_is_whole_or_empty(ctx, world, o
     assert set(refused.value.fields) == {"subject_fr"}
 
 
+def test_a_direction_override_or_a_control_character_is_refused(ctx, world, organiser):
+    """Like every public text (core/translated.py): in an inbox, U+202E turns a subject
+    around."""
+    edition = edition_of(world)
+    with pytest.raises(ValidationError) as refused:
+        save_broadcast(edition, Texts(subjects={"fr": FR[0], "ar": "\u202e" + AR[0]},
+                                      bodies={"fr": FR[1] + "\x1b[2J", "ar": AR[1]}),
+                       Audience(), actor=organiser)
+    assert set(refused.value.fields) == {"subject_ar", "body_fr"}
+
+
+def test_a_language_written_with_invisible_characters_only_is_left_empty(ctx, world,
+                                                                         organiser):
+    """A subject and text of direction marks or zero-width spaces would reach the Arabic
+    readers as an empty e-mail: that language counts as not written (they get French), and
+    French is still asked for."""
+    edition = edition_of(world)
+    draft = save_broadcast(edition, Texts(subjects={"fr": FR[0], "ar": "\u200f"},
+                                          bodies={"fr": FR[1], "ar": "\u200b\n\u200f"}),
+                           Audience(), actor=organiser)
+    assert set(draft.subjects) == set(draft.bodies) == {"fr"}
+    with pytest.raises(ValidationError) as refused:
+        save_broadcast(edition, Texts(subjects={"fr": "\u200e"}, bodies={"fr": FR[1]}),
+                       Audience(), actor=organiser)
+    assert set(refused.value.fields) == {"subject_fr"}
+
+
 def test_a_draft_keeps_its_texts_and_filters(ctx, world, organiser):
     edition = edition_of(world)
     audience = Audience(days=(SAT,), languages=("ar",))

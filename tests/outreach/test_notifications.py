@@ -61,6 +61,18 @@ def test_texts_too_long_are_refused_and_nothing_is_saved(edition):
     assert services.rule_of(edition, RuleKind.REMINDER) is None
 
 
+def test_texts_with_a_direction_override_or_a_control_character_are_refused(edition):
+    """Like every public text (core/translated.py): in an inbox, U+202E turns a subject
+    around ("‮txt.exe" reads "exe.txt")."""
+    from festival.core.errors import ValidationError
+    with pytest.raises(ValidationError) as refused:
+        services.save_rule(edition, RuleKind.REMINDER, is_enabled=True,
+                           subjects={"fr": "Demain", "ar": "غدا \u202etxt.exe"},
+                           bodies={"tzm": "ⴰⵣⵓⵍ\x07"}, actor=None)
+    assert set(refused.value.fields) == {"subject_ar", "body_tzm"}
+    assert services.rule_of(edition, RuleKind.REMINDER) is None
+
+
 @pytest.mark.parametrize("kind", list(RuleKind))
 @pytest.mark.parametrize("language", ["fr", "en", "ar"])
 def test_every_rule_previews_in_every_language(edition, kind, language):

@@ -227,3 +227,22 @@ def test_options_separated_by_blank_lines_are_all_kept(client, app, auth, shop):
     refused = client.post(f"/manage/{shop['year']}/questions/new", data={
         **form, "options_fr": "\n\n".join(f"Menu {n}" for n in range(1, 22))})
     assert refused.status_code == 422 and "20 options at most." in refused.get_data(True)
+
+
+def test_options_are_lines_only_where_the_organiser_broke_the_line(client, app, auth, shop):
+    """A line separator pasted into an Arabic option (U+2028, U+0085, a form feed: Python's
+    splitlines takes them for line breaks) never shifts the Arabic options against the
+    French ones: only the line breaks typed split them."""
+    auth.login_as("organiser")
+    sent = client.post(f"/manage/{shop['year']}/questions/new", data={
+        "text_fr": "Repas ?", "kind": "choice", "scope": "ticket", "is_active": "y",
+        "options_fr": "Viande\r\nPoisson\r\nLégumes",
+        "options_ar": "لحم\u2028حلال\r\nسمك\r\nخضر",
+        "ticket_type_ids": [str(shop["type"])]})
+    assert sent.status_code in (303, 422)
+    with app.app_context():
+        question = db.session.scalar(select(Question).where(Question.kind == "choice",
+                                                            Question.texts["fr"].as_string()
+                                                            == "Repas ?"))
+        labels = [(o["label"]["fr"], o["label"].get("ar", "")) for o in question.options]
+    assert labels[1:] == [("Poisson", "سمك"), ("Légumes", "خضر")]

@@ -94,7 +94,7 @@ def texts_of(*fields: str, **extra) -> Schema:
 def text_in_languages(max_length: int, *, required: bool = False) -> Schema:
     """A public text written by a client: a string (its French; the other languages are
     kept) or an object {language: text} (every language replaced; French required when the
-    text is)."""
+    text is, or when another language is written)."""
     per_language = {"type": "object",
                     "properties": {lang: text(max_length) for lang in LANGUAGES},
                     "additionalProperties": False}
@@ -103,7 +103,8 @@ def text_in_languages(max_length: int, *, required: bool = False) -> Schema:
         per_language["properties"]["fr"] = text(max_length, required=True)
     return {"anyOf": [text(max_length, required=required), per_language],
             "description": "A string (the French text; the other languages are kept) or "
-                           "{language: text} (every language replaced)."}
+                           "{language: text} (every language replaced; a text in another "
+                           "language needs its French too, the fallback)."}
 
 
 def whole(minimum: int, maximum: int, **extra) -> Schema:

@@ -49,7 +49,11 @@ class Fields:
         text, and the other languages' texts, or None when only French was given. Errors
         go under `name` (French) and `<name>_<language>`."""
         if not isinstance(value, Mapping):
-            return self.text(name, value, max_length=max_length, required=required), None
+            value = self.text(name, value, max_length=max_length, required=required)
+            if value and name not in self.errors:  # checked as the same text in an object
+                value = clean_texts({"fr": value}, self.errors, key=lambda lang: name,
+                                    max_length=max_length).get("fr", "")
+            return value, None
         clean = clean_texts(value, self.errors, max_length=max_length, required=required,
                             key=lambda lang: name if lang == "fr" else f"{name}_{lang}")
         return clean.get("fr", ""), {lang: text for lang, text in clean.items() if lang != "fr"}

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from festival.accounts.models import User
 from festival.config import LANGUAGES
+from festival.core.translated import UNSHOWN, unshowable
 from festival.editions.models import Edition, EditionDay
 from festival.editions.practical import TEXT_LENGTH, door_hours_problems, map_url_problem
 from festival.editions.services._checks import Fields, is_id, refuse_if_archived
@@ -43,7 +44,11 @@ def venue_practical_values(fields: Fields, data: Mapping[str, Any],
             if language not in LANGUAGES:
                 fields.add(name, _l("Unknown language: %(value)s.", value=str(language)[:10]))
                 continue
-            text = fields.text(f"{name}_{language}", text, max_length=TEXT_LENGTH)
+            key = f"{name}_{language}"
+            text = fields.text(key, text, max_length=TEXT_LENGTH)
+            if text and key not in fields.errors and unshowable(text):
+                fields.add(key, UNSHOWN)  # what every public text is checked for
+                continue
             if text:
                 clean[language] = text
         values[name] = clean

@@ -30,7 +30,7 @@ from festival.editions.models import (
 )
 from festival.editions.services._checks import Fields, is_id, refuse_if_archived
 from festival.editions.themes import LABEL_LENGTH as THEME_LENGTH
-from festival.editions.themes import french_names, lock_themes, new_code, resolve_theme
+from festival.editions.themes import lock_themes, name_taken, new_code, resolve_theme
 from festival.extensions import db
 
 MAX_SESSION = timedelta(hours=14)
@@ -182,11 +182,12 @@ def create_theme(edition: Edition, texts: dict, *, actor=None) -> EditionTheme:
                         one_line=True, key=lambda lang: "label" if lang == "fr" else
                         f"label_{lang}")
     french = clean.get("fr", "")
-    if french and any(name.lower() == french.lower() for _code, name in french_names(edition)):
+    if not errors:
+        lock_themes(edition)  # then the names: another organiser's new theme is seen
+    if french and name_taken(edition, french):
         errors.setdefault("label", []).append(_l("This edition already has this theme."))
     if errors:
         raise ValidationError(errors)
-    lock_themes(edition)
     row = EditionTheme(code=new_code(edition, french), label_fr=french,
                        translations={"label": {k: v for k, v in clean.items() if k != "fr"}})
     edition.themes.append(row)
@@ -198,11 +199,10 @@ def set_theme_names(theme: EditionTheme, texts: dict, *, actor=None) -> EditionT
     """Rename one of an edition's themes in every language ({language: name}; French
     required). Errors: validation_failed (label, label_<language>)."""
     refuse_if_archived(theme.edition)
+    lock_themes(theme.edition)  # another organiser's rename is seen before the names are
     errors: dict[str, list] = {}
     theme.set_texts("label", dict(texts), errors, max_length=THEME_LENGTH, required=True)
-    french = theme.label_fr.lower()
-    if any(name.lower() == french and code != theme.code
-           for code, name in french_names(theme.edition)):
+    if "label" not in errors and name_taken(theme.edition, theme.label_fr, but=theme.code):
         errors.setdefault("label", []).append(_l("This edition already has this theme."))
     if errors:
         raise ValidationError(errors)

@@ -5,9 +5,13 @@ in their columns as the French version (core/translated.py).
 
 `edition_themes`: an edition's own themes (a code `x-…` and a name per language). A
 session's free-text `theme` becomes a code: the registry's theme whose French name it is
-exactly (`Eau` → `water`), else a theme of its edition named with the text as it was
-written (`Économie solidaire` → `x-economie-solidaire`, named `Économie solidaire`), so
-that nothing is lost; downgrading writes each code's French name back.
+(`Eau` → `water`), else a theme of its edition named with the text as it was written
+(`Économie solidaire` → `x-economie-solidaire`, named `Économie solidaire`), so that
+nothing is lost; downgrading writes each code's French name back. Texts are matched as the
+application matches a theme typed in a form (editions.themes.resolve_theme): spaces made one,
+case ignored, the registry's code or English name taken too (`eau `, `EAU` and `water` are
+all `water`; `Musique` and `musique ` one theme of the edition); characters that cannot be
+shown are dropped, and a text left empty is no theme.
 
 Revision ID: 0041
 Revises: 0040
@@ -34,7 +38,16 @@ REGISTRY_THEMES = {
     'social_link': 'Lien social et solidarité', 'agriculture': 'Agriculture',
     'environment': 'Environnement', 'economy': 'Économie locale',
 }
+# Their English names (the interface's msgids), which resolve_theme takes too.
+REGISTRY_ENGLISH = {
+    'education': 'Education', 'water': 'Water', 'waste': 'Waste',
+    'energy': 'Energy and relamping', 'health': 'Health', 'culture': 'Culture',
+    'social_link': 'Social link and solidarity', 'agriculture': 'Agriculture',
+    'environment': 'Environment', 'economy': 'Local economy',
+}
 PREFIX = 'x-'
+# Control characters and direction overrides (core/translated.py's HIDDEN, with NUL).
+HIDDEN = re.compile('[\x00-\x1f\x7f-\x9f\u202d\u202e]')
 
 sessions = sa.table('programme_sessions', sa.column('id', sa.Integer),
                     sa.column('edition_id', sa.Integer), sa.column('theme', sa.String))
@@ -71,18 +84,21 @@ def upgrade():
         batch_op.create_index('ix_edition_themes_edition_id', ['edition_id'], unique=False)
 
     bind = op.get_bind()
-    by_name = {name: code for code, name in REGISTRY_THEMES.items()}
-    made: dict[tuple[int, str], str] = {}  # (edition, text) → its own theme's code
+    by_name = {name.casefold(): code for names in (REGISTRY_ENGLISH, REGISTRY_THEMES)
+               for code, name in names.items()}
+    by_name.update({code: code for code in REGISTRY_THEMES})
+    made: dict[tuple[int, str], str] = {}  # (edition, text casefolded) → its theme's code
     taken: dict[int, set] = {}
     rows = bind.execute(sa.select(sessions.c.id, sessions.c.edition_id, sessions.c.theme)
                         .where(sessions.c.theme != '').order_by(sessions.c.id)).all()
-    for session_id, edition_id, text in rows:
-        code = by_name.get(text)
-        if code is None:
-            code = made.get((edition_id, text))
+    for session_id, edition_id, written in rows:
+        text = ' '.join(HIDDEN.sub(' ', written).split())[:80]
+        code = by_name.get(text.casefold(), '') if text else ''
+        if text and not code:
+            code = made.get((edition_id, text.casefold()))
         if code is None:
             code = _code(text, taken.setdefault(edition_id, set()))
-            made[(edition_id, text)] = code
+            made[(edition_id, text.casefold())] = code
             bind.execute(themes.insert().values(edition_id=edition_id, code=code, label=text,
                                                 translations={}))
         bind.execute(sessions.update().where(sessions.c.id == session_id)
