@@ -139,6 +139,17 @@ def test_every_message_is_translated(extracted, lang):
         f"{len(fuzzy)} only guessed (fuzzy) {fuzzy[:20]}; run scripts/i18n and translate them")
 
 
+@pytest.mark.parametrize("lang", ["fr", "en", "ar", "tzm"])
+def test_every_catalogue_compiles(lang):
+    """What `pybabel compile` checks before it writes a catalogue (scripts/serve and
+    scripts/test stop on it): each translation, guessed or not, has its message's
+    placeholders."""
+    with open(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po", "rb") as po:
+        catalog = read_po(po, locale=lang)
+    errors = [(message.id, [str(e) for e in found]) for message, found in catalog.check()]
+    assert errors == [], errors[:10]
+
+
 def test_tamazight_is_complete_where_the_public_reads_it(extracted_by_file):
     assert not [name for name in TAMAZIGHT_COMPLETE if not (ROOT / name).is_file()]
     assert not [name for name in TAMAZIGHT_COMPLETE if name not in extracted_by_file], (
