@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 
+from festival.config import LANGUAGES
 from festival.core.errors import DomainError, NotFound, ValidationError
 from festival.core.i18n import RTL_LANGUAGES, language_tag
 from festival.core.timeutil import utcnow
@@ -199,6 +200,12 @@ def _checked_headers(headers: Mapping[str, str] | None) -> dict[str, str] | None
                 c in value for c in "\r\n"):
             raise ValueError(f"header not allowed on an outbox message: {name!r}")
     return dict(headers)
+
+
+def mail_language(language: str | None) -> str:
+    """The language to write to someone in: theirs when the service speaks it (fr, en, ar,
+    tzm: a Tamazight message shows in French what its catalogue lacks), else French."""
+    return language if language in LANGUAGES else "fr"
 
 
 def _check_language(language: str) -> None:

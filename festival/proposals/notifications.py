@@ -7,15 +7,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from festival.core.urls import absolute_url
-from festival.mail.services import queue_mail
+from festival.mail.services import mail_language, queue_mail
 from festival.proposals.links import LINK_DAYS, link_token
 from festival.proposals.models import Proposal, ProposalSpeaker, ProposalStatus
-
-LANGUAGES = ("fr", "en", "ar")
-
-
-def _language(value: str | None) -> str:
-    return value if value in LANGUAGES else "fr"
 
 
 def queue_decision(proposal: Proposal, note: str) -> None:
@@ -31,7 +25,7 @@ def queue_decision(proposal: Proposal, note: str) -> None:
         "name": proposer.display_name, "proposal": proposal, "accepted": accepted,
         "note": note, "edition": edition,
         "proposals_url": absolute_url("proposals.mine")},
-        _language(proposal.mail_language), subject,
+        mail_language(proposal.mail_language), subject,
         dedupe_key=f"proposal-decision-{proposal.id}")
 
 
@@ -44,6 +38,6 @@ def queue_speaker_invitation(row: ProposalSpeaker) -> None:
         "name": row.name, "proposal": proposal, "edition": proposal.call.edition,
         "days": LINK_DAYS,
         "page_url": absolute_url("proposals.speaker_page", token=link_token(row))},
-        _language(proposal.mail_language),
+        mail_language(proposal.mail_language),
         _l("Your page as a speaker at %(title)s", title=proposal.call.edition.title),
         dedupe_key=f"speaker-invitation-{row.id}-{row.link_version}")

@@ -34,6 +34,7 @@ from festival.editions.models import (
 from festival.editions.services import create_session
 from festival.editions.services._checks import Fields, is_id, refuse_if_archived
 from festival.extensions import db
+from festival.mail.services import mail_language
 from festival.proposals import notifications
 from festival.proposals.calls import is_organiser, may_review, refuse_unless_organiser
 from festival.proposals.models import (
@@ -56,7 +57,6 @@ MAX_NEEDS = 2000
 MAX_NOTE = 2000
 MAX_COMMENT = 5000
 MAX_AUDIENCE = 5000
-MAIL_LANGUAGES = ("fr", "en", "ar")
 PROPOSAL_FIELDS = ("title", "abstract", "format_id", "language", "pole", "speakers", "slots",
                    "audience", "needs_projector", "needs_interpreter", "other_needs")
 
@@ -231,7 +231,7 @@ def propose(call: SessionCall, data: Mapping[str, Any], *, actor: User, language
     fields.raise_if_any()
     proposal = Proposal(
         call=call, format=chosen, association=member_association_of(actor), proposer=actor,
-        mail_language=language if language in MAIL_LANGUAGES else "fr", title=title,
+        mail_language=mail_language(language), title=title,
         abstract=abstract, language=spoken, pole=pole, audience=audience,
         needs_projector=data.get("needs_projector") is True,
         needs_interpreter=data.get("needs_interpreter") is True, other_needs=other_needs,

@@ -6,8 +6,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from festival.config import LANGUAGES
 from festival.core.access import logged_in, public
 from festival.core.errors import DomainError, committed
+from festival.core.language_fields import in_language_label
 from festival.core.timeutil import utcnow
 from festival.core.translated import current_language
 from festival.core.unit_of_work import refuse_request
@@ -164,7 +166,7 @@ def speaker_page(token: str):
                 photo = request.files.get("photo")
                 stream = photo.stream if photo is not None and photo.filename else None
                 data = {"bio": {lang: request.form.get(f"bio_{lang}", "")
-                                for lang in ("fr", "en", "ar")},
+                                for lang in LANGUAGES},
                         "links": _values("links")[:speakers.MAX_LINKS + 1]}
                 committed(lambda: speakers.submit_profile(row, data, stream))
                 message = _("Thank you: the organisers will check your page before it is "
@@ -179,6 +181,7 @@ def speaker_page(token: str):
     pending = speakers.pending_change(row)
     page = render_template(
         "proposals/speaker_page.html", row=row, speaker=row.speaker, pending=pending,
+        bio_labels=[(lang, in_language_label(_("Bio"), lang)) for lang in LANGUAGES],
         form=form, errors=errors, values=request.form if errors else None,
         slots=services.slot_choices(row.proposal.call),
         chosen={(a.day, a.part) for a in row.availability},

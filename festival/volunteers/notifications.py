@@ -8,16 +8,13 @@ from flask_babel import lazy_gettext as _l
 
 from festival.core.i18n import in_language
 from festival.core.urls import absolute_url
-from festival.mail.services import queue_mail
+from festival.mail.services import mail_language, queue_mail
 from festival.volunteers.labels import hours_of, post_of, shift_name
 from festival.volunteers.models import Shift, ShiftAssignment
 
-LANGUAGES = ("fr", "en", "ar")
-
 
 def _language(assignment: ShiftAssignment) -> str:
-    language = assignment.user.language
-    return language if language in LANGUAGES else "fr"
+    return mail_language(assignment.user.language)
 
 
 def queue_placed(assignment: ShiftAssignment, moved_from: Shift | None = None) -> None:

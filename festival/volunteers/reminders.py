@@ -24,14 +24,13 @@ from festival.core.urls import absolute_url
 from festival.editions.models import Edition, EditionStatus
 from festival.extensions import db
 from festival.mail.batches import BatchInfo
-from festival.mail.services import queue_mail
+from festival.mail.services import mail_language, queue_mail
 from festival.volunteers.labels import hours_of, post_of
 from festival.volunteers.models import Shift, ShiftAssignment
 
 BATCH_PREFIX = "shifts"
 TEMPLATE = "shift_reminder"
 BATCH_SIZE = 200
-LANGUAGES = ("fr", "en", "ar")
 
 
 class Reminder(str, enum.Enum):
@@ -91,7 +90,7 @@ def send(assignment_id: int, kind: Reminder, now: datetime) -> bool:
     db.session.refresh(assignment)
     shift = assignment.shift
     user = assignment.user
-    language = user.language if user.language in LANGUAGES else "fr"
+    language = mail_language(user.language)
     with force_locale(language):  # the post and hours in the volunteer's language
         post, hours = post_of(shift), hours_of(shift)
     subject = (_l("Your volunteer shift tomorrow: %(post)s", post=post)

@@ -142,3 +142,9 @@ def test_a_subject_keeps_no_control_character_nor_direction_override(ctx):
     message = queue_mail("a@example.org", "test", CONTEXT, "fr",
                          "Infos\x07 pratiques\x1b[31m \u202eevil\u202c\x7f\x85 ٢٠٢٧")
     assert message.subject == "Infos pratiques[31m evil ٢٠٢٧"
+
+
+def test_the_mail_language_is_the_persons_when_the_service_speaks_it():
+    from festival.mail.services import mail_language
+    assert [mail_language(lang) for lang in ("fr", "en", "ar", "tzm", "de", "", None)] == [
+        "fr", "en", "ar", "tzm", "fr", "fr", "fr"]

@@ -55,3 +55,20 @@ def test_a_declined_proposal_is_told_in_arabic(translated_app):
         assert mail.language == "ar" and "Your proposal" not in mail.subject
         assert "البرنامج مكتمل" in mail.text_body and 'dir="rtl"' in mail.html_body
         db.session.rollback()
+
+
+def test_a_tamazight_proposer_is_written_to_in_tamazight_with_french_for_the_rest(
+        translated_app):
+    """Tamazight is a language the service writes in: what its catalogue lacks is in
+    French, never in English."""
+    with translated_app.app_context():
+        edition = gen_edition(status="published")
+        organiser = gen_user("organiser")
+        call = gen_call(edition, actor=organiser)
+        proposal = gen_proposal(call, gen_user("association", association=gen_association()),
+                                mail_language="tzm")
+        services.decline_proposal(proposal, actor=organiser, note="ⴰⵖⴰⵡⴰⵙ ⵉⵛⵕⵓⵔ")
+        mail = db.session.scalar(select(OutboxMessage))
+        assert mail.language == "tzm" and 'lang="tzm' in mail.html_body
+        assert "Your proposal" not in mail.subject and "ⴰⵖⴰⵡⴰⵙ ⵉⵛⵕⵓⵔ" in mail.text_body
+        db.session.rollback()
