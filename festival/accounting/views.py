@@ -100,6 +100,27 @@ def receipt_pdf(code: str):
     return _pdf(documents.receipt_file(receipt), f"recu-fiscal-{receipt.number}")
 
 
+def _submitted(form, back: str, issue, done_message):
+    """A buyer's form that issues a paper (a receipt, an invoice): on a valid POST, `issue()`
+    makes it, and the buyer goes back to the order (`back`) with `done_message(paper)`, or
+    with the refusal's message. None when the form is to be shown (again): not posted, or
+    its fields refused (their errors are on the form, the transaction rolled back)."""
+    if not (request.method == "POST" and form.validate()):
+        return None
+    try:
+        paper = issue()
+    except ValidationError as error:
+        refuse_request()
+        apply_field_errors(form, error)
+        return None
+    except DomainError as error:
+        refuse_request()
+        flash(error.message, "error")
+        return redirect(back, 303)
+    flash(done_message(paper), "success")
+    return redirect(back, 303)
+
+
 @bp.route("/orders/<code>/receipt", methods=["GET", "POST"])
 @public
 @lookup_limit
@@ -114,21 +135,13 @@ def ask_receipt(code: str):
         return render_template("accounting/ask_receipt.html", order=found, form=None,
                                secret=secret), 409 if request.method == "POST" else 200
     form = ReceiptRequestForm()
-    if request.method == "POST" and form.validate():
-        try:
-            receipt = receipts.ask_for_receipt(found, receipts.check_address(
-                form.address_data()))
-        except ValidationError as error:
-            refuse_request()
-            apply_field_errors(form, error)
-        except DomainError as error:
-            refuse_request()
-            flash(error.message, "error")
-            return redirect(back, 303)
-        else:
-            flash(_("Your tax receipt %(number)s is ready; it is also on its way by e-mail.",
-                    number=receipt.number), "success")
-            return redirect(back, 303)
+    done = _submitted(
+        form, back,
+        lambda: receipts.ask_for_receipt(found, receipts.check_address(form.address_data())),
+        lambda receipt: _("Your tax receipt %(number)s is ready; it is also on its way by "
+                          "e-mail.", number=receipt.number))
+    if done is not None:
+        return done
     status = 422 if request.method == "POST" else 200
     return render_template("accounting/ask_receipt.html", order=found, form=form,
                            secret=secret), status
@@ -159,22 +172,14 @@ def ask_invoice(code: str):
     if found.status is not OrderStatus.PAID:
         abort(404)
     form = InvoiceForm()
-    if request.method == "POST" and form.validate():
-        try:
-            invoice = invoices.issue_invoice(found, company_name=form.company_name.data,
-                                             company_address=form.company_address.data,
-                                             vat_number=form.vat_number.data or "")
-        except ValidationError as error:
-            refuse_request()
-            apply_field_errors(form, error)
-        except DomainError as error:
-            refuse_request()
-            flash(error.message, "error")
-            return redirect(back, 303)
-        else:
-            flash(_("Invoice %(number)s is ready to download.", number=invoice.number),
-                  "success")
-            return redirect(back, 303)
+    done = _submitted(
+        form, back,
+        lambda: invoices.issue_invoice(found, company_name=form.company_name.data,
+                                       company_address=form.company_address.data,
+                                       vat_number=form.vat_number.data or ""),
+        lambda invoice: _("Invoice %(number)s is ready to download.", number=invoice.number))
+    if done is not None:
+        return done
     status = 422 if request.method == "POST" else 200
     return render_template("accounting/ask_invoice.html", order=found, form=form), status
 
