@@ -2,8 +2,6 @@
 the year with neither a hole nor a repeat."""
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import select
 
@@ -18,6 +16,7 @@ from festival.ticketing.queries import valid_tickets
 from tests.accounting.conftest import PAID_AT, order_with_donation
 from tests.factories import gen_user
 from tests.ticketing.conftest import make_edition, make_type
+from tests.together import race
 
 ADDRESS = receipts.DonorAddress("3 rue des Lilas", "93100", "Montreuil", "France")
 
@@ -33,28 +32,14 @@ def test_concurrent_payments_number_their_receipts_one_to_n(app, postgres, recei
             ids.append(order.id)
         db.session.commit()
 
-    barrier = threading.Barrier(workers)
-    errors: list[BaseException] = []
+    def pay(order_id: int):
+        def act(ready) -> None:
+            order = db.session.get(Order, order_id)
+            ready()
+            orders.mark_paid(order, PaymentMethod.BANK_TRANSFER, now=PAID_AT)
+        return act
 
-    def pay(order_id: int) -> None:
-        try:
-            with app.app_context():
-                try:
-                    order = db.session.get(Order, order_id)
-                    barrier.wait(timeout=30)
-                    orders.mark_paid(order, PaymentMethod.BANK_TRANSFER, now=PAID_AT)
-                    db.session.commit()
-                finally:
-                    db.session.remove()
-        except BaseException as error:  # noqa: BLE001 (reported below)
-            errors.append(error)
-
-    threads = [threading.Thread(target=pay, args=(i,), daemon=True) for i in ids]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert errors == []
+    assert race(app, [pay(i) for i in ids], ready=True) == ["ok"] * workers
     with app.app_context():
         found = db.session.execute(select(DonationReceipt.sequence, DonationReceipt.number,
                                           DonationReceipt.order_id)).all()
@@ -95,29 +80,9 @@ def test_a_reissue_racing_a_full_refund_never_copies_the_cancelled_receipt(app, 
 
 
 def _at_once(app, count: int, work) -> list[str]:
-    """`work(n)` in `count` requests started together; the codes of the refused ones."""
-    barrier = threading.Barrier(count)
-    refused: list[str] = []
-
-    def run(n: int) -> None:
-        with app.app_context():
-            try:
-                work(n, barrier)
-                db.session.commit()
-            except DomainError as error:
-                db.session.rollback()
-                refused.append(error.code)
-            except BaseException as error:  # noqa: BLE001 (reported by the caller)
-                refused.append(repr(error))
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(n,), daemon=True) for n in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return refused
+    """`work(n, ready)` in `count` requests started together; the codes of the refused ones."""
+    outcomes = race(app, [lambda ready, n=n: work(n, ready) for n in range(count)], ready=True)
+    return [outcome for outcome in outcomes if outcome != "ok"]
 
 
 def test_one_ticket_refunded_by_two_clicks_at_once_gives_one_credit_note(app, postgres,
@@ -136,11 +101,11 @@ def test_one_ticket_refunded_by_two_clicks_at_once_gives_one_credit_note(app, po
         db.session.commit()
         order_id = order.id
 
-    def refund_first_ticket(_, barrier) -> None:
+    def refund_first_ticket(_, ready) -> None:
         order = db.session.get(Order, order_id)
         listed = valid_tickets(order)  # the form's choices, still in hand at the refund
         assert len(listed) == 3
-        barrier.wait(timeout=30)
+        ready()
         refunds.refund(order, None, ticket_ids=[listed[0].id],
                        actor=db.session.get(User, organiser_id), reason="malade",
                        confirmed=True, now=PAID_AT)
@@ -168,9 +133,9 @@ def test_refunds_of_invoiced_orders_at_once_number_their_credit_notes_one_to_n(
         organiser_id = gen_user("organiser").id
         db.session.commit()
 
-    def refund(n, barrier) -> None:
+    def refund(n, ready) -> None:
         order = db.session.get(Order, ids[n])
-        barrier.wait(timeout=30)
+        ready()
         refunds.refund(order, None, actor=db.session.get(User, organiser_id), reason="annulé",
                        confirmed=True, now=PAID_AT)
 

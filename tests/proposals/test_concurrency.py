@@ -32,6 +32,7 @@ from tests.factories import (
     gen_user,
     paris,
 )
+from tests.together import race
 
 
 def test_two_decisions_at_once_make_one(app, postgres):
@@ -42,33 +43,16 @@ def test_two_decisions_at_once_make_one(app, postgres):
         proposal = gen_proposal(call, gen_user("association", association=gen_association()))
         db.session.commit()
         ids = (proposal.id, first.id, second.id)
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
+    def decide(user_id: int, note: str):
+        def act(ready) -> None:
+            item = db.session.get(Proposal, ids[0])
+            actor = db.session.get(User, user_id)
+            ready()
+            services.decline_proposal(item, actor=actor, note=note)
+        return act
 
-    def decide(user_id: int, note: str) -> None:
-        with app.app_context():
-            try:
-                item = db.session.get(Proposal, ids[0])
-                actor = db.session.get(User, user_id)
-                barrier.wait(timeout=30)
-                services.decline_proposal(item, actor=actor, note=note)
-                db.session.commit()
-                outcomes.append("ok")
-            except DomainError as error:
-                db.session.rollback()
-                outcomes.append(error.code)
-            except BaseException as error:  # noqa: BLE001 (reported by the assertion)
-                outcomes.append(repr(error))
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=decide, args=(user_id, f"by {user_id}"), daemon=True)
-               for user_id in ids[1:]]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert sorted(outcomes) == ["invalid_transition", "ok"]
+    outcomes = race(app, [decide(user_id, f"by {user_id}") for user_id in ids[1:]], ready=True)
+    assert outcomes == ["invalid_transition", "ok"]
     with app.app_context():
         assert db.session.get(Proposal, ids[0]).status is ProposalStatus.DECLINED
         assert db.session.scalar(select(func.count()).select_from(ProposalEvent).where(
@@ -209,32 +193,6 @@ def test_two_accepts_or_a_withdrawal_and_an_accept_at_once_make_one_outcome(app,
                "start": paris(edition.dates[0], "10:00"),
                "later": paris(edition.dates[1], "15:00")}
 
-    def race(*actions) -> list[str]:
-        barrier = threading.Barrier(len(actions))
-        outcomes: list[str] = []
-
-        def run(action) -> None:
-            with app.app_context():
-                try:
-                    barrier.wait(timeout=30)
-                    action()
-                    db.session.commit()
-                    outcomes.append("ok")
-                except DomainError as error:
-                    db.session.rollback()
-                    outcomes.append(error.code)
-                except BaseException as error:  # noqa: BLE001 (reported by the assertion)
-                    outcomes.append(repr(error))
-                finally:
-                    db.session.remove()
-
-        threads = [threading.Thread(target=run, args=(a,), daemon=True) for a in actions]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(60)
-        return sorted(outcomes)
-
     def accept(proposal_key: str, user_key: str, room: int, start: str = "start"):
         return lambda: services.accept_proposal(
             db.session.get(Proposal, ids[proposal_key]), actor=db.session.get(
@@ -244,9 +202,9 @@ def test_two_accepts_or_a_withdrawal_and_an_accept_at_once_make_one_outcome(app,
         services.withdraw_proposal(db.session.get(Proposal, ids["withdrawn"]),
                                    actor=db.session.get(User, ids["proposer"]))
 
-    assert race(accept("twice", "first", rooms[0]), accept("twice", "second", rooms[1])) \
-        == ["invalid_transition", "ok"]
-    assert race(withdraw, accept("withdrawn", "first", rooms[1], "later")) \
+    assert race(app, [accept("twice", "first", rooms[0]),
+                      accept("twice", "second", rooms[1])]) == ["invalid_transition", "ok"]
+    assert race(app, [withdraw, accept("withdrawn", "first", rooms[1], "later")]) \
         == ["invalid_transition", "ok"]
     with app.app_context():
         sessions = db.session.scalars(select(ProgrammeSession)).all()

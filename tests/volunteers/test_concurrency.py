@@ -2,47 +2,28 @@
 needs, and one person signing up to two overlapping shifts at once gets only one."""
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from festival.accounts.models import User
-from festival.core.errors import DomainError
 from festival.extensions import db
 from festival.volunteers import services
 from festival.volunteers.models import Shift, ShiftAssignment
 from tests.factories import gen_user
+from tests.together import race
 from tests.volunteers.conftest import SATURDAY_6PM, WEEK_BEFORE, make_setup, make_shift
 
 
 def _race(app, calls: list[tuple[int, int]]) -> list[str]:
-    """Each (shift id, user id) signs up in its own thread and transaction, all at once."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[str] = []
-
-    def work(shift_id: int, user_id: int) -> None:
-        with app.app_context():
-            try:
-                shift, user = db.session.get(Shift, shift_id), db.session.get(User, user_id)
-                barrier.wait(timeout=30)
-                services.sign_up(shift, user, now=WEEK_BEFORE)
-                db.session.commit()
-                outcomes.append("ok")
-            except DomainError as error:
-                db.session.rollback()
-                outcomes.append(error.code)
-            except BaseException as error:  # noqa: BLE001 (reported by the assertion)
-                outcomes.append(repr(error))
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=work, args=call, daemon=True) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return outcomes
+    """Sign-ups at the same moment, each (shift, user) in a request of its own."""
+    def sign_up(shift_id: int, user_id: int):
+        def act(ready) -> None:
+            shift, user = db.session.get(Shift, shift_id), db.session.get(User, user_id)
+            ready()
+            services.sign_up(shift, user, now=WEEK_BEFORE)
+        return act
+    return race(app, [sign_up(*call) for call in calls], ready=True)
 
 
 def _live(shift_id: int | None = None, user_id: int | None = None) -> int:
