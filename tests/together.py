@@ -1,9 +1,13 @@
-"""Requests racing each other, as the PostgreSQL tests run them: each in a thread of its own,
-with its own session, released together."""
+"""Requests racing each other, as the PostgreSQL tests run them, each in a thread of its own
+with its own session: released together (`race`), or one holding its lock while the other
+waits for it (`one_waiting_on_the_other`)."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
+
+from sqlalchemy import text
 
 from festival.core.errors import DomainError
 from festival.extensions import db
@@ -46,3 +50,59 @@ def race(app, actions: list[Callable[..., object]], *, ready: bool = False) -> l
     for thread in threads:
         thread.join(2 * TIMEOUT)
     return sorted(outcomes)
+
+
+def lock_wait(app, timeout: float = 10.0) -> bool:
+    """Whether another connection of the test database is waiting on a lock (PostgreSQL's
+    pg_stat_activity, polled)."""
+    deadline = time.monotonic() + timeout
+    with app.app_context(), db.engine.connect() as conn:
+        while time.monotonic() < deadline:
+            waiting = conn.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock'")).scalar()
+            conn.rollback()
+            if waiting:
+                return True
+            time.sleep(0.05)
+    return False
+
+
+def one_waiting_on_the_other(app, first: Callable[[], object],
+                             second: Callable[[], object]) -> tuple[object, object]:
+    """`first` runs in its own request and keeps its transaction open until `second`, started
+    after it, is seen waiting for a lock; then `first` commits and `second` goes on. Returns
+    what each action returned (committed), or its DomainError's code (rolled back), or the
+    repr of anything else."""
+    holding, release = threading.Event(), threading.Event()
+    results: list[object] = [None, None]
+
+    def run(index: int, action, hold: bool) -> None:
+        with app.app_context():
+            try:
+                result = action()
+                if hold:  # keep the lock until the other is seen waiting for it
+                    holding.set()
+                    release.wait(2 * TIMEOUT)
+                db.session.commit()
+                results[index] = result
+            except DomainError as error:
+                db.session.rollback()
+                results[index] = error.code
+            except BaseException as error:  # noqa: BLE001 (reported by the caller's assertion)
+                results[index] = repr(error)
+            finally:
+                holding.set()
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(0, first, True), daemon=True),
+               threading.Thread(target=run, args=(1, second, False), daemon=True)]
+    threads[0].start()
+    assert holding.wait(2 * TIMEOUT), "the first request never got its lock"
+    threads[1].start()
+    waited = lock_wait(app)
+    release.set()
+    for thread in threads:
+        thread.join(2 * TIMEOUT)
+    assert waited, "the second request never waited for the first one's lock"
+    return results[0], results[1]

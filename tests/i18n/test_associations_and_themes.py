@@ -135,44 +135,23 @@ def test_organisers_name_an_editions_themes_in_each_language(app, client, auth):
 def test_two_organisers_adding_one_theme_at_once_make_two_codes(app, postgres):
     """PostgreSQL: the second waits for the first's lock on the edition, then finds the code
     taken and takes the next one; no duplicate code, no error."""
-    import threading
-
     from sqlalchemy import select
 
     from festival.editions.models import Edition
-    from tests.ticketing.test_concurrency import _wait_for_a_lock_wait
+    from tests.together import one_waiting_on_the_other
 
     with app.app_context():
         edition_id = factories.gen_edition().id
         db.session.commit()
-    first_done, release = threading.Event(), threading.Event()
-    results: dict[str, object] = {}
 
-    def add(name: str, hold: bool) -> None:
-        with app.app_context():
-            try:
-                edition = db.session.get(Edition, edition_id)
-                errors: dict = {}
-                results[name] = resolve_theme(edition, name, errors) or errors
-                if hold:  # keep the lock until the other is seen waiting for it
-                    first_done.set()
-                    release.wait(30)
-                db.session.commit()
-            finally:
-                first_done.set()
-                db.session.remove()
+    def add(name: str):
+        def act() -> object:
+            errors: dict = {}
+            return resolve_theme(db.session.get(Edition, edition_id), name, errors) or errors
+        return act
 
-    first = threading.Thread(target=add, args=("Économie sociale", True), daemon=True)
-    first.start()
-    assert first_done.wait(30)
-    second = threading.Thread(target=add, args=("Economie sociale!", False), daemon=True)
-    second.start()
-    assert _wait_for_a_lock_wait(app)
-    release.set()
-    first.join(30)
-    second.join(30)
-    assert results == {"Économie sociale": "x-economie-sociale",
-                       "Economie sociale!": "x-economie-sociale-2"}
+    results = one_waiting_on_the_other(app, add("Économie sociale"), add("Economie sociale!"))
+    assert results == ("x-economie-sociale", "x-economie-sociale-2")
     with app.app_context():
         assert sorted(db.session.scalars(select(EditionTheme.code))) == [
             "x-economie-sociale", "x-economie-sociale-2"]
@@ -218,42 +197,21 @@ def test_two_organisers_naming_one_new_theme_at_once_share_it(app, postgres):
     """PostgreSQL: two sessions given the same new theme at once ("Musique") get the same
     theme: the second, once the first's lock is released, finds it by its name (it made a
     second theme of the same name, which no rename could then keep)."""
-    import threading
-
     from festival.editions.models import Edition
-    from tests.ticketing.test_concurrency import _wait_for_a_lock_wait
+    from tests.together import one_waiting_on_the_other
 
     with app.app_context():
         edition_id = factories.gen_edition().id
         db.session.commit()
-    first_done, release = threading.Event(), threading.Event()
-    results: dict[str, object] = {}
 
-    def add(who: str, hold: bool) -> None:
-        with app.app_context():
-            try:
-                edition = db.session.get(Edition, edition_id)
-                assert not edition.themes
-                errors: dict = {}
-                results[who] = resolve_theme(edition, "Musique", errors) or errors
-                if hold:
-                    first_done.set()
-                    release.wait(30)
-                db.session.commit()
-            finally:
-                first_done.set()
-                db.session.remove()
+    def add() -> object:
+        edition = db.session.get(Edition, edition_id)
+        assert not edition.themes
+        errors: dict = {}
+        return resolve_theme(edition, "Musique", errors) or errors
 
-    first = threading.Thread(target=add, args=("first", True), daemon=True)
-    first.start()
-    assert first_done.wait(30)
-    second = threading.Thread(target=add, args=("second", False), daemon=True)
-    second.start()
-    assert _wait_for_a_lock_wait(app)
-    release.set()
-    first.join(30)
-    second.join(30)
-    assert results == {"first": "x-musique", "second": "x-musique"}
+    results = one_waiting_on_the_other(app, add, add)
+    assert results == ("x-musique", "x-musique")
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(EditionTheme.id))) == 1
 
@@ -261,45 +219,25 @@ def test_two_organisers_naming_one_new_theme_at_once_share_it(app, postgres):
 def test_two_themes_renamed_to_one_name_at_once_are_refused_the_second_time(app, postgres):
     """PostgreSQL: the second rename waits for the first's lock on the edition, then sees the
     name taken: never two themes of one French name."""
-    import threading
-
     from festival.editions.models import Edition
-    from tests.ticketing.test_concurrency import _wait_for_a_lock_wait
+    from tests.together import one_waiting_on_the_other
 
     with app.app_context():
         edition = factories.gen_edition()
         ids = [services.create_theme(edition, {"fr": name}).id for name in ("Danse", "Chant")]
         edition_id = edition.id
         db.session.commit()
-    first_done, release = threading.Event(), threading.Event()
-    results: dict[int, object] = {}
-
-    def rename(theme_id: int, hold: bool) -> None:
-        with app.app_context():
+    def rename(theme_id: int):
+        def act() -> object:
+            edition = db.session.get(Edition, edition_id)
+            theme = next(t for t in edition.themes if t.id == theme_id)
             try:
-                edition = db.session.get(Edition, edition_id)
-                theme = next(t for t in edition.themes if t.id == theme_id)
-                try:
-                    services.set_theme_names(theme, {"fr": "Musique"})
-                    results[theme_id] = "renamed"
-                except ValidationError as refused:
-                    results[theme_id] = sorted(refused.fields)
-                    db.session.rollback()
-                if hold:
-                    first_done.set()
-                    release.wait(30)
-                db.session.commit()
-            finally:
-                first_done.set()
-                db.session.remove()
+                services.set_theme_names(theme, {"fr": "Musique"})
+            except ValidationError as refused:
+                db.session.rollback()
+                return sorted(refused.fields)
+            return "renamed"
+        return act
 
-    first = threading.Thread(target=rename, args=(ids[0], True), daemon=True)
-    first.start()
-    assert first_done.wait(30)
-    second = threading.Thread(target=rename, args=(ids[1], False), daemon=True)
-    second.start()
-    assert _wait_for_a_lock_wait(app)
-    release.set()
-    first.join(30)
-    second.join(30)
-    assert results == {ids[0]: "renamed", ids[1]: ["label"]}
+    results = one_waiting_on_the_other(app, rename(ids[0]), rename(ids[1]))
+    assert results == ("renamed", ["label"])

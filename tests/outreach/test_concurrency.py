@@ -71,7 +71,7 @@ def test_two_feedback_submissions_at_once_make_one_answer(app, postgres):
     from festival.outreach.feedback import give_feedback
     from festival.outreach.models import FeedbackAnswer
     from festival.ticketing.models import Order
-    from tests.ticketing.test_concurrency import _wait_for_a_lock_wait
+    from tests.together import lock_wait
     with app.app_context():
         day = date(2020, 5, 15)
         edition = make_edition(2020, days=(day,))
@@ -90,7 +90,7 @@ def test_two_feedback_submissions_at_once_make_one_answer(app, postgres):
                               "fr", now=at(day, "22:00"))
                 if mark == 2:  # written, not committed: the other submission must wait
                     first_written.set()
-                    outcomes.append(_wait_for_a_lock_wait(app))
+                    outcomes.append(lock_wait(app))
                 db.session.commit()
             except Exception as error:  # noqa: BLE001 (shown by the assertion below)
                 errors.append(error)

@@ -9,6 +9,7 @@ from festival.ticketing import orders
 from festival.ticketing.models import Quota, Ticket
 from festival.ticketing.orders import Item
 from tests.ticketing.conftest import make_edition, make_type
+from tests.together import lock_wait
 
 
 def test_concurrent_buyers_never_oversell(app, postgres):
@@ -55,22 +56,6 @@ def test_concurrent_buyers_never_oversell(app, postgres):
     assert any(outcome == "sold_out" for outcome, _ in results)
 
 
-def _wait_for_a_lock_wait(app, timeout: float = 10.0) -> bool:
-    """Whether another connection of the test database is waiting on a lock (polled)."""
-    import time
-
-    from sqlalchemy import text
-    deadline = time.monotonic() + timeout
-    with app.app_context(), db.engine.connect() as conn:
-        while time.monotonic() < deadline:
-            waiting = conn.execute(text(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock'")).scalar()
-            conn.rollback()
-            if waiting:
-                return True
-            time.sleep(0.05)
-    return False
 
 
 def test_the_buyers_page_never_expires_an_order_the_webhook_is_paying(app, postgres, client):
@@ -103,7 +88,7 @@ def test_the_buyers_page_never_expires_an_order_the_webhook_is_paying(app, postg
                                               "checkout.session.completed",
                                               "data": {"object": session}}, None))
                 paid.set()  # the order is paid and locked, not yet committed
-                outcomes.append(_wait_for_a_lock_wait(app))
+                outcomes.append(lock_wait(app))
                 db.session.commit()
             finally:
                 paid.set()

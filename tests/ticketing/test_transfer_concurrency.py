@@ -1,17 +1,15 @@
 """Two transfers of the same ticket at once make one new ticket (PostgreSQL): the second
 waits for the order's lock, then finds the ticket revoked."""
-import threading
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from festival.core.errors import DomainError
 from festival.extensions import db
 from festival.ticketing import changes, orders
 from festival.ticketing.models import Order, PaymentMethod, Quota, Ticket, TicketStatus
 from festival.ticketing.orders import Item
 from tests.ticketing.conftest import make_edition, make_type
-from tests.ticketing.test_concurrency import _wait_for_a_lock_wait
+from tests.together import one_waiting_on_the_other
 
 LIMITS = changes.Limits(close_hours=48, per_ticket=3, per_order=10)
 
@@ -27,45 +25,23 @@ def test_two_transfers_of_one_ticket_at_once_make_one_new_ticket(app, postgres):
         now = changes.festival_starts_at(order) - timedelta(days=3)
         db.session.commit()
 
-    first_done, release = threading.Event(), threading.Event()
-    results: dict[str, object] = {}
+    def hand_over(name: str):
+        def act() -> object:
+            found = db.session.get(Order, order_id)
+            return changes.transfer_ticket(found, ticket_id, name=name,
+                                           email=f"{name.lower()}@example.org", now=now,
+                                           limits=LIMITS).id
+        return act
 
-    def hand_over(name: str, hold: bool) -> None:
-        with app.app_context():
-            try:
-                found = db.session.get(Order, order_id)
-                new = changes.transfer_ticket(found, ticket_id, name=name,
-                                              email=f"{name.lower()}@example.org", now=now,
-                                              limits=LIMITS)
-                if hold:  # keep the lock until the other one is seen waiting for it
-                    first_done.set()
-                    release.wait(30)
-                db.session.commit()
-                results[name] = new.id
-            except DomainError as error:
-                db.session.rollback()
-                results[name] = error.code
-            finally:
-                first_done.set()
-                db.session.remove()
-
-    first = threading.Thread(target=hand_over, args=("Yanis", True), daemon=True)
-    first.start()
-    assert first_done.wait(30)
-    second = threading.Thread(target=hand_over, args=("Nadia", False), daemon=True)
-    second.start()
-    assert _wait_for_a_lock_wait(app)  # the second waits on the order's row
-    release.set()
-    first.join(30)
-    second.join(30)
-
-    assert results["Nadia"] == "ticket_not_transferable"
+    # The second waits on the order's row, then finds the ticket handed over already.
+    yanis, nadia = one_waiting_on_the_other(app, hand_over("Yanis"), hand_over("Nadia"))
+    assert nadia == "ticket_not_transferable"
     with app.app_context():
         tickets = db.session.scalars(select(Ticket).where(Ticket.order_id == order_id)
                                      .order_by(Ticket.id)).all()
         assert [(t.id == ticket_id, t.status, t.attendee_name) for t in tickets] == [
             (True, TicketStatus.REVOKED, ""), (False, TicketStatus.VALID, "Yanis")]
-        assert results["Yanis"] == tickets[1].id
+        assert yanis == tickets[1].id
         assert db.session.scalar(select(Quota.used).where(Quota.ticket_type_id == type_id)) == 1
         kinds = db.session.scalar(select(func.count()).select_from(
             select(Ticket.id).where(Ticket.transferred_from_id == ticket_id).subquery()))
