@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from festival.accounts.models import User
 from festival.accounts.services import normalise_email
@@ -328,14 +329,15 @@ def lock_order(order_id: int) -> Order:
     order = lock_row(Order, order_id)
     if order is None:
         raise NotFound("order_not_found", _l("No such order."))
-    # Its tickets and payments are re-read too: a page that loaded them before the lock (the
-    # refund form lists the valid tickets) would otherwise decide on what another request
-    # changed meanwhile (the same ticket refunded twice, by two clicks at once).
-    db.session.scalars(select(Ticket).where(Ticket.order_id == order.id)
-                       .execution_options(populate_existing=True)).all()
-    db.session.scalars(select(Payment).where(Payment.order_id == order.id)
-                       .execution_options(populate_existing=True)).all()
-    db.session.expire(order, ["tickets", "payments"])
+    # Its tickets and payments are read again under the lock, and become its collections (one
+    # query each, no lazy load after): a page that loaded them before the lock (the refund
+    # form lists the valid tickets) would otherwise decide on what another request changed
+    # meanwhile (the same ticket refunded twice, by two clicks at once).
+    for name, model in (("tickets", Ticket), ("payments", Payment)):
+        rows = db.session.scalars(select(model).where(model.order_id == order.id)
+                                  .order_by(model.id)
+                                  .execution_options(populate_existing=True)).all()
+        set_committed_value(order, name, list(rows))
     return order
 
 
